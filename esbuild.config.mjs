@@ -1,0 +1,66 @@
+// Builds the four shipped bundles (design.md §3) and the test/bench entry points.
+// `node esbuild.config.mjs [--watch] [--production]`
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Every `*.ts` below `dir` whose name matches `re` (recursively). */
+function collect(dir, re) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...collect(p, re));
+    else if (re.test(name)) out.push(p);
+  }
+  return out;
+}
+const ifExists = (list) => list.filter((e) => existsSync(typeof e === 'string' ? e : e.in));
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  target: 'node20',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  // Extension host bundle: `vscode` is provided by the host.
+  { ...common, platform: 'node', format: 'cjs', external: ['vscode'],
+    entryPoints: ifExists([{ in: 'src/extension.ts', out: 'extension' }]), outdir: 'dist' },
+  // Worker thread running the core off the extension-host thread.
+  { ...common, platform: 'node', format: 'cjs',
+    entryPoints: ifExists([{ in: 'src/worker/worker.ts', out: 'worker' }]), outdir: 'dist' },
+  // Browser code of the analysis panel, chart.js bundled (tree-shaken registrations).
+  { ...common, platform: 'browser', format: 'iife', target: 'chrome114',
+    entryPoints: ifExists([{ in: 'src/webview/main.ts', out: 'webview' }]), outdir: 'dist' },
+  // The `sslexp` command.
+  { ...common, platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' },
+    entryPoints: ifExists([{ in: 'src/cli.ts', out: 'cli' }]), outdir: 'dist' },
+];
+
+if (!production) {
+  // Unit tests and the benchmark: plain Node bundles (node --test runs them).
+  builds.push({ ...common, platform: 'node', format: 'cjs',
+    entryPoints: [...collect('test/unit', /\.test\.ts$/), ...collect('test/e2e', /\.ts$/), ...collect('bench', /\.ts$/)],
+    outbase: '.', outdir: 'out', external: ['playwright-core', 'vscode'] });
+  // Suites that run inside the real VS Code extension host (mocha is resolved at run time).
+  builds.push({ ...common, platform: 'node', format: 'cjs',
+    entryPoints: collect('test/integration', /\.ts$/),
+    outbase: '.', outdir: 'out', external: ['vscode', 'mocha', 'playwright-core'] });
+}
+
+const active = builds.filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints.length : Object.keys(b.entryPoints).length) > 0);
+if (watch) {
+  for (const b of active) await (await esbuild.context(b)).watch();
+  process.stderr.write('[watch] esbuild is watching for changes\n');
+} else {
+  const t0 = Date.now();
+  await Promise.all(active.map((b) => esbuild.build(b)));
+  process.stderr.write(`[build] ${active.length} builds in ${Date.now() - t0} ms\n`);
+}

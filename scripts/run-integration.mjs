@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `npm run test:integration`: the Mocha suites of test/integration inside a real VS Code
+// extension host (code-server, see scripts/vscode-host.mjs), in two configurations:
+//   trusted    every out/test/integration/**/*.test.js but *.untrusted.test.js, on a scratch
+//              copy of examples/ (tests may edit it freely);
+//   untrusted  only *.untrusted.test.js, on another copy, with workspace trust enabled and
+//              not granted (Restricted Mode).
+// Builds nothing (run `npm run build` first); installs the host if needed. Prints one line per
+// test and closes with `integration: N passed, N failed[, N skipped]`; exits 1 on any failure
+// or when no test ran. Artifacts (screenshots, browser console, code-server log): test-results/.
+//
+// Options: --only trusted|untrusted   --grep RE   --extension DIR (default: the repository)
+// Env:     SSL_INTEGRATION_TIMEOUT_MS  per configuration, host start included (default 180000)
+//          SSL_ARTIFACTS_DIR (default test-results/), SSL_VSCODE_HOST_DIR (default .cache/code-server)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ARTIFACTS_DIR, ensureHost, REPO, runIntegration } from './vscode-host.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+};
+const extensionPath = path.resolve(opt('extension') ?? REPO);
+const only = opt('only');
+const grep = opt('grep');
+const timeoutMs = Number(process.env.SSL_INTEGRATION_TIMEOUT_MS) || 180_000;
+const out = (s) => process.stdout.write(`${s}\n`);
+const indent = (s, pad = '      ') => String(s).trimEnd().split('\n').map((l) => pad + l).join('\n');
+const rel = (p) => path.relative(process.cwd(), p) || '.';
+/** An error for the summary: the message and the first frames (the full text is in the results). */
+const clip = (e, lines = 14) => {
+  const l = String(e).trimEnd().split('\n');
+  return l.length > lines ? [...l.slice(0, lines), `... (${l.length - lines} more lines)`].join('\n') : l.join('\n');
+};
+
+/** Compiled suites, to skip a configuration that has none. */
+function compiledSuites() {
+  const dir = path.join(extensionPath, 'out', 'test', 'integration');
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name.endsWith('.test.js')) found.push(e.name);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return found;
+}
+
+const scratch = new Set();
+process.on('exit', () => { for (const d of scratch) fs.rmSync(d, { recursive: true, force: true }); });
+/** A fresh copy of examples/ (the workspace the suites may edit). */
+function copyExamples(label) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ssl-ws-${label}-`));
+  scratch.add(dir);
+  const ws = path.join(dir, 'examples');
+  const src = path.join(extensionPath, 'examples');
+  if (fs.existsSync(src)) fs.cpSync(src, ws, { recursive: true });
+  else fs.mkdirSync(ws);
+  return ws;
+}
+
+async function main() {
+  const t0 = Date.now();
+  if (!fs.existsSync(path.join(extensionPath, 'out', 'test', 'integration', 'index.js'))) {
+    out(`${rel(extensionPath)}/out/test/integration/index.js is missing: run \`npm run build\` first`);
+    out('integration: 0 passed, 1 failed');
+    return 1;
+  }
+  const th = Date.now();
+  ensureHost();
+  const hostMs = Date.now() - th;
+
+  const suites = compiledSuites();
+  const configs = [
+    { label: 'trusted', trusted: true, has: suites.some((f) => !f.endsWith('.untrusted.test.js')) },
+    { label: 'untrusted', trusted: false, has: suites.some((f) => f.endsWith('.untrusted.test.js')) },
+  ].filter((c) => !only || c.label === only);
+
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  const failures = [];
+  for (const c of configs) {
+    if (!c.has) { out(`[${c.label}] no suites`); continue; }
+    const workspace = copyExamples(c.label);
+    out(`[${c.label}] VS Code host on ${rel(workspace)}${c.trusted ? '' : ' (workspace trust not granted)'}`);
+    const r = await runIntegration({
+      extensionPath, workspace, trusted: c.trusted, suites: c.label, label: c.label, grep, timeoutMs,
+      onTest: (t) => {
+        const mark = t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-';
+        out(`  ${mark} ${t.title}${t.state === 'skipped' ? ' (skipped)' : ` (${t.durationMs} ms)`}`);
+      },
+    });
+    if (r.hostError) out(`  ✗ host: ${r.hostError.split('\n')[0]}`);
+    out(`[${c.label}] ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} in ${(r.durationMs / 1000).toFixed(1)} s` +
+      `${r.vscodeVersion ? ` (VS Code ${r.vscodeVersion}, isTrusted=${r.isTrusted})` : ''}; browser console errors: ${r.consoleErrors}`);
+    out(`  (${Object.entries(r.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
+    total.passed += r.passed;
+    total.failed += r.failed;
+    total.skipped += r.skipped;
+    failures.push(...r.failures.map((f) => ({ ...f, label: c.label })));
+    if (r.failed) out(`  artifacts: ${[r.artifacts.codeServerLog, r.artifacts.browserConsole, ...r.artifacts.screenshots, r.artifacts.hostLogs].filter(Boolean).map(rel).join(', ')}`);
+    for (const d of [...scratch]) { fs.rmSync(d, { recursive: true, force: true }); scratch.delete(d); }
+  }
+
+  for (const f of failures) out(`\n✗ [${f.label}] ${f.title}\n${indent(clip(f.error))}`);
+  out(`\n(host install check ${(hostMs / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${rel(ARTIFACTS_DIR)}/)`);
+  if (total.passed + total.failed === 0) {
+    out('no integration test ran');
+    total.failed += 1;
+  }
+  out(`integration: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+  return total.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    out(`integration run failed: ${e?.stack ?? e}`);
+    out('integration: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,125 @@
+/**
+ * CodeLens on the first line of a spec (design.md §2): the two thresholds and the
+ * recommendation (`α_RC = 0.764 · α_JE = 0.707 · joint-embedding`), "Open analysis",
+ * and "Run simulation" when the spec has a `simulate` block; when the spec has errors,
+ * one lens "N problems" that opens the Problems view.
+ */
+import * as vscode from 'vscode';
+import type { Thresholds } from '../core/analysisTypes';
+import { formatNumber } from '../core/format';
+import { requirement } from '../core/recommendation';
+import type { SerializableEngineResult } from '../shared/workerProtocol';
+import { isSpecDocument, SPEC_SELECTOR } from './documents';
+import { affectsSettings, getSettings } from './settings';
+import type { HostDeps, SolverClient } from './solverClient';
+
+export const COMMAND_SHOW_PREVIEW_TO_SIDE = 'sslParadigm.showPreviewToSide';
+export const COMMAND_SHOW_PREVIEW = 'sslParadigm.showPreview';
+export const COMMAND_RUN_SIMULATION = 'sslParadigm.runSimulation';
+export const COMMAND_PROBLEMS_VIEW = 'workbench.actions.view.problems';
+export const COMMAND_MANAGE_TRUST = 'workbench.trust.manage';
+
+/**
+ * One threshold for display: `any` when every α ≥ 0 recovers (α² < 0), `∞` when no α
+ * does, else sqrt(α²) to 3 significant figures (0 means "any α > 0").
+ */
+export function formatThreshold(alpha2: number): string {
+  return alpha2 < 0 ? 'any' : formatNumber(Math.sqrt(alpha2), 3);
+}
+
+/** `α_RC = 0.764 · α_JE = 0.707 · joint-embedding` */
+export function thresholdsTitle(t: Thresholds, paradigm: string | undefined): string {
+  const parts = [`α_RC = ${formatThreshold(t.alpha2RC)}`, `α_JE = ${formatThreshold(t.alpha2JE)}`];
+  if (paradigm) parts.push(paradigm);
+  return parts.join(' · ');
+}
+
+/** Plain-text summary of the thresholds (lens and status bar tooltips). */
+export function thresholdsTooltip(result: SerializableEngineResult): string {
+  const t = result.thresholds;
+  if (!t) return result.thresholds === null ? 'The problem is not in the paper\'s diagonal form: no closed-form thresholds (math.md A6).' : '';
+  const lines = [
+    `Reconstruction: α²_RC = ${formatNumber(t.alpha2RC, 4)}, needs ${requirement(t.alpha2RC)}`,
+    `Joint-embedding: α²_JE = ${formatNumber(t.alpha2JE, 4)}, needs ${requirement(t.alpha2JE)}`,
+  ];
+  if (result.recommendation) lines.push('', result.recommendation.reason);
+  return lines.join('\n');
+}
+
+export function errorCount(result: SerializableEngineResult): number {
+  return result.problems.filter((p) => p.severity === 'error').length;
+}
+
+export class SpecCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly solver: SolverClient) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isSpecDocument(doc) || !getSettings(doc.uri).codeLensEnabled) return [];
+    const latest = this.solver.latest(doc.uri);
+    if (!latest) return [];
+    const result = latest.result;
+    const range = new vscode.Range(0, 0, 0, 0);
+    const errors = errorCount(result);
+    if (errors > 0) {
+      return [
+        new vscode.CodeLens(range, {
+          title: `${errors} problem${errors === 1 ? '' : 's'}`,
+          tooltip: `The spec has ${errors} error${errors === 1 ? '' : 's'}: open the Problems view`,
+          command: COMMAND_PROBLEMS_VIEW,
+        }),
+      ];
+    }
+    const open = (title: string, tooltip: string): vscode.CodeLens =>
+      new vscode.CodeLens(range, { title, tooltip, command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] });
+    const lenses: vscode.CodeLens[] = [];
+    if (result.thresholds) {
+      lenses.push(open(thresholdsTitle(result.thresholds, result.recommendation?.paradigm), thresholdsTooltip(result)));
+    } else if (result.thresholds === null) {
+      lenses.push(open('no closed-form thresholds (data mode)', thresholdsTooltip(result)));
+    } else if (result.problems.some((p) => p.code === 'untrusted-file')) {
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: 'data files not read in Restricted Mode',
+          tooltip: 'The workspace is not trusted, so the spectra stored in files are not read and no thresholds can be computed. Click to manage workspace trust.',
+          command: COMMAND_MANAGE_TRUST,
+        }),
+      );
+    }
+    lenses.push(open('Open analysis', 'Open the analysis panel to the side'));
+    if (result.spec?.simulate) {
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: 'Run simulation',
+          tooltip: "Run the spec's finite-n simulation (simulate block) in the background",
+          command: COMMAND_RUN_SIMULATION,
+          arguments: [doc.uri],
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export function registerCodeLens(deps: HostDeps): vscode.Disposable {
+  const provider = new SpecCodeLensProvider(deps.solver);
+  return vscode.Disposable.from(
+    provider,
+    vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, provider),
+    deps.solver.onDidAnalyze(() => provider.refresh()),
+    deps.solver.onDidForget(() => provider.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsSettings(e)) provider.refresh();
+    }),
+  );
+}

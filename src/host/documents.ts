@@ -1,0 +1,91 @@
+/**
+ * Which documents are specs, and the small helpers every feature shares to turn a
+ * document into a solver request. No new language is defined (YAML/JSON keep their
+ * highlighting): specs are recognised by file name (`*.sslexp.yaml|yml|json`).
+ */
+import * as vscode from 'vscode';
+
+/** `*.sslexp.yaml`, `*.sslexp.yml`, `*.sslexp.json` (case-insensitive). */
+export const SPEC_FILE_RE = /\.sslexp\.(ya?ml|json)$/i;
+/** For `workspace.findFiles` and file watchers. */
+export const SPEC_GLOB = '**/*.sslexp.{yaml,yml,json}';
+/** Schemes whose documents are analysed. */
+export const SPEC_SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remote'];
+/** For `languages.register*Provider`: YAML and JSON documents of the supported schemes whose name marks a spec. */
+export const SPEC_SELECTOR: vscode.DocumentSelector = [
+  ...SPEC_SCHEMES.map((scheme) => ({ scheme, pattern: SPEC_GLOB })),
+  // Untitled specs without a spec file name (the providers check `isSpecDocument`).
+  { scheme: 'untitled', language: 'yaml' },
+  { scheme: 'untitled', language: 'json' },
+];
+
+/** The last path segment of a URI (works for untitled and remote URIs too). */
+export function baseName(uri: vscode.Uri): string {
+  const p = uri.path;
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/**
+ * Is `doc` a spec? By file name, or for an untitled document by its language and a first
+ * `sslexp:` / `"sslexp"` key (what `sslParadigm.newSpec` creates).
+ */
+export function isSpecDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
+  if (!doc || !SPEC_SCHEMES.includes(doc.uri.scheme)) return false;
+  if (SPEC_FILE_RE.test(baseName(doc.uri))) return true;
+  return doc.uri.scheme === 'untitled' && (doc.languageId === 'yaml' || doc.languageId === 'json') && looksLikeSpec(doc.getText(new vscode.Range(0, 0, 40, 0)));
+}
+
+/** An untitled document that starts like a spec (its first key is `sslexp`). */
+export function looksLikeSpec(head: string): boolean {
+  return /^(?:\s*(?:#[^\n]*)?\n)*\s*(?:sslexp\s*:|\{\s*"sslexp"\s*:)/.test(head);
+}
+
+/** The file name the core uses to choose YAML or JSON and to name the spec in messages. */
+export function engineFileName(doc: vscode.TextDocument): string {
+  if (doc.uri.scheme === 'untitled') {
+    const name = baseName(doc.uri);
+    if (SPEC_FILE_RE.test(name)) return name;
+    return `${name}.sslexp.${doc.languageId === 'json' ? 'json' : 'yaml'}`;
+  }
+  return doc.uri.scheme === 'file' ? doc.uri.fsPath : baseName(doc.uri);
+}
+
+/**
+ * The directory relative data paths resolve against: the spec's folder for documents on
+ * the extension host's file system (`file`, and `vscode-remote` when the extension runs
+ * on the remote side, as it does under code-server); none for untitled documents.
+ */
+export function engineBaseDir(doc: vscode.TextDocument): string | undefined {
+  if (doc.uri.scheme === 'untitled') return undefined;
+  const dir = vscode.Uri.joinPath(doc.uri, '..');
+  return dir.scheme === 'file' || dir.scheme === 'vscode-remote' ? dir.fsPath : undefined;
+}
+
+/** Open spec documents. */
+export function openSpecDocuments(): vscode.TextDocument[] {
+  return vscode.workspace.textDocuments.filter((d) => isSpecDocument(d) && !d.isClosed);
+}
+
+/** The active editor's document when it is a spec. */
+export function activeSpecDocument(): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return isSpecDocument(doc) ? doc : undefined;
+}
+
+/**
+ * The spec a command acts on: a URI argument (from a CodeLens, menu or the explorer),
+ * else the active spec editor.
+ */
+export async function specFromArgument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (arg instanceof vscode.Uri) {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString());
+    const doc = open ?? (await vscode.workspace.openTextDocument(arg));
+    return isSpecDocument(doc) ? doc : undefined;
+  }
+  return activeSpecDocument();
+}
+
+/** The document's range of UTF-16 offsets [start, end) (`positionAt` clamps to the text). */
+export function offsetRange(doc: vscode.TextDocument, start: number, end: number): vscode.Range {
+  return new vscode.Range(doc.positionAt(start), doc.positionAt(Math.max(start, end)));
+}

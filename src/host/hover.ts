@@ -1,0 +1,115 @@
+/**
+ * Hovers (design.md §2): on `alpha` (key or value) the two thresholds, their squares,
+ * whether each paradigm recovers at the spec's alpha, the recommendation and the regime;
+ * on a spectrum of `signal` / `noise` (its value, or the block's key) the family and its
+ * parameters, the count, the first values, the sum, the minimum and the maximum of the
+ * evaluated spectrum (statistics the worker computes on the full arrays).
+ */
+import * as vscode from 'vscode';
+import { formatNumber as f } from '../core/format';
+import { regimeSentence, requirement } from '../core/recommendation';
+import type { Span, SpectrumSpec } from '../core/spec/model';
+import type { SerializableEngineResult, SpectrumStats } from '../shared/workerProtocol';
+import { formatThreshold } from './codeLens';
+import { isSpecDocument, offsetRange, SPEC_SELECTOR } from './documents';
+import type { HostDeps, SolverClient } from './solverClient';
+
+const contains = (s: Span | undefined, offset: number): s is Span => !!s && offset >= s.start && offset <= s.end && s.end > s.start;
+
+const sameSpan = (a: Span, b: Span | undefined): boolean => !!b && a.start === b.start && a.end === b.end;
+
+const PART_LABEL = {
+  signal: { variance: 'c_i, the signal variances', augmentation: 'λ^Θ_i, the augmentation variances on the signal' },
+  noise: { variance: 'λ^Γ_j, the noise variances', augmentation: 'λ^Θ_j, the augmentation variances on the noise' },
+} as const;
+
+/** `power_law {first: 3e5, exponent: 1, offset: 0}`, `list of 3 values`, ... */
+export function describeSpectrum(s: SpectrumSpec): string {
+  const scale = s.scale !== undefined && s.scale !== 1 ? `, scale ${f(s.scale, 4)}` : '';
+  switch (s.kind) {
+    case 'flat':
+      return `flat ${f(s.value, 4)}${scale}`;
+    case 'list':
+      return `explicit list of ${s.values.length} value${s.values.length === 1 ? '' : 's'}${scale}`;
+    case 'power_law':
+      return `power_law (first ${f(s.first, 4)}, exponent ${f(s.exponent, 4)}, offset ${f(s.offset, 4)})${scale}`;
+    case 'exponential':
+      return `exponential (first ${f(s.first, 4)}, rate ${f(s.rate, 4)})${scale}`;
+    case 'uniform':
+      return `uniform in [${f(s.low, 4)}, ${f(s.high, 4)}), seed ${s.seed}${scale}`;
+    case 'file':
+      return `file \`${s.path}\`${scale}`;
+  }
+}
+
+export function statsMarkdown(st: SpectrumStats): string {
+  const more = st.count > st.head.length ? ', …' : '';
+  return (
+    `${st.count} component${st.count === 1 ? '' : 's'}; first values: ${st.head.map((v) => f(v, 4)).join(', ')}${more}  \n` +
+    `sum ${f(st.sum, 4)} · min ${f(st.min, 4)} · max ${f(st.max, 4)}`
+  );
+}
+
+export function alphaHover(result: SerializableEngineResult): vscode.MarkdownString | undefined {
+  const t = result.thresholds;
+  const spec = result.spec;
+  if (!spec) return undefined;
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**alpha = ${spec.alpha !== undefined ? f(spec.alpha, 4) : '(not set)'}**: alignment of the augmentation with the noise (math.md §3)\n\n`);
+  if (!t) {
+    md.appendMarkdown(result.thresholds === null ? 'No closed-form thresholds: the problem is not in the paper\'s diagonal form.' : 'No thresholds yet.');
+    return md;
+  }
+  const at = result.atAlpha;
+  const status = (recovers: boolean | undefined, alpha2: number): string =>
+    recovers === undefined ? `needs ${requirement(alpha2)}` : recovers ? '✓ recovers' : `✗ does not recover (needs ${requirement(alpha2)})`;
+  md.appendMarkdown(`| | threshold | squared | ${at ? `at α = ${f(at.alpha, 4)}` : 'requirement'} |\n|---|---|---|---|\n`);
+  md.appendMarkdown(`| Reconstruction | α_RC = ${formatThreshold(t.alpha2RC)} | α²_RC = ${f(t.alpha2RC, 4)} | ${status(at?.recovers.reconstruction, t.alpha2RC)} |\n`);
+  md.appendMarkdown(`| Joint-embedding | α_JE = ${formatThreshold(t.alpha2JE)} | α²_JE = ${f(t.alpha2JE, 4)} | ${status(at?.recovers.jointEmbedding, t.alpha2JE)} |\n\n`);
+  if (result.recommendation) md.appendMarkdown(`**Recommendation: ${result.recommendation.paradigm}.** `);
+  md.appendMarkdown(regimeSentence(t));
+  return md;
+}
+
+export class SpecHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly solver: SolverClient) {}
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!isSpecDocument(doc)) return undefined;
+    const latest = this.solver.latestFor(doc); // spans are only valid for the analysed version
+    const spec = latest?.result.spec;
+    if (!latest || !spec) return undefined;
+    const offset = doc.offsetAt(position);
+    const result = latest.result;
+    for (const span of [spec.alphaKeySpan, spec.alphaSpan]) {
+      if (contains(span, offset)) {
+        const md = alphaHover(result);
+        return md ? new vscode.Hover(md, offsetRange(doc, span.start, span.end)) : undefined;
+      }
+    }
+    if (spec.mode !== 'spectral' || !result.spectrumStats) return undefined;
+    for (const name of ['signal', 'noise'] as const) {
+      const block = spec[name];
+      const stats = result.spectrumStats[name];
+      if (contains(block.keySpan, offset)) {
+        const md = new vscode.MarkdownString(`**${name}**: ${stats.variance.count} components\n\n`);
+        for (const part of ['variance', 'augmentation'] as const) {
+          md.appendMarkdown(`*${name}.${part}* (${PART_LABEL[name][part]}): ${describeSpectrum(block[part])}  \n${statsMarkdown(stats[part])}\n\n`);
+        }
+        return new vscode.Hover(md, offsetRange(doc, block.keySpan.start, block.keySpan.end));
+      }
+      for (const part of ['variance', 'augmentation'] as const) {
+        const s = block[part];
+        // An omitted augmentation (flat 0) carries the block key's span, handled above.
+        if (sameSpan(s.span, block.keySpan) || !contains(s.span, offset)) continue;
+        const md = new vscode.MarkdownString(`**${name}.${part}**: ${PART_LABEL[name][part]}\n\n${describeSpectrum(s)}  \n${statsMarkdown(stats[part])}`);
+        return new vscode.Hover(md, offsetRange(doc, s.span.start, s.span.end));
+      }
+    }
+    return undefined;
+  }
+}
+
+export function registerHover(deps: HostDeps): vscode.Disposable {
+  return vscode.languages.registerHoverProvider(SPEC_SELECTOR, new SpecHoverProvider(deps.solver));
+}

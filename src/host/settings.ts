@@ -1,0 +1,60 @@
+/**
+ * Typed accessors for the `sslParadigm.*` settings (declared in package.json
+ * `contributes.configuration`; keep the defaults here in sync with it).
+ */
+import * as vscode from 'vscode';
+
+export const SECTION = 'sslParadigm';
+
+/** Codes of the theory findings (src/core/findings.ts), hidden by `diagnostics.theoryFindings: false`. */
+export const THEORY_FINDING_CODES: ReadonlySet<string> = new Set(['alpha-below-rc', 'alpha-below-je', 'regime']);
+
+export interface Settings {
+  /** Debounce of diagnostics after an edit, ms. */
+  diagnosticsDelay: number;
+  /** Show the theory findings (alpha below a threshold, the regime) as diagnostics. */
+  theoryFindings: boolean;
+  codeLensEnabled: boolean;
+  statusBarEnabled: boolean;
+  /** New analysis panels start locked to their spec. */
+  previewLockedByDefault: boolean;
+  /** Total components (signal + noise) above which a spectral spec is not analysed in the editor. */
+  maxComponents: number;
+  /** Bytes of a data file the worker reads at most. */
+  maxFileBytes: number;
+  /** Points per thinned series sent to the panel. */
+  maxPoints: number;
+  /** Runs taking longer than this show a cancellable progress notification, ms. */
+  progressDelay: number;
+}
+
+function num(c: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
+  const v = c.get<unknown>(key);
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
+}
+
+function bool(c: vscode.WorkspaceConfiguration, key: string, fallback: boolean): boolean {
+  const v = c.get<unknown>(key);
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+/** The current settings for `scope` (a document's URI for resource-scoped values). */
+export function getSettings(scope?: vscode.ConfigurationScope): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  return {
+    diagnosticsDelay: num(c, 'diagnostics.delay', 300, 0, 10_000),
+    theoryFindings: bool(c, 'diagnostics.theoryFindings', true),
+    codeLensEnabled: bool(c, 'codeLens.enabled', true),
+    statusBarEnabled: bool(c, 'statusBar.enabled', true),
+    previewLockedByDefault: bool(c, 'preview.lockedByDefault', false),
+    maxComponents: Math.floor(num(c, 'worker.maxComponents', 10_000_000, 1, 20_000_000)),
+    maxFileBytes: Math.floor(num(c, 'worker.maxFileSizeMB', 512, 1, 512) * 1024 * 1024),
+    maxPoints: Math.floor(num(c, 'worker.maxPoints', 4000, 100, 100_000)),
+    progressDelay: num(c, 'worker.progressDelay', 1000, 0, 60_000),
+  };
+}
+
+/** Does a configuration change touch our settings (optionally for `scope`)? */
+export function affectsSettings(e: vscode.ConfigurationChangeEvent, scope?: vscode.ConfigurationScope): boolean {
+  return e.affectsConfiguration(SECTION, scope);
+}

@@ -1,0 +1,214 @@
+/**
+ * The message protocol between the extension host (src/host/solverClient.ts) and the
+ * solver worker (src/worker/worker.ts), imported by both sides (design.md §3, §5).
+ *
+ * Every message is a discriminated union member carrying the `runId` the host assigned
+ * (monotonically increasing across documents). Everything is structured-clone friendly:
+ * plain objects, arrays, numbers (±Infinity and NaN survive `postMessage`). The heavy
+ * per-component arrays of the engine never cross the thread boundary: the worker thins
+ * them for display (`thinIndices` of src/core/thin.ts) and adds summary statistics.
+ *
+ * Pure: no `vscode`, no Node APIs.
+ */
+import type { EngineResult } from '../core/engine';
+import type { PanelScores, PanelSimulation, PanelSpectra } from './webviewProtocol';
+
+// ---------------------------------------------------------------------------------------
+// Host -> worker
+// ---------------------------------------------------------------------------------------
+
+/** Fields shared by requests that read a document. */
+export interface DocumentRequest {
+  runId: number;
+  /** `document.uri.toString()`: the key for superseding older runs of the same document. */
+  uri: string;
+  version: number;
+  text: string;
+  /** Chooses YAML or JSON and appears in messages (a path or an untitled name). */
+  fileName: string;
+  /** Directory relative paths resolve against; absent for untitled or non-file documents. */
+  baseDir?: string;
+  /** Workspace trust: when false the worker never reads a file (the core then reports `untrusted-file`). */
+  trusted: boolean;
+  /** Upper bound of bytes of any data file the worker reads (trusted only). */
+  maxFileBytes?: number;
+  /** Refuse spectral specs with more components in total (signal + noise) than this. */
+  maxComponents?: number;
+}
+
+export interface AnalyzeRequest extends DocumentRequest {
+  type: 'analyze';
+  /** Overrides the spec's alpha. */
+  alpha?: number;
+  /** Include per-component RC/JE scores at alpha, thinned (`result.scores`). */
+  components?: boolean;
+  /** Include the noise-scaling curve alpha2(t) (O(61 d): only when a panel shows it). */
+  curve?: boolean;
+  /** Maximum points per thinned series (default {@link DEFAULT_THIN_POINTS}). */
+  thin?: number;
+}
+
+/** Runs the spec's `simulate` block (math.md §6.1 / §8.3). */
+export interface SimulateRequest extends DocumentRequest {
+  type: 'simulate';
+}
+
+/** Cancels a queued or running request; the worker answers with `cancelled` (or not at all when it already finished). */
+export interface CancelRequest {
+  type: 'cancel';
+  runId: number;
+}
+
+export type HostToWorkerMessage = AnalyzeRequest | SimulateRequest | CancelRequest;
+
+// ---------------------------------------------------------------------------------------
+// Worker -> host
+// ---------------------------------------------------------------------------------------
+
+/** Summary of one evaluated per-component spectrum (for hovers). */
+export interface SpectrumStats {
+  count: number;
+  /** The first values (up to {@link STATS_HEAD}). */
+  head: number[];
+  sum: number;
+  min: number;
+  max: number;
+}
+
+export interface BlockStats {
+  variance: SpectrumStats;
+  augmentation: SpectrumStats;
+}
+
+/**
+ * What the worker posts for an {@link EngineResult}: the same fields minus the full
+ * `spectra` typed arrays (replaced by thinned series and statistics), and
+ * `atAlpha.components` never included (per-component scores travel thinned in `scores`).
+ */
+export interface SerializableEngineResult extends Omit<EngineResult, 'spectra'> {
+  /** Thinned spectra for display; the panel's {@link PanelSpectra} shape. */
+  spectra?: PanelSpectra;
+  /** Statistics of the four full spectra (signal.variance = c, noise.variance = lambda^Gamma, ...). */
+  spectrumStats?: { signal: BlockStats; noise: BlockStats };
+  /** Thinned per-component scores at alpha (only when requested with `components`). */
+  scores?: PanelScores;
+}
+
+export interface ResultMessage {
+  type: 'result';
+  runId: number;
+  uri: string;
+  version: number;
+  result: SerializableEngineResult;
+  /** Time spent in the worker on this run. */
+  elapsedMs: number;
+}
+
+/** The result of a `simulate` request. */
+export interface SimulationMessage {
+  type: 'simulation';
+  runId: number;
+  uri: string;
+  version: number;
+  /** Problems that prevented (or accompanied) the simulation, e.g. spec errors. */
+  problems: EngineResult['problems'];
+  /** Absent when the spec could not be simulated (see `problems`). */
+  simulation?: PanelSimulation;
+  elapsedMs: number;
+}
+
+/** A run started (`fraction` 0) or advanced. */
+export interface ProgressMessage {
+  type: 'progress';
+  runId: number;
+  /** 0..1 */
+  fraction: number;
+  message: string;
+}
+
+/** A run ended without a result because of a bug or a resource failure (never user input: that is a problem). */
+export interface ErrorMessage {
+  type: 'error';
+  runId: number;
+  message: string;
+}
+
+/** A run was cancelled or superseded by a newer run of the same document before it finished. */
+export interface CancelledMessage {
+  type: 'cancelled';
+  runId: number;
+  reason: 'cancelled' | 'superseded';
+}
+
+export type WorkerToHostMessage = ResultMessage | SimulationMessage | ProgressMessage | ErrorMessage | CancelledMessage;
+
+// ---------------------------------------------------------------------------------------
+// Constants and validation
+// ---------------------------------------------------------------------------------------
+
+/** Default maximum points per thinned series (the panel draws a few thousand). */
+export const DEFAULT_THIN_POINTS = 4000;
+/** Values listed in {@link SpectrumStats.head}. */
+export const STATS_HEAD = 5;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+const isRunId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isOptionalFiniteNumber = (x: unknown): boolean => x === undefined || (typeof x === 'number' && Number.isFinite(x));
+const isOptionalBoolean = (x: unknown): boolean => x === undefined || typeof x === 'boolean';
+
+function isDocumentRequest(x: Record<string, unknown>): boolean {
+  return (
+    isRunId(x.runId) &&
+    typeof x.uri === 'string' &&
+    typeof x.version === 'number' &&
+    typeof x.text === 'string' &&
+    typeof x.fileName === 'string' &&
+    (x.baseDir === undefined || typeof x.baseDir === 'string') &&
+    typeof x.trusted === 'boolean' &&
+    isOptionalFiniteNumber(x.maxFileBytes) &&
+    isOptionalFiniteNumber(x.maxComponents)
+  );
+}
+
+/** The worker's check of every incoming message (a bad message is answered, never fatal). */
+export function isHostToWorkerMessage(x: unknown): x is HostToWorkerMessage {
+  if (!isRecord(x)) return false;
+  switch (x.type) {
+    case 'analyze':
+      return (
+        isDocumentRequest(x) &&
+        (x.alpha === undefined || (typeof x.alpha === 'number' && Number.isFinite(x.alpha) && x.alpha >= 0)) &&
+        isOptionalBoolean(x.components) &&
+        isOptionalBoolean(x.curve) &&
+        (x.thin === undefined || (typeof x.thin === 'number' && Number.isInteger(x.thin) && x.thin > 0))
+      );
+    case 'simulate':
+      return isDocumentRequest(x);
+    case 'cancel':
+      return isRunId(x.runId);
+    default:
+      return false;
+  }
+}
+
+/** The host's check of messages from its own worker (cheap: only the envelope). */
+export function isWorkerToHostMessage(x: unknown): x is WorkerToHostMessage {
+  if (!isRecord(x) || !isRunId(x.runId)) return false;
+  switch (x.type) {
+    case 'result':
+      return typeof x.uri === 'string' && typeof x.version === 'number' && isRecord(x.result) && Array.isArray(x.result.problems);
+    case 'simulation':
+      return typeof x.uri === 'string' && typeof x.version === 'number' && Array.isArray(x.problems);
+    case 'progress':
+      return typeof x.fraction === 'number' && typeof x.message === 'string';
+    case 'error':
+      return typeof x.message === 'string';
+    case 'cancelled':
+      return x.reason === 'cancelled' || x.reason === 'superseded';
+    default:
+      return false;
+  }
+}

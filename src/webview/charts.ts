@@ -1,0 +1,182 @@
+/**
+ * chart.js plumbing: tree-shaken registrations, a small annotation plugin (bands, text
+ * labels) and `ChartView`, which creates a chart once and then updates it in place.
+ */
+import {
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type ChartOptions,
+  type ChartType,
+  type Plugin,
+} from 'chart.js';
+
+/** A data point; `raw` keeps the untransformed value when the axis is transformed. */
+export interface Pt {
+  x: number;
+  y: number;
+  raw?: number;
+}
+
+export interface AnnotationText {
+  x: number | 'left' | 'right';
+  /** A data value, or a position relative to the chart area. */
+  y: number | 'above' | 'top' | 'bottom';
+  text: string;
+  color: string;
+  align?: CanvasTextAlign;
+  baseline?: CanvasTextBaseline;
+  dx?: number;
+  dy?: number;
+  bold?: boolean;
+  /** Paint a background-coloured box behind the text (keeps it legible over lines). */
+  halo?: string;
+}
+
+export interface AnnotationBand {
+  axis: 'x' | 'y';
+  from: number;
+  to: number;
+  color: string;
+}
+
+export interface AnnotationOptions {
+  bands?: AnnotationBand[];
+  texts?: AnnotationText[];
+  font?: string;
+}
+
+declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface PluginOptionsByType<TType extends ChartType> {
+    sslAnnotations?: AnnotationOptions;
+  }
+}
+
+function clampPixel(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, v));
+}
+
+const annotations: Plugin<'line'> = {
+  id: 'sslAnnotations',
+  beforeDatasetsDraw(chart) {
+    const opts = chart.options.plugins?.sslAnnotations as AnnotationOptions | undefined;
+    if (!opts?.bands?.length) return;
+    const { ctx, chartArea: a } = chart;
+    const xs = chart.scales.x;
+    const ys = chart.scales.y;
+    ctx.save();
+    for (const b of opts.bands) {
+      ctx.fillStyle = b.color;
+      if (b.axis === 'x') {
+        const x0 = clampPixel(xs.getPixelForValue(b.from), a.left, a.right);
+        const x1 = clampPixel(xs.getPixelForValue(b.to), a.left, a.right);
+        if (Number.isFinite(x0) && Number.isFinite(x1)) ctx.fillRect(Math.min(x0, x1), a.top, Math.abs(x1 - x0), a.bottom - a.top);
+      } else {
+        const y0 = clampPixel(ys.getPixelForValue(b.from), a.top, a.bottom);
+        const y1 = clampPixel(ys.getPixelForValue(b.to), a.top, a.bottom);
+        if (Number.isFinite(y0) && Number.isFinite(y1)) ctx.fillRect(a.left, Math.min(y0, y1), a.right - a.left, Math.abs(y1 - y0));
+      }
+    }
+    ctx.restore();
+  },
+  afterDatasetsDraw(chart) {
+    const opts = chart.options.plugins?.sslAnnotations as AnnotationOptions | undefined;
+    if (!opts?.texts?.length) return;
+    const { ctx, chartArea: a } = chart;
+    const xs = chart.scales.x;
+    const ys = chart.scales.y;
+    ctx.save();
+    for (const t of opts.texts) {
+      const x = t.x === 'left' ? a.left : t.x === 'right' ? a.right : xs.getPixelForValue(t.x);
+      const y =
+        t.y === 'above' ? a.top - 6 : t.y === 'top' ? a.top + 4 : t.y === 'bottom' ? a.bottom - 4 : ys.getPixelForValue(t.y);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      ctx.font = `${t.bold ? '600 ' : ''}${opts.font ?? '12px sans-serif'}`;
+      ctx.textAlign = t.align ?? 'center';
+      ctx.textBaseline = t.baseline ?? (t.y === 'top' ? 'top' : 'bottom');
+      const px = x + (t.dx ?? 0);
+      const py = y + (t.dy ?? 0);
+      if (t.halo) {
+        const m = ctx.measureText(t.text);
+        const w = m.width + 6;
+        const h = (m.actualBoundingBoxAscent || 10) + (m.actualBoundingBoxDescent || 3) + 4;
+        const left = ctx.textAlign === 'center' ? px - w / 2 : ctx.textAlign === 'right' || ctx.textAlign === 'end' ? px - w + 3 : px - 3;
+        const top = py - (m.actualBoundingBoxAscent || 10) - 2;
+        ctx.fillStyle = t.halo;
+        ctx.fillRect(left, top, w, h);
+      }
+      ctx.fillStyle = t.color;
+      ctx.fillText(t.text, px, py);
+    }
+    ctx.restore();
+  },
+};
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, annotations);
+
+export type LineDataset = ChartDataset<'line', Pt[]>;
+export type LineOptions = ChartOptions<'line'>;
+
+export interface ChartSpec {
+  /** Unique per canvas, e.g. `scores-rc`. */
+  id: string;
+  datasets: LineDataset[];
+  options: LineOptions;
+}
+
+/** One chart.js instance bound to one canvas, updated in place. */
+export class ChartView {
+  private chart: Chart<'line', Pt[]> | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly canvas: HTMLCanvasElement,
+  ) {}
+
+  apply(spec: ChartSpec): void {
+    if (!this.chart) {
+      this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: spec.datasets }, options: spec.options });
+      return;
+    }
+    this.chart.data.datasets = spec.datasets;
+    this.chart.options = spec.options;
+    this.chart.update('none');
+  }
+
+  get instance(): Chart<'line', Pt[]> | null {
+    return this.chart;
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = null;
+  }
+
+  /** What the debug hook exposes: labels, point counts and colours. */
+  describe(): { id: string; datasets: { label: string; n: number; color: string; hidden: boolean }[] } {
+    const ds = this.chart?.data.datasets ?? [];
+    return {
+      id: this.id,
+      datasets: ds.map((d, i) => ({
+        label: String(d.label ?? ''),
+        n: d.data.length,
+        color: String(d.borderColor ?? ''),
+        hidden: this.chart ? !this.chart.isDatasetVisible(i) : false,
+      })),
+    };
+  }
+}
+
+/** Chart.js-wide defaults that follow the theme (fonts, text colour). */
+export function applyChartDefaults(fontFamily: string, fontSize: number, color: string): void {
+  Chart.defaults.font.family = fontFamily;
+  Chart.defaults.font.size = fontSize;
+  Chart.defaults.color = color;
+}

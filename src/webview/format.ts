@@ -1,0 +1,30 @@
+/** Number formatting for the panel (3 significant figures, typographic minus). */
+import { formatNumber } from '../core/format';
+
+/** 3 significant figures; −, ∞ and "undefined" spelled for display. */
+export function fmt(x: number | null | undefined, sig = 3): string {
+  if (x === null || x === undefined) return '—';
+  return formatNumber(x, sig).replace(/^-/, '−');
+}
+
+/** Full precision for tables and CSV (6 significant figures in tables). */
+export function fmtTable(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '';
+  return fmt(x, 6);
+}
+
+/** Raw value for CSV / JSON cells: shortest round-trip representation. */
+export function csvNumber(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '';
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  return String(x);
+}
+
+export const PARADIGM_LABEL: Record<string, string> = {
+  'joint-embedding': 'Joint-embedding',
+  reconstruction: 'Reconstruction',
+  supervised: 'Supervised',
+  either: 'Either paradigm',
+};

@@ -1,0 +1,496 @@
+/**
+ * The analysis panel (design.md §2): recommendation card + five charts, theme-aware,
+ * state kept across reloads, exports through the host. Runs in the webview under a
+ * strict CSP (scripts by nonce only, no inline styles in markup): every element is
+ * built with DOM APIs and `textContent`, never from markup.
+ */
+import { toJson } from '../core/format';
+import {
+  decodeEmbeddedJson,
+  encodeEmbeddedJson,
+  isHostToWebviewMessage,
+  isOlderResult,
+  type AnalysisMessage,
+  type ChartId,
+  type HostToWebviewMessage,
+  type WebviewToHostMessage,
+} from '../shared/webviewProtocol';
+import { renderCard } from './card';
+import { applyChartDefaults, ChartView } from './charts';
+import { el, icon, ICONS } from './dom';
+import { buildReport, composePng } from './export';
+import { buildSections, type SectionView } from './sections';
+import { renderTable, toCsv, toJsonRows } from './tables';
+import { readTheme, type Theme } from './theme';
+import { getVsCodeApi } from './vscodeApi';
+
+interface UiState {
+  v: 1;
+  message: AnalysisMessage | null;
+  openTables: ChartId[];
+  scrollY: number;
+  locked: boolean | null;
+}
+
+/**
+ * What goes through `vscode.setState` (VS Code serialises it with JSON, which would turn
+ * ±Infinity thresholds into null): the message is kept as embedded-JSON text.
+ */
+interface PersistedState {
+  v: 1;
+  message: string | null;
+  openTables: ChartId[];
+  scrollY: number;
+  locked: boolean | null;
+}
+
+interface SectionDom {
+  id: ChartId;
+  root: HTMLElement;
+  h2: HTMLHeadingElement;
+  subtitle: HTMLElement;
+  charts: HTMLElement;
+  empty: HTMLElement;
+  tableWrap: HTMLElement;
+  toggle: HTMLButtonElement;
+  exportButtons: HTMLButtonElement[];
+  views: ChartView[];
+  boxes: HTMLElement[];
+  view: SectionView | null;
+}
+
+interface DebugHook {
+  charts(): { id: string; section: ChartId; datasets: { label: string; n: number; color: string; hidden: boolean }[] }[];
+  shown(): { documentUri: string; documentVersion: number; runId: number } | null;
+  renders(): number;
+  lastRenderMs(): number;
+  theme(): string;
+}
+
+declare global {
+  interface Window {
+    __sslPanel?: DebugHook;
+  }
+}
+
+const vscode = getVsCodeApi<PersistedState>();
+const app = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
+
+let state: UiState = { v: 1, message: null, openTables: [], scrollY: 0, locked: null };
+let theme: Theme = readTheme();
+let pendingRunId: number | null = null;
+let renders = 0;
+let lastRenderMs = 0;
+const sections = new Map<ChartId, SectionDom>();
+
+function post(message: WebviewToHostMessage): void {
+  vscode.postMessage(message);
+}
+
+let encoded: { message: AnalysisMessage; text: string } | null = null;
+function save(): void {
+  const m = state.message;
+  if (m && encoded?.message !== m) encoded = { message: m, text: encodeEmbeddedJson(m) };
+  vscode.setState({ v: 1, message: m ? encoded!.text : null, openTables: state.openTables, scrollY: state.scrollY, locked: state.locked });
+}
+
+// ---------------------------------------------------------------------------------------
+// Skeleton
+
+function button(text: string, title: string, iconPaths?: string[], cls = 'btn'): HTMLButtonElement {
+  const b = el(document, 'button', cls);
+  b.type = 'button';
+  b.title = title;
+  b.setAttribute('aria-label', title);
+  if (iconPaths) b.append(icon(document, iconPaths));
+  b.append(el(document, 'span', 'btn-text', text));
+  return b;
+}
+
+const topbar = el(document, 'header', 'topbar');
+const titleBlock = el(document, 'div', 'title-block');
+const h1 = el(document, 'h1', '', 'SSL paradigm analysis');
+const fileLine = el(document, 'div', 'file-line');
+titleBlock.append(h1, fileLine);
+const actions = el(document, 'div', 'actions');
+const status = el(document, 'span', 'status');
+status.setAttribute('role', 'status');
+const lockButton = button('Following the active editor', 'Lock the panel to this spec', ICONS.unlocked, 'btn lock');
+lockButton.setAttribute('data-testid', 'lock');
+lockButton.addEventListener('click', () => post({ type: 'toggleLock' }));
+const openButton = button('Open spec', 'Reveal the spec in the editor', ICONS.source);
+openButton.addEventListener('click', () => post({ type: 'openSource' }));
+const jsonAll = button('JSON', 'Export the whole analysis as JSON', ICONS.file);
+jsonAll.addEventListener('click', () => exportModelJson());
+const reportButton = button('HTML report', 'Export a self-contained HTML report', ICONS.report);
+reportButton.setAttribute('data-testid', 'report');
+reportButton.addEventListener('click', () => exportReport());
+actions.append(status, lockButton, openButton, jsonAll, reportButton);
+topbar.append(titleBlock, actions);
+
+const errorBanner = el(document, 'div', 'error-banner');
+errorBanner.setAttribute('role', 'alert');
+errorBanner.hidden = true;
+const cardSlot = el(document, 'div', 'card-slot');
+const emptyState = el(document, 'div', 'empty-state', 'Open a *.sslexp.yaml spec to see its analysis.');
+const grid = el(document, 'div', 'grid');
+app.replaceChildren(topbar, errorBanner, emptyState, cardSlot, grid);
+
+const ORDER: ChartId[] = ['thresholds', 'spectrum', 'scores', 'scaling', 'convergence'];
+
+function sectionDom(id: ChartId): SectionDom {
+  const existing = sections.get(id);
+  if (existing) return existing;
+  const root = el(document, 'section', `chart-section s-${id}`);
+  root.id = `section-${id}`;
+  const head = el(document, 'div', 'section-head');
+  const titles = el(document, 'div', 'section-titles');
+  const h2 = el(document, 'h2');
+  h2.id = `title-${id}`;
+  root.setAttribute('aria-labelledby', h2.id);
+  const subtitle = el(document, 'p', 'subtitle');
+  titles.append(h2, subtitle);
+  const toolbar = el(document, 'div', 'toolbar');
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', 'Chart actions');
+  const toggle = button('Show data', 'Show the numbers as a table', ICONS.table, 'btn ghost toggle');
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.setAttribute('aria-controls', `table-${id}`);
+  toggle.setAttribute('data-testid', `toggle-${id}`);
+  toggle.addEventListener('click', () => toggleTable(id));
+  const png = button('PNG', 'Export this chart as PNG', ICONS.image, 'btn ghost');
+  png.setAttribute('data-testid', `png-${id}`);
+  png.addEventListener('click', () => exportPng(id));
+  const csv = button('CSV', 'Export the numbers as CSV', undefined, 'btn ghost');
+  csv.addEventListener('click', () => exportTable(id, 'csv'));
+  const json = button('JSON', 'Export the numbers as JSON', undefined, 'btn ghost');
+  json.addEventListener('click', () => exportTable(id, 'json'));
+  toolbar.append(toggle, png, csv, json);
+  head.append(titles, toolbar);
+  const charts = el(document, 'div', 'charts');
+  const empty = el(document, 'p', 'section-empty');
+  empty.hidden = true;
+  const tableWrap = el(document, 'div', 'table-wrap');
+  tableWrap.id = `table-${id}`;
+  tableWrap.hidden = true;
+  root.append(head, charts, empty, tableWrap);
+  const dom: SectionDom = { id, root, h2, subtitle, charts, empty, tableWrap, toggle, exportButtons: [png, csv, json], views: [], boxes: [], view: null };
+  sections.set(id, dom);
+  // Keep the document order stable whatever order sections appear in.
+  const after = ORDER.slice(ORDER.indexOf(id) + 1).map((s) => sections.get(s)?.root).find((r) => r?.isConnected);
+  grid.insertBefore(root, after ?? null);
+  return dom;
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering
+
+function renderHeader(m: AnalysisMessage | null): void {
+  fileLine.replaceChildren();
+  if (m) {
+    fileLine.append(el(document, 'span', 'file-name', m.fileName));
+    if (m.model.name) fileLine.append(el(document, 'span', 'spec-name', m.model.name));
+  }
+  renderLock();
+}
+
+function renderLock(): void {
+  const locked = state.locked ?? state.message?.locked ?? false;
+  const name = state.message?.fileName ?? 'this spec';
+  lockButton.replaceChildren(
+    icon(document, locked ? ICONS.locked : ICONS.unlocked),
+    el(document, 'span', 'btn-text', locked ? `Locked to ${name}` : 'Following the active editor'),
+  );
+  lockButton.classList.toggle('is-locked', locked);
+  lockButton.setAttribute('aria-pressed', String(locked));
+  const label = locked ? `Locked to ${name}. Click to follow the active editor.` : 'Following the active editor. Click to lock the panel to this spec.';
+  lockButton.title = label;
+  lockButton.setAttribute('aria-label', label);
+}
+
+function render(): void {
+  const t0 = performance.now();
+  const m = state.message;
+  renderHeader(m);
+  emptyState.hidden = m !== null;
+  if (!m) {
+    cardSlot.replaceChildren();
+    return;
+  }
+  cardSlot.replaceChildren(renderCard(document, m, { openSource: (offset) => post(offset === undefined ? { type: 'openSource' } : { type: 'openSource', offset }) }));
+  renderCharts();
+  app.setAttribute('aria-busy', 'false');
+  renders++;
+  lastRenderMs = performance.now() - t0;
+}
+
+function renderCharts(): void {
+  const m = state.message;
+  if (!m) return;
+  theme = readTheme();
+  applyChartDefaults(theme.fontFamily, theme.fontSize, theme.foreground);
+  const views = buildSections(m.model, theme);
+  const present = new Set(views.map((v) => v.id));
+  for (const [id, dom] of sections) {
+    if (!present.has(id)) {
+      dom.root.hidden = true;
+      for (const v of dom.views) v.destroy();
+      dom.views = [];
+      dom.boxes.forEach((b) => b.remove());
+      dom.boxes = [];
+      dom.view = null;
+    }
+  }
+  for (const view of views) {
+    const dom = sectionDom(view.id);
+    dom.root.hidden = false;
+    dom.view = view;
+    dom.h2.textContent = view.title;
+    dom.subtitle.textContent = view.subtitle;
+    dom.empty.hidden = !view.empty;
+    dom.empty.textContent = view.empty ?? '';
+    dom.charts.hidden = !!view.empty;
+    dom.exportButtons[0].disabled = view.charts.length === 0;
+    dom.charts.classList.toggle('two', view.charts.length > 1);
+    // Canvases: one per chart spec, reused across renders (charts update in place).
+    while (dom.views.length > view.charts.length) {
+      dom.views.pop()?.destroy();
+      dom.boxes.pop()?.remove();
+    }
+    view.charts.forEach((c, i) => {
+      let v = dom.views[i];
+      if (!v || v.id !== c.spec.id) {
+        v?.destroy();
+        dom.boxes[i]?.remove();
+        const box = el(document, 'figure', 'chart-box');
+        const frame = el(document, 'div', 'canvas-frame');
+        const canvas = el(document, 'canvas');
+        canvas.setAttribute('role', 'img');
+        canvas.id = `chart-${c.spec.id}`;
+        canvas.textContent = c.aria;
+        frame.append(canvas);
+        const cap = el(document, 'figcaption', 'chart-caption');
+        box.append(frame, cap);
+        dom.charts.insertBefore(box, dom.boxes[i + 1] ?? null);
+        dom.boxes[i] = box;
+        v = new ChartView(c.spec.id, canvas);
+        dom.views[i] = v;
+      }
+      v.canvas.setAttribute('aria-label', c.aria);
+      v.canvas.textContent = c.aria;
+      const cap = dom.boxes[i].querySelector('figcaption');
+      if (cap) {
+        cap.textContent = c.caption ?? '';
+        cap.hidden = !c.caption;
+      }
+      v.apply(c.spec);
+    });
+    const open = state.openTables.includes(view.id);
+    dom.toggle.setAttribute('aria-expanded', String(open));
+    dom.toggle.querySelector('.btn-text')!.textContent = open ? 'Hide data' : 'Show data';
+    dom.tableWrap.hidden = !open;
+    if (open) fillTable(dom);
+  }
+}
+
+function fillTable(dom: SectionDom): void {
+  const view = dom.view;
+  if (!view) return;
+  const children: Node[] = [renderTable(view.table)];
+  if (view.table.note) children.push(el(document, 'p', 'table-note', view.table.note));
+  if (!view.table.rows.length) children.splice(0, 1, el(document, 'p', 'table-note', 'No numbers to show.'));
+  dom.tableWrap.replaceChildren(...children);
+}
+
+function toggleTable(id: ChartId): void {
+  const open = !state.openTables.includes(id);
+  state.openTables = open ? [...state.openTables, id] : state.openTables.filter((x) => x !== id);
+  save();
+  const dom = sections.get(id);
+  if (!dom) return;
+  dom.toggle.setAttribute('aria-expanded', String(open));
+  dom.toggle.querySelector('.btn-text')!.textContent = open ? 'Hide data' : 'Show data';
+  dom.tableWrap.hidden = !open;
+  if (open) fillTable(dom);
+  else dom.tableWrap.replaceChildren();
+}
+
+// ---------------------------------------------------------------------------------------
+// Exports
+
+function canvasesOf(id: ChartId): HTMLCanvasElement[] {
+  return (sections.get(id)?.views ?? []).filter((v) => v.instance).map((v) => v.canvas);
+}
+
+function pngOf(id: ChartId): string | null {
+  const dom = sections.get(id);
+  const canvases = canvasesOf(id);
+  if (!dom?.view || !canvases.length || dom.root.hidden) return null;
+  return composePng(canvases, dom.view.title, theme);
+}
+
+function exportPng(id: ChartId): void {
+  const dataUrl = pngOf(id);
+  if (dataUrl) post({ type: 'export', format: 'png', chart: id, dataUrl });
+}
+
+function exportTable(id: ChartId, format: 'csv' | 'json'): void {
+  const view = sections.get(id)?.view;
+  if (!view) return;
+  const content = format === 'csv' ? toCsv(view.table) : `${JSON.stringify(toJsonRows(view.table), null, 2)}\n`;
+  post({ type: 'export', format, chart: id, content });
+}
+
+function exportModelJson(): void {
+  const m = state.message;
+  if (!m) return;
+  const payload = { fileName: m.fileName, documentUri: m.documentUri, documentVersion: m.documentVersion, model: m.model };
+  post({ type: 'export', format: 'json', content: `${toJson(payload, 2)}\n` });
+}
+
+function exportReport(): void {
+  const m = state.message;
+  if (!m) return;
+  const list = ORDER.map((id) => sections.get(id)).filter((d): d is SectionDom => !!d && !!d.view && !d.root.hidden);
+  const content = buildReport(
+    m,
+    list.map((d) => ({
+      title: d.view!.title,
+      subtitle: d.view!.subtitle,
+      png: d.view!.charts.length ? pngOf(d.id) : null,
+      aria: d.view!.charts.map((c) => c.aria).join(' '),
+      table: d.view!.table,
+    })),
+    theme,
+  );
+  post({ type: 'export', format: 'html', content });
+}
+
+// ---------------------------------------------------------------------------------------
+// Messages
+
+function setBusy(busy: boolean): void {
+  status.textContent = busy ? 'Updating…' : '';
+  status.classList.toggle('busy', busy);
+  app.setAttribute('aria-busy', String(busy));
+}
+
+function isStale(m: { documentUri: string; documentVersion: number; runId: number }): boolean {
+  const shown = state.message;
+  return !!shown && shown.documentUri === m.documentUri && isOlderResult(m, shown);
+}
+
+function handle(m: HostToWebviewMessage): void {
+  switch (m.type) {
+    case 'analysis': {
+      if (isStale(m)) return; // an older run finished late: keep what is displayed
+      if (pendingRunId !== null && m.runId >= pendingRunId) {
+        pendingRunId = null;
+        setBusy(false);
+      }
+      state.message = m;
+      state.locked = m.locked;
+      errorBanner.hidden = true;
+      errorBanner.replaceChildren();
+      render();
+      save();
+      return;
+    }
+    case 'busy':
+      if (isStale(m)) return;
+      pendingRunId = m.runId;
+      setBusy(true);
+      return;
+    case 'error':
+      if (isStale(m)) return;
+      if (pendingRunId !== null && m.runId >= pendingRunId) pendingRunId = null;
+      setBusy(false);
+      errorBanner.replaceChildren(el(document, 'strong', '', 'Analysis failed. '), el(document, 'span', '', m.message));
+      errorBanner.hidden = false;
+      return;
+    case 'lock':
+      state.locked = m.locked;
+      renderLock();
+      save();
+      return;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const data: unknown = event.data;
+  if (isHostToWebviewMessage(data)) handle(data);
+});
+
+// ---------------------------------------------------------------------------------------
+// Theme: VS Code toggles body classes and rewrites the CSS variables on <html>.
+
+let themeFrame = 0;
+function scheduleThemeRefresh(): void {
+  if (themeFrame) return;
+  themeFrame = requestAnimationFrame(() => {
+    themeFrame = 0;
+    renderCharts();
+  });
+}
+const themeObserver = new MutationObserver(scheduleThemeRefresh);
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+
+// ---------------------------------------------------------------------------------------
+// State: restore, then keep the scroll position.
+
+let scrollTimer = 0;
+window.addEventListener(
+  'scroll',
+  () => {
+    if (scrollTimer) return;
+    scrollTimer = window.setTimeout(() => {
+      scrollTimer = 0;
+      state.scrollY = Math.round(window.scrollY);
+      save();
+    }, 150);
+  },
+  { passive: true },
+);
+
+function restore(): void {
+  const saved = vscode.getState();
+  if (saved && saved.v === 1) {
+    const message = typeof saved.message === 'string' ? decodeEmbeddedJson(saved.message) : null;
+    state = {
+      v: 1,
+      message: isHostToWebviewMessage(message) && message.type === 'analysis' ? message : null,
+      openTables: Array.isArray(saved.openTables) ? saved.openTables.filter((x) => ORDER.includes(x)) : [],
+      scrollY: typeof saved.scrollY === 'number' && Number.isFinite(saved.scrollY) ? saved.scrollY : 0,
+      locked: typeof saved.locked === 'boolean' ? saved.locked : null,
+    };
+  } else {
+    const text = document.getElementById('initial-state')?.textContent ?? '';
+    const initial = text ? decodeEmbeddedJson(text) : null;
+    if (isHostToWebviewMessage(initial) && initial.type === 'analysis') {
+      state.message = initial;
+      state.locked = initial.locked;
+    }
+  }
+  render();
+  if (state.scrollY > 0) requestAnimationFrame(() => window.scrollTo(0, state.scrollY));
+}
+
+window.__sslPanel = Object.freeze({
+  charts: () =>
+    ORDER.flatMap((id) => {
+      const dom = sections.get(id);
+      if (!dom || dom.root.hidden) return [];
+      return dom.views.map((v) => ({ ...v.describe(), section: id }));
+    }),
+  shown: () => {
+    const m = state.message;
+    return m ? { documentUri: m.documentUri, documentVersion: m.documentVersion, runId: m.runId } : null;
+  },
+  renders: () => renders,
+  lastRenderMs: () => lastRenderMs,
+  theme: () => theme.kind,
+});
+
+restore();
+post({ type: 'ready' });

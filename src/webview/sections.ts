@@ -1,0 +1,635 @@
+/**
+ * What each chart shows: model + theme -> chart.js datasets/options, the table of
+ * numbers, and an accessible summary. Pure apart from the theme colours passed in.
+ */
+import type { Thresholds } from '../core/analysisTypes';
+import type { ChartId, PanelModel, PanelScores } from '../shared/webviewProtocol';
+import { Chart, type LegendItem } from 'chart.js';
+import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';
+import { fmt, PARADIGM_LABEL } from './format';
+import type { TableData } from './tables';
+import { withAlpha, type Theme } from './theme';
+
+export interface SectionView {
+  id: ChartId;
+  title: string;
+  subtitle: string;
+  /** One chart per canvas (the scores section has two panels). */
+  charts: { spec: ChartSpec; aria: string; caption?: string }[];
+  table: TableData;
+  /** Shown instead of the charts when the section has nothing to draw. */
+  empty?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// helpers
+
+const pos = (v: number): number => (v > 0 && Number.isFinite(v) ? v : NaN);
+
+function niceCeil(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return 1;
+  const e = Math.floor(Math.log10(x));
+  const base = 10 ** e;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * base >= x - 1e-12) return m * base;
+  return 10 * base;
+}
+
+function finiteRange(values: number[]): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+function positiveRange(values: number[]): [number, number] | null {
+  return finiteRange(values.filter((v) => v > 0));
+}
+
+function fontString(theme: Theme, size = theme.fontSize - 1): string {
+  return `${size}px ${theme.fontFamily}`;
+}
+
+/** Legend entries drawn with thin strokes whatever the dataset's width (bands are 16px). */
+function legendLabels(chart: Chart): LegendItem[] {
+  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((l) => {
+    const ds = chart.data.datasets[l.datasetIndex ?? 0] as LineDataset | undefined;
+    const color = typeof ds?.borderColor === 'string' ? ds.borderColor : l.strokeStyle;
+    const width = typeof ds?.borderWidth === 'number' ? ds.borderWidth : 2;
+    const dash = Array.isArray(ds?.borderDash) ? (ds.borderDash as number[]) : [];
+    return { ...l, pointStyle: 'line' as const, lineWidth: Math.min(width, 3), strokeStyle: color, fillStyle: color, lineDash: dash };
+  });
+}
+
+function baseOptions(theme: Theme): LineOptions {
+  const tick = { color: theme.muted, font: { size: Math.max(10, theme.fontSize - 2) }, maxRotation: 0, autoSkipPadding: 12 };
+  const faint = withAlpha(theme.grid, 0.4);
+  const gridColor = (ctx: { tick?: { major?: boolean; label?: unknown } }): string =>
+    !ctx.tick || ctx.tick.major || (ctx.tick.label !== '' && ctx.tick.label !== undefined) ? theme.grid : faint;
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    parsing: false,
+    normalized: true,
+    color: theme.foreground,
+    layout: { padding: { top: 20, right: 12, left: 4, bottom: 0 } },
+    interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
+    elements: { line: { tension: 0 }, point: { hitRadius: 6 } },
+    plugins: {
+      legend: {
+        position: 'bottom',
+        align: 'start',
+        labels: {
+          color: theme.foreground,
+          boxWidth: 22,
+          boxHeight: 3,
+          padding: 14,
+          usePointStyle: true,
+          pointStyleWidth: 24,
+          generateLabels: legendLabels,
+          font: { size: Math.max(11, theme.fontSize - 1) },
+        },
+      },
+      tooltip: {
+        backgroundColor: withAlpha(theme.background, 0.96),
+        titleColor: theme.foreground,
+        bodyColor: theme.foreground,
+        borderColor: theme.border !== 'transparent' ? theme.border : theme.grid,
+        borderWidth: 1,
+        padding: 8,
+        callbacks: {
+          label: (ctx) => {
+            const p = ctx.raw as Pt;
+            const y = p.raw ?? p.y;
+            return `${ctx.dataset.label ?? ''}: ${fmt(y, 4)}`;
+          },
+        },
+      },
+      sslAnnotations: { font: fontString(theme) },
+    },
+    scales: {
+      x: {
+        type: 'linear',
+        grid: { color: gridColor, tickColor: theme.grid },
+        border: { color: theme.grid },
+        ticks: tick,
+        title: { display: true, color: theme.muted, text: '' },
+      },
+      y: {
+        type: 'linear',
+        grid: { color: gridColor, tickColor: theme.grid },
+        border: { color: theme.grid },
+        ticks: tick,
+        title: { display: true, color: theme.muted, text: '' },
+      },
+    },
+  };
+}
+
+function line(label: string, data: Pt[], color: string, theme: Theme, extra: Partial<LineDataset> = {}): LineDataset {
+  const many = data.length > 80;
+  return {
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2 * theme.lineScale,
+    pointRadius: many ? 0 : 3.5,
+    pointHoverRadius: many ? 3 : 5,
+    pointBackgroundColor: color,
+    pointBorderColor: color,
+    spanGaps: false,
+    ...extra,
+  };
+}
+
+function hline(label: string, y: number, x0: number, x1: number, color: string, theme: Theme, dash: number[] = [6, 4]): LineDataset {
+  return line(label, [{ x: x0, y }, { x: x1, y }], color, theme, {
+    borderDash: dash,
+    borderWidth: 1.5 * theme.lineScale,
+    pointRadius: 0,
+    pointHoverRadius: 0,
+  });
+}
+
+function setTitles(o: LineOptions, x: string, y: string): void {
+  const sx = o.scales?.x as { title: { text: string } } | undefined;
+  const sy = o.scales?.y as { title: { text: string } } | undefined;
+  if (sx) sx.title.text = x;
+  if (sy) sy.title.text = y;
+}
+
+function texts(o: LineOptions, list: AnnotationText[], bands: NonNullable<NonNullable<LineOptions['plugins']>['sslAnnotations']>['bands'] = []): void {
+  const a = o.plugins!.sslAnnotations!;
+  a.texts = list;
+  a.bands = bands;
+}
+
+/** Lower end of the recovery band: α_th, 0 for "any α", null for "never". */
+export function recoveryStart(alpha2: number): number | null {
+  if (Number.isNaN(alpha2) || alpha2 === Infinity) return null;
+  return alpha2 > 0 ? Math.sqrt(alpha2) : 0;
+}
+
+/** "α > 0.764", "any α ≥ 0", "α > 0", "never". */
+export function requirementText(alpha2: number): string {
+  if (Number.isNaN(alpha2) || alpha2 === Infinity) return 'never recovers';
+  if (alpha2 < 0) return 'any α ≥ 0';
+  if (alpha2 === 0) return 'α > 0';
+  return `α > ${fmt(Math.sqrt(alpha2))}`;
+}
+
+function recoversAt(alpha: number, alpha2: number): boolean {
+  if (Number.isNaN(alpha2)) return false;
+  const a2 = alpha * alpha;
+  if (!Number.isFinite(alpha2)) return a2 > alpha2;
+  return a2 - alpha2 > 1e-12 * Math.max(1, Math.abs(a2), Math.abs(alpha2));
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Alignment thresholds
+
+function thresholdsSection(model: PanelModel, theme: Theme): SectionView {
+  const title = 'Alignment thresholds';
+  const subtitle = 'Each paradigm recovers the clean encoder when the augmentation’s alignment α exceeds its threshold.';
+  const t = model.thresholds;
+  const table: TableData = {
+    caption: 'Alignment thresholds',
+    columns: ['paradigm', 'α²_th (squared)', 'α_th (effective)', 'requirement', 'at the spec’s α'],
+    rows: [],
+  };
+  if (!t) return { id: 'thresholds', title, subtitle, charts: [], table, empty: 'Thresholds are not available for this spec.' };
+  const alpha = model.atAlpha?.alpha ?? null;
+  const rows: { key: 'rc' | 'je'; name: string; a2: number; eff: number; y: number; color: string }[] = [
+    { key: 'rc', name: 'Reconstruction', a2: t.alpha2RC, eff: t.alphaRC, y: 1, color: theme.rc },
+    { key: 'je', name: 'Joint-embedding', a2: t.alpha2JE, eff: t.alphaJE, y: 0, color: theme.je },
+  ];
+  for (const r of rows) {
+    table.rows.push([
+      r.name,
+      r.a2,
+      r.eff,
+      requirementText(r.a2),
+      alpha === null ? '—' : recoversAt(alpha, r.a2) ? 'recovers' : 'fails',
+    ]);
+  }
+  const candidates = [recoveryStart(t.alpha2RC), recoveryStart(t.alpha2JE), alpha].filter(
+    (v): v is number => v !== null && Number.isFinite(v) && v > 0,
+  );
+  const xMax = niceCeil(Math.max(0.5, ...candidates) * 1.3);
+  const o = baseOptions(theme);
+  setTitles(o, 'α — alignment of the augmentation with the noise', '');
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.min = 0;
+  sx.max = xMax;
+  const sy = o.scales!.y as Record<string, unknown>;
+  sy.min = -0.75;
+  sy.max = 1.75;
+  sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    axis.ticks = [{ value: 0 }, { value: 1 }];
+  };
+  sy.ticks = {
+    color: theme.foreground,
+    font: { size: theme.fontSize, weight: '600' },
+    callback: (v: number | string) => (Number(v) === 1 ? 'Reconstruction' : Number(v) === 0 ? 'Joint-embedding' : ''),
+  };
+  sy.grid = { display: false };
+  (sy.title as { display: boolean }).display = false;
+  o.interaction = { mode: 'nearest', intersect: true };
+  o.plugins!.tooltip!.enabled = false;
+  const datasets: LineDataset[] = [];
+  const notes: AnnotationText[] = [];
+  const fail = withAlpha(theme.muted, 0.55);
+  for (const r of rows) {
+    const start = recoveryStart(r.a2);
+    const band = withAlpha(r.color, theme.kind.startsWith('high') ? 0.85 : 0.5);
+    const data: Pt[] = start === null ? [{ x: 0, y: r.y }, { x: xMax, y: r.y }] : [{ x: 0, y: r.y }, { x: start, y: r.y }, { x: xMax, y: r.y }];
+    const cut = start ?? Infinity;
+    datasets.push({
+      label: `${r.name} recovers (${r.key === 'rc' ? 'α > α_RC' : 'α > α_JE'})`,
+      data,
+      borderColor: r.color,
+      backgroundColor: band,
+      borderWidth: 16,
+      borderCapStyle: 'butt',
+      pointRadius: data.map((_p, i) => (start !== null && i === 1 ? 7 : 0)),
+      pointHoverRadius: data.map((_p, i) => (start !== null && i === 1 ? 7 : 0)),
+      pointBackgroundColor: theme.background,
+      pointBorderColor: r.color,
+      pointBorderWidth: 2.5 * theme.lineScale,
+      segment: {
+        borderColor: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? fail : band),
+        borderWidth: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? 2 * theme.lineScale : 16),
+        borderDash: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? [4, 4] : undefined),
+      },
+    });
+    const label =
+      start === null
+        ? `never recovers (α²${r.key === 'rc' ? '_RC' : '_JE'} = ∞)`
+        : r.a2 < 0
+          ? `any α ≥ 0 (α² = ${fmt(r.a2)})`
+          : r.a2 === 0
+            ? 'α > 0'
+            : `${r.key === 'rc' ? 'α_RC' : 'α_JE'} = ${fmt(start)}`;
+    notes.push({
+      x: start ?? xMax / 2,
+      y: r.y,
+      dy: -14,
+      text: label,
+      color: theme.foreground,
+      align: start === null ? 'center' : 'left',
+      dx: start === null ? 0 : -6,
+      bold: true,
+      halo: withAlpha(theme.background, 0.9),
+    });
+  }
+  if (alpha !== null) {
+    datasets.push(
+      line(`Spec α = ${fmt(alpha)}`, [{ x: alpha, y: -0.6 }, { x: alpha, y: 1.6 }], theme.marker, theme, {
+        borderDash: [5, 4],
+        borderWidth: 1.5 * theme.lineScale,
+        pointRadius: 0,
+        pointHoverRadius: 0,
+      }),
+    );
+    notes.push({ x: alpha, y: -0.62, baseline: 'top', text: `spec α = ${fmt(alpha)}`, color: theme.marker, dy: 2, halo: withAlpha(theme.background, 0.9) });
+  }
+  texts(o, notes);
+  const aria =
+    `Alignment thresholds on an α axis from 0 to ${fmt(xMax)}: reconstruction ${requirementText(t.alpha2RC)}, ` +
+    `joint-embedding ${requirementText(t.alpha2JE)}` +
+    (alpha === null ? '; the spec sets no α.' : `; the spec’s α = ${fmt(alpha)}.`);
+  return { id: 'thresholds', title, subtitle, charts: [{ spec: { id: 'thresholds', datasets, options: o }, aria }], table };
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Spectrum
+
+function spectrumSection(model: PanelModel, theme: Theme): SectionView {
+  const title = 'Spectrum';
+  const subtitle = 'Signal, noise and augmentation variances per component, against the low/high-noise boundary η²/δ.';
+  const s = model.spectra;
+  const table: TableData = { caption: 'Spectrum', columns: ['component', 'block', 'c (signal)', 'λΘ (augmentation)', 'λΓ (noise)'], rows: [] };
+  if (!s) return { id: 'spectrum', title, subtitle, charts: [], table, empty: 'No spectra for this spec.' };
+  const k = s.total.k;
+  const d = k + s.total.noise;
+  for (let i = 0; i < s.important.index.length; i++) table.rows.push([s.important.index[i], 'important', s.important.c[i], s.important.theta[i], null]);
+  for (let i = 0; i < s.noise.index.length; i++) table.rows.push([s.noise.index[i], 'noise', null, s.noise.theta[i], s.noise.gamma[i]]);
+  if (s.thinned) table.note = `Thinned for display (min/max per bucket) from ${k} important and ${s.total.noise} noise components.`;
+  const x0 = 0.5;
+  const x1 = d + 0.5;
+  const b = model.thresholds?.boundary ?? NaN;
+  const datasets: LineDataset[] = [
+    line('c (signal variance)', s.important.index.map((x, i) => ({ x, y: pos(s.important.c[i]) })), theme.signal, theme),
+    line('λΓ (noise variance)', s.noise.index.map((x, i) => ({ x, y: pos(s.noise.gamma[i]) })), theme.noise, theme),
+    line(
+      'λΘ (other augmentation)',
+      [
+        ...s.important.index.map((x, i) => ({ x, y: pos(s.important.theta[i]) })),
+        ...s.noise.index.map((x, i) => ({ x, y: pos(s.noise.theta[i]) })),
+      ],
+      theme.theta,
+      theme,
+      { borderWidth: 1.5 * theme.lineScale },
+    ),
+  ];
+  const o = baseOptions(theme);
+  setTitles(o, 'component index', 'variance (log scale)');
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.min = x0;
+  sx.max = x1;
+  if (d <= 20) sx.ticks = { ...(sx.ticks as object), stepSize: 1 };
+  const sy = o.scales!.y as Record<string, unknown>;
+  sy.type = 'logarithmic';
+  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  const notes: AnnotationText[] = [
+    { x: (x0 + k + 0.5) / 2, y: 'above', text: `important · k = ${k}`, color: theme.muted },
+    { x: (k + 0.5 + x1) / 2, y: 'above', text: `noise · d − k = ${s.total.noise}`, color: theme.muted },
+  ];
+  if (b > 0 && Number.isFinite(b)) {
+    datasets.push(hline(`η²/δ boundary = ${fmt(b)}`, b, x0, x1, theme.boundary, theme));
+    notes.push({ x: 'right', y: b, dx: -4, dy: -3, align: 'right', text: `η²/δ = ${fmt(b)}`, color: theme.boundary, bold: true, halo: withAlpha(theme.background, 0.85) });
+  }
+  // Make sure the boundary is inside the y range.
+  const all = [...s.important.c, ...s.important.theta, ...s.noise.gamma, ...s.noise.theta, b];
+  const r = positiveRange(all);
+  if (r) {
+    sy.min = 10 ** Math.floor(Math.log10(r[0]));
+    sy.max = 10 ** Math.ceil(Math.log10(r[1]) + (Math.log10(r[1]) % 1 === 0 ? 0.3 : 0));
+  }
+  texts(o, notes, s.total.noise > 0 ? [{ axis: 'x', from: k + 0.5, to: x1, color: withAlpha(theme.noise, 0.07) }] : []);
+  const gr = positiveRange(s.noise.gamma);
+  const cr = positiveRange(s.important.c);
+  const regime = model.thresholds?.regime;
+  const aria =
+    `Spectrum of ${d} components on a log scale: signal variances c ${cr ? `from ${fmt(cr[0])} to ${fmt(cr[1])}` : 'all zero'}, ` +
+    `noise variances λΓ ${gr ? `from ${fmt(gr[0])} to ${fmt(gr[1])}` : 'all zero'}` +
+    (b > 0 ? `; boundary η²/δ = ${fmt(b)}${regime ? ` (${regime} regime)` : ''}.` : '.') +
+    (s.thinned ? ' Series thinned for display.' : '');
+  return { id: 'spectrum', title, subtitle, charts: [{ spec: { id: 'spectrum', datasets, options: o }, aria }], table };
+}
+
+function logTick(v: number): string {
+  if (!(v > 0)) return '';
+  const e = Math.log10(v);
+  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
+  const n = Math.round(e);
+  if (n >= -2 && n <= 4) return fmt(10 ** n);
+  return `1e${n}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Per-component scores at alpha
+
+function scoresOf(model: PanelModel): PanelScores | null {
+  if (model.scores) return model.scores;
+  const a = model.atAlpha;
+  const comp = a?.components;
+  if (!a || !comp) return null;
+  const k = comp.reconstruction.important.length;
+  return {
+    alpha: a.alpha,
+    important: { index: comp.reconstruction.important.map((_, i) => i + 1), rc: comp.reconstruction.important, je: comp.jointEmbedding.important },
+    noise: { index: comp.reconstruction.noise.map((_, i) => k + i + 1), rc: comp.reconstruction.noise, je: comp.jointEmbedding.noise },
+    thinned: false,
+  };
+}
+
+function scoresSection(model: PanelModel, theme: Theme): SectionView {
+  const a = model.atAlpha;
+  const title = a ? `Per-component scores at α = ${fmt(a.alpha)}` : 'Per-component scores';
+  const subtitle = 'A paradigm recovers when its weakest deciding important score beats the strongest noise score.';
+  const table: TableData = { caption: title, columns: ['component', 'block', 'RC score', 'JE score'], rows: [] };
+  const sc = scoresOf(model);
+  if (!a) return { id: 'scores', title, subtitle, charts: [], table, empty: 'Add “alpha:” to the spec to see the per-component scores at that alignment.' };
+  const d = model.dimensions.d;
+  const k = model.dimensions.k;
+  if (sc) {
+    for (let i = 0; i < sc.important.index.length; i++) table.rows.push([sc.important.index[i], 'important', sc.important.rc[i], sc.important.je[i]]);
+    for (let i = 0; i < sc.noise.index.length; i++) table.rows.push([sc.noise.index[i], 'noise', sc.noise.rc[i], sc.noise.je[i]]);
+    if (sc.thinned) table.note = 'Thinned for display (min/max per bucket).';
+  }
+  const x0 = 0.5;
+  const x1 = d + 0.5;
+  const charts: SectionView['charts'] = [];
+  for (const key of ['rc', 'je'] as const) {
+    const name = key === 'rc' ? 'Reconstruction' : 'Joint-embedding';
+    const summary = key === 'rc' ? a.scores.reconstruction : a.scores.jointEmbedding;
+    const recovers = key === 'rc' ? a.recovers.reconstruction : a.recovers.jointEmbedding;
+    const color = key === 'rc' ? theme.rc : theme.je;
+    const tr = key === 'rc' ? pos : (v: number) => (Number.isFinite(v) ? v : NaN);
+    const datasets: LineDataset[] = [];
+    if (sc) {
+      datasets.push(line('Important', sc.important.index.map((x, i) => ({ x, y: tr(sc.important[key][i]) })), theme.signal, theme, { pointStyle: 'circle' }));
+      datasets.push(line('Noise', sc.noise.index.map((x, i) => ({ x, y: tr(sc.noise[key][i]) })), theme.noise, theme, { pointStyle: 'triangle', pointRadius: sc.noise.index.length > 80 ? 0 : 4 }));
+    }
+    const mi = summary.minImportant;
+    const mn = summary.maxNoise;
+    if (Number.isFinite(mi)) datasets.push(hline('Deciding important score', mi, x0, x1, theme.signal, theme, [2, 3]));
+    if (Number.isFinite(mn)) datasets.push(hline('Deciding noise score', mn, x0, x1, theme.noise, theme, [2, 3]));
+    const o = baseOptions(theme);
+    setTitles(o, 'component index', key === 'rc' ? 'RC score g/√s (log)' : 'JE score g/s');
+    const sx = o.scales!.x as Record<string, unknown>;
+    sx.min = x0;
+    sx.max = x1;
+    if (d <= 20) sx.ticks = { ...(sx.ticks as object), stepSize: 1 };
+    const sy = o.scales!.y as Record<string, unknown>;
+    if (key === 'rc') {
+      sy.type = 'logarithmic';
+      sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+      const r = positiveRange([...(sc ? [...sc.important.rc, ...sc.noise.rc] : []), mi, mn]);
+      if (r) {
+        sy.min = 10 ** Math.floor(Math.log10(r[0]) - 0.05);
+        sy.max = 10 ** Math.ceil(Math.log10(r[1]) + 0.05);
+      }
+    } else {
+      sy.min = 0;
+      sy.max = 1.05;
+      sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+        axis.ticks = [0, 0.25, 0.5, 0.75, 1].map((value) => ({ value }));
+      };
+    }
+    const gapColor = withAlpha(recovers ? theme.signal : theme.noise, 0.14);
+    const bands = Number.isFinite(mi) && Number.isFinite(mn) && (key === 'je' || (mi > 0 && mn > 0))
+      ? [{ axis: 'y' as const, from: Math.min(mi, mn), to: Math.max(mi, mn), color: gapColor }]
+      : [];
+    const verdict = recovers ? 'recovers' : 'fails';
+    const rel = Number.isFinite(mn) ? (recovers ? '>' : '≤') : '';
+    const caption = Number.isFinite(mn)
+      ? `${name}: deciding important ${fmt(mi)} ${rel} deciding noise ${fmt(mn)} → ${verdict}`
+      : `${name}: no competing noise component → ${verdict}`;
+    texts(
+      o,
+      [
+        { x: 'left', y: 'above', align: 'left', dx: 2, text: name, color, bold: true },
+        { x: 'right', y: 'above', align: 'right', text: verdict === 'recovers' ? '✓ recovers' : '✗ fails', color: recovers ? theme.signal : theme.noise, bold: true },
+      ],
+      [...bands, ...(k < d ? [{ axis: 'x' as const, from: k + 0.5, to: x1, color: withAlpha(theme.noise, 0.05) }] : [])],
+    );
+    const aria = `${name} scores at α = ${fmt(a.alpha)} for ${d} components. ${caption}.`;
+    charts.push({ spec: { id: `scores-${key}`, datasets, options: o }, aria, caption });
+  }
+  return { id: 'scores', title, subtitle, charts, table };
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Noise scaling
+
+/** Signed log transform used by the noise-scaling chart (α² can be negative). */
+export function symlog(v: number): number {
+  return Number.isFinite(v) ? Math.sign(v) * Math.log10(1 + Math.abs(v)) : NaN;
+}
+function symlogInverse(y: number): number {
+  return Math.sign(y) * (10 ** Math.abs(y) - 1);
+}
+
+function scalingSection(model: PanelModel, theme: Theme): SectionView {
+  const title = 'Thresholds as the noise grows';
+  const subtitle = 'α²_RC(t) and α²_JE(t) when every noise variance is multiplied by t; α²_JE stays below (1 − δ)/δ.';
+  const c = model.curve;
+  const table: TableData = { caption: title, columns: ['t (noise scale)', 'α²_RC(t)', 'α²_JE(t)'], rows: [] };
+  if (!c || c.t.length === 0) return { id: 'scaling', title, subtitle, charts: [], table, empty: 'No noise-scaling curve for this spec.' };
+  for (let i = 0; i < c.t.length; i++) table.rows.push([c.t[i], c.alpha2RC[i], c.alpha2JE[i]]);
+  const tMin = c.t[0];
+  const tMax = c.t[c.t.length - 1];
+  const pt = (x: number, v: number): Pt => ({ x, y: symlog(v), raw: v });
+  const datasets: LineDataset[] = [
+    line('α²_RC(t) reconstruction', c.t.map((x, i) => pt(x, c.alpha2RC[i])), theme.rc, theme, { pointRadius: 0, borderWidth: 2.5 * theme.lineScale }),
+    line('α²_JE(t) joint-embedding', c.t.map((x, i) => pt(x, c.alpha2JE[i])), theme.je, theme, { pointRadius: 0, borderWidth: 2.5 * theme.lineScale }),
+  ];
+  if (Number.isFinite(c.jeBound)) {
+    const b = hline('JE bound (1 − δ)/δ', symlog(c.jeBound), tMin, tMax, theme.je, theme, [7, 5]);
+    b.data.forEach((p) => (p.raw = c.jeBound));
+    datasets.push(b);
+  }
+  const notes: AnnotationText[] = [];
+  const ys = [...c.alpha2RC, ...c.alpha2JE, c.jeBound, 0].map(symlog);
+  const r = finiteRange(ys) ?? [-1, 1];
+  const lo = Math.floor(r[0] * 2) / 2 - (r[0] < 0 ? 0.25 : 0);
+  const hi = Math.ceil(r[1] * 2) / 2 + 0.25;
+  if (c.crossing !== null && Number.isFinite(c.crossing)) {
+    const v = interpolateLog(c.t, c.alpha2JE, c.crossing);
+    const cp = line(`Crossing t = ${fmt(c.crossing)}`, [pt(c.crossing, v)], theme.marker, theme, {
+      pointRadius: 6,
+      pointHoverRadius: 7,
+      pointStyle: 'rectRot',
+      pointBackgroundColor: theme.background,
+      pointBorderColor: theme.marker,
+      pointBorderWidth: 2,
+      showLine: false,
+    });
+    datasets.push(cp);
+    notes.push({ x: c.crossing, y: symlog(v), dy: -10, text: `t = ${fmt(c.crossing)}`, color: theme.marker, bold: true, halo: withAlpha(theme.background, 0.85) });
+  }
+  if (tMin <= 1 && tMax >= 1) {
+    datasets.push(
+      line('Spec noise (t = 1)', [{ x: 1, y: lo }, { x: 1, y: hi }], theme.muted, theme, { borderDash: [2, 4], borderWidth: 1.2 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 }),
+    );
+    notes.push({ x: 1, y: 'top', dx: 4, align: 'left', text: 'spec (t = 1)', color: theme.muted });
+  }
+  const o = baseOptions(theme);
+  setTitles(o, 't — noise scale (log)', 'α² (signed log scale)');
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.type = 'logarithmic';
+  sx.min = tMin;
+  sx.max = tMax;
+  sx.ticks = { ...(sx.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  const sy = o.scales!.y as Record<string, unknown>;
+  sy.min = lo;
+  sy.max = hi;
+  sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    const ticks: { value: number }[] = [{ value: 0 }];
+    const span = hi - lo;
+    const step = span > 8 ? 2 : 1;
+    for (let m = 0; m <= 12; m += step) {
+      const v = 10 ** m;
+      if (symlog(v) <= hi) ticks.push({ value: symlog(v) });
+      if (-symlog(v) >= lo) ticks.push({ value: -symlog(v) });
+    }
+    axis.ticks = ticks.sort((p, q) => p.value - q.value);
+  };
+  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => fmt(Math.round(symlogInverse(Number(v)))) };
+  texts(o, notes, lo < 0 ? [{ axis: 'y', from: lo, to: 0, color: withAlpha(theme.signal, 0.07) }] : []);
+  if (lo < 0) notes.push({ x: 'right', y: lo, dx: -6, dy: -4, align: 'right', text: 'α² < 0: any α ≥ 0 recovers', color: theme.muted, halo: withAlpha(theme.background, 0.8) });
+  const aria =
+    `Squared thresholds as the noise scale t goes from ${fmt(tMin)} to ${fmt(tMax)}: α²_RC grows to ${fmt(c.alpha2RC[c.alpha2RC.length - 1])}, ` +
+    `α²_JE stays below its bound ${fmt(c.jeBound)}` +
+    (c.crossing !== null ? `; the curves cross at t = ${fmt(c.crossing)}.` : '; the curves do not cross in this range.');
+  return { id: 'scaling', title, subtitle, charts: [{ spec: { id: 'scaling', datasets, options: o }, aria }], table };
+}
+
+function interpolateLog(t: number[], v: number[], x: number): number {
+  for (let i = 1; i < t.length; i++) {
+    if (t[i] >= x) {
+      const f = (Math.log(x) - Math.log(t[i - 1])) / (Math.log(t[i]) - Math.log(t[i - 1]));
+      return v[i - 1] + f * (v[i] - v[i - 1]);
+    }
+  }
+  return v[v.length - 1];
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Finite-n convergence
+
+const DASHES: number[][] = [[], [7, 4], [2, 3], [12, 4, 2, 4], [4, 2]];
+
+function convergenceSection(model: PanelModel, theme: Theme): SectionView | null {
+  const sim = model.simulation;
+  if (!sim) return null;
+  const metric = sim.metric;
+  const title = 'Finite-n convergence';
+  const subtitle = `${metric} between the clean and the corrupted solution as the sample count n grows (log–log), one line per paradigm and α.`;
+  const table: TableData = { caption: title, columns: ['n', ...sim.series.flatMap((s) => [`${PARADIGM_LABEL[s.paradigm]} α=${fmt(s.alpha)} mean`, 'spread'])], rows: [] };
+  for (let i = 0; i < sim.n.length; i++) table.rows.push([sim.n[i], ...sim.series.flatMap((s) => [s.mean[i] ?? null, s.spread[i] ?? null])]);
+  const alphas = [...new Set(sim.series.map((s) => s.alpha))].sort((p, q) => p - q);
+  const colorOf = (p: string): string => (p === 'reconstruction' ? theme.rc : p === 'joint-embedding' ? theme.je : theme.sl);
+  const datasets: LineDataset[] = sim.series.map((s) =>
+    line(`${PARADIGM_LABEL[s.paradigm]} · α = ${fmt(s.alpha)}`, sim.n.map((x, i) => ({ x, y: pos(s.mean[i]) })), colorOf(s.paradigm), theme, {
+      borderDash: DASHES[alphas.indexOf(s.alpha) % DASHES.length],
+      pointRadius: sim.n.length > 40 ? 0 : 3,
+      pointStyle: s.paradigm === 'reconstruction' ? 'rect' : s.paradigm === 'joint-embedding' ? 'circle' : 'triangle',
+    }),
+  );
+  const o = baseOptions(theme);
+  setTitles(o, 'n — samples (log)', `${metric} (log)`);
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.type = 'logarithmic';
+  sx.ticks = { ...(sx.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  const sy = o.scales!.y as Record<string, unknown>;
+  sy.type = 'logarithmic';
+  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  const nr = finiteRange(sim.n);
+  if (nr) {
+    sx.min = 10 ** Math.floor(Math.log10(nr[0]));
+    sx.max = 10 ** Math.ceil(Math.log10(nr[1]));
+  }
+  const yr = positiveRange(sim.series.flatMap((s) => s.mean));
+  if (yr) {
+    // Decades that contain the data, with a little headroom so lines at 1 do not hug the frame.
+    sy.min = 10 ** Math.floor(Math.log10(yr[0]) - 0.1);
+    sy.max = 10 ** (Math.ceil(Math.log10(yr[1]) - 1e-9) + 0.25);
+  }
+  texts(o, []);
+  const aria = `${metric} against n on log–log axes for ${sim.series.length} series (${[...new Set(sim.series.map((s) => PARADIGM_LABEL[s.paradigm]))].join(', ')}; α = ${alphas.map((v) => fmt(v)).join(', ')}).`;
+  return { id: 'convergence', title, subtitle, charts: [{ spec: { id: 'convergence', datasets, options: o }, aria }], table };
+}
+
+// ---------------------------------------------------------------------------------------
+
+export function buildSections(model: PanelModel, theme: Theme): SectionView[] {
+  const out: SectionView[] = [
+    thresholdsSection(model, theme),
+    spectrumSection(model, theme),
+    scoresSection(model, theme),
+    scalingSection(model, theme),
+  ];
+  const conv = convergenceSection(model, theme);
+  if (conv) out.push(conv);
+  return out;
+}
+
+export type { Thresholds };

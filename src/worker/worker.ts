@@ -1,0 +1,313 @@
+/**
+ * The solver worker (design.md §3, §5): a `worker_threads` entry that runs the core off
+ * the extension-host thread. Protocol: src/shared/workerProtocol.ts.
+ *
+ * Scheduling: requests are queued and run one at a time; between runs the worker yields
+ * to its event loop so that `cancel` messages and newer requests are seen first. A newer
+ * request of the same kind for the same document supersedes a queued (or, for the
+ * asynchronous simulation, a running) older one, whose result is dropped. A synchronous
+ * analysis cannot be interrupted from here; the host terminates the worker when a user
+ * cancels one that is already running (solverClient.ts).
+ *
+ * Robustness: every message is validated and every handler is wrapped, so a bad message
+ * or an engine bug becomes an `error` message, never the death of the worker.
+ */
+import * as fs from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { analyzeText } from '../core/analyze';
+import type { EngineResult } from '../core/engine';
+import type { ResolvedSpectra } from '../core/analysisTypes';
+import { problem, type Problem } from '../core/problems';
+import { parseSpec } from '../core/spec/parseSpec';
+import { LIMITS, type Spec } from '../core/spec/model';
+import { thinIndices, pick } from '../core/thin';
+import { importantScores, noiseScores } from '../core/thresholds';
+import type { PanelScores, PanelSimulation, PanelSpectra } from '../shared/webviewProtocol';
+import {
+  DEFAULT_THIN_POINTS,
+  STATS_HEAD,
+  isHostToWorkerMessage,
+  type AnalyzeRequest,
+  type HostToWorkerMessage,
+  type SerializableEngineResult,
+  type SimulateRequest,
+  type SpectrumStats,
+  type WorkerToHostMessage,
+} from '../shared/workerProtocol';
+
+type Request = AnalyzeRequest | SimulateRequest;
+
+interface Job {
+  request: Request;
+  /** Aborted by `cancel` or by a newer request of the same document (asynchronous runs observe it). */
+  controller: AbortController;
+  cancelReason?: 'cancelled' | 'superseded';
+}
+
+const port = parentPort;
+const queue: Job[] = [];
+let active: Job | undefined;
+let pumpScheduled = false;
+
+function post(message: WorkerToHostMessage): void {
+  try {
+    port?.postMessage(message);
+  } catch (err) {
+    // A result that cannot be cloned is a bug; report it instead of losing the run.
+    port?.postMessage({ type: 'error', runId: message.runId, message: `Could not send the ${message.type} message: ${errorText(err)}` });
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function onMessage(raw: unknown): void {
+  try {
+    if (!isHostToWorkerMessage(raw)) {
+      const runId = typeof raw === 'object' && raw !== null && typeof (raw as { runId?: unknown }).runId === 'number' ? (raw as { runId: number }).runId : 0;
+      post({ type: 'error', runId: Number.isSafeInteger(runId) && runId >= 0 ? runId : 0, message: 'The worker received a malformed message and ignored it.' });
+      return;
+    }
+    handle(raw);
+  } catch (err) {
+    post({ type: 'error', runId: 0, message: `The worker could not handle a message: ${errorText(err)}` });
+  }
+}
+
+function handle(message: HostToWorkerMessage): void {
+  if (message.type === 'cancel') {
+    const i = queue.findIndex((j) => j.request.runId === message.runId);
+    if (i >= 0) {
+      queue.splice(i, 1);
+      post({ type: 'cancelled', runId: message.runId, reason: 'cancelled' });
+    } else if (active && active.request.runId === message.runId) {
+      active.cancelReason = 'cancelled';
+      active.controller.abort();
+    }
+    return;
+  }
+  // A newer request of the same kind for the same document supersedes older ones.
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const old = queue[i].request;
+    if (old.uri === message.uri && old.type === message.type) {
+      queue.splice(i, 1);
+      post({ type: 'cancelled', runId: old.runId, reason: 'superseded' });
+    }
+  }
+  if (active && active.request.uri === message.uri && active.request.type === message.type) {
+    active.cancelReason = 'superseded';
+    active.controller.abort();
+  }
+  queue.push({ request: message, controller: new AbortController() });
+  schedulePump();
+}
+
+/** Runs the next job after the event loop has delivered pending messages (cancels, newer requests). */
+function schedulePump(): void {
+  if (pumpScheduled) return;
+  pumpScheduled = true;
+  setImmediate(() => {
+    pumpScheduled = false;
+    void pump();
+  });
+}
+
+async function pump(): Promise<void> {
+  if (active || queue.length === 0) return;
+  const job = queue.shift()!;
+  active = job;
+  const { request } = job;
+  const t0 = performance.now();
+  try {
+    post({ type: 'progress', runId: request.runId, fraction: 0, message: request.type === 'simulate' ? 'Simulating' : 'Analysing' });
+    if (request.type === 'analyze') {
+      const result = analyze(request);
+      finish(job, () => post({ type: 'result', runId: request.runId, uri: request.uri, version: request.version, result, elapsedMs: performance.now() - t0 }));
+    } else {
+      const out = await simulate(request, job.controller.signal, (fraction, message) => {
+        if (!job.controller.signal.aborted) post({ type: 'progress', runId: request.runId, fraction, message });
+      });
+      finish(job, () =>
+        post({ type: 'simulation', runId: request.runId, uri: request.uri, version: request.version, problems: out.problems, simulation: out.simulation, elapsedMs: performance.now() - t0 }),
+      );
+    }
+  } catch (err) {
+    if (job.cancelReason) post({ type: 'cancelled', runId: request.runId, reason: job.cancelReason });
+    else post({ type: 'error', runId: request.runId, message: errorText(err) });
+  } finally {
+    active = undefined;
+    schedulePump();
+  }
+}
+
+/** Posts the outcome unless the job was cancelled or superseded meanwhile (stale results are dropped). */
+function finish(job: Job, send: () => void): void {
+  if (job.cancelReason) post({ type: 'cancelled', runId: job.request.runId, reason: job.cancelReason });
+  else send();
+}
+
+// ---------------------------------------------------------------------------------------
+// Simulation
+// ---------------------------------------------------------------------------------------
+
+interface SimulationOutcome {
+  problems: Problem[];
+  simulation?: PanelSimulation;
+}
+
+/** Parses and checks the spec, then runs its `simulate` block with progress and cancellation. */
+async function simulate(request: SimulateRequest, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
+  const result = analyzeText(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request) });
+  const errors = result.problems.filter((p) => p.severity === 'error');
+  if (errors.length || !result.spec) return { problems: errors.length ? errors : result.problems };
+  const spec = result.spec;
+  if (!spec.simulate) {
+    return { problems: [problem('missing-field', 'error', "The spec has no 'simulate' block: add one (n, alpha, repeats, seed, metric) to run the finite-n experiment.", spec.span.start, spec.span.start)] };
+  }
+  return runSimulationEngine(spec, signal, onProgress);
+}
+
+/**
+ * The finite-n simulation itself belongs to the core (src/core/simulation.ts, written by
+ * the lead): `runSimulation(spec, { onProgress, signal })`. Until that module is part of
+ * the build, a simulate request ends with this explicit error (shown to the user by
+ * `sslParadigm.runSimulation`) instead of a made-up result.
+ * TODO(simulation.ts): `return runSimulation(spec, { onProgress, signal })`, mapping its
+ * result to {@link PanelSimulation}.
+ */
+async function runSimulationEngine(spec: Spec, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
+  void spec;
+  void onProgress;
+  if (signal.aborted) throw new Error('cancelled');
+  throw new Error('the finite-n simulation engine (src/core/simulation.ts) is not part of this build yet');
+}
+
+// ---------------------------------------------------------------------------------------
+// Analysis
+// ---------------------------------------------------------------------------------------
+
+/** File access for the engine: only in trusted workspaces, and never beyond the size limit. */
+function readerFor(request: Request): ((absPath: string) => Uint8Array) | undefined {
+  if (!request.trusted) return undefined; // the core reports `untrusted-file` (design.md §6)
+  const limit = Math.min(request.maxFileBytes ?? LIMITS.maxFileBytes, LIMITS.maxFileBytes);
+  return (absPath: string): Uint8Array => {
+    const st = fs.statSync(absPath);
+    if (!st.isFile()) throw new Error(`${absPath} is not a regular file`);
+    if (st.size > limit) throw new Error(`${absPath} is ${st.size} bytes, over the limit of ${limit} bytes (setting sslParadigm.worker.maxFileSizeMB)`);
+    return fs.readFileSync(absPath);
+  };
+}
+
+function analyze(request: AnalyzeRequest): SerializableEngineResult {
+  const refused = overComponentLimit(request);
+  if (refused) return refused;
+  const result = analyzeText(request.text, {
+    fileName: request.fileName,
+    baseDir: request.baseDir,
+    readFile: readerFor(request),
+    alpha: request.alpha,
+    components: false, // per-component scores travel thinned in `scores`
+    curve: request.curve === true,
+  });
+  return serializable(result, request);
+}
+
+/**
+ * The editor's own bound on the size of a spectral problem (setting
+ * sslParadigm.worker.maxComponents), checked on the parsed counts before any spectrum
+ * is evaluated, so that a typo like `count: 100000000` cannot exhaust the worker's memory.
+ */
+function overComponentLimit(request: AnalyzeRequest): SerializableEngineResult | undefined {
+  const max = request.maxComponents;
+  if (max === undefined || !(max > 0)) return undefined;
+  const parsed = parseSpec(request.text, { fileName: request.fileName, baseDir: request.baseDir });
+  const spec = parsed.spec;
+  if (!spec || spec.mode !== 'spectral') return undefined;
+  const total = spec.signal.count + spec.noise.count;
+  if (total <= max) return undefined;
+  const block = spec.noise.count >= spec.signal.count ? spec.noise : spec.signal;
+  const span = block.countSpan ?? block.keySpan ?? block.span;
+  const refusal: Problem = problem(
+    'limit-exceeded',
+    'error',
+    `The spec has ${total} components (signal ${spec.signal.count} + noise ${spec.noise.count}), over the editor's limit of ${max} ` +
+      `(setting sslParadigm.worker.maxComponents); it is not analysed in the editor. The sslexp command line has no such limit.`,
+    span.start,
+    span.end,
+  );
+  const problems = [...parsed.problems, refusal].sort((a, b) => a.start - b.start || a.end - b.end);
+  return { problems, spec, mode: spec.mode };
+}
+
+function serializable(result: EngineResult, request: AnalyzeRequest): SerializableEngineResult {
+  const { spectra, ...rest } = result;
+  const out: SerializableEngineResult = rest;
+  if (out.atAlpha && out.atAlpha.components) {
+    const { components: _dropped, ...atAlpha } = out.atAlpha;
+    void _dropped;
+    out.atAlpha = atAlpha;
+  }
+  if (!spectra) return out;
+  const maxPoints = request.thin ?? DEFAULT_THIN_POINTS;
+  out.spectra = thinSpectra(spectra, maxPoints);
+  out.spectrumStats = {
+    signal: { variance: stats(spectra.c), augmentation: stats(spectra.thetaImportant) },
+    noise: { variance: stats(spectra.gamma), augmentation: stats(spectra.thetaNoise) },
+  };
+  const alpha = request.alpha ?? result.spec?.alpha;
+  if (request.components && alpha !== undefined && result.spec?.mode === 'spectral') out.scores = thinScores(spectra, alpha, maxPoints);
+  return out;
+}
+
+/** 1-based indices (noise components follow the k important ones, as in PanelSpectra). */
+function oneBased(index: number[], offset: number): number[] {
+  return index.map((i) => i + 1 + offset);
+}
+
+function thinSpectra(s: ResolvedSpectra, maxPoints: number): PanelSpectra {
+  const k = s.c.length;
+  const imp = thinIndices([s.c, s.thetaImportant], maxPoints);
+  const noi = thinIndices([s.gamma, s.thetaNoise], maxPoints);
+  return {
+    important: { index: oneBased(imp, 0), c: pick(s.c, imp), theta: pick(s.thetaImportant, imp) },
+    noise: { index: oneBased(noi, k), gamma: pick(s.gamma, noi), theta: pick(s.thetaNoise, noi) },
+    thinned: imp.length < k || noi.length < s.gamma.length,
+    total: { k, noise: s.gamma.length },
+  };
+}
+
+function thinScores(s: ResolvedSpectra, alpha: number, maxPoints: number): PanelScores {
+  const k = s.c.length;
+  const imp = importantScores(s);
+  const noi = noiseScores(s, alpha);
+  const ii = thinIndices([imp.rc, imp.je], maxPoints);
+  const ni = thinIndices([noi.rc, noi.je], maxPoints);
+  return {
+    alpha,
+    important: { index: oneBased(ii, 0), rc: pick(imp.rc, ii), je: pick(imp.je, ii) },
+    noise: { index: oneBased(ni, k), rc: pick(noi.rc, ni), je: pick(noi.je, ni) },
+    thinned: ii.length < k || ni.length < s.gamma.length,
+  };
+}
+
+function stats(values: Float64Array): SpectrumStats {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { count: values.length, head: Array.from(values.subarray(0, STATS_HEAD)), sum, min, max };
+}
+
+if (port) {
+  port.on('message', onMessage);
+  // The port also reports messages that cannot be deserialised; answer instead of dying.
+  port.on('messageerror', (err) => post({ type: 'error', runId: 0, message: `A message could not be deserialised: ${errorText(err)}` }));
+}
+process.on('uncaughtException', (err) => post({ type: 'error', runId: active?.request.runId ?? 0, message: `Uncaught error in the worker: ${errorText(err)}` }));
+process.on('unhandledRejection', (err) => post({ type: 'error', runId: active?.request.runId ?? 0, message: `Unhandled rejection in the worker: ${errorText(err)}` }));

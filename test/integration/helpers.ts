@@ -1,0 +1,150 @@
+// Utilities for suites that run inside the real VS Code extension host (test/integration).
+// The runner (scripts/vscode-host.mjs) passes its settings through the environment of the
+// code-server process, which the extension host inherits; see ENV below.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** Environment variables shared by the runner, the test index and these helpers. */
+export const ENV = {
+  /** Where the test index writes its results JSON (a `.progress` file beside it gets one line per test). */
+  results: 'SSL_TEST_RESULTS',
+  /** Which suites run: `trusted` (every `*.test.js` but `*.untrusted.test.js`), `untrusted`, or `all`. */
+  suites: 'SSL_TEST_SUITES',
+  /** Optional Mocha grep on full test titles. */
+  grep: 'SSL_TEST_GREP',
+  /** Per-test timeout in ms (default 20000). */
+  testTimeout: 'SSL_TEST_TIMEOUT',
+  /** Whole-run timeout in ms (default 600000): past it the run is aborted and reported. */
+  globalTimeout: 'SSL_TEST_GLOBAL_TIMEOUT',
+  /** Loopback port of the runner's screenshot endpoint (absent under @vscode/test-electron). */
+  runnerPort: 'SSL_RUNNER_PORT',
+} as const;
+
+/** The extension's root folder: the compiled suites live in its out/test/integration/. */
+export const extensionRoot = path.resolve(__dirname, '..', '..', '..');
+
+/** `publisher.name` of the extension under test, from its package.json. */
+export function extensionId(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(extensionRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  return `${pkg.publisher}.${pkg.name}`;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first workspace folder (the copy of `examples/` in the runner's trusted run). */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open');
+  return folder.uri;
+}
+
+/** Resolves a workspace-relative path (or returns an absolute one as is). */
+export function workspaceUri(relPath: string): vscode.Uri {
+  return path.isAbsolute(relPath) ? vscode.Uri.file(relPath) : vscode.Uri.joinPath(workspaceRoot(), ...relPath.split(/[\\/]/));
+}
+
+/** Opens a file of the workspace in an editor and returns the editor (`editor.document` for the text). */
+export async function openSpec(relPath: string, column = vscode.ViewColumn.One): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceUri(relPath));
+  return vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
+}
+
+/** Polls `condition` every `intervalMs` until it returns a truthy value, or rejects after `timeoutMs`. */
+export async function waitFor<T>(condition: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition', intervalMs = 50): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}` + (lastError ? `: ${String(lastError)}` : ''));
+    }
+    await sleep(intervalMs);
+  }
+}
+
+const describeDiagnostics = (ds: readonly vscode.Diagnostic[]): string =>
+  ds.length === 0 ? 'none' : ds.map((d) => `[${d.code ?? ''}] ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ');
+
+/**
+ * Resolves with the diagnostics of `uri` as soon as `predicate` accepts them (checked now and
+ * on every change), or rejects after `timeoutMs` with the last diagnostics seen.
+ */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (diagnostics: readonly vscode.Diagnostic[]) => boolean = (ds) => ds.length > 0,
+  timeoutMs = 10_000,
+): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const ds = vscode.languages.getDiagnostics(uri);
+      if (!predicate(ds)) return false;
+      cleanup();
+      resolve(ds);
+      return true;
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for diagnostics of ${vscode.workspace.asRelativePath(uri)}; last seen: ${describeDiagnostics(vscode.languages.getDiagnostics(uri))}`));
+    }, timeoutMs);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      sub.dispose();
+    };
+    check();
+  });
+}
+
+/** Replaces the whole text of a document (through a WorkspaceEdit, as a user edit would) and returns it. */
+export async function replaceDocumentText(target: vscode.TextDocument | vscode.TextEditor | vscode.Uri, text: string): Promise<vscode.TextDocument> {
+  const doc = target instanceof vscode.Uri ? await vscode.workspace.openTextDocument(target)
+    : 'document' in target ? target.document : target;
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${doc.uri.toString()}`);
+  return doc;
+}
+
+/** Closes every editor (a clean slate between tests). */
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * Asks the runner to take a PNG of the workbench as it is now (saved as
+ * `test-results/<run>-<name>.png`). Returns its path, or undefined where no runner listens
+ * (e.g. under @vscode/test-electron). Never throws: a screenshot is a diagnostic, not a test.
+ */
+export function screenshot(name: string, timeoutMs = 15_000): Promise<string | undefined> {
+  const port = Number(process.env[ENV.runnerPort]);
+  if (!port) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: `/screenshot?name=${encodeURIComponent(name)}`, timeout: timeoutMs },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => {
+          try {
+            resolve(res.statusCode === 200 ? (JSON.parse(body) as { path?: string }).path : undefined);
+          } catch {
+            resolve(undefined);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
