@@ -157,6 +157,7 @@ export function analysisJson(loaded: Loaded): Record<string, unknown> {
     thresholds: r.thresholds ?? null,
     atAlpha: r.atAlpha ?? null,
     recommendation: r.recommendation ?? null,
+    ...(r.mode === 'data' ? { pipeline: r.pipeline ?? null, solutions: r.solutions ?? null } : {}),
     problems: locate(loaded.text, r.problems),
   };
 }
@@ -190,6 +191,25 @@ function analyze(p: Parsed, io: CliIo): number {
         a.components.reconstruction.important.forEach((v, i) => lines.push(`      important ${i + 1}: ${f(v, 6)}  ${f(a.components!.jointEmbedding.important[i], 6)}`));
         a.components.reconstruction.noise.forEach((v, j) => lines.push(`      noise ${j + 1}: ${f(v, 6)}  ${f(a.components!.jointEmbedding.noise[j], 6)}`));
       }
+    }
+  }
+  if (r.pipeline) {
+    const pl = r.pipeline;
+    lines.push(`  P1's pipeline: ${pl.samples} samples × ${pl.features} features${pl.centered ? ', centred' : ''}; PCA to ${pl.pca} components (${f(100 * pl.explainedVariance, 3)}% of the variance) + ${pl.noise} noise coordinates${pl.classes !== undefined ? `; ${pl.classes} classes` : ''}`);
+  }
+  if (r.mode === 'data' && r.dimensions && !r.thresholds) {
+    lines.push(`  data mode: d = ${r.dimensions.d}, latent ${r.dimensions.latent}; closed-form thresholds do not apply (math.md A6)`);
+  }
+  if (r.solutions) {
+    const sol = r.solutions;
+    const k = r.dimensions?.latent ?? 0;
+    lines.push(`  closed-form solutions (${sol.problem}):`);
+    lines.push(`    reconstruction:  objective ${f(sol.reconstruction.objective, 6)}; φ_1..${k} = ${sol.reconstruction.phi.slice(0, Math.min(k, 6)).map((v) => f(v, 4)).join(', ')}${k > 6 ? ', …' : ''}`);
+    lines.push(`    joint-embedding: objective ${f(sol.jointEmbedding.objective, 6)}; ω_1..${k} = ${sol.jointEmbedding.omega.slice(0, Math.min(k, 6)).map((v) => f(v, 4)).join(', ')}${k > 6 ? ', …' : ''}`);
+    if (sol.supervised) lines.push(`    supervised:      V is ${sol.supervised.V.length} × ${sol.supervised.V[0]?.length ?? 0}${sol.supervised.singular ? ' (minimum-norm: S is singular, math.md A7)' : ''}`);
+    if (sol.discrepancy) {
+      const q = sol.discrepancy;
+      lines.push(`    clean vs one corrupted draw (seed ${sol.corrupted?.seed ?? 0}): sin θ_max RC ${f(q.reconstruction, 3)}, JE ${f(q.jointEmbedding, 3)}; JE Gram error ${f(q.jointEmbeddingGram, 3)}${q.supervised !== undefined ? `; SL relative error ${f(q.supervised, 3)}` : ''}`);
     }
   }
   if (r.recommendation) {

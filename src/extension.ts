@@ -9,6 +9,7 @@ import { registerCodeLens } from './host/codeLens';
 import { registerCommands } from './host/commands';
 import { registerDiagnostics } from './host/diagnostics';
 import { registerHover } from './host/hover';
+import { registerPreview } from './preview/registerPreview';
 import { SolverClient, type HostDeps } from './host/solverClient';
 import { registerStatusBar } from './host/statusBar';
 
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerHover(deps),
     registerStatusBar(deps),
     registerCommands(deps),
+    registerPreview(deps),
   );
   log.info(`activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: data files are not read'})`);
   return { solver };

@@ -6,7 +6,8 @@ import type { EngineOptions, EngineResult } from './engine';
 import { problem, type Problem } from './problems';
 import { parseSpec } from './spec/parseSpec';
 import { resolveSpectra } from './spec/spectra';
-import type { SpectralSpec } from './spec/model';
+import type { DataSpec, SpectralSpec } from './spec/model';
+import { analyzeData } from './dataMode';
 import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from './thresholds';
 import { recommend } from './recommendation';
 import { theoryFindings } from './findings';
@@ -28,10 +29,7 @@ function analyzeUnsafe(text: string, options: EngineOptions): EngineResult {
   const result: EngineResult = { problems, spec, mode: spec?.mode };
   if (!spec || problems.some((p) => p.severity === 'error')) return finish(result);
   if (spec.mode === 'spectral') analyzeSpectral(spec, options, result);
-  else {
-    result.dimensions = undefined;
-    result.thresholds = null;
-  }
+  else analyzeDataMode(spec, options, result);
   return finish(result);
 }
 
@@ -52,6 +50,25 @@ function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: Eng
   result.recommendation = recommend(thresholds, alpha);
   if (options.curve) result.curve = noiseScalingCurve(spectra, latent);
   result.problems.push(...theoryFindings(spec, thresholds, spectra, options.alpha === undefined ? spec.alpha : undefined));
+}
+
+function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: EngineResult): void {
+  const data = analyzeData(spec, { baseDir: options.baseDir, readFile: options.readFile }, options.alpha);
+  result.problems.push(...data.problems);
+  result.thresholds = data.thresholds ?? null;
+  if (data.dimensions) result.dimensions = data.dimensions;
+  if (data.solutions) result.solutions = data.solutions;
+  if (data.pipeline) result.pipeline = data.pipeline;
+  const t = data.thresholds;
+  if (!t || !data.spectra || !data.dimensions) return;
+  // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
+  const latent = data.dimensions.latent;
+  result.spectra = data.spectra;
+  const alpha = options.alpha ?? (spec.augmentation?.kind === 'additive' ? spec.augmentation.alpha : spec.alpha);
+  result.atAlpha = alpha === undefined ? null : scoresAtAlpha(data.spectra, alpha, latent, options.components === true);
+  result.recommendation = recommend(t, alpha);
+  if (options.curve) result.curve = noiseScalingCurve(data.spectra, latent);
+  result.problems.push(...theoryFindings(spec, t, data.spectra, options.alpha === undefined ? alpha : undefined));
 }
 
 function finish(result: EngineResult): EngineResult {

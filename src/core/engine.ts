@@ -6,6 +6,7 @@
 import type { Problem } from './problems';
 import type { Spec } from './spec/model';
 import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, ResolvedSpectra, Thresholds } from './analysisTypes';
+import type { DataAnalysis, DataSolutions } from './dataMode';
 
 export interface EngineOptions {
   /** Used to choose YAML or JSON and in messages. */
@@ -36,6 +37,10 @@ export interface EngineResult {
   curve?: NoiseScalingCurve;
   /** The evaluated spectra (heavy; the worker thins them before posting). */
   spectra?: ResolvedSpectra;
+  /** Data mode: the closed-form solutions of math.md §2 (heavy d x d matrices). */
+  solutions?: DataSolutions;
+  /** Data mode with `pca`: what P1's pipeline did (math.md §6.1). */
+  pipeline?: DataAnalysis['pipeline'];
 }
 
 export { analyzeText } from './analyze';

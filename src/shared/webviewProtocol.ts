@@ -149,7 +149,17 @@ export interface LockMessage {
   locked: boolean;
 }
 
-export type HostToWebviewMessage = AnalysisMessage | BusyMessage | ErrorMessage | LockMessage;
+/**
+ * Ask the panel to produce an export (the `sslParadigm.preview.export` command): the
+ * panel answers with the same {@link ExportMessage} its own buttons post.
+ */
+export interface RequestExportMessage {
+  type: 'requestExport';
+  format: ExportFormat;
+  chart?: ChartId;
+}
+
+export type HostToWebviewMessage = AnalysisMessage | BusyMessage | ErrorMessage | LockMessage | RequestExportMessage;
 
 // ---------------------------------------------------------------------------------------
 // Webview -> host
@@ -192,7 +202,26 @@ export interface SetAlphaMessage {
   alpha: number;
 }
 
-export type WebviewToHostMessage = ReadyMessage | ExportMessage | ToggleLockMessage | OpenSourceMessage | SetAlphaMessage;
+/** What the panel drew for one analysis (logged by the host; read by the integration tests). */
+export interface RenderedChart {
+  id: string;
+  section: ChartId;
+  datasets: { label: string; n: number }[];
+}
+
+/** Acknowledges that an analysis was rendered (after every render of a new message). */
+export interface RenderedMessage {
+  type: 'rendered';
+  runId: number;
+  documentVersion: number;
+  /** The paradigm on the card, or null when there is no recommendation. */
+  paradigm: string | null;
+  charts: RenderedChart[];
+  renderMs: number;
+  theme: string;
+}
+
+export type WebviewToHostMessage = ReadyMessage | ExportMessage | ToggleLockMessage | OpenSourceMessage | SetAlphaMessage | RenderedMessage;
 
 // ---------------------------------------------------------------------------------------
 // Validation
@@ -211,6 +240,10 @@ export const MAX_ALPHA = 1e12;
 export const MAX_OFFSET = 2 ** 31 - 1;
 /** Upper bound of short strings from the host (URIs, names, messages). */
 export const MAX_SHORT_STRING = 64 * 1024;
+/** Bounds of a {@link RenderedMessage}: charts, datasets per chart, label length. */
+export const MAX_RENDERED_CHARTS = 32;
+export const MAX_RENDERED_DATASETS = 64;
+export const MAX_LABEL_LENGTH = 256;
 
 const FORMATS: readonly string[] = ['png', 'csv', 'json', 'html'];
 
@@ -273,9 +306,35 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
       );
     case 'export':
       return isExport(x);
+    case 'rendered':
+      return isRendered(x);
     default:
       return false;
   }
+}
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+function isRendered(x: Record<string, unknown>): boolean {
+  if (!onlyKeys(x, ['type', 'runId', 'documentVersion', 'paradigm', 'charts', 'renderMs', 'theme'])) return false;
+  if (!isCount(x.runId) || !isCount(x.documentVersion)) return false;
+  if (!(x.paradigm === null || isBoundedString(x.paradigm, MAX_LABEL_LENGTH))) return false;
+  if (!(typeof x.renderMs === 'number' && Number.isFinite(x.renderMs) && x.renderMs >= 0)) return false;
+  if (!isBoundedString(x.theme, MAX_LABEL_LENGTH)) return false;
+  if (!Array.isArray(x.charts) || x.charts.length > MAX_RENDERED_CHARTS) return false;
+  return x.charts.every(
+    (c: unknown) =>
+      isRecord(c) &&
+      onlyKeys(c, ['id', 'section', 'datasets']) &&
+      isBoundedString(c.id, MAX_LABEL_LENGTH) &&
+      typeof c.section === 'string' &&
+      (CHART_IDS as readonly string[]).includes(c.section) &&
+      Array.isArray(c.datasets) &&
+      c.datasets.length <= MAX_RENDERED_DATASETS &&
+      c.datasets.every(
+        (d: unknown) => isRecord(d) && onlyKeys(d, ['label', 'n']) && isBoundedString(d.label, MAX_LABEL_LENGTH) && isCount(d.n),
+      ),
+  );
 }
 
 function isExport(x: Record<string, unknown>): boolean {
@@ -343,6 +402,12 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
       return isRunHeader(x) && isBoundedString(x.message, MAX_SHORT_STRING);
     case 'lock':
       return typeof x.locked === 'boolean';
+    case 'requestExport':
+      return (
+        typeof x.format === 'string' &&
+        FORMATS.includes(x.format) &&
+        (x.chart === undefined || (typeof x.chart === 'string' && (CHART_IDS as readonly string[]).includes(x.chart)))
+      );
     default:
       return false;
   }

@@ -85,13 +85,20 @@ export interface BlockStats {
  * `spectra` typed arrays (replaced by thinned series and statistics), and
  * `atAlpha.components` never included (per-component scores travel thinned in `scores`).
  */
-export interface SerializableEngineResult extends Omit<EngineResult, 'spectra'> {
+export interface SerializableEngineResult extends Omit<EngineResult, 'spectra' | 'solutions'> {
   /** Thinned spectra for display; the panel's {@link PanelSpectra} shape. */
   spectra?: PanelSpectra;
   /** Statistics of the four full spectra (signal.variance = c, noise.variance = lambda^Gamma, ...). */
   spectrumStats?: { signal: BlockStats; noise: BlockStats };
   /** Thinned per-component scores at alpha (only when requested with `components`). */
   scores?: PanelScores;
+  /** Data mode: the spectra and objectives of the closed-form solutions (the matrices stay in the worker). */
+  solutionSummary?: {
+    problem: string;
+    reconstruction: { phi: number[]; objective: number };
+    jointEmbedding: { omega: number[]; objective: number };
+    discrepancy?: NonNullable<EngineResult['solutions']>['discrepancy'];
+  };
 }
 
 export interface ResultMessage {

@@ -222,6 +222,28 @@ function render(): void {
   app.setAttribute('aria-busy', 'false');
   renders++;
   lastRenderMs = performance.now() - t0;
+  acknowledge(m);
+}
+
+/** Tells the host what was drawn (validated there; the integration tests read it). */
+function acknowledge(m: AnalysisMessage): void {
+  const charts = ORDER.flatMap((id) => {
+    const dom = sections.get(id);
+    if (!dom || dom.root.hidden) return [];
+    return dom.views.map((v) => {
+      const d = v.describe();
+      return { id: d.id.slice(0, 256), section: id, datasets: d.datasets.slice(0, 64).map((x) => ({ label: x.label.slice(0, 256), n: x.n })) };
+    });
+  });
+  post({
+    type: 'rendered',
+    runId: m.runId,
+    documentVersion: m.documentVersion,
+    paradigm: m.model.recommendation ? m.model.recommendation.paradigm.slice(0, 256) : null,
+    charts: charts.slice(0, 32),
+    renderMs: lastRenderMs,
+    theme: theme.kind.slice(0, 256),
+  });
 }
 
 function renderCharts(): void {
@@ -412,6 +434,12 @@ function handle(m: HostToWebviewMessage): void {
       state.locked = m.locked;
       renderLock();
       save();
+      return;
+    case 'requestExport':
+      if (m.format === 'html') exportReport();
+      else if (m.format === 'png' && m.chart) exportPng(m.chart);
+      else if ((m.format === 'csv' || m.format === 'json') && m.chart) exportTable(m.chart, m.format);
+      else if (m.format === 'json') exportModelJson();
       return;
   }
 }

@@ -15,11 +15,12 @@
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { analyzeText } from '../core/analyze';
+import { simulateSpecText } from '../core/simulateSpec';
 import type { EngineResult } from '../core/engine';
 import type { ResolvedSpectra } from '../core/analysisTypes';
 import { problem, type Problem } from '../core/problems';
 import { parseSpec } from '../core/spec/parseSpec';
-import { LIMITS, type Spec } from '../core/spec/model';
+import { LIMITS } from '../core/spec/model';
 import { thinIndices, pick } from '../core/thin';
 import { importantScores, noiseScores } from '../core/thresholds';
 import type { PanelScores, PanelSimulation, PanelSpectra } from '../shared/webviewProtocol';
@@ -156,31 +157,15 @@ interface SimulationOutcome {
   simulation?: PanelSimulation;
 }
 
-/** Parses and checks the spec, then runs its `simulate` block with progress and cancellation. */
+/** Parses and checks the spec, then runs its `simulate` block with progress and cancellation (src/core/simulateSpec.ts). */
 async function simulate(request: SimulateRequest, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
-  const result = analyzeText(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request) });
-  const errors = result.problems.filter((p) => p.severity === 'error');
-  if (errors.length || !result.spec) return { problems: errors.length ? errors : result.problems };
-  const spec = result.spec;
-  if (!spec.simulate) {
-    return { problems: [problem('missing-field', 'error', "The spec has no 'simulate' block: add one (n, alpha, repeats, seed, metric) to run the finite-n experiment.", spec.span.start, spec.span.start)] };
-  }
-  return runSimulationEngine(spec, signal, onProgress);
-}
-
-/**
- * The finite-n simulation itself belongs to the core (src/core/simulation.ts, written by
- * the lead): `runSimulation(spec, { onProgress, signal })`. Until that module is part of
- * the build, a simulate request ends with this explicit error (shown to the user by
- * `sslParadigm.runSimulation`) instead of a made-up result.
- * TODO(simulation.ts): `return runSimulation(spec, { onProgress, signal })`, mapping its
- * result to {@link PanelSimulation}.
- */
-async function runSimulationEngine(spec: Spec, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
-  void spec;
-  void onProgress;
-  if (signal.aborted) throw new Error('cancelled');
-  throw new Error('the finite-n simulation engine (src/core/simulation.ts) is not part of this build yet');
+  const out = await simulateSpecText(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request) }, { signal, onProgress });
+  if (!out.result) return { problems: out.problems };
+  const r = out.result;
+  return {
+    problems: out.problems,
+    simulation: { metric: r.metric, n: r.n, series: r.series.map((s) => ({ paradigm: s.paradigm, alpha: s.alpha, mean: s.mean, spread: s.spread })) },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -241,8 +226,18 @@ function overComponentLimit(request: AnalyzeRequest): SerializableEngineResult |
 }
 
 function serializable(result: EngineResult, request: AnalyzeRequest): SerializableEngineResult {
-  const { spectra, ...rest } = result;
+  const { spectra, solutions, ...rest } = result;
   const out: SerializableEngineResult = rest;
+  // Data mode: the d x d matrices stay in the worker (the CLI's --json has them); the
+  // editor shows the spectra of the solutions and their objectives.
+  if (solutions) {
+    out.solutionSummary = {
+      problem: solutions.problem,
+      reconstruction: { phi: solutions.reconstruction.phi, objective: solutions.reconstruction.objective },
+      jointEmbedding: { omega: solutions.jointEmbedding.omega, objective: solutions.jointEmbedding.objective },
+      ...(solutions.discrepancy ? { discrepancy: solutions.discrepancy } : {}),
+    };
+  }
   if (out.atAlpha && out.atAlpha.components) {
     const { components: _dropped, ...atAlpha } = out.atAlpha;
     void _dropped;
@@ -255,8 +250,8 @@ function serializable(result: EngineResult, request: AnalyzeRequest): Serializab
     signal: { variance: stats(spectra.c), augmentation: stats(spectra.thetaImportant) },
     noise: { variance: stats(spectra.gamma), augmentation: stats(spectra.thetaNoise) },
   };
-  const alpha = request.alpha ?? result.spec?.alpha;
-  if (request.components && alpha !== undefined && result.spec?.mode === 'spectral') out.scores = thinScores(spectra, alpha, maxPoints);
+  const alpha = request.alpha ?? result.atAlpha?.alpha ?? result.spec?.alpha;
+  if (request.components && alpha !== undefined) out.scores = thinScores(spectra, alpha, maxPoints);
   return out;
 }
 

@@ -120,4 +120,8 @@ export const LIMITS = {
   maxSimulationRepeats: 100,
   maxSimulationN: 1_000_000,
   maxSimulationDimension: 2_000,
+  /** data mode: samples, dimension (features after the label column) and values of the data matrix */
+  maxDataSamples: 1_000_000,
+  maxDataDimension: 4_096,
+  maxDataValues: 50_000_000,
 } as const;

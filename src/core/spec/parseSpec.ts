@@ -903,7 +903,9 @@ class Validator {
       labels = this.labels(lE, X);
       if (!labels) ok = false;
     }
-    let center = true;
+    // math.md §1: moments are uncentred unless the user's pipeline centres, as PCA does; so
+    // `center` defaults to true only with `pca` (P1's pipeline) and to false otherwise.
+    let center = k.has('pca');
     const cE = k.get('center');
     if (cE) {
       if (cE.value.kind === 'scalar' && typeof cE.value.value === 'boolean') center = cE.value.value;

@@ -1,0 +1,455 @@
+/**
+ * Factorisations: Cholesky (with a typed not-PD error), triangular solves, SPD inverse
+ * square root (math.md §1), thin Householder QR, SVD (one-sided Jacobi on the QR
+ * factor: high relative accuracy, so small singular values are accurate), pseudo-inverse,
+ * and the Cholesky-reduced generalized symmetric eigenproblem (math.md §2.4).
+ */
+import { LinalgError, Matrix, assertFinite, matmul, symmetrize } from './matrix';
+import { symmetricEigen, symmetricEigenTopK, symmetricEigenvalues, takeColumns } from './eigen';
+
+const EPS = 2.220446049250313e-16;
+
+/** Relative tolerance for "positive definite": eigenvalues/pivots <= spdTolerance(d) * max|diag| count as zero. */
+export function spdTolerance(d: number): number {
+  return 64 * Math.max(1, d) * EPS;
+}
+
+function requireSquare(a: Matrix, what: string): void {
+  if (a.rows !== a.cols) throw new LinalgError('dimension-mismatch', `${what}: expected a square matrix, got ${a.rows} x ${a.cols}`);
+}
+
+export interface CholeskyFailure {
+  pivot: number;
+  value: number;
+  tolerance: number;
+}
+
+/** Lower Cholesky factor, or the failing pivot (no throw). Reads the lower triangle of a. */
+export function tryCholesky(a: Matrix, rtol?: number): { l: Matrix } | { fail: CholeskyFailure } {
+  requireSquare(a, 'cholesky');
+  assertFinite(a, 'cholesky input');
+  const n = a.rows;
+  const A = a.data;
+  let maxDiag = 0;
+  for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(A[i * n + i]));
+  const tol = (rtol ?? spdTolerance(n)) * maxDiag;
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let s = A[ri + j];
+      for (let p = 0; p < j; p++) s -= L[ri + p] * L[rj + p];
+      if (j === i) {
+        if (!(s > tol)) return { fail: { pivot: i, value: s, tolerance: tol } };
+        L[ri + i] = Math.sqrt(s);
+      } else {
+        L[ri + j] = s / L[rj + j];
+      }
+    }
+  }
+  return { l: new Matrix(n, n, L) };
+}
+
+export function cholesky(a: Matrix): Matrix {
+  const r = tryCholesky(a);
+  if ('fail' in r) {
+    const f = r.fail;
+    throw new LinalgError('not-positive-definite', `matrix is not positive definite: pivot ${f.pivot} is ${f.value.toExponential(3)} <= tolerance ${f.tolerance.toExponential(3)}`);
+  }
+  return r.l;
+}
+
+/** X = L^{-1} B (L lower, n x n; B n x m): row axpys (contiguous). */
+export function solveLower(l: Matrix, b: Matrix): Matrix {
+  const n = l.rows;
+  const m = b.cols;
+  if (b.rows !== n) throw new LinalgError('dimension-mismatch', `solveLower: ${n} x ${n} vs ${b.rows} x ${b.cols}`);
+  const L = l.data;
+  const X = b.data.slice();
+  for (let i = 0; i < n; i++) {
+    const xi = i * m;
+    const li = i * n;
+    for (let p = 0; p < i; p++) {
+      const c = L[li + p];
+      if (c === 0) continue;
+      const xp = p * m;
+      for (let j = 0; j < m; j++) X[xi + j] -= c * X[xp + j];
+    }
+    const inv = 1 / L[li + i];
+    for (let j = 0; j < m; j++) X[xi + j] *= inv;
+  }
+  return new Matrix(n, m, X);
+}
+
+/** X = L^{-T} B (L lower, n x n; B n x m): back substitution with row axpys. */
+export function solveLowerTrans(l: Matrix, b: Matrix): Matrix {
+  const n = l.rows;
+  const m = b.cols;
+  if (b.rows !== n) throw new LinalgError('dimension-mismatch', `solveLowerTrans: ${n} x ${n} vs ${b.rows} x ${b.cols}`);
+  const L = l.data;
+  const X = b.data.slice();
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = i * m;
+    const inv = 1 / L[i * n + i];
+    for (let j = 0; j < m; j++) X[xi + j] *= inv;
+    // rows p < i get - L[i][p] * x_i
+    const li = i * n;
+    for (let p = 0; p < i; p++) {
+      const c = L[li + p];
+      if (c === 0) continue;
+      const xp = p * m;
+      for (let j = 0; j < m; j++) X[xp + j] -= c * X[xi + j];
+    }
+  }
+  return new Matrix(n, m, X);
+}
+
+/**
+ * X = B L^{-T} (B r x n): each row x solves L x^T = b^T by forward substitution with
+ * contiguous dots. With `lowerOnly` (B square and L^{-1} B^T symmetric expected) only
+ * x_j for j <= row index are computed (used for L^{-1} G L^{-T}).
+ */
+export function rightSolveLowerTrans(b: Matrix, l: Matrix, lowerOnly = false): Matrix {
+  const n = l.rows;
+  if (b.cols !== n) throw new LinalgError('dimension-mismatch', `rightSolveLowerTrans: ${b.rows} x ${b.cols} vs ${n} x ${n}`);
+  const r = b.rows;
+  const L = l.data;
+  const B = b.data;
+  const X = new Float64Array(r * n);
+  for (let row = 0; row < r; row++) {
+    const o = row * n;
+    const last = lowerOnly ? Math.min(row, n - 1) : n - 1;
+    for (let j = 0; j <= last; j++) {
+      const lj = j * n;
+      let s = B[o + j];
+      for (let p = 0; p < j; p++) s -= L[lj + p] * X[o + p];
+      X[o + j] = s / L[lj + j];
+    }
+  }
+  return new Matrix(r, n, X);
+}
+
+/** L^{-1} A L^{-T} for symmetric A (math.md §2.4 Cholesky reduction), symmetric result. */
+export function reduceSymmetric(a: Matrix, l: Matrix): Matrix {
+  const y = solveLower(l, a); // L^{-1} A
+  // (L^{-1} A) L^{-T}: since A is symmetric, L^{-1} A L^{-T} = Y L^{-T}; lower triangle only
+  const z = rightSolveLowerTrans(y, l, true);
+  const n = a.rows;
+  const Z = z.data;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) Z[i * n + j] = Z[j * n + i];
+  return z;
+}
+
+export function solveSPD(a: Matrix, b: Matrix): Matrix {
+  assertFinite(b, 'solveSPD right-hand side');
+  const l = cholesky(a);
+  return solveLowerTrans(l, solveLower(l, b));
+}
+
+/** Unique SPD inverse square root V diag(w^{-1/2}) V^T (math.md §1). */
+export function invSqrtSPD(a: Matrix): Matrix {
+  requireSquare(a, 'invSqrtSPD');
+  const { values, vectors } = symmetricEigen(a);
+  const n = a.rows;
+  const maxAbs = values.length ? Math.max(Math.abs(values[0]), Math.abs(values[n - 1])) : 0;
+  const tol = spdTolerance(n) * maxAbs;
+  const minv = n ? values[n - 1] : 1;
+  if (!(minv > tol)) {
+    throw new LinalgError('not-positive-definite', `matrix is not positive definite (smallest eigenvalue ${minv.toExponential(3)} <= tolerance ${tol.toExponential(3)})`);
+  }
+  const V = vectors.data;
+  const sc = new Float64Array(n * n); // V diag(w^{-1/4}) so that out = sc sc^T
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sc[i * n + j] = V[i * n + j] / Math.sqrt(Math.sqrt(values[j]));
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < n; p++) s += sc[i * n + p] * sc[j * n + p];
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  }
+  return new Matrix(n, n, out);
+}
+
+/**
+ * Householder QR of the transposed storage: `at` (n x m) holds the columns of A as rows.
+ * Returns R (n x n) and the reflectors (in `at`, row k from column k, with beta[k]).
+ */
+function householderQRRows(at: Float64Array, n: number, m: number): { r: Float64Array; beta: Float64Array } {
+  const beta = new Float64Array(n);
+  const R = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const rk = k * m;
+    let scale = 0;
+    for (let i = k; i < m; i++) scale = Math.max(scale, Math.abs(at[rk + i]));
+    if (scale === 0) {
+      beta[k] = 0;
+      R[k * n + k] = 0;
+    } else {
+      let ss = 0;
+      for (let i = k; i < m; i++) {
+        const t = at[rk + i] / scale;
+        ss += t * t;
+      }
+      const alpha = scale * Math.sqrt(ss);
+      const x0 = at[rk + k];
+      const rkk = x0 >= 0 ? -alpha : alpha;
+      at[rk + k] = x0 - rkk;
+      const b = 1 / (alpha * (alpha + Math.abs(x0)));
+      beta[k] = b;
+      R[k * n + k] = rkk;
+      for (let j = k + 1; j < n; j++) {
+        const rj = j * m;
+        let dot = 0;
+        for (let i = k; i < m; i++) dot += at[rk + i] * at[rj + i];
+        dot *= b;
+        if (dot !== 0) for (let i = k; i < m; i++) at[rj + i] -= dot * at[rk + i];
+      }
+    }
+    for (let j = k + 1; j < n; j++) R[k * n + j] = at[j * m + k];
+  }
+  return { r: R, beta };
+}
+
+/** Thin Householder QR (m >= n): q (m x n) with orthonormal columns, r upper triangular with r_ii >= 0. */
+export function qr(a: Matrix): { q: Matrix; r: Matrix } {
+  const m = a.rows;
+  const n = a.cols;
+  if (m < n) throw new LinalgError('dimension-mismatch', `qr: needs rows >= cols, got ${m} x ${n}`);
+  assertFinite(a, 'qr input');
+  const at = a.transpose().data; // n x m
+  const { r, beta } = householderQRRows(at, n, m);
+  // Q^T rows: start from e_j (j < n) as rows of qt (n x m), apply H_{n-1} .. H_0
+  const qt = new Float64Array(n * m);
+  for (let j = 0; j < n; j++) qt[j * m + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const b = beta[k];
+    if (b === 0) continue;
+    const rk = k * m;
+    for (let j = 0; j < n; j++) {
+      const rj = j * m;
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += at[rk + i] * qt[rj + i];
+      dot *= b;
+      if (dot !== 0) for (let i = k; i < m; i++) qt[rj + i] -= dot * at[rk + i];
+    }
+  }
+  // make diag(R) >= 0
+  for (let k = 0; k < n; k++) {
+    if (r[k * n + k] < 0) {
+      for (let j = k; j < n; j++) r[k * n + j] = -r[k * n + j];
+      for (let i = 0; i < m; i++) qt[k * m + i] = -qt[k * m + i];
+    }
+  }
+  return { q: new Matrix(n, m, qt).transpose(), r: new Matrix(n, n, r) };
+}
+
+/**
+ * One-sided Jacobi (Hestenes) on the rows of `xt` (p rows of length len): orthogonalises
+ * the rows, accumulating the rotations into the rows of `vt` (p x p). Rotations are
+ * skipped when |x_i.x_j| <= eps sqrt(|x_i|^2 |x_j|^2) (relative criterion: high relative
+ * accuracy of the singular values).
+ */
+function jacobiRows(xt: Float64Array, p: number, len: number, vt: Float64Array): void {
+  const norms = new Float64Array(p);
+  const tol = EPS * Math.max(1, Math.sqrt(len));
+  for (let sweep = 0; sweep < 80; sweep++) {
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      const o = i * len;
+      for (let q = 0; q < len; q++) s += xt[o + q] * xt[o + q];
+      norms[i] = s;
+    }
+    let rotated = false;
+    for (let i = 0; i < p - 1; i++) {
+      const oi = i * len;
+      for (let j = i + 1; j < p; j++) {
+        const a = norms[i];
+        const b = norms[j];
+        if (a === 0 || b === 0) continue;
+        const oj = j * len;
+        let g = 0;
+        for (let q = 0; q < len; q++) g += xt[oi + q] * xt[oj + q];
+        if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) continue;
+        rotated = true;
+        const zeta = (b - a) / (2 * g);
+        const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t);
+        const s = c * t;
+        for (let q = 0; q < len; q++) {
+          const xi = xt[oi + q];
+          const xj = xt[oj + q];
+          xt[oi + q] = c * xi - s * xj;
+          xt[oj + q] = s * xi + c * xj;
+        }
+        const vi = i * p;
+        const vj = j * p;
+        for (let q = 0; q < p; q++) {
+          const x1 = vt[vi + q];
+          const x2 = vt[vj + q];
+          vt[vi + q] = c * x1 - s * x2;
+          vt[vj + q] = s * x1 + c * x2;
+        }
+        norms[i] = a - t * g;
+        norms[j] = b + t * g;
+      }
+    }
+    if (!rotated) return;
+  }
+  throw new LinalgError('no-convergence', `svd: one-sided Jacobi did not converge in 80 sweeps (${p} columns)`);
+}
+
+/** Completes the rows of `u` (count x len) whose flag is set to an orthonormal set (Gram-Schmidt on unit vectors). */
+function completeOrthonormal(u: Float64Array, count: number, len: number, missing: boolean[]): void {
+  let cand = 0;
+  for (let r = 0; r < count; r++) {
+    if (!missing[r]) continue;
+    for (;;) {
+      if (cand >= len) throw new LinalgError('no-convergence', 'svd: could not complete the singular vectors');
+      const v = new Float64Array(len);
+      v[cand++] = 1;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let q = 0; q < count; q++) {
+          if (q === r || (missing[q] && q > r)) continue;
+          const o = q * len;
+          let dot = 0;
+          for (let i = 0; i < len; i++) dot += u[o + i] * v[i];
+          for (let i = 0; i < len; i++) v[i] -= dot * u[o + i];
+        }
+      }
+      let nrm = 0;
+      for (let i = 0; i < len; i++) nrm += v[i] * v[i];
+      nrm = Math.sqrt(nrm);
+      if (nrm > 0.5) {
+        for (let i = 0; i < len; i++) u[r * len + i] = v[i] / nrm;
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Thin SVD a = u diag(s) v^T with p = min(m, n): u m x p, s descending (length p),
+ * v n x p, both with orthonormal columns (also for rank-deficient a).
+ * Method: thin QR a = Q R (m >= n), one-sided Jacobi on the rows of R (i.e. on R^T,
+ * Drmač–Veselić preconditioning: few sweeps), u = Q V', v = normalised rows.
+ */
+export function svd(a: Matrix): { u: Matrix; s: Float64Array; v: Matrix } {
+  assertFinite(a, 'svd input');
+  if (a.rows < a.cols) {
+    const t = svd(a.transpose());
+    return { u: t.v, s: t.s, v: t.u };
+  }
+  const m = a.rows;
+  const n = a.cols;
+  if (n === 0) return { u: new Matrix(m, 0), s: new Float64Array(0), v: new Matrix(0, 0) };
+  // scale to max |a| = 1 (no overflow in squared norms)
+  let mx = 0;
+  for (let i = 0; i < a.data.length; i++) mx = Math.max(mx, Math.abs(a.data[i]));
+  if (mx === 0) {
+    const u = new Float64Array(m * n);
+    for (let i = 0; i < n; i++) u[i * n + i] = 1;
+    return { u: new Matrix(m, n, u), s: new Float64Array(n), v: Matrix.identity(n) };
+  }
+  const { q, r } = qr(mx === 1 ? a : new Matrix(m, n, a.data.map((x) => x / mx)));
+  // X = R^T; its columns are the rows of R: xt = R (n x n, rows)
+  const xt = r.data.slice();
+  const vt = new Float64Array(n * n); // rows: columns of V' (R^T V' = U' S)
+  for (let i = 0; i < n; i++) vt[i * n + i] = 1;
+  jacobiRows(xt, n, n, vt);
+  const sv = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += xt[i * n + j] * xt[i * n + j];
+    sv[i] = Math.sqrt(s);
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((i, j) => sv[j] - sv[i] || i - j);
+  // a = Q R = Q (U' S V'^T)^T = (Q V') S U'^T: left vectors Q V', right vectors U' = xt rows / s
+  const right = new Float64Array(n * n); // rows = right singular vectors (sorted)
+  const missing: boolean[] = [];
+  const s = new Float64Array(n);
+  const vSorted = new Float64Array(n * n); // rows = V' columns (sorted)
+  for (let c = 0; c < n; c++) {
+    const src = order[c];
+    s[c] = sv[src] * mx;
+    const zero = !(sv[src] > 0);
+    missing.push(zero);
+    for (let j = 0; j < n; j++) {
+      right[c * n + j] = zero ? 0 : xt[src * n + j] / sv[src];
+      vSorted[c * n + j] = vt[src * n + j];
+    }
+  }
+  if (missing.some((x) => x)) completeOrthonormal(right, n, n, missing);
+  const vOut = new Matrix(n, n, right).transpose();
+  const uOut = matmul(q, new Matrix(n, n, vSorted).transpose());
+  return { u: uOut, s, v: vOut };
+}
+
+/** Moore–Penrose pseudo-inverse; singular values <= rcond * max are treated as zero (default max(m,n) * 64 eps). */
+export function pinv(a: Matrix, rcond?: number): Matrix {
+  assertFinite(a, 'pinv input');
+  const m = a.rows;
+  const n = a.cols;
+  const rc = rcond ?? spdTolerance(Math.max(m, n));
+  let symmetric = m === n;
+  for (let i = 0; symmetric && i < n; i++) for (let j = i + 1; j < n; j++) if (a.data[i * n + j] !== a.data[j * n + i]) { symmetric = false; break; }
+  if (symmetric) {
+    const { values, vectors } = symmetricEigen(a);
+    let mx = 0;
+    for (const v of values) mx = Math.max(mx, Math.abs(v));
+    const V = vectors.data;
+    const out = new Float64Array(n * n);
+    for (let p = 0; p < n; p++) {
+      const w = values[p];
+      if (!(Math.abs(w) > rc * mx)) continue;
+      const iw = 1 / w;
+      for (let i = 0; i < n; i++) {
+        const c = V[i * n + p] * iw;
+        if (c === 0) continue;
+        for (let j = 0; j < n; j++) out[i * n + j] += c * V[j * n + p];
+      }
+    }
+    return symmetrize(new Matrix(n, n, out));
+  }
+  const { u, s, v } = svd(a);
+  const p = s.length;
+  const smax = p ? s[0] : 0;
+  const out = new Float64Array(n * m);
+  for (let q = 0; q < p; q++) {
+    if (!(s[q] > rc * smax)) continue;
+    const is = 1 / s[q];
+    for (let i = 0; i < n; i++) {
+      const c = v.data[i * p + q] * is;
+      if (c === 0) continue;
+      for (let j = 0; j < m; j++) out[i * m + j] += c * u.data[j * p + q];
+    }
+  }
+  return new Matrix(n, m, out);
+}
+
+/**
+ * A w = lambda B w with B SPD: B = L L^T, C = L^{-1} A L^{-T}, C y = lambda y, w = L^{-T} y.
+ * Columns are B-orthonormal (w^T B w = 1). With k, only the top k pairs are returned.
+ */
+export function generalizedSymmetricEigen(a: Matrix, b: Matrix, k?: number): { values: Float64Array; vectors: Matrix } {
+  requireSquare(a, 'generalizedSymmetricEigen A');
+  requireSquare(b, 'generalizedSymmetricEigen B');
+  if (a.rows !== b.rows) throw new LinalgError('dimension-mismatch', `generalizedSymmetricEigen: A is ${a.rows} x ${a.rows}, B is ${b.rows} x ${b.rows}`);
+  const n = a.rows;
+  const kk = k ?? n;
+  if (!Number.isInteger(kk) || kk < 0 || kk > n) throw new LinalgError('dimension-mismatch', `generalizedSymmetricEigen: k = ${kk} outside [0, ${n}]`);
+  assertFinite(a, 'generalizedSymmetricEigen A');
+  const bs = symmetrize(b);
+  const r = tryCholesky(bs);
+  if ('fail' in r) {
+    const ev = symmetricEigenvalues(bs);
+    throw new LinalgError('not-positive-definite', `B is not positive definite (smallest eigenvalue ${ev[n - 1].toExponential(3)}; Cholesky pivot ${r.fail.pivot} is ${r.fail.value.toExponential(3)} <= tolerance ${r.fail.tolerance.toExponential(3)})`);
+  }
+  const l = r.l;
+  const c = reduceSymmetric(symmetrize(a), l);
+  const e = kk === n ? symmetricEigen(c) : symmetricEigenTopK(c, kk);
+  const y = takeColumns(e.vectors, kk);
+  return { values: e.values.slice(0, kk), vectors: solveLowerTrans(l, y) };
+}

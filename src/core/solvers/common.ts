@@ -1,0 +1,38 @@
+/** Shared checks of the closed-form solvers (math.md §2.3–2.5). */
+import { LinalgError, Matrix, assertFinite } from '../linalg/matrix';
+import { spdTolerance, tryCholesky } from '../linalg/factor';
+import { symmetricEigenvalues } from '../linalg/eigen';
+import type { Moments } from './moments';
+
+export function checkK(k: number, d: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > d) {
+    throw new LinalgError('dimension-mismatch', `latent dimension k = ${k} must be an integer with 1 <= k <= d = ${d}`);
+  }
+}
+
+export function checkMoments(m: Moments): void {
+  const d = m.d;
+  for (const [name, mat] of [['S', m.s], ['G', m.g], ['Σ', m.sigma], ['cross moment', m.cross]] as const) {
+    if (mat.rows !== d || mat.cols !== d) throw new LinalgError('dimension-mismatch', `${name} is ${mat.rows} x ${mat.cols}, expected ${d} x ${d}`);
+    assertFinite(mat, name);
+  }
+  if (!Number.isFinite(m.traceXtX)) throw new LinalgError('not-finite', `traceXtX is ${m.traceXtX}`);
+}
+
+/**
+ * Cholesky factor of S = G + Σ (math.md §2.3: C = S; §2.4: S ≻ 0), or a typed error
+ * naming S, its smallest eigenvalue and the tolerance (math.md §2.5, A7).
+ */
+export function choleskyOfS(s: Matrix): Matrix {
+  const r = tryCholesky(s);
+  if ('l' in r) return r.l;
+  const d = s.rows;
+  const ev = symmetricEigenvalues(s);
+  const lmin = ev[d - 1];
+  const lmax = Math.max(Math.abs(ev[0]), Math.abs(lmin));
+  const tol = Math.max(r.fail.tolerance, spdTolerance(d) * lmax);
+  throw new LinalgError(
+    'not-positive-definite',
+    `S = G + Σ is not positive definite (smallest eigenvalue ${lmin.toExponential(2)} ≤ tolerance ${tol.toExponential(2)}); add \`regularize: eps\` to the spec`,
+  );
+}

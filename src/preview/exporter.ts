@@ -1,0 +1,127 @@
+/**
+ * Exports of the analysis panel (design.md §2, §6): PNG per chart, CSV/JSON of the
+ * numbers, a self-contained HTML report. The webview produces the bytes; the host checks
+ * them again and writes them only where the user chose in a save dialog (the one other
+ * caller is the `sslParadigm.preview.export` command, whose optional `target` skips the
+ * dialog for tests and automation).
+ */
+import * as vscode from 'vscode';
+import { toJson } from '../core/format';
+import type { ExportMessage, PanelModel } from '../shared/webviewProtocol';
+import { baseName } from '../host/documents';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+const FILTERS: Record<ExportMessage['format'], Record<string, string[]>> = {
+  png: { 'PNG image': ['png'] },
+  csv: { 'CSV (comma-separated values)': ['csv'] },
+  json: { JSON: ['json'] },
+  html: { 'HTML report': ['html', 'htm'] },
+};
+
+export interface ExportContext {
+  /** The spec the panel shows. */
+  documentUri: vscode.Uri;
+  documentVersion: number;
+  /** The model last posted to the panel (JSON exports without content are generated from it). */
+  model: PanelModel | undefined;
+  log: vscode.LogOutputChannel;
+}
+
+/** `strong-noise.sslexp.yaml` -> `strong-noise`. */
+export function specStem(uri: vscode.Uri): string {
+  const name = baseName(uri);
+  return name.replace(/\.sslexp\.(ya?ml|json)$/i, '').replace(/\.[^.]*$/, '') || 'analysis';
+}
+
+/** The proposed file name of an export. */
+export function defaultExportName(uri: vscode.Uri, m: Pick<ExportMessage, 'format' | 'chart'>): string {
+  const stem = specStem(uri);
+  switch (m.format) {
+    case 'png':
+      return `${stem}-${m.chart ?? 'chart'}.png`;
+    case 'csv':
+      return `${stem}-${m.chart ?? 'data'}.csv`;
+    case 'json':
+      return m.chart ? `${stem}-${m.chart}.json` : `${stem}-analysis.json`;
+    case 'html':
+      return `${stem}-report.html`;
+  }
+}
+
+/** The folder the save dialog opens in: the spec's folder on disk, else the first workspace folder. */
+function defaultFolder(uri: vscode.Uri): vscode.Uri | undefined {
+  if (uri.scheme === 'file' || uri.scheme === 'vscode-remote') return vscode.Uri.joinPath(uri, '..');
+  return vscode.workspace.workspaceFolders?.[0]?.uri;
+}
+
+/** The bytes to write, or an error message. The message already passed `isWebviewToHostMessage`. */
+export function exportBytes(m: ExportMessage, ctx: Pick<ExportContext, 'documentUri' | 'documentVersion' | 'model'>): Uint8Array | string {
+  const enc = new TextEncoder();
+  switch (m.format) {
+    case 'png': {
+      const bytes = Buffer.from((m.dataUrl ?? '').slice('data:image/png;base64,'.length), 'base64');
+      if (bytes.length < PNG_SIGNATURE.length || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return 'the chart image is not a PNG';
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    }
+    case 'csv':
+      if (m.content === undefined || m.content.length === 0) return 'no numbers to export';
+      return enc.encode(m.content);
+    case 'json': {
+      if (m.content !== undefined && m.content.length > 0) {
+        try {
+          JSON.parse(m.content);
+        } catch {
+          return 'the JSON export is not valid JSON';
+        }
+        return enc.encode(m.content);
+      }
+      if (!ctx.model) return 'no analysis to export';
+      const payload = { fileName: baseName(ctx.documentUri), documentUri: ctx.documentUri.toString(), documentVersion: ctx.documentVersion, model: ctx.model };
+      return enc.encode(`${toJson(payload, 2)}\n`);
+    }
+    case 'html': {
+      const text = m.content ?? '';
+      if (!/^\s*<!DOCTYPE html>/i.test(text)) return 'the report is not an HTML document';
+      return enc.encode(text);
+    }
+  }
+}
+
+/**
+ * Writes an export: asks where with a save dialog (unless `target` is given), then writes
+ * through `workspace.fs`. Resolves with the written URI, or undefined when the user
+ * cancelled or the export was refused (logged, and shown).
+ */
+export async function runExport(m: ExportMessage, ctx: ExportContext, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const bytes = exportBytes(m, ctx);
+  const what = `${m.format.toUpperCase()} export${m.chart ? ` of the ${m.chart} chart` : ''}`;
+  if (typeof bytes === 'string') {
+    ctx.log.warn(`analysis panel: ${what} refused: ${bytes}`);
+    void vscode.window.showErrorMessage(`Cannot export: ${bytes}.`);
+    return undefined;
+  }
+  let uri = target;
+  if (!uri) {
+    const folder = defaultFolder(ctx.documentUri);
+    const name = defaultExportName(ctx.documentUri, m);
+    uri = await vscode.window.showSaveDialog({
+      title: `Export the ${m.chart ? `${m.chart} chart` : 'analysis'} (${m.format.toUpperCase()})`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: FILTERS[m.format],
+      saveLabel: 'Export',
+    });
+    if (!uri) return undefined;
+  }
+  try {
+    await vscode.workspace.fs.writeFile(uri, bytes);
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    ctx.log.error(`analysis panel: ${what} to ${uri.toString()} failed: ${text}`);
+    void vscode.window.showErrorMessage(`Export failed: ${text}`);
+    return undefined;
+  }
+  ctx.log.info(`analysis panel: ${what} written to ${uri.toString()} (${bytes.length} bytes)`);
+  if (!target) void vscode.window.showInformationMessage(`Exported ${baseName(uri)}.`);
+  return uri;
+}

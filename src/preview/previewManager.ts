@@ -1,0 +1,508 @@
+/**
+ * The analysis panels (design.md §2 "Analysis panel", §6): webview panels that show the
+ * analysis of a spec, opened like the Markdown preview. At most one panel *follows* the
+ * active spec editor; any number are *locked* to one spec each. Results come from the
+ * solver client's events (the diagnostics feature drives the runs; a panel asks for the
+ * curve and the per-component scores with `retainDetail`) and are posted to the webview
+ * only when they are not older than what it shows (document version, then run id).
+ * Panels survive reloads through the `sslParadigm.preview` serializer.
+ *
+ * Every message from a webview is validated (`isWebviewToHostMessage`); invalid ones are
+ * logged and dropped.
+ */
+import * as vscode from 'vscode';
+import { activeSpecDocument, baseName, isSpecDocument, SPEC_SCHEMES } from '../host/documents';
+import { getSettings } from '../host/settings';
+import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
+import {
+  decodeEmbeddedJson,
+  isOlderResult,
+  isWebviewToHostMessage,
+  type AnalysisMessage,
+  type ExportFormat,
+  type ChartId,
+  type ExportMessage,
+  type HostToWebviewMessage,
+  type RenderedMessage,
+  type WebviewToHostMessage,
+} from '../shared/webviewProtocol';
+import { runExport } from './exporter';
+import { buildPanelHtml, makeNonce } from './htmlBuilder';
+import { toPanelModel } from './panelModel';
+
+export const PREVIEW_VIEW_TYPE = 'sslParadigm.preview';
+
+/** A snapshot of one panel (the `sslParadigm.preview.inspect` command; used by the integration tests). */
+export interface PreviewSnapshot {
+  resource: string;
+  locked: boolean;
+  visible: boolean;
+  active: boolean;
+  viewColumn: number | undefined;
+  title: string;
+  /** The last analysis posted to the webview. */
+  posted: AnalysisMessage | undefined;
+  postedAt: number | undefined;
+  /** The webview's last acknowledgement of a render. */
+  rendered: RenderedMessage | undefined;
+  renderedAt: number | undefined;
+}
+
+/** An export asked for through the command (the webview answers with an `export` message). */
+interface PendingExport {
+  format: ExportFormat;
+  chart?: ChartId;
+  target?: vscode.Uri;
+  resolve: (uri: vscode.Uri | undefined) => void;
+  timer: NodeJS.Timeout;
+}
+
+const EXPORT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A short, safe description of a rejected message for the log. */
+function describeMessage(x: unknown): string {
+  if (typeof x !== 'object' || x === null) return typeof x;
+  const type = (x as { type?: unknown }).type;
+  const keys = Object.keys(x).slice(0, 8).map((k) => k.slice(0, 32));
+  return `type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 32)) : typeof type}, keys [${keys.join(', ')}]`;
+}
+
+class AnalysisPreview implements vscode.Disposable {
+  private resourceUri: vscode.Uri;
+  private detail: vscode.Disposable | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+  posted: AnalysisMessage | undefined;
+  postedAt: number | undefined;
+  rendered: RenderedMessage | undefined;
+  renderedAt: number | undefined;
+  private pendingExports: PendingExport[] = [];
+  private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
+  readonly onDidRender = this.renderedEmitter.event;
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    resource: vscode.Uri,
+    public locked: boolean,
+    private readonly manager: PreviewManager,
+    initial?: AnalysisMessage,
+  ) {
+    this.resourceUri = resource;
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: manager.resourceRoots };
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => manager.setActive(this)),
+    );
+    this.posted = initial && initial.documentUri === resource.toString() ? initial : undefined;
+    webview.html = this.html();
+    this.updateTitle();
+    this.attach();
+  }
+
+  get resource(): vscode.Uri {
+    return this.resourceUri;
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const ext = this.manager.deps.context.extensionUri;
+    return buildPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'panel.css')).toString(),
+      title: `Analysis of ${baseName(this.resourceUri)}`,
+      initialState: this.posted ?? null,
+    });
+  }
+
+  private updateTitle(): void {
+    const name = baseName(this.resourceUri);
+    this.panel.title = this.locked ? `[Locked] Analysis ${name}` : `Analysis ${name}`;
+  }
+
+  /** Shows another spec (a following panel whose active editor changed). */
+  setResource(uri: vscode.Uri): void {
+    if (uri.toString() === this.resourceUri.toString()) return;
+    this.resourceUri = uri;
+    this.updateTitle();
+    this.attach();
+  }
+
+  setLocked(locked: boolean): void {
+    this.locked = locked;
+    this.updateTitle();
+    this.post({ type: 'lock', locked });
+    if (this.posted) this.posted = { ...this.posted, locked };
+  }
+
+  /** Asks for the detailed analysis of the resource and shows what is cached. */
+  private attach(): void {
+    this.detail?.dispose();
+    const uri = this.resourceUri;
+    this.detail = this.manager.deps.solver.retainDetail(uri);
+    const solver = this.manager.deps.solver;
+    const cached = solver.latest(uri);
+    if (cached) this.showResult(cached);
+    if (!solver.isBusy(uri) && (!cached || !cached.detailed)) void this.ensureAnalysed(uri);
+  }
+
+  /** Opens the document when needed (a restored or locked panel) and analyses it once. */
+  private async ensureAnalysed(uri: vscode.Uri): Promise<void> {
+    try {
+      let doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (!doc) doc = await vscode.workspace.openTextDocument(uri);
+      if (this.disposed || this.resourceUri.toString() !== uri.toString()) return;
+      const solver = this.manager.deps.solver;
+      const cached = solver.latest(uri);
+      if (!solver.isBusy(uri) && (!cached || !cached.detailed || cached.version !== doc.version)) await solver.analyzeDocument(doc);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      this.manager.deps.log.warn(`analysis panel: cannot open ${uri.toString()}: ${text}`);
+      this.post({ type: 'error', runId: this.posted?.runId ?? 0, documentUri: uri.toString(), documentVersion: this.posted?.documentVersion ?? 0, message: `Cannot open ${baseName(uri)}: ${text}` });
+    }
+  }
+
+  /** Posts a finished analysis unless the panel shows a newer one of the same document. */
+  showResult(e: AnalysisEvent, simulation?: SimulationEvent): void {
+    if (e.uri.toString() !== this.resourceUri.toString()) return;
+    const shown = this.posted;
+    const same = shown && shown.documentUri === e.uri.toString();
+    if (same && isOlderResult({ documentVersion: e.version, runId: e.runId }, shown)) {
+      this.manager.deps.log.debug(`analysis panel: dropped run ${e.runId} (v${e.version}): showing run ${shown.runId} (v${shown.documentVersion})`);
+      return;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
+    const sim = simulation ?? this.manager.deps.solver.latestSimulation(e.uri);
+    const model = toPanelModel({
+      result: e.result,
+      text: doc?.getText() ?? '',
+      simulation: sim && sim.uri.toString() === e.uri.toString() ? sim.simulation : null,
+    });
+    const message: AnalysisMessage = {
+      type: 'analysis',
+      runId: e.runId,
+      documentUri: e.uri.toString(),
+      documentVersion: e.version,
+      fileName: baseName(e.uri),
+      locked: this.locked,
+      model,
+    };
+    this.posted = message;
+    this.postedAt = Date.now();
+    this.post(message);
+  }
+
+  post(message: HostToWebviewMessage): void {
+    if (this.disposed) return;
+    // Lost when the webview is hidden and torn down: it posts 'ready' again when it comes back.
+    void this.panel.webview.postMessage(message).then(undefined, () => undefined);
+  }
+
+  /** Asks the webview for an export; resolves when it was written (or refused or cancelled). */
+  requestExport(format: ExportFormat, chart: ChartId | undefined, target: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+    return new Promise((resolve) => {
+      const pending: PendingExport = {
+        format,
+        chart,
+        target,
+        resolve,
+        timer: setTimeout(() => {
+          this.pendingExports = this.pendingExports.filter((p) => p !== pending);
+          this.manager.deps.log.warn(`analysis panel: the ${format} export was not produced within ${EXPORT_REQUEST_TIMEOUT_MS / 1000} s`);
+          resolve(undefined);
+        }, EXPORT_REQUEST_TIMEOUT_MS),
+      };
+      this.pendingExports.push(pending);
+      this.post({ type: 'requestExport', format, ...(chart ? { chart } : {}) });
+    });
+  }
+
+  private onMessage(raw: unknown): void {
+    if (!isWebviewToHostMessage(raw)) {
+      this.manager.deps.log.warn(`analysis panel: dropped an invalid message from the webview (${describeMessage(raw)})`);
+      return;
+    }
+    void this.handle(raw).catch((err: unknown) => {
+      this.manager.deps.log.error(`analysis panel: handling '${raw.type}' failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    });
+  }
+
+  private async handle(m: WebviewToHostMessage): Promise<void> {
+    const { log } = this.manager.deps;
+    switch (m.type) {
+      case 'ready':
+        // A (re)loaded webview: send the newest state (it ignores an older one than its own).
+        if (this.posted) this.post(this.posted);
+        this.post({ type: 'lock', locked: this.locked });
+        return;
+      case 'toggleLock':
+        this.manager.toggleLock(this);
+        return;
+      case 'openSource':
+        await this.openSource(m.offset);
+        return;
+      case 'setAlpha':
+        await this.manager.setAlpha(this.resourceUri, m.alpha);
+        return;
+      case 'export':
+        await this.export(m);
+        return;
+      case 'rendered':
+        this.rendered = m;
+        this.renderedAt = Date.now();
+        log.debug(`analysis panel: rendered run ${m.runId} (v${m.documentVersion}) in ${m.renderMs.toFixed(1)} ms, ${m.charts.length} chart(s), ${m.theme} theme`);
+        this.renderedEmitter.fire(m);
+        return;
+    }
+  }
+
+  private async export(m: ExportMessage): Promise<void> {
+    const i = this.pendingExports.findIndex((p) => p.format === m.format && p.chart === m.chart);
+    const pending = i >= 0 ? this.pendingExports.splice(i, 1)[0] : undefined;
+    if (pending) clearTimeout(pending.timer);
+    const posted = this.posted;
+    const uri = await runExport(
+      m,
+      {
+        documentUri: posted ? vscode.Uri.parse(posted.documentUri) : this.resourceUri,
+        documentVersion: posted?.documentVersion ?? 0,
+        model: posted?.model,
+        log: this.manager.deps.log,
+      },
+      pending?.target,
+    );
+    pending?.resolve(uri);
+  }
+
+  private async openSource(offset: number | undefined): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(this.resourceUri);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString());
+    const column = visible?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
+    if (offset !== undefined && offset <= doc.getText().length) {
+      const pos = doc.positionAt(offset);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
+
+  snapshot(active: boolean): PreviewSnapshot {
+    return {
+      resource: this.resourceUri.toString(),
+      locked: this.locked,
+      visible: this.panel.visible,
+      active,
+      viewColumn: this.panel.viewColumn,
+      title: this.panel.title,
+      posted: this.posted,
+      postedAt: this.postedAt,
+      rendered: this.rendered,
+      renderedAt: this.renderedAt,
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const p of this.pendingExports) {
+      clearTimeout(p.timer);
+      p.resolve(undefined);
+    }
+    this.pendingExports = [];
+    this.detail?.dispose();
+    this.detail = undefined;
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+    this.renderedEmitter.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Reads what a restored webview saved (its `setState`): the spec URI and the lock. */
+export function parsePersistedState(state: unknown): { uri: string; locked: boolean | null; message: AnalysisMessage | undefined } | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const s = state as { v?: unknown; message?: unknown; locked?: unknown; resource?: unknown };
+  let uri: string | undefined;
+  let message: AnalysisMessage | undefined;
+  if (typeof s.message === 'string' && s.message.length <= 64 * 1024 * 1024) {
+    const m = decodeEmbeddedJson(s.message) as Partial<AnalysisMessage> | undefined;
+    if (m && m.type === 'analysis' && typeof m.documentUri === 'string' && typeof m.runId === 'number' && typeof m.documentVersion === 'number' && typeof m.model === 'object' && m.model !== null) {
+      uri = m.documentUri;
+      message = m as AnalysisMessage;
+    }
+  }
+  if (!uri && typeof s.resource === 'string') uri = s.resource;
+  if (!uri || uri.length > 64 * 1024) return undefined;
+  return { uri, locked: typeof s.locked === 'boolean' ? s.locked : null, message };
+}
+
+export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private readonly previews = new Set<AnalysisPreview>();
+  private activePreview: AnalysisPreview | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  readonly resourceRoots: vscode.Uri[];
+
+  constructor(readonly deps: HostDeps) {
+    const ext = deps.context.extensionUri;
+    this.resourceRoots = [vscode.Uri.joinPath(ext, 'dist'), vscode.Uri.joinPath(ext, 'media')];
+    const { solver } = deps;
+    this.subscriptions.push(
+      solver.onDidAnalyze((e) => this.forResource(e.uri, (p) => p.showResult(e))),
+      solver.onDidStartAnalysis((e) =>
+        this.forResource(e.uri, (p) => p.post({ type: 'busy', runId: e.runId, documentUri: e.uri.toString(), documentVersion: e.version })),
+      ),
+      solver.onDidFailAnalysis((e) =>
+        this.forResource(e.uri, (p) => p.post({ type: 'error', runId: e.runId, documentUri: e.uri.toString(), documentVersion: e.version, message: e.message })),
+      ),
+      solver.onDidSimulate((s) =>
+        this.forResource(s.uri, (p) => {
+          const latest = solver.latest(s.uri);
+          if (latest) p.showResult(latest, s);
+        }),
+      ),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor?.document)),
+    );
+  }
+
+  private forResource(uri: vscode.Uri, f: (p: AnalysisPreview) => void): void {
+    const key = uri.toString();
+    for (const p of this.previews) if (p.resource.toString() === key) f(p);
+  }
+
+  /** The panel that follows the active editor (at most one). */
+  private get following(): AnalysisPreview | undefined {
+    for (const p of this.previews) if (!p.locked) return p;
+    return undefined;
+  }
+
+  private follow(doc: vscode.TextDocument | undefined): void {
+    if (!isSpecDocument(doc)) return;
+    this.following?.setResource(doc.uri);
+  }
+
+  setActive(p: AnalysisPreview): void {
+    if (p.panel.active) this.activePreview = p;
+  }
+
+  /** The panel commands act on: the active one, else the last active, else any. */
+  current(): AnalysisPreview | undefined {
+    if (this.activePreview && this.previews.has(this.activePreview)) return this.activePreview;
+    return [...this.previews].pop();
+  }
+
+  /** `sslParadigm.showPreview` / `showPreviewToSide`. */
+  async show(doc: vscode.TextDocument, sideBySide: boolean): Promise<AnalysisPreview> {
+    const editorColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
+    const column = sideBySide ? vscode.ViewColumn.Beside : editorColumn;
+    const lockedByDefault = getSettings(doc.uri).previewLockedByDefault;
+    const key = doc.uri.toString();
+    const existing = lockedByDefault
+      ? [...this.previews].find((p) => p.locked && p.resource.toString() === key)
+      : this.following ?? [...this.previews].find((p) => p.locked && p.resource.toString() === key);
+    if (existing) {
+      existing.setResource(doc.uri);
+      existing.panel.reveal(existing.panel.viewColumn ?? column, sideBySide);
+      this.activePreview = existing;
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PREVIEW_VIEW_TYPE,
+      `Analysis ${baseName(doc.uri)}`,
+      { viewColumn: column, preserveFocus: sideBySide },
+      { enableScripts: true, enableFindWidget: true, localResourceRoots: this.resourceRoots },
+    );
+    return this.adopt(panel, doc.uri, lockedByDefault);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri, locked: boolean, initial?: AnalysisMessage): AnalysisPreview {
+    const p = new AnalysisPreview(panel, uri, locked, this, initial);
+    this.previews.add(p);
+    this.activePreview = p;
+    p.onDidDispose(() => {
+      this.previews.delete(p);
+      if (this.activePreview === p) this.activePreview = undefined;
+    });
+    this.deps.log.info(`analysis panel opened for ${baseName(uri)}${locked ? ' (locked)' : ''}`);
+    return p;
+  }
+
+  toggleLock(p: AnalysisPreview | undefined = this.current()): void {
+    if (!p) return;
+    if (p.locked) {
+      // Unlocking: this panel becomes the one that follows; another following panel closes.
+      for (const other of [...this.previews]) if (other !== p && !other.locked) other.dispose();
+      p.setLocked(false);
+      const active = activeSpecDocument();
+      if (active) p.setResource(active.uri);
+    } else {
+      p.setLocked(true);
+    }
+    this.deps.log.info(`analysis panel ${p.locked ? 'locked to' : 'following the active spec, now'} ${baseName(p.resource)}`);
+  }
+
+  /** `setAlpha` from a panel: an undoable edit of the spec's alpha, after the user confirms. */
+  async setAlpha(uri: vscode.Uri, alpha: number, confirm = true): Promise<boolean> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const latest = this.deps.solver.latestFor(doc);
+    const span = latest?.result.spec?.alphaSpan;
+    const value = String(Number(alpha.toPrecision(6)));
+    const edit = new vscode.WorkspaceEdit();
+    if (span && span.end <= doc.getText().length) {
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end)), value);
+    } else if (/\.ya?ml$/i.test(doc.uri.path) || doc.languageId === 'yaml') {
+      const text = doc.getText();
+      edit.insert(doc.uri, doc.positionAt(text.length), `${text.length && !text.endsWith('\n') ? '\n' : ''}alpha: ${value}\n`);
+    } else {
+      void vscode.window.showWarningMessage(`Add "alpha": ${value} to ${baseName(uri)} by hand: the panel cannot place it in this document.`);
+      return false;
+    }
+    if (confirm) {
+      const choice = await vscode.window.showInformationMessage(`Set alpha to ${value} in ${baseName(uri)}?`, { modal: true }, 'Set alpha');
+      if (choice !== 'Set alpha') return false;
+    }
+    const ok = await vscode.workspace.applyEdit(edit);
+    this.deps.log.info(`analysis panel: alpha of ${baseName(uri)} set to ${value}${ok ? '' : ' failed'}`);
+    return ok;
+  }
+
+  /** `WebviewPanelSerializer`: restores a panel after a reload from its webview's saved state. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const parsed = parsePersistedState(state);
+    let uri: vscode.Uri | undefined;
+    try {
+      uri = parsed ? vscode.Uri.parse(parsed.uri, true) : undefined;
+    } catch {
+      uri = undefined;
+    }
+    if (uri && !SPEC_SCHEMES.includes(uri.scheme)) uri = undefined;
+    uri ??= activeSpecDocument()?.uri;
+    if (!uri) {
+      this.deps.log.info('analysis panel: nothing to restore (no spec in the saved state)');
+      panel.dispose();
+      return;
+    }
+    const locked = parsed?.locked ?? getSettings(uri).previewLockedByDefault;
+    // A second following panel cannot exist: a restored one beyond the first is locked.
+    this.adopt(panel, uri, locked || this.following !== undefined, parsed?.message);
+    this.deps.log.info(`analysis panel restored for ${baseName(uri)}`);
+  }
+
+  snapshots(): PreviewSnapshot[] {
+    const current = this.current();
+    return [...this.previews].map((p) => p.snapshot(p === current));
+  }
+
+  dispose(): void {
+    for (const p of [...this.previews]) p.dispose();
+    this.previews.clear();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+export type { AnalysisPreview };

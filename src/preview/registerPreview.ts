@@ -1,0 +1,91 @@
+/**
+ * Registers the analysis panel (design.md §2): the `sslParadigm.showPreview` and
+ * `sslParadigm.showPreviewToSide` commands (editor-title icon, keybindings, CodeLens and
+ * status bar; an optional URI argument), the `sslParadigm.preview` serializer that
+ * restores panels after a reload, and internal commands that are not contributed:
+ *
+ * - `sslParadigm.preview.toggleLock`: lock the current panel to its spec, or follow again;
+ * - `sslParadigm.preview.export` `{format, chart?}`: the panel produces the export and the
+ *   save dialog asks where (a `target` URI replaces the dialog only when the extension runs
+ *   in development or test mode);
+ * - `sslParadigm.preview.inspect` and `sslParadigm.preview.restore` (development and test
+ *   mode only): a read-only snapshot of the panels, and the serializer's restore path on a
+ *   fresh panel with a given saved state.
+ */
+import * as vscode from 'vscode';
+import { COMMAND_SHOW_PREVIEW, COMMAND_SHOW_PREVIEW_TO_SIDE } from '../host/codeLens';
+import { specFromArgument } from '../host/documents';
+import type { HostDeps } from '../host/solverClient';
+import { CHART_IDS, type ChartId, type ExportFormat } from '../shared/webviewProtocol';
+import { PREVIEW_VIEW_TYPE, PreviewManager } from './previewManager';
+
+export const COMMAND_TOGGLE_LOCK = 'sslParadigm.preview.toggleLock';
+export const COMMAND_EXPORT = 'sslParadigm.preview.export';
+export const COMMAND_INSPECT = 'sslParadigm.preview.inspect';
+export const COMMAND_RESTORE = 'sslParadigm.preview.restore';
+
+const FORMATS: readonly string[] = ['png', 'csv', 'json', 'html'];
+
+export function registerPreview(deps: HostDeps): vscode.Disposable {
+  const { context, log } = deps;
+  const manager = new PreviewManager(deps);
+  const testHooks = context.extensionMode !== vscode.ExtensionMode.Production;
+
+  const show = (sideBySide: boolean) => async (arg?: unknown): Promise<void> => {
+    const doc = await specFromArgument(arg);
+    if (!doc) {
+      void vscode.window.showErrorMessage('Open analysis: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.');
+      return;
+    }
+    await manager.show(doc, sideBySide);
+  };
+
+  const exportCommand = async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { format?: unknown; chart?: unknown; target?: unknown };
+    const preview = manager.current();
+    if (!preview) {
+      void vscode.window.showErrorMessage('Export: open an analysis panel first.');
+      return undefined;
+    }
+    let format = typeof a.format === 'string' && FORMATS.includes(a.format) ? (a.format as ExportFormat) : undefined;
+    if (!format) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'HTML report', description: 'card, every chart and the numbers in one file', format: 'html' as const },
+          { label: 'JSON', description: 'the whole analysis', format: 'json' as const },
+        ],
+        { title: 'Export the analysis' },
+      );
+      if (!pick) return undefined;
+      format = pick.format;
+    }
+    const chart = typeof a.chart === 'string' && (CHART_IDS as readonly string[]).includes(a.chart) ? (a.chart as ChartId) : undefined;
+    if ((format === 'png' || format === 'csv') && !chart) {
+      void vscode.window.showErrorMessage(`Export: a ${format.toUpperCase()} export needs a chart.`);
+      return undefined;
+    }
+    const target = testHooks && a.target instanceof vscode.Uri ? a.target : undefined;
+    return preview.requestExport(format, chart, target);
+  };
+
+  const disposables: vscode.Disposable[] = [
+    manager,
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, manager),
+    vscode.commands.registerCommand(COMMAND_SHOW_PREVIEW, show(false)),
+    vscode.commands.registerCommand(COMMAND_SHOW_PREVIEW_TO_SIDE, show(true)),
+    vscode.commands.registerCommand(COMMAND_TOGGLE_LOCK, () => manager.toggleLock()),
+    vscode.commands.registerCommand(COMMAND_EXPORT, exportCommand),
+  ];
+  if (testHooks) {
+    disposables.push(
+      vscode.commands.registerCommand(COMMAND_INSPECT, () => manager.snapshots()),
+      vscode.commands.registerCommand(COMMAND_RESTORE, async (state: unknown) => {
+        const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Analysis', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+        await manager.deserializeWebviewPanel(panel, state);
+        return !!manager.snapshots().length;
+      }),
+    );
+  }
+  log.debug(`analysis panel registered${testHooks ? ' (with test hooks)' : ''}`);
+  return vscode.Disposable.from(...disposables);
+}

@@ -1,0 +1,169 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bestTResidual, gramError, probeGap, probeLoss, relativeError, sinLargestPrincipalAngle } from '../../src/core/metrics';
+import { matmul, Matrix } from '../../src/core/linalg';
+import { Rng } from '../../src/core/rng';
+import { randomOrthogonal, runSimulation, SimulationCancelled, spectralSimulationSetup, type SimulationResult } from '../../src/core/simulation';
+import { simulateSpecText } from '../../src/core/simulateSpec';
+import { computeThresholds } from '../../src/core/thresholds';
+
+// math.md §8.1 case C, the setup of the finite-n oracle of §8.3.
+const caseC = {
+  c: Float64Array.from([10, 2]),
+  thetaImportant: Float64Array.from([1, 1]),
+  gamma: Float64Array.from([3, 0.5]),
+  thetaNoise: Float64Array.from([2, 0]),
+};
+
+function randomMatrix(rows: number, cols: number, rng: Rng): Matrix {
+  const m = new Matrix(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
+  return m;
+}
+
+function series(r: SimulationResult, paradigm: string, alpha: number): number[] {
+  const s = r.series.find((x) => x.paradigm === paradigm && x.alpha === alpha);
+  assert.ok(s, `series ${paradigm} at alpha ${alpha}`);
+  return s!.mean;
+}
+
+// ------------------------------------------------------------------ metrics (math.md §4.4)
+
+test('metrics: invariant to the equivalence class of each paradigm, and detect a different row space', () => {
+  const rng = new Rng(11);
+  const e = randomMatrix(2, 5, rng);
+  const t = randomMatrix(2, 2, rng); // invertible with probability 1
+  const te = matmul(t, e);
+  assert.ok(sinLargestPrincipalAngle(e, te) < 1e-7, 'row(TE) = row(E)');
+  assert.ok(bestTResidual(e, te) < 1e-12, 'best T fits TE exactly');
+  const u = randomOrthogonal(2, rng);
+  const uw = matmul(u, e);
+  assert.ok(gramError(e, uw) < 1e-12, 'W^T W is invariant to U');
+  assert.ok(gramError(e, te) > 1e-3, 'but not to a general T');
+  // A row space containing an orthogonal direction: sin = 1.
+  const a = Matrix.fromArray([[1, 0, 0], [0, 1, 0]]);
+  const b = Matrix.fromArray([[1, 0, 0], [0, 0, 1]]);
+  assert.ok(Math.abs(sinLargestPrincipalAngle(a, b) - 1) < 1e-12);
+  // 30 degrees between the second directions.
+  const c = Matrix.fromArray([[1, 0, 0], [0, Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)]]);
+  assert.ok(Math.abs(sinLargestPrincipalAngle(a, c) - 0.5) < 1e-12);
+  assert.ok(Math.abs(bestTResidual(a, b) - Math.SQRT1_2) < 1e-12, 'half of ||B||^2 is outside row(A)');
+  assert.equal(relativeError(a, a), 0);
+});
+
+test('metrics: the probe loss is invariant to an invertible T and is the least-squares residual', () => {
+  const rng = new Rng(5);
+  const x = randomMatrix(40, 4, rng);
+  const y = randomMatrix(40, 2, rng);
+  const e = randomMatrix(2, 4, rng);
+  const t = randomMatrix(2, 2, rng);
+  const l1 = probeLoss(x, y, e);
+  assert.ok(Math.abs(probeLoss(x, y, matmul(t, e)) - l1) < 1e-10 * Math.max(1, l1));
+  // An encoder that sees y exactly (y is a linear function of x) gives zero loss.
+  const w = randomMatrix(4, 2, rng);
+  const yLin = matmul(x, w);
+  assert.ok(probeLoss(x, yLin, w.transpose()) < 1e-20);
+  // The loss is at most the mean squared norm of y (V = 0 is feasible).
+  let ms = 0;
+  for (const v of y.data) ms += v * v;
+  assert.ok(l1 <= ms / x.rows + 1e-12);
+  assert.equal(probeGap(x, e, x, matmul(t, e), y) < 1e-10, true);
+});
+
+// ------------------------------------------------------------------ math.md §8.3 oracle
+
+test('finite-n oracle of math.md §8.3 (case C, d = 4, random rotation): angles at n = 1e5', async () => {
+  const setup = spectralSimulationSetup(caseC, 2, computeThresholds(caseC, 2));
+  assert.equal(setup.rotate, true);
+  const r = await runSimulation(setup, { n: [100_000], alpha: [0.5, 0.73, 3], repeats: 5, seed: 1, metric: 'subspace-angle' });
+  const [rc05] = series(r, 'reconstruction', 0.5);
+  const [je05] = series(r, 'joint-embedding', 0.5);
+  const [rc073] = series(r, 'reconstruction', 0.73);
+  const [je073] = series(r, 'joint-embedding', 0.73);
+  const [rc3] = series(r, 'reconstruction', 3);
+  const [je3] = series(r, 'joint-embedding', 3);
+  // Suggested assertions of §8.3 (tolerant to the RNG).
+  assert.ok(rc3 < 0.01 && je3 < 0.01, `alpha = 3: RC ${rc3}, JE ${je3}`);
+  assert.ok(rc05 > 0.9 && je05 > 0.9, `alpha = 0.5: RC ${rc05}, JE ${je05}`);
+  assert.ok(je073 < 0.15 && rc073 > 0.7, `alpha = 0.73: RC ${rc073}, JE ${je073}`);
+  // The closed-form prediction travels with each series.
+  assert.equal(r.series.find((s) => s.paradigm === 'joint-embedding' && s.alpha === 0.73)!.predictedRecovery, true);
+  assert.equal(r.series.find((s) => s.paradigm === 'reconstruction' && s.alpha === 0.73)!.predictedRecovery, false);
+});
+
+test('math.md §8.3: at fixed n = 50 every discrepancy shrinks about 100x per 10x in alpha', async () => {
+  const setup = spectralSimulationSetup(caseC, 2, null);
+  const alphas = [10, 100, 1000];
+  const r = await runSimulation(setup, { n: [50], alpha: alphas, repeats: 3, seed: 2, metric: 'subspace-angle' });
+  for (const p of ['reconstruction', 'joint-embedding', 'supervised']) {
+    const v = alphas.map((a) => series(r, p, a)[0]);
+    for (let i = 1; i < v.length; i++) {
+      const ratio = v[i - 1] / v[i];
+      assert.ok(ratio > 40 && ratio < 250, `${p}: ratio ${ratio} between alpha ${alphas[i - 1]} and ${alphas[i]} (${v.join(', ')})`);
+    }
+  }
+  const rc = series(r, 'reconstruction', 1000)[0];
+  const je = series(r, 'joint-embedding', 1000)[0];
+  assert.ok(rc < 5e-6 && je < 5e-6, `alpha = 1000: RC ${rc} (≈7e-7), JE ${je} (≈4e-7)`);
+  // The JE Gram error and the RC best-T residual shrink the same way.
+  const ex = r.extra;
+  assert.ok(ex[0].jeGramError[0] / ex[2].jeGramError[0] > 1e3);
+  assert.ok(ex[0].rcBestTResidual[0] / ex[2].rcBestTResidual[0] > 1e3);
+});
+
+test('math.md §8.3: SL at alpha = 0 converges as n grows, using the pseudo-inverse for the singular clean problem', async () => {
+  const setup = spectralSimulationSetup(caseC, 2, null);
+  const r = await runSimulation(setup, { n: [100, 10_000, 1_000_000], alpha: [0], repeats: 2, seed: 3, metric: 'subspace-angle' });
+  const v = series(r, 'supervised', 0);
+  assert.ok(v[0] > 5e-3 && v[0] < 0.5, `n = 1e2: ${v[0]} (≈6e-2)`);
+  assert.ok(v[2] < 5e-3, `n = 1e6: ${v[2]} (≈1e-3)`);
+  assert.ok(v[0] > v[1] && v[1] > v[2], v.join(', '));
+});
+
+test('the simulation is seeded: the same seed reproduces the numbers, another seed changes them', async () => {
+  const setup = spectralSimulationSetup(caseC, 2, null);
+  const plan = { n: [200, 2000], alpha: [0.73, 1], repeats: 2, seed: 7, metric: 'probe-gap' as const };
+  const a = await runSimulation(setup, plan);
+  const b = await runSimulation(setup, plan);
+  const c = await runSimulation(setup, { ...plan, seed: 8 });
+  assert.deepEqual(a.series, b.series);
+  assert.notDeepEqual(a.series.map((s) => s.mean), c.series.map((s) => s.mean));
+  for (const s of a.series) {
+    assert.equal(s.mean.length, 2);
+    assert.equal(s.values[0].length, 2);
+    for (const v of s.mean) assert.ok(Number.isFinite(v) && v >= 0);
+  }
+});
+
+test('the simulation stops with SimulationCancelled when its signal aborts, and reports progress', async () => {
+  const setup = spectralSimulationSetup(caseC, 2, null);
+  const controller = new AbortController();
+  const seen: number[] = [];
+  await assert.rejects(
+    runSimulation(setup, { n: [1000, 2000, 4000, 8000], alpha: [1], repeats: 50, seed: 0, metric: 'subspace-angle' }, {
+      signal: controller.signal,
+      onProgress: (f) => {
+        seen.push(f);
+        if (seen.length === 3) controller.abort();
+      },
+    }),
+    SimulationCancelled,
+  );
+  assert.ok(seen.length >= 3 && seen.every((f, i) => i === 0 || f >= seen[i - 1]), seen.join());
+});
+
+test('simulateSpecText: a spec with a simulate block runs; without one it is a problem at the document start', async () => {
+  const spec = 'sslexp: 1\nsignal:\n  variance: [10, 2]\n  augmentation: [1, 1]\nnoise:\n  variance: [3, 0.5]\n  augmentation: [2, 0]\nsimulate:\n  n: [100, 1000]\n  alpha: [0.5, 3]\n  repeats: 2\n  seed: 0\n  metric: subspace-angle\n';
+  const ok = await simulateSpecText(spec, { fileName: 'c.sslexp.yaml' });
+  assert.deepEqual(ok.problems, []);
+  assert.ok(ok.result);
+  assert.deepEqual(ok.result!.n, [100, 1000]);
+  assert.equal(ok.result!.series.length, 6); // 3 paradigms x 2 alphas
+  const none = await simulateSpecText('sslexp: 1\nsignal:\n  variance: [1]\nnoise:\n  variance: [2]\n', { fileName: 'x.sslexp.yaml' });
+  assert.equal(none.result, undefined);
+  assert.equal(none.problems[0].code, 'missing-field');
+  assert.equal(none.problems[0].start, 0);
+  const latent = await simulateSpecText(spec.replace('simulate:', 'latent: 3\nsimulate:'), { fileName: 'c.sslexp.yaml' });
+  assert.equal(latent.result, undefined);
+  assert.equal(latent.problems[0].code, 'out-of-range');
+});
