@@ -54,7 +54,16 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'zero-noise-variance': { severity: 'warning', summary: 'Some lambda^Gamma_j = 0: excluded from the max (math.md §4.5).' },
   'singular-noise-component': { severity: 'warning', summary: 'lambda^Gamma_j = lambda^Theta_j = 0: the corrupted S is singular (math.md §4.5).' },
 
-  // ===================================================================================
-  // --- theory findings (src/core/findings.ts): appended by the lead
-  // ===================================================================================
+  // --- theory findings (src/core/findings.ts)
+  'alpha-below-rc': { severity: 'warning', summary: "alpha is at or below alpha_RC: reconstruction will not recover the clean encoder (info when it is the paradigm not recommended and the other recovers); quick fix raises alpha." },
+  'alpha-below-je': { severity: 'warning', summary: "alpha is at or below alpha_JE: joint-embedding will not recover the clean encoder (info when the other paradigm recovers); quick fix raises alpha." },
+  regime: { severity: 'info', summary: 'The regime of Corollary 4.5 (low-noise, high-noise, mixed) and what it implies.' },
+
+  // --- data mode and the dense solvers (src/core/dataMode.ts, src/core/simulateSpec.ts)
+  'thresholds-not-applicable': { severity: 'info', summary: "The problem is not in the paper's form (math.md A6): closed-form solutions only, no thresholds." },
+  'singular-clean-problem': { severity: 'info', summary: 'The clean S is singular (math.md A7); the analytic reference solution is reported.' },
+  'not-positive-definite': { severity: 'error', summary: "S = G + Σ is not positive definite within tolerance (math.md §2.5); 'regularize: eps' adds eps I." },
+  'not-finite': { severity: 'error', summary: 'A matrix holds NaN or infinite values.' },
+  'no-convergence': { severity: 'error', summary: 'An eigen- or singular-value iteration did not converge.' },
+  'simulation-unsupported': { severity: 'error', summary: "simulate needs P1's additive augmentation (an alpha grid) and, in data mode, the pca pipeline." },
 };

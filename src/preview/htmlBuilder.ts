@@ -34,7 +34,9 @@ export function buildPanelHtml(options: PanelHtmlOptions): string {
   const { cspSource, nonce, scriptUri, styleUri, title } = options;
   // Inputs that end up inside the policy must not be able to add directives.
   if (!/^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(nonce)) throw new Error('buildPanelHtml: invalid nonce');
-  if (!/^[^\s;,'"<>]+( [^\s;,'"<>]+)*$/.test(cspSource)) throw new Error('buildPanelHtml: invalid cspSource');
+  // Space-separated sources: hosts/schemes, or the keyword 'self' (VS Code 1.100 gives
+  // `'self' https://*.vscode-cdn.net`); nothing that could end or add a directive.
+  if (!/^(?:'self'|[^\s;,'"<>]+)(?: (?:'self'|[^\s;,'"<>]+))*$/.test(cspSource)) throw new Error('buildPanelHtml: invalid cspSource');
   const csp = buildCsp(cspSource, nonce);
   const state = encodeEmbeddedJson(options.initialState ?? null);
   return [

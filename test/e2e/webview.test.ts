@@ -7,13 +7,14 @@
  * <body>, as VS Code does; host messages are replayed with `window.postMessage`.
  *
  * Needs `npm run build` first (dist/webview.js) and Chromium at /usr/bin/chromium.
- * UPDATE_SCREENSHOTS=1 also copies the dark screenshot to media/screenshot-panel.png.
+ * (The README's media/screenshot-panel.png is the panel beside a spec in a real VS Code,
+ * taken by test/integration/preview.test.ts with UPDATE_SCREENSHOTS=1.)
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildPanelHtml, makeNonce } from '../../src/preview/htmlBuilder';
@@ -116,7 +117,8 @@ const initialStates = new Map<string, unknown>();
 
 function harnessHtml(stateName: string | null): string {
   return buildPanelHtml({
-    cspSource: origin,
+    // The form VS Code 1.100 gives (`webview.cspSource`): the 'self' keyword, then the resource origin.
+    cspSource: `'self' ${origin}`,
     nonce: makeNonce(),
     scriptUri: `${origin}/dist/webview.js`,
     styleUri: `${origin}/media/panel.css`,
@@ -286,6 +288,13 @@ test('case C: card, charts, data tables, exports, light screenshot', async () =>
     // The charts: dataset labels and point counts.
     const c = byId(await charts(page));
     assert.deepEqual(Object.keys(c), ['thresholds', 'spectrum', 'scores-rc', 'scores-je', 'scaling', 'convergence']);
+    // The render acknowledgement the host receives (and validates) names the same charts.
+    const ack = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
+    assert.ok(isWebviewToHostMessage(ack) && ack.type === 'rendered', 'the rendered acknowledgement passes the host validator');
+    assert.equal(ack.paradigm, 'joint-embedding');
+    assert.equal(ack.runId, fixture('case-c').runId);
+    assert.deepEqual(ack.charts.map((x) => x.id), Object.keys(c));
+    assert.deepEqual(ack.charts.map((x) => x.datasets.length), Object.values(c).map((d) => d.length));
     const ln = (id: string) => c[id].map((d) => `${d.label}:${d.n}`);
     assert.deepEqual(ln('thresholds'), ['Reconstruction recovers (α > α_RC):3', 'Joint-embedding recovers (α > α_JE):3', 'Spec α = 0.73:2']);
     assert.deepEqual(ln('spectrum'), ['c (signal variance):2', 'λΓ (noise variance):2', 'λΘ (other augmentation):4', 'η²/δ boundary = 2:2']);
@@ -499,7 +508,6 @@ test('scenario M strong, stale results, busy/error, theme switch re-colours, dar
     await page.evaluate(() => window.scrollTo(0, 0));
     const shot = path.join(RESULTS, 'panel-dark.png');
     await page.screenshot({ path: shot, fullPage: true });
-    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.join(ROOT, 'media', 'screenshot-panel.png'));
     await assertClean(page, problems);
   } finally {
     await page.close();

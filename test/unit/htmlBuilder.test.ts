@@ -83,6 +83,10 @@ test('inputs that could add CSP directives are rejected', () => {
   assert.throws(() => buildPanelHtml({ ...base, cspSource: '' }));
   // VS Code's real cspSource values are accepted.
   assert.doesNotThrow(() => buildPanelHtml({ ...base, cspSource: 'https://*.vscode-cdn.net' }));
+  // VS Code 1.100 (desktop and code-server): the 'self' keyword first.
+  assert.doesNotThrow(() => buildPanelHtml({ ...base, cspSource: "'self' https://*.vscode-cdn.net" }));
+  assert.throws(() => buildPanelHtml({ ...base, cspSource: "'unsafe-inline' https://*.vscode-cdn.net" }));
+  assert.throws(() => buildPanelHtml({ ...base, cspSource: "'self'; script-src *" }));
 });
 
 test('makeNonce: 256-bit, URL-safe, different every time, accepted by the builder', () => {

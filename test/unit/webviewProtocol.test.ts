@@ -131,3 +131,36 @@ test('thinIndices shares positions across series and keeps each series\' extrema
   assert.ok(idx.includes(10) && idx.includes(99_990));
   assert.throws(() => thinIndices([a, new Float64Array(3)], 10));
 });
+
+test('the render acknowledgement and the export request are validated', () => {
+  const ack = {
+    type: 'rendered',
+    runId: 7,
+    documentVersion: 3,
+    paradigm: 'joint-embedding',
+    charts: [{ id: 'thresholds', section: 'thresholds', datasets: [{ label: 'Spec α = 1', n: 2 }] }],
+    renderMs: 12.5,
+    theme: 'dark',
+  };
+  assert.ok(isWebviewToHostMessage(ack));
+  assert.ok(isWebviewToHostMessage({ ...ack, paradigm: null, charts: [] }));
+  const bad: unknown[] = [
+    { ...ack, extra: 1 },
+    { ...ack, runId: -1 },
+    { ...ack, runId: 1.5 },
+    { ...ack, renderMs: Infinity },
+    { ...ack, paradigm: 3 },
+    { ...ack, theme: 'x'.repeat(10_000) },
+    { ...ack, charts: 'none' },
+    { ...ack, charts: Array.from({ length: 33 }, () => ack.charts[0]) },
+    { ...ack, charts: [{ ...ack.charts[0], section: 'nope' }] },
+    { ...ack, charts: [{ ...ack.charts[0], datasets: [{ label: 'x', n: -1 }] }] },
+    { ...ack, charts: [{ ...ack.charts[0], datasets: [{ label: 'x', n: 1, color: 'red' }] }] },
+    { ...ack, charts: [{ ...ack.charts[0], datasets: Array.from({ length: 65 }, () => ({ label: 'x', n: 1 })) }] },
+  ];
+  for (const m of bad) assert.equal(isWebviewToHostMessage(m), false, JSON.stringify(m).slice(0, 160));
+  assert.ok(isHostToWebviewMessage({ type: 'requestExport', format: 'png', chart: 'spectrum' }));
+  assert.ok(isHostToWebviewMessage({ type: 'requestExport', format: 'html' }));
+  assert.equal(isHostToWebviewMessage({ type: 'requestExport', format: 'pdf' }), false);
+  assert.equal(isHostToWebviewMessage({ type: 'requestExport', format: 'png', chart: 'nope' }), false);
+});

@@ -220,7 +220,9 @@ function prepare(a: Matrix, what: string): { work: Float64Array; n: number; s: n
   if (a.rows !== a.cols) throw new LinalgError('dimension-mismatch', `${what}: expected a square matrix, got ${a.rows} x ${a.cols}`);
   assertFinite(a, what);
   const sym = symmetrize(a);
-  const s = maxAbs(sym.data);
+  const mx = maxAbs(sym.data);
+  // power-of-two scaling to max|a| ~ 1: exact, so e.g. diagonal inputs come back exactly
+  const s = mx > 0 ? 2 ** Math.round(Math.log2(mx)) : 0;
   const work = sym.data;
   if (s > 0 && s !== 1) {
     const inv = 1 / s;
