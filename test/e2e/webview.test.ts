@@ -289,7 +289,7 @@ test('case C: card, charts, data tables, exports, light screenshot', async () =>
     const c = byId(await charts(page));
     assert.deepEqual(Object.keys(c), ['thresholds', 'spectrum', 'scores-rc', 'scores-je', 'scaling', 'convergence']);
     // The render acknowledgement the host receives (and validates) names the same charts.
-    const ack = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
+    const ack: unknown = (await posted(page)).filter((m) => (m as { type?: unknown }).type === 'rendered').at(-1);
     assert.ok(isWebviewToHostMessage(ack) && ack.type === 'rendered', 'the rendered acknowledgement passes the host validator');
     assert.equal(ack.paradigm, 'joint-embedding');
     assert.equal(ack.runId, fixture('case-c').runId);

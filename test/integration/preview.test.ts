@@ -90,14 +90,16 @@ describe('analysis panel', function () {
   });
 
   it('opens beside the spec and shows the recommendation, the thresholds and every chart', async () => {
-    const editor = await open(strong);
+    // The example itself (not edited here): its name and path make the README screenshot.
+    const example = vscode.Uri.joinPath(workspaceRoot(), 'mnist-scale-strong.sslexp.yaml');
+    const editor = await open(example);
     await vscode.commands.executeCommand('sslParadigm.showPreviewToSide');
-    const p = await rendered(strong, (s) => s.rendered!.charts.some((c) => c.section === 'scaling'));
+    const p = await rendered(example, (s) => s.rendered!.charts.some((c) => c.section === 'scaling'));
     // Beside the editor, which keeps the focus.
     assert.equal(p.viewColumn, vscode.ViewColumn.Two);
     assert.equal(p.locked, false);
     assert.equal(p.title, 'Analysis mnist-scale-strong.sslexp.yaml');
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), strong.toString(), 'the spec editor keeps the focus');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), example.toString(), 'the spec editor keeps the focus');
     assert.equal(editor.viewColumn, vscode.ViewColumn.One);
     // The numbers (math.md §8.2 scenario M) and the recommendation, as posted and as drawn.
     const m = p.posted!.model;
@@ -123,9 +125,12 @@ describe('analysis panel', function () {
     }
     const labels = p.rendered!.charts.flatMap((c) => c.datasets.map((d) => d.label)).join(' | ');
     assert.match(labels, /noise/i, labels);
-    // The README screenshot: the panel beside the spec.
+    // The README screenshot: the panel beside the spec (side bar hidden to give both room).
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await sleep(1500);
     const shot = await screenshot('panel-beside-spec');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await vscode.window.showTextDocument(editor.document, { viewColumn: vscode.ViewColumn.One, preview: false });
     if (shot && process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(shot, path.join(extensionRoot, 'media', 'screenshot-panel.png'));
   });
 
@@ -236,7 +241,28 @@ describe('analysis panel', function () {
     assert.ok(!/<script/i.test(report), 'no script in the report');
   });
 
+  it('draws the finite-n convergence curves once the spec was simulated', async () => {
+    await closeAllEditors();
+    const editor = await open(straddling);
+    await vscode.commands.executeCommand('sslParadigm.showPreviewToSide', straddling);
+    let p = await rendered(straddling);
+    assert.ok(!sectionsOf(p).includes('convergence'), 'no convergence chart before a simulation');
+    const res = await api.solver.simulate(editor.document);
+    assert.ok(res.simulation, `simulated: ${JSON.stringify(res.problems)}`);
+    p = await rendered(straddling, (x) => sectionsOf(x).includes('convergence'), 20_000, 'the convergence chart');
+    const sim = p.posted!.model.simulation!;
+    assert.equal(sim.metric, 'subspace-angle');
+    assert.deepEqual(sim.n, [100, 1000, 10000]);
+    assert.equal(sim.series.length, 3 * 4, '3 paradigms x 4 alphas');
+    const conv = p.rendered!.charts.filter((c) => c.section === 'convergence');
+    assert.ok(conv.length > 0 && conv.every((c) => c.datasets.length > 0 && c.datasets.every((d) => d.n > 0)), JSON.stringify(conv));
+    // The analysis itself is unchanged (same run, now with the simulation).
+    assert.equal(p.posted!.model.recommendation!.paradigm, 'joint-embedding');
+  });
+
   it('is restored by its serializer from the state its webview saved', async () => {
+    await open(strong);
+    await vscode.commands.executeCommand('sslParadigm.showPreviewToSide', strong);
     const shown = await rendered(strong);
     const posted = shown.posted!;
     await closeAllEditors();

@@ -117,7 +117,8 @@ test('the examples show what their comments claim', () => {
   assert.equal(weak.recommendation.paradigm, 'reconstruction');
   const strong = rec('strong-noise.sslexp.yaml');
   assert.equal(strong.thresholds.regime, 'high-noise');
-  assert.ok(strong.thresholds.alphaRC > 10 && strong.thresholds.alphaJE < 1);
+  assert.ok(strong.thresholds.alphaRC > 10 && strong.thresholds.alphaJE < 1.5, JSON.stringify(strong.thresholds));
+  assert.deepEqual(strong.atAlpha.recovers, { supervised: true, reconstruction: false, jointEmbedding: true }, 'at alpha = 1.5 only joint-embedding recovers');
   assert.equal(strong.recommendation.paradigm, 'joint-embedding');
   assert.equal(rec('straddling.sslexp.yaml').thresholds.regime, 'mixed');
   assert.equal(rec('mnist-scale-weak.sslexp.yaml').recommendation.paradigm, 'either');
@@ -178,4 +179,76 @@ test('usage errors exit 2 with the usage text', () => {
   const h = sslexp(['--help']);
   assert.equal(h.code, 0);
   assert.match(h.stdout, /Usage: sslexp <command>/);
+});
+
+// ------------------------------------------------------------------ issue 3: simulate and data mode
+
+test('simulate --json on the straddling example: the series per paradigm and alpha, progress on stderr', () => {
+  const r = spawnSync(process.execPath, [cli, 'simulate', ex('straddling.sslexp.yaml'), '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, SSLEXP_PROGRESS: '1' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'exactly one JSON object on stdout');
+  const json = JSON.parse(lines[0]);
+  assert.deepEqual(json.problems, []);
+  const sim = json.simulation;
+  assert.equal(sim.metric, 'subspace-angle');
+  assert.deepEqual(sim.n, [100, 1000, 10000]);
+  assert.deepEqual(sim.alpha, [0.5, 0.73, 1, 3]);
+  assert.equal(sim.series.length, 12, '3 paradigms x 4 alphas');
+  for (const s of sim.series) {
+    assert.equal(s.mean.length, 3);
+    assert.equal(s.spread.length, 3);
+  }
+  // math.md §8.3: alpha = 3 converges, alpha = 0.5 does not.
+  const je = (a: number) => sim.series.find((s: { paradigm: string; alpha: number }) => s.paradigm === 'joint-embedding' && s.alpha === a);
+  assert.ok(je(3).mean[2] < 0.01 && je(0.5).mean[2] > 0.9);
+  assert.equal(je(3).predictedRecovery, true);
+  assert.match(r.stderr, /simulate: +\d+% +n = 100, repeat 1\/3/);
+  assert.match(r.stderr, /simulate: 100%/);
+});
+
+test('simulate: a readable table; a spec without simulate, or with errors, exits 1 with located problems', () => {
+  const ok = sslexp(['simulate', ex('straddling.sslexp.yaml')]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /joint-embedding 0\.73 .*\(theory: recovers\)/);
+  assert.match(ok.stdout, /reconstruction +0\.73 .*\(theory: does not recover\)/);
+  const none = sslexp(['simulate', ex('weak-noise.sslexp.yaml')]);
+  assert.equal(none.code, 1);
+  assert.match(none.stdout, /weak-noise\.sslexp\.yaml:5:1: error missing-field: The spec has no 'simulate' block/);
+  const bad = write('badsim.sslexp.yaml', 'sslexp: 1\nsignal:\n  variance: [1]\nnoise:\n  variance: [-2]\nsimulate: {n: [10], alpha: [1]}\n');
+  const r = sslexp(['simulate', bad]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /badsim\.sslexp\.yaml:5:\d+: error negative-variance/);
+});
+
+test('analyze --json on a data-mode spec adds the pipeline and the solutions (omega and phi of length d)', () => {
+  const { code, json } = analyzeJson(ex('digits-strong-noise.sslexp.yaml'));
+  assert.equal(code, 0, JSON.stringify(json.problems));
+  assert.equal(json.mode, 'data');
+  assert.deepEqual(json.dimensions, { d: 40, k: 20, latent: 20 });
+  assert.equal(json.thresholds.regime, 'high-noise');
+  assert.equal(json.pipeline.classes, 10);
+  const s = json.solutions;
+  assert.equal(s.jointEmbedding.omega.length, 40);
+  assert.equal(s.reconstruction.phi.length, 40);
+  assert.equal(s.reconstruction.map.length, 40);
+  assert.equal(s.reconstruction.rowProjector[0].length, 40);
+  assert.equal(s.jointEmbedding.gram.length, 40);
+  assert.equal(s.supervised.V.length, 10);
+  assert.ok(s.corrupted && s.discrepancy.reconstruction > 0.9);
+  assert.equal(json.recommendation.paradigm, 'joint-embedding');
+  // A general problem: thresholds null and an info problem saying why (A6).
+  const p = write('general.sslexp.yaml', 'sslexp: 1\nlatent: 2\ndata: {X: [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]]}\naugmentation: {masking: {keep: 0.5}}\n');
+  const g = analyzeJson(p);
+  assert.equal(g.code, 0);
+  assert.equal(g.json.thresholds, null);
+  assert.ok(g.json.problems.some((q: { code: string; line: number; column: number }) => q.code === 'thresholds-not-applicable' && q.line === 3 && q.column === 7));
+  assert.ok(Math.abs(g.json.solutions.jointEmbedding.objective - 1.69164) < 1e-6);
+  const text = sslexp(['analyze', ex('digits-weak-noise.sslexp.yaml')]);
+  assert.match(text.stdout, /P1's pipeline: 1797 samples × 64 features, centred; PCA to 20 components \(89\.4% of the variance\) \+ 20 noise coordinates; 10 classes/);
 });
