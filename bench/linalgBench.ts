@@ -188,6 +188,8 @@ export function runLinalgBench(out: (s: string) => void): LinalgRow[] {
   return rows;
 }
 
-if (require.main === module) {
+// Runs by itself when built as its own entry point (not when bundled into bench/bench.ts,
+// where `require.main === module` also holds for the bundle).
+if (require.main === module && path.basename(process.argv[1] ?? '') !== 'bench.js') {
   runLinalgBench((s) => process.stdout.write(s + '\n'));
 }

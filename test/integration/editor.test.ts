@@ -419,6 +419,47 @@ describe('editor features', function () {
       assert.ok(metrics.eventLoopDelayMs.p99 < 100, `p99 event-loop delay ${metrics.eventLoopDelayMs.p99} ms`);
     });
 
+    it('runs the digits simulation in the worker with progress; the host stays responsive (p99 event-loop delay < 100 ms)', async function () {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'digits-strong-noise.sslexp.yaml'));
+      const h = monitorEventLoopDelay({ resolution: 10 });
+      h.enable();
+      const fractions: number[] = [];
+      const t0 = performance.now();
+      const res = await api.solver.simulate(doc, undefined, (f) => fractions.push(f));
+      const wallMs = performance.now() - t0;
+      h.disable();
+      const ms = (ns: number): number => Math.round((ns / 1e6) * 10) / 10;
+      const p99 = ms(h.percentile(99));
+      this.test!.title += ` [simulation ${wallMs.toFixed(0)} ms; event-loop delay p50 ${ms(h.percentile(50))} ms, p99 ${p99} ms, max ${ms(h.max)} ms]`;
+      assert.deepEqual(res.problems, []);
+      const sim = res.simulation!;
+      assert.equal(sim.metric, 'probe-gap');
+      assert.deepEqual(sim.n, [100, 313, 979, 3064, 9587, 30000]);
+      assert.equal(sim.series.length, 9);
+      const rc10 = sim.series.find((s) => s.paradigm === 'reconstruction' && s.alpha === 10)!.mean;
+      const je10 = sim.series.find((s) => s.paradigm === 'joint-embedding' && s.alpha === 10)!.mean;
+      assert.ok(rc10[5] > 0.01 && je10[5] < 1e-5, `strong noise at alpha 10: RC ${rc10[5]}, JE ${je10[5]}`);
+      assert.ok(fractions.length > 5 && fractions[fractions.length - 1] > 0.9, `progress: ${fractions.join(', ')}`);
+      assert.equal(api.solver.latestSimulation(doc.uri)?.simulation.n.length, 6, 'the result is kept for the panel');
+      assert.ok(p99 < 100, `p99 event-loop delay ${p99} ms`);
+    });
+
+    it('cancels a running simulation at once', async function () {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'digits-weak-noise.sslexp.yaml'));
+      const cts = new vscode.CancellationTokenSource();
+      let started = 0;
+      const run = api.solver.simulate(doc, cts.token, () => {
+        if (++started === 3) cts.cancel();
+      });
+      const tc = performance.now();
+      await assert.rejects(run, (e: unknown) => e instanceof vscode.CancellationError);
+      cts.dispose();
+      const small = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'straddling.sslexp.yaml'));
+      const after = await api.solver.simulate(small);
+      this.test!.title += ` [settled and simulated the next spec ${(performance.now() - tc).toFixed(0)} ms after the cancel]`;
+      assert.equal(after.simulation?.series.length, 12);
+    });
+
     it('cancels a long run at once and stays usable (the busy worker is restarted)', async function () {
       // Not a spec file name: no automatic analysis competes with the one-off run below.
       const long = await openScratch('long-run.yaml', [
