@@ -5,6 +5,18 @@
  */
 import { gram, LinalgError, matmul, matmulTransA, Matrix, pinv, qr, svd } from './linalg';
 
+/** ||a - b||_F^2 and ||b||_F^2 over the raw storage (same shapes). */
+function squaredDiff(a: Matrix, b: Matrix): { diff: number; ref: number } {
+  let diff = 0;
+  let ref = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const r = a.data[i] - b.data[i];
+    diff += r * r;
+    ref += b.data[i] * b.data[i];
+  }
+  return { diff, ref };
+}
+
 /** An orthonormal basis (as columns, d x r) of the row space of `a` (r x d, full row rank assumed). */
 function rowSpaceBasis(a: Matrix): Matrix {
   return qr(a.transpose()).q;
@@ -30,16 +42,7 @@ export function sinLargestPrincipalAngle(a: Matrix, b: Matrix): number {
 
 /** JE only: ||W~^T W~ - W^T W||_F / ||W^T W||_F, invariant to W -> U W (math.md §4.4). */
 export function gramError(clean: Matrix, corrupted: Matrix): number {
-  const g = gram(clean);
-  const h = gram(corrupted);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < g.data.length; i++) {
-    const diff = h.data[i] - g.data[i];
-    num += diff * diff;
-    den += g.data[i] * g.data[i];
-  }
-  return den === 0 ? (num === 0 ? 0 : Infinity) : Math.sqrt(num / den);
+  return relativeError(gram(corrupted), gram(clean));
 }
 
 /**
@@ -47,28 +50,15 @@ export function gramError(clean: Matrix, corrupted: Matrix): number {
  * §4.4). Zero iff row(E~) lies in row(E).
  */
 export function bestTResidual(clean: Matrix, corrupted: Matrix): number {
-  const t = matmul(corrupted, pinv(clean));
-  const fit = matmul(t, clean);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < fit.data.length; i++) {
-    const r = corrupted.data[i] - fit.data[i];
-    num += r * r;
-    den += corrupted.data[i] * corrupted.data[i];
-  }
-  return den === 0 ? 0 : Math.sqrt(num / den);
+  const fit = matmul(matmul(corrupted, pinv(clean)), clean);
+  const { diff, ref } = squaredDiff(fit, corrupted);
+  return ref === 0 ? 0 : Math.sqrt(diff / ref);
 }
 
 /** ||a - b||_F / ||b||_F (the SL discrepancy of math.md §8.3). */
 export function relativeError(a: Matrix, b: Matrix): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const r = a.data[i] - b.data[i];
-    num += r * r;
-    den += b.data[i] * b.data[i];
-  }
-  return den === 0 ? (num === 0 ? 0 : Infinity) : Math.sqrt(num / den);
+  const { diff, ref } = squaredDiff(a, b);
+  return ref === 0 ? (diff === 0 ? 0 : Infinity) : Math.sqrt(diff / ref);
 }
 
 /**
@@ -86,24 +76,12 @@ export function probeLoss(x: Matrix, y: Matrix, enc: Matrix): number {
   const vt = matmul(pinv(zz), zy); // V^T = (Z^T Z)^+ Z^T Y
   // ||Y - Z V^T||^2 = ||Y||^2 - 2 tr(Y^T Z V^T) + tr(V Z^T Z V^T)  — computed directly on the
   // residual instead, which does not cancel catastrophically when the fit is good.
-  const fit = matmul(z, vt);
-  let sum = 0;
-  for (let i = 0; i < y.data.length; i++) {
-    const r = y.data[i] - fit.data[i];
-    sum += r * r;
-  }
-  return sum / n;
+  return squaredDiff(matmul(z, vt), y).diff / n;
 }
 
 /** The training MSE of a supervised map V (l x d): (1/n) ||Y - X V^T||_F^2 (A10: the SL score). */
 export function supervisedLoss(x: Matrix, y: Matrix, v: Matrix): number {
-  const fit = matmul(x, v.transpose());
-  let sum = 0;
-  for (let i = 0; i < y.data.length; i++) {
-    const r = y.data[i] - fit.data[i];
-    sum += r * r;
-  }
-  return sum / x.rows;
+  return squaredDiff(matmul(x, v.transpose()), y).diff / x.rows;
 }
 
 /** P1's experimental metric: |probe loss of the clean model - probe loss of the corrupted one| (math.md §4.4, §6.1 step 6). */

@@ -43,6 +43,12 @@ export interface PreviewSnapshot {
   /** The last analysis posted to the webview. */
   posted: AnalysisMessage | undefined;
   postedAt: number | undefined;
+  /**
+   * The (version, runId) new results of the resource are compared with: set by results of
+   * this session only (not by a restored state) and cleared when the solver forgets the
+   * document (a reopened document's versions start over).
+   */
+  private baseline: { documentVersion: number; runId: number } | undefined;
   /** The webview's last acknowledgement of a render. */
   rendered: RenderedMessage | undefined;
   renderedAt: number | undefined;
@@ -74,6 +80,12 @@ class AnalysisPreview implements vscode.Disposable {
   private disposed = false;
   posted: AnalysisMessage | undefined;
   postedAt: number | undefined;
+  /**
+   * The (version, runId) new results of the resource are compared with: set by results of
+   * this session only (not by a restored state) and cleared when the solver forgets the
+   * document (a reopened document's versions start over).
+   */
+  private baseline: { documentVersion: number; runId: number } | undefined;
   rendered: RenderedMessage | undefined;
   renderedAt: number | undefined;
   private pendingExports: PendingExport[] = [];
@@ -129,6 +141,7 @@ class AnalysisPreview implements vscode.Disposable {
   setResource(uri: vscode.Uri): void {
     if (uri.toString() === this.resourceUri.toString()) return;
     this.resourceUri = uri;
+    this.baseline = undefined;
     this.updateTitle();
     this.attach();
   }
@@ -170,12 +183,12 @@ class AnalysisPreview implements vscode.Disposable {
   /** Posts a finished analysis unless the panel shows a newer one of the same document. */
   showResult(e: AnalysisEvent, simulation?: SimulationEvent): void {
     if (e.uri.toString() !== this.resourceUri.toString()) return;
-    const shown = this.posted;
-    const same = shown && shown.documentUri === e.uri.toString();
-    if (same && isOlderResult({ documentVersion: e.version, runId: e.runId }, shown)) {
+    const shown = this.baseline;
+    if (shown && isOlderResult({ documentVersion: e.version, runId: e.runId }, shown)) {
       this.manager.deps.log.debug(`analysis panel: dropped run ${e.runId} (v${e.version}): showing run ${shown.runId} (v${shown.documentVersion})`);
       return;
     }
+    this.baseline = { documentVersion: e.version, runId: e.runId };
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     const sim = simulation ?? this.manager.deps.solver.latestSimulation(e.uri);
     const model = toPanelModel({
@@ -195,6 +208,12 @@ class AnalysisPreview implements vscode.Disposable {
     this.posted = message;
     this.postedAt = Date.now();
     this.post(message);
+  }
+
+  /** The solver dropped the resource's results (closed document, trust change). */
+  forget(): void {
+    this.baseline = undefined;
+    this.post({ type: 'forget', documentUri: this.resourceUri.toString() });
   }
 
   post(message: HostToWebviewMessage): void {
@@ -366,6 +385,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
           if (latest) p.showResult(latest, s);
         }),
       ),
+      solver.onDidForget((uri) => this.forResource(uri, (p) => p.forget())),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor?.document)),
     );
   }

@@ -150,6 +150,16 @@ export interface LockMessage {
 }
 
 /**
+ * The host dropped its results for this document (it was closed, or trust changed): the
+ * versions of a reopened document start over, so the panel forgets the (version, runId) it
+ * compares new results with (it keeps displaying what it shows).
+ */
+export interface ForgetMessage {
+  type: 'forget';
+  documentUri: string;
+}
+
+/**
  * Ask the panel to produce an export (the `sslParadigm.preview.export` command): the
  * panel answers with the same {@link ExportMessage} its own buttons post.
  */
@@ -159,7 +169,7 @@ export interface RequestExportMessage {
   chart?: ChartId;
 }
 
-export type HostToWebviewMessage = AnalysisMessage | BusyMessage | ErrorMessage | LockMessage | RequestExportMessage;
+export type HostToWebviewMessage = AnalysisMessage | BusyMessage | ErrorMessage | LockMessage | ForgetMessage | RequestExportMessage;
 
 // ---------------------------------------------------------------------------------------
 // Webview -> host
@@ -402,6 +412,8 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
       return isRunHeader(x) && isBoundedString(x.message, MAX_SHORT_STRING);
     case 'lock':
       return typeof x.locked === 'boolean';
+    case 'forget':
+      return isBoundedString(x.documentUri, MAX_SHORT_STRING);
     case 'requestExport':
       return (
         typeof x.format === 'string' &&

@@ -397,9 +397,15 @@ function setBusy(busy: boolean): void {
   app.setAttribute('aria-busy', String(busy));
 }
 
+/**
+ * The last analysis received from the host in this webview session: new results are
+ * compared with it. A state restored after a reload is not a baseline (the host's run ids
+ * and the documents' versions start over in a new session), nor is one the host forgot.
+ */
+let baseline: { documentUri: string; documentVersion: number; runId: number } | null = null;
+
 function isStale(m: { documentUri: string; documentVersion: number; runId: number }): boolean {
-  const shown = state.message;
-  return !!shown && shown.documentUri === m.documentUri && isOlderResult(m, shown);
+  return !!baseline && baseline.documentUri === m.documentUri && isOlderResult(m, baseline);
 }
 
 function handle(m: HostToWebviewMessage): void {
@@ -412,6 +418,7 @@ function handle(m: HostToWebviewMessage): void {
       }
       state.message = m;
       state.locked = m.locked;
+      baseline = { documentUri: m.documentUri, documentVersion: m.documentVersion, runId: m.runId };
       errorBanner.hidden = true;
       errorBanner.replaceChildren();
       render();
@@ -434,6 +441,9 @@ function handle(m: HostToWebviewMessage): void {
       state.locked = m.locked;
       renderLock();
       save();
+      return;
+    case 'forget':
+      if (baseline?.documentUri === m.documentUri) baseline = null;
       return;
     case 'requestExport':
       if (m.format === 'html') exportReport();
