@@ -43,12 +43,6 @@ export interface PreviewSnapshot {
   /** The last analysis posted to the webview. */
   posted: AnalysisMessage | undefined;
   postedAt: number | undefined;
-  /**
-   * The (version, runId) new results of the resource are compared with: set by results of
-   * this session only (not by a restored state) and cleared when the solver forgets the
-   * document (a reopened document's versions start over).
-   */
-  private baseline: { documentVersion: number; runId: number } | undefined;
   /** The webview's last acknowledgement of a render. */
   rendered: RenderedMessage | undefined;
   renderedAt: number | undefined;
@@ -80,14 +74,14 @@ class AnalysisPreview implements vscode.Disposable {
   private disposed = false;
   posted: AnalysisMessage | undefined;
   postedAt: number | undefined;
+  rendered: RenderedMessage | undefined;
+  renderedAt: number | undefined;
   /**
    * The (version, runId) new results of the resource are compared with: set by results of
    * this session only (not by a restored state) and cleared when the solver forgets the
    * document (a reopened document's versions start over).
    */
   private baseline: { documentVersion: number; runId: number } | undefined;
-  rendered: RenderedMessage | undefined;
-  renderedAt: number | undefined;
   private pendingExports: PendingExport[] = [];
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
   readonly onDidRender = this.renderedEmitter.event;

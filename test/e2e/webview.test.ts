@@ -527,6 +527,20 @@ test('state: restored after a reload; initial state from the HTML', async () => 
     assert.equal(await page.locator('[data-testid="toggle-spectrum"]').getAttribute('aria-expanded'), 'true');
     assert.equal(await page.locator('#table-spectrum tbody tr').count(), 4);
     await page.waitForFunction(() => Math.abs(window.scrollY - 600) < 2);
+    // A new host session (after a window reload) starts over with run ids and document
+    // versions: the restored state is not a baseline, so its first result is shown.
+    const c = fixture('case-c');
+    await postAnalysis(page, { ...fixture('scenario-m-weak'), documentUri: c.documentUri, runId: 1, documentVersion: 1 });
+    assert.equal(await text(page, 'paradigm'), 'Either paradigm');
+    // Once shown, an older result is ignored again, until the host forgets the document
+    // (closed; its versions start over when it is reopened).
+    const before = await page.evaluate(() => (window as unknown as Win).__sslPanel.renders());
+    await post(page, { ...c, runId: 2, documentVersion: 0 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    assert.equal(await page.evaluate(() => (window as unknown as Win).__sslPanel.renders()), before, 'older version ignored');
+    await post(page, { type: 'forget', documentUri: c.documentUri });
+    await postAnalysis(page, { ...c, runId: 3, documentVersion: 0 });
+    assert.equal(await text(page, 'paradigm'), 'Joint-embedding');
     await assertClean(page, problems);
   } finally {
     await page.close();

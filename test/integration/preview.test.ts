@@ -271,9 +271,13 @@ describe('analysis panel', function () {
     assert.equal(await vscode.commands.executeCommand('sslParadigm.preview.restore', { v: 1, message: 'not json' }), false);
     assert.equal((await panels()).length, 0);
     // The state main.ts saves with setState: the last message as embedded JSON, the lock, the UI.
-    const state = { v: 1, message: encodeEmbeddedJson({ ...posted, locked: true }), openTables: ['thresholds'], scrollY: 0, locked: true };
+    // Saved by a previous session, whose run ids and document versions were higher than this
+    // session's: the restored panel must still show this session's results.
+    const saved = { ...posted, locked: true, runId: posted.runId + 100_000, documentVersion: posted.documentVersion + 1000 };
+    const state = { v: 1, message: encodeEmbeddedJson(saved), openTables: ['thresholds'], scrollY: 0, locked: true };
     assert.equal(await vscode.commands.executeCommand('sslParadigm.preview.restore', state), true);
-    const p = await rendered(strong, (x) => x.rendered!.charts.length >= 4);
+    const p = await rendered(strong, (x) => x.rendered!.charts.length >= 4 && x.posted!.runId < 100_000);
+    assert.equal(p.posted!.documentVersion, vscode.workspace.textDocuments.find((d) => d.uri.toString() === strong.toString())?.version);
     assert.equal(p.locked, true, 'the lock survives');
     assert.equal(p.title, '[Locked] Analysis mnist-scale-strong.sslexp.yaml');
     assert.equal(p.posted!.model.recommendation!.paradigm, 'joint-embedding');
