@@ -9,9 +9,10 @@
 // test and closes with `integration: N passed, N failed[, N skipped]`; exits 1 on any failure
 // or when no test ran. Artifacts (screenshots, browser console, code-server log): test-results/.
 //
-// Options: --only trusted|untrusted   --grep RE   --extension DIR (default: the repository)
+// Options: --only trusted|untrusted|packaged   --grep RE   --extension DIR (default: the repository)
 // Env:     SSL_INTEGRATION_TIMEOUT_MS  per configuration, host start included (default 180000)
 //          SSL_ARTIFACTS_DIR (default test-results/), SSL_VSCODE_HOST_DIR (default .cache/code-server)
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +63,24 @@ function copyExamples(label) {
   return ws;
 }
 
+/**
+ * `npm run package` into a scratch folder (vsce runs `vscode:prepublish`, the production
+ * build, into dist/), then the development build again so that dist/ keeps its source maps
+ * and test hooks. Returns the .vsix path, or {error}.
+ */
+function packageVsix() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssl-vsix-'));
+  scratch.add(dir);
+  const vsix = path.join(dir, 'ssl-paradigm-advisor.vsix');
+  const vsce = path.join(extensionPath, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix],
+    { cwd: extensionPath, encoding: 'utf8', timeout: 180_000 });
+  const rebuild = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: extensionPath, encoding: 'utf8', timeout: 180_000 });
+  if (pack.status !== 0 || !fs.existsSync(vsix)) return { error: `vsce package exited ${pack.status}: ${(pack.stdout + pack.stderr).trim().slice(-3000)}` };
+  if (rebuild.status !== 0) return { error: `the development build after packaging failed: ${rebuild.stderr}` };
+  return vsix;
+}
+
 async function main() {
   const t0 = Date.now();
   if (!fs.existsSync(path.join(extensionPath, 'out', 'test', 'integration', 'index.js'))) {
@@ -74,9 +93,13 @@ async function main() {
   const hostMs = Date.now() - th;
 
   const suites = compiledSuites();
+  const packagedSuite = (f) => f.endsWith('.packaged.test.js');
   const configs = [
-    { label: 'trusted', trusted: true, has: suites.some((f) => !f.endsWith('.untrusted.test.js')) },
+    { label: 'trusted', trusted: true, has: suites.some((f) => !f.endsWith('.untrusted.test.js') && !packagedSuite(f)) },
     { label: 'untrusted', trusted: false, has: suites.some((f) => f.endsWith('.untrusted.test.js')) },
+    // The packaging smoke test: the .vsix of `npm run package`, installed into the host, with an
+    // empty carrier extension under development (extensionTestsPath needs one).
+    { label: 'packaged', trusted: true, has: suites.some(packagedSuite), packaged: true },
   ].filter((c) => !only || c.label === only);
 
   const total = { passed: 0, failed: 0, skipped: 0 };
@@ -84,9 +107,22 @@ async function main() {
   for (const c of configs) {
     if (!c.has) { out(`[${c.label}] no suites`); continue; }
     const workspace = copyExamples(c.label);
+    let packaged = {};
+    if (c.packaged) {
+      const vsix = packageVsix();
+      if (typeof vsix !== 'string') {
+        out(`  ✗ npm run package failed:\n${indent(vsix.error)}`);
+        total.failed += 1;
+        failures.push({ label: c.label, title: 'npm run package builds the .vsix', error: vsix.error });
+        continue;
+      }
+      out(`[${c.label}] ${rel(vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB) installed into the host`);
+      packaged = { installVsix: vsix, testsPath: path.join(extensionPath, 'out', 'test', 'integration', 'index.js') };
+    }
     out(`[${c.label}] VS Code host on ${rel(workspace)}${c.trusted ? '' : ' (workspace trust not granted)'}`);
     const r = await runIntegration({
-      extensionPath, workspace, trusted: c.trusted, suites: c.label, label: c.label, grep, timeoutMs,
+      ...(c.packaged ? { ...packaged, extensionPath: path.join(extensionPath, 'test', 'packaged-carrier') } : { extensionPath }),
+      workspace, trusted: c.trusted, suites: c.label, label: c.label, grep, timeoutMs,
       onTest: (t) => {
         const mark = t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-';
         out(`  ${mark} ${t.title}${t.state === 'skipped' ? ' (skipped)' : ` (${t.durationMs} ms)`}`);

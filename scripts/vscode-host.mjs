@@ -131,7 +131,7 @@ function childEnv(tmp, env) {
  * Starts code-server on 127.0.0.1 and resolves once it answers /healthz.
  * Returns { port, proc, tmp, userDataDir, stop(), logTail(), extHostExit() }.
  */
-export async function startCodeServer({ workspace, trusted = true, env = {}, settings = {}, port = 0, label = 'host', startTimeoutMs = 60_000, logFile }) {
+export async function startCodeServer({ workspace, trusted = true, env = {}, settings = {}, port = 0, label = 'host', startTimeoutMs = 60_000, logFile, installVsix }) {
   checkHostInstalled();
   hookSignals();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `ssl-vscode-${label}-`));
@@ -144,6 +144,17 @@ export async function startCodeServer({ workspace, trusted = true, env = {}, set
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n'); // never read or write ~/.config/code-server/config.yaml
 
+  if (installVsix) {
+    // The real install path of a user: `code-server --install-extension FILE.vsix` into this
+    // host's own extensions folder (offline; nothing is downloaded).
+    const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+      '--install-extension', installVsix], { cwd: tmp, env: childEnv(tmp, env), encoding: 'utf8', timeout: 120_000 });
+    logFile && fs.appendFileSync(logFile, `$ --install-extension ${installVsix}\n${r.stdout}${r.stderr}\n`);
+    if (r.status !== 0 || !/successfully installed/.test(r.stdout)) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`code-server could not install ${installVsix}: ${(r.stdout + r.stderr).trim().slice(-2000)}`);
+    }
+  }
   let tail = '';
   let extHostExit = null; // code-server reports each extension host's end
   const log = logFile ? fs.createWriteStream(logFile) : null;
@@ -330,7 +341,7 @@ async function startScreenshotServer(getPage, dir, prefix, shots) {
  * @returns {Promise<{passed, failed, skipped, failures: {title, error}[], durationMs, tests, isTrusted, vscodeVersion, artifacts, hostError?}>}
  *   Never rejects for a host failure: that is reported as one more failure (`hostError`).
  */
-export async function runIntegration({ extensionPath, workspace, trusted = true, suites, grep, timeoutMs = 180_000, label, onTest = () => {}, artifactsDir = ARTIFACTS_DIR, env = {}, settings = {} }) {
+export async function runIntegration({ extensionPath, workspace, trusted = true, suites, grep, timeoutMs = 180_000, label, onTest = () => {}, artifactsDir = ARTIFACTS_DIR, env = {}, settings = {}, testsPath: testsPathOverride, installVsix }) {
   const t0 = Date.now();
   suites ??= trusted ? 'trusted' : 'untrusted';
   label ??= suites;
@@ -373,7 +384,7 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
   };
   let results;
   try {
-    const testsPath = path.join(extensionPath, TEST_INDEX);
+    const testsPath = testsPathOverride ? path.resolve(testsPathOverride) : path.join(extensionPath, TEST_INDEX);
     if (!fs.existsSync(testsPath)) throw new Error(`${testsPath} not found: run \`npm run build\` first`);
     shotServer = await startScreenshotServer(() => wb?.page, artifactsDir, label, artifacts.screenshots);
     tmpResults = fs.mkdtempSync(path.join(os.tmpdir(), `ssl-results-${label}-`));
@@ -382,7 +393,7 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
     browserLaunch = launchBrowser({ consoleLog: artifacts.browserConsole }); // meanwhile
     browserLaunch.catch(() => {}); // awaited below
     host = await startCodeServer({
-      workspace, trusted, label, logFile: artifacts.codeServerLog, settings, startTimeoutMs: Math.min(60_000, left()),
+      workspace, trusted, label, logFile: artifacts.codeServerLog, settings, startTimeoutMs: Math.min(60_000, left()), installVsix,
       env: {
         SSL_TEST_RESULTS: resultsFile,
         SSL_TEST_SUITES: suites,

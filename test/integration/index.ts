@@ -42,7 +42,14 @@ function findSuites(dir: string, mode: string): string[] {
   };
   walk(dir);
   const untrusted = (f: string): boolean => f.endsWith('.untrusted.test.js');
-  const selected = mode === 'all' ? out : mode === 'untrusted' ? out.filter(untrusted) : out.filter((f) => !untrusted(f));
+  // `*.packaged.test.js` run against the installed .vsix (scripts/run-integration.mjs), never
+  // beside the extension under development.
+  const packaged = (f: string): boolean => f.endsWith('.packaged.test.js');
+  const selected =
+    mode === 'packaged' ? out.filter(packaged)
+    : mode === 'all' ? out.filter((f) => !packaged(f))
+    : mode === 'untrusted' ? out.filter(untrusted)
+    : out.filter((f) => !untrusted(f) && !packaged(f));
   return selected.sort();
 }
 
