@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { closeAllEditors, extensionId, extensionRoot, openSpec, replaceDocumentText, waitFor, waitForDiagnostics, workspaceRoot } from './helpers';
+import { closeAllEditors, extensionId, extensionRoot, openSpec, replaceDocumentText, screenshot, waitFor, waitForDiagnostics, workspaceRoot } from './helpers';
 
 /** Scratch folder of this suite inside the workspace (the host suite ignores `.scratch*`). */
 const SCRATCH = `.scratch/editor-${process.pid}`;
@@ -269,6 +269,9 @@ describe('editor features', function () {
       ['families/list.sslexp.yaml', ['α_RC = any · α_JE = 0 · reconstruction', 'Open analysis']],
       ['families/file.sslexp.yaml', ['α_RC = 1.8 · α_JE = 0.495 · joint-embedding', 'Open analysis']],
       ['families/json-format.sslexp.json', ['α_RC = 14.1 · α_JE = 1 · joint-embedding', 'Open analysis']],
+      // data mode: P1's pipeline on the digits (math.md §6.1)
+      ['digits-weak-noise.sslexp.yaml', ['α_RC = any · α_JE = 1.16 · reconstruction', 'Open analysis', 'Run simulation']],
+      ['digits-strong-noise.sslexp.yaml', ['α_RC = 30.7 · α_JE = 1.39 · joint-embedding', 'Open analysis', 'Run simulation']],
     ];
     for (const [rel, titles] of expected) {
       it(`${rel}: ${titles[0]}`, async () => {
@@ -282,6 +285,21 @@ describe('editor features', function () {
         }
       });
     }
+
+    it('screenshot: diagnostics, CodeLens and the alpha hover on an example (media/screenshot-editor.png)', async () => {
+      const editor = await openSpec('mnist-scale-strong.sslexp.yaml');
+      assert.equal((await lensTitles(editor.document))[0], 'α_RC = 10.5 · α_JE = 0.813 · joint-embedding');
+      await waitForDiagnostics(editor.document.uri, (d) => d.some((x) => x.code === 'alpha-below-rc'));
+      await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
+      const at = editor.document.getText().indexOf('alpha: 1') + 1;
+      editor.selection = new vscode.Selection(editor.document.positionAt(at), editor.document.positionAt(at));
+      await vscode.commands.executeCommand('editor.action.showHover');
+      await new Promise((r) => setTimeout(r, 1200)); // let the lens, squiggles and hover paint
+      const shot = await screenshot('editor-diagnostics-codelens');
+      assert.ok(shot && fs.existsSync(shot), 'the runner saved the screenshot');
+      if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(shot, path.join(extensionRoot, 'media', 'screenshot-editor.png'));
+      await vscode.commands.executeCommand('editor.action.hideHover');
+    });
 
     it('a spec with errors gets one "N problems" lens that opens the Problems view', async () => {
       const editor = await openScratch('lens-errors.sslexp.yaml', BROKEN[0].text);
