@@ -5,6 +5,7 @@
  */
 import { runSpectralBench } from './spectralBench';
 import { runLinalgBench } from './linalgBench';
+import { runAnalyzeBench } from './analyzeBench';
 
 const TARGET_MS = 50;
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
       `${pad(r.components.toExponential(0), 11)} ${pad(r.thresholdsMs.toFixed(2), 11)} ${pad((r.thresholdsMs / TARGET_MS).toFixed(3), 7)} ${pad(r.atAlphaMs.toFixed(2), 9)} ${pad(r.curveMs.toFixed(1), 10)} ${pad(r.engineMs.toFixed(1), 9)} ${pad((r.engineMs / TARGET_MS).toFixed(3), 7)}`,
     );
   }
+  runAnalyzeBench(out);
   runLinalgBench(out);
 }
 

@@ -1,0 +1,104 @@
+/**
+ * The whole `sslexp analyze` of a data-mode masking spec (issue 3's target): an .npy of
+ * n = 4000 samples x d features, `augmentation: {masking: {keep: 0.7}}`, `latent: 16`, run
+ * in-process through the engine (file read, .npy parse, moments, JE, RC, the JSON-ready
+ * solution arrays) against numpy doing the same (np.load + the same closed forms with
+ * LAPACK). Printed as ratios; not a test.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { analyzeText } from '../src/core/analyze';
+import { Rng } from '../src/core/rng';
+
+const N = 4000;
+const K = 16;
+const DIMS = [64, 256, 784];
+
+function npyF8(data: Float64Array, rows: number, cols: number): Uint8Array {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + data.length * 8);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  return out;
+}
+
+const NUMPY = `
+import json, sys, time
+import numpy as np
+def inv_sqrt(s):
+    w, v = np.linalg.eigh(s)
+    return (v / np.sqrt(w)) @ v.T
+def analyze(f, p, k):
+    x = np.load(f)
+    n = x.shape[0]
+    gx = x.T @ x / n
+    g = p * p * gx; cross = p * gx
+    s = g + np.diag(p * (1 - p) * np.diag(gx))
+    sh = inv_sqrt(s)
+    om, q = np.linalg.eigh(sh @ g @ sh); q = q[:, ::-1]
+    w = q[:, :k].T @ sh; gram = w.T @ w
+    r, phi, pt = np.linalg.svd(cross @ sh)
+    e = pt[:k] @ sh; m = (r[:, :k] * phi[:k]) @ e
+    qq, _ = np.linalg.qr(e.T); proj = qq @ qq.T
+    return gram, m, proj
+out = {}
+for f, reps in json.loads(sys.argv[1]):
+    analyze(f, 0.7, ${K})
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); analyze(f, 0.7, ${K}); ts.append((time.perf_counter() - t0) * 1e3)
+    ts.sort(); out[f] = ts[len(ts) // 2]
+print(json.dumps(out))
+`;
+
+export function runAnalyzeBench(out: (s: string) => void): void {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sslexp-bench-'));
+  try {
+    const rng = new Rng(42);
+    const files: [string, number][] = [];
+    const ours: number[] = [];
+    for (const d of DIMS) {
+      const x = new Float64Array(N * d);
+      for (let i = 0; i < x.length; i++) x[i] = rng.normal() * (1 + (i % d) / d);
+      const file = path.join(dir, `x${d}.npy`);
+      writeFileSync(file, npyF8(x, N, d));
+      writeFileSync(path.join(dir, `s${d}.sslexp.yaml`), `sslexp: 1\nlatent: ${K}\ndata: {file: x${d}.npy}\naugmentation: {masking: {keep: 0.7}}\n`);
+      const reps = d <= 64 ? 7 : d <= 256 ? 5 : 3;
+      files.push([file, reps]);
+      const text = readFileSync(path.join(dir, `s${d}.sslexp.yaml`), 'utf8');
+      const run = () => {
+        const r = analyzeText(text, { fileName: path.join(dir, `s${d}.sslexp.yaml`), baseDir: dir, readFile: (p) => readFileSync(p) });
+        if (!r.solutions) throw new Error(`analyze failed: ${JSON.stringify(r.problems)}`);
+      };
+      run();
+      const ts: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t0 = performance.now();
+        run();
+        ts.push(performance.now() - t0);
+      }
+      ts.sort((a, b) => a - b);
+      ours.push(ts[Math.floor(ts.length / 2)]);
+    }
+    let np: Record<string, number> | undefined;
+    try {
+      np = JSON.parse(execFileSync('python3', ['-c', NUMPY, JSON.stringify(files)], { encoding: 'utf8', timeout: 600_000 }));
+    } catch {
+      np = undefined;
+    }
+    out('');
+    out(`Whole analyze of a data-mode masking spec (.npy, n = ${N}, latent ${K}; median ms, in-process)`);
+    out(`${'d'.padStart(4)} ${'ours'.padStart(10)} ${'numpy'.padStart(10)} ${'ours/np'.padStart(8)}`);
+    DIMS.forEach((d, i) => {
+      const n = np?.[files[i][0]];
+      out(`${String(d).padStart(4)} ${ours[i].toFixed(1).padStart(10)} ${(n === undefined ? 'n/a' : n.toFixed(1)).padStart(10)} ${(n === undefined ? 'n/a' : (ours[i] / n).toFixed(2)).padStart(8)}`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
