@@ -11,21 +11,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzeText } from '../src/core/analyze';
 import { Rng } from '../src/core/rng';
+import { npy } from '../test/unit/support/npy';
+import { timeIt } from './timing';
 
 const N = 4000;
 const K = 16;
 const DIMS = [64, 256, 784];
-
-function npyF8(data: Float64Array, rows: number, cols: number): Uint8Array {
-  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const out = new Uint8Array(10 + header.length + data.length * 8);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
 
 const NUMPY = `
 import json, sys, time
@@ -66,24 +57,15 @@ export function runAnalyzeBench(out: (s: string) => void): void {
       const x = new Float64Array(N * d);
       for (let i = 0; i < x.length; i++) x[i] = rng.normal() * (1 + (i % d) / d);
       const file = path.join(dir, `x${d}.npy`);
-      writeFileSync(file, npyF8(x, N, d));
-      writeFileSync(path.join(dir, `s${d}.sslexp.yaml`), `sslexp: 1\nlatent: ${K}\ndata: {file: x${d}.npy}\naugmentation: {masking: {keep: 0.7}}\n`);
+      writeFileSync(file, npy(Array.from(x), { shape: [N, d] }));
+      const text = `sslexp: 1\nlatent: ${K}\ndata: {file: x${d}.npy}\naugmentation: {masking: {keep: 0.7}}\n`;
       const reps = d <= 64 ? 7 : d <= 256 ? 5 : 3;
       files.push([file, reps]);
-      const text = readFileSync(path.join(dir, `s${d}.sslexp.yaml`), 'utf8');
       const run = () => {
         const r = analyzeText(text, { fileName: path.join(dir, `s${d}.sslexp.yaml`), baseDir: dir, readFile: (p) => readFileSync(p) });
         if (!r.solutions) throw new Error(`analyze failed: ${JSON.stringify(r.problems)}`);
       };
-      run();
-      const ts: number[] = [];
-      for (let i = 0; i < reps; i++) {
-        const t0 = performance.now();
-        run();
-        ts.push(performance.now() - t0);
-      }
-      ts.sort((a, b) => a - b);
-      ours.push(ts[Math.floor(ts.length / 2)]);
+      ours.push(timeIt(run, reps));
     }
     let np: Record<string, number> | undefined;
     try {

@@ -16,6 +16,7 @@ import {
 import { Rng } from '../src/core/rng';
 import { Matrix, gram, symmetricEigen, svd } from '../src/core/linalg';
 import { augmentationMoments, solveJointEmbedding, solveReconstruction, type Moments } from '../src/core/solvers';
+import { timeIt } from './timing';
 
 const N = 4000;
 const K = 16;
@@ -31,22 +32,6 @@ const LABEL: Record<Op, string> = {
   rc: 'RC solve',
   whole: 'masking solve',
 };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function timeIt(fn: () => unknown, repeats: number, warm = true): number {
-  if (warm) fn();
-  const ts: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    fn();
-    ts.push(performance.now() - t0);
-  }
-  return median(ts);
-}
 
 function randomMatrix(rng: Rng, r: number, c: number): Matrix {
   const m = new Matrix(r, c);

@@ -6,6 +6,7 @@
 import { analyzeText } from '../src/core/analyze';
 import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from '../src/core/thresholds';
 import type { ResolvedSpectra } from '../src/core/analysisTypes';
+import { timeIt } from './timing';
 
 export interface SpectralRow {
   components: number;
@@ -13,22 +14,6 @@ export interface SpectralRow {
   atAlphaMs: number;
   curveMs: number;
   engineMs: number;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-export function timeIt(fn: () => unknown, repeats: number): number {
-  fn(); // warm-up (JIT)
-  const ts: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    fn();
-    ts.push(performance.now() - t0);
-  }
-  return median(ts);
 }
 
 function spectra(total: number): ResolvedSpectra {

@@ -93,17 +93,21 @@ interface Loaded {
   result: EngineResult;
 }
 
+/** The text of a spec file (at most MAX_SPEC_BYTES), or why it cannot be read. */
+export function readSpecText(file: string): { text: string } | { error: string } {
+  try {
+    return { text: new TextDecoder('utf-8').decode(readLimited(path.resolve(file), MAX_SPEC_BYTES)) };
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read '${file}': no such file` : `cannot read '${file}': ${(e as Error).message}` };
+  }
+}
+
 /** Reads and analyses one spec; an unreadable file becomes a single problem. */
 export function loadAndAnalyze(file: string, opts: { alpha?: number; components?: boolean; curve?: boolean }): Loaded {
   const abs = path.resolve(file);
-  let text: string;
-  try {
-    const bytes = readLimited(abs, MAX_SPEC_BYTES);
-    text = new TextDecoder('utf-8').decode(bytes);
-  } catch (e) {
-    const msg = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read '${file}': no such file` : `cannot read '${file}': ${(e as Error).message}`;
-    return { file, text: '', result: { problems: [{ code: 'file-not-found', severity: 'error', message: msg, start: 0, end: 0 }] } };
-  }
+  const read = readSpecText(file);
+  if ('error' in read) return { file, text: '', result: { problems: [{ code: 'file-not-found', severity: 'error', message: read.error, start: 0, end: 0 }] } };
+  const text = read.text;
   const result = analyzeText(text, {
     fileName: abs,
     baseDir: path.dirname(abs),

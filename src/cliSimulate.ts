@@ -5,23 +5,19 @@
  * `{file, metric, n, alpha, dimensions, series: [{paradigm, alpha, mean[], spread[]}], ...}`.
  */
 import * as path from 'node:path';
-import { readLimited, locate, type CliIo } from './cli';
+import { readLimited, readSpecText, locate, type CliIo } from './cli';
 import { formatNumber as f, toJson } from './core/format';
 import { simulateSpecText } from './core/simulateSpec';
 
-const MAX_SPEC_BYTES = 8 * 1024 * 1024;
-
 export async function runSimulateCommand(file: string, json: boolean, io: CliIo, progress: boolean = process.stderr.isTTY === true || process.env.SSLEXP_PROGRESS === '1'): Promise<number> {
   const abs = path.resolve(file);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8').decode(readLimited(abs, MAX_SPEC_BYTES));
-  } catch (e) {
-    const msg = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    if (json) io.out(toJson({ file, problems: [{ code: 'file-not-found', severity: 'error', message: `cannot read '${file}': ${msg}`, line: 1, column: 1, endLine: 1, endColumn: 1 }], simulation: null }));
-    else io.out(`${file}:1:1: error file-not-found: cannot read '${file}': ${msg}`);
+  const read = readSpecText(file);
+  if ('error' in read) {
+    if (json) io.out(toJson({ file, problems: [{ code: 'file-not-found', severity: 'error', message: read.error, line: 1, column: 1, endLine: 1, endColumn: 1 }], simulation: null }));
+    else io.out(`${file}:1:1: error file-not-found: ${read.error}`);
     return 1;
   }
+  const text = read.text;
   let lastShown = -1;
   const t0 = Date.now();
   const outcome = await simulateSpecText(

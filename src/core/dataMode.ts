@@ -6,10 +6,11 @@
  * apply; for a general problem they do not (A6) and only the solutions are reported.
  */
 import type { Dimensions, ResolvedSpectra, Thresholds } from './analysisTypes';
-import { gram, LinalgError, Matrix, symmetricEigen, topSymmetricEigen } from './linalg';
+import { gram, LinalgError, matmul, Matrix, padColumns, symmetricEigen, takeColumns, topSymmetricEigen } from './linalg';
 import { gramError, relativeError, sinLargestPrincipalAngle } from './metrics';
 import { problem, type Problem } from './problems';
 import { Rng } from './rng';
+import { corrupt } from './simulation';
 import {
   augmentationMoments,
   solveJointEmbedding,
@@ -22,8 +23,7 @@ import {
 } from './solvers';
 import { DataFileError, readMatrix, readVector } from './io/readArray';
 import { LIMITS, type DataSpec, type Span, type SpectrumSpec } from './spec/model';
-import { joinPath } from './spec/parseSpec';
-import { evaluateSpectrum, type SpectrumContext } from './spec/spectra';
+import { evaluateSpectrum, readReferencedFile, type SpectrumContext } from './spec/spectra';
 import { computeThresholds } from './thresholds';
 
 /** The solutions as JSON-friendly arrays (`sslexp analyze --json`, issue contract). */
@@ -91,8 +91,9 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
     const cols = data.X[0].length;
     raw = { data: Float64Array.from(data.X.flat()), rows, cols };
   } else {
-    const bytes = readBytes(data.file!, data.fileResolved, ctx, fileSpan, problems, 'the data');
-    if (!bytes) return { problems };
+    const read = readReferencedFile(data.file!, data.fileResolved, ctx, fileSpan, 'the data cannot be analysed');
+    if ('problem' in read) return { problems: [...problems, read.problem] };
+    const bytes = read.bytes;
     try {
       const a = readMatrix(bytes, data.file!, data.key);
       raw = { data: a.data, rows: a.shape[0], cols: a.shape[1] };
@@ -128,8 +129,9 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
     for (let i = 0; i < raw.rows; i++) labelValues[i] = raw.data[i * raw.cols + labelCol];
   } else if (data.labels && 'file' in data.labels) {
     const lab = data.labels;
-    const bytes = readBytes(lab.file, ctx.baseDir !== undefined ? joinPath(ctx.baseDir, lab.file) : undefined, ctx, lab.span, problems, 'the labels');
-    if (!bytes) return { problems };
+    const read = readReferencedFile(lab.file, undefined, ctx, lab.span, 'the labels cannot be analysed');
+    if ('problem' in read) return { problems: [...problems, read.problem] };
+    const bytes = read.bytes;
     try {
       labelValues = readVector(bytes, lab.file, lab.key).data;
     } catch (e) {
@@ -205,16 +207,7 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
   }
   // PCA coordinates X V_k (samples x k); their second moment is diag(c) (A5: uncentred
   // moments of the centred data).
-  const vk = new Matrix(features, k);
-  for (let i = 0; i < features; i++) for (let j = 0; j < k; j++) vk.data[i * k + j] = top.vectors.data[i * top.vectors.cols + j];
-  const xp = new Matrix(x.rows, k);
-  for (let i = 0; i < x.rows; i++) {
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let t = 0; t < features; t++) s += x.data[i * features + t] * vk.data[t * k + j];
-      xp.data[i * k + j] = s;
-    }
-  }
+  const xp = matmul(x, takeColumns(top.vectors, k));
   if (c[k - 1] <= 1e-12 * (c[0] || 1)) {
     report('zero-signal-variance', `data.pca: principal component ${k} has variance ${c[k - 1].toPrecision(3)}: the data have fewer than ${k} non-degenerate directions, so the thresholds are infinite (math.md §4.5). Lower 'pca'.`, data.span, 'warning');
   }
@@ -294,17 +287,9 @@ export function analyzeData(spec: DataSpec, ctx: SpectrumContext, alphaOverride?
         );
       }
       // Clean data [xp, 0] and one corrupted draw [xp, N] with the same augmentation.
-      const xClean = new Matrix(xp.rows, d);
-      const xCorr = new Matrix(xp.rows, d);
+      const xClean = padColumns(xp, d);
       const seed = spec.simulate?.seed ?? 0;
-      const rng = new Rng(seed);
-      for (let i = 0; i < xp.rows; i++) {
-        for (let j = 0; j < k; j++) {
-          xClean.data[i * d + j] = xp.data[i * k + j];
-          xCorr.data[i * d + j] = xp.data[i * k + j];
-        }
-        for (let j = 0; j < m; j++) xCorr.data[i * d + k + j] = Math.sqrt(spectra.gamma[j]) * rng.normal();
-      }
+      const xCorr = corrupt(xp, spectra.gamma, new Rng(seed));
       const augmentation = pipelineAugmentation(spec, spectra, alpha, d);
       const clean = solveAll(xClean, prepared.y, augmentation, latent, spec.regularize, k);
       const corrupted = solveAll(xCorr, prepared.y, augmentation, latent, spec.regularize);
@@ -314,7 +299,7 @@ export function analyzeData(spec: DataSpec, ctx: SpectrumContext, alphaOverride?
         ...clean.set,
         corrupted: { ...corrupted.set, seed },
         discrepancy: {
-          ...(clean.raw.sl && corrupted.raw.sl ? { supervised: relativeError(corrupted.raw.sl, clean.raw.sl) } : {}),
+          ...(clean.raw.sl && corrupted.raw.sl ? { supervised: relativeError(corrupted.raw.sl.v, clean.raw.sl.v) } : {}),
           reconstruction: sinLargestPrincipalAngle(clean.raw.rc.e, corrupted.raw.rc.e),
           jointEmbedding: sinLargestPrincipalAngle(clean.raw.je.w, corrupted.raw.je.w),
           jointEmbeddingGram: gramError(clean.raw.je.w, corrupted.raw.je.w),
@@ -411,9 +396,15 @@ function generalAugmentation(spec: DataSpec, alpha: number, d: number, ctx: Spec
   return { kind: 'additive', theta, gamma, alpha };
 }
 
+interface RawSolutions {
+  rc: ReconstructionSolution;
+  je: JointEmbeddingSolution;
+  sl?: { v: Matrix; singular: boolean };
+}
+
 interface Solved {
   set: SolutionSet;
-  raw: { rc: ReconstructionSolution; je: JointEmbeddingSolution; sl?: Matrix };
+  raw: RawSolutions;
   note?: string;
 }
 
@@ -426,48 +417,47 @@ interface Solved {
  */
 function solveAll(x: Matrix, y: Matrix | undefined, aug: Augmentation, latent: number, regularize: number | undefined, importantCount?: number): Solved {
   const g = gram(x, 1 / x.rows);
-  const build = (): Moments => augmentationMoments(x, aug, { gramOfX: g, ...(regularize !== undefined ? { regularize } : {}) });
   try {
-    return solveWith(x, y, build(), latent);
+    const raw = solveWith(x, y, augmentationMoments(x, aug, { gramOfX: g, ...(regularize !== undefined ? { regularize } : {}) }), latent);
+    return { set: solutionSet(raw), raw };
   } catch (e) {
     if (!(e instanceof LinalgError) || e.code !== 'not-positive-definite' || importantCount === undefined || aug.kind !== 'additive' || latent > importantCount) throw e;
     const k = importantCount;
-    const d = x.cols;
-    const x1 = new Matrix(x.rows, k);
-    for (let i = 0; i < x.rows; i++) for (let j = 0; j < k; j++) x1.data[i * k + j] = x.data[i * d + j];
+    const x1 = takeColumns(x, k);
     const sig1 = new Matrix(k, k);
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) sig1.data[i * k + j] = aug.theta.get(i, j) + aug.alpha * aug.alpha * aug.gamma.get(i, j);
     const m1 = augmentationMoments(x1, { kind: 'covariance', sigma: sig1 }, { gramOfX: gram(x1, 1 / x1.rows) });
-    const reduced = solveWith(x1, y, m1, latent);
-    const fullSet = padSolutions(reduced, k, d);
+    const raw = padSolutions(solveWith(x1, y, m1, latent), x.cols);
     return {
-      ...fullSet,
+      set: solutionSet(raw),
+      raw,
       note: 'The clean S = G + Σ is singular on the noise coordinates (no data there and no augmentation variance at this α), which Thms 3.1/3.2 exclude; the clean solutions are the analytic reference of math.md A7, solved on the important coordinates and padded with zeros.',
     };
   }
 }
 
-function solveWith(x: Matrix, y: Matrix | undefined, m: Moments, latent: number): Solved {
+function solveWith(x: Matrix, y: Matrix | undefined, m: Moments, latent: number): RawSolutions {
   const rc = solveReconstruction(m, latent);
   const je = solveJointEmbedding(m, latent);
-  const sl = y ? solveSupervised(x, y, m) : undefined;
+  return { rc, je, ...(y ? { sl: solveSupervised(x, y, m) } : {}) };
+}
+
+/** The JSON-friendly arrays of `analyze --json` (issue 3 contract). */
+function solutionSet({ rc, je, sl }: RawSolutions): SolutionSet {
   return {
-    set: {
-      ...(sl ? { supervised: { V: sl.v.toArray(), singular: sl.singular } } : {}),
-      reconstruction: { phi: Array.from(rc.phi), map: rc.map.toArray(), rowProjector: rc.rowProjector.toArray(), objective: rc.objective },
-      jointEmbedding: { omega: Array.from(je.omega), gram: je.gram.toArray(), objective: je.objective },
-    },
-    raw: { rc, je, ...(sl ? { sl: sl.v } : {}) },
+    ...(sl ? { supervised: { V: sl.v.toArray(), singular: sl.singular } } : {}),
+    reconstruction: { phi: Array.from(rc.phi), map: rc.map.toArray(), rowProjector: rc.rowProjector.toArray(), objective: rc.objective },
+    jointEmbedding: { omega: Array.from(je.omega), gram: je.gram.toArray(), objective: je.objective },
   };
 }
 
-/** Embeds a solution of the first k coordinates into d: matrices padded with zeros, spectra with zeros (the noise block scores 0). */
-function padSolutions(s: Solved, k: number, d: number): Solved {
-  const padCols = (a: Matrix): Matrix => {
-    const out = new Matrix(a.rows, d);
-    for (let i = 0; i < a.rows; i++) for (let j = 0; j < k; j++) out.data[i * d + j] = a.data[i * a.cols + j];
-    return out;
-  };
+/**
+ * Embeds a solution of the first k coordinates into d: matrices padded with zeros, spectra
+ * with zeros (the noise block scores 0). The padded supervised V is the minimum-norm one of
+ * the singular full problem.
+ */
+function padSolutions(s: RawSolutions, d: number): RawSolutions {
+  const k = s.rc.phi.length;
   const padSquare = (a: Matrix): Matrix => {
     const out = new Matrix(d, d);
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out.data[i * d + j] = a.data[i * k + j];
@@ -478,53 +468,13 @@ function padSolutions(s: Solved, k: number, d: number): Solved {
     out.set(v.subarray(0, k), 0);
     return out;
   };
-  const rc: ReconstructionSolution = { ...s.raw.rc, e: padCols(s.raw.rc.e), dec: padRows(s.raw.rc.dec, d), map: padSquare(s.raw.rc.map), phi: padVec(s.raw.rc.phi), rowProjector: padSquare(s.raw.rc.rowProjector) };
-  const je: JointEmbeddingSolution = { ...s.raw.je, w: padCols(s.raw.je.w), omega: padVec(s.raw.je.omega), gram: padSquare(s.raw.je.gram) };
-  const sl = s.raw.sl ? padCols(s.raw.sl) : undefined;
-  return {
-    set: {
-      ...(s.set.supervised && sl ? { supervised: { V: sl.toArray(), singular: true } } : {}),
-      reconstruction: { phi: Array.from(rc.phi), map: rc.map.toArray(), rowProjector: rc.rowProjector.toArray(), objective: rc.objective },
-      jointEmbedding: { omega: Array.from(je.omega), gram: je.gram.toArray(), objective: je.objective },
-    },
-    raw: { rc, je, ...(sl ? { sl } : {}) },
-  };
+  const rc: ReconstructionSolution = { ...s.rc, e: padColumns(s.rc.e, d), dec: padRows(s.rc.dec, d), map: padSquare(s.rc.map), phi: padVec(s.rc.phi), rowProjector: padSquare(s.rc.rowProjector) };
+  const je: JointEmbeddingSolution = { ...s.je, w: padColumns(s.je.w, d), omega: padVec(s.je.omega), gram: padSquare(s.je.gram) };
+  return { rc, je, ...(s.sl ? { sl: { v: padColumns(s.sl.v, d), singular: true } } : {}) };
 }
 
 function padRows(a: Matrix, d: number): Matrix {
   const out = new Matrix(d, a.cols);
   out.data.set(a.data.subarray(0, Math.min(a.data.length, out.data.length)));
   return out;
-}
-
-function readBytes(rel: string, resolved: string | undefined, ctx: SpectrumContext, span: Span, problems: Problem[], what: string): Uint8Array | undefined {
-  const report = (code: string, message: string, severity: 'error' | 'warning' = 'error') => problems.push(problem(code, severity, message, span.start, span.end));
-  if (!ctx.readFile) {
-    report('untrusted-file', `Data files are not read in an untrusted workspace: '${rel}' is ignored and ${what} cannot be analysed.`, 'warning');
-    return undefined;
-  }
-  let abs = resolved;
-  if (abs === undefined) {
-    if (ctx.baseDir !== undefined) abs = joinPath(ctx.baseDir, rel);
-    else if (/^([a-zA-Z]:[\\/]|[\\/])/.test(rel)) abs = rel;
-    else {
-      report('file-not-found', `Cannot resolve '${rel}': the spec has no directory (save it first).`);
-      return undefined;
-    }
-  }
-  try {
-    const bytes = ctx.readFile(abs);
-    if (bytes.length > LIMITS.maxFileBytes) {
-      report('limit-exceeded', `File '${rel}' is ${bytes.length} bytes, over the limit of ${LIMITS.maxFileBytes}.`);
-      return undefined;
-    }
-    return bytes;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const msg = e instanceof Error ? e.message : String(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') report('file-not-found', `File '${rel}' not found (looked for ${abs}).`);
-    else if (/over the limit/.test(msg)) report('limit-exceeded', `File '${rel}' is larger than the size limit: ${msg}`);
-    else report('file-read-error', `Cannot read '${rel}': ${msg}`);
-    return undefined;
-  }
 }

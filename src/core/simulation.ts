@@ -12,7 +12,7 @@
  */
 import type { Thresholds } from './analysisTypes';
 import { bestTResidual, gramError, probeLoss, relativeError, sinLargestPrincipalAngle, supervisedLoss } from './metrics';
-import { gram, LinalgError, matmul, Matrix, qr } from './linalg';
+import { gram, LinalgError, matmul, Matrix, padColumns, qr } from './linalg';
 import { Rng } from './rng';
 import { augmentationMoments, solveJointEmbedding, solveReconstruction, solveSupervised, type Moments } from './solvers';
 import { recoversAt } from './thresholds';
@@ -100,6 +100,20 @@ function unitSeed(seed: number, nIndex: number, repeat: number): number {
   return (seed * 1_048_576 + nIndex * 1024 + repeat) % 9007199254740991;
 }
 
+/**
+ * [x1, N]: the clean rows with the noise coordinates appended, N ~ N(0, diag(gamma)) drawn
+ * row by row from `rng` (math.md §3: the corruption lives in span(Q2)).
+ */
+export function corrupt(x1: Matrix, gamma: Float64Array, rng: Rng): Matrix {
+  const k = x1.cols;
+  const d = k + gamma.length;
+  // padColumns allocates whenever there are noise coordinates; without any, a copy still
+  // keeps the corrupted data independent of x1.
+  const out = gamma.length ? padColumns(x1, d) : x1.clone();
+  for (let i = 0; i < x1.rows; i++) for (let j = 0; j < gamma.length; j++) out.data[i * d + k + j] = Math.sqrt(gamma[j]) * rng.normal();
+  return out;
+}
+
 /** A Haar-random orthogonal d x d matrix: QR of a Gaussian matrix with the signs of R's diagonal fixed (Mezzadri 2007). */
 export function randomOrthogonal(d: number, rng: Rng): Matrix {
   const g = new Matrix(d, d);
@@ -126,18 +140,24 @@ function conjugateDiagonal(q: Matrix, v: Float64Array): Matrix {
   return out;
 }
 
-/** Solves with the moments, regularising once (and noting it) when S is singular at this n. */
-function withFallback<T>(solve: (m: Moments) => T, build: (eps?: number) => Moments, notes: Set<string>, where: string): T {
+/**
+ * Supervised, RC and JE from one set of moments, built once. SL takes the pseudo-inverse
+ * when S is singular (math.md A7); RC and JE need S ≻ 0, so for them a singular S at this
+ * n is regularised once, with a note (math.md §2.5).
+ */
+function solveParadigms(x: Matrix, y: Matrix, latent: number, build: (eps?: number) => Moments, notes: Set<string>, where: string) {
+  const m = build();
+  const sl = solveSupervised(x, y, m);
   try {
-    return solve(build());
+    return { rc: solveReconstruction(m, latent), je: solveJointEmbedding(m, latent), sl };
   } catch (err) {
     if (!(err instanceof LinalgError) || err.code !== 'not-positive-definite') throw err;
-    const m0 = build();
     let tr = 0;
-    for (let i = 0; i < m0.d; i++) tr += m0.s.get(i, i);
-    const eps = Math.max(1e-300, 1e-10 * (tr / m0.d));
+    for (let i = 0; i < m.d; i++) tr += m.s.get(i, i);
+    const eps = Math.max(1e-300, 1e-10 * (tr / m.d));
     notes.add(`${where}: S was singular and was regularised with eps = ${eps.toPrecision(3)} (math.md §2.5)`);
-    return solve(build(eps));
+    const mr = build(eps);
+    return { rc: solveReconstruction(mr, latent), je: solveJointEmbedding(mr, latent), sl };
   }
 }
 
@@ -145,7 +165,6 @@ function withFallback<T>(solve: (m: Moments) => T, build: (eps?: number) => Mome
 export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan, options: SimulationRunOptions = {}): Promise<SimulationResult> {
   const { k, d, latent } = setup;
   if (latent > k) throw new LinalgError('dimension-mismatch', `the simulation needs latent <= k (latent ${latent}, k ${k}): with more latent dimensions than important components the clean solution is not unique (math.md A14)`);
-  const m = d - k;
   const notes = new Set<string>();
   const values = new Map<string, number[][]>(); // key paradigm|alphaIndex -> [nIndex][repeat]
   const extraGram: number[][][] = plan.alpha.map(() => plan.n.map(() => [] as number[]));
@@ -157,9 +176,16 @@ export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan
   let done = 0;
   let lastYield = Date.now();
 
+  // The moments of one data matrix with Σ, rebuilt with eps I only for a singular S.
+  const moments = (x: Matrix, sigma: Matrix, gramOfX: Matrix) => (eps?: number) => {
+    const regularize = eps ?? setup.regularize;
+    return augmentationMoments(x, { kind: 'covariance', sigma }, { gramOfX, ...(regularize ? { regularize } : {}) });
+  };
+
   for (let r = 0; r < plan.repeats; r++) {
     const basisRng = new Rng(unitSeed(plan.seed, 1023, r));
     const q = setup.rotate ? randomOrthogonal(d, basisRng) : null;
+    const qt = q ? q.transpose() : null;
     // Sigma(alpha) = Q diag(theta + alpha^2 [0; gamma]) Q^T, per alpha (does not depend on n).
     const sigmas = plan.alpha.map((alpha) => {
       const v = new Float64Array(d);
@@ -179,12 +205,8 @@ export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan
       const { x1, y } = setup.draw(n, rng);
       // Corrupted data in canonical coordinates, [x1, N2] (the clean data [x1, 0] are only
       // needed through x1: see the reduced clean reference below).
-      const xt = new Matrix(n, d);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < k; j++) xt.data[i * d + j] = x1.data[i * k + j];
-        for (let j = 0; j < m; j++) xt.data[i * d + k + j] = Math.sqrt(setup.gamma[j]) * rng.normal();
-      }
-      const xCorr = q ? matmul(xt, q.transpose()) : xt;
+      const xt = corrupt(x1, setup.gamma, rng);
+      const xCorr = qt ? matmul(xt, qt) : xt;
       const gClean1 = gram(x1, 1 / n);
       const gCorr = gram(xCorr, 1 / n);
 
@@ -193,18 +215,9 @@ export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan
       // span(Q1) exactly; solving the k x k problem and lifting by Q1 avoids the singular
       // noise block at alpha = 0 with lambda^Theta_j = 0. Sigma restricted to span(Q1) is
       // diag(theta_important): it does not depend on alpha.
-      const clean1 = (eps?: number) =>
-        augmentationMoments(x1, { kind: 'covariance', sigma: Matrix.diag(thetaImportant) }, { gramOfX: gClean1, ...(eps ?? setup.regularize ? { regularize: eps ?? setup.regularize } : {}) });
-      const rc1 = withFallback((mm) => solveReconstruction(mm, latent), clean1, notes, `clean data, n = ${n}`);
-      const je1 = withFallback((mm) => solveJointEmbedding(mm, latent), clean1, notes, `clean data, n = ${n}`);
-      const sl1 = withFallback((mm) => solveSupervised(x1, y, mm), clean1, notes, `clean data, n = ${n}`);
-      const q1t = q ? q.transpose() : null;
-      const lift = (a: Matrix): Matrix => {
-        // a (r x k) in canonical important coordinates -> (r x d) in the rotated basis: [a, 0] Q^T
-        const full = new Matrix(a.rows, d);
-        for (let i = 0; i < a.rows; i++) for (let j = 0; j < k; j++) full.data[i * d + j] = a.data[i * k + j];
-        return q1t ? matmul(full, q1t) : full;
-      };
+      const { rc: rc1, je: je1, sl: sl1 } = solveParadigms(x1, y, latent, moments(x1, Matrix.diag(thetaImportant), gClean1), notes, `clean data, n = ${n}`);
+      // a (r x k) in canonical important coordinates -> (r x d) in the rotated basis: [a, 0] Q^T
+      const lift = (a: Matrix): Matrix => (qt ? matmul(padColumns(a, d), qt) : padColumns(a, d));
       const eClean = lift(rc1.e);
       const wClean = lift(je1.w);
       const vClean = lift(sl1.v);
@@ -214,12 +227,7 @@ export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan
 
       for (let ai = 0; ai < plan.alpha.length; ai++) {
         if (options.signal?.aborted) throw new SimulationCancelled();
-        const corr = (eps?: number) =>
-          augmentationMoments(xCorr, { kind: 'covariance', sigma: sigmas[ai] }, { gramOfX: gCorr, ...(eps ?? setup.regularize ? { regularize: eps ?? setup.regularize } : {}) });
-        const where = `corrupted data, n = ${n}, α = ${plan.alpha[ai]}`;
-        const rc = withFallback((mm) => solveReconstruction(mm, latent), corr, notes, where);
-        const je = withFallback((mm) => solveJointEmbedding(mm, latent), corr, notes, where);
-        const sl = withFallback((mm) => solveSupervised(xCorr, y, mm), corr, notes, where);
+        const { rc, je, sl } = solveParadigms(xCorr, y, latent, moments(xCorr, sigmas[ai], gCorr), notes, `corrupted data, n = ${n}, α = ${plan.alpha[ai]}`);
         let vRC: number;
         let vJE: number;
         let vSL: number;

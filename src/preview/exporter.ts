@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { toJson } from '../core/format';
 import type { ExportMessage, PanelModel } from '../shared/webviewProtocol';
-import { baseName } from '../host/documents';
+import { baseName, SPEC_FILE_RE } from '../host/documents';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -31,7 +31,7 @@ export interface ExportContext {
 /** `strong-noise.sslexp.yaml` -> `strong-noise`. */
 export function specStem(uri: vscode.Uri): string {
   const name = baseName(uri);
-  return name.replace(/\.sslexp\.(ya?ml|json)$/i, '').replace(/\.[^.]*$/, '') || 'analysis';
+  return name.replace(SPEC_FILE_RE, '').replace(/\.[^.]*$/, '') || 'analysis';
 }
 
 /** The proposed file name of an export. */

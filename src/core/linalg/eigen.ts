@@ -480,6 +480,14 @@ export function topSymmetricEigen(a: Matrix, k: number): { values: Float64Array;
   return { values: r.values.slice(0, k), vectors: r.vectors };
 }
 
+/** [m, 0]: m (r x k) widened to r x cols with zero columns on the right. */
+export function padColumns(m: Matrix, cols: number): Matrix {
+  if (cols === m.cols) return m;
+  const out = new Float64Array(m.rows * cols);
+  for (let i = 0; i < m.rows; i++) out.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), i * cols);
+  return new Matrix(m.rows, cols, out);
+}
+
 export function takeColumns(m: Matrix, k: number): Matrix {
   if (k === m.cols) return m;
   const out = new Float64Array(m.rows * k);

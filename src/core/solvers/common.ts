@@ -20,11 +20,25 @@ export function checkMoments(m: Moments): void {
 }
 
 /**
+ * The Cholesky attempt on S, once per S: the supervised, RC and JE solvers of one set of
+ * moments all factor the same S (moments are never modified after augmentationMoments).
+ */
+const factors = new WeakMap<Matrix, ReturnType<typeof tryCholesky>>();
+export function factorS(s: Matrix): ReturnType<typeof tryCholesky> {
+  let r = factors.get(s);
+  if (!r) {
+    r = tryCholesky(s);
+    factors.set(s, r);
+  }
+  return r;
+}
+
+/**
  * Cholesky factor of S = G + Σ (math.md §2.3: C = S; §2.4: S ≻ 0), or a typed error
  * naming S, its smallest eigenvalue and the tolerance (math.md §2.5, A7).
  */
 export function choleskyOfS(s: Matrix): Matrix {
-  const r = tryCholesky(s);
+  const r = factorS(s);
   if ('l' in r) return r.l;
   const d = s.rows;
   const ev = symmetricEigenvalues(s);

@@ -5,8 +5,8 @@
  * (1/n) Y^T Xbar S^+ is returned and `singular` is true.
  */
 import { LinalgError, Matrix, assertFinite, matmul, matmulTransA } from '../linalg/matrix';
-import { pinv, solveLower, solveLowerTrans, spdTolerance, tryCholesky } from '../linalg/factor';
-import { checkMoments } from './common';
+import { pinv, solveLower, solveLowerTrans, spdTolerance } from '../linalg/factor';
+import { checkMoments, factorS } from './common';
 import type { Moments } from './moments';
 
 export function solveSupervised(x: Matrix, y: Matrix, m: Moments): { v: Matrix; singular: boolean } {
@@ -18,7 +18,7 @@ export function solveSupervised(x: Matrix, y: Matrix, m: Moments): { v: Matrix; 
   const n = x.rows;
   // (1/n) Y^T Xbar = (xbarScale/n) Y^T X   (ℓ x d)
   const yx = matmulTransA(y, x, m.xbarScale / n);
-  const r = tryCholesky(m.s);
+  const r = factorS(m.s);
   if ('l' in r) {
     // V^T = S^{-1} (Y^T Xbar / n)^T (S symmetric)
     const vt = solveLowerTrans(r.l, solveLower(r.l, yx.transpose()));

@@ -131,15 +131,20 @@ function finish(values: Float64Array, scale: number | undefined, span: Span, lab
   return { values, problems: [] };
 }
 
-function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number | undefined, ctx: SpectrumContext, label: string): SpectrumResult {
-  const span = s.pathSpan;
-  const err = (code: string, message: string, severity: 'error' | 'warning' = 'error'): SpectrumResult => ({ problems: [problem(code, severity, message, span.start, span.end)] });
-  if (!ctx.readFile) return err('untrusted-file', `Data files are not read in an untrusted workspace: '${s.path}' is ignored and ${label} cannot be evaluated.`, 'warning');
-  let abs = s.resolved;
+/**
+ * Reads a file the spec refers to (`path` as written, `resolved` when the parser knew the
+ * spec's directory), only through `ctx.readFile` (design.md §6), within the size limit; or
+ * the one problem that says why not, on `span`. `unread` ends the untrusted-workspace
+ * message ("signal.variance cannot be evaluated").
+ */
+export function readReferencedFile(path: string, resolved: string | undefined, ctx: SpectrumContext, span: Span, unread: string): { bytes: Uint8Array } | { problem: Problem } {
+  const err = (code: string, message: string, severity: 'error' | 'warning' = 'error') => ({ problem: problem(code, severity, message, span.start, span.end) });
+  if (!ctx.readFile) return err('untrusted-file', `Data files are not read in an untrusted workspace: '${path}' is ignored and ${unread}.`, 'warning');
+  let abs = resolved;
   if (abs === undefined) {
-    if (ctx.baseDir !== undefined) abs = joinPath(ctx.baseDir, s.path);
-    else if (/^([a-zA-Z]:[\\/]|[\\/])/.test(s.path)) abs = s.path;
-    else return err('file-not-found', `Cannot resolve '${s.path}': the spec has no directory (save it first).`);
+    if (ctx.baseDir !== undefined) abs = joinPath(ctx.baseDir, path);
+    else if (/^([a-zA-Z]:[\\/]|[\\/])/.test(path)) abs = path;
+    else return err('file-not-found', `Cannot resolve '${path}': the spec has no directory (save it first).`);
   }
   let bytes: Uint8Array;
   try {
@@ -147,11 +152,20 @@ function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number 
   } catch (e) {
     const code = (e as { code?: string }).code;
     const msg = e instanceof Error ? e.message : String(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return err('file-not-found', `File '${s.path}' not found (looked for ${abs}).`);
-    if (/over the limit/.test(msg)) return err('limit-exceeded', `File '${s.path}' is larger than the limit of ${LIMITS.maxFileBytes} bytes.`);
-    return err('file-read-error', `Cannot read '${s.path}': ${msg}`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return err('file-not-found', `File '${path}' not found (looked for ${abs}).`);
+    if (/over the limit/.test(msg)) return err('limit-exceeded', `File '${path}' is larger than the limit of ${LIMITS.maxFileBytes} bytes.`);
+    return err('file-read-error', `Cannot read '${path}': ${msg}`);
   }
-  if (bytes.length > LIMITS.maxFileBytes) return err('limit-exceeded', `File '${s.path}' is ${bytes.length} bytes, over the limit of ${LIMITS.maxFileBytes}.`);
+  if (bytes.length > LIMITS.maxFileBytes) return err('limit-exceeded', `File '${path}' is ${bytes.length} bytes, over the limit of ${LIMITS.maxFileBytes}.`);
+  return { bytes };
+}
+
+function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number | undefined, ctx: SpectrumContext, label: string): SpectrumResult {
+  const span = s.pathSpan;
+  const err = (code: string, message: string): SpectrumResult => ({ problems: [problem(code, 'error', message, span.start, span.end)] });
+  const read = readReferencedFile(s.path, s.resolved, ctx, span, `${label} cannot be evaluated`);
+  if ('problem' in read) return { problems: [read.problem] };
+  const bytes = read.bytes;
   let values: Float64Array;
   try {
     values = readVector(bytes, s.path).data;
