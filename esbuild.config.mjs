@@ -1,8 +1,9 @@
 // Builds the four shipped bundles (design.md §3) and the test/bench entry points.
 // `node esbuild.config.mjs [--watch] [--production]`
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import createWabt from 'wabt';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -20,7 +21,32 @@ function collect(dir, re) {
 }
 const ifExists = (list) => list.filter((e) => existsSync(typeof e === 'string' ? e : e.in));
 
+/**
+ * `import bytes from './x.wat'`: the WebAssembly text is assembled here (wabt, SIMD on)
+ * and embedded as a Uint8Array, so the shipped bundles carry the kernels and no .wasm
+ * file is fetched or downloaded at run time.
+ */
+const wabt = await createWabt();
+const watPlugin = {
+  name: 'wat',
+  setup(build) {
+    build.onLoad({ filter: /\.wat$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      try {
+        const mod = wabt.parseWat(args.path, text, { simd: true });
+        mod.validate();
+        const { buffer } = mod.toBinary({});
+        mod.destroy();
+        return { contents: buffer, loader: 'binary' };
+      } catch (e) {
+        return { errors: [{ text: `WebAssembly text ${args.path}: ${e.message}` }] };
+      }
+    });
+  },
+};
+
 const common = {
+  plugins: [watPlugin],
   bundle: true,
   sourcemap: production ? false : 'linked',
   minify: production,

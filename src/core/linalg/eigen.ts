@@ -13,6 +13,7 @@
  *   QL path is used when the check fails.
  */
 import { LinalgError, Matrix, assertFinite, symmetrize } from './matrix';
+import { kernelsWithHeap } from './kernels';
 
 const EPS = 2.220446049250313e-16;
 
@@ -73,27 +74,35 @@ function makeReflector(a: Float64Array, n: number, k: number, d: Float64Array, e
  * read; `a` is overwritten). Step k: v from row k, p = beta A22 v, w = p - (beta p.v/2) v,
  * A22 -= v w^T + w v^T. The rank-2 update of step k is fused with the symmetric mat-vec
  * of step k+1 (one pass over the trailing triangle per step instead of two: the
- * reduction is memory-bound at d ~ 800).
+ * reduction is memory-bound at d ~ 800). The fused pass over each row is the `trirow`
+ * kernel (WebAssembly SIMD when available), on a copy of `a` in the kernel heap.
  */
 export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const beta = new Float64Array(Math.max(0, n));
-  let p = new Float64Array(n);
-  let q = new Float64Array(n);
+  // the reduction runs in the kernel heap: the matrix at 0, the vectors p and q after it
+  // (the fused row kernel of kernels.ts works on heap offsets)
+  const nn = n * n;
+  const ker = kernelsWithHeap(nn + 2 * n);
+  const H = ker.heap();
+  H.set(a.subarray(0, nn), 0);
+  let p = nn;
+  let q = nn + n;
+  H.fill(0, nn, nn + 2 * n);
   if (n >= 3) {
-    const b0 = makeReflector(a, n, 0, d, e, beta);
+    const b0 = makeReflector(H, n, 0, d, e, beta);
     if (b0 !== 0) {
       for (let i = 1; i < n; i++) {
         const ri = i * n;
-        const vi = a[i];
-        let acc = a[ri + i] * vi;
+        const vi = H[i];
+        let acc = H[ri + i] * vi;
         for (let j = i + 1; j < n; j++) {
-          const aij = a[ri + j];
-          acc += aij * a[j];
-          p[j] += aij * vi;
+          const aij = H[ri + j];
+          acc += aij * H[j];
+          H[p + j] += aij * vi;
         }
-        p[i] += acc;
+        H[p + i] += acc;
       }
     }
   }
@@ -105,47 +114,42 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
     if (b !== 0) {
       let pv = 0;
       for (let i = k1; i < n; i++) {
-        p[i] *= b;
-        pv += p[i] * a[rk + i];
+        H[p + i] *= b;
+        pv += H[p + i] * H[rk + i];
       }
       const K = 0.5 * b * pv;
-      for (let i = k1; i < n; i++) p[i] -= K * a[rk + i]; // w
-      const v1 = a[rk + k1];
-      const w1 = p[k1];
-      for (let j = k1; j < n; j++) a[r1 + j] -= v1 * p[j] + w1 * a[rk + j];
+      for (let i = k1; i < n; i++) H[p + i] -= K * H[rk + i]; // w
+      const v1 = H[rk + k1];
+      const w1 = H[p + k1];
+      for (let j = k1; j < n; j++) H[r1 + j] -= v1 * H[p + j] + w1 * H[rk + j];
     }
     const next = k + 1 < n - 2;
-    const b2 = next ? makeReflector(a, n, k1, d, e, beta) : 0;
-    if (b2 !== 0) for (let i = k1 + 1; i < n; i++) q[i] = 0;
+    const b2 = next ? makeReflector(H, n, k1, d, e, beta) : 0;
+    if (b2 !== 0) H.fill(0, q + k1 + 1, q + n);
     for (let i = k1 + 1; i < n; i++) {
       const ri = i * n;
       if (b !== 0 && b2 !== 0) {
-        const vi = a[rk + i];
-        const wi = p[i];
-        const ui = a[r1 + i];
-        const aii = a[ri + i] - 2 * vi * wi;
-        a[ri + i] = aii;
-        let acc = aii * ui;
-        for (let j = i + 1; j < n; j++) {
-          const aij = a[ri + j] - (vi * p[j] + wi * a[rk + j]);
-          a[ri + j] = aij;
-          acc += aij * a[r1 + j];
-          q[j] += aij * ui;
-        }
-        q[i] += acc;
+        const vi = H[rk + i];
+        const wi = H[p + i];
+        const ui = H[r1 + i];
+        const aii = H[ri + i] - 2 * vi * wi;
+        H[ri + i] = aii;
+        // j > i: a_ij -= vi w_j + wi v_j; acc += a_ij u_j; q_j += a_ij ui
+        const acc = ker.trirow(ri + i + 1, n - i - 1, vi, wi, ui, p + i + 1, rk + i + 1, r1 + i + 1, q + i + 1);
+        H[q + i] += aii * ui + acc;
       } else if (b !== 0) {
-        const vi = a[rk + i];
-        const wi = p[i];
-        for (let j = i; j < n; j++) a[ri + j] -= vi * p[j] + wi * a[rk + j];
+        const vi = H[rk + i];
+        const wi = H[p + i];
+        for (let j = i; j < n; j++) H[ri + j] -= vi * H[p + j] + wi * H[rk + j];
       } else if (b2 !== 0) {
-        const ui = a[r1 + i];
-        let acc = a[ri + i] * ui;
+        const ui = H[r1 + i];
+        let acc = H[ri + i] * ui;
         for (let j = i + 1; j < n; j++) {
-          const aij = a[ri + j];
-          acc += aij * a[r1 + j];
-          q[j] += aij * ui;
+          const aij = H[ri + j];
+          acc += aij * H[r1 + j];
+          H[q + j] += aij * ui;
         }
-        q[i] += acc;
+        H[q + i] += acc;
       }
     }
     const t = p;
@@ -153,12 +157,13 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
     q = t;
   }
   if (n >= 2) {
-    d[n - 2] = a[(n - 2) * n + n - 2];
-    e[n - 2] = a[(n - 2) * n + n - 1];
+    d[n - 2] = H[(n - 2) * n + n - 2];
+    e[n - 2] = H[(n - 2) * n + n - 1];
     beta[n - 2] = 0;
   }
-  if (n >= 1) d[n - 1] = a[n * n - 1];
+  if (n >= 1) d[n - 1] = H[nn - 1];
   if (n >= 1) e[n - 1] = 0;
+  a.set(H.subarray(0, nn));
   return { n, d, e, v: a, beta };
 }
 

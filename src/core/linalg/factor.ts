@@ -5,6 +5,7 @@
  * and the Cholesky-reduced generalized symmetric eigenproblem (math.md §2.4).
  */
 import { LinalgError, Matrix, assertFinite, matmul, symmetrize } from './matrix';
+import { gemmTN, operand } from './blas';
 import { symmetricEigen, symmetricEigenTopK, symmetricEigenvalues, takeColumns } from './eigen';
 
 const EPS = 2.220446049250313e-16;
@@ -24,7 +25,16 @@ export interface CholeskyFailure {
   tolerance: number;
 }
 
-/** Lower Cholesky factor, or the failing pivot (no throw). Reads the lower triangle of a. */
+/** Block size of the blocked Cholesky and triangular solves (the rest is gemmTN). */
+const NB = 48;
+
+/**
+ * Lower Cholesky factor, or the failing pivot (no throw). Reads the lower triangle of a.
+ * Right-looking blocked: each NB-wide diagonal block and the panel below it are factored
+ * in scalar code, the trailing update A22 -= L21 L21^T (almost all of the d^3/6 work) is
+ * a symmetric gemmTN. A failing pivot reports the same Schur complement value as the
+ * unblocked algorithm (up to roundoff).
+ */
 export function tryCholesky(a: Matrix, rtol?: number): { l: Matrix } | { fail: CholeskyFailure } {
   requireSquare(a, 'cholesky');
   assertFinite(a, 'cholesky input');
@@ -34,18 +44,29 @@ export function tryCholesky(a: Matrix, rtol?: number): { l: Matrix } | { fail: C
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(A[i * n + i]));
   const tol = (rtol ?? spdTolerance(n)) * maxDiag;
   const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * n;
-      let s = A[ri + j];
-      for (let p = 0; p < j; p++) s -= L[ri + p] * L[rj + p];
-      if (j === i) {
-        if (!(s > tol)) return { fail: { pivot: i, value: s, tolerance: tol } };
-        L[ri + i] = Math.sqrt(s);
-      } else {
-        L[ri + j] = s / L[rj + j];
+  for (let i = 0; i < n; i++) L.set(A.subarray(i * n, i * n + i + 1), i * n);
+  for (let k0 = 0; k0 < n; k0 += NB) {
+    const k1 = Math.min(n, k0 + NB);
+    // diagonal block and the panel below: columns k0..k1-1, contributions of columns
+    // < k0 are already subtracted by the trailing updates
+    for (let i = k0; i < n; i++) {
+      const ri = i * n;
+      const jEnd = Math.min(i, k1 - 1);
+      for (let j = k0; j <= jEnd; j++) {
+        const rj = j * n;
+        let s = L[ri + j];
+        for (let p = k0; p < j; p++) s -= L[ri + p] * L[rj + p];
+        if (j === i) {
+          if (!(s > tol)) return { fail: { pivot: i, value: s, tolerance: tol } };
+          L[ri + i] = Math.sqrt(s);
+        } else {
+          L[ri + j] = s / L[rj + j];
+        }
       }
+    }
+    if (k1 < n) {
+      const l21t = operand(L, n, k1, k0, k1 - k0, n - k1, true); // L[k1.., k0..k1)^T
+      gemmTN(-1, l21t, l21t, L, k1 * n + k1, n, { accumulate: true, mirror: false, transOut: true });
     }
   }
   return { l: new Matrix(n, n, L) };
@@ -60,24 +81,39 @@ export function cholesky(a: Matrix): Matrix {
   return r.l;
 }
 
-/** X = L^{-1} B (L lower, n x n; B n x m): row axpys (contiguous). */
-export function solveLower(l: Matrix, b: Matrix): Matrix {
+/**
+ * X = L^{-1} B (L lower, n x n; B n x m). Blocked forward substitution: for each block
+ * row, X_i -= L_{i,<i} X_{<i} is one gemmTN, then a scalar solve with the NB x NB
+ * diagonal block. With `upperOnly`, block row i computes only columns >= its first row
+ * (enough for the upper triangle, which only needs those columns of earlier block rows;
+ * the other entries are left as they were in B).
+ */
+export function solveLower(l: Matrix, b: Matrix, upperOnly = false): Matrix {
   const n = l.rows;
   const m = b.cols;
   if (b.rows !== n) throw new LinalgError('dimension-mismatch', `solveLower: ${n} x ${n} vs ${b.rows} x ${b.cols}`);
   const L = l.data;
   const X = b.data.slice();
-  for (let i = 0; i < n; i++) {
-    const xi = i * m;
-    const li = i * n;
-    for (let p = 0; p < i; p++) {
-      const c = L[li + p];
-      if (c === 0) continue;
-      const xp = p * m;
-      for (let j = 0; j < m; j++) X[xi + j] -= c * X[xp + j];
+  for (let i0 = 0; i0 < n; i0 += NB) {
+    const i1 = Math.min(n, i0 + NB);
+    const c0 = upperOnly ? Math.min(i0, m) : 0;
+    if (c0 >= m) break;
+    if (i0 > 0) {
+      // (X_i[:, c0..])^T -= X_{<i}[:, c0..]^T L_{i,<i}^T
+      gemmTN(-1, operand(X, m, 0, c0, i0, m - c0, false), operand(L, n, i0, 0, i0, i1 - i0, true), X, i0 * m + c0, m, { accumulate: true, transOut: true });
     }
-    const inv = 1 / L[li + i];
-    for (let j = 0; j < m; j++) X[xi + j] *= inv;
+    for (let i = i0; i < i1; i++) {
+      const xi = i * m;
+      const li = i * n;
+      for (let p = i0; p < i; p++) {
+        const c = L[li + p];
+        if (c === 0) continue;
+        const xp = p * m;
+        for (let j = c0; j < m; j++) X[xi + j] -= c * X[xp + j];
+      }
+      const inv = 1 / L[li + i];
+      for (let j = c0; j < m; j++) X[xi + j] *= inv;
+    }
   }
   return new Matrix(n, m, X);
 }
@@ -106,39 +142,28 @@ export function solveLowerTrans(l: Matrix, b: Matrix): Matrix {
 }
 
 /**
- * X = B L^{-T} (B r x n): each row x solves L x^T = b^T by forward substitution with
- * contiguous dots. With `lowerOnly` (B square and L^{-1} B^T symmetric expected) only
- * x_j for j <= row index are computed (used for L^{-1} G L^{-T}).
+ * X = B L^{-T} (B r x n), as X^T = L^{-1} B^T (blocked forward substitution). With
+ * `lowerOnly` (B square and B L^{-T} symmetric expected) only the lower triangle of X
+ * (the upper of X^T) is computed and the rest is mirrored from it.
  */
 export function rightSolveLowerTrans(b: Matrix, l: Matrix, lowerOnly = false): Matrix {
   const n = l.rows;
   if (b.cols !== n) throw new LinalgError('dimension-mismatch', `rightSolveLowerTrans: ${b.rows} x ${b.cols} vs ${n} x ${n}`);
-  const r = b.rows;
-  const L = l.data;
-  const B = b.data;
-  const X = new Float64Array(r * n);
-  for (let row = 0; row < r; row++) {
-    const o = row * n;
-    const last = lowerOnly ? Math.min(row, n - 1) : n - 1;
-    for (let j = 0; j <= last; j++) {
-      const lj = j * n;
-      let s = B[o + j];
-      for (let p = 0; p < j; p++) s -= L[lj + p] * X[o + p];
-      X[o + j] = s / L[lj + j];
-    }
-  }
-  return new Matrix(r, n, X);
+  const xt = solveLower(l, b.transpose(), lowerOnly);
+  if (!lowerOnly) return xt.transpose();
+  // X^T is valid on and above its diagonal: X = (X^T)^T is valid on and below; mirror
+  const Z = xt.data;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) Z[i * n + j] = Z[j * n + i];
+  return xt;
 }
 
-/** L^{-1} A L^{-T} for symmetric A (math.md §2.4 Cholesky reduction), symmetric result. */
+/**
+ * L^{-1} A L^{-T} for symmetric A (math.md §2.4 Cholesky reduction), symmetric result:
+ * Y = L^{-1} A, then K = L^{-1} Y^T (= Y L^{-T} since K is symmetric), upper triangle
+ * only: d^3/2 + d^3/6 multiply-adds.
+ */
 export function reduceSymmetric(a: Matrix, l: Matrix): Matrix {
-  const y = solveLower(l, a); // L^{-1} A
-  // (L^{-1} A) L^{-T}: since A is symmetric, L^{-1} A L^{-T} = Y L^{-T}; lower triangle only
-  const z = rightSolveLowerTrans(y, l, true);
-  const n = a.rows;
-  const Z = z.data;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) Z[i * n + j] = Z[j * n + i];
-  return z;
+  return rightSolveLowerTrans(solveLower(l, a), l, true);
 }
 
 export function solveSPD(a: Matrix, b: Matrix): Matrix {

@@ -10,7 +10,9 @@
  *   (panel[4 i + t] = X[i0 + i, 4 p + t]) so the inner kernel reads two contiguous
  *   streams and keeps a 4x4 block of C in registers.
  * - The Gram computes only panel pairs p <= q (upper triangle) and mirrors.
+ * The packing and the micro-kernel live in blas.ts and kernels.ts.
  */
+import { gemmTN, operand } from './blas';
 
 export type LinalgErrorCode = 'not-positive-definite' | 'not-finite' | 'dimension-mismatch' | 'no-convergence';
 
@@ -132,174 +134,27 @@ function checkSame(a: Matrix, b: Matrix, op: string): void {
   }
 }
 
-/** a b (i-k-j order, 4 rows of a at a time so each row of b is reused from registers/L1). */
+/** a b, through the packed product of blas.ts (op(A) = a^T read by rows of a). */
 export function matmul(a: Matrix, b: Matrix): Matrix {
   if (a.cols !== b.rows) throw new LinalgError('dimension-mismatch', `matmul: ${a.rows} x ${a.cols} times ${b.rows} x ${b.cols}`);
-  const m = a.rows;
-  const k = a.cols;
-  const n = b.cols;
-  const A = a.data;
-  const B = b.data;
-  const C = new Float64Array(m * n);
-  const KB = 128;
-  for (let kk = 0; kk < k; kk += KB) {
-    const ke = Math.min(k, kk + KB);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const c0 = i * n;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      for (let p = kk; p < ke; p++) {
-        const a0 = A[i * k + p];
-        const a1 = A[(i + 1) * k + p];
-        const a2 = A[(i + 2) * k + p];
-        const a3 = A[(i + 3) * k + p];
-        const bo = p * n;
-        for (let j = 0; j < n; j++) {
-          const bv = B[bo + j];
-          C[c0 + j] += a0 * bv;
-          C[c1 + j] += a1 * bv;
-          C[c2 + j] += a2 * bv;
-          C[c3 + j] += a3 * bv;
-        }
-      }
-    }
-    for (; i < m; i++) {
-      const c0 = i * n;
-      for (let p = kk; p < ke; p++) {
-        const a0 = A[i * k + p];
-        if (a0 === 0) continue;
-        const bo = p * n;
-        for (let j = 0; j < n; j++) C[c0 + j] += a0 * B[bo + j];
-      }
-    }
-  }
-  return new Matrix(m, n, C);
+  const out = new Float64Array(a.rows * b.cols);
+  gemmTN(1, operand(a.data, a.cols, 0, 0, a.cols, a.rows, true), operand(b.data, b.cols, 0, 0, b.rows, b.cols, false), out, 0, b.cols);
+  return new Matrix(a.rows, b.cols, out);
 }
 
-/** Rows per packed chunk: a 4-column panel of KC rows is 8 KB (stays in L1). */
-const KC = 256;
-
-/** Packs rows [i0, i0+kc) of the n x c row-major x into ceil(c/4) panels of kc x 4 (zero padded). */
-function packPanels(x: Float64Array, c: number, i0: number, kc: number, out: Float64Array): void {
-  const np = (c + 3) >> 2;
-  const full = c >> 2;
-  for (let i = 0; i < kc; i++) {
-    const ro = (i0 + i) * c;
-    let o = 4 * i;
-    const stride = 4 * kc;
-    for (let p = 0; p < full; p++) {
-      const s = ro + 4 * p;
-      out[o] = x[s];
-      out[o + 1] = x[s + 1];
-      out[o + 2] = x[s + 2];
-      out[o + 3] = x[s + 3];
-      o += stride;
-    }
-    if (full < np) {
-      for (let t = 0; t < 4; t++) out[o + t] = 4 * full + t < c ? x[ro + 4 * full + t] : 0;
-    }
-  }
-}
-
-/**
- * C[4p.., 4q..] += panelA_p^T panelB_q over kc rows; C is the padded (4 np) x (4 nq) buffer.
- * 4x4 register block, hand unrolled.
- */
-function kernel4x4(pa: Float64Array, ao: number, pb: Float64Array, bo: number, kc: number, C: Float64Array, co: number, ldc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  const end = ao + 4 * kc;
-  for (; ao < end; ao += 4, bo += 4) {
-    const a0 = pa[ao], a1 = pa[ao + 1], a2 = pa[ao + 2], a3 = pa[ao + 3];
-    const b0 = pb[bo], b1 = pb[bo + 1], b2 = pb[bo + 2], b3 = pb[bo + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-  }
-  let o = co;
-  C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += ldc;
-  C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += ldc;
-  C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += ldc;
-  C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
-}
-
-/**
- * Accumulates into the padded buffer C (ldc = 4 nq) the panel products for panel
- * pairs (p, q) with p in [p0, p1) and, when `upper`, q >= p. Exported for the worker
- * split of the Gram (gramParallel.ts).
- */
-export function accumulatePanels(
-  pa: Float64Array, pb: Float64Array, kc: number, np: number, nq: number,
-  C: Float64Array, upper: boolean, p0 = 0, p1 = np,
-): void {
-  const ldc = 4 * nq;
-  const stride = 4 * kc;
-  void np;
-  for (let p = p0; p < p1; p++) {
-    const ao = p * stride;
-    for (let q = upper ? p : 0; q < nq; q++) {
-      kernel4x4(pa, ao, pb, q * stride, kc, C, 4 * p * ldc + 4 * q, ldc);
-    }
-  }
-}
-
-/** scale * a^T b for a (n x p), b (n x q): packed, cache-blocked over row chunks. */
+/** scale * a^T b for a (n x p), b (n x q); a === b gives the symmetric (half-work) product. */
 export function matmulTransA(a: Matrix, b: Matrix, scale = 1): Matrix {
   if (a.rows !== b.rows) throw new LinalgError('dimension-mismatch', `matmulTransA: ${a.rows} x ${a.cols} vs ${b.rows} x ${b.cols}`);
-  const n = a.rows;
-  const pc = a.cols;
-  const qc = b.cols;
-  const np = (pc + 3) >> 2;
-  const nq = (qc + 3) >> 2;
-  const C = new Float64Array(16 * np * nq);
-  const pa = new Float64Array(4 * KC * np);
-  const pb = a === b ? pa : new Float64Array(4 * KC * nq);
-  for (let i0 = 0; i0 < n; i0 += KC) {
-    const kc = Math.min(KC, n - i0);
-    packPanels(a.data, pc, i0, kc, pa);
-    if (pb !== pa) packPanels(b.data, qc, i0, kc, pb);
-    accumulatePanels(pa, pb, kc, np, nq, C, false);
-  }
-  const out = new Float64Array(pc * qc);
-  const ldc = 4 * nq;
-  for (let i = 0; i < pc; i++) for (let j = 0; j < qc; j++) out[i * qc + j] = scale * C[i * ldc + j];
-  return new Matrix(pc, qc, out);
+  const opA = operand(a.data, a.cols, 0, 0, a.rows, a.cols, false);
+  const opB = a === b ? opA : operand(b.data, b.cols, 0, 0, b.rows, b.cols, false);
+  const out = new Float64Array(a.cols * b.cols);
+  gemmTN(scale, opA, opB, out, 0, b.cols);
+  return new Matrix(a.cols, b.cols, out);
 }
 
 /** scale * x^T x (symmetric: only panel pairs p <= q are computed, then mirrored). */
 export function gram(x: Matrix, scale = 1): Matrix {
-  const n = x.rows;
-  const d = x.cols;
-  const np = (d + 3) >> 2;
-  const C = new Float64Array(16 * np * np);
-  const pa = new Float64Array(4 * KC * np);
-  for (let i0 = 0; i0 < n; i0 += KC) {
-    const kc = Math.min(KC, n - i0);
-    packPanels(x.data, d, i0, kc, pa);
-    accumulatePanels(pa, pa, kc, np, np, C, true);
-  }
-  return symmetricFromPaddedUpper(C, d, np, scale);
-}
-
-/** Reads the upper triangle of a padded (4np x 4np) buffer into a d x d symmetric matrix. */
-export function symmetricFromPaddedUpper(C: Float64Array, d: number, np: number, scale: number): Matrix {
-  const ldc = 4 * np;
-  const out = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    // entries (i, j) with j >= i lie in blocks with q >= p: (i, j) itself is computed
-    // when floor(j/4) >= floor(i/4), which holds for j >= i.
-    for (let j = i; j < d; j++) {
-      const v = scale * C[i * ldc + j];
-      out[i * d + j] = v;
-      out[j * d + i] = v;
-    }
-  }
-  return new Matrix(d, d, out);
+  return matmulTransA(x, x, scale);
 }
 
 export function add(a: Matrix, b: Matrix, sb = 1): Matrix {

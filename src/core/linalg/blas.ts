@@ -1,0 +1,119 @@
+/**
+ * The one level-3 product every dense routine goes through: C = alpha op(A)^T op(B)
+ * (Gram, products, the trailing updates of the blocked Cholesky and triangular solves).
+ *
+ * op(A) is a K x m view of a row-major matrix (or of its transpose). Each chunk of KC
+ * rows of op(A) and op(B) is packed into panels of 4 columns interleaved by row, so the
+ * micro-kernel (kernels.ts: WebAssembly SIMD or scalar JS) reads two contiguous streams
+ * and keeps a 4x4 block of C in registers. When A and B are the same operand the product
+ * is symmetric and only block pairs q >= p are computed.
+ */
+import { kernelsWithHeap } from './kernels';
+
+/**
+ * A K x m view of the row-major `data` (leading dimension `ld`) starting at (row0, col0):
+ * op[k][j] = trans ? data[(row0 + j) ld + col0 + k] : data[(row0 + k) ld + col0 + j].
+ */
+export interface Operand {
+  data: Float64Array;
+  ld: number;
+  row0: number;
+  col0: number;
+  k: number;
+  m: number;
+  trans: boolean;
+}
+
+export function operand(data: Float64Array, ld: number, row0: number, col0: number, k: number, m: number, trans: boolean): Operand {
+  return { data, ld, row0, col0, k, m, trans };
+}
+
+/** Rows per packed chunk: a 4-column panel of KC rows is 8 KB and stays in L1. */
+const KC = 256;
+
+/** Packs rows [k0, k0 + kc) of op(o) into ceil(m/4) panels of kc x 4 at H[dst..] (zero padded). */
+function pack(H: Float64Array, o: Operand, k0: number, kc: number, dst: number): void {
+  const np = (o.m + 3) >> 2;
+  const stride = 4 * kc;
+  const M = o.data;
+  const ld = o.ld;
+  if (!o.trans) {
+    const full = o.m >> 2;
+    for (let i = 0; i < kc; i++) {
+      const ro = (o.row0 + k0 + i) * ld + o.col0;
+      let d = dst + 4 * i;
+      for (let p = 0; p < full; p++, d += stride) {
+        const s = ro + 4 * p;
+        H[d] = M[s];
+        H[d + 1] = M[s + 1];
+        H[d + 2] = M[s + 2];
+        H[d + 3] = M[s + 3];
+      }
+      if (full < np) for (let t = 0; t < 4; t++) H[d + t] = 4 * full + t < o.m ? M[ro + 4 * full + t] : 0;
+    }
+  } else {
+    // op[k][j] = M[row0 + j][col0 + k]: row j of M is contiguous along k
+    for (let j = 0; j < 4 * np; j++) {
+      const d0 = dst + (j >> 2) * stride + (j & 3);
+      if (j >= o.m) {
+        for (let i = 0; i < kc; i++) H[d0 + 4 * i] = 0;
+        continue;
+      }
+      const so = (o.row0 + j) * ld + o.col0 + k0;
+      for (let i = 0; i < kc; i++) H[d0 + 4 * i] = M[so + i];
+    }
+  }
+}
+
+export interface ProductOptions {
+  /** out += result instead of out = result. */
+  accumulate?: boolean;
+  /** Write result (i, j) at out[o + j ldo + i] (the transpose). */
+  transOut?: boolean;
+  /** Symmetric product (a === b): also write the mirrored triangle (default true). */
+  mirror?: boolean;
+}
+
+/**
+ * out[o + i ldo + j] (=|+=) alpha (op(A)^T op(B))[i][j] for i < a.m, j < b.m. Passing the
+ * same object as `a` and `b` makes it a symmetric rank-K update: half the work; with
+ * `mirror: false` only j >= i is written.
+ */
+export function gemmTN(
+  alpha: number, a: Operand, b: Operand, out: Float64Array, o: number, ldo: number, opts: ProductOptions = {},
+): void {
+  if (a.k !== b.k) throw new RangeError(`gemmTN: inner dimensions ${a.k} and ${b.k} differ`);
+  const sym = a === b;
+  const np = (a.m + 3) >> 2;
+  const nq = (b.m + 3) >> 2;
+  const K = a.k;
+  const kcMax = Math.max(1, Math.min(KC, K));
+  const cSize = 16 * np * nq;
+  const paOff = cSize;
+  const pbOff = paOff + 4 * kcMax * np;
+  const ker = kernelsWithHeap(pbOff + (sym ? 0 : 4 * kcMax * nq));
+  const H = ker.heap();
+  H.fill(0, 0, cSize);
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = Math.min(KC, K - k0);
+    pack(H, a, k0, kc, paOff);
+    if (!sym) pack(H, b, k0, kc, pbOff);
+    ker.panels(paOff, sym ? paOff : pbOff, kc, nq, 0, sym, 0, np);
+  }
+  const ldc = 4 * nq;
+  const acc = opts.accumulate === true;
+  const tr = opts.transOut === true;
+  const mirror = sym && opts.mirror !== false;
+  for (let i = 0; i < a.m; i++) {
+    const ci = i * ldc;
+    for (let j = sym ? i : 0; j < b.m; j++) {
+      const v = alpha * H[ci + j];
+      const t = tr ? o + j * ldo + i : o + i * ldo + j;
+      out[t] = acc ? out[t] + v : v;
+      if (mirror && j !== i) {
+        const t2 = tr ? o + i * ldo + j : o + j * ldo + i;
+        out[t2] = acc ? out[t2] + v : v;
+      }
+    }
+  }
+}

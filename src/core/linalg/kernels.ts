@@ -1,0 +1,176 @@
+/**
+ * The two inner kernels that carry the O(n d^2) and O(d^3) work of the solvers, behind
+ * one interface with two backends:
+ *
+ * - `wasm-simd`: ./wasm/kernels.wat, assembled at build time (esbuild.config.mjs) and
+ *   compiled synchronously here; f64x2 SIMD, about 4x the scalar JS rate on this
+ *   machine (issue 3's speed target: the whole data-mode analyze within 2x numpy/LAPACK).
+ * - `js`: the same kernels in scalar JavaScript, used when WebAssembly SIMD is not
+ *   available and selectable for tests (both backends must agree to roundoff).
+ *
+ * Both work on one growable heap of doubles; offsets below are in doubles. The heap is
+ * scratch space owned by whichever linalg routine is running (everything here is
+ * synchronous, so routines never interleave); `reserve` may move it, so views from
+ * `heap()` must be re-taken after every `reserve`.
+ */
+import wasmBytes from './wasm/kernels.wat';
+
+export type KernelBackendName = 'wasm-simd' | 'js';
+
+export interface Kernels {
+  readonly name: KernelBackendName;
+  /** Ensures room for `doubles` doubles; invalidates earlier `heap()` views. */
+  reserve(doubles: number): void;
+  heap(): Float64Array;
+  /**
+   * For panel pairs p in [p0, p1) and q in [upper ? p : 0, nq): block (p, q) of C
+   * (row-major, 4 nq doubles per row, at offset c) += A_p^T B_q, where A_p and B_q are
+   * kc x 4 panels stored consecutively from offsets pa and pb.
+   */
+  panels(pa: number, pb: number, kc: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void;
+  /**
+   * One row of the fused tridiagonalisation pass over len entries from offset a:
+   * a_j -= vi p_j + wi v_j; acc += a_j u_j; q_j += a_j ui (vectors at offsets p, v, u, q).
+   * Returns acc.
+   */
+  trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
+}
+
+function createJsKernels(): Kernels {
+  let buf = new Float64Array(1 << 13);
+  return {
+    name: 'js',
+    reserve(doubles) {
+      if (doubles > buf.length) {
+        const next = new Float64Array(Math.max(doubles, 2 * buf.length));
+        next.set(buf);
+        buf = next;
+      }
+    },
+    heap: () => buf,
+    panels(pa, pb, kc, nq, c, upper, p0, p1) {
+      const H = buf;
+      const ldc = 4 * nq;
+      const stride = 4 * kc;
+      for (let p = p0; p < p1; p++) {
+        for (let q = upper ? p : 0; q < nq; q++) {
+          let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+          let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+          let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+          let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          let ao = pa + p * stride;
+          let bo = pb + q * stride;
+          const end = ao + stride;
+          for (; ao < end; ao += 4, bo += 4) {
+            const a0 = H[ao], a1 = H[ao + 1], a2 = H[ao + 2], a3 = H[ao + 3];
+            const b0 = H[bo], b1 = H[bo + 1], b2 = H[bo + 2], b3 = H[bo + 3];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+          }
+          let o = c + 4 * p * ldc + 4 * q;
+          H[o] += c00; H[o + 1] += c01; H[o + 2] += c02; H[o + 3] += c03; o += ldc;
+          H[o] += c10; H[o + 1] += c11; H[o + 2] += c12; H[o + 3] += c13; o += ldc;
+          H[o] += c20; H[o + 1] += c21; H[o + 2] += c22; H[o + 3] += c23; o += ldc;
+          H[o] += c30; H[o + 1] += c31; H[o + 2] += c32; H[o + 3] += c33;
+        }
+      }
+    },
+    trirow(a, len, vi, wi, ui, p, v, u, q) {
+      const H = buf;
+      let acc = 0;
+      for (let j = 0; j < len; j++) {
+        const x = H[a + j] - (vi * H[p + j] + wi * H[v + j]);
+        H[a + j] = x;
+        acc += x * H[u + j];
+        H[q + j] += x * ui;
+      }
+      return acc;
+    },
+  };
+}
+
+interface WasmExports {
+  memory: WebAssembly.Memory;
+  panels(pa: number, pb: number, kc: number, nq: number, c: number, upper: number, p0: number, p1: number): void;
+  trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
+}
+
+/** Largest heap the wasm32 backend takes (bytes); larger problems use the JS backend. */
+const WASM_MAX_BYTES = 2 ** 31;
+
+function createWasmKernels(): Kernels | undefined {
+  try {
+    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(wasmBytes)) return undefined;
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes)).exports as unknown as WasmExports;
+    let view = new Float64Array(ex.memory.buffer);
+    const k: Kernels = {
+      name: 'wasm-simd',
+      reserve(doubles) {
+        const bytes = doubles * 8;
+        if (bytes > WASM_MAX_BYTES) throw new RangeError(`kernel heap of ${bytes} bytes exceeds the WebAssembly limit`);
+        const have = ex.memory.buffer.byteLength;
+        if (bytes > have) ex.memory.grow(Math.ceil((Math.max(bytes, 2 * have) - have) / 65536));
+        if (view.buffer !== ex.memory.buffer) view = new Float64Array(ex.memory.buffer);
+      },
+      heap: () => (view.buffer === ex.memory.buffer ? view : (view = new Float64Array(ex.memory.buffer))),
+      panels: (pa, pb, kc, nq, c, upper, p0, p1) => ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, upper ? 1 : 0, p0, p1),
+      trirow: (a, len, vi, wi, ui, p, v, u, q) => ex.trirow(8 * a, len, vi, wi, ui, 8 * p, 8 * v, 8 * u, 8 * q),
+    };
+    // self-check on a tiny problem: a miscompiled or missing SIMD path must not give wrong numbers
+    k.reserve(64);
+    const h = k.heap();
+    for (let i = 0; i < 8; i++) { h[i] = i + 1; h[8 + i] = 2 - i; }
+    h.fill(0, 16, 32);
+    k.panels(0, 8, 2, 1, 16, false, 0, 1);
+    // C[t][s] = a0[t] b0[s] + a1[t] b1[s]
+    for (let t = 0; t < 4; t++) for (let s = 0; s < 4; s++) {
+      if (h[16 + 4 * t + s] !== (t + 1) * (2 - s) + (t + 5) * (2 - s - 4)) return undefined;
+    }
+    return k;
+  } catch {
+    return undefined;
+  }
+}
+
+const jsKernels = createJsKernels();
+let wasmKernels: Kernels | undefined | null = null; // null: not tried yet
+let active: Kernels | undefined;
+
+/** The kernels in use: WebAssembly SIMD when this runtime has it, else scalar JS. */
+export function kernels(): Kernels {
+  if (active) return active;
+  if (wasmKernels === null) wasmKernels = createWasmKernels();
+  active = wasmKernels ?? jsKernels;
+  return active;
+}
+
+/**
+ * The kernels in use with room for `doubles` doubles. A heap the wasm32 memory cannot
+ * give (over 2 GiB, or the grow refused) falls back to the JS backend for this call
+ * instead of failing the analysis.
+ */
+export function kernelsWithHeap(doubles: number): Kernels {
+  const k = kernels();
+  try {
+    k.reserve(doubles);
+    return k;
+  } catch {
+    jsKernels.reserve(doubles);
+    return jsKernels;
+  }
+}
+
+/**
+ * Selects a backend (tests and `npm run bench` compare them). Returns the backend in
+ * use afterwards: asking for `wasm-simd` where it is unavailable keeps `js`.
+ */
+export function setKernelBackend(name: KernelBackendName): KernelBackendName {
+  if (name === 'js') active = jsKernels;
+  else {
+    if (wasmKernels === null) wasmKernels = createWasmKernels();
+    active = wasmKernels ?? jsKernels;
+  }
+  return active.name;
+}
