@@ -12,7 +12,7 @@
  *   after the reduction. The result is verified (residual, orthogonality) and the full
  *   QL path is used when the check fails.
  */
-import { LinalgError, Matrix, assertFinite, symmetrize } from './matrix';
+import { LinalgError, Matrix, assertFinite, matmul, matmulTransA, symmetrize } from './matrix';
 import { kernelsWithHeap } from './kernels';
 
 const EPS = 2.220446049250313e-16;
@@ -246,21 +246,19 @@ export function tql(d: Float64Array, e: Float64Array, n: number, zt?: Float64Arr
 export function backTransformRows(t: Tridiagonal, rows: Float64Array, count: number): void {
   const { n, v, beta } = t;
   const RB = 16; // rows per block: the reflector stays in L1 across the block
+  const nn = n * n;
+  const ker = kernelsWithHeap(nn + RB * n);
+  const H = ker.heap();
+  H.set(v.subarray(0, nn), 0);
   for (let r0 = 0; r0 < count; r0 += RB) {
     const r1 = Math.min(count, r0 + RB);
+    H.set(rows.subarray(r0 * n, r1 * n), nn);
     for (let j = n - 3; j >= 0; j--) {
       const b = beta[j];
       if (b === 0) continue;
-      const vo = j * n;
-      for (let r = r0; r < r1; r++) {
-        const ro = r * n;
-        let dot = 0;
-        for (let i = j + 1; i < n; i++) dot += v[vo + i] * rows[ro + i];
-        dot *= b;
-        if (dot === 0) continue;
-        for (let i = j + 1; i < n; i++) rows[ro + i] -= dot * v[vo + i];
-      }
+      ker.reflect(j * n + j + 1, b, nn + j + 1, n, r1 - r0, n - j - 1);
     }
+    rows.set(H.subarray(nn, nn + (r1 - r0) * n), r0 * n);
   }
 }
 
@@ -447,36 +445,29 @@ export function symmetricEigenTopK(a: Matrix, k: number): { values: Float64Array
     rows.set(vec, j * n);
   }
   backTransformRows(t, rows, k);
-  // verify: residual ||A v - lambda v|| and orthonormality, relative to ||A|| (scaled to max|a| = 1)
-  const sym = symmetrize(a).data;
-  const inv = 1 / s;
-  const tolRes = 1e3 * n * EPS * Math.max(1, tnorm);
-  const av = new Float64Array(n);
-  for (let j = 0; j < k; j++) {
-    const ro = j * n;
-    for (let i = 0; i < n; i++) {
-      let acc = 0;
-      const ai = i * n;
-      for (let q = 0; q < n; q++) acc += sym[ai + q] * rows[ro + q];
-      av[i] = acc * inv;
-    }
-    let res = 0;
-    for (let i = 0; i < n; i++) {
-      const r = av[i] - values[j] * rows[ro + i];
-      res += r * r;
-    }
-    if (!(Math.sqrt(res) <= tolRes)) return full();
-    for (let q = 0; q <= j; q++) {
-      let dot = 0;
-      const qo = q * n;
-      for (let i = 0; i < n; i++) dot += rows[qo + i] * rows[ro + i];
-      if (!(Math.abs(dot - (q === j ? 1 : 0)) <= 1e3 * n * EPS)) return full();
-    }
-  }
   const out = new Float64Array(n * k);
   for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) out[i * k + j] = rows[j * n + i];
+  const vectors = new Matrix(n, k, out);
+  // verify: residual ||A v - lambda v|| and orthonormality, relative to ||A|| (scaled to max|a| = 1)
+  const av = matmul(symmetrize(a), vectors).data;
+  const inv = 1 / s;
+  const tolRes = 1e3 * n * EPS * Math.max(1, tnorm);
+  const res = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) {
+      const r = av[i * k + j] * inv - values[j] * out[i * k + j];
+      res[j] += r * r;
+    }
+  }
+  for (let j = 0; j < k; j++) if (!(Math.sqrt(res[j]) <= tolRes)) return full();
+  const vtv = matmulTransA(vectors, vectors).data;
+  for (let j = 0; j < k; j++) {
+    for (let q = 0; q <= j; q++) {
+      if (!(Math.abs(vtv[q * k + j] - (q === j ? 1 : 0)) <= 1e3 * n * EPS)) return full();
+    }
+  }
   for (let i = 0; i < n; i++) values[i] *= s;
-  return { values, vectors: new Matrix(n, k, out) };
+  return { values, vectors };
 }
 
 /** Top-k eigenpairs, values descending; vectors d x k. */

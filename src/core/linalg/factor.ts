@@ -6,6 +6,7 @@
  */
 import { LinalgError, Matrix, assertFinite, matmul, symmetrize } from './matrix';
 import { gemmTN, operand } from './blas';
+import { kernelsWithHeap } from './kernels';
 import { symmetricEigen, symmetricEigenTopK, symmetricEigenvalues, takeColumns } from './eigen';
 
 const EPS = 2.220446049250313e-16;
@@ -47,12 +48,11 @@ export function tryCholesky(a: Matrix, rtol?: number): { l: Matrix } | { fail: C
   for (let i = 0; i < n; i++) L.set(A.subarray(i * n, i * n + i + 1), i * n);
   for (let k0 = 0; k0 < n; k0 += NB) {
     const k1 = Math.min(n, k0 + NB);
-    // diagonal block and the panel below: columns k0..k1-1, contributions of columns
-    // < k0 are already subtracted by the trailing updates
-    for (let i = k0; i < n; i++) {
+    const nb = k1 - k0;
+    // diagonal block (contributions of columns < k0 were subtracted by earlier trailing updates)
+    for (let i = k0; i < k1; i++) {
       const ri = i * n;
-      const jEnd = Math.min(i, k1 - 1);
-      for (let j = k0; j <= jEnd; j++) {
+      for (let j = k0; j <= i; j++) {
         const rj = j * n;
         let s = L[ri + j];
         for (let p = k0; p < j; p++) s -= L[ri + p] * L[rj + p];
@@ -65,7 +65,22 @@ export function tryCholesky(a: Matrix, rtol?: number): { l: Matrix } | { fail: C
       }
     }
     if (k1 < n) {
-      const l21t = operand(L, n, k1, k0, k1 - k0, n - k1, true); // L[k1.., k0..k1)^T
+      // panel: L21 = A21 L11^{-T}, i.e. L21^T = L11^{-1} A21^T (kernel trsml on a transposed copy)
+      const m = n - k1;
+      const ker = kernelsWithHeap(nb * nb + nb * m);
+      const H = ker.heap();
+      for (let i = 0; i < nb; i++) for (let j = 0; j <= i; j++) H[i * nb + j] = L[(k0 + i) * n + k0 + j];
+      const x = nb * nb;
+      for (let r = 0; r < m; r++) {
+        const ro = (k1 + r) * n + k0;
+        for (let j = 0; j < nb; j++) H[x + j * m + r] = L[ro + j];
+      }
+      ker.trsml(0, nb, x, m, nb, m);
+      for (let r = 0; r < m; r++) {
+        const ro = (k1 + r) * n + k0;
+        for (let j = 0; j < nb; j++) L[ro + j] = H[x + j * m + r];
+      }
+      const l21t = operand(L, n, k1, k0, nb, m, true); // L[k1.., k0..k1)^T
       gemmTN(-1, l21t, l21t, L, k1 * n + k1, n, { accumulate: true, mirror: false, transOut: true });
     }
   }
@@ -102,18 +117,16 @@ export function solveLower(l: Matrix, b: Matrix, upperOnly = false): Matrix {
       // (X_i[:, c0..])^T -= X_{<i}[:, c0..]^T L_{i,<i}^T
       gemmTN(-1, operand(X, m, 0, c0, i0, m - c0, false), operand(L, n, i0, 0, i0, i1 - i0, true), X, i0 * m + c0, m, { accumulate: true, transOut: true });
     }
-    for (let i = i0; i < i1; i++) {
-      const xi = i * m;
-      const li = i * n;
-      for (let p = i0; p < i; p++) {
-        const c = L[li + p];
-        if (c === 0) continue;
-        const xp = p * m;
-        for (let j = c0; j < m; j++) X[xi + j] -= c * X[xp + j];
-      }
-      const inv = 1 / L[li + i];
-      for (let j = c0; j < m; j++) X[xi + j] *= inv;
-    }
+    // X_i[:, c0..] = L_ii^{-1} X_i[:, c0..] (kernel trsml on a copy in the heap)
+    const nb = i1 - i0;
+    const len = m - c0;
+    const ker = kernelsWithHeap(nb * nb + nb * len);
+    const H = ker.heap();
+    for (let i = 0; i < nb; i++) for (let j = 0; j <= i; j++) H[i * nb + j] = L[(i0 + i) * n + i0 + j];
+    const x = nb * nb;
+    for (let i = 0; i < nb; i++) H.set(X.subarray((i0 + i) * m + c0, (i0 + i + 1) * m), x + i * len);
+    ker.trsml(0, nb, x, len, nb, len);
+    for (let i = 0; i < nb; i++) X.set(H.subarray(x + i * len, x + (i + 1) * len), (i0 + i) * m + c0);
   }
   return new Matrix(n, m, X);
 }

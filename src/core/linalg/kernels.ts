@@ -34,6 +34,13 @@ export interface Kernels {
    * Returns acc.
    */
   trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
+  /**
+   * Forward substitution with a small lower-triangular block: the nb rows of x (len
+   * entries each, row stride ldx) become L^{-1} x, for L nb x nb at offset l (stride ldl).
+   */
+  trsml(l: number, ldl: number, x: number, ldx: number, nb: number, len: number): void;
+  /** Householder reflector on count rows (len entries from offset rows, stride ldr): r -= beta (v . r) v. */
+  reflect(v: number, beta: number, rows: number, ldr: number, count: number, len: number): void;
 }
 
 function createJsKernels(): Kernels {
@@ -88,6 +95,31 @@ function createJsKernels(): Kernels {
       }
       return acc;
     },
+    trsml(l, ldl, x, ldx, nb, len) {
+      const H = buf;
+      for (let i = 0; i < nb; i++) {
+        const xi = x + i * ldx;
+        const li = l + i * ldl;
+        for (let p = 0; p < i; p++) {
+          const c = H[li + p];
+          if (c === 0) continue;
+          const xp = x + p * ldx;
+          for (let j = 0; j < len; j++) H[xi + j] -= c * H[xp + j];
+        }
+        const inv = 1 / H[li + i];
+        for (let j = 0; j < len; j++) H[xi + j] *= inv;
+      }
+    },
+    reflect(v, beta, rows, ldr, count, len) {
+      const H = buf;
+      for (let r = 0; r < count; r++) {
+        const ro = rows + r * ldr;
+        let dot = 0;
+        for (let i = 0; i < len; i++) dot += H[v + i] * H[ro + i];
+        const t = beta * dot;
+        if (t !== 0) for (let i = 0; i < len; i++) H[ro + i] -= t * H[v + i];
+      }
+    },
   };
 }
 
@@ -95,6 +127,13 @@ interface WasmExports {
   memory: WebAssembly.Memory;
   panels(pa: number, pb: number, kc: number, nq: number, c: number, upper: number, p0: number, p1: number): void;
   trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
+  /**
+   * Forward substitution with a small lower-triangular block: the nb rows of x (len
+   * entries each, row stride ldx) become L^{-1} x, for L nb x nb at offset l (stride ldl).
+   */
+  trsml(l: number, ldl: number, x: number, ldx: number, nb: number, len: number): void;
+  /** Householder reflector on count rows (len entries from offset rows, stride ldr): r -= beta (v . r) v. */
+  reflect(v: number, beta: number, rows: number, ldr: number, count: number, len: number): void;
 }
 
 /** Largest heap the wasm32 backend takes (bytes); larger problems use the JS backend. */
@@ -117,6 +156,8 @@ function createWasmKernels(): Kernels | undefined {
       heap: () => (view.buffer === ex.memory.buffer ? view : (view = new Float64Array(ex.memory.buffer))),
       panels: (pa, pb, kc, nq, c, upper, p0, p1) => ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, upper ? 1 : 0, p0, p1),
       trirow: (a, len, vi, wi, ui, p, v, u, q) => ex.trirow(8 * a, len, vi, wi, ui, 8 * p, 8 * v, 8 * u, 8 * q),
+      trsml: (l, ldl, x, ldx, nb, len) => ex.trsml(8 * l, 8 * ldl, 8 * x, 8 * ldx, nb, len),
+      reflect: (v, beta, rows, ldr, count, len) => ex.reflect(8 * v, beta, 8 * rows, 8 * ldr, count, len),
     };
     // self-check on a tiny problem: a miscompiled or missing SIMD path must not give wrong numbers
     k.reserve(64);

@@ -119,4 +119,88 @@
         (local.set $s (f64.add (local.get $s) (f64.mul (local.get $t) (f64.load (local.get $u)))))
         (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.mul (local.get $t) (local.get $ui))))))
     (local.get $s))
+;; y[0..len) -= c x[0..len)
+  (func $axpy (param $y i32) (param $x i32) (param $c f64) (param $len i32)
+    (local $end i32) (local $cc v128)
+    (local.set $cc (f64x2.splat (local.get $c)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.shr_u (local.get $len) (i32.const 1)) (i32.const 4))))
+    (if (i32.lt_u (local.get $y) (local.get $end))
+      (then
+        (loop $j
+          (v128.store (local.get $y)
+            (f64x2.sub (v128.load (local.get $y)) (f64x2.mul (local.get $cc) (v128.load (local.get $x)))))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (br_if $j (i32.lt_u (local.get $y) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then (f64.store (local.get $y)
+        (f64.sub (f64.load (local.get $y)) (f64.mul (local.get $c) (f64.load (local.get $x))))))))
+
+  ;; y[0..len) *= c
+  (func $scal (param $y i32) (param $c f64) (param $len i32)
+    (local $end i32) (local $cc v128)
+    (local.set $cc (f64x2.splat (local.get $c)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.shr_u (local.get $len) (i32.const 1)) (i32.const 4))))
+    (if (i32.lt_u (local.get $y) (local.get $end))
+      (then
+        (loop $j
+          (v128.store (local.get $y) (f64x2.mul (local.get $cc) (v128.load (local.get $y))))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $j (i32.lt_u (local.get $y) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then (f64.store (local.get $y) (f64.mul (local.get $c) (f64.load (local.get $y)))))))
+
+  ;; sum over [0, len) of x_i y_i
+  (func $dot (param $x i32) (param $y i32) (param $len i32) (result f64)
+    (local $end i32) (local $acc v128) (local $s f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.shr_u (local.get $len) (i32.const 1)) (i32.const 4))))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then
+        (loop $j
+          (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (v128.load (local.get $x)) (v128.load (local.get $y)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br_if $j (i32.lt_u (local.get $x) (local.get $end))))))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+    (if (result f64) (i32.and (local.get $len) (i32.const 1))
+      (then (f64.add (local.get $s) (f64.mul (f64.load (local.get $x)) (f64.load (local.get $y)))))
+      (else (local.get $s))))
+
+  ;; Forward substitution with a small lower-triangular block: the nb rows of x (len
+  ;; doubles each, row stride ldx bytes) become L^{-1} x, L nb x nb (row stride ldl bytes).
+  (func (export "trsml") (param $l i32) (param $ldl i32) (param $x i32) (param $ldx i32) (param $nb i32) (param $len i32)
+    (local $i i32) (local $p i32) (local $li i32) (local $xi i32) (local $c f64)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $nb)))
+        (local.set $li (i32.add (local.get $l) (i32.mul (local.get $i) (local.get $ldl))))
+        (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $ldx))))
+        (local.set $p (i32.const 0))
+        (block $pdone
+          (loop $ps
+            (br_if $pdone (i32.ge_u (local.get $p) (local.get $i)))
+            (local.set $c (f64.load (i32.add (local.get $li) (i32.shl (local.get $p) (i32.const 3)))))
+            (if (f64.ne (local.get $c) (f64.const 0))
+              (then (call $axpy (local.get $xi) (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $ldx))) (local.get $c) (local.get $len))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $ps)))
+        (call $scal (local.get $xi)
+          (f64.div (f64.const 1) (f64.load (i32.add (local.get $li) (i32.shl (local.get $i) (i32.const 3)))))
+          (local.get $len))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; Householder reflector on count rows (len doubles from $rows, row stride ldr bytes):
+  ;; r -= beta (v . r) v.
+  (func (export "reflect") (param $v i32) (param $beta f64) (param $rows i32) (param $ldr i32) (param $count i32) (param $len i32)
+    (local $r i32) (local $t f64)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $r) (local.get $count)))
+        (local.set $t (f64.mul (local.get $beta) (call $dot (local.get $v) (local.get $rows) (local.get $len))))
+        (if (f64.ne (local.get $t) (f64.const 0))
+          (then (call $axpy (local.get $rows) (local.get $v) (local.get $t) (local.get $len))))
+        (local.set $rows (i32.add (local.get $rows) (local.get $ldr)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each))))
 )
