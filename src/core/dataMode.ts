@@ -110,7 +110,8 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
   if (raw.rows * raw.cols > LIMITS.maxDataValues) report('limit-exceeded', `The data hold ${raw.rows} × ${raw.cols} values, over the limit of ${LIMITS.maxDataValues}.`, fileSpan);
   if (isErr(problems)) return { problems };
   for (let i = 0; i < raw.data.length; i++) {
-    if (!Number.isFinite(raw.data[i])) {
+    // v - v is NaN for NaN and ±Infinity, 0 otherwise (cheaper than Number.isFinite)
+    if (raw.data[i] - raw.data[i] !== 0) {
       report('invalid-value', `The data hold a non-finite value (${raw.data[i]}) at row ${Math.floor(i / raw.cols) + 1}, column ${(i % raw.cols) + 1}.`, fileSpan);
       return { problems };
     }
@@ -151,10 +152,13 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
     report('dimension-mismatch', 'The data have no feature column besides the labels.', fileSpan);
     return { problems };
   }
-  const x = new Matrix(raw.rows, features);
-  for (let i = 0; i < raw.rows; i++) {
-    let jj = 0;
-    for (let j = 0; j < raw.cols; j++) if (j !== labelCol) x.data[i * features + jj++] = raw.data[i * raw.cols + j];
+  // without a label column the decoded array (owned here) is the data matrix
+  const x = labelCol === undefined ? new Matrix(raw.rows, features, raw.data) : new Matrix(raw.rows, features);
+  if (labelCol !== undefined) {
+    for (let i = 0; i < raw.rows; i++) {
+      let jj = 0;
+      for (let j = 0; j < raw.cols; j++) if (j !== labelCol) x.data[i * features + jj++] = raw.data[i * raw.cols + j];
+    }
   }
   let y: Matrix | undefined;
   let classes: number | undefined;

@@ -141,13 +141,13 @@ function halfToFloat(h: number): number {
 }
 
 function decode(bytes: Uint8Array, start: number, count: number, t: Dtype): Float64Array {
-  const out = new Float64Array(count);
   if (t.kind === 'f' && t.size === 8 && t.little) {
-    // Fast path: copy into an aligned buffer and view it.
-    const copy = bytes.slice(start, start + count * 8);
-    out.set(new Float64Array(copy.buffer, copy.byteOffset, count));
+    // Fast path: one byte copy into the (aligned) result
+    const out = new Float64Array(count);
+    new Uint8Array(out.buffer).set(bytes.subarray(start, start + count * 8));
     return out;
   }
+  const out = new Float64Array(count);
   const dv = new DataView(bytes.buffer, bytes.byteOffset + start, count * t.size);
   const le = t.little;
   if (t.kind === 'f') {

@@ -84,6 +84,14 @@ export function gemmTN(
 ): void {
   if (a.k !== b.k) throw new RangeError(`gemmTN: inner dimensions ${a.k} and ${b.k} differ`);
   const sym = a === b;
+  let tr = opts.transOut === true;
+  if (tr && !sym) {
+    // (op(A)^T op(B))^T = op(B)^T op(A): swap instead of writing with a stride
+    const t = a;
+    a = b;
+    b = t;
+    tr = false;
+  }
   const np = (a.m + 3) >> 2;
   const nq = (b.m + 3) >> 2;
   const K = a.k;
@@ -101,18 +109,32 @@ export function gemmTN(
     ker.panels(paOff, sym ? paOff : pbOff, kc, nq, 0, sym, 0, np);
   }
   const ldc = 4 * nq;
-  const acc = opts.accumulate === true;
-  const tr = opts.transOut === true;
   const mirror = sym && opts.mirror !== false;
+  // symmetric: only blocks q >= p were computed; fill the lower triangle of C when needed
+  if (sym && (mirror || tr)) mirrorUpper(H, a.m, ldc);
+  const acc = opts.accumulate === true;
   for (let i = 0; i < a.m; i++) {
+    // columns written in row i: all, or the upper (j >= i) / lower (j <= i) triangle
+    const j0 = sym && !mirror && !tr ? i : 0;
+    const j1 = sym && !mirror && tr ? i + 1 : b.m;
     const ci = i * ldc;
-    for (let j = sym ? i : 0; j < b.m; j++) {
-      const v = alpha * H[ci + j];
-      const t = tr ? o + j * ldo + i : o + i * ldo + j;
-      out[t] = acc ? out[t] + v : v;
-      if (mirror && j !== i) {
-        const t2 = tr ? o + i * ldo + j : o + j * ldo + i;
-        out[t2] = acc ? out[t2] + v : v;
+    const oi = o + i * ldo;
+    if (acc) for (let j = j0; j < j1; j++) out[oi + j] += alpha * H[ci + j];
+    else if (alpha === 1) for (let j = j0; j < j1; j++) out[oi + j] = H[ci + j];
+    else for (let j = j0; j < j1; j++) out[oi + j] = alpha * H[ci + j];
+  }
+}
+
+/** C[j][i] = C[i][j] for j > i, i, j < m (row stride ldc), in cache-sized tiles. */
+function mirrorUpper(C: Float64Array, m: number, ldc: number): void {
+  const T = 32;
+  for (let i0 = 0; i0 < m; i0 += T) {
+    const i1 = Math.min(m, i0 + T);
+    for (let j0 = i0; j0 < m; j0 += T) {
+      const j1 = Math.min(m, j0 + T);
+      for (let i = i0; i < i1; i++) {
+        const ci = i * ldc;
+        for (let j = Math.max(j0, i + 1); j < j1; j++) C[j * ldc + i] = C[ci + j];
       }
     }
   }

@@ -126,30 +126,26 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
     const next = k + 1 < n - 2;
     const b2 = next ? makeReflector(H, n, k1, d, e, beta) : 0;
     if (b2 !== 0) H.fill(0, q + k1 + 1, q + n);
-    for (let i = k1 + 1; i < n; i++) {
-      const ri = i * n;
-      if (b !== 0 && b2 !== 0) {
-        const vi = H[rk + i];
-        const wi = H[p + i];
-        const ui = H[r1 + i];
-        const aii = H[ri + i] - 2 * vi * wi;
-        H[ri + i] = aii;
-        // j > i: a_ij -= vi w_j + wi v_j; acc += a_ij u_j; q_j += a_ij ui
-        const acc = ker.trirow(ri + i + 1, n - i - 1, vi, wi, ui, p + i + 1, rk + i + 1, r1 + i + 1, q + i + 1);
-        H[q + i] += aii * ui + acc;
-      } else if (b !== 0) {
-        const vi = H[rk + i];
-        const wi = H[p + i];
-        for (let j = i; j < n; j++) H[ri + j] -= vi * H[p + j] + wi * H[rk + j];
-      } else if (b2 !== 0) {
-        const ui = H[r1 + i];
-        let acc = H[ri + i] * ui;
-        for (let j = i + 1; j < n; j++) {
-          const aij = H[ri + j];
-          acc += aij * H[r1 + j];
-          H[q + j] += aij * ui;
+    if (b !== 0 && b2 !== 0) {
+      // rows i > k+1: a_ij -= v_i w_j + w_i v_j (j >= i), and q += A u on the updated rows
+      ker.trisweep(0, n, k1 + 1, rk, r1, p, q);
+    } else {
+      for (let i = k1 + 1; i < n; i++) {
+        const ri = i * n;
+        if (b !== 0) {
+          const vi = H[rk + i];
+          const wi = H[p + i];
+          for (let j = i; j < n; j++) H[ri + j] -= vi * H[p + j] + wi * H[rk + j];
+        } else if (b2 !== 0) {
+          const ui = H[r1 + i];
+          let acc = H[ri + i] * ui;
+          for (let j = i + 1; j < n; j++) {
+            const aij = H[ri + j];
+            acc += aij * H[r1 + j];
+            H[q + j] += aij * ui;
+          }
+          H[q + i] += acc;
         }
-        H[q + i] += acc;
       }
     }
     const t = p;

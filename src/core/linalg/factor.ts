@@ -131,27 +131,47 @@ export function solveLower(l: Matrix, b: Matrix, upperOnly = false): Matrix {
   return new Matrix(n, m, X);
 }
 
-/** X = L^{-T} B (L lower, n x n; B n x m): back substitution with row axpys. */
+/** J L^T J (J the reversal permutation) per factor L: lower triangular again. */
+const reversedTransposes = new WeakMap<Matrix, Matrix>();
+function reversedTranspose(l: Matrix): Matrix {
+  let r = reversedTransposes.get(l);
+  if (!r) {
+    const n = l.rows;
+    const L = l.data;
+    const R = new Float64Array(n * n);
+    // R[i][j] = L[n-1-j][n-1-i], in tiles (one of the two sides is strided)
+    const T = 32;
+    for (let i0 = 0; i0 < n; i0 += T) {
+      for (let j0 = 0; j0 <= i0; j0 += T) {
+        for (let i = i0; i < Math.min(n, i0 + T); i++) {
+          const ri = i * n;
+          const li = n - 1 - i;
+          for (let j = j0; j < Math.min(i + 1, j0 + T); j++) R[ri + j] = L[(n - 1 - j) * n + li];
+        }
+      }
+    }
+    r = new Matrix(n, n, R);
+    reversedTransposes.set(l, r);
+  }
+  return r;
+}
+
+/**
+ * X = L^{-T} B (L lower, n x n; B n x m). L^T is upper triangular; with the reversal J,
+ * L^{-T} = J (J L^T J)^{-1} J and J L^T J is lower, so this is the blocked forward
+ * substitution on reversed rows (the reversed factor is kept per L: JE and RC share it).
+ */
 export function solveLowerTrans(l: Matrix, b: Matrix): Matrix {
   const n = l.rows;
   const m = b.cols;
   if (b.rows !== n) throw new LinalgError('dimension-mismatch', `solveLowerTrans: ${n} x ${n} vs ${b.rows} x ${b.cols}`);
-  const L = l.data;
-  const X = b.data.slice();
-  for (let i = n - 1; i >= 0; i--) {
-    const xi = i * m;
-    const inv = 1 / L[i * n + i];
-    for (let j = 0; j < m; j++) X[xi + j] *= inv;
-    // rows p < i get - L[i][p] * x_i
-    const li = i * n;
-    for (let p = 0; p < i; p++) {
-      const c = L[li + p];
-      if (c === 0) continue;
-      const xp = p * m;
-      for (let j = 0; j < m; j++) X[xp + j] -= c * X[xi + j];
-    }
-  }
-  return new Matrix(n, m, X);
+  const reverseRows = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) out.set(a.subarray((n - 1 - i) * m, (n - i) * m), i * m);
+    return out;
+  };
+  const x = solveLower(reversedTranspose(l), new Matrix(n, m, reverseRows(b.data)));
+  return new Matrix(n, m, reverseRows(x.data));
 }
 
 /**

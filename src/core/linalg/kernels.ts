@@ -35,6 +35,12 @@ export interface Kernels {
    */
   trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
   /**
+   * The fused pass of one tridiagonalisation step over rows i0..n-1 of the n x n matrix at
+   * offset a: v, u are the rows (offsets of column 0) of the current and next reflector,
+   * w at p, q accumulates. a_ii -= 2 v_i w_i; trirow on j > i; q_i += a_ii u_i + acc.
+   */
+  trisweep(a: number, n: number, i0: number, v: number, u: number, p: number, q: number): void;
+  /**
    * Forward substitution with a small lower-triangular block: the nb rows of x (len
    * entries each, row stride ldx) become L^{-1} x, for L nb x nb at offset l (stride ldl).
    */
@@ -95,6 +101,18 @@ function createJsKernels(): Kernels {
       }
       return acc;
     },
+    trisweep(a, n, i0, v, u, p, q) {
+      const H = buf;
+      for (let i = i0; i < n; i++) {
+        const aii = a + i * n + i;
+        const vi = H[v + i];
+        const wi = H[p + i];
+        const ui = H[u + i];
+        const x = H[aii] - 2 * vi * wi;
+        H[aii] = x;
+        H[q + i] += x * ui + this.trirow(aii + 1, n - i - 1, vi, wi, ui, p + i + 1, v + i + 1, u + i + 1, q + i + 1);
+      }
+    },
     trsml(l, ldl, x, ldx, nb, len) {
       const H = buf;
       for (let i = 0; i < nb; i++) {
@@ -128,6 +146,12 @@ interface WasmExports {
   panels(pa: number, pb: number, kc: number, nq: number, c: number, upper: number, p0: number, p1: number): void;
   trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
   /**
+   * The fused pass of one tridiagonalisation step over rows i0..n-1 of the n x n matrix at
+   * offset a: v, u are the rows (offsets of column 0) of the current and next reflector,
+   * w at p, q accumulates. a_ii -= 2 v_i w_i; trirow on j > i; q_i += a_ii u_i + acc.
+   */
+  trisweep(a: number, n: number, i0: number, v: number, u: number, p: number, q: number): void;
+  /**
    * Forward substitution with a small lower-triangular block: the nb rows of x (len
    * entries each, row stride ldx) become L^{-1} x, for L nb x nb at offset l (stride ldl).
    */
@@ -156,6 +180,7 @@ function createWasmKernels(): Kernels | undefined {
       heap: () => (view.buffer === ex.memory.buffer ? view : (view = new Float64Array(ex.memory.buffer))),
       panels: (pa, pb, kc, nq, c, upper, p0, p1) => ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, upper ? 1 : 0, p0, p1),
       trirow: (a, len, vi, wi, ui, p, v, u, q) => ex.trirow(8 * a, len, vi, wi, ui, 8 * p, 8 * v, 8 * u, 8 * q),
+      trisweep: (a, n, i0, v, u, p, q) => ex.trisweep(8 * a, n, i0, 8 * v, 8 * u, 8 * p, 8 * q),
       trsml: (l, ldl, x, ldx, nb, len) => ex.trsml(8 * l, 8 * ldl, 8 * x, 8 * ldx, nb, len),
       reflect: (v, beta, rows, ldr, count, len) => ex.reflect(8 * v, beta, 8 * rows, 8 * ldr, count, len),
     };

@@ -78,8 +78,14 @@ export class Matrix {
   }
 
   toArray(): number[][] {
-    const out: number[][] = [];
-    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols)));
+    const { rows, cols, data } = this;
+    const out: number[][] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const row: number[] = new Array(cols);
+      const o = i * cols;
+      for (let j = 0; j < cols; j++) row[j] = data[o + j];
+      out[i] = row;
+    }
     return out;
   }
 

@@ -10,13 +10,18 @@ export function checkK(k: number, d: number): void {
   }
 }
 
+/** Moments already checked (JE, RC and SL check the same moments; they are never modified). */
+const checked = new WeakSet<Moments>();
+
 export function checkMoments(m: Moments): void {
+  if (checked.has(m)) return;
   const d = m.d;
   for (const [name, mat] of [['S', m.s], ['G', m.g], ['Σ', m.sigma], ['cross moment', m.cross]] as const) {
     if (mat.rows !== d || mat.cols !== d) throw new LinalgError('dimension-mismatch', `${name} is ${mat.rows} x ${mat.cols}, expected ${d} x ${d}`);
     assertFinite(mat, name);
   }
   if (!Number.isFinite(m.traceXtX)) throw new LinalgError('not-finite', `traceXtX is ${m.traceXtX}`);
+  checked.add(m);
 }
 
 /**

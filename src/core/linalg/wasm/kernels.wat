@@ -83,7 +83,7 @@
   ;; One row of the fused tridiagonalisation pass, over j = 0..len-1 (pointers already at
   ;; column i+1 of row i):  a_j -= vi p_j + wi v_j;  acc += a_j u_j;  q_j += a_j ui.
   ;; Returns acc. Loads are unaligned-safe (rows start at odd columns).
-  (func (export "trirow") (param $a i32) (param $len i32) (param $vi f64) (param $wi f64) (param $ui f64)
+  (func $trirow (export "trirow") (param $a i32) (param $len i32) (param $vi f64) (param $wi f64) (param $ui f64)
         (param $p i32) (param $v i32) (param $u i32) (param $q i32) (result f64)
     (local $end i32) (local $vv v128) (local $ww v128) (local $uu v128) (local $acc v128)
     (local $x v128) (local $s f64) (local $t f64)
@@ -203,4 +203,38 @@
         (local.set $rows (i32.add (local.get $rows) (local.get $ldr)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $each))))
+
+  ;; The whole fused pass of one step over rows i = i0..n-1 of the n x n matrix at $a (one
+  ;; call per step instead of one per row): v and u are the rows of the current and next
+  ;; reflectors (addresses of column 0), w at $p, q accumulating the next mat-vec:
+  ;; a_ii -= 2 v_i w_i, then $trirow on j > i, q_i += a_ii u_i + acc.
+  (func (export "trisweep") (param $a i32) (param $n i32) (param $i0 i32) (param $v i32) (param $u i32)
+        (param $p i32) (param $q i32)
+    (local $i i32) (local $off i32) (local $aii i32) (local $vi f64) (local $wi f64) (local $ui f64) (local $x f64)
+    (local.set $i (local.get $i0))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $off (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $aii (i32.add (local.get $a)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3))))
+        (local.set $vi (f64.load (i32.add (local.get $v) (local.get $off))))
+        (local.set $wi (f64.load (i32.add (local.get $p) (local.get $off))))
+        (local.set $ui (f64.load (i32.add (local.get $u) (local.get $off))))
+        (local.set $x (f64.sub (f64.load (local.get $aii))
+          (f64.mul (f64.const 2) (f64.mul (local.get $vi) (local.get $wi)))))
+        (f64.store (local.get $aii) (local.get $x))
+        (f64.store (i32.add (local.get $q) (local.get $off))
+          (f64.add (f64.load (i32.add (local.get $q) (local.get $off)))
+            (f64.add (f64.mul (local.get $x) (local.get $ui))
+              (call $trirow
+                (i32.add (local.get $aii) (i32.const 8))
+                (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 1))
+                (local.get $vi) (local.get $wi) (local.get $ui)
+                (i32.add (i32.add (local.get $p) (local.get $off)) (i32.const 8))
+                (i32.add (i32.add (local.get $v) (local.get $off)) (i32.const 8))
+                (i32.add (i32.add (local.get $u) (local.get $off)) (i32.const 8))
+                (i32.add (i32.add (local.get $q) (local.get $off)) (i32.const 8))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
 )
