@@ -11,6 +11,7 @@ import { formatNumber as f, toJson } from './core/format';
 import { requirement } from './core/recommendation';
 import { LIMITS } from './core/spec/model';
 import { runSimulateCommand } from './cliSimulate';
+import { startKernelThreads } from './kernelThreads';
 
 const VERSION = '0.1.0';
 /** Spec files are small documents; anything larger is refused before parsing. */
@@ -250,6 +251,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     if (parsed.command === 'check') return check(parsed.files, io);
+    // dense solvers may run: give the packed products their second core (unref'd thread)
+    startKernelThreads();
     if (parsed.command === 'analyze') return analyze(parsed, io);
     return await runSimulateCommand(parsed.files[0], parsed.json, io);
   } catch (e) {

@@ -142,43 +142,116 @@ function createJsKernels(): Kernels {
 }
 
 interface WasmExports {
-  memory: WebAssembly.Memory;
   panels(pa: number, pb: number, kc: number, nq: number, c: number, upper: number, p0: number, p1: number): void;
   trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
-  /**
-   * The fused pass of one tridiagonalisation step over rows i0..n-1 of the n x n matrix at
-   * offset a: v, u are the rows (offsets of column 0) of the current and next reflector,
-   * w at p, q accumulates. a_ii -= 2 v_i w_i; trirow on j > i; q_i += a_ii u_i + acc.
-   */
   trisweep(a: number, n: number, i0: number, v: number, u: number, p: number, q: number): void;
-  /**
-   * Forward substitution with a small lower-triangular block: the nb rows of x (len
-   * entries each, row stride ldx) become L^{-1} x, for L nb x nb at offset l (stride ldl).
-   */
   trsml(l: number, ldl: number, x: number, ldx: number, nb: number, len: number): void;
-  /** Householder reflector on count rows (len entries from offset rows, stride ldr): r -= beta (v . r) v. */
   reflect(v: number, beta: number, rows: number, ldr: number, count: number, len: number): void;
 }
 
-/** Largest heap the wasm32 backend takes (bytes); larger problems use the JS backend. */
+/** Largest heap the wasm32 backend takes (bytes; the module's memory maximum); larger problems use the JS backend. */
 const WASM_MAX_BYTES = 2 ** 31;
 
-function createWasmKernels(): Kernels | undefined {
+/**
+ * The second core. A helper thread (started by the Node entry points through
+ * kernelThreads.ts; core itself never spawns threads) instantiates the same module on the
+ * same shared memory and runs the upper part of the panel rows of large `panels` calls.
+ * Protocol on the Int32Array `control`:
+ *   [0] state: 0 idle, 1 job posted, 2 done, 3 failed (trap)
+ *   [1] 1 once the helper is instantiated and waiting
+ *   [2..9] the job: pa, pb, kc, nq, c, upper, p0, p1 (byte offsets, as the wasm export)
+ */
+export interface KernelHelperLink {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+}
+
+/** The helper thread's code (CommonJS, run with `new Worker(HELPER_SOURCE, { eval: true, workerData: link })`). */
+export const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control } = workerData;
+const ctl = new Int32Array(control);
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+Atomics.store(ctl, 1, 1);
+for (;;) {
+  Atomics.wait(ctl, 0, 0);
+  if (Atomics.load(ctl, 0) !== 1) continue;
   try {
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(wasmBytes)) return undefined;
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes)).exports as unknown as WasmExports;
-    let view = new Float64Array(ex.memory.buffer);
+    ex.panels(ctl[2], ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9]);
+    Atomics.store(ctl, 0, 2);
+  } catch {
+    Atomics.store(ctl, 0, 3);
+  }
+  Atomics.notify(ctl, 0);
+}
+`;
+
+/** Below this many multiply-adds a `panels` call stays on one thread (fork/join costs ~0.05 ms). */
+const SPLIT_MIN_FMA = 1 << 21;
+/** A helper that has not finished its share after this long is considered gone. */
+const HELPER_TIMEOUT_MS = 120_000;
+
+interface WasmBackend {
+  kernels: Kernels;
+  link: KernelHelperLink;
+}
+
+function createWasmKernels(): WasmBackend | undefined {
+  try {
+    if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer !== 'function') return undefined;
+    if (!WebAssembly.validate(wasmBytes)) return undefined;
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_MAX_BYTES / 65536, shared: true });
+    const module = new WebAssembly.Module(wasmBytes);
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
+    const control = new SharedArrayBuffer(16 * 4);
+    const ctl = new Int32Array(control);
+    let helperOk = true;
+    useHelper = (on) => {
+      helperOk = on;
+    };
+    let view = new Float64Array(memory.buffer);
+    const runPanels = (pa: number, pb: number, kc: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void => {
+      const up = upper ? 1 : 0;
+      let total = 0;
+      for (let p = p0; p < p1; p++) total += upper ? nq - p : nq;
+      if (!helperOk || Atomics.load(ctl, 1) !== 1 || total * kc * 16 < SPLIT_MIN_FMA) {
+        ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, up, p0, p1);
+        return;
+      }
+      // split the panel rows so both threads get about half of the 4x4 blocks
+      let split = p0;
+      for (let acc = 0; split < p1 && 2 * acc < total; split++) acc += upper ? nq - split : nq;
+      ctl.set([8 * pa, 8 * pb, kc, nq, 8 * c, up, split, p1], 2);
+      Atomics.store(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, up, p0, split);
+      const t0 = Date.now();
+      while (Atomics.load(ctl, 0) === 1) {
+        Atomics.wait(ctl, 0, 1, 1000);
+        if (Atomics.load(ctl, 0) === 1 && Date.now() - t0 > HELPER_TIMEOUT_MS) {
+          helperOk = false;
+          throw new Error('the kernel helper thread stopped responding');
+        }
+      }
+      const state = Atomics.load(ctl, 0);
+      Atomics.store(ctl, 0, 0);
+      if (state !== 2) {
+        helperOk = false;
+        throw new Error('the kernel helper thread failed');
+      }
+    };
     const k: Kernels = {
       name: 'wasm-simd',
       reserve(doubles) {
         const bytes = doubles * 8;
         if (bytes > WASM_MAX_BYTES) throw new RangeError(`kernel heap of ${bytes} bytes exceeds the WebAssembly limit`);
-        const have = ex.memory.buffer.byteLength;
-        if (bytes > have) ex.memory.grow(Math.ceil((Math.max(bytes, 2 * have) - have) / 65536));
-        if (view.buffer !== ex.memory.buffer) view = new Float64Array(ex.memory.buffer);
+        const have = memory.buffer.byteLength;
+        if (bytes > have) memory.grow(Math.ceil((Math.min(WASM_MAX_BYTES, Math.max(bytes, 2 * have)) - have) / 65536));
+        if (view.length * 8 !== memory.buffer.byteLength) view = new Float64Array(memory.buffer);
       },
-      heap: () => (view.buffer === ex.memory.buffer ? view : (view = new Float64Array(ex.memory.buffer))),
-      panels: (pa, pb, kc, nq, c, upper, p0, p1) => ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, upper ? 1 : 0, p0, p1),
+      heap: () => (view.length * 8 === memory.buffer.byteLength ? view : (view = new Float64Array(memory.buffer))),
+      panels: runPanels,
       trirow: (a, len, vi, wi, ui, p, v, u, q) => ex.trirow(8 * a, len, vi, wi, ui, 8 * p, 8 * v, 8 * u, 8 * q),
       trisweep: (a, n, i0, v, u, p, q) => ex.trisweep(8 * a, n, i0, 8 * v, 8 * u, 8 * p, 8 * q),
       trsml: (l, ldl, x, ldx, nb, len) => ex.trsml(8 * l, 8 * ldl, 8 * x, 8 * ldx, nb, len),
@@ -194,22 +267,47 @@ function createWasmKernels(): Kernels | undefined {
     for (let t = 0; t < 4; t++) for (let s = 0; s < 4; s++) {
       if (h[16 + 4 * t + s] !== (t + 1) * (2 - s) + (t + 5) * (2 - s - 4)) return undefined;
     }
-    return k;
+    return { kernels: k, link: { module, memory, control } };
   } catch {
     return undefined;
   }
 }
 
+/** Turns the helper thread's share on or off (the wasm backend installs this). */
+let useHelper: (on: boolean) => void = () => undefined;
+
+/** Lets tests and the benchmark compare one and two threads; the helper is used by default once ready. */
+export function setKernelHelperEnabled(on: boolean): void {
+  useHelper(on);
+}
+
+/** True when a helper thread is instantiated and waiting for work. */
+export function kernelHelperReady(): boolean {
+  const link = wasm()?.link;
+  return link !== undefined && Atomics.load(new Int32Array(link.control), 1) === 1;
+}
+
 const jsKernels = createJsKernels();
-let wasmKernels: Kernels | undefined | null = null; // null: not tried yet
+let wasmBackend: WasmBackend | undefined | null = null; // null: not tried yet
 let active: Kernels | undefined;
+
+function wasm(): WasmBackend | undefined {
+  if (wasmBackend === null) wasmBackend = createWasmKernels();
+  return wasmBackend;
+}
 
 /** The kernels in use: WebAssembly SIMD when this runtime has it, else scalar JS. */
 export function kernels(): Kernels {
-  if (active) return active;
-  if (wasmKernels === null) wasmKernels = createWasmKernels();
-  active = wasmKernels ?? jsKernels;
+  if (!active) active = wasm()?.kernels ?? jsKernels;
   return active;
+}
+
+/**
+ * What a helper thread needs to share the `panels` work of this thread (kernelThreads.ts
+ * starts it), or undefined when the WebAssembly backend is unavailable.
+ */
+export function kernelHelperLink(): KernelHelperLink | undefined {
+  return wasm()?.link;
 }
 
 /**
@@ -233,10 +331,6 @@ export function kernelsWithHeap(doubles: number): Kernels {
  * use afterwards: asking for `wasm-simd` where it is unavailable keeps `js`.
  */
 export function setKernelBackend(name: KernelBackendName): KernelBackendName {
-  if (name === 'js') active = jsKernels;
-  else {
-    if (wasmKernels === null) wasmKernels = createWasmKernels();
-    active = wasmKernels ?? jsKernels;
-  }
+  active = name === 'js' ? jsKernels : wasm()?.kernels ?? jsKernels;
   return active.name;
 }

@@ -9,7 +9,9 @@
 ;; - $trirow: one row of the fused rank-2 update + symmetric mat-vec of the Householder
 ;;   tridiagonalisation (see tridiagonalize in ../eigen.ts).
 (module
-  (memory (export "memory") 1)
+  ;; shared, so a helper thread (../kernels.ts, HELPER_SOURCE) can run $panels on the same
+  ;; packed operands; 32768 pages = 2 GiB, the heap limit of kernels.ts
+  (import "env" "memory" (memory 1 32768 shared))
 
   ;; C (row stride ldc bytes) 4x4 block at $c += sum over kc rows of a[r][0..3]^T b[r][0..3];
   ;; a and b are kc x 4 row-major panels (32 bytes per row).
