@@ -3,7 +3,9 @@
  * n = 4000 samples x d features, `augmentation: {masking: {keep: 0.7}}`, `latent: 16`, run
  * in-process through the engine (file read, .npy parse, moments, JE, RC, the JSON-ready
  * solution arrays) against numpy doing the same (np.load + the same closed forms with
- * LAPACK). Printed as ratios; not a test.
+ * LAPACK). Printed as ratios; not a test. The last column is the same analysis on the
+ * scalar JS kernels on one thread, what the WebAssembly SIMD kernels and the helper
+ * thread are measured against.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,10 +15,13 @@ import { analyzeText } from '../src/core/analyze';
 import { Rng } from '../src/core/rng';
 import { npy } from '../test/unit/support/npy';
 import { timeIt } from './timing';
+import { setKernelBackend, setKernelHelperEnabled } from '../src/core/linalg/kernels';
 
 const N = 4000;
 const K = 16;
 const DIMS = [64, 256, 784];
+/** Issue 3's targets for ours / numpy. */
+const TARGET: Record<number, number> = { 256: 1.5, 784: 2 };
 
 const NUMPY = `
 import json, sys, time
@@ -53,6 +58,7 @@ export function runAnalyzeBench(out: (s: string) => void): void {
     const rng = new Rng(42);
     const files: [string, number][] = [];
     const ours: number[] = [];
+    const scalar: number[] = [];
     for (const d of DIMS) {
       const x = new Float64Array(N * d);
       for (let i = 0; i < x.length; i++) x[i] = rng.normal() * (1 + (i % d) / d);
@@ -66,6 +72,14 @@ export function runAnalyzeBench(out: (s: string) => void): void {
         if (!r.solutions) throw new Error(`analyze failed: ${JSON.stringify(r.problems)}`);
       };
       ours.push(timeIt(run, reps));
+      setKernelBackend('js');
+      setKernelHelperEnabled(false);
+      try {
+        scalar.push(timeIt(run, d <= 256 ? reps : 1));
+      } finally {
+        setKernelBackend('wasm-simd');
+        setKernelHelperEnabled(true);
+      }
     }
     let np: Record<string, number> | undefined;
     try {
@@ -75,10 +89,11 @@ export function runAnalyzeBench(out: (s: string) => void): void {
     }
     out('');
     out(`Whole analyze of a data-mode masking spec (.npy, n = ${N}, latent ${K}; median ms, in-process)`);
-    out(`${'d'.padStart(4)} ${'ours'.padStart(10)} ${'numpy'.padStart(10)} ${'ours/np'.padStart(8)}`);
+    out(`${'d'.padStart(4)} ${'ours'.padStart(10)} ${'numpy'.padStart(10)} ${'ours/np'.padStart(8)} ${'target'.padStart(7)} ${'scalar JS'.padStart(10)} ${'ours/JS'.padStart(8)}`);
     DIMS.forEach((d, i) => {
       const n = np?.[files[i][0]];
-      out(`${String(d).padStart(4)} ${ours[i].toFixed(1).padStart(10)} ${(n === undefined ? 'n/a' : n.toFixed(1)).padStart(10)} ${(n === undefined ? 'n/a' : (ours[i] / n).toFixed(2)).padStart(8)}`);
+      const target = TARGET[d] === undefined ? '-' : `${TARGET[d]}x`;
+      out(`${String(d).padStart(4)} ${ours[i].toFixed(1).padStart(10)} ${(n === undefined ? 'n/a' : n.toFixed(1)).padStart(10)} ${(n === undefined ? 'n/a' : (ours[i] / n).toFixed(2)).padStart(8)} ${target.padStart(7)} ${scalar[i].toFixed(1).padStart(10)} ${(ours[i] / scalar[i]).toFixed(3).padStart(8)}`);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -30,16 +30,22 @@ export function operand(data: Float64Array, ld: number, row0: number, col0: numb
 
 /** Rows per packed chunk: a 4-column panel of KC rows is 8 KB and stays in L1. */
 const KC = 256;
+/** Doubles of packed operands per kernel call (32 MB): n = 4000, d = 784 fits in one call. */
+const PACK_BUDGET = 1 << 22;
 
-/** Packs rows [k0, k0 + kc) of op(o) into ceil(m/4) panels of kc x 4 at H[dst..] (zero padded). */
-function pack(H: Float64Array, o: Operand, k0: number, kc: number, dst: number): void {
+/**
+ * Packs rows [k0, k0 + rows) of op(o) into ceil(m/4) panels of kc x 4 at H[dst..]: zero
+ * padded to 4-wide panels, and rows [rows, kc) zero (a short last chunk).
+ */
+function pack(H: Float64Array, o: Operand, k0: number, rows: number, kc: number, dst: number): void {
   const np = (o.m + 3) >> 2;
   const stride = 4 * kc;
+  if (rows < kc) for (let p = 0; p < np; p++) H.fill(0, dst + p * stride + 4 * rows, dst + (p + 1) * stride);
   const M = o.data;
   const ld = o.ld;
   if (!o.trans) {
     const full = o.m >> 2;
-    for (let i = 0; i < kc; i++) {
+    for (let i = 0; i < rows; i++) {
       const ro = (o.row0 + k0 + i) * ld + o.col0;
       let d = dst + 4 * i;
       for (let p = 0; p < full; p++, d += stride) {
@@ -56,11 +62,11 @@ function pack(H: Float64Array, o: Operand, k0: number, kc: number, dst: number):
     for (let j = 0; j < 4 * np; j++) {
       const d0 = dst + (j >> 2) * stride + (j & 3);
       if (j >= o.m) {
-        for (let i = 0; i < kc; i++) H[d0 + 4 * i] = 0;
+        for (let i = 0; i < rows; i++) H[d0 + 4 * i] = 0;
         continue;
       }
       const so = (o.row0 + j) * ld + o.col0 + k0;
-      for (let i = 0; i < kc; i++) H[d0 + 4 * i] = M[so + i];
+      for (let i = 0; i < rows; i++) H[d0 + 4 * i] = M[so + i];
     }
   }
 }
@@ -95,18 +101,25 @@ export function gemmTN(
   const np = (a.m + 3) >> 2;
   const nq = (b.m + 3) >> 2;
   const K = a.k;
-  const kcMax = Math.max(1, Math.min(KC, K));
+  // chunks of kc rows (all the same kc, the last one zero padded); as many chunks as fit
+  // in PACK_BUDGET go to the kernel in one call (one fork/join with the helper thread)
+  const kc = Math.max(1, Math.min(KC, K));
+  const perChunk = 4 * kc * (np + (sym ? 0 : nq));
+  const group = Math.max(1, Math.min(Math.ceil(K / kc), Math.floor(PACK_BUDGET / perChunk)));
   const cSize = 16 * np * nq;
   const paOff = cSize;
-  const pbOff = paOff + 4 * kcMax * np;
-  const ker = kernelsWithHeap(pbOff + (sym ? 0 : 4 * kcMax * nq));
+  const pbOff = paOff + 4 * kc * np * group;
+  const ker = kernelsWithHeap(pbOff + (sym ? 0 : 4 * kc * nq * group));
   const H = ker.heap();
   H.fill(0, 0, cSize);
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = Math.min(KC, K - k0);
-    pack(H, a, k0, kc, paOff);
-    if (!sym) pack(H, b, k0, kc, pbOff);
-    ker.panels(paOff, sym ? paOff : pbOff, kc, nq, 0, sym, 0, np);
+  for (let g0 = 0; g0 < K; g0 += kc * group) {
+    let chunks = 0;
+    for (let k0 = g0; k0 < Math.min(K, g0 + kc * group); k0 += kc, chunks++) {
+      const rows = Math.min(kc, K - k0);
+      pack(H, a, k0, rows, kc, paOff + chunks * 4 * kc * np);
+      if (!sym) pack(H, b, k0, rows, kc, pbOff + chunks * 4 * kc * nq);
+    }
+    ker.panels(paOff, sym ? paOff : pbOff, kc, chunks, np, nq, 0, sym, 0, np);
   }
   const ldc = 4 * nq;
   const mirror = sym && opts.mirror !== false;

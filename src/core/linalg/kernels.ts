@@ -24,10 +24,11 @@ export interface Kernels {
   heap(): Float64Array;
   /**
    * For panel pairs p in [p0, p1) and q in [upper ? p : 0, nq): block (p, q) of C
-   * (row-major, 4 nq doubles per row, at offset c) += A_p^T B_q, where A_p and B_q are
-   * kc x 4 panels stored consecutively from offsets pa and pb.
+   * (row-major, 4 nq doubles per row, at offset c) += sum over the chunks of A_p^T B_q,
+   * where A_p and B_q are kc x 4 panels stored consecutively, chunk ch of A (np panels)
+   * at pa + 4 kc np ch and of B (nq panels) at pb + 4 kc nq ch.
    */
-  panels(pa: number, pb: number, kc: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void;
+  panels(pa: number, pb: number, kc: number, chunks: number, np: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void;
   /**
    * One row of the fused tridiagonalisation pass over len entries from offset a:
    * a_j -= vi p_j + wi v_j; acc += a_j u_j; q_j += a_j ui (vectors at offsets p, v, u, q).
@@ -61,10 +62,13 @@ function createJsKernels(): Kernels {
       }
     },
     heap: () => buf,
-    panels(pa, pb, kc, nq, c, upper, p0, p1) {
+    panels(pa0, pb0, kc, chunks, np, nq, c, upper, p0, p1) {
       const H = buf;
       const ldc = 4 * nq;
       const stride = 4 * kc;
+      for (let ch = 0; ch < chunks; ch++) {
+      const pa = pa0 + ch * stride * np;
+      const pb = pb0 + ch * stride * nq;
       for (let p = p0; p < p1; p++) {
         for (let q = upper ? p : 0; q < nq; q++) {
           let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
@@ -88,6 +92,7 @@ function createJsKernels(): Kernels {
           H[o] += c20; H[o + 1] += c21; H[o + 2] += c22; H[o + 3] += c23; o += ldc;
           H[o] += c30; H[o + 1] += c31; H[o + 2] += c32; H[o + 3] += c33;
         }
+      }
       }
     },
     trirow(a, len, vi, wi, ui, p, v, u, q) {
@@ -142,7 +147,7 @@ function createJsKernels(): Kernels {
 }
 
 interface WasmExports {
-  panels(pa: number, pb: number, kc: number, nq: number, c: number, upper: number, p0: number, p1: number): void;
+  panels(pa: number, pb: number, kc: number, chunks: number, np: number, nq: number, c: number, upper: number, p0: number, p1: number): void;
   trirow(a: number, len: number, vi: number, wi: number, ui: number, p: number, v: number, u: number, q: number): number;
   trisweep(a: number, n: number, i0: number, v: number, u: number, p: number, q: number): void;
   trsml(l: number, ldl: number, x: number, ldx: number, nb: number, len: number): void;
@@ -159,7 +164,7 @@ const WASM_MAX_BYTES = 2 ** 31;
  * Protocol on the Int32Array `control`:
  *   [0] state: 0 idle, 1 job posted, 2 done, 3 failed (trap)
  *   [1] 1 once the helper is instantiated and waiting
- *   [2..9] the job: pa, pb, kc, nq, c, upper, p0, p1 (byte offsets, as the wasm export)
+ *   [2..11] the job: pa, pb, kc, chunks, np, nq, c, upper, p0, p1 (byte offsets, as the wasm export)
  */
 export interface KernelHelperLink {
   module: WebAssembly.Module;
@@ -178,7 +183,7 @@ for (;;) {
   Atomics.wait(ctl, 0, 0);
   if (Atomics.load(ctl, 0) !== 1) continue;
   try {
-    ex.panels(ctl[2], ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9]);
+    ex.panels(ctl[2], ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9], ctl[10], ctl[11]);
     Atomics.store(ctl, 0, 2);
   } catch {
     Atomics.store(ctl, 0, 3);
@@ -211,21 +216,21 @@ function createWasmKernels(): WasmBackend | undefined {
       helperOk = on;
     };
     let view = new Float64Array(memory.buffer);
-    const runPanels = (pa: number, pb: number, kc: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void => {
+    const runPanels = (pa: number, pb: number, kc: number, chunks: number, np: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void => {
       const up = upper ? 1 : 0;
       let total = 0;
       for (let p = p0; p < p1; p++) total += upper ? nq - p : nq;
-      if (!helperOk || Atomics.load(ctl, 1) !== 1 || total * kc * 16 < SPLIT_MIN_FMA) {
-        ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, up, p0, p1);
+      if (!helperOk || Atomics.load(ctl, 1) !== 1 || total * kc * chunks * 16 < SPLIT_MIN_FMA) {
+        ex.panels(8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, p0, p1);
         return;
       }
       // split the panel rows so both threads get about half of the 4x4 blocks
       let split = p0;
       for (let acc = 0; split < p1 && 2 * acc < total; split++) acc += upper ? nq - split : nq;
-      ctl.set([8 * pa, 8 * pb, kc, nq, 8 * c, up, split, p1], 2);
+      ctl.set([8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, split, p1], 2);
       Atomics.store(ctl, 0, 1);
       Atomics.notify(ctl, 0);
-      ex.panels(8 * pa, 8 * pb, kc, nq, 8 * c, up, p0, split);
+      ex.panels(8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, p0, split);
       const t0 = Date.now();
       while (Atomics.load(ctl, 0) === 1) {
         Atomics.wait(ctl, 0, 1, 1000);
@@ -262,7 +267,7 @@ function createWasmKernels(): WasmBackend | undefined {
     const h = k.heap();
     for (let i = 0; i < 8; i++) { h[i] = i + 1; h[8 + i] = 2 - i; }
     h.fill(0, 16, 32);
-    k.panels(0, 8, 2, 1, 16, false, 0, 1);
+    k.panels(0, 8, 2, 1, 1, 1, 16, false, 0, 1);
     // C[t][s] = a0[t] b0[s] + a1[t] b1[s]
     for (let t = 0; t < 4; t++) for (let s = 0; s < 4; s++) {
       if (h[16 + 4 * t + s] !== (t + 1) * (2 - s) + (t + 5) * (2 - s - 4)) return undefined;

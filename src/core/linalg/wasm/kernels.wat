@@ -56,7 +56,7 @@
   ;; For panel pairs p in [p0, p1), q in [upper ? p : 0, nq): the 4x4 block (p, q) of C
   ;; (row-major, 4 nq doubles per row) += panelA_p^T panelB_q. Panels are kc x 4, stored
   ;; one after another (32 kc bytes each) from $pa and $pb.
-  (func (export "panels") (param $pa i32) (param $pb i32) (param $kc i32) (param $nq i32)
+  (func $panels (param $pa i32) (param $pb i32) (param $kc i32) (param $nq i32)
         (param $c i32) (param $upper i32) (param $p0 i32) (param $p1 i32)
     (local $p i32) (local $q i32) (local $stride i32) (local $ldc i32) (local $crow i32)
     (local.set $stride (i32.shl (local.get $kc) (i32.const 5)))
@@ -81,6 +81,22 @@
             (br $lq)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $lp))))
+
+  ;; $panels over `chunks` consecutive chunks of packed rows (chunk ch of A at
+  ;; pa + 32 kc np ch, of B at pb + 32 kc nq ch): one call, and one fork/join with the
+  ;; helper thread, for a whole product.
+  (func (export "panels") (param $pa i32) (param $pb i32) (param $kc i32) (param $chunks i32)
+        (param $np i32) (param $nq i32) (param $c i32) (param $upper i32) (param $p0 i32) (param $p1 i32)
+    (local $ch i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $ch) (local.get $chunks)))
+        (call $panels
+          (i32.add (local.get $pa) (i32.mul (local.get $ch) (i32.shl (i32.mul (local.get $kc) (local.get $np)) (i32.const 5))))
+          (i32.add (local.get $pb) (i32.mul (local.get $ch) (i32.shl (i32.mul (local.get $kc) (local.get $nq)) (i32.const 5))))
+          (local.get $kc) (local.get $nq) (local.get $c) (local.get $upper) (local.get $p0) (local.get $p1))
+        (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+        (br $each))))
 
   ;; One row of the fused tridiagonalisation pass, over j = 0..len-1 (pointers already at
   ;; column i+1 of row i):  a_j -= vi p_j + wi v_j;  acc += a_j u_j;  q_j += a_j ui.
