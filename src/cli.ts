@@ -251,7 +251,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     if (parsed.command === 'check') return check(parsed.files, io);
-    // dense solvers may run: give the packed products their second core (unref'd thread)
+    // dense solvers may run: give the packed products their second core now (an unref'd
+    // thread, started while the spec is read so it is ready for the first Gram)
     startKernelThreads();
     if (parsed.command === 'analyze') return analyze(parsed, io);
     return await runSimulateCommand(parsed.files[0], parsed.json, io);

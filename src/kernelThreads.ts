@@ -1,16 +1,25 @@
 /**
  * Starts the helper thread of the dense kernels (src/core/linalg/kernels.ts): a second
  * core for the packed products (the Gram X^T X dominates a data-mode analysis). Node
- * glue kept out of src/core, which never spawns threads. Called by the entry points that
- * run the engine (the `sslexp` CLI, the analysis worker, the benchmark); idempotent. The
- * thread is unref'd: it never keeps a process alive, and it ends with the thread that
- * started it (the analysis worker is terminated on deactivate).
+ * glue kept out of src/core, which never spawns threads. The entry points that run the
+ * engine call `enableKernelThreads` (the analysis worker) or `startKernelThreads` (the
+ * one-shot `sslexp analyze` and `simulate`); enabled, the thread
+ * starts only when a product is first large enough to split (a spectral-mode analysis
+ * never starts it); the benchmark and tests start it eagerly. The thread is unref'd: it
+ * never keeps a process alive, and it ends with the thread that started it (the
+ * analysis worker is terminated on deactivate).
  */
 import { Worker } from 'node:worker_threads';
-import { HELPER_SOURCE, kernelHelperLink, kernelHelperReady } from './core/linalg/kernels';
+import { HELPER_SOURCE, kernelHelperLink, kernelHelperReady, onKernelHelperWanted } from './core/linalg/kernels';
 
 let started: Worker | undefined;
 
+/** Starts the helper on the first product worth splitting (idempotent). */
+export function enableKernelThreads(): void {
+  onKernelHelperWanted(startKernelThreads);
+}
+
+/** Starts the helper now (idempotent). */
 export function startKernelThreads(): void {
   if (started) return;
   const link = kernelHelperLink();

@@ -14,7 +14,7 @@
  */
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { startKernelThreads } from '../kernelThreads';
+import { enableKernelThreads } from '../kernelThreads';
 import { analyzeText } from '../core/analyze';
 import { simulateSpecText } from '../core/simulateSpec';
 import type { EngineResult } from '../core/engine';
@@ -48,7 +48,7 @@ interface Job {
 
 const port = parentPort;
 // the dense kernels' helper thread (a second core for data-mode analyses); it ends with this worker
-startKernelThreads();
+enableKernelThreads();
 const queue: Job[] = [];
 let active: Job | undefined;
 let pumpScheduled = false;

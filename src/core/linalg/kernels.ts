@@ -220,7 +220,15 @@ function createWasmKernels(): WasmBackend | undefined {
       const up = upper ? 1 : 0;
       let total = 0;
       for (let p = p0; p < p1; p++) total += upper ? nq - p : nq;
-      if (!helperOk || Atomics.load(ctl, 1) !== 1 || total * kc * chunks * 16 < SPLIT_MIN_FMA) {
+      const big = total * kc * chunks * 16 >= SPLIT_MIN_FMA;
+      if (big && helperWanted) {
+        // first product worth splitting: have the entry point start the helper (it is
+        // ready for the next one; this one runs on this thread)
+        const start = helperWanted;
+        helperWanted = undefined;
+        start();
+      }
+      if (!helperOk || Atomics.load(ctl, 1) !== 1 || !big) {
         ex.panels(8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, p0, p1);
         return;
       }
@@ -276,6 +284,14 @@ function createWasmKernels(): WasmBackend | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Set by kernelThreads.ts: starts the helper thread, called once, when a product is first worth splitting. */
+let helperWanted: (() => void) | undefined;
+
+/** Registers how to start the helper thread on demand (Node entry points, via kernelThreads.ts). */
+export function onKernelHelperWanted(start: () => void): void {
+  helperWanted = start;
 }
 
 /** Turns the helper thread's share on or off (the wasm backend installs this). */
