@@ -7,15 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng';
-import { Matrix, gram } from '../../src/core/linalg';
+import { gram } from '../../src/core/linalg';
 import { kernelHelperReady, kernels } from '../../src/core/linalg/kernels';
 import { enableKernelThreads, kernelThreadsReady } from '../../src/kernelThreads';
-
-function randn(rng: Rng, r: number, c: number): Matrix {
-  const m = new Matrix(r, c);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
-  return m;
-}
+import { randn } from './support/matrices';
 
 test('the helper thread starts on the first product worth splitting, not before', async () => {
   assert.equal(kernels().name, 'wasm-simd');

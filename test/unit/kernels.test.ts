@@ -14,23 +14,7 @@ import { kernelHelperReady, setKernelBackend, setKernelHelperEnabled } from '../
 import { kernelThreadsReady, startKernelThreads } from '../../src/kernelThreads';
 import { readMatrix } from '../../src/core/io/readArray';
 import { npy } from './support/npy';
-
-function randn(rng: Rng, r: number, c: number): Matrix {
-  const m = new Matrix(r, c);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
-  return m;
-}
-
-function naive(a: Matrix, b: Matrix): Matrix {
-  const out = new Matrix(a.rows, b.cols);
-  for (let i = 0; i < a.rows; i++)
-    for (let j = 0; j < b.cols; j++) {
-      let s = 0;
-      for (let p = 0; p < a.cols; p++) s += a.data[i * a.cols + p] * b.data[p * b.cols + j];
-      out.data[i * b.cols + j] = s;
-    }
-  return out;
-}
+import { naiveMul, randn } from './support/matrices';
 
 function maxRelDiff(a: Float64Array, b: Float64Array): number {
   assert.equal(a.length, b.length);
@@ -72,7 +56,7 @@ for (const backend of BACKENDS) {
     for (const [k, m, n] of [[1, 1, 1], [3, 5, 7], [300, 9, 6], [513, 30, 17], [0, 3, 2]] as const) {
       const a = randn(rng, k, m);
       const b = randn(rng, k, n);
-      const ref = naive(a.transpose(), b);
+      const ref = naiveMul(a.transpose(), b);
       const out = new Float64Array(m * n);
       gemmTN(1, operand(a.data, m, 0, 0, k, m, false), operand(b.data, n, 0, 0, k, n, false), out, 0, n);
       assert.ok(maxRelDiff(out, ref.data) < 1e-13, `A^T B ${k}x${m}x${n}`);
@@ -87,7 +71,7 @@ for (const backend of BACKENDS) {
     }
     // symmetric rank-k update into a sub-block (offset, leading dimension), upper/lower only
     const x = randn(rng, 70, 23);
-    const g = naive(x.transpose(), x);
+    const g = naiveMul(x.transpose(), x);
     const op = operand(x.data, 23, 0, 0, 70, 23, false);
     const ld = 30;
     const upper = new Float64Array(ld * ld).fill(7);
@@ -197,7 +181,7 @@ test('the helper thread splits large products and gives bit-identical results', 
   // each 4x4 block is computed whole by one thread, in the same order: same bits
   assert.deepEqual(two.g, one.g);
   assert.deepEqual(two.p, one.p);
-  assert.ok(maxRelDiff(two.g, naive(x.transpose(), x).data) < 1e-13);
+  assert.ok(maxRelDiff(two.g, naiveMul(x.transpose(), x).data) < 1e-13);
 });
 
 test('.npy doubles from a pooled Node Buffer (non-zero byteOffset) decode to the right values', () => {

@@ -21,23 +21,7 @@ import {
   symmetricEigenvalues,
   topSymmetricEigen,
 } from '../../src/core/linalg';
-
-function randn(rng: Rng, r: number, c: number): Matrix {
-  const m = new Matrix(r, c);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
-  return m;
-}
-
-function naiveMul(a: Matrix, b: Matrix): Matrix {
-  const out = new Matrix(a.rows, b.cols);
-  for (let i = 0; i < a.rows; i++)
-    for (let j = 0; j < b.cols; j++) {
-      let s = 0;
-      for (let p = 0; p < a.cols; p++) s += a.get(i, p) * b.get(p, j);
-      out.set(i, j, s);
-    }
-  return out;
-}
+import { naiveMul, randn } from './support/matrices';
 
 function relErr(a: Matrix, b: Matrix): number {
   assert.equal(a.rows, b.rows);

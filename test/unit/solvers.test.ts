@@ -25,6 +25,7 @@ import {
   type Augmentation,
   type Moments,
 } from '../../src/core/solvers';
+import { randn } from './support/matrices';
 
 const X84 = Matrix.fromArray([[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]]);
 const SIGMA84 = Matrix.fromArray([[1, 0.5, 0], [0.5, 2, 0.3], [0, 0.3, 0.5]]);
@@ -62,12 +63,6 @@ function trace(a: Matrix): number {
   let s = 0;
   for (let i = 0; i < a.rows; i++) s += a.get(i, i);
   return s;
-}
-
-function randn(rng: Rng, r: number, c: number): Matrix {
-  const m = new Matrix(r, c);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
-  return m;
 }
 
 function randomSPD(rng: Rng, d: number, ridge: number): Matrix {
