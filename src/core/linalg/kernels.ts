@@ -1,6 +1,7 @@
 /**
- * The two inner kernels that carry the O(n d^2) and O(d^3) work of the solvers, behind
- * one interface with two backends:
+ * The inner kernels that carry the O(n d^2) and O(d^3) work of the solvers (packed
+ * product, tridiagonalisation pass, triangular-block solve, reflector), behind one
+ * interface with two backends:
  *
  * - `wasm-simd`: ./wasm/kernels.wat, assembled at build time (esbuild.config.mjs) and
  *   compiled synchronously here; f64x2 SIMD, about 4x the scalar JS rate on this

@@ -1,13 +1,16 @@
 ;; Dense kernels in WebAssembly SIMD (f64x2), assembled at build time (esbuild.config.mjs)
-;; and loaded by ../simd.ts. All pointers are byte offsets into the exported memory; the
-;; caller (JS) owns the layout. Two kernels carry almost all of the O(d^3) and O(n d^2)
-;; work of the solvers (issue 3's speed target):
+;; and loaded by ../kernels.ts. All pointers are byte offsets into the shared memory; the
+;; caller (JS) owns the layout. They carry almost all of the O(n d^2) and O(d^3) work of
+;; the solvers (issue 3's speed target):
 ;;
-;; - $panels: C[4p.., 4q..] += A_p^T B_q for packed 4-wide column panels of kc rows
+;; - panels: C[4p.., 4q..] += A_p^T B_q for packed 4-wide column panels of kc rows
 ;;   (the GEMM/SYRK micro-kernel: a 4x4 register block = 8 f64x2 accumulators, which
-;;   with the 2 B loads and 1 splat stays inside the 16 xmm registers of x86-64).
-;; - $trirow: one row of the fused rank-2 update + symmetric mat-vec of the Householder
-;;   tridiagonalisation (see tridiagonalize in ../eigen.ts).
+;;   with the 2 B loads and 1 splat stays inside the 16 xmm registers of x86-64);
+;; - trirow / trisweep: the fused rank-2 update + symmetric mat-vec of the Householder
+;;   tridiagonalisation (tridiagonalize in ../eigen.ts), one row / one whole step;
+;; - trsml: forward substitution with a small lower-triangular block (blocked Cholesky
+;;   and triangular solves in ../factor.ts);
+;; - reflect: a Householder reflector applied to rows (backTransformRows in ../eigen.ts).
 (module
   ;; shared, so a helper thread (../kernels.ts, HELPER_SOURCE) can run $panels on the same
   ;; packed operands; 32768 pages = 2 GiB, the heap limit of kernels.ts
