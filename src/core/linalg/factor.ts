@@ -30,6 +30,25 @@ export interface CholeskyFailure {
 const NB = 48;
 
 /**
+ * R = L_bb^{-1} R for the nb x nb diagonal block of L (row stride n) at (b0, b0) and an
+ * nb x len right-hand side, with the kernel `trsml`: the block and R are copied into the
+ * kernel heap; `load` writes R (rows of len) at H[x..], `store` reads the solution back.
+ * The blocked Cholesky panel and the blocked forward substitution both end here.
+ */
+function solveDiagonalBlock(
+  L: Float64Array, n: number, b0: number, nb: number, len: number,
+  load: (H: Float64Array, x: number) => void, store: (H: Float64Array, x: number) => void,
+): void {
+  const ker = kernelsWithHeap(nb * nb + nb * len);
+  const H = ker.heap();
+  for (let i = 0; i < nb; i++) for (let j = 0; j <= i; j++) H[i * nb + j] = L[(b0 + i) * n + b0 + j];
+  const x = nb * nb;
+  load(H, x);
+  ker.trsml(0, nb, x, len, nb, len);
+  store(H, x);
+}
+
+/**
  * Lower Cholesky factor, or the failing pivot (no throw). Reads the lower triangle of a.
  * Right-looking blocked: each NB-wide diagonal block and the panel below it are factored
  * in scalar code, the trailing update A22 -= L21 L21^T (almost all of the d^3/6 work) is
@@ -67,19 +86,17 @@ export function tryCholesky(a: Matrix, rtol?: number): { l: Matrix } | { fail: C
     if (k1 < n) {
       // panel: L21 = A21 L11^{-T}, i.e. L21^T = L11^{-1} A21^T (kernel trsml on a transposed copy)
       const m = n - k1;
-      const ker = kernelsWithHeap(nb * nb + nb * m);
-      const H = ker.heap();
-      for (let i = 0; i < nb; i++) for (let j = 0; j <= i; j++) H[i * nb + j] = L[(k0 + i) * n + k0 + j];
-      const x = nb * nb;
-      for (let r = 0; r < m; r++) {
-        const ro = (k1 + r) * n + k0;
-        for (let j = 0; j < nb; j++) H[x + j * m + r] = L[ro + j];
-      }
-      ker.trsml(0, nb, x, m, nb, m);
-      for (let r = 0; r < m; r++) {
-        const ro = (k1 + r) * n + k0;
-        for (let j = 0; j < nb; j++) L[ro + j] = H[x + j * m + r];
-      }
+      solveDiagonalBlock(L, n, k0, nb, m, (H, x) => {
+        for (let r = 0; r < m; r++) {
+          const ro = (k1 + r) * n + k0;
+          for (let j = 0; j < nb; j++) H[x + j * m + r] = L[ro + j];
+        }
+      }, (H, x) => {
+        for (let r = 0; r < m; r++) {
+          const ro = (k1 + r) * n + k0;
+          for (let j = 0; j < nb; j++) L[ro + j] = H[x + j * m + r];
+        }
+      });
       const l21t = operand(L, n, k1, k0, nb, m, true); // L[k1.., k0..k1)^T
       gemmTN(-1, l21t, l21t, L, k1 * n + k1, n, { accumulate: true, mirror: false, transOut: true });
     }
@@ -117,16 +134,14 @@ export function solveLower(l: Matrix, b: Matrix, upperOnly = false): Matrix {
       // (X_i[:, c0..])^T -= X_{<i}[:, c0..]^T L_{i,<i}^T
       gemmTN(-1, operand(X, m, 0, c0, i0, m - c0, false), operand(L, n, i0, 0, i0, i1 - i0, true), X, i0 * m + c0, m, { accumulate: true, transOut: true });
     }
-    // X_i[:, c0..] = L_ii^{-1} X_i[:, c0..] (kernel trsml on a copy in the heap)
+    // X_i[:, c0..] = L_ii^{-1} X_i[:, c0..]
     const nb = i1 - i0;
     const len = m - c0;
-    const ker = kernelsWithHeap(nb * nb + nb * len);
-    const H = ker.heap();
-    for (let i = 0; i < nb; i++) for (let j = 0; j <= i; j++) H[i * nb + j] = L[(i0 + i) * n + i0 + j];
-    const x = nb * nb;
-    for (let i = 0; i < nb; i++) H.set(X.subarray((i0 + i) * m + c0, (i0 + i + 1) * m), x + i * len);
-    ker.trsml(0, nb, x, len, nb, len);
-    for (let i = 0; i < nb; i++) X.set(H.subarray(x + i * len, x + (i + 1) * len), (i0 + i) * m + c0);
+    solveDiagonalBlock(L, n, i0, nb, len, (H, x) => {
+      for (let i = 0; i < nb; i++) H.set(X.subarray((i0 + i) * m + c0, (i0 + i + 1) * m), x + i * len);
+    }, (H, x) => {
+      for (let i = 0; i < nb; i++) X.set(H.subarray(x + i * len, x + (i + 1) * len), (i0 + i) * m + c0);
+    });
   }
   return new Matrix(n, m, X);
 }
@@ -304,6 +319,16 @@ export function qr(a: Matrix): { q: Matrix; r: Matrix } {
   return { q: new Matrix(n, m, qt).transpose(), r: new Matrix(n, n, r) };
 }
 
+/** The plane rotation (c, s) of the rows at offsets oi and oj (len entries each) of x. */
+function rotateRows(x: Float64Array, oi: number, oj: number, len: number, c: number, s: number): void {
+  for (let q = 0; q < len; q++) {
+    const a = x[oi + q];
+    const b = x[oj + q];
+    x[oi + q] = c * a - s * b;
+    x[oj + q] = s * a + c * b;
+  }
+}
+
 /**
  * One-sided Jacobi (Hestenes) on the rows of `xt` (p rows of length len): orthogonalises
  * the rows, accumulating the rotations into the rows of `vt` (p x p). Rotations are
@@ -336,20 +361,8 @@ function jacobiRows(xt: Float64Array, p: number, len: number, vt: Float64Array):
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let q = 0; q < len; q++) {
-          const xi = xt[oi + q];
-          const xj = xt[oj + q];
-          xt[oi + q] = c * xi - s * xj;
-          xt[oj + q] = s * xi + c * xj;
-        }
-        const vi = i * p;
-        const vj = j * p;
-        for (let q = 0; q < p; q++) {
-          const x1 = vt[vi + q];
-          const x2 = vt[vj + q];
-          vt[vi + q] = c * x1 - s * x2;
-          vt[vj + q] = s * x1 + c * x2;
-        }
+        rotateRows(xt, oi, oj, len, c, s);
+        rotateRows(vt, i * p, j * p, p, c, s);
         norms[i] = a - t * g;
         norms[j] = b + t * g;
       }
