@@ -1,4 +1,4 @@
-// Builds the four shipped bundles (design.md §3) and the test/bench entry points.
+// Builds the four shipped bundles (docs/architecture.md §3) and the test/bench entry points.
 // `node esbuild.config.mjs [--watch] [--production]`
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -68,7 +68,7 @@ const builds = [
     entryPoints: ifExists([{ in: 'src/webview/main.ts', out: 'webview' }]), outdir: 'dist' },
   // The `sslexp` command.
   { ...common, platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' },
-    entryPoints: ifExists([{ in: 'src/cli.ts', out: 'cli' }]), outdir: 'dist' },
+    entryPoints: ifExists([{ in: 'src/cli/main.ts', out: 'cli' }]), outdir: 'dist' },
 ];
 
 if (!production) {

@@ -7,15 +7,16 @@
  * scalar JS kernels on one thread, what the WebAssembly SIMD kernels and the helper
  * thread are measured against.
  */
+import { asAlignment } from '../test/support/engine';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { analyzeText } from '../src/core/analyze';
-import { Rng } from '../src/core/rng';
+import { analyzeText } from '../src/core/engine/analyze';
+import { Rng } from '../src/core/numerics/rng';
 import { npy } from '../test/unit/support/npy';
 import { timeIt } from './timing';
-import { setKernelBackend, setKernelHelperEnabled } from '../src/core/linalg/kernels';
+import { setKernelBackend, setKernelHelperEnabled } from '../src/core/numerics/dense/kernels';
 
 const N = 4000;
 const K = 16;
@@ -68,7 +69,7 @@ export function runAnalyzeBench(out: (s: string) => void): void {
       const reps = d <= 64 ? 7 : d <= 256 ? 5 : 3;
       files.push([file, reps]);
       const run = () => {
-        const r = analyzeText(text, { fileName: path.join(dir, `s${d}.sslexp.yaml`), baseDir: dir, readFile: (p) => readFileSync(p) });
+        const r = asAlignment(analyzeText(text, { fileName: path.join(dir, `s${d}.sslexp.yaml`), baseDir: dir, readFile: (p) => readFileSync(p) }));
         if (!r.solutions) throw new Error(`analyze failed: ${JSON.stringify(r.problems)}`);
       };
       ours.push(timeIt(run, reps));

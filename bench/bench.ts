@@ -6,8 +6,8 @@
 import { runSpectralBench } from './spectralBench';
 import { runLinalgBench } from './linalgBench';
 import { runAnalyzeBench } from './analyzeBench';
-import { kernels } from '../src/core/linalg/kernels';
-import { kernelThreadsReady, startKernelThreads } from '../src/kernelThreads';
+import { kernels } from '../src/core/numerics/dense/kernels';
+import { kernelThreadsReady, startKernelThreads } from '../src/worker/kernelThreads';
 
 const TARGET_MS = 50;
 

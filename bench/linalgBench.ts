@@ -1,5 +1,5 @@
 /**
- * Dense linear algebra and closed-form solver timings (math.md §2): ours vs ml-matrix
+ * Dense linear algebra and closed-form solver timings (docs/theory.md §2): ours vs ml-matrix
  * vs numpy/LAPACK (bench/numpy_bench.py, when python3 + numpy are available).
  * n = 4000 samples, d in {64, 256, 784}, latent k = 16, masking p = 0.7, fixed seed.
  * Medians of repeated runs (one warm-up). Never a pass/fail test.
@@ -13,9 +13,9 @@ import {
   SingularValueDecomposition,
   QrDecomposition,
 } from 'ml-matrix';
-import { Rng } from '../src/core/rng';
-import { Matrix, gram, symmetricEigen, svd } from '../src/core/linalg';
-import { augmentationMoments, solveJointEmbedding, solveReconstruction, type Moments } from '../src/core/solvers';
+import { Rng } from '../src/core/numerics/rng';
+import { Matrix, gram, symmetricEigen, svd } from '../src/core/numerics/dense';
+import { augmentationMoments, solveJointEmbedding, solveReconstruction, type Moments } from '../src/core/theories/alignment/solvers';
 import { timeIt } from './timing';
 
 const N = 4000;
@@ -43,7 +43,7 @@ function toMl(m: Matrix): MlMatrix {
   return new MlMatrix(m.toArray());
 }
 
-// ---- the same formulas with ml-matrix (math.md §2.3, §2.4 as written in the paper) ----
+// ---- the same formulas with ml-matrix (docs/theory.md §2.3, §2.4 as written in the paper) ----
 function mlInvSqrt(s: MlMatrix): MlMatrix {
   const e = new EigenvalueDecomposition(s, { assumeSymmetric: true });
   const v = e.eigenvectorMatrix;

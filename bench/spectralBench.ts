@@ -1,11 +1,11 @@
 /**
- * Spectral-mode timings (design.md §5: thresholds for 10^6 components well under
+ * Spectral-mode timings (docs/architecture.md §5: thresholds for 10^6 components well under
  * 50 ms). Times the threshold calculator on evaluated spectra and the whole engine on a
  * spec text, as medians of repeated runs.
  */
-import { analyzeText } from '../src/core/analyze';
-import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from '../src/core/thresholds';
-import type { ResolvedSpectra } from '../src/core/analysisTypes';
+import { analyzeText } from '../src/core/engine/analyze';
+import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from '../src/core/theories/alignment/thresholds';
+import type { ResolvedSpectra } from '../src/core/theories/alignment/types';
 import { timeIt } from './timing';
 
 export interface SpectralRow {

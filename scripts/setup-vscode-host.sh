@@ -2,7 +2,7 @@
 # Installs a real VS Code 1.100.3 host (code-server 4.100.3 from the npm registry) into
 # .cache/code-server/ of the repository, with its native modules built locally, plus the
 # Debian packages it needs (libkrb5-dev for kerberos, ripgrep for search, chromium to drive
-# the workbench). design.md §4. Nothing is downloaded from anywhere but npm and Debian.
+# the workbench). docs/architecture.md §4. Nothing is downloaded from anywhere but npm and Debian.
 #
 # Idempotent: a stamp file marks a finished install, so a second run returns at once.
 # Usage: scripts/setup-vscode-host.sh [--force]

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A real VS Code (1.100.3, as code-server 4.100.3 installed by scripts/setup-vscode-host.sh)
-// on loopback, driven by Debian Chromium through playwright-core (design.md §4).
+// on loopback, driven by Debian Chromium through playwright-core (docs/architecture.md §4).
 //
 // Module:  runIntegration({ extensionPath, workspace, trusted, suites?, grep?, timeoutMs? })
 //            -> { passed, failed, skipped, failures: [{ title, error }], tests, durationMs, ... }

@@ -1,5 +1,5 @@
 /**
- * activate(): wiring only (design.md §3). Creates the log, the solver client (the worker
+ * activate(): wiring only (docs/architecture.md §3). Creates the log, the solver client (the worker
  * starts lazily on the first analysis) and registers each feature; every feature returns
  * one Disposable. The analysis panel adds its own `registerPreview(deps)` line here.
  */

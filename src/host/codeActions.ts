@@ -1,11 +1,11 @@
 /**
- * Quick fixes (design.md §2): the core computes each problem's fixes as offset edits
+ * Quick fixes (docs/architecture.md §2): the core computes each problem's fixes as offset edits
  * (raise alpha above a threshold, fix a misspelt key, fill a missing field); this
  * provider turns the fixes of the diagnostics under the cursor into undoable
  * WorkspaceEdits. Fixes are offered only for the document version they were computed on.
  */
 import * as vscode from 'vscode';
-import type { ProblemFix } from '../core/problems';
+import type { ProblemFix } from '../core/problems/problems';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { isSpecDocument, offsetRange, SPEC_SELECTOR } from './documents';
 import type { AnalysisEvent, HostDeps } from './solverClient';

@@ -1,14 +1,14 @@
 /**
- * CodeLens on the first line of a spec (design.md §2): the two thresholds and the
+ * CodeLens on the first line of a spec (docs/architecture.md §2): the two thresholds and the
  * recommendation (`α_RC = 0.764 · α_JE = 0.707 · joint-embedding`), "Open analysis",
  * and "Run simulation" when the spec has a `simulate` block; when the spec has errors,
  * one lens "N problems" that opens the Problems view.
  */
 import * as vscode from 'vscode';
-import type { Thresholds } from '../core/analysisTypes';
-import { formatNumber } from '../core/format';
-import { requirement } from '../core/recommendation';
-import type { SerializableEngineResult } from '../shared/workerProtocol';
+import type { Thresholds } from '../core/theories/alignment/types';
+import { formatNumber } from '../core/format/format';
+import { requirement } from '../core/theories/alignment/recommendation';
+import type { SerializableAlignmentResult, SerializableEngineResult } from '../shared/workerProtocol';
 import { isSpecDocument, SPEC_SELECTOR } from './documents';
 import { affectsSettings, getSettings } from './settings';
 import type { HostDeps, SolverClient } from './solverClient';
@@ -35,9 +35,9 @@ export function thresholdsTitle(t: Thresholds, paradigm: string | undefined): st
 }
 
 /** Plain-text summary of the thresholds (lens and status bar tooltips). */
-export function thresholdsTooltip(result: SerializableEngineResult): string {
+export function thresholdsTooltip(result: SerializableAlignmentResult): string {
   const t = result.thresholds;
-  if (!t) return result.thresholds === null ? 'The problem is not in the paper\'s diagonal form: no closed-form thresholds (math.md A6).' : '';
+  if (!t) return result.thresholds === null ? 'The problem is not in the paper\'s diagonal form: no closed-form thresholds (docs/theory.md A6).' : '';
   const lines = [
     `Reconstruction: α²_RC = ${formatNumber(t.alpha2RC, 4)}, needs ${requirement(t.alpha2RC)}`,
     `Joint-embedding: α²_JE = ${formatNumber(t.alpha2JE, 4)}, needs ${requirement(t.alpha2JE)}`,
@@ -79,6 +79,7 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     const open = (title: string, tooltip: string): vscode.CodeLens =>
       new vscode.CodeLens(range, { title, tooltip, command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] });
     const lenses: vscode.CodeLens[] = [];
+    if (result.theory !== 'alignment') return lenses; // graph mode: its own lenses (issue 11)
     if (result.thresholds) {
       lenses.push(open(thresholdsTitle(result.thresholds, result.recommendation?.paradigm), thresholdsTooltip(result)));
     } else if (result.thresholds === null) {

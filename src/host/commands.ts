@@ -1,11 +1,11 @@
 /**
- * Commands (design.md §2): `sslParadigm.newSpec` (a spec from a template, as an untitled
+ * Commands (docs/architecture.md §2): `sslParadigm.newSpec` (a spec from a template, as an untitled
  * document or a file chosen in a save dialog), `sslParadigm.runSimulation` (the spec's
  * `simulate` block in the worker, with progress and Cancel) and `sslParadigm.showLog`.
  * The preview commands are registered by the panel (src/preview).
  */
 import * as vscode from 'vscode';
-import { computeLineStarts, offsetToLineColumn } from '../core/problems';
+import { computeLineStarts, offsetToLineColumn } from '../core/problems/problems';
 import { COMMAND_RUN_SIMULATION, COMMAND_SHOW_PREVIEW_TO_SIDE } from './codeLens';
 import { baseName, SPEC_FILE_RE, specFromArgument } from './documents';
 import type { HostDeps } from './solverClient';

@@ -1,12 +1,12 @@
 /**
- * Diagnostics of open specs (design.md §2): the core's problems (syntax, schema,
+ * Diagnostics of open specs (docs/architecture.md §2): the core's problems (syntax, schema,
  * semantics, files, theory findings) with exact ranges, `source: sslexp` and the
  * problem's stable code. This feature also drives the analyses of open specs: at once
  * when a spec opens, debounced after edits (`sslParadigm.diagnostics.delay`), again when
  * settings change, when workspace trust is granted and when a data file changes.
  */
 import * as vscode from 'vscode';
-import type { Problem, Severity } from '../core/problems';
+import type { Problem, Severity } from '../core/problems/problems';
 import { isSpecDocument, offsetRange, openSpecDocuments } from './documents';
 import { affectsSettings, getSettings, THEORY_FINDING_CODES } from './settings';
 import type { AnalysisEvent, HostDeps } from './solverClient';

@@ -1,13 +1,13 @@
 /**
- * Hovers (design.md §2): on `alpha` (key or value) the two thresholds, their squares,
+ * Hovers (docs/architecture.md §2): on `alpha` (key or value) the two thresholds, their squares,
  * whether each paradigm recovers at the spec's alpha, the recommendation and the regime;
  * on a spectrum of `signal` / `noise` (its value, or the block's key) the family and its
  * parameters, the count, the first values, the sum, the minimum and the maximum of the
  * evaluated spectrum (statistics the worker computes on the full arrays).
  */
 import * as vscode from 'vscode';
-import { formatNumber as f } from '../core/format';
-import { regimeSentence, requirement } from '../core/recommendation';
+import { formatNumber as f } from '../core/format/format';
+import { regimeSentence, requirement } from '../core/theories/alignment/recommendation';
 import type { Span, SpectrumSpec } from '../core/spec/model';
 import type { SerializableEngineResult, SpectrumStats } from '../shared/workerProtocol';
 import { formatThreshold } from './codeLens';
@@ -51,11 +51,12 @@ export function statsMarkdown(st: SpectrumStats): string {
 }
 
 export function alphaHover(result: SerializableEngineResult): vscode.MarkdownString | undefined {
+  if (result.theory !== 'alignment') return undefined;
   const t = result.thresholds;
   const spec = result.spec;
   if (!spec) return undefined;
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**alpha = ${spec.alpha !== undefined ? f(spec.alpha, 4) : '(not set)'}**: alignment of the augmentation with the noise (math.md §3)\n\n`);
+  md.appendMarkdown(`**alpha = ${spec.alpha !== undefined ? f(spec.alpha, 4) : '(not set)'}**: alignment of the augmentation with the noise (docs/theory.md §3)\n\n`);
   if (!t) {
     md.appendMarkdown(result.thresholds === null ? 'No closed-form thresholds: the problem is not in the paper\'s diagonal form.' : 'No thresholds yet.');
     return md;
@@ -87,7 +88,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
         return md ? new vscode.Hover(md, offsetRange(doc, span.start, span.end)) : undefined;
       }
     }
-    if (spec.mode !== 'spectral' || !result.spectrumStats) return undefined;
+    if (result.theory !== 'alignment' || spec.mode !== 'spectral' || !result.spectrumStats) return undefined;
     for (const name of ['signal', 'noise'] as const) {
       const block = spec[name];
       const stats = result.spectrumStats[name];

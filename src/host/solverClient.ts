@@ -1,5 +1,5 @@
 /**
- * The extension host's side of the solver worker (design.md §3, §5): starts
+ * The extension host's side of the solver worker (docs/architecture.md §3, §5): starts
  * dist/worker.js lazily, sends typed requests by `runId`, cancels (softly through a
  * message; for a run the worker is already executing, by terminating and restarting the
  * worker), restarts a crashed worker (one warning per session, every crash logged), and

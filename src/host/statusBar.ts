@@ -1,5 +1,5 @@
 /**
- * The status bar item while a spec is the active editor (design.md §2): the
+ * The status bar item while a spec is the active editor (docs/architecture.md §2): the
  * recommendation (`$(beaker) joint-embedding`) with the thresholds in its tooltip,
  * `$(sync~spin)` while the spec is being analysed, `$(error) N errors` when it has
  * errors. A click opens the analysis to the side. Hidden for other editors.
@@ -41,6 +41,10 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
         item.text = `$(error) ${errors} error${errors === 1 ? '' : 's'}`;
         item.tooltip = `The spec has ${errors} error${errors === 1 ? '' : 's'} (see the Problems view). Click to open the analysis.`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      } else if (result.theory !== 'alignment') {
+        item.text = '$(beaker) SSL';
+        item.tooltip = 'Click to open the analysis to the side.';
+        item.backgroundColor = undefined;
       } else {
         const paradigm = result.recommendation?.paradigm ?? (result.thresholds === null ? 'data mode' : 'SSL');
         item.text = `$(beaker) ${paradigm}`;

@@ -1,12 +1,12 @@
 /**
- * Exports of the analysis panel (design.md §2, §6): PNG per chart, CSV/JSON of the
+ * Exports of the analysis panel (docs/architecture.md §2, §6): PNG per chart, CSV/JSON of the
  * numbers, a self-contained HTML report. The webview produces the bytes; the host checks
  * them again and writes them only where the user chose in a save dialog (the one other
  * caller is the `sslParadigm.preview.export` command, whose optional `target` skips the
  * dialog for tests and automation).
  */
 import * as vscode from 'vscode';
-import { toJson } from '../core/format';
+import { toJson } from '../core/format/format';
 import type { ExportMessage, PanelModel } from '../shared/webviewProtocol';
 import { baseName, SPEC_FILE_RE } from '../host/documents';
 

@@ -1,5 +1,5 @@
 /**
- * The analysis panel's HTML and Content-Security-Policy (design.md §6). Pure: no
+ * The analysis panel's HTML and Content-Security-Policy (docs/architecture.md §6). Pure: no
  * `vscode` import, so it is unit-tested in Node and reused by the browser harness.
  *
  * The document is a fixed skeleton: no markup is ever built from data. The only data

@@ -3,8 +3,8 @@
  * latest simulation of the document) to what the panel renders ({@link PanelModel}).
  * No `vscode` import: unit-tested in Node (test/unit/panelModel.test.ts).
  */
-import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems';
-import type { SerializableEngineResult } from '../shared/workerProtocol';
+import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems/problems';
+import type { SerializableAlignmentResult, SerializableEngineResult } from '../shared/workerProtocol';
 import type { PanelModel, PanelProblem, PanelSimulation } from '../shared/webviewProtocol';
 
 /** The card lists at most this many problems (a broken spec can have hundreds). */
@@ -42,16 +42,17 @@ export interface PanelModelInput {
 
 /** SerializableEngineResult (+ simulation) -> PanelModel. */
 export function toPanelModel(input: PanelModelInput): PanelModel {
-  const { result } = input;
+  const { result: anyResult } = input;
   const lineStarts = input.lineStarts ?? computeLineStarts(input.text ?? '');
-  const name = result.spec?.name;
+  const name = anyResult.spec?.name;
+  const result: Partial<SerializableAlignmentResult> = anyResult.theory === 'alignment' ? anyResult : {};
   const model: PanelModel = {
     ...(typeof name === 'string' && name.length > 0 ? { name } : {}),
     dimensions: result.dimensions ?? { d: 0, k: 0, latent: 0 },
     thresholds: result.thresholds ?? null,
     atAlpha: result.atAlpha ?? null,
     recommendation: result.recommendation ?? null,
-    problems: panelProblems(result.problems, lineStarts),
+    problems: panelProblems(anyResult.problems, lineStarts),
     spectra: result.spectra ?? null,
     scores: result.scores ?? null,
     curve: result.curve ?? null,

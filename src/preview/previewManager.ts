@@ -1,5 +1,5 @@
 /**
- * The analysis panels (design.md §2 "Analysis panel", §6): webview panels that show the
+ * The analysis panels (docs/architecture.md §2 "Analysis panel", §6): webview panels that show the
  * analysis of a spec, opened like the Markdown preview. At most one panel *follows* the
  * active spec editor; any number are *locked* to one spec each. Results come from the
  * solver client's events (the diagnostics feature drives the runs; a panel asks for the

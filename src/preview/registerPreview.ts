@@ -1,5 +1,5 @@
 /**
- * Registers the analysis panel (design.md §2): the `sslParadigm.showPreview` and
+ * Registers the analysis panel (docs/architecture.md §2): the `sslParadigm.showPreview` and
  * `sslParadigm.showPreviewToSide` commands (editor-title icon, keybindings, CodeLens and
  * status bar; an optional URI argument), the `sslParadigm.preview` serializer that
  * restores panels after a reload, and internal commands that are not contributed:

@@ -1,6 +1,6 @@
 /**
  * The message protocol between the extension host and the analysis panel (webview),
- * imported by both sides (design.md §2 "Analysis panel", §6). Everything here is
+ * imported by both sides (docs/architecture.md §2 "Analysis panel", §6). Everything here is
  * structured-clone friendly (plain objects, arrays, numbers; ±Infinity and NaN survive
  * `postMessage`). The host must run {@link isWebviewToHostMessage} on every message it
  * receives from the webview; the webview runs {@link isHostToWebviewMessage} on its side.
@@ -13,9 +13,9 @@ import type {
   NoiseScalingCurve,
   Recommendation,
   Thresholds,
-} from '../core/analysisTypes';
+} from '../core/theories/alignment/types';
 
-export { thinSeries, thinIndices, pick, type ThinnedSeries } from '../core/thin';
+export { thinSeries, thinIndices, pick, type ThinnedSeries } from '../core/numerics/thin';
 
 // ---------------------------------------------------------------------------------------
 // The model the panel renders
@@ -52,7 +52,7 @@ export interface PanelSpectra {
   total: { k: number; noise: number };
 }
 
-/** Per-component RC and JE scores (math.md §4.2) of one block, sharing one index array. */
+/** Per-component RC and JE scores (docs/theory.md §4.2) of one block, sharing one index array. */
 export interface PanelScoreBlock {
   /** 1-based component indices, as in {@link PanelSpectra}. */
   index: number[];
@@ -80,7 +80,7 @@ export interface AlphaSweep {
 
 export type SimulatedParadigm = 'supervised' | 'reconstruction' | 'joint-embedding';
 
-/** Finite-n experiment (math.md §6.1 / §8.3, paper Fig. 3): metric vs n per paradigm x alpha. */
+/** Finite-n experiment (docs/theory.md §6.1 / §8.3, paper Fig. 3): metric vs n per paradigm x alpha. */
 export interface PanelSimulation {
   /** e.g. `probe-gap` or `subspace-angle`. */
   metric: string;
@@ -290,7 +290,7 @@ function isBase64(s: string, from: number): boolean {
 }
 
 /**
- * Strict validator for messages from the webview (design.md §6: every message is
+ * Strict validator for messages from the webview (docs/architecture.md §6: every message is
  * validated). Rejects unknown types and unknown fields, non-finite numbers, oversized
  * strings and anything that is not a base64 PNG data URL where one is expected.
  */

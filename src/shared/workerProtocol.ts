@@ -1,6 +1,6 @@
 /**
  * The message protocol between the extension host (src/host/solverClient.ts) and the
- * solver worker (src/worker/worker.ts), imported by both sides (design.md §3, §5).
+ * solver worker (src/worker/worker.ts), imported by both sides (docs/architecture.md §3, §5).
  *
  * Every message is a discriminated union member carrying the `runId` the host assigned
  * (monotonically increasing across documents). Everything is structured-clone friendly:
@@ -10,7 +10,7 @@
  *
  * Pure: no `vscode`, no Node APIs.
  */
-import type { EngineResult } from '../core/engine';
+import type { AlignmentEngineResult, EngineResult, SpectralEmbeddingEngineResult } from '../core/engine/types';
 import type { PanelScores, PanelSimulation, PanelSpectra } from './webviewProtocol';
 
 // ---------------------------------------------------------------------------------------
@@ -48,7 +48,7 @@ export interface AnalyzeRequest extends DocumentRequest {
   thin?: number;
 }
 
-/** Runs the spec's `simulate` block (math.md §6.1 / §8.3). */
+/** Runs the spec's `simulate` block (docs/theory.md §6.1 / §8.3). */
 export interface SimulateRequest extends DocumentRequest {
   type: 'simulate';
 }
@@ -85,7 +85,7 @@ export interface BlockStats {
  * `spectra` typed arrays (replaced by thinned series and statistics), and
  * `atAlpha.components` never included (per-component scores travel thinned in `scores`).
  */
-export interface SerializableEngineResult extends Omit<EngineResult, 'spectra' | 'solutions'> {
+export interface SerializableAlignmentResult extends Omit<AlignmentEngineResult, 'spectra' | 'solutions'> {
   /** Thinned spectra for display; the panel's {@link PanelSpectra} shape. */
   spectra?: PanelSpectra;
   /** Statistics of the four full spectra (signal.variance = c, noise.variance = lambda^Gamma, ...). */
@@ -97,9 +97,15 @@ export interface SerializableEngineResult extends Omit<EngineResult, 'spectra' |
     problem: string;
     reconstruction: { phi: number[]; objective: number };
     jointEmbedding: { omega: number[]; objective: number };
-    discrepancy?: NonNullable<EngineResult['solutions']>['discrepancy'];
+    discrepancy?: NonNullable<AlignmentEngineResult['solutions']>['discrepancy'];
   };
 }
+
+/** Graph mode posts its analysis as is (plain JSON; the Gram matrices are D × D). */
+export type SerializableGraphResult = SpectralEmbeddingEngineResult;
+
+/** A worker result, tagged by theory like the engine's. */
+export type SerializableEngineResult = SerializableAlignmentResult | SerializableGraphResult;
 
 export interface ResultMessage {
   type: 'result';

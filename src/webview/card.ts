@@ -1,5 +1,5 @@
 /** The recommendation card: paradigm, reason, thresholds, spec α, regime, warnings. */
-import type { Regime, Thresholds } from '../core/analysisTypes';
+import type { Regime, Thresholds } from '../core/theories/alignment/types';
 import type { AnalysisMessage, PanelModel, PanelProblem } from '../shared/webviewProtocol';
 import { el } from './dom';
 import { fmt, PARADIGM_LABEL } from './format';

@@ -1,5 +1,5 @@
 /** Number formatting for the panel (3 significant figures, typographic minus). */
-import { formatNumber } from '../core/format';
+import { formatNumber } from '../core/format/format';
 
 /** 3 significant figures; −, ∞ and "undefined" spelled for display. */
 export function fmt(x: number | null | undefined, sig = 3): string {

@@ -1,10 +1,10 @@
 /**
- * The analysis panel (design.md §2): recommendation card + five charts, theme-aware,
+ * The analysis panel (docs/architecture.md §2): recommendation card + five charts, theme-aware,
  * state kept across reloads, exports through the host. Runs in the webview under a
  * strict CSP (scripts by nonce only, no inline styles in markup): every element is
  * built with DOM APIs and `textContent`, never from markup.
  */
-import { toJson } from '../core/format';
+import { toJson } from '../core/format/format';
 import {
   decodeEmbeddedJson,
   encodeEmbeddedJson,

@@ -2,7 +2,7 @@
  * What each chart shows: model + theme -> chart.js datasets/options, the table of
  * numbers, and an accessible summary. Pure apart from the theme colours passed in.
  */
-import type { Thresholds } from '../core/analysisTypes';
+import type { Thresholds } from '../core/theories/alignment/types';
 import type { ChartId, PanelModel, PanelScores } from '../shared/webviewProtocol';
 import { Chart, type LegendItem } from 'chart.js';
 import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';

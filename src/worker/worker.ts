@@ -1,5 +1,5 @@
 /**
- * The solver worker (design.md §3, §5): a `worker_threads` entry that runs the core off
+ * The solver worker (docs/architecture.md §3, §5): a `worker_threads` entry that runs the core off
  * the extension-host thread. Protocol: src/shared/workerProtocol.ts.
  *
  * Scheduling: requests are queued and run one at a time; between runs the worker yields
@@ -14,16 +14,17 @@
  */
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { enableKernelThreads } from '../kernelThreads';
-import { analyzeText } from '../core/analyze';
-import { simulateSpecText } from '../core/simulateSpec';
-import type { EngineResult } from '../core/engine';
-import type { ResolvedSpectra } from '../core/analysisTypes';
-import { problem, type Problem } from '../core/problems';
+import { enableKernelThreads } from './kernelThreads';
+import { analyzeText } from '../core/engine/analyze';
+import { simulateSpecText } from '../core/engine/simulate';
+import type { SimulationResult } from '../core/theories/alignment/simulation';
+import type { EngineResult } from '../core/engine/types';
+import type { ResolvedSpectra } from '../core/theories/alignment/types';
+import { problem, type Problem } from '../core/problems/problems';
 import { parseSpec } from '../core/spec/parseSpec';
 import { LIMITS } from '../core/spec/model';
-import { thinIndices, pick } from '../core/thin';
-import { importantScores, noiseScores } from '../core/thresholds';
+import { thinIndices, pick } from '../core/numerics/thin';
+import { importantScores, noiseScores } from '../core/theories/alignment/thresholds';
 import type { PanelScores, PanelSimulation, PanelSpectra } from '../shared/webviewProtocol';
 import {
   DEFAULT_THIN_POINTS,
@@ -31,6 +32,7 @@ import {
   isHostToWorkerMessage,
   type AnalyzeRequest,
   type HostToWorkerMessage,
+  type SerializableAlignmentResult,
   type SerializableEngineResult,
   type SimulateRequest,
   type SpectrumStats,
@@ -162,7 +164,7 @@ interface SimulationOutcome {
 
 /** Parses and checks the spec, then runs its `simulate` block with progress and cancellation (src/core/simulateSpec.ts). */
 async function simulate(request: SimulateRequest, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
-  const out = await simulateSpecText(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request) }, { signal, onProgress });
+  const out = await simulateSpecText<SimulationResult>(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request) }, { signal, onProgress });
   if (!out.result) return { problems: out.problems };
   const r = out.result;
   return {
@@ -177,7 +179,7 @@ async function simulate(request: SimulateRequest, signal: AbortSignal, onProgres
 
 /** File access for the engine: only in trusted workspaces, and never beyond the size limit. */
 function readerFor(request: Request): ((absPath: string) => Uint8Array) | undefined {
-  if (!request.trusted) return undefined; // the core reports `untrusted-file` (design.md §6)
+  if (!request.trusted) return undefined; // the core reports `untrusted-file` (docs/architecture.md §6)
   const limit = Math.min(request.maxFileBytes ?? LIMITS.maxFileBytes, LIMITS.maxFileBytes);
   return (absPath: string): Uint8Array => {
     const st = fs.statSync(absPath);
@@ -225,12 +227,13 @@ function overComponentLimit(request: AnalyzeRequest): SerializableEngineResult |
     span.end,
   );
   const problems = [...parsed.problems, refusal].sort((a, b) => a.start - b.start || a.end - b.end);
-  return { problems, spec, mode: spec.mode };
+  return { theory: 'alignment', problems, spec, mode: spec.mode };
 }
 
 function serializable(result: EngineResult, request: AnalyzeRequest): SerializableEngineResult {
+  if (result.theory !== 'alignment') return result;
   const { spectra, solutions, ...rest } = result;
-  const out: SerializableEngineResult = rest;
+  const out: SerializableAlignmentResult = rest;
   // Data mode: the d x d matrices stay in the worker (the CLI's --json has them); the
   // editor shows the spectra of the solutions and their objectives.
   if (solutions) {

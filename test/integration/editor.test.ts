@@ -1,8 +1,9 @@
-// The editor features in a real VS Code (design.md §2, §5): diagnostics with exact ranges
+// The editor features in a real VS Code (docs/architecture.md §2, §5): diagnostics with exact ranges
 // and messages, quick fixes, CodeLens titles, hovers, updates after edits, settings, the
 // responsiveness of the extension host while a 10^6-component spec is analysed in the
-// worker, and cancellation of a long run. Expected numbers are the math.md oracles (e.g.
+// worker, and cancellation of a long run. Expected numbers are the docs/theory.md oracles (e.g.
 // scenario M of §8.2: alpha_RC = 10.49, alpha_JE = 0.813), rounded to 3 significant figures.
+import { asAlignment } from '../support/engine';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -110,7 +111,7 @@ const BROKEN: { name: string; text: string; expected: (dir: string) => DiagRow[]
     expected: () => [
       ['negative-variance', 'error', 2, 16, 2, 18, 'signal.variance[1]: a variance must be >= 0, got -1.'],
       ['count-mismatch', 'error', 4, 9, 4, 10, 'noise.count is 3 but noise.variance lists 2 values.'],
-      ['negative-alpha', 'error', 6, 7, 6, 11, 'alpha: alpha must be >= 0 (the alignment of the augmentation with the noise, math.md §3), got -0.5.'],
+      ['negative-alpha', 'error', 6, 7, 6, 11, 'alpha: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -0.5.'],
     ],
   },
   {
@@ -269,7 +270,7 @@ describe('editor features', function () {
       ['families/list.sslexp.yaml', ['α_RC = any · α_JE = 0 · reconstruction', 'Open analysis']],
       ['families/file.sslexp.yaml', ['α_RC = 1.8 · α_JE = 0.495 · joint-embedding', 'Open analysis']],
       ['families/json-format.sslexp.json', ['α_RC = 14.1 · α_JE = 1 · joint-embedding', 'Open analysis']],
-      // data mode: P1's pipeline on the digits (math.md §6.1)
+      // data mode: P1's pipeline on the digits (docs/theory.md §6.1)
       ['digits-weak-noise.sslexp.yaml', ['α_RC = any · α_JE = 1.16 · reconstruction', 'Open analysis', 'Run simulation']],
       ['digits-strong-noise.sslexp.yaml', ['α_RC = 30.7 · α_JE = 1.39 · joint-embedding', 'Open analysis', 'Run simulation']],
     ];
@@ -423,7 +424,7 @@ describe('editor features', function () {
         workerMs: Math.round(event.elapsedMs),
         openToResultMs: Math.round(wallMs),
         eventLoopDelayMs: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean), samples: h.count },
-        thinnedPoints: event.result.spectra ? event.result.spectra.noise.index.length : 0,
+        thinnedPoints: asAlignment(event.result).spectra?.noise.index.length ?? 0,
         vscodeVersion: vscode.version,
         recordedAt: new Date().toISOString(),
       };
@@ -431,8 +432,8 @@ describe('editor features', function () {
       this.test!.title += ` [worker ${metrics.workerMs} ms; event-loop delay p50 ${metrics.eventLoopDelayMs.p50} ms, p99 ${metrics.eventLoopDelayMs.p99} ms, max ${metrics.eventLoopDelayMs.max} ms]`;
       fs.mkdirSync(path.join(extensionRoot, 'test-results'), { recursive: true });
       fs.writeFileSync(path.join(extensionRoot, 'test-results', 'editor-metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
-      assert.equal(event.result.dimensions?.d, 1_001_000);
-      assert.ok(event.result.spectra && event.result.spectra.thinned, 'the spectra were thinned before crossing to the host');
+      assert.equal(asAlignment(event.result).dimensions?.d, 1_001_000);
+      assert.ok(asAlignment(event.result).spectra?.thinned, 'the spectra were thinned before crossing to the host');
       assert.ok(metrics.thinnedPoints <= 4000, `${metrics.thinnedPoints} points`);
       assert.ok(metrics.eventLoopDelayMs.p99 < 100, `p99 event-loop delay ${metrics.eventLoopDelayMs.p99} ms`);
     });
@@ -497,7 +498,7 @@ describe('editor features', function () {
       const tb = performance.now();
       const full = await api.solver.analyze(long.document, { curve: true });
       const fullMs = performance.now() - tb;
-      assert.equal(full.dimensions?.d, 9_001_000);
+      assert.equal(asAlignment(full).dimensions?.d, 9_001_000);
 
       const cts = new vscode.CancellationTokenSource();
       const run = api.solver.analyze(long.document, { curve: true, token: cts.token });
@@ -510,7 +511,7 @@ describe('editor features', function () {
       const nextMs = performance.now() - tc;
       cts.dispose();
       this.test!.title += ` [uncancelled ${fullMs.toFixed(0)} ms; cancelled run settled in ${rejectMs.toFixed(1)} ms; next analysis done ${nextMs.toFixed(0)} ms after the cancel]`;
-      assert.equal(result.recommendation?.paradigm, 'joint-embedding');
+      assert.equal(asAlignment(result).recommendation?.paradigm, 'joint-embedding');
       assert.ok(rejectMs < 100, `the cancelled run settled after ${rejectMs.toFixed(0)} ms`);
       assert.ok(fullMs > 2000, `precondition: the long run takes ${fullMs.toFixed(0)} ms uncancelled`);
       // Without the restart the next run would wait for the stale one: about fullMs - 500 ms.

@@ -1,10 +1,10 @@
-// The analysis panel in a real VS Code (design.md §2 "Analysis panel", §6): opened beside a
+// The analysis panel in a real VS Code (docs/architecture.md §2 "Analysis panel", §6): opened beside a
 // spec by `sslParadigm.showPreviewToSide`, it shows the recommendation and the charts the
 // webview really drew (its `rendered` acknowledgement), updates after an edit of alpha (the
 // edit-to-panel time is measured and printed in the test title), follows the active spec or
 // stays locked, exports through the save-dialog path (the `target` override of the internal
 // export command replaces the dialog), and is restored by the serializer. Expected numbers
-// are the math.md oracles (scenario M of §8.2: alpha_RC = 10.49, alpha_JE = 0.813).
+// are the docs/theory.md oracles (scenario M of §8.2: alpha_RC = 10.49, alpha_JE = 0.813).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -101,7 +101,7 @@ describe('analysis panel', function () {
     assert.equal(p.title, 'Analysis mnist-scale-strong.sslexp.yaml');
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), example.toString(), 'the spec editor keeps the focus');
     assert.equal(editor.viewColumn, vscode.ViewColumn.One);
-    // The numbers (math.md §8.2 scenario M) and the recommendation, as posted and as drawn.
+    // The numbers (docs/theory.md §8.2 scenario M) and the recommendation, as posted and as drawn.
     const m = p.posted!.model;
     assert.equal(m.name, 'MNIST-scale scenario M, strong noise');
     assert.deepEqual(m.dimensions, { d: 6, k: 3, latent: 3 });

@@ -1,5 +1,6 @@
-// Restricted Mode (design.md §6): spectral analysis still works, data files are not read,
+// Restricted Mode (docs/architecture.md §6): spectral analysis still works, data files are not read,
 // and a warning on the path says why (the core's `untrusted-file` problem).
+import { asAlignment } from '../support/engine';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
@@ -46,7 +47,7 @@ describe('editor features in an untrusted workspace', function () {
   it('still runs the spectral analysis: thresholds, CodeLens and theory findings', async () => {
     const editor = await openSpec('straddling.sslexp.yaml');
     const event = await analysed(editor.document);
-    assert.equal(event.result.recommendation?.paradigm, 'joint-embedding');
+    assert.equal(asAlignment(event.result).recommendation?.paradigm, 'joint-embedding');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
     assert.deepEqual(lenses.map((l) => l.command?.title), ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation']);
     const codes = vscode.languages.getDiagnostics(editor.document.uri).map((d) => d.code);

@@ -32,7 +32,7 @@ const write = (name: string, content: string | Buffer) => {
   return p;
 };
 
-test('analyze --json on the straddling example (math.md §8.1 case C) carries the contract fields and numbers', () => {
+test('analyze --json on the straddling example (docs/theory.md §8.1 case C) carries the contract fields and numbers', () => {
   const { code, json } = analyzeJson(ex('straddling.sslexp.yaml'));
   assert.equal(code, 0);
   assert.equal(json.file, ex('straddling.sslexp.yaml'));
@@ -204,7 +204,7 @@ test('simulate --json on the straddling example: the series per paradigm and alp
     assert.equal(s.mean.length, 3);
     assert.equal(s.spread.length, 3);
   }
-  // math.md §8.3: alpha = 3 converges, alpha = 0.5 does not.
+  // docs/theory.md §8.3: alpha = 3 converges, alpha = 0.5 does not.
   const je = (a: number) => sim.series.find((s: { paradigm: string; alpha: number }) => s.paradigm === 'joint-embedding' && s.alpha === a);
   assert.ok(je(3).mean[2] < 0.01 && je(0.5).mean[2] > 0.9);
   assert.equal(je(3).predictedRecovery, true);

@@ -4,22 +4,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { analyzeText } from '../../src/core/analyze';
-import type { EngineResult } from '../../src/core/engine';
-import { computeLineStarts, offsetToLineColumn } from '../../src/core/problems';
-import { simulateSpecText } from '../../src/core/simulateSpec';
-import type { SimulationResult } from '../../src/core/simulation';
+import { analyzeText } from '../../src/core/engine/analyze';
+import type { AlignmentEngineResult } from '../../src/core/engine/types';
+import { computeLineStarts, offsetToLineColumn } from '../../src/core/problems/problems';
+import { simulateSpecText } from '../../src/core/engine/simulate';
+import type { SimulationResult } from '../../src/core/theories/alignment/simulation';
+import { asAlignment } from '../support/engine';
 import { npy } from './support/npy';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 const readFile = (p: string) => readFileSync(p);
 
-// math.md §8.4: X (n = 4, d = 3), k = 2.
+// docs/theory.md §8.4: X (n = 4, d = 3), k = 2.
 const X84 = [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]];
 const SIGMA84 = [[1, 0.5, 0], [0.5, 2, 0.3], [0, 0.3, 0.5]];
 
-function analyze(text: string, opts: { baseDir?: string; trusted?: boolean; name?: string } = {}): EngineResult {
-  return analyzeText(text, { fileName: opts.name ?? 'spec.sslexp.yaml', baseDir: opts.baseDir, readFile: opts.trusted === false ? undefined : readFile });
+function analyze(text: string, opts: { baseDir?: string; trusted?: boolean; name?: string } = {}): AlignmentEngineResult {
+  return asAlignment(analyzeText(text, { fileName: opts.name ?? 'spec.sslexp.yaml', baseDir: opts.baseDir, readFile: opts.trusted === false ? undefined : readFile }));
 }
 
 function close(actual: ArrayLike<number>, expected: number[], tol: number, what: string): void {
@@ -27,7 +28,7 @@ function close(actual: ArrayLike<number>, expected: number[], tol: number, what:
   for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `${what}[${i}] = ${actual[i]}, expected ${expected[i]}`);
 }
 
-function errors(r: EngineResult) {
+function errors(r: AlignmentEngineResult) {
   return r.problems.filter((p) => p.severity === 'error');
 }
 
@@ -39,9 +40,9 @@ function where(text: string, p: { start: number; end: number }): [number, number
   return [a.line, a.column, b.line, b.column];
 }
 
-// ------------------------------------------------------------------ math.md §8.4 through the spec
+// ------------------------------------------------------------------ docs/theory.md §8.4 through the spec
 
-test('math.md §8.4 (i): an inline additive problem through the spec gives the oracle to 1e-6', () => {
+test('docs/theory.md §8.4 (i): an inline additive problem through the spec gives the oracle to 1e-6', () => {
   const text = `sslexp: 1\nlatent: 2\ndata: {X: ${JSON.stringify(X84)}}\naugmentation: {covariance: ${JSON.stringify(SIGMA84)}}\n`;
   const r = analyze(text);
   assert.deepEqual(errors(r), []);
@@ -57,11 +58,11 @@ test('math.md §8.4 (i): an inline additive problem through the spec gives the o
   assert.ok(Math.abs(s.reconstruction.objective - 1.521774) < 1e-6);
   close(s.reconstruction.map.flat(), [0.579983, -0.214584, 0.282437, -0.197145, 0.277976, 0.44067, 0.078561, 0.122314, 0.43449], 1e-6, 'M');
   close(s.reconstruction.rowProjector.flat(), [0.787531, -0.382117, 0.145988, -0.382117, 0.312777, 0.262553, 0.145988, 0.262553, 0.899692], 1e-6, 'projector');
-  // `center` defaults to false without pca (math.md §1: uncentred moments), so the oracle holds.
+  // `center` defaults to false without pca (docs/theory.md §1: uncentred moments), so the oracle holds.
   assert.equal(r.spec!.mode === 'data' && r.spec!.data.center, false);
 });
 
-test('math.md §8.4 (ii): Bernoulli masking p = 0.5 through the spec', () => {
+test('docs/theory.md §8.4 (ii): Bernoulli masking p = 0.5 through the spec', () => {
   const text = `sslexp: 1\nlatent: 2\ndata: {X: ${JSON.stringify(X84)}}\naugmentation: {masking: {keep: 0.5}}\n`;
   const r = analyze(text);
   assert.deepEqual(errors(r), []);
@@ -176,7 +177,7 @@ test('data mode without pca needs latent and an augmentation', () => {
   assert.match(errors(noAug)[0].message, /needs an 'augmentation'/);
 });
 
-// ------------------------------------------------------------------ the digits experiment (math.md §6.1)
+// ------------------------------------------------------------------ the digits experiment (docs/theory.md §6.1)
 
 test('digits examples: the pipeline, thresholds, regime and recommendation', () => {
   const read = (name: string) => readFileSync(join(EXAMPLES, name), 'utf8');
@@ -208,10 +209,10 @@ test('digits examples: the pipeline, thresholds, regime and recommendation', () 
   assert.ok(strong.solutions!.discrepancy!.reconstruction > 0.9);
 });
 
-test("digits experiment reproduces P1's Fig. 3 pattern (math.md §6.1)", async () => {
+test("digits experiment reproduces P1's Fig. 3 pattern (docs/theory.md §6.1)", async () => {
   const run = async (name: string): Promise<SimulationResult> => {
     const text = readFileSync(join(EXAMPLES, name), 'utf8').replace('to: 30000, points: 6', 'to: 10000, points: 5').replace('repeats: 3', 'repeats: 2');
-    const out = await simulateSpecText(text, { fileName: join(EXAMPLES, name), baseDir: EXAMPLES, readFile });
+    const out = await simulateSpecText<SimulationResult>(text, { fileName: join(EXAMPLES, name), baseDir: EXAMPLES, readFile });
     assert.deepEqual(out.problems, []);
     return out.result!;
   };

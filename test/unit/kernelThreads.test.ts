@@ -6,10 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/core/rng';
-import { gram } from '../../src/core/linalg';
-import { kernelHelperReady, kernels } from '../../src/core/linalg/kernels';
-import { enableKernelThreads, kernelThreadsReady } from '../../src/kernelThreads';
+import { Rng } from '../../src/core/numerics/rng';
+import { gram } from '../../src/core/numerics/dense';
+import { kernelHelperReady, kernels } from '../../src/core/numerics/dense/kernels';
+import { enableKernelThreads, kernelThreadsReady } from '../../src/worker/kernelThreads';
 import { randn } from './support/matrices';
 
 test('the helper thread starts on the first product worth splitting, not before', async () => {

@@ -6,12 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/core/rng';
-import { Matrix, cholesky, gram, matmul, matmulTransA, symmetricEigen, symmetricEigenvalues, topSymmetricEigen } from '../../src/core/linalg';
-import { reduceSymmetric, rightSolveLowerTrans, solveLower, solveLowerTrans, tryCholesky } from '../../src/core/linalg/factor';
-import { gemmTN, operand } from '../../src/core/linalg/blas';
-import { kernelHelperReady, setKernelBackend, setKernelHelperEnabled } from '../../src/core/linalg/kernels';
-import { kernelThreadsReady, startKernelThreads } from '../../src/kernelThreads';
+import { Rng } from '../../src/core/numerics/rng';
+import { Matrix, cholesky, gram, matmul, matmulTransA, symmetricEigen, symmetricEigenvalues, topSymmetricEigen } from '../../src/core/numerics/dense';
+import { reduceSymmetric, rightSolveLowerTrans, solveLower, solveLowerTrans, tryCholesky } from '../../src/core/numerics/dense/factor';
+import { gemmTN, operand } from '../../src/core/numerics/dense/blas';
+import { kernelHelperReady, setKernelBackend, setKernelHelperEnabled } from '../../src/core/numerics/dense/kernels';
+import { kernelThreadsReady, startKernelThreads } from '../../src/worker/kernelThreads';
 import { readMatrix } from '../../src/core/io/readArray';
 import { npy } from './support/npy';
 import { naiveMul, randn } from './support/matrices';

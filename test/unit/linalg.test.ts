@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/core/rng';
+import { Rng } from '../../src/core/numerics/rng';
 import {
   LinalgError,
   Matrix,
@@ -20,7 +20,7 @@ import {
   symmetricEigen,
   symmetricEigenvalues,
   topSymmetricEigen,
-} from '../../src/core/linalg';
+} from '../../src/core/numerics/dense';
 import { naiveMul, randn } from './support/matrices';
 
 function relErr(a: Matrix, b: Matrix): number {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
+import { asAlignment } from '../support/engine';
 import assert from 'node:assert/strict';
-import { analyzeText } from '../../src/core/analyze';
-import type { Problem } from '../../src/core/problems';
+import { analyzeText } from '../../src/core/engine/analyze';
+import type { Problem } from '../../src/core/problems/problems';
 import { MAX_PANEL_PROBLEMS, panelProblems, toPanelModel } from '../../src/preview/panelModel';
 import type { SerializableEngineResult } from '../../src/shared/workerProtocol';
 import type { PanelSimulation, PanelSpectra } from '../../src/shared/webviewProtocol';
@@ -20,7 +21,7 @@ alpha: 1
 
 /** What the worker posts: the engine result without the typed arrays. */
 function serializable(text: string): SerializableEngineResult {
-  const { spectra, ...rest } = analyzeText(text, { fileName: 'm.sslexp.yaml', curve: true });
+  const { spectra, ...rest } = asAlignment(analyzeText(text, { fileName: 'm.sslexp.yaml', curve: true }));
   const out: SerializableEngineResult = rest;
   if (spectra) {
     const idx = (n: number, from: number) => Array.from({ length: n }, (_, i) => from + i + 1);

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestTResidual, gramError, probeGap, probeLoss, relativeError, sinLargestPrincipalAngle } from '../../src/core/metrics';
-import { matmul, Matrix } from '../../src/core/linalg';
-import { Rng } from '../../src/core/rng';
-import { randomOrthogonal, runSimulation, SimulationCancelled, spectralSimulationSetup, type SimulationResult } from '../../src/core/simulation';
-import { simulateSpecText } from '../../src/core/simulateSpec';
-import { computeThresholds } from '../../src/core/thresholds';
+import { bestTResidual, gramError, probeGap, probeLoss, relativeError, sinLargestPrincipalAngle } from '../../src/core/theories/alignment/metrics';
+import { matmul, Matrix } from '../../src/core/numerics/dense';
+import { Rng } from '../../src/core/numerics/rng';
+import { randomOrthogonal, runSimulation, SimulationCancelled, spectralSimulationSetup, type SimulationResult } from '../../src/core/theories/alignment/simulation';
+import { simulateSpecText as simulateAny } from '../../src/core/engine/simulate';
+const simulateSpecText = (text: string, options: Parameters<typeof simulateAny>[1]) => simulateAny<SimulationResult>(text, options);
+import { computeThresholds } from '../../src/core/theories/alignment/thresholds';
 
-// math.md §8.1 case C, the setup of the finite-n oracle of §8.3.
+// docs/theory.md §8.1 case C, the setup of the finite-n oracle of §8.3.
 const caseC = {
   c: Float64Array.from([10, 2]),
   thetaImportant: Float64Array.from([1, 1]),
@@ -27,7 +28,7 @@ function series(r: SimulationResult, paradigm: string, alpha: number): number[] 
   return s!.mean;
 }
 
-// ------------------------------------------------------------------ metrics (math.md §4.4)
+// ------------------------------------------------------------------ metrics (docs/theory.md §4.4)
 
 test('metrics: invariant to the equivalence class of each paradigm, and detect a different row space', () => {
   const rng = new Rng(11);
@@ -70,9 +71,9 @@ test('metrics: the probe loss is invariant to an invertible T and is the least-s
   assert.equal(probeGap(x, e, x, matmul(t, e), y) < 1e-10, true);
 });
 
-// ------------------------------------------------------------------ math.md §8.3 oracle
+// ------------------------------------------------------------------ docs/theory.md §8.3 oracle
 
-test('finite-n oracle of math.md §8.3 (case C, d = 4, random rotation): angles at n = 1e5', async () => {
+test('finite-n oracle of docs/theory.md §8.3 (case C, d = 4, random rotation): angles at n = 1e5', async () => {
   const setup = spectralSimulationSetup(caseC, 2, computeThresholds(caseC, 2));
   assert.equal(setup.rotate, true);
   const r = await runSimulation(setup, { n: [100_000], alpha: [0.5, 0.73, 3], repeats: 5, seed: 1, metric: 'subspace-angle' });
@@ -91,7 +92,7 @@ test('finite-n oracle of math.md §8.3 (case C, d = 4, random rotation): angles 
   assert.equal(r.series.find((s) => s.paradigm === 'reconstruction' && s.alpha === 0.73)!.predictedRecovery, false);
 });
 
-test('math.md §8.3: at fixed n = 50 every discrepancy shrinks about 100x per 10x in alpha', async () => {
+test('docs/theory.md §8.3: at fixed n = 50 every discrepancy shrinks about 100x per 10x in alpha', async () => {
   const setup = spectralSimulationSetup(caseC, 2, null);
   const alphas = [10, 100, 1000];
   const r = await runSimulation(setup, { n: [50], alpha: alphas, repeats: 3, seed: 2, metric: 'subspace-angle' });
@@ -111,7 +112,7 @@ test('math.md §8.3: at fixed n = 50 every discrepancy shrinks about 100x per 10
   assert.ok(ex[0].rcBestTResidual[0] / ex[2].rcBestTResidual[0] > 1e3);
 });
 
-test('math.md §8.3: SL at alpha = 0 converges as n grows, using the pseudo-inverse for the singular clean problem', async () => {
+test('docs/theory.md §8.3: SL at alpha = 0 converges as n grows, using the pseudo-inverse for the singular clean problem', async () => {
   const setup = spectralSimulationSetup(caseC, 2, null);
   const r = await runSimulation(setup, { n: [100, 10_000, 1_000_000], alpha: [0], repeats: 2, seed: 3, metric: 'subspace-angle' });
   const v = series(r, 'supervised', 0);

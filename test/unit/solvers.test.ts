@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/core/rng';
+import { Rng } from '../../src/core/numerics/rng';
 import {
   LinalgError,
   Matrix,
@@ -16,7 +16,7 @@ import {
   scale,
   symmetricEigen,
   symmetricEigenvalues,
-} from '../../src/core/linalg';
+} from '../../src/core/numerics/dense';
 import {
   augmentationMoments,
   solveJointEmbedding,
@@ -24,7 +24,7 @@ import {
   solveSupervised,
   type Augmentation,
   type Moments,
-} from '../../src/core/solvers';
+} from '../../src/core/theories/alignment/solvers';
 import { randn } from './support/matrices';
 
 const X84 = Matrix.fromArray([[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]]);
@@ -81,12 +81,12 @@ function rcObjective(x: Matrix, m: Moments, map: Matrix): number {
   return (f * f) / x.rows + trace(matmul(matmul(map, m.sigma), map.transpose()));
 }
 
-/** JE objective 2 Tr(W Σ W^T) (math.md §2.4 proof idea, 1/n convention A15). */
+/** JE objective 2 Tr(W Σ W^T) (docs/theory.md §2.4 proof idea, 1/n convention A15). */
 function jeObjective(w: Matrix, m: Moments): number {
   return 2 * trace(matmul(matmul(w, m.sigma), w.transpose()));
 }
 
-test('math.md §8.4 (i) additive augmentation: S, G, ω, W^T W, JE objective, φ, M*, row projector, RC objective', () => {
+test('docs/theory.md §8.4 (i) additive augmentation: S, G, ω, W^T W, JE objective, φ, M*, row projector, RC objective', () => {
   const aug: Augmentation = { kind: 'additive', theta: SIGMA84, gamma: Matrix.identity(3), alpha: 0 };
   const m = augmentationMoments(X84, aug);
   nearMatrix(m.s, [[2.5, 0.25, 0.25], [0.25, 3.5, 1.05], [0.25, 1.05, 1.25]], 1e-12, 'S');
@@ -119,7 +119,7 @@ test('math.md §8.4 (i) additive augmentation: S, G, ω, W^T W, JE objective, φ
   assertClose(matmul(rc.dec, rc.e), rc.map, 1e-14, 'M = D E');
 });
 
-test('math.md §8.4 (ii) Bernoulli masking p = 0.5: S, G, Σ, ω, W^T W, JE objective, φ, M*, RC objective', () => {
+test('docs/theory.md §8.4 (ii) Bernoulli masking p = 0.5: S, G, Σ, ω, W^T W, JE objective, φ, M*, RC objective', () => {
   const m = augmentationMoments(X84, { kind: 'masking', keep: 0.5 });
   nearMatrix(m.sigma, [[0.375, 0, 0], [0, 0.375, 0], [0, 0, 0.1875]], 1e-12, 'Σ');
   nearMatrix(m.s, [[0.75, -0.0625, 0.0625], [-0.0625, 0.75, 0.1875], [0.0625, 0.1875, 0.375]], 1e-12, 'S');
@@ -185,7 +185,7 @@ for (const [seed, n, d, k] of [[11, 50, 6, 2], [12, 200, 17, 5], [13, 400, 64, 8
       assertClose(matmul(rc.rowProjector, rc.rowProjector), rc.rowProjector, 1e-10, 'projector idempotent');
       near(trace(rc.rowProjector), k, 1e-9, 'projector rank k');
       if (aug.kind === 'additive') {
-        // φ_j² = eigenvalues of S^{-1/2} G² S^{-1/2} (math.md §2.3 unified view)
+        // φ_j² = eigenvalues of S^{-1/2} G² S^{-1/2} (docs/theory.md §2.3 unified view)
         const sh = invSqrtSPD(m.s);
         const ev = symmetricEigenvalues(matmul(matmul(sh, matmul(m.g, m.g)), sh));
         nearArray(Array.from(rc.phi).map((f) => f * f), Array.from(ev), 1e-9 * ev[0], 'φ² = eig(S^{-1/2} G² S^{-1/2})');
@@ -252,7 +252,7 @@ test('basis change by an orthogonal R: W -> W R^T, E row space rotates, φ and �
   }
 });
 
-test('SL matches the normal equations; the clean singular problem (math.md §8.3, λΘ_4 = 0, α = 0) uses the pseudo-inverse', () => {
+test('SL matches the normal equations; the clean singular problem (docs/theory.md §8.3, λΘ_4 = 0, α = 0) uses the pseudo-inverse', () => {
   const p = randomProblem(41, 90, 5);
   const rng = new Rng(42);
   const y = randn(rng, 90, 3);

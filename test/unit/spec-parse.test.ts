@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSpec, logGrid, suggest, damerauLevenshtein, SPEC_KEYS } from '../../src/core/spec/parseSpec';
 import { parseSourceTree, MAX_ALIAS_EXPANSION } from '../../src/core/spec/sourceTree';
-import { computeLineStarts, offsetToLineColumn, type Problem } from '../../src/core/problems';
-import { PROBLEM_CODES } from '../../src/core/codes';
-import { Rng } from '../../src/core/rng';
+import { computeLineStarts, offsetToLineColumn, type Problem } from '../../src/core/problems/problems';
+import { PROBLEM_CODES } from '../../src/core/problems/codes';
+import { Rng } from '../../src/core/numerics/rng';
 import type { DataSpec, SpectralSpec } from '../../src/core/spec/model';
 
 /** Every code seen in this file; checked against the table at the end. */
@@ -70,7 +70,7 @@ simulate:
 
 // ------------------------------------------------------------------ valid documents
 
-test('design.md §1 spectral example parses into the model', () => {
+test('docs/architecture.md §1 spectral example parses into the model', () => {
   const r = parse(VALID);
   assert.deepEqual(r.problems, []);
   const s = r.spec as SpectralSpec;
@@ -395,10 +395,10 @@ test('negative-variance in flat, lists, families and covariance diagonals', () =
 
 test('negative-alpha (top level, simulate list, additive)', () => {
   expectProblem('sslexp: 1\nsignal: {count: 1, variance: 1}\nnoise: {count: 1, variance: 1}\nalpha: -0.5\n', {
-    code: 'negative-alpha', line: 4, column: 8, text: '-0.5', message: 'alpha: alpha must be >= 0 (the alignment of the augmentation with the noise, math.md §3), got -0.5.',
+    code: 'negative-alpha', line: 4, column: 8, text: '-0.5', message: 'alpha: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -0.5.',
   });
   expectProblem('sslexp: 1\nsignal: {count: 1, variance: 1}\nnoise: {count: 1, variance: 1}\nsimulate: {n: [10], alpha: [1, -2]}\n', {
-    code: 'negative-alpha', line: 4, column: 32, text: '-2', message: 'simulate.alpha[1]: alpha must be >= 0 (the alignment of the augmentation with the noise, math.md §3), got -2.',
+    code: 'negative-alpha', line: 4, column: 32, text: '-2', message: 'simulate.alpha[1]: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -2.',
   });
 });
 
@@ -443,12 +443,12 @@ test('out-of-range: uniform bounds, offset, rate, scale, seed, counts, latent, r
     [withSignal('{flat: 1, scale: 0}'), 2, 47, '0', 'signal.variance.scale: must be > 0, got 0.'],
     [withSignal('{uniform: {low: 0, high: 1, seed: 1.5}}'), 2, 64, '1.5', 'signal.variance.uniform.seed: must be a non-negative integer <= 9007199254740991, got 1.5.'],
     [withSignal('{uniform: {low: 0, high: 1, seed: -3}}'), 2, 64, '-3', 'signal.variance.uniform.seed: must be a non-negative integer <= 9007199254740991, got -3.'],
-    ['sslexp: 1\nsignal: {count: 0, variance: 1}\nnoise: {count: 1, variance: 1}\n', 2, 17, '0', 'signal.count: must be a positive integer (at least one important component, math.md §3), got 0.'],
+    ['sslexp: 1\nsignal: {count: 0, variance: 1}\nnoise: {count: 1, variance: 1}\n', 2, 17, '0', 'signal.count: must be a positive integer (at least one important component, docs/theory.md §3), got 0.'],
     ['sslexp: 1\nsignal: {count: 1, variance: 1}\nnoise: {count: -1, variance: 1}\n', 3, 16, '-1', 'noise.count: must be a non-negative integer, got -1.'],
-    ['sslexp: 1\nsignal: {count: 2.5, variance: 1}\nnoise: {count: 1, variance: 1}\n', 2, 17, '2.5', 'signal.count: must be a positive integer (at least one important component, math.md §3), got 2.5.'],
+    ['sslexp: 1\nsignal: {count: 2.5, variance: 1}\nnoise: {count: 1, variance: 1}\n', 2, 17, '2.5', 'signal.count: must be a positive integer (at least one important component, docs/theory.md §3), got 2.5.'],
     ['sslexp: 1\nsignal: {count: 2, variance: 1}\nnoise: {count: 3, variance: 1}\nlatent: 6\n', 4, 9, '6', 'latent: must be between 1 and d = 5, got 6.'],
     ['sslexp: 1\nsignal: {count: 2, variance: 1}\nnoise: {count: 3, variance: 1}\nlatent: 0\n', 4, 9, '0', 'latent: must be a positive integer (the latent dimension), got 0.'],
-    ['sslexp: 1\nsignal: {count: 2, variance: 1}\nnoise: {count: 3, variance: 1}\nregularize: 0\n', 4, 13, '0', 'regularize: must be > 0 (eps in S + eps I, math.md §2.5), got 0.'],
+    ['sslexp: 1\nsignal: {count: 2, variance: 1}\nnoise: {count: 3, variance: 1}\nregularize: 0\n', 4, 13, '0', 'regularize: must be > 0 (eps in S + eps I, docs/theory.md §2.5), got 0.'],
     ['sslexp: 1\ndata: {X: [[1, 2]]}\naugmentation: {masking: {keep: 0}}\n', 3, 32, '0', 'augmentation.masking.keep: must be in (0, 1] (the probability of keeping a coordinate), got 0.'],
     ['sslexp: 1\ndata: {X: [[1, 2]]}\naugmentation: {masking: {keep: 1.5}}\n', 3, 32, '1.5', 'augmentation.masking.keep: must be in (0, 1] (the probability of keeping a coordinate), got 1.5.'],
     ['sslexp: 1\nsignal: {count: 1, variance: 1}\nnoise: {count: 1, variance: 1}\nsimulate: {alpha: 1, n: {from: 100, to: 10, points: 3}}\n', 4, 41, '10', 'simulate.n.to: must be > from (100), got 10.'],
@@ -504,7 +504,7 @@ test('unsupported-file-type and invalid-value for paths', () => {
 
 // ------------------------------------------------------------------ data mode
 
-test('data mode: the design.md §1 example parses', () => {
+test('data mode: the docs/architecture.md §1 example parses', () => {
   const text = `sslexp: 1
 data:
   file: data/digits.csv

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateSpectrum, resolveSpectra, type SpectrumContext } from '../../src/core/spec/spectra';
+import { evaluateSpectrum, resolveSpectra, type SpectrumContext } from '../../src/core/theories/alignment/spectra';
 import { parseSpec } from '../../src/core/spec/parseSpec';
-import { Rng } from '../../src/core/rng';
-import { PROBLEM_CODES } from '../../src/core/codes';
-import { computeLineStarts, offsetToLineColumn, type Problem } from '../../src/core/problems';
+import { Rng } from '../../src/core/numerics/rng';
+import { PROBLEM_CODES } from '../../src/core/problems/codes';
+import { computeLineStarts, offsetToLineColumn, type Problem } from '../../src/core/problems/problems';
 import type { SpectralSpec, SpectrumSpec } from '../../src/core/spec/model';
 
 const seen = new Map<string, Problem['severity']>();
@@ -253,19 +253,19 @@ test('file-parse-error with the reason; count-mismatch; negative and NaN values 
   ]);
 });
 
-// ------------------------------------------------------------------ math.md §4.5 warnings
+// ------------------------------------------------------------------ docs/theory.md §4.5 warnings
 
-test('zero-signal-variance, zero-noise-variance and singular-noise-component warnings (math.md §4.5)', () => {
+test('zero-signal-variance, zero-noise-variance and singular-noise-component warnings (docs/theory.md §4.5)', () => {
   const text = 'sslexp: 1\nsignal: {variance: [3, 0, 2, 0]}\nnoise:\n  variance: [1, 0, 0, 2]\n  augmentation: [1, 1, 0, 0]\n';
   const r = resolve(text);
   assert.ok(r.spectra, 'warnings do not block the spectra');
   assert.deepEqual(r.problems.map((p) => [p.code, p.severity, p.message, ...at(text, p)]), [
-    ['zero-signal-variance', 'warning', 'Components 2, 4 have zero signal variance; the thresholds are infinite (never recovered) (math.md §4.5).', 2, 20, '[3, 0, 2, 0]'],
-    ['zero-noise-variance', 'warning', 'Noise component 2 has zero noise variance (lambda^Gamma = 0); excluded from the max in the thresholds (math.md §4.5).', 4, 13, '[1, 0, 0, 2]'],
-    ['singular-noise-component', 'warning', 'Noise component 3 has zero noise and zero augmentation variance; the corrupted second moment S is singular there (math.md §4.5).', 4, 13, '[1, 0, 0, 2]'],
+    ['zero-signal-variance', 'warning', 'Components 2, 4 have zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).', 2, 20, '[3, 0, 2, 0]'],
+    ['zero-noise-variance', 'warning', 'Noise component 2 has zero noise variance (lambda^Gamma = 0); excluded from the max in the thresholds (docs/theory.md §4.5).', 4, 13, '[1, 0, 0, 2]'],
+    ['singular-noise-component', 'warning', 'Noise component 3 has zero noise and zero augmentation variance; the corrupted second moment S is singular there (docs/theory.md §4.5).', 4, 13, '[1, 0, 0, 2]'],
   ]);
   const many = resolve('sslexp: 1\nsignal: {count: 9, variance: 0}\nnoise: {count: 1, variance: 1}\n');
-  assert.equal(many.problems[0].message, 'Components 1, 2, 3, 4, 5 (and 4 more) have zero signal variance; the thresholds are infinite (never recovered) (math.md §4.5).');
+  assert.equal(many.problems[0].message, 'Components 1, 2, 3, 4, 5 (and 4 more) have zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).');
   const clean = resolve('sslexp: 1\nsignal: {count: 2, variance: 1}\nnoise: {count: 2, variance: 1}\n');
   assert.deepEqual(clean.problems, []);
 });

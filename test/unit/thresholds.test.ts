@@ -1,15 +1,15 @@
 import { test } from 'node:test';
+import { rthLargest } from '../../src/core/numerics/select';
 import assert from 'node:assert/strict';
-import type { ResolvedSpectra } from '../../src/core/analysisTypes';
+import type { ResolvedSpectra } from '../../src/core/theories/alignment/types';
 import {
   computeThresholds,
   noiseScalingCurve,
   recoversAt,
-  rthLargest,
   scoresAtAlpha,
-} from '../../src/core/thresholds';
-import { recommend } from '../../src/core/recommendation';
-import { proposedAlpha } from '../../src/core/findings';
+} from '../../src/core/theories/alignment/thresholds';
+import { recommend } from '../../src/core/theories/alignment/recommendation';
+import { proposedAlpha } from '../../src/core/theories/alignment/findings';
 
 const mk = (c: number[], thetaImportant: number[], gamma: number[], thetaNoise: number[]): ResolvedSpectra => ({
   c: Float64Array.from(c),
@@ -27,7 +27,7 @@ function close(actual: number, expected: number, tol: number, what: string): voi
   assert.ok(err <= tol, `${what}: ${actual} vs ${expected} (rel err ${err})`);
 }
 
-/** math.md §8.1, cases A–E; exact values derived by hand in the same section. */
+/** docs/theory.md §8.1, cases A–E; exact values derived by hand in the same section. */
 const CASES = {
   A: { s: mk([4], [0], [9], [0]), delta: 1, eta: 2, boundary: 4, a2rc: 1.25, a2je: 0, regime: 'high-noise' },
   B: { s: mk([4], [4], [1], [0]), delta: 0.5, eta: Math.SQRT2, boundary: 4, a2rc: -0.5, a2je: 1, regime: 'low-noise' },
@@ -37,7 +37,7 @@ const CASES = {
 } as const;
 
 for (const [name, k] of Object.entries(CASES)) {
-  test(`math.md §8.1 case ${name}: delta, eta, boundary, squared and effective thresholds, regime`, () => {
+  test(`docs/theory.md §8.1 case ${name}: delta, eta, boundary, squared and effective thresholds, regime`, () => {
     const t = computeThresholds(k.s);
     close(t.delta, k.delta, 1e-9, 'delta');
     close(t.eta, k.eta, 1e-9, 'eta');
@@ -50,7 +50,7 @@ for (const [name, k] of Object.entries(CASES)) {
   });
 }
 
-test('math.md §8.1 oracle values to 6 significant digits (table column)', () => {
+test('docs/theory.md §8.1 oracle values to 6 significant digits (table column)', () => {
   close(computeThresholds(CASES.A.s).alphaRC, 1.118034, 1e-6, 'A alphaRC');
   close(computeThresholds(CASES.C.s).alpha2RC, 0.583333, 1e-6, 'C alpha2RC');
   close(computeThresholds(CASES.C.s).alphaRC, 0.763763, 1e-6, 'C alphaRC');
@@ -58,7 +58,7 @@ test('math.md §8.1 oracle values to 6 significant digits (table column)', () =>
   close(computeThresholds(CASES.E.s).alphaRC, 14.106736, 1e-6, 'E alphaRC');
 });
 
-test('math.md §8.1 predicate checks: A flips between 1.117 and 1.119; C at 0.73 / 0.706 / 0.765', () => {
+test('docs/theory.md §8.1 predicate checks: A flips between 1.117 and 1.119; C at 0.73 / 0.706 / 0.765', () => {
   const a = CASES.A.s;
   assert.equal(scoresAtAlpha(a, 1.117).recovers.reconstruction, false);
   assert.equal(scoresAtAlpha(a, 1.119).recovers.reconstruction, true);
@@ -70,7 +70,7 @@ test('math.md §8.1 predicate checks: A flips between 1.117 and 1.119; C at 0.73
   assert.deepEqual(scoresAtAlpha(c, 0.765).recovers, { supervised: true, reconstruction: true, jointEmbedding: true });
 });
 
-test('math.md §8.1 population scores at alpha = 0 for cases A and C', () => {
+test('docs/theory.md §8.1 population scores at alpha = 0 for cases A and C', () => {
   const a = scoresAtAlpha(CASES.A.s, 0, 1, true).components!;
   close(a.reconstruction.important[0], 2, 1e-12, 'A rc imp');
   close(a.reconstruction.noise[0], 3, 1e-12, 'A rc noise');
@@ -86,7 +86,7 @@ test('math.md §8.1 population scores at alpha = 0 for cases A and C', () => {
   want.je.forEach((v, i) => close(got.je[i], v, 1e-5, `C je[${i}]`));
 });
 
-test('math.md §8.2 scenario M, weak and strong noise, to 1e-9', () => {
+test('docs/theory.md §8.2 scenario M, weak and strong noise, to 1e-9', () => {
   const c = [3e5, 5e4, 1.5e4];
   const ti = [1e4, 5e3, 1e4];
   const tn = [5e3, 1e4, 2e3];
@@ -200,7 +200,7 @@ test('rthLargest matches a sort on random data', () => {
   assert.equal(rthLargest(new Float64Array(0), 1), -Infinity);
 });
 
-// ---- properties of math.md §5 over random spectra -----------------------------------------
+// ---- properties of docs/theory.md §5 over random spectra -----------------------------------------
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

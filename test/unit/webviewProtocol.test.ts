@@ -9,7 +9,7 @@ import {
   MAX_DATA_URL_LENGTH,
   thinSeries,
 } from '../../src/shared/webviewProtocol';
-import { thinIndices } from '../../src/core/thin';
+import { thinIndices } from '../../src/core/numerics/thin';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 

@@ -5,7 +5,7 @@
  * CRC-checked. Failures throw `DataFileError`.
  */
 import { inflateSync } from 'fflate';
-import { LIMITS } from '../spec/model';
+import { IO_LIMITS as LIMITS } from './limits';
 import { DataFileError, readNpy, type NumericArray } from './npy';
 
 interface ZipEntry {

@@ -1,5 +1,5 @@
 /**
- * Dispatch on the file extension for the two shapes the spec needs (design.md §1):
+ * Dispatch on the file extension for the two shapes the spec needs (docs/architecture.md §1):
  * 1-D eigenvalue vectors (`{file: path}` spectra) and 2-D data matrices (data mode).
  */
 import { readCsv } from './csv';

@@ -1,8 +1,9 @@
 /**
- * The typed model of a `*.sslexp.{yaml,yml,json}` spec (design.md §1), produced by
+ * The typed model of a `*.sslexp.{yaml,yml,json}` spec (docs/architecture.md §1), produced by
  * `parseSpec` together with problems. Every node keeps its source span so features
  * (hover, quick fixes, CodeLens) can point back into the text.
  */
+import { IO_LIMITS } from '../io/limits';
 
 export interface Span {
   start: number;
@@ -56,17 +57,17 @@ export interface SimulateSpec {
 export interface SpecCommon {
   sslexp: 1;
   name?: string;
-  /** Alignment alpha >= 0 of the augmentation with the noise (math.md §3). */
+  /** Alignment alpha >= 0 of the augmentation with the noise (docs/theory.md §3). */
   alpha?: number;
   /** Span of the alpha *value* (for quick fixes and hover). */
   alphaSpan?: Span;
   /** Span of the `alpha` key (for hover). */
   alphaKeySpan?: Span;
-  /** Latent dimension; defaults to the number of important components (math.md A14). */
+  /** Latent dimension; defaults to the number of important components (docs/theory.md A14). */
   latent?: number;
   latentSpan?: Span;
   simulate?: SimulateSpec;
-  /** Opt-in eps for S + eps I in the dense solvers (math.md §2.5). */
+  /** Opt-in eps for S + eps I in the dense solvers (docs/theory.md §2.5). */
   regularize?: number;
   /** Span of the whole document's root mapping. */
   span: Span;
@@ -78,7 +79,7 @@ export interface SpectralSpec extends SpecCommon {
   noise: BlockSpec;
 }
 
-/** Data mode (design.md §1); consumed by the dense solvers (issue 3). */
+/** Data mode (docs/architecture.md §1); consumed by the dense solvers (issue 3). */
 export type AugmentationSpec =
   | { kind: 'additive'; alpha: number; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
   | { kind: 'masking'; keep: number; span: Span }
@@ -105,14 +106,58 @@ export interface DataSpec extends SpecCommon {
   augmentation?: AugmentationSpec;
 }
 
-export type Spec = SpectralSpec | DataSpec;
+/**
+ * Graph mode (docs/theory.md §7): the positive-pair relation G over the N rows of the data
+ * (every augmented view its own row). Exactly one kind.
+ */
+export type GraphRelationSpec =
+  /** rows come in consecutive groups of `views` views of one sample: G = I_n ⊗ (11ᵀ − I) */
+  | { kind: 'views'; views: number; valueSpan: Span; span: Span }
+  /** G_ij = 1[y_i = y_j], i ≠ j (needs data.labels) */
+  | { kind: 'labels'; span: Span }
+  /** each row's k nearest other rows (Euclidean; ties to the lower index), symmetrised by "or", weight 1 */
+  | { kind: 'knn'; k: number; valueSpan: Span; span: Span }
+  /** explicit 0-based pairs [i, j, w?] (w > 0, default 1); symmetrised, duplicates summed */
+  | { kind: 'edges'; edges: Array<[number, number, number]>; span: Span }
+  /** pairs from a CSV file "i,j[,w]" with an optional header, relative to the spec */
+  | { kind: 'edges-file'; path: string; pathSpan: Span; resolved?: string; span: Span };
+
+export interface GraphMethodsSpec {
+  /** VICReg with hinge variance weight a (`variance`) and invariance weight g (`invariance`); b → ∞. */
+  vicreg?: { variance: number; invariance: number; varianceSpan?: Span; invarianceSpan?: Span; span: Span };
+  /** Spectral-contrastive surrogate with the kernel D^-1/2 G D^-1/2. */
+  simclr?: { span: Span };
+  /** Linear CCA of the two views (needs graph.views = 2). */
+  barlow?: { span: Span };
+  /** Span of the `methods` key when written (absent: all three with defaults). */
+  keySpan?: Span;
+}
+
+export interface GraphSpec extends SpecCommon {
+  mode: 'graph';
+  /** The N × D rows (file or inline X; labels optional). `pca`/`noise` are not allowed here. */
+  data: DataSourceSpec;
+  graph: GraphRelationSpec;
+  /** Span of the `graph` key. */
+  graphKeySpan: Span;
+  /** K, the representation dimension. */
+  embedding: number;
+  embeddingSpan: Span;
+  embeddingKeySpan: Span;
+  methods: GraphMethodsSpec;
+}
+
+/** Defaults of graph mode's methods (VICReg's original weights a = g = 25). */
+export const GRAPH_DEFAULTS = { variance: 25, invariance: 25 } as const;
+
+export type Spec = SpectralSpec | DataSpec | GraphSpec;
 
 /** Limits (documented in README). Beyond them the parser reports `limit-exceeded`. */
 export const LIMITS = {
   /** components per block in spectral mode */
   maxComponentsPerBlock: 10_000_000,
   /** bytes of a spectrum or data file */
-  maxFileBytes: 512 * 1024 * 1024,
+  maxFileBytes: IO_LIMITS.maxFileBytes,
   /** nesting depth of the document */
   maxDepth: 64,
   /** explicit simulate grid sizes */

@@ -1,12 +1,12 @@
 /**
- * Text -> typed spec model (model.ts) + problems. The language is design.md §1; the
- * rules on values come from math.md §3 (variances >= 0, alpha >= 0, k >= 1) and §4.5.
+ * Text -> typed spec model (model.ts) + problems. The language is docs/architecture.md §1; the
+ * rules on values come from docs/theory.md §3 (variances >= 0, alpha >= 0, k >= 1) and §4.5.
  *
  * Every problem has a stable code (codes.ts), a severity and the exact range of the
  * offending key or value. `parseSpec` never throws and reads no files: spectrum files are
  * read by `resolveSpectra` (spectra.ts), data files by the data-mode pipeline.
  */
-import { problem, type Problem, type ProblemFix } from '../problems';
+import { problem, type Problem, type ProblemFix } from '../problems/problems';
 import {
   LIMITS,
   type AugmentationSpec,
@@ -35,6 +35,8 @@ export interface ParseSpecResult {
   spec?: Spec;
   /** Sorted by start offset. */
   problems: Problem[];
+  /** The mode the root keys select (`graph` → graph mode), also when the spec has errors. */
+  mode?: Spec['mode'];
 }
 
 /**
@@ -45,7 +47,7 @@ export const SPEC_KEYS = {
   root: ['sslexp', 'name', 'signal', 'noise', 'alpha', 'latent', 'simulate', 'regularize', 'data', 'augmentation'],
   block: ['count', 'variance', 'augmentation'],
   spectrum: ['flat', 'power_law', 'exponential', 'uniform', 'file', 'scale'],
-  // `scale` may sit next to the family or inside its parameters (design.md §1: "every family may carry scale")
+  // `scale` may sit next to the family or inside its parameters (docs/architecture.md §1: "every family may carry scale")
   power_law: ['first', 'exponent', 'offset', 'scale'],
   exponential: ['first', 'rate', 'scale'],
   uniform: ['low', 'high', 'seed', 'scale'],
@@ -63,18 +65,23 @@ export const SIMULATION_METRICS: readonly SimulationMetric[] = ['probe-gap', 'su
 /** Extensions of 1-D spectrum files (readVector in io/) and of data matrices (readMatrix). */
 export const SPECTRUM_FILE_EXTENSIONS = ['.npy', '.csv', '.tsv', '.txt'];
 export const DATA_FILE_EXTENSIONS = ['.npy', '.npz', '.csv', '.tsv', '.txt'];
-/** simulate.repeats default (design.md §1). */
+/** simulate.repeats default (docs/architecture.md §1). */
 export const DEFAULT_REPEATS = 5;
 
 export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecResult {
   let problems: Problem[];
   let spec: Spec | undefined;
+  let mode: Spec['mode'] | undefined;
   try {
     const tree = parseSourceTree(text, options.fileName);
     problems = [...tree.problems];
     if (tree.root && !tree.fatal) {
       const v = new Validator(text, tree.format, options.baseDir, problems);
       spec = v.root(tree.root);
+      if (tree.root.kind === 'map') {
+        const keys = new Set(tree.root.entries.map((e) => e.key));
+        mode = keys.has('graph') ? 'graph' : keys.has('data') ? 'data' : 'spectral';
+      }
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -82,7 +89,7 @@ export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecRes
   }
   problems = dedupeAndSort(problems, text.length);
   const hasError = problems.some((p) => p.severity === 'error');
-  return hasError || !spec ? { problems } : { spec, problems };
+  return hasError || !spec ? { problems, ...(mode ? { mode } : {}) } : { spec, problems, mode: spec.mode };
 }
 
 function dedupeAndSort(problems: Problem[], length: number): Problem[] {
@@ -242,7 +249,7 @@ class Validator {
     return n;
   }
 
-  /** A variance: finite and >= 0 (math.md §3: covariances are PSD). */
+  /** A variance: finite and >= 0 (docs/theory.md §3: covariances are PSD). */
   private variance(node: SourceNode, path: string, keySpan: Span): Num | undefined {
     const n = this.finite(node, path, keySpan);
     if (!n) return undefined;
@@ -294,7 +301,7 @@ class Validator {
     const firstKey = root.entries.length ? root.entries[0].keySpan : { start: 0, end: 0 };
     let ok = true;
 
-    // sslexp: required, = 1 (design.md §1)
+    // sslexp: required, = 1 (docs/architecture.md §1)
     const ver = k.get('sslexp');
     if (!ver) {
       this.report('missing-field', "Missing required field 'sslexp' (the format version; add `sslexp: 1`).", firstKey, [this.insertVersionFix(root)]);
@@ -333,12 +340,12 @@ class Validator {
       const n = this.finite(regE.value, 'regularize', regE.keySpan);
       if (n && n.value > 0) regularize = n.value;
       else {
-        if (n) this.outOfRange('regularize', '> 0 (eps in S + eps I, math.md §2.5)', n);
+        if (n) this.outOfRange('regularize', '> 0 (eps in S + eps I, docs/theory.md §2.5)', n);
         ok = false;
       }
     }
 
-    // mode: spectral (signal + noise) or data (design.md §1)
+    // mode: spectral (signal + noise) or data (docs/architecture.md §1)
     const dataE = k.get('data');
     const sigE = k.get('signal');
     const noiseE = k.get('noise');
@@ -384,7 +391,7 @@ class Validator {
       }
     }
 
-    // latent in [1, d] (math.md §4.5, last row)
+    // latent in [1, d] (docs/theory.md §4.5, last row)
     let latent: number | undefined;
     let latentSpan: Span | undefined;
     const latE = k.get('latent');
@@ -454,7 +461,7 @@ class Validator {
     const n = this.finite(node, path, keySpan);
     if (!n) return undefined;
     if (n.value < 0) {
-      this.report('negative-alpha', `${path}: alpha must be >= 0 (the alignment of the augmentation with the noise, math.md §3), got ${n.raw}.`, n.span);
+      this.report('negative-alpha', `${path}: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got ${n.raw}.`, n.span);
       return undefined;
     }
     return n;
@@ -472,7 +479,7 @@ class Validator {
     let count: { value: number; span: Span } | undefined;
     const countE = k.get('count');
     if (countE) {
-      const rule = minCount === 1 ? 'a positive integer (at least one important component, math.md §3)' : 'a non-negative integer';
+      const rule = minCount === 1 ? 'a positive integer (at least one important component, docs/theory.md §3)' : 'a non-negative integer';
       const n = this.integer(countE.value, `${path}.count`, countE.keySpan, minCount, rule, LIMITS.maxComponentsPerBlock, 'components per block');
       if (n) count = n;
       else ok = false;
@@ -495,7 +502,7 @@ class Validator {
     }
     if (!ok) return undefined;
 
-    // default lambda^Theta = 0 (design.md §1); an omitted variance (count 0) is flat 0 too
+    // default lambda^Theta = 0 (docs/architecture.md §1); an omitted variance (count 0) is flat 0 too
     const zero = (span: Span): SpectrumSpec => ({ kind: 'flat', value: 0, span });
     const v = variance ?? zero(entry.keySpan);
     const a = augmentation ?? zero(entry.keySpan);
@@ -526,7 +533,7 @@ class Validator {
         }
       }
       if (n < minCount) {
-        this.report('out-of-range', `${p0}: needs at least ${minCount} value (at least one important component, math.md §3).`, s0.span);
+        this.report('out-of-range', `${p0}: needs at least ${minCount} value (at least one important component, docs/theory.md §3).`, s0.span);
         ok = false;
       }
       if (n > LIMITS.maxComponentsPerBlock) {
@@ -552,7 +559,7 @@ class Validator {
     };
   }
 
-  /** A `<spectrum>` (design.md §1). */
+  /** A `<spectrum>` (docs/architecture.md §1). */
   spectrum(node: SourceNode, path: string, keySpan: Span): SpectrumSpec | undefined {
     if (node.kind === 'scalar' && typeof node.value === 'number') {
       const n = this.variance(node, path, keySpan);
@@ -627,7 +634,7 @@ class Validator {
         break;
       }
       case 'power_law': {
-        // lambda_i = first * ((i + offset) / (1 + offset))^(-exponent)  (design.md §1)
+        // lambda_i = first * ((i + offset) / (1 + offset))^(-exponent)  (docs/architecture.md §1)
         const p = this.params(fam, fpath, SPEC_KEYS.power_law, ['first', 'exponent'], '{first, exponent, offset?}');
         if (!p) break;
         const first = this.variance(p.get('first')!.value, `${fpath}.first`, p.get('first')!.keySpan);
@@ -645,7 +652,7 @@ class Validator {
         break;
       }
       case 'exponential': {
-        // lambda_i = first * exp(-rate (i - 1))  (design.md §1)
+        // lambda_i = first * exp(-rate (i - 1))  (docs/architecture.md §1)
         const p = this.params(fam, fpath, SPEC_KEYS.exponential, ['first', 'rate'], '{first, rate}');
         if (!p) break;
         const first = this.variance(p.get('first')!.value, `${fpath}.first`, p.get('first')!.keySpan);
@@ -716,7 +723,7 @@ class Validator {
     return s;
   }
 
-  // ---------------------------------------------------------------- simulate (math.md §6.1)
+  // ---------------------------------------------------------------- simulate (docs/theory.md §6.1)
 
   private simulate(entry: MapEntry, topAlpha: number | undefined, topAlphaSpan: Span | undefined): SimulateSpec | undefined {
     const map = this.asMap(entry, 'simulate', 'a mapping {n, alpha, repeats, seed, metric}');
@@ -813,7 +820,7 @@ class Validator {
     return undefined;
   }
 
-  /** `n`: a list of positive integers, or {from, to, points} log-spaced (design.md §1). */
+  /** `n`: a list of positive integers, or {from, to, points} log-spaced (docs/architecture.md §1). */
   private nGrid(entry: MapEntry): NGrid | undefined {
     const node = entry.value;
     const lim = LIMITS.maxSimulationN;
@@ -851,7 +858,7 @@ class Validator {
     return { values: logGrid(from.value, to.value, points.value), span: node.span };
   }
 
-  // ---------------------------------------------------------------- data mode (design.md §1)
+  // ---------------------------------------------------------------- data mode (docs/architecture.md §1)
 
   private data(entry: MapEntry): DataSourceSpec | undefined {
     const map = this.asMap(entry, 'data', 'a mapping {file | X, labels, center, pca, noise}');
@@ -903,7 +910,7 @@ class Validator {
       labels = this.labels(lE, X);
       if (!labels) ok = false;
     }
-    // math.md §1: moments are uncentred unless the user's pipeline centres, as PCA does; so
+    // docs/theory.md §1: moments are uncentred unless the user's pipeline centres, as PCA does; so
     // `center` defaults to true only with `pca` (P1's pipeline) and to false otherwise.
     let center = k.has('pca');
     const cE = k.get('center');
@@ -1157,7 +1164,7 @@ class Validator {
 
 /**
  * `{from, to, points}`: `points` log-spaced values from `from` to `to`, rounded to integers
- * and deduplicated (design.md §1); the end points are exact.
+ * and deduplicated (docs/architecture.md §1); the end points are exact.
  */
 export function logGrid(from: number, to: number, points: number): number[] {
   const out: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * YAML and JSON into ONE generic tree with source spans (design.md §1: "YAML and JSON
+ * YAML and JSON into ONE generic tree with source spans (docs/architecture.md §1: "YAML and JSON
  * carry the same document"). Everything the semantic validation (parseSpec.ts) needs to
  * point back into the text lives here: key spans, value spans, raw number text.
  *
@@ -19,7 +19,7 @@ import {
 } from 'yaml';
 // The ESM build: the package's UMD `main` uses a dynamic require that esbuild cannot bundle.
 import { parseTree, type Node as JsonNode, type ParseError as JsonParseError } from 'jsonc-parser/lib/esm/main.js';
-import { problem, type Problem } from '../problems';
+import { problem, type Problem } from '../problems/problems';
 import { LIMITS, type Span } from './model';
 
 export type { Span };
@@ -283,7 +283,7 @@ function parseYaml(text: string): SourceTreeResult {
     problems.push(problem('yaml-syntax', 'error', `YAML syntax error: ${e.message}`, e.pos[0], Math.max(e.pos[1], e.pos[0])));
   }
   if (exhausted) return { problems: [tooDeep(0, 0)], fatal: true, format: 'yaml' };
-  // Extra documents: a spec is one document (design.md §1).
+  // Extra documents: a spec is one document (docs/architecture.md §1).
   for (let d = 1; d < docs.length; d++) {
     const [s, , e] = docs[d].range;
     const end = text.startsWith('---', s) ? s + 3 : Math.max(s, e);

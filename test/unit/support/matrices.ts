@@ -1,6 +1,6 @@
 /** Random and reference matrices shared by the linear-algebra test suites. */
-import { Rng } from '../../../src/core/rng';
-import { Matrix } from '../../../src/core/linalg';
+import { Rng } from '../../../src/core/numerics/rng';
+import { Matrix } from '../../../src/core/numerics/dense';
 
 /** r x c with independent standard normal entries. */
 export function randn(rng: Rng, r: number, c: number): Matrix {

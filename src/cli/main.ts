@@ -1,0 +1,114 @@
+/**
+ * `sslexp`: the engine headless (docs/architecture.md §2 "CLI"). Exit codes: 0 ok, 1 spec errors,
+ * 2 usage. Bad input never produces a stack trace.
+ */
+import { analyzeCommand } from './analyze';
+import { check } from './check';
+import type { CliIo } from './io';
+import { runSimulateCommand } from './simulate';
+import { startKernelThreads } from '../worker/kernelThreads';
+
+const VERSION = '0.1.0';
+
+const USAGE = `Usage: sslexp <command> [options] FILE...
+
+Commands:
+  check FILE...                       report problems as FILE:LINE:COLUMN: severity code: message
+  analyze FILE [--json] [--alpha A] [--components]
+                                      thresholds, regime and recommendation
+  simulate FILE [--json]              finite-n convergence experiment of the spec's simulate block
+
+Options:
+  --json          one JSON object on stdout (non-finite numbers as "Infinity"/"-Infinity")
+  --alpha A       evaluate at alignment A (overrides the spec's alpha)
+  --components    include per-component scores
+  -h, --help      this help
+  -v, --version   the version
+
+Exit status: 0 ok, 1 the spec has errors, 2 usage error.`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  command: string;
+  files: string[];
+  json: boolean;
+  components: boolean;
+  alpha?: number;
+}
+
+function parseArgs(argv: string[]): Parsed | 'help' | 'version' {
+  if (argv.length === 0) throw new UsageError('missing command');
+  const files: string[] = [];
+  let json = false;
+  let components = false;
+  let alpha: number | undefined;
+  let command: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') return 'help';
+    if (a === '-v' || a === '--version') return 'version';
+    if (a === '--json') json = true;
+    else if (a === '--components') components = true;
+    else if (a === '--alpha' || a.startsWith('--alpha=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) throw new UsageError('--alpha needs a value');
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--alpha must be a finite number >= 0, got '${v}'`);
+      alpha = n;
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+    else if (command === undefined) command = a;
+    else files.push(a);
+  }
+  if (command === undefined) throw new UsageError('missing command');
+  if (!['check', 'analyze', 'simulate'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (files.length === 0) throw new UsageError(`'${command}' needs a FILE`);
+  if (command !== 'check' && files.length > 1) throw new UsageError(`'${command}' takes exactly one FILE`);
+  if (command === 'check' && (json || components || alpha !== undefined)) throw new UsageError(`'check' takes no options`);
+  return { command, files, json, components, alpha };
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`sslexp: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (parsed === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (parsed === 'version') {
+    io.out(VERSION);
+    return 0;
+  }
+  try {
+    if (parsed.command === 'check') return check(parsed.files, io);
+    // dense solvers may run: give the packed products their second core now (an unref'd
+    // thread, started while the spec is read so it is ready for the first Gram)
+    startKernelThreads();
+    if (parsed.command === 'analyze') return analyzeCommand(parsed.files[0], parsed, io);
+    return await runSimulateCommand(parsed.files[0], parsed.json, io);
+  } catch (e) {
+    io.err(`sslexp: internal error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const write = (stream: NodeJS.WriteStream) => (s: string) => stream.write(s + '\n');
+  main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`sslexp: internal error: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

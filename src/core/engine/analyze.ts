@@ -1,0 +1,36 @@
+/**
+ * Text in, problems and analysis out (the engine behind the CLI, the worker and the
+ * editor): parse with the one spec definition, then dispatch to the theory that owns the
+ * spec's mode. Never throws on user input: failures become problems.
+ */
+import type { EngineOptions, EngineResult } from './types';
+import { problem, type Problem } from '../problems/problems';
+import { parseSpec } from '../spec/parseSpec';
+import { theoryFor } from './theories';
+
+export function analyzeText(text: string, options: EngineOptions): EngineResult {
+  try {
+    return analyzeUnsafe(text, options);
+  } catch (err) {
+    // Defence in depth: an engine bug must never crash the host, the worker or the CLI.
+    const message = err instanceof Error ? err.message : String(err);
+    return { theory: 'alignment', problems: [problem('internal-error', 'error', `Internal error while analysing the spec: ${message}`, 0, 0)] };
+  }
+}
+
+function analyzeUnsafe(text: string, options: EngineOptions): EngineResult {
+  const parsed = parseSpec(text, { fileName: options.fileName, baseDir: options.baseDir });
+  const problems: Problem[] = [...parsed.problems];
+  const spec = parsed.spec;
+  if (!spec) return finish({ theory: parsed.mode === 'graph' ? 'spectralEmbedding' : 'alignment', problems } as EngineResult);
+  const theory = theoryFor(spec);
+  const result = problems.some((p) => p.severity === 'error')
+    ? ({ theory: theory.id, problems, spec, mode: spec.mode } as EngineResult)
+    : (theory.analyze(spec, options, problems) as EngineResult);
+  return finish(result);
+}
+
+function finish<R extends EngineResult>(result: R): R {
+  result.problems.sort((a, b) => a.start - b.start || a.end - b.end);
+  return result;
+}

@@ -1,0 +1,27 @@
+/** The engine result of P1's theory (spectral and data mode). */
+import type { TheoryResultBase } from '../theory';
+import type { DataSpec, SpectralSpec } from '../../spec/model';
+import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, ResolvedSpectra, Thresholds } from './types';
+import type { DataAnalysis, DataSolutions } from './data/dataMode';
+
+/** P1, joint-embedding vs reconstruction: spectral and data mode (docs/theory.md §2–§6). */
+export interface AlignmentEngineResult extends TheoryResultBase {
+  theory: 'alignment';
+  spec?: SpectralSpec | DataSpec;
+  /** Absent when the spec did not parse. */
+  mode?: 'spectral' | 'data';
+  dimensions?: Dimensions;
+  /** null when the problem is not in the paper's form (docs/theory.md A6). */
+  thresholds?: Thresholds | null;
+  /** null when neither the spec nor the options give alpha. */
+  atAlpha?: AtAlpha | null;
+  recommendation?: Recommendation;
+  curve?: NoiseScalingCurve;
+  /** The evaluated spectra (heavy; the worker thins them before posting). */
+  spectra?: ResolvedSpectra;
+  /** Data mode: the closed-form solutions of docs/theory.md §2 (heavy d x d matrices). */
+  solutions?: DataSolutions;
+  /** Data mode with `pca`: what P1's pipeline did (docs/theory.md §6.1). */
+  pipeline?: DataAnalysis['pipeline'];
+}
+

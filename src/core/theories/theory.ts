@@ -1,0 +1,52 @@
+/**
+ * The seam between the engine and the theories: what a theory is given (a parsed spec and
+ * the engine options) and what it must provide. Every theory folder implements
+ * {@link Theory}; engine/theories.ts lists them. Nothing here imports a theory.
+ */
+import type { Problem } from '../problems/problems';
+import type { Spec } from '../spec/model';
+
+export interface EngineOptions {
+  /** Used to choose YAML or JSON and in messages. */
+  fileName: string;
+  /** Directory that relative paths in the spec resolve against. */
+  baseDir?: string;
+  /** Reads a file given its absolute path; undefined disables file access (untrusted workspace). */
+  readFile?: (absPath: string) => Uint8Array;
+  /** Overrides the spec's alpha (CLI `--alpha`). */
+  alpha?: number;
+  /** Include per-component score arrays in `atAlpha.components`. */
+  components?: boolean;
+  /** Include the noise-scaling curve alpha2(t). */
+  curve?: boolean;
+}
+
+/** The theories the engine dispatches to (one folder each under core/theories). */
+export type TheoryId = 'alignment' | 'spectralEmbedding';
+
+/** What every theory's result carries. */
+export interface TheoryResultBase {
+  theory: TheoryId;
+  /** Parse, validation and theory problems, sorted by offset. */
+  problems: Problem[];
+}
+
+/** Options of a simulation run (progress, cancellation). */
+export interface SimulationRunOptions {
+  onProgress?: (fraction: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * One theory: the spec modes it owns and what it computes from a parsed spec. The engine
+ * dispatches through this interface (engine/theories.ts); a theory never imports another.
+ */
+export interface Theory<S extends Spec, R extends TheoryResultBase, Sim = unknown> {
+  id: TheoryId;
+  /** The spec modes (root shapes) this theory analyses. */
+  modes: readonly S['mode'][];
+  /** Analyses a parsed, error-free spec; user-input failures become problems in `problems`. */
+  analyze(spec: S, options: EngineOptions, problems: Problem[]): R;
+  /** The finite-n experiment of a spec's `simulate` block, when the theory has one. */
+  simulate?(spec: S, analysis: R, options: EngineOptions, run: SimulationRunOptions): Promise<{ problems: Problem[]; result?: Sim }>;
+}
