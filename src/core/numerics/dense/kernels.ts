@@ -14,7 +14,7 @@
  * synchronous, so routines never interleave); `reserve` may move it, so views from
  * `heap()` must be re-taken after every `reserve`.
  */
-import wasmBytes from '../../linalg/wasm/kernels.wat';
+import wasmBytes from './wasm/kernels.wat';
 
 export type KernelBackendName = 'wasm-simd' | 'js';
 
