@@ -3,7 +3,7 @@ import { formatNumber as f, toJson } from '../core/format/format';
 import { requirement } from '../core/theories/alignment/recommendation';
 import type { AlignmentEngineResult } from '../core/engine/types';
 import { graphAnalysisJson, graphAnalysisText } from './graphText';
-import { hasError, loadAndAnalyze, locate, type CliIo, type Loaded } from './io';
+import { hasError, loadAndAnalyze, locate, safeText, type CliIo, type Loaded } from './io';
 
 /** The JSON document of `analyze --json` (issue 2 contract; issue 3 adds `solutions`). */
 export function analysisJson(loaded: Loaded): Record<string, unknown> {
@@ -37,7 +37,7 @@ export function analyzeCommand(file: string, opts: { json: boolean; alpha?: numb
 
 function alignmentText(loaded: Loaded, r: AlignmentEngineResult, located: ReturnType<typeof locate>): string[] {
   const lines: string[] = [];
-  lines.push(`${loaded.file}${r.spec?.name ? ` — ${r.spec.name}` : ''}`);
+  lines.push(`${safeText(loaded.file)}${r.spec?.name ? ` — ${safeText(r.spec.name)}` : ''}`);
   if (r.dimensions && r.thresholds) {
     const { d, k, latent } = r.dimensions;
     const t = r.thresholds;

@@ -2,12 +2,12 @@
  * File access and problem location shared by the sslexp commands (check, analyze,
  * simulate): files are read here, never in the core, and always within a byte limit.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeText } from '../core/engine/analyze';
 import type { EngineResult } from '../core/engine/types';
 import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems/problems';
 import { LIMITS } from '../core/spec/model';
+import { FileTooLargeError, readFileCapped } from '../worker/readCapped';
 
 /** Spec files are small documents; anything larger is refused before parsing. */
 const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -17,12 +17,23 @@ export interface CliIo {
   err: (s: string) => void;
 }
 
-/** Reads a file for the engine, refusing anything over the documented limit. */
+/** Reads a file for the engine, refusing anything over the documented limit (counted on the bytes read). */
 export function readLimited(absPath: string, limit: number = LIMITS.maxFileBytes): Uint8Array {
-  const st = fs.statSync(absPath);
-  if (!st.isFile()) throw new Error(`${absPath} is not a regular file`);
-  if (st.size > limit) throw new Error(`${absPath} is ${st.size} bytes, over the limit of ${limit}`);
-  return fs.readFileSync(absPath);
+  return readFileCapped(absPath, limit);
+}
+
+/**
+ * Control characters, line and paragraph separators in text that came from a spec or a
+ * path are escaped before they reach a terminal or a log, so that a crafted file name or
+ * key cannot forge a problem line (`FILE:LINE:COL: severity code: message`).
+ */
+export function safeText(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 export interface Loaded {
@@ -32,11 +43,12 @@ export interface Loaded {
 }
 
 /** The text of a spec file (at most MAX_SPEC_BYTES), or why it cannot be read. */
-export function readSpecText(file: string): { text: string } | { error: string } {
+export function readSpecText(file: string): { text: string } | { error: string; code: 'file-not-found' | 'limit-exceeded' } {
   try {
     return { text: new TextDecoder('utf-8').decode(readLimited(path.resolve(file), MAX_SPEC_BYTES)) };
   } catch (e) {
-    return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read '${file}': no such file` : `cannot read '${file}': ${(e as Error).message}` };
+    if (e instanceof FileTooLargeError) return { code: 'limit-exceeded', error: `cannot read '${file}': a spec file may hold at most ${MAX_SPEC_BYTES} bytes (8 MiB)` };
+    return { code: 'file-not-found', error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read '${file}': no such file` : `cannot read '${file}': ${(e as Error).message}` };
   }
 }
 
@@ -44,7 +56,7 @@ export function readSpecText(file: string): { text: string } | { error: string }
 export function loadAndAnalyze(file: string, opts: { alpha?: number; components?: boolean; curve?: boolean }): Loaded {
   const abs = path.resolve(file);
   const read = readSpecText(file);
-  if ('error' in read) return { file, text: '', result: { theory: 'alignment', problems: [{ code: 'file-not-found', severity: 'error', message: read.error, start: 0, end: 0 }] } };
+  if ('error' in read) return { file, text: '', result: { theory: 'alignment', problems: [{ code: read.code, severity: 'error', message: read.error, start: 0, end: 0 }] } };
   const text = read.text;
   const result = analyzeText(text, {
     fileName: abs,
@@ -72,7 +84,7 @@ export function locate(text: string, problems: readonly Problem[]): LocatedProbl
   return problems.map((p) => {
     const a = offsetToLineColumn(starts, p.start);
     const b = offsetToLineColumn(starts, p.end);
-    return { code: p.code, severity: p.severity, message: p.message, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    return { code: p.code, severity: p.severity, message: safeText(p.message), line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { analyzeCommand } from './analyze';
 import { check } from './check';
-import type { CliIo } from './io';
+import { safeText, type CliIo } from './io';
 import { runSimulateCommand } from './simulate';
 import { startKernelThreads } from '../worker/kernelThreads';
 
@@ -53,8 +53,9 @@ function parseArgs(argv: string[]): Parsed | 'help' | 'version' {
     else if (a === '--alpha' || a.startsWith('--alpha=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (v === undefined) throw new UsageError('--alpha needs a value');
-      const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--alpha must be a finite number >= 0, got '${v}'`);
+      // decimal only: Number() would also take '0x10', '0b1' and '  1  '
+      const n = /^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) ? Number(v) : NaN;
+      if (!Number.isFinite(n) || n < 0) throw new UsageError(`--alpha must be a finite decimal number >= 0, got '${v}'`);
       alpha = n;
     } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
     else if (command === undefined) command = a;
@@ -74,7 +75,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`sslexp: ${e.message}\n\n${USAGE}`);
+      io.err(`sslexp: ${safeText(e.message)}\n\n${USAGE}`);
       return 2;
     }
     throw e;
@@ -100,8 +101,28 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * A writer that goes quiet once its reader has gone (EPIPE, e.g. `sslexp … | head -1`):
+ * the command still finishes and exits with its own status, without a stack trace.
+ */
+function pipeWriter(stream: NodeJS.WriteStream): (s: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else process.exitCode = process.exitCode || 1;
+  });
+  return (s: string) => {
+    if (closed) return;
+    try {
+      stream.write(s + '\n');
+    } catch {
+      closed = true;
+    }
+  };
+}
+
 if (require.main === module) {
-  const write = (stream: NodeJS.WriteStream) => (s: string) => stream.write(s + '\n');
+  const write = pipeWriter;
   main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }).then(
     (code) => {
       process.exitCode = code;

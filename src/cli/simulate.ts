@@ -5,7 +5,7 @@
  * `{file, metric, n, alpha, dimensions, series: [{paradigm, alpha, mean[], spread[]}], ...}`.
  */
 import * as path from 'node:path';
-import { readLimited, readSpecText, locate, type CliIo } from './io';
+import { locate, readLimited, readSpecText, safeText, type CliIo } from './io';
 import { formatNumber as f, toJson } from '../core/format/format';
 import { simulateSpecText } from '../core/engine/simulate';
 import type { SimulationResult } from '../core/theories/alignment/simulation';
@@ -14,8 +14,8 @@ export async function runSimulateCommand(file: string, json: boolean, io: CliIo,
   const abs = path.resolve(file);
   const read = readSpecText(file);
   if ('error' in read) {
-    if (json) io.out(toJson({ file, problems: [{ code: 'file-not-found', severity: 'error', message: read.error, line: 1, column: 1, endLine: 1, endColumn: 1 }], simulation: null }));
-    else io.out(`${file}:1:1: error file-not-found: ${read.error}`);
+    if (json) io.out(toJson({ file, problems: [{ code: read.code, severity: 'error', message: safeText(read.error), line: 1, column: 1, endLine: 1, endColumn: 1 }], simulation: null }));
+    else io.out(`${safeText(file)}:1:1: error ${read.code}: ${safeText(read.error)}`);
     return 1;
   }
   const text = read.text;
@@ -61,10 +61,10 @@ export async function runSimulateCommand(file: string, json: boolean, io: CliIo,
     );
     return r ? 0 : 1;
   }
-  for (const p of problems) io.out(`${file}:${p.line}:${p.column}: ${p.severity} ${p.code}: ${p.message}`);
+  for (const p of problems) io.out(`${safeText(file)}:${p.line}:${p.column}: ${p.severity} ${p.code}: ${p.message}`);
   if (!r) return 1;
   const lines: string[] = [];
-  lines.push(`${file}: finite-n simulation, ${r.mode} mode, d = ${r.dimensions.d} (${r.dimensions.k} important), latent ${r.dimensions.latent}; ${r.repeats} repeat${r.repeats === 1 ? '' : 's'}, seed ${r.seed}`);
+  lines.push(`${safeText(file)}: finite-n simulation, ${r.mode} mode, d = ${r.dimensions.d} (${r.dimensions.k} important), latent ${r.dimensions.latent}; ${r.repeats} repeat${r.repeats === 1 ? '' : 's'}, seed ${r.seed}`);
   lines.push(`metric ${r.metric}: mean over repeats (± standard deviation)`);
   const width = 20;
   const header = ['paradigm', 'α', ...r.n.map((n) => `n=${n}`)];

@@ -12,9 +12,9 @@
  * Robustness: every message is validated and every handler is wrapped, so a bad message
  * or an engine bug becomes an `error` message, never the death of the worker.
  */
-import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { enableKernelThreads } from './kernelThreads';
+import { readFileCapped } from './readCapped';
 import { analyzeText } from '../core/engine/analyze';
 import { simulateSpecText } from '../core/engine/simulate';
 import type { SimulationResult } from '../core/theories/alignment/simulation';
@@ -181,12 +181,7 @@ async function simulate(request: SimulateRequest, signal: AbortSignal, onProgres
 function readerFor(request: Request): ((absPath: string) => Uint8Array) | undefined {
   if (!request.trusted) return undefined; // the core reports `untrusted-file` (docs/architecture.md §6)
   const limit = Math.min(request.maxFileBytes ?? LIMITS.maxFileBytes, LIMITS.maxFileBytes);
-  return (absPath: string): Uint8Array => {
-    const st = fs.statSync(absPath);
-    if (!st.isFile()) throw new Error(`${absPath} is not a regular file`);
-    if (st.size > limit) throw new Error(`${absPath} is ${st.size} bytes, over the limit of ${limit} bytes (setting sslParadigm.worker.maxFileSizeMB)`);
-    return fs.readFileSync(absPath);
-  };
+  return (absPath: string): Uint8Array => readFileCapped(absPath, limit, ' (setting sslParadigm.worker.maxFileSizeMB)');
 }
 
 function analyze(request: AnalyzeRequest): SerializableEngineResult {
