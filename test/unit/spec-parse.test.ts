@@ -286,7 +286,7 @@ test('unknown-key with did-you-mean and a preferred fix on the key (YAML and JSO
   assert.equal(applyFix(json, q), json.replace('alhpa', 'alpha'));
   // no suggestion
   expectProblem('sslexp: 1\nsignal: {count: 1, variance: 1}\nnoise: {count: 1, variance: 1}\nzzz: 1\n', {
-    code: 'unknown-key', line: 4, column: 1, text: 'zzz', message: "Unknown key 'zzz' at the top level; allowed keys: sslexp, name, signal, noise, alpha, latent, simulate, regularize, data, augmentation.",
+    code: 'unknown-key', line: 4, column: 1, text: 'zzz', message: "Unknown key 'zzz' at the top level; allowed keys: sslexp, name, signal, noise, alpha, latent, simulate, regularize, data, augmentation, graph, embedding, methods.",
   });
 });
 
@@ -529,7 +529,8 @@ augmentation: {additive: {alpha: 1.0}}
 });
 
 test('data mode: inline matrices', () => {
-  const r = parse('sslexp: 1\ndata: {X: [[1, 2], [3, 4], [5, 6]], Y: [1, 0, 1], center: false}\naugmentation: {additive: {theta: [[1, 0], [0, 2]], gamma: [0, 1], alpha: 2}}\n');
+  // without data.pca, `latent` and an `augmentation` are required (rules no-pca-needs-latent / -augmentation)
+  const r = parse('sslexp: 1\nlatent: 1\ndata: {X: [[1, 2], [3, 4], [5, 6]], Y: [1, 0, 1], center: false}\naugmentation: {additive: {theta: [[1, 0], [0, 2]], gamma: [0, 1], alpha: 2}}\n');
   assert.deepEqual(r.problems, []);
   const s = r.spec as DataSpec;
   assert.deepEqual(s.data.X, [[1, 2], [3, 4], [5, 6]]);
@@ -538,9 +539,9 @@ test('data mode: inline matrices', () => {
   const aug = s.augmentation as Extract<DataSpec['augmentation'], { kind: 'additive' }>;
   assert.deepEqual(aug.theta, [[1, 0], [0, 2]]);
   assert.equal((aug.gamma as { kind: string }).kind, 'list');
-  const cov = parse('sslexp: 1\ndata: {X: [[1, 2]]}\naugmentation: {covariance: [[2, 1], [1, 2]]}\n');
+  const cov = parse('sslexp: 1\nlatent: 1\ndata: {X: [[1, 2]]}\naugmentation: {covariance: [[2, 1], [1, 2]]}\n');
   assert.deepEqual(((cov.spec as DataSpec).augmentation as { matrix: number[][] }).matrix, [[2, 1], [1, 2]]);
-  const npz = parse('sslexp: 1\ndata: {file: d.npz, key: X, labels: {file: d.npz, key: y}}\n');
+  const npz = parse('sslexp: 1\ndata: {file: d.npz, key: X, labels: {file: d.npz, key: y}, pca: 2}\n');
   assert.deepEqual(npz.problems, []);
   assert.equal((npz.spec as DataSpec).data.key, 'X');
 });
@@ -585,6 +586,29 @@ test('data mode: conflicting-keys, missing-field, wrong-type, invalid-value', ()
   expectProblem('sslexp: 1\ndata: {X: [[1, 2]], labels: {column: 2}}\n', {
     code: 'out-of-range', line: 2, column: 38, text: '2', message: 'data.labels.column: must be a column index in [-2, 1] for data.X with 2 columns, got 2.',
   });
+});
+
+test('data mode without pca needs latent and an augmentation; with pca theta is a spectrum and gamma is not given (on the key)', () => {
+  expectProblem('sslexp: 1\ndata: {X: [[1, 2], [3, 4]]}\naugmentation: {masking: {keep: 0.5}}\n', {
+    code: 'missing-field', line: 2, column: 1, text: 'data',
+    message: "Data mode without 'data.pca' needs 'latent': the number of features the encoders keep (k of docs/theory.md §2).",
+  });
+  expectProblem('sslexp: 1\nlatent: 1\ndata: {X: [[1, 2], [3, 4]]}\n', {
+    code: 'missing-field', line: 3, column: 1, text: 'data',
+    message: "Data mode without 'data.pca' needs an 'augmentation' (additive, masking, covariance or views) to define Σ (docs/theory.md §2.1).",
+  });
+  expectProblem('sslexp: 1\ndata: {file: d.csv, pca: 2}\naugmentation: {additive: {theta: [[1, 0], [0, 1]]}}\n', {
+    code: 'dimension-mismatch', line: 3, column: 34, text: '[[1, 0], [0, 1]]',
+    message: 'augmentation.additive.theta: with data.pca the augmentation of the important components is a spectrum over the pca components (a number, a list or a family), not a matrix.',
+  });
+  expectProblem('sslexp: 1\ndata: {file: d.csv, pca: 2}\naugmentation: {additive: {alpha: 1, gamma: 2}}\n', {
+    code: 'conflicting-keys', line: 3, column: 37, text: 'gamma',
+    message: 'augmentation.additive.gamma: with data.pca the noise covariance Γ is data.noise.variance; remove gamma.',
+  });
+  // an empty additive (null) is {} (the schema agrees: test/unit/specAgreement.test.ts)
+  const r = parse('sslexp: 1\ndata: {file: d.csv, pca: 2}\nalpha: 3\naugmentation: {additive: }\n');
+  assert.deepEqual(r.problems, []);
+  assert.equal(((r.spec as DataSpec).augmentation as { alpha: number }).alpha, 3);
 });
 
 // ------------------------------------------------------------------ robustness

@@ -27,7 +27,7 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'unknown-key': { severity: 'error', summary: "A key that is not allowed at this position (with a 'did you mean' quick fix)." },
   'wrong-type': { severity: 'error', summary: 'A value of the wrong type (e.g. a string where a number is expected).' },
   'missing-field': { severity: 'error', summary: 'A required field is missing (e.g. sslexp, signal, noise, variance).' },
-  'mode-conflict': { severity: 'error', summary: "Spectral fields (signal/noise) mixed with data mode ('data'), or a top-level augmentation in spectral mode." },
+  'mode-conflict': { severity: 'error', summary: "Keys of two modes mixed: signal/noise with 'data' or 'graph', a top-level augmentation in spectral mode, augmentation/alpha/simulate/latent (or data.pca/noise/Y) in graph mode, graph keys without 'graph'." },
   'conflicting-keys': { severity: 'error', summary: 'Two mutually exclusive keys (two spectrum families, file and X, two augmentations, ...).' },
   'unsupported-version': { severity: 'error', summary: 'sslexp is not 1.' },
   'invalid-value': { severity: 'error', summary: 'A non-finite number (.inf, .nan), an empty list/matrix/path, or a key that does not apply.' },
@@ -44,6 +44,8 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'dimension-mismatch': { severity: 'error', summary: 'Matrix sizes that do not fit each other or the data dimension.' },
   'unsupported-file-type': { severity: 'error', summary: 'A file path with an extension the readers do not support.' },
   'simulation-too-large': { severity: 'warning', summary: 'The dimension exceeds the simulation limit; the finite-n simulation will not run.' },
+  'self-loop': { severity: 'error', summary: 'graph.edges lists a pair [i, i]: a row is not a positive pair of itself.' },
+  'barlow-needs-two-views': { severity: 'info', summary: 'methods.barlow without graph.views = 2: Barlow Twins is skipped (reported as null); quick fix removes it.' },
 
   // --- evaluating spectra and files (src/core/spec/spectra.ts)
   'untrusted-file': { severity: 'warning', summary: 'Data files are not read in an untrusted workspace.' },
@@ -66,4 +68,9 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'not-finite': { severity: 'error', summary: 'A matrix holds NaN or infinite values.' },
   'no-convergence': { severity: 'error', summary: 'An eigen- or singular-value iteration did not converge.' },
   'simulation-unsupported': { severity: 'error', summary: "simulate needs P1's additive augmentation (an alpha grid) and, in data mode, the pca pipeline." },
+  'moments-only': { severity: 'info', summary: 'data.moments: analysed from the sufficient statistics alone (no finite-n simulation, linear probe or corrupted draw).' },
+  'probe-skipped': { severity: 'info', summary: 'The linear probe of your own views needs samples in both its training and its test split.' },
+
+  // --- graph mode (src/core/theories/spectralEmbedding)
+  'empty-graph': { severity: 'warning', summary: 'The pair graph G has no pairs (e.g. every label distinct): its Laplacian is 0.' },
 };

@@ -83,7 +83,9 @@ export interface SpectralSpec extends SpecCommon {
 export type AugmentationSpec =
   | { kind: 'additive'; alpha: number; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
   | { kind: 'masking'; keep: number; span: Span }
-  | { kind: 'covariance'; matrix: number[][]; span: Span };
+  | { kind: 'covariance'; matrix: number[][]; span: Span }
+  /** Your own augmentations (README "Your own augmentations"): an n × V × d array of views of the n samples. */
+  | { kind: 'views'; file: string; fileSpan: Span; fileResolved?: string; key?: string; span: Span };
 
 export interface DataSourceSpec {
   file?: string;
@@ -97,6 +99,8 @@ export interface DataSourceSpec {
   center: boolean;
   pca?: number;
   noise?: { count: number; variance: SpectrumSpec; augmentation: SpectrumSpec; span: Span };
+  /** The data as sufficient statistics (a .npz written by `sslexp moments`), instead of `file` / `X`. */
+  moments?: { file: string; fileSpan: Span; fileResolved?: string; span: Span };
   span: Span;
 }
 
@@ -169,4 +173,6 @@ export const LIMITS = {
   maxDataSamples: 1_000_000,
   maxDataDimension: 4_096,
   maxDataValues: 50_000_000,
+  /** data mode, files read in blocks (any size the disk holds): samples (the dimension limit is the same) */
+  maxStreamedSamples: 1_000_000_000,
 } as const;
