@@ -14,11 +14,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { enableKernelThreads } from './kernelThreads';
-import { readFileCapped } from './readCapped';
+import { fileSizeOf, readFileCapped, readRangeCapped } from './readCapped';
 import { analyzeText } from '../core/engine/analyze';
 import { simulateSpecText } from '../core/engine/simulate';
 import type { SimulationResult } from '../core/theories/alignment/simulation';
-import type { EngineResult } from '../core/engine/types';
+import type { EngineOptions, EngineResult } from '../core/engine/types';
 import type { ResolvedSpectra } from '../core/theories/alignment/types';
 import { problem, type Problem } from '../core/problems/problems';
 import { parseSpec } from '../core/spec/parseSpec';
@@ -164,7 +164,7 @@ interface SimulationOutcome {
 
 /** Parses and checks the spec, then runs its `simulate` block with progress and cancellation (src/core/simulateSpec.ts). */
 async function simulate(request: SimulateRequest, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
-  const out = await simulateSpecText<SimulationResult>(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request) }, { signal, onProgress });
+  const out = await simulateSpecText<SimulationResult>(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request), ...rangeFor(request) }, { signal, onProgress });
   if (!out.result) return { problems: out.problems };
   const r = out.result;
   return {
@@ -184,6 +184,15 @@ function readerFor(request: Request): ((absPath: string) => Uint8Array) | undefi
   return (absPath: string): Uint8Array => readFileCapped(absPath, limit, ' (setting sslParadigm.worker.maxFileSizeMB)');
 }
 
+/**
+ * Positioned reads for data mode's data read in blocks (any file size, each read capped),
+ * only in trusted workspaces, like `readerFor`.
+ */
+function rangeFor(request: Request): Pick<EngineOptions, 'fileSize' | 'readRange'> {
+  if (!request.trusted) return {};
+  return { fileSize: (absPath) => fileSizeOf(absPath), readRange: (absPath, position, length) => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes) };
+}
+
 function analyze(request: AnalyzeRequest): SerializableEngineResult {
   const refused = overComponentLimit(request);
   if (refused) return refused;
@@ -191,6 +200,7 @@ function analyze(request: AnalyzeRequest): SerializableEngineResult {
     fileName: request.fileName,
     baseDir: request.baseDir,
     readFile: readerFor(request),
+    ...rangeFor(request),
     alpha: request.alpha,
     components: false, // per-component scores travel thinned in `scores`
     curve: request.curve === true,
@@ -227,7 +237,10 @@ function overComponentLimit(request: AnalyzeRequest): SerializableEngineResult |
 
 function serializable(result: EngineResult, request: AnalyzeRequest): SerializableEngineResult {
   if (result.theory !== 'alignment') return result;
-  const { spectra, solutions, ...rest } = result;
+  // `prepared` (data mode's matrices, kept for a simulation in this thread) is non-enumerable
+  // and never posted; it is named here so that `rest` cannot carry it.
+  const { spectra, solutions, prepared: _prepared, ...rest } = result;
+  void _prepared;
   const out: SerializableAlignmentResult = rest;
   // Data mode: the d x d matrices stay in the worker (the CLI's --json has them); the
   // editor shows the spectra of the solutions and their objectives.

@@ -252,3 +252,29 @@ test('analyze --json on a data-mode spec adds the pipeline and the solutions (om
   const text = sslexp(['analyze', ex('digits-weak-noise.sslexp.yaml')]);
   assert.match(text.stdout, /P1's pipeline: 1797 samples × 64 features, centred; PCA to 20 components \(89\.4% of the variance\) \+ 20 noise coordinates; 10 classes/);
 });
+
+test('check reports what simulate would refuse, located on the simulate block, and exits 1', () => {
+  const text = 'sslexp: 1\ndata: {X: [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]], pca: 2}\naugmentation: {masking: {keep: 0.5}}\nsimulate:\n  n: [20, 40]\n  alpha: [1]\n  repeats: 1\n  seed: 0\n  metric: subspace-angle\n';
+  const p = write('masking-simulate.sslexp.yaml', text);
+  const message = "simulate: the finite-n experiment uses P1's augmentation family Θ + α²Γ over the simulate.alpha grid; a masking augmentation has no α.";
+  const c = sslexp(['check', p]);
+  assert.equal(c.code, 1, c.stdout + c.stderr);
+  assert.ok(c.stdout.split('\n').includes(`${p}:5:3: error simulation-unsupported: ${message}`), c.stdout);
+  // simulate refuses with the same problem at the same place
+  const s = sslexp(['simulate', p, '--json']);
+  assert.equal(s.code, 1);
+  const json = JSON.parse(s.stdout);
+  assert.equal(json.simulation, null);
+  assert.deepEqual(json.problems, [{ code: 'simulation-unsupported', severity: 'error', message, line: 5, column: 3, endLine: 10, endColumn: 1 }]);
+  // without the simulate block the same spec checks clean of errors
+  const clean = sslexp(['check', write('masking.sslexp.yaml', text.slice(0, text.indexOf('simulate:')))]);
+  assert.equal(clean.code, 0, clean.stdout);
+});
+
+test('the examples with a simulate block check clean: no simulate problem, exit 0', () => {
+  const withSimulate = fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.sslexp\.(ya?ml|json)$/.test(f) && /^simulate:/m.test(fs.readFileSync(ex(f), 'utf8')));
+  assert.ok(withSimulate.length >= 3, withSimulate.join());
+  const c = sslexp(['check', ...withSimulate.map(ex)]);
+  assert.equal(c.code, 0, c.stdout);
+  assert.doesNotMatch(c.stdout, /simulat|: error /);
+});

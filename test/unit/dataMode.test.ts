@@ -238,3 +238,24 @@ test("digits experiment reproduces P1's Fig. 3 pattern (docs/theory.md §6.1)", 
   assert.ok(last(rc10) > 0.01 && last(rc10) >= rc10[0], `strong RC at alpha 10: ${rc10.join(', ')}`);
   assert.ok(last(at(strong, 'reconstruction', 0.1)) > 0.3);
 });
+
+test("data-mode simulate runs on the analysis' prepared data (the data file is read once); they are never serialised", async () => {
+  const name = join(EXAMPLES, 'digits-weak-noise.sslexp.yaml');
+  const text = readFileSync(name, 'utf8').replace('n: {from: 100, to: 30000, points: 6}', 'n: [50]').replace('alpha: [0.1, 1, 10]', 'alpha: [1]').replace('repeats: 3', 'repeats: 1');
+  assert.match(text, /n: \[50\]/);
+  const reads: string[] = [];
+  const counting = (p: string) => {
+    reads.push(p);
+    return readFileSync(p);
+  };
+  const out = await simulateSpecText<SimulationResult>(text, { fileName: name, baseDir: EXAMPLES, readFile: counting });
+  assert.deepEqual(out.problems, []);
+  assert.deepEqual(out.result!.dimensions, { d: 40, k: 20, latent: 20 });
+  assert.deepEqual(reads.map((p) => p.replace(/\\/g, '/').split('/').pop()), ['digits.csv']);
+  const r = analyze(text, { baseDir: EXAMPLES, name });
+  assert.equal(r.prepared?.pipeline?.xp.cols, 20, 'the analysis keeps the prepared data for simulate');
+  assert.ok(!Object.keys(r).includes('prepared'), 'not enumerable');
+  assert.equal(JSON.stringify(r).includes('"prepared"'), false);
+  assert.equal(structuredClone(r).prepared, undefined, 'not posted by the worker');
+  assert.equal({ ...r }.prepared, undefined);
+});

@@ -7,6 +7,11 @@ import { randomOrthogonal, runSimulation, SimulationCancelled, spectralSimulatio
 import { simulateSpecText as simulateAny } from '../../src/core/engine/simulate';
 const simulateSpecText = (text: string, options: Parameters<typeof simulateAny>[1]) => simulateAny<SimulationResult>(text, options);
 import { computeThresholds } from '../../src/core/theories/alignment/thresholds';
+import { analyzeText } from '../../src/core/engine/analyze';
+import { asAlignment } from '../support/engine';
+import { parseSpec } from '../../src/core/spec/parseSpec';
+import type { DataSpec } from '../../src/core/spec/model';
+import { simulationRefusal } from '../../src/core/theories/alignment/simulateSpec';
 
 // docs/theory.md §8.1 case C, the setup of the finite-n oracle of §8.3.
 const caseC = {
@@ -167,4 +172,72 @@ test('simulateSpecText: a spec with a simulate block runs; without one it is a p
   const latent = await simulateSpecText(spec.replace('simulate:', 'latent: 3\nsimulate:'), { fileName: 'c.sslexp.yaml' });
   assert.equal(latent.result, undefined);
   assert.equal(latent.problems[0].code, 'out-of-range');
+});
+
+// ------------------------------------------------------------------ what simulate refuses, reported by the analysis
+
+/** The analysis' problems of one code, and the simulation's outcome, for a spec. */
+async function refusalOf(text: string, code: string, readFile?: (p: string) => Uint8Array) {
+  const options = { fileName: 'r.sslexp.yaml', ...(readFile ? { baseDir: '/specs', readFile } : {}) };
+  const analysis = asAlignment(analyzeText(text, options));
+  const sim = await simulateSpecText(text, options);
+  return { found: analysis.problems.filter((p) => p.code === code), sim, analysis };
+}
+
+const SIM_BLOCK = 'simulate:\n  n: [20]\n  alpha: [1]\n  repeats: 1\n  seed: 0\n  metric: subspace-angle\n';
+const X6 = JSON.stringify([[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1], [1, 0, 2], [0, 2, 1]]);
+
+test("the analysis reports simulate's refusals on the simulate block, with simulate's code, message and location", async () => {
+  const cases: Array<[string, string, RegExp]> = [
+    // a masking (or covariance) augmentation has no alpha grid
+    [`sslexp: 1\ndata: {X: ${X6}, pca: 2}\naugmentation: {masking: {keep: 0.5}}\n${SIM_BLOCK}`, 'simulation-unsupported', /a masking augmentation has no α/],
+    [`sslexp: 1\ndata: {X: ${X6}, pca: 2}\naugmentation: {covariance: [[1, 0], [0, 1]]}\n${SIM_BLOCK}`, 'simulation-unsupported', /a covariance augmentation has no α/],
+    // data mode simulates P1's pipeline only
+    [`sslexp: 1\nlatent: 2\ndata: {X: ${X6}}\naugmentation: {additive: {alpha: 1, theta: 1, gamma: 1}}\n${SIM_BLOCK}`, 'simulation-unsupported', /add 'data\.pca'/],
+    // latent above k (A14)
+    [`sslexp: 1\nlatent: 3\nsignal: {variance: [10, 2], augmentation: [1, 1]}\nnoise: {variance: [3, 0.5], augmentation: [2, 0]}\n${SIM_BLOCK}`, 'out-of-range', /simulate: latent = 3 exceeds the 2 important components/],
+    [`sslexp: 1\nlatent: 3\ndata: {X: ${X6}, pca: 2, noise: {count: 2, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`, 'out-of-range', /simulate: latent = 3 exceeds the 2 principal components/],
+  ];
+  for (const [text, code, message] of cases) {
+    const { found, sim, analysis } = await refusalOf(text, code);
+    assert.equal(found.length, 1, `${code} once in ${JSON.stringify(analysis.problems)}`);
+    assert.equal(found[0].severity, 'error');
+    assert.match(found[0].message, message);
+    assert.equal(text.slice(found[0].start, found[0].start + 2), 'n:', 'located on the simulate block');
+    assert.equal(sim.result, undefined);
+    assert.deepEqual(sim.problems, [found[0]], 'simulate refuses with the very same problem');
+  }
+});
+
+test('a d over the simulation limit: a warning of the analysis (once, also when the parser has it), an error of simulate', async () => {
+  // spectral with the counts written: the parser reports it
+  const inline = `sslexp: 1\nsignal: {count: 1000, variance: 1}\nnoise: {count: 1001, variance: 1}\n${SIM_BLOCK}`;
+  // spectral with a count only a file tells: the analysis reports it
+  const fromFile = `sslexp: 1\nsignal: {variance: [2, 1]}\nnoise: {variance: {file: noise.csv}}\n${SIM_BLOCK}`;
+  const noiseCsv = new TextEncoder().encode(Array.from({ length: 1999 }, () => '0.5').join('\n') + '\n');
+  for (const [text, readFile] of [[inline, undefined], [fromFile, () => noiseCsv]] as const) {
+    const { found, sim } = await refusalOf(text, 'simulation-too-large', readFile);
+    assert.equal(found.length, 1, `reported once: ${JSON.stringify(found)}`);
+    assert.equal(found[0].severity, 'warning');
+    assert.equal(sim.result, undefined);
+    assert.equal(sim.problems.length, 1);
+    assert.equal(sim.problems[0].code, 'simulation-too-large');
+    assert.equal(sim.problems[0].severity, 'error');
+    assert.match(sim.problems[0].message, /^simulate: d = 2001 exceeds the simulation limit of 2000 dimensions\.$/);
+  }
+  // data mode: d = pca + noise.count, from the pipeline (the dense analysis of d = 2002 is not run here)
+  const data = parseSpec(`sslexp: 1\ndata: {X: ${X6}, pca: 2, noise: {count: 2000, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`, { fileName: 'd.sslexp.yaml' }).spec as DataSpec;
+  const refusal = simulationRefusal(data, { d: 2002, k: 2, latent: 2 });
+  assert.equal(refusal?.code, 'simulation-too-large');
+  assert.equal(refusal?.message, 'simulate: d = 2002 exceeds the simulation limit of 2000 dimensions.');
+  assert.equal(simulationRefusal(data, { d: 2000, k: 2, latent: 2 }), undefined);
+});
+
+test('specs whose simulate block runs get no simulate problem from the analysis', () => {
+  const spec = `sslexp: 1\nsignal: {variance: [10, 2], augmentation: [1, 1]}\nnoise: {variance: [3, 0.5], augmentation: [2, 0]}\n${SIM_BLOCK}`;
+  const data = `sslexp: 1\ndata: {X: ${X6}, pca: 2, noise: {count: 2, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`;
+  for (const text of [spec, data, spec.replace(SIM_BLOCK, ''), data.replace(', noise: {count: 2, variance: 1}', '').replace('{additive: {alpha: 1}}', '{masking: {keep: 0.5}}').replace(SIM_BLOCK, '')]) {
+    const r = asAlignment(analyzeText(text, { fileName: 'ok.sslexp.yaml' }));
+    assert.deepEqual(r.problems.filter((p) => p.severity === 'error' || /^simulat/.test(p.code)), [], text);
+  }
 });

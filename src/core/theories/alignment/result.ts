@@ -2,7 +2,7 @@
 import type { TheoryResultBase } from '../theory';
 import type { DataSpec, SpectralSpec } from '../../spec/model';
 import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, ResolvedSpectra, Thresholds } from './types';
-import type { DataAnalysis, DataSolutions } from './data/dataMode';
+import type { DataAnalysis, DataSolutions, PreparedData } from './data/dataMode';
 
 /** P1, joint-embedding vs reconstruction: spectral and data mode (docs/theory.md §2–§6). */
 export interface AlignmentEngineResult extends TheoryResultBase {
@@ -23,5 +23,11 @@ export interface AlignmentEngineResult extends TheoryResultBase {
   solutions?: DataSolutions;
   /** Data mode with `pca`: what P1's pipeline did (docs/theory.md §6.1). */
   pipeline?: DataAnalysis['pipeline'];
+  /**
+   * Data mode: the loaded and prepared data the analysis ran on, so that `simulate` does
+   * not read and prepare them again. Non-enumerable (set by theory.ts): never serialised,
+   * spread, posted to the host or written by `analyze --json`.
+   */
+  readonly prepared?: PreparedData;
 }
 

@@ -161,105 +161,195 @@ function solveParadigms(x: Matrix, y: Matrix, latent: number, build: (eps?: numb
 
 /** Runs the experiment. Throws {@link SimulationCancelled} when aborted. */
 export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan, options: SimulationRunOptions = {}): Promise<SimulationResult> {
-  const { k, d, latent } = setup;
+  const { k, latent } = setup;
   if (latent > k) throw new LinalgError('dimension-mismatch', `the simulation needs latent <= k (latent ${latent}, k ${k}): with more latent dimensions than important components the clean solution is not unique (docs/theory.md A14)`);
-  const notes = new Set<string>();
-  const values = new Map<string, number[][]>(); // key paradigm|alphaIndex -> [nIndex][repeat]
-  const extraGram: number[][][] = plan.alpha.map(() => plan.n.map(() => [] as number[]));
-  const extraBestT: number[][][] = plan.alpha.map(() => plan.n.map(() => [] as number[]));
-  for (const p of PARADIGMS) plan.alpha.forEach((_, ai) => values.set(`${p}|${ai}`, plan.n.map(() => [])));
-
-  const thetaImportant = setup.theta.subarray(0, k);
-  const totalWork = plan.n.reduce((s, n) => s + n * (1 + d / 64), 0) * plan.repeats * (1 + plan.alpha.length / 4);
-  let done = 0;
-  let lastYield = Date.now();
-
-  // The moments of one data matrix with Σ, rebuilt with eps I only for a singular S.
-  const moments = (x: Matrix, sigma: Matrix, gramOfX: Matrix) => (eps?: number) => {
-    const regularize = eps ?? setup.regularize;
-    return augmentationMoments(x, { kind: 'covariance', sigma }, { gramOfX, ...(regularize ? { regularize } : {}) });
-  };
-
+  const tally = newTally(plan);
+  const progress = progressTracker(setup, plan, options);
   for (let r = 0; r < plan.repeats; r++) {
-    const basisRng = new Rng(unitSeed(plan.seed, 1023, r));
-    const q = setup.rotate ? randomOrthogonal(d, basisRng) : null;
-    const qt = q ? q.transpose() : null;
-    // Sigma(alpha) = Q diag(theta + alpha^2 [0; gamma]) Q^T, per alpha (does not depend on n).
-    const sigmas = plan.alpha.map((alpha) => {
-      const v = new Float64Array(d);
-      for (let i = 0; i < d; i++) v[i] = setup.theta[i] + (i >= k ? alpha * alpha * setup.gamma[i - k] : 0);
-      return q ? conjugateDiagonal(q, v) : Matrix.diag(v);
-    });
+    const basis = repeatBasis(setup, plan, r);
     for (let ni = 0; ni < plan.n.length; ni++) {
       const n = plan.n[ni];
-      options.onProgress?.(Math.min(0.999, done / totalWork), `n = ${n}, repeat ${r + 1}/${plan.repeats}`);
-      if (options.signal?.aborted) throw new SimulationCancelled();
-      if (Date.now() - lastYield > 20) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-        if (options.signal?.aborted) throw new SimulationCancelled();
-      }
-      const rng = new Rng(unitSeed(plan.seed, ni, r));
-      const { x1, y } = setup.draw(n, rng);
-      // Corrupted data in canonical coordinates, [x1, N2] (the clean data [x1, 0] are only
-      // needed through x1: see the reduced clean reference below).
-      const xt = corrupt(x1, setup.gamma, rng);
-      const xCorr = qt ? matmul(xt, qt) : xt;
-      const gClean1 = gram(x1, 1 / n);
-      const gCorr = gram(xCorr, 1 / n);
-
-      // Clean reference in the k important coordinates (docs/theory.md A7 / §4.1): the clean S is
-      // block diagonal in Q with the noise block free of data, so the clean solutions lie in
-      // span(Q1) exactly; solving the k x k problem and lifting by Q1 avoids the singular
-      // noise block at alpha = 0 with lambda^Theta_j = 0. Sigma restricted to span(Q1) is
-      // diag(theta_important): it does not depend on alpha.
-      const { rc: rc1, je: je1, sl: sl1 } = solveParadigms(x1, y, latent, moments(x1, Matrix.diag(thetaImportant), gClean1), notes, `clean data, n = ${n}`);
-      // a (r x k) in canonical important coordinates -> (r x d) in the rotated basis: [a, 0] Q^T
-      const lift = (a: Matrix): Matrix => (qt ? matmul(padColumns(a, d), qt) : padColumns(a, d));
-      const eClean = lift(rc1.e);
-      const wClean = lift(je1.w);
-      const vClean = lift(sl1.v);
-      const probeCleanRC = plan.metric === 'probe-gap' ? probeLoss(x1, y, rc1.e) : 0;
-      const probeCleanJE = plan.metric === 'probe-gap' ? probeLoss(x1, y, je1.w) : 0;
-      const slCleanLoss = plan.metric === 'probe-gap' ? supervisedLoss(x1, y, sl1.v) : 0;
-
+      await progress.checkpoint(`n = ${n}, repeat ${r + 1}/${plan.repeats}`);
+      const unit = drawUnit(setup, plan, basis, n, new Rng(unitSeed(plan.seed, ni, r)), tally.notes);
       for (let ai = 0; ai < plan.alpha.length; ai++) {
         if (options.signal?.aborted) throw new SimulationCancelled();
-        const { rc, je, sl } = solveParadigms(xCorr, y, latent, moments(xCorr, sigmas[ai], gCorr), notes, `corrupted data, n = ${n}, α = ${plan.alpha[ai]}`);
-        let vRC: number;
-        let vJE: number;
-        let vSL: number;
-        if (plan.metric === 'subspace-angle') {
-          vRC = sinLargestPrincipalAngle(eClean, rc.e);
-          vJE = sinLargestPrincipalAngle(wClean, je.w);
-          vSL = relativeError(sl.v, vClean);
-        } else {
-          // P1's metric: the corrupted model is probed on the corrupted inputs (A10).
-          vRC = Math.abs(probeCleanRC - probeLoss(xCorr, y, rc.e));
-          vJE = Math.abs(probeCleanJE - probeLoss(xCorr, y, je.w));
-          vSL = Math.abs(slCleanLoss - supervisedLoss(xCorr, y, sl.v));
-        }
-        values.get(`supervised|${ai}`)![ni].push(vSL);
-        values.get(`reconstruction|${ai}`)![ni].push(vRC);
-        values.get(`joint-embedding|${ai}`)![ni].push(vJE);
-        extraGram[ai][ni].push(gramError(wClean, je.w));
-        extraBestT[ai][ni].push(bestTResidual(eClean, rc.e));
+        recordCorrupted(setup, plan, unit, basis.sigmas[ai], ai, ni, tally);
       }
-      done += n * (1 + d / 64) * (1 + plan.alpha.length / 4);
+      progress.advance(n);
     }
   }
   options.onProgress?.(1, 'done');
+  return summarize(setup, plan, tally);
+}
 
-  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-  const std = (a: number[]) => {
-    if (a.length < 2) return 0;
-    const mu = mean(a);
-    return Math.sqrt(a.reduce((s, v) => s + (v - mu) * (v - mu), 0) / (a.length - 1));
+/** Every repeat's value per paradigm and alpha, the extra diagnostics and the notes. */
+interface Tally {
+  /** key paradigm|alphaIndex -> [nIndex][repeat] */
+  values: Map<string, number[][]>;
+  /** [alphaIndex][nIndex][repeat] */
+  extraGram: number[][][];
+  extraBestT: number[][][];
+  notes: Set<string>;
+}
+
+function newTally(plan: SimulationPlan): Tally {
+  const values = new Map<string, number[][]>();
+  for (const p of PARADIGMS) plan.alpha.forEach((_, ai) => values.set(`${p}|${ai}`, plan.n.map(() => [])));
+  return {
+    values,
+    extraGram: plan.alpha.map(() => plan.n.map(() => [] as number[])),
+    extraBestT: plan.alpha.map(() => plan.n.map(() => [] as number[])),
+    notes: new Set<string>(),
   };
+}
+
+/**
+ * Progress, cancellation and yielding between units of work: `checkpoint` reports the
+ * fraction done, throws {@link SimulationCancelled} when aborted, and yields to the event
+ * loop at most every 20 ms; `advance` counts a finished sample size.
+ */
+function progressTracker(setup: SimulationSetup, plan: SimulationPlan, options: SimulationRunOptions) {
+  const d = setup.d;
+  const totalWork = plan.n.reduce((s, n) => s + n * (1 + d / 64), 0) * plan.repeats * (1 + plan.alpha.length / 4);
+  let done = 0;
+  let lastYield = Date.now();
+  return {
+    async checkpoint(message: string): Promise<void> {
+      options.onProgress?.(Math.min(0.999, done / totalWork), message);
+      if (options.signal?.aborted) throw new SimulationCancelled();
+      if (Date.now() - lastYield > 20) {
+        // setImmediate where there is one (Node: no timer clamp); the core does not assume Node
+        const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+        await new Promise<void>((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+        lastYield = Date.now();
+        if (options.signal?.aborted) throw new SimulationCancelled();
+      }
+    },
+    advance(n: number): void {
+      done += n * (1 + d / 64) * (1 + plan.alpha.length / 4);
+    },
+  };
+}
+
+/** One repeat's basis: a random orthogonal Q (when the setup rotates) and Σ(α) per alpha. */
+interface RepeatBasis {
+  qt: Matrix | null;
+  sigmas: Matrix[];
+}
+
+function repeatBasis(setup: SimulationSetup, plan: SimulationPlan, r: number): RepeatBasis {
+  const { k, d } = setup;
+  const basisRng = new Rng(unitSeed(plan.seed, 1023, r));
+  const q = setup.rotate ? randomOrthogonal(d, basisRng) : null;
+  const qt = q ? q.transpose() : null;
+  // Sigma(alpha) = Q diag(theta + alpha^2 [0; gamma]) Q^T, per alpha (does not depend on n).
+  const sigmas = plan.alpha.map((alpha) => {
+    const v = new Float64Array(d);
+    for (let i = 0; i < d; i++) v[i] = setup.theta[i] + (i >= k ? alpha * alpha * setup.gamma[i - k] : 0);
+    return q ? conjugateDiagonal(q, v) : Matrix.diag(v);
+  });
+  return { qt, sigmas };
+}
+
+/** The moments of one data matrix with Σ, rebuilt with eps I only for a singular S. */
+function momentsOf(setup: SimulationSetup, x: Matrix, sigma: Matrix, gramOfX: Matrix): (eps?: number) => Moments {
+  return (eps?: number) => {
+    const regularize = eps ?? setup.regularize;
+    return augmentationMoments(x, { kind: 'covariance', sigma }, { gramOfX, ...(regularize ? { regularize } : {}) });
+  };
+}
+
+/** One draw at sample size n: the corrupted data and the clean reference it is measured against. */
+interface DrawUnit {
+  n: number;
+  y: Matrix;
+  /** Corrupted data in the (rotated) basis, and its Gram matrix. */
+  xCorr: Matrix;
+  gCorr: Matrix;
+  /** Clean solutions lifted to d dimensions. */
+  eClean: Matrix;
+  wClean: Matrix;
+  vClean: Matrix;
+  /** Clean probe and supervised losses (probe-gap metric only, else 0). */
+  probeCleanRC: number;
+  probeCleanJE: number;
+  slCleanLoss: number;
+}
+
+function drawUnit(setup: SimulationSetup, plan: SimulationPlan, basis: RepeatBasis, n: number, rng: Rng, notes: Set<string>): DrawUnit {
+  const { d, latent } = setup;
+  const qt = basis.qt;
+  const { x1, y } = setup.draw(n, rng);
+  // Corrupted data in canonical coordinates, [x1, N2] (the clean data [x1, 0] are only
+  // needed through x1: see the reduced clean reference below).
+  const xt = corrupt(x1, setup.gamma, rng);
+  const xCorr = qt ? matmul(xt, qt) : xt;
+  const gClean1 = gram(x1, 1 / n);
+  const gCorr = gram(xCorr, 1 / n);
+
+  // Clean reference in the k important coordinates (docs/theory.md A7 / §4.1): the clean S is
+  // block diagonal in Q with the noise block free of data, so the clean solutions lie in
+  // span(Q1) exactly; solving the k x k problem and lifting by Q1 avoids the singular
+  // noise block at alpha = 0 with lambda^Theta_j = 0. Sigma restricted to span(Q1) is
+  // diag(theta_important): it does not depend on alpha.
+  const thetaImportant = setup.theta.subarray(0, setup.k);
+  const { rc: rc1, je: je1, sl: sl1 } = solveParadigms(x1, y, latent, momentsOf(setup, x1, Matrix.diag(thetaImportant), gClean1), notes, `clean data, n = ${n}`);
+  // a (r x k) in canonical important coordinates -> (r x d) in the rotated basis: [a, 0] Q^T
+  const lift = (a: Matrix): Matrix => (qt ? matmul(padColumns(a, d), qt) : padColumns(a, d));
+  const probe = plan.metric === 'probe-gap';
+  return {
+    n,
+    y,
+    xCorr,
+    gCorr,
+    eClean: lift(rc1.e),
+    wClean: lift(je1.w),
+    vClean: lift(sl1.v),
+    probeCleanRC: probe ? probeLoss(x1, y, rc1.e) : 0,
+    probeCleanJE: probe ? probeLoss(x1, y, je1.w) : 0,
+    slCleanLoss: probe ? supervisedLoss(x1, y, sl1.v) : 0,
+  };
+}
+
+/** Solves the corrupted problem at one alpha and records each paradigm's discrepancy from the clean reference. */
+function recordCorrupted(setup: SimulationSetup, plan: SimulationPlan, unit: DrawUnit, sigma: Matrix, ai: number, ni: number, tally: Tally): void {
+  const { n, y, xCorr } = unit;
+  const { rc, je, sl } = solveParadigms(xCorr, y, setup.latent, momentsOf(setup, xCorr, sigma, unit.gCorr), tally.notes, `corrupted data, n = ${n}, α = ${plan.alpha[ai]}`);
+  let vRC: number;
+  let vJE: number;
+  let vSL: number;
+  if (plan.metric === 'subspace-angle') {
+    vRC = sinLargestPrincipalAngle(unit.eClean, rc.e);
+    vJE = sinLargestPrincipalAngle(unit.wClean, je.w);
+    vSL = relativeError(sl.v, unit.vClean);
+  } else {
+    // P1's metric: the corrupted model is probed on the corrupted inputs (A10).
+    vRC = Math.abs(unit.probeCleanRC - probeLoss(xCorr, y, rc.e));
+    vJE = Math.abs(unit.probeCleanJE - probeLoss(xCorr, y, je.w));
+    vSL = Math.abs(unit.slCleanLoss - supervisedLoss(xCorr, y, sl.v));
+  }
+  tally.values.get(`supervised|${ai}`)![ni].push(vSL);
+  tally.values.get(`reconstruction|${ai}`)![ni].push(vRC);
+  tally.values.get(`joint-embedding|${ai}`)![ni].push(vJE);
+  tally.extraGram[ai][ni].push(gramError(unit.wClean, je.w));
+  tally.extraBestT[ai][ni].push(bestTResidual(unit.eClean, rc.e));
+}
+
+const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+
+/** Sample standard deviation (0 with fewer than two values). */
+function std(a: number[]): number {
+  if (a.length < 2) return 0;
+  const mu = mean(a);
+  return Math.sqrt(a.reduce((s, v) => s + (v - mu) * (v - mu), 0) / (a.length - 1));
+}
+
+/** Mean and spread over the repeats per paradigm and alpha, with the closed-form prediction when thresholds are known. */
+function summarize(setup: SimulationSetup, plan: SimulationPlan, tally: Tally): SimulationResult {
   const series: SimulationSeries[] = [];
   for (const p of PARADIGMS) {
     plan.alpha.forEach((alpha, ai) => {
-      const vals = values.get(`${p}|${ai}`)!;
+      const vals = tally.values.get(`${p}|${ai}`)!;
       const t = setup.thresholds;
       const predicted =
         p === 'supervised' ? true : t ? recoversAt(alpha, p === 'reconstruction' ? t.alpha2RC : t.alpha2JE) : undefined;
@@ -269,28 +359,31 @@ export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan
   return {
     mode: setup.mode,
     metric: plan.metric,
-    metricDescription:
-      plan.metric === 'subspace-angle'
-        ? {
-            supervised: '‖Ṽ − V‖_F / ‖V‖_F',
-            reconstruction: 'sin θ_max between row(E) and row(Ẽ)',
-            'joint-embedding': 'sin θ_max between row(W) and row(W̃)',
-          }
-        : {
-            supervised: '|training MSE of V on x − of Ṽ on x̃|',
-            reconstruction: '|linear-probe MSE on E x − on Ẽ x̃|',
-            'joint-embedding': '|linear-probe MSE on W x − on W̃ x̃|',
-          },
+    metricDescription: { ...METRIC_DESCRIPTIONS[plan.metric] },
     n: plan.n.slice(),
     alpha: plan.alpha.slice(),
     repeats: plan.repeats,
     seed: plan.seed,
-    dimensions: { d, k, latent },
+    dimensions: { d: setup.d, k: setup.k, latent: setup.latent },
     series,
-    extra: plan.alpha.map((alpha, ai) => ({ alpha, jeGramError: extraGram[ai].map(mean), rcBestTResidual: extraBestT[ai].map(mean) })),
-    notes: [...notes],
+    extra: plan.alpha.map((alpha, ai) => ({ alpha, jeGramError: tally.extraGram[ai].map(mean), rcBestTResidual: tally.extraBestT[ai].map(mean) })),
+    notes: [...tally.notes],
   };
 }
+
+/** How each paradigm's discrepancy is measured, per metric (for legends and the CLI). */
+const METRIC_DESCRIPTIONS: Record<SimulationMetricName, Record<SimulatedParadigm, string>> = {
+  'subspace-angle': {
+    supervised: '‖Ṽ − V‖_F / ‖V‖_F',
+    reconstruction: 'sin θ_max between row(E) and row(Ẽ)',
+    'joint-embedding': 'sin θ_max between row(W) and row(W̃)',
+  },
+  'probe-gap': {
+    supervised: '|training MSE of V on x − of Ṽ on x̃|',
+    reconstruction: '|linear-probe MSE on E x − on Ẽ x̃|',
+    'joint-embedding': '|linear-probe MSE on W x − on W̃ x̃|',
+  },
+};
 
 /**
  * Spectral mode (docs/architecture.md §1): clean rows are Gaussian with variances c in the important

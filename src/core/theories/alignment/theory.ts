@@ -5,11 +5,11 @@
 import type { Problem } from '../../problems/problems';
 import type { DataSpec, SpectralSpec } from '../../spec/model';
 import type { EngineOptions, Theory } from '../theory';
-import { analyzeData } from './data/dataMode';
+import { analyzeData, type PreparedData } from './data/dataMode';
 import { theoryFindings } from './findings';
 import { recommend } from './recommendation';
 import type { AlignmentEngineResult } from './result';
-import { simulateAlignment } from './simulateSpec';
+import { simulateAlignment, simulationRefusal } from './simulateSpec';
 import type { SimulationResult } from './simulation';
 import { resolveSpectra } from './spectra';
 import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from './thresholds';
@@ -21,6 +21,7 @@ export const alignmentTheory: Theory<SpectralSpec | DataSpec, AlignmentEngineRes
     const result: AlignmentEngineResult = { theory: 'alignment', problems, spec, mode: spec.mode };
     if (spec.mode === 'spectral') analyzeSpectral(spec, options, result);
     else analyzeDataMode(spec, options, result);
+    reportSimulationRefusal(spec, result);
     return result;
   },
   simulate: simulateAlignment,
@@ -46,12 +47,14 @@ function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: Ali
 }
 
 function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: AlignmentEngineResult): void {
-  const data = analyzeData(spec, { baseDir: options.baseDir, readFile: options.readFile }, options.alpha);
+  const { baseDir, readFile, fileSize, readRange, onProgress, streamData } = options;
+  const data = analyzeData(spec, { baseDir, readFile, fileSize, readRange, onProgress, streamData }, options.alpha);
   result.problems.push(...data.problems);
   result.thresholds = data.thresholds ?? null;
   if (data.dimensions) result.dimensions = data.dimensions;
   if (data.solutions) result.solutions = data.solutions;
   if (data.pipeline) result.pipeline = data.pipeline;
+  if (data.prepared) keepPreparedData(result, data.prepared);
   const t = data.thresholds;
   if (!t || !data.spectra || !data.dimensions) return;
   // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
@@ -62,4 +65,25 @@ function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: Alignme
   result.recommendation = recommend(t, alpha);
   if (options.curve) result.curve = noiseScalingCurve(data.spectra, latent);
   result.problems.push(...theoryFindings(spec, t, data.spectra, options.alpha === undefined ? alpha : undefined));
+}
+
+/** Keeps the prepared data for `simulate` on a non-enumerable field: it never leaves the thread that analysed. */
+function keepPreparedData(result: AlignmentEngineResult, prepared: PreparedData): void {
+  Object.defineProperty(result, 'prepared', { value: prepared, enumerable: false, configurable: true, writable: false });
+}
+
+/**
+ * What `simulate` would refuse (simulateSpec.ts), as a problem of the analysis on the
+ * `simulate` block, so that `sslexp check` and the editor report it before a run. A too
+ * large d stays a warning, as the parser reports it when the counts are written (then it
+ * is not reported twice): the closed-form analysis still runs.
+ */
+function reportSimulationRefusal(spec: SpectralSpec | DataSpec, result: AlignmentEngineResult): void {
+  const refusal = simulationRefusal(spec, result.dimensions);
+  if (!refusal) return;
+  if (refusal.code === 'simulation-too-large') {
+    if (result.problems.some((p) => p.code === 'simulation-too-large')) return;
+    refusal.severity = 'warning';
+  }
+  result.problems.push(refusal);
 }

@@ -187,9 +187,24 @@ export function noiseScalingCurve(
   const tMax = options.tMax ?? 1e3;
   const points = Math.max(2, options.points ?? 61);
   const base = computeThresholds(spectra, latent);
+  const evalAt = scaledThresholds(spectra, latent, base);
   const t: number[] = [];
   const rc: number[] = [];
   const je: number[] = [];
+  const lmin = Math.log10(tMin);
+  const step = (Math.log10(tMax) - lmin) / (points - 1);
+  for (let p = 0; p < points; p++) {
+    const tv = 10 ** (lmin + p * step);
+    const [a, b] = evalAt(tv);
+    t.push(tv);
+    rc.push(a);
+    je.push(b);
+  }
+  return { t, alpha2RC: rc, alpha2JE: je, crossing: curveCrossing(t, rc, je, evalAt), jeBound: (1 - base.delta) / base.delta };
+}
+
+/** [α²_RC(t), α²_JE(t)] as a function of the noise scale t (`base`: the thresholds at t = 1). */
+function scaledThresholds(spectra: ResolvedSpectra, latent: number, base: Thresholds): (t: number) => [number, number] {
   const k = spectra.c.length;
   const { gamma, thetaNoise } = spectra;
   const m = gamma.length;
@@ -198,7 +213,7 @@ export function noiseScalingCurve(
   let minRatio = Infinity;
   for (let j = 0; j < m; j++) if (gamma[j] > 0) minRatio = Math.min(minRatio, thetaNoise[j] / gamma[j]);
   const scaled: ResolvedSpectra = latent > k ? { ...spectra, gamma: new Float64Array(m) } : spectra;
-  const evalAt = (tv: number): [number, number] => {
+  return (tv: number): [number, number] => {
     if (latent > k) {
       // Ranked (A14 extension): recompute on the scaled spectrum.
       for (let j = 0; j < m; j++) scaled.gamma[j] = gamma[j] * tv;
@@ -220,23 +235,16 @@ export function noiseScalingCurve(
     const jeV = base.delta > 0 ? (1 - base.delta) / base.delta - minRatio / tv : Infinity;
     return [best, jeV];
   };
-  const lmin = Math.log10(tMin);
-  const step = (Math.log10(tMax) - lmin) / (points - 1);
-  for (let p = 0; p < points; p++) {
-    const tv = 10 ** (lmin + p * step);
-    const [a, b] = evalAt(tv);
-    t.push(tv);
-    rc.push(a);
-    je.push(b);
-  }
-  // Crossing of α²_RC(t) − α²_JE(t): first sign change on the grid, refined by bisection in log t.
-  let crossing: number | null = null;
-  for (let p = 1; p < points && crossing === null; p++) {
+}
+
+/** Crossing of α²_RC(t) − α²_JE(t): first sign change on the grid, refined by bisection in log t (null when none). */
+function curveCrossing(t: number[], rc: number[], je: number[], evalAt: (t: number) => [number, number]): number | null {
+  for (let p = 1; p < t.length; p++) {
     const f0 = rc[p - 1] - je[p - 1];
     const f1 = rc[p] - je[p];
     if (!Number.isFinite(f0) || !Number.isFinite(f1)) continue;
-    if (f0 === 0) crossing = t[p - 1];
-    else if (Math.sign(f0) !== Math.sign(f1)) {
+    if (f0 === 0) return t[p - 1];
+    if (Math.sign(f0) !== Math.sign(f1)) {
       let lo = Math.log10(t[p - 1]);
       let hi = Math.log10(t[p]);
       for (let it = 0; it < 60; it++) {
@@ -245,8 +253,8 @@ export function noiseScalingCurve(
         if (Math.sign(a - b) === Math.sign(f0)) lo = mid;
         else hi = mid;
       }
-      crossing = 10 ** (0.5 * (lo + hi));
+      return 10 ** (0.5 * (lo + hi));
     }
   }
-  return { t, alpha2RC: rc, alpha2JE: je, crossing, jeBound: (1 - base.delta) / base.delta };
+  return null;
 }

@@ -45,56 +45,72 @@ export function augmentationMoments(x: Matrix, aug: Augmentation, opts?: { regul
   } else {
     gx = gram(x, 1 / n); // (1/n) X^T X, symmetric-aware
   }
+  return momentsFromGram(gx, n, aug, opts?.regularize);
+}
+
+/**
+ * Moments of `aug` from gx = (1/n) X^T X alone (docs/theory.md §2.1, M1–M4): what the
+ * streamed and the moments-file analyses use, since for these augmentations X enters
+ * only through its Gram matrix. `regularize: eps` adds eps I to S (§2.5).
+ */
+export function momentsFromGram(gx: Matrix, n: number, aug: Augmentation, regularize?: number): Moments {
+  const d = gx.rows;
   let traceXtX = 0;
   for (let i = 0; i < d; i++) traceXtX += gx.data[i * d + i];
+  const { sigma, g, cross, xbarScale } = augmentedParts(aug, gx, d);
+  return finishMoments(n, d, sigma, g, cross, traceXtX, xbarScale, regularize);
+}
 
-  let sigma: Matrix;
-  let g: Matrix;
-  let cross: Matrix;
-  let xbarScale: number;
+/**
+ * Empirical moments of given augmented views (docs/theory.md §2.1 with the expectations over
+ * τ replaced by the views' means): Σ, G = (1/n) X̄^T X̄ and the cross moment (1/n) X^T X̄ as
+ * computed from the views, traceXtX = (1/n) Tr(X^T X) of the clean samples.
+ */
+export function empiricalMoments(n: number, sigma: Matrix, g: Matrix, cross: Matrix, traceXtX: number, regularize?: number): Moments {
+  const d = g.rows;
+  checkSquare(sigma, d, 'Σ of the views');
+  checkSquare(cross, d, 'the cross moment of the views');
+  return finishMoments(n, d, symmetrize(sigma), g, cross, traceXtX, 1, regularize);
+}
+
+function finishMoments(n: number, d: number, sigma: Matrix, g: Matrix, cross: Matrix, traceXtX: number, xbarScale: number, regularize: number | undefined): Moments {
+  const s = add(g, sigma); // (M3) S = G + Σ
+  const eps = regularize;
+  if (eps !== undefined) {
+    if (!Number.isFinite(eps) || eps < 0) throw new LinalgError('not-finite', `regularize must be a finite non-negative number, got ${eps}`);
+    for (let i = 0; i < d; i++) s.data[i * d + i] += eps;
+  }
+  return { n, d, sigma, g, s, cross, traceXtX, xbarScale };
+}
+
+/** (M4) Σ, G = (1/n) Xbar^T Xbar and the cross moment (1/n) X^T Xbar of one augmentation, from gx = (1/n) X^T X. */
+function augmentedParts(aug: Augmentation, gx: Matrix, d: number): Pick<Moments, 'sigma' | 'g' | 'cross' | 'xbarScale'> {
   switch (aug.kind) {
     case 'additive': {
       checkSquare(aug.theta, d, 'Theta');
       checkSquare(aug.gamma, d, 'Gamma');
       if (!Number.isFinite(aug.alpha)) throw new LinalgError('not-finite', `alpha is ${aug.alpha}`);
       // (M4) additive: Xbar = X, Σ = Θ + α² Γ
-      sigma = symmetrize(add(aug.theta, aug.gamma, aug.alpha * aug.alpha));
-      xbarScale = 1;
-      g = gx.clone();
-      cross = gx.clone(); // (1/n) X^T Xbar with Xbar = X
-      break;
+      const sigma = symmetrize(add(aug.theta, aug.gamma, aug.alpha * aug.alpha));
+      return { sigma, xbarScale: 1, g: gx.clone(), cross: gx.clone() }; // (1/n) X^T Xbar with Xbar = X
     }
     case 'masking': {
       const p = aug.keep;
       if (!Number.isFinite(p)) throw new LinalgError('not-finite', `masking keep probability is ${p}`);
       if (p < 0 || p > 1) throw new LinalgError('dimension-mismatch', `masking keep probability ${p} is outside [0, 1]`);
       // (M4) masking: Xbar = p X, Σ = p(1-p) diag((1/n) Σ_i x_ij²)
-      xbarScale = p;
-      g = scale(gx, p * p); // (1/n) Xbar^T Xbar
-      cross = scale(gx, p); // (1/n) X^T Xbar
       const sd = new Float64Array(d * d);
       for (let j = 0; j < d; j++) sd[j * d + j] = p * (1 - p) * gx.data[j * d + j];
-      sigma = new Matrix(d, d, sd);
-      break;
+      // G = (1/n) Xbar^T Xbar, cross = (1/n) X^T Xbar
+      return { xbarScale: p, g: scale(gx, p * p), cross: scale(gx, p), sigma: new Matrix(d, d, sd) };
     }
     case 'covariance': {
       checkSquare(aug.sigma, d, 'Sigma');
-      sigma = symmetrize(aug.sigma);
-      xbarScale = 1;
-      g = gx.clone();
-      cross = gx.clone();
-      break;
+      return { sigma: symmetrize(aug.sigma), xbarScale: 1, g: gx.clone(), cross: gx.clone() };
     }
     default: {
       const never: never = aug;
       throw new LinalgError('dimension-mismatch', `unknown augmentation ${JSON.stringify(never)}`);
     }
   }
-  const s = add(g, sigma); // (M3) S = G + Σ
-  const eps = opts?.regularize;
-  if (eps !== undefined) {
-    if (!Number.isFinite(eps) || eps < 0) throw new LinalgError('not-finite', `regularize must be a finite non-negative number, got ${eps}`);
-    for (let i = 0; i < d; i++) s.data[i * d + i] += eps;
-  }
-  return { n, d, sigma, g, s, cross, traceXtX, xbarScale };
 }

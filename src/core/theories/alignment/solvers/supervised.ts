@@ -17,7 +17,14 @@ export function solveSupervised(x: Matrix, y: Matrix, m: Moments): { v: Matrix; 
   assertFinite(y, 'targets Y');
   const n = x.rows;
   // (1/n) Y^T Xbar = (xbarScale/n) Y^T X   (ℓ x d)
-  const yx = matmulTransA(y, x, m.xbarScale / n);
+  return solveSupervisedFromCross(matmulTransA(y, x, m.xbarScale / n), m);
+}
+
+/** V* = yx S^{-1} from the cross moment yx = (1/n) Y^T Xbar (ℓ x d) alone (streamed and moments-file analyses). */
+export function solveSupervisedFromCross(yx: Matrix, m: Moments): { v: Matrix; singular: boolean } {
+  checkMoments(m);
+  if (yx.cols !== m.d) throw new LinalgError('dimension-mismatch', `Y^T Xbar has ${yx.cols} columns, the moments are for d = ${m.d}`);
+  assertFinite(yx, 'Y^T Xbar');
   const r = factorS(m.s);
   if ('l' in r) {
     // V^T = S^{-1} (Y^T Xbar / n)^T (S symmetric)

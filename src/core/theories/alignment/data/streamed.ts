@@ -1,0 +1,635 @@
+/**
+ * Data mode on data of any size and on your own augmentations (README "Your own
+ * augmentations", "Moments as a file"): one pass over the rows accumulates the sufficient
+ * statistics (sufficient.ts) in O(d²) memory plus one block, and the closed forms of
+ * docs/theory.md §2 — or P1's pipeline of §6.1 — are computed from them (fromStats.ts).
+ * A data file beyond the in-memory limits, a spec with `augmentation.views` and a spec
+ * with `data.moments` come here; everything else stays with dataMode.ts.
+ *
+ * Files are read through the context: by range when the host offers `fileSize` and
+ * `readRange`, else whole through `readFile` (within its limit). Every failure is a
+ * located problem.
+ */
+import { LinalgError, Matrix } from '../../../numerics/dense';
+import { problem, type Problem } from '../../../problems/problems';
+import { DataFileError, readVector } from '../../../io/readArray';
+import { readNpyHeader } from '../../../io/npyStream';
+import { openRows } from '../../../io/openRows';
+import { arrayRowStream, bytesSource, type ByteSource, type RowStream } from '../../../io/stream';
+import { shapeText } from '../../../io/npy';
+import { LIMITS, type DataSpec, type Span } from '../../../spec/model';
+import { joinPath } from '../../../spec/checker';
+import { gramError, relativeError, sinLargestPrincipalAngle } from '../metrics';
+import { momentsFromGram, type Augmentation } from '../solvers';
+import type { SpectrumContext } from '../spectra';
+import { computeThresholds } from '../thresholds';
+import type { Dimensions, ResolvedSpectra, Thresholds } from '../types';
+import { describeAugmentation, generalAugmentation, pipelineAugmentation } from './augmentation';
+import { centringShift, generalMoments, pcaFromStats, pipelineMoments } from './fromStats';
+import { readMomentsNpz } from './momentsFile';
+import { importantAugmentation, noiseSpectra } from './pipeline';
+import { fitProbes, ProbeScorer, type ProbeResult } from './probe';
+import { solveAllFromMoments, type SolutionSet } from './solutions';
+import { StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
+
+/** What data mode may use beyond a spectrum's context: positioned reads and progress (EngineOptions). */
+export interface DataContext extends SpectrumContext {
+  fileSize?: (absPath: string) => number;
+  readRange?: (absPath: string, position: number, length: number) => Uint8Array;
+  onProgress?: (fraction: number, message: string) => void;
+  streamData?: { always?: boolean; blockRows?: number };
+}
+
+/** The solutions of a streamed analysis (a DataSolutions of dataMode.ts). */
+export interface StatsSolutions extends SolutionSet {
+  problem: string;
+  corrupted?: SolutionSet & { seed: number };
+  discrepancy?: { supervised?: number; reconstruction: number; jointEmbedding: number; jointEmbeddingGram: number };
+  probe?: ProbeResult;
+}
+
+/** What a streamed analysis found (merged into dataMode.ts' DataAnalysis). */
+export interface StatsAnalysis {
+  problems: Problem[];
+  dimensions?: Dimensions;
+  thresholds?: Thresholds | null;
+  spectra?: ResolvedSpectra;
+  solutions?: StatsSolutions;
+  pipeline?: { samples: number; features: number; pca: number; noise: number; explainedVariance: number; centered: boolean; classes?: number };
+  /** How the data were read (for summaries): 'stream' (in blocks) or 'moments' (a moments file). */
+  source?: 'stream' | 'moments';
+}
+
+/** Values per block of rows (32 MB of float64). */
+const BLOCK_VALUES = 1 << 22;
+/** CSV data files above this size are read in blocks (a CSV's number of values is unknown until it is parsed). */
+const CSV_STREAM_BYTES = 64 * 1024 * 1024;
+
+class Located extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly span: Span,
+    readonly severity: Problem['severity'] = 'error',
+  ) {
+    super(message);
+  }
+}
+
+const fail = (code: string, message: string, span: Span): never => {
+  throw new Located(code, message, span);
+};
+
+function extensionOf(p: string): string {
+  const m = /(\.[^./\\]+)$/.exec(p);
+  return m ? m[1].toLowerCase() : '';
+}
+
+function absPath(path: string, resolved: string | undefined, ctx: DataContext, span: Span): string {
+  if (resolved !== undefined) return resolved;
+  if (ctx.baseDir !== undefined) return joinPath(ctx.baseDir, path);
+  if (/^([a-zA-Z]:[\\/]|[\\/])/.test(path)) return path;
+  return fail('file-not-found', `Cannot resolve '${path}': the spec has no directory (save it first).`, span);
+}
+
+function readError(e: unknown, path: string, abs: string, span: Span): never {
+  const code = (e as { code?: string }).code;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return fail('file-not-found', `File '${path}' not found (looked for ${abs}).`, span);
+  if (/over the limit/.test(msg)) return fail('limit-exceeded', `File '${path}' is larger than the limit of ${LIMITS.maxFileBytes} bytes.`, span);
+  return fail('file-read-error', `Cannot read '${path}': ${msg}`, span);
+}
+
+/**
+ * A file as a ByteSource: by range when the host can, else read whole (within the
+ * reader's limit). Untrusted workspaces (no readFile) read nothing.
+ */
+function fileSource(path: string, resolved: string | undefined, ctx: DataContext, span: Span, unread: string): ByteSource {
+  if (!ctx.readFile) throw new Located('untrusted-file', `Data files are not read in an untrusted workspace: '${path}' is ignored and ${unread}.`, span, 'warning');
+  const abs = absPath(path, resolved, ctx, span);
+  const { fileSize, readRange, readFile } = ctx;
+  if (fileSize && readRange) {
+    let size: number;
+    try {
+      size = fileSize(abs);
+    } catch (e) {
+      return readError(e, path, abs, span);
+    }
+    return {
+      size,
+      read: (position, length) => {
+        try {
+          return readRange(abs, position, length);
+        } catch (e) {
+          return readError(e, path, abs, span);
+        }
+      },
+    };
+  }
+  try {
+    return bytesSource(readFile(abs));
+  } catch (e) {
+    return readError(e, path, abs, span);
+  }
+}
+
+/** Opens a file's rows; format errors are `file-parse-error` on `span`. */
+function rowsOf(src: ByteSource, path: string, key: string | undefined, span: Span): RowStream {
+  try {
+    return openRows(src, path, key);
+  } catch (e) {
+    if (e instanceof DataFileError) return fail('file-parse-error', `Cannot read '${path}': ${e.message}`, span);
+    throw e;
+  }
+}
+
+/** Runs `f`, turning a format error while reading blocks into `file-parse-error` on `span`. */
+function parsing<T>(path: string, span: Span, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DataFileError) return fail('file-parse-error', `Cannot read '${path}': ${e.message}`, span);
+    throw e;
+  }
+}
+
+/**
+ * Whether a plain data file goes through the streamed path: it is beyond the in-memory
+ * limits (512 MiB; a .npy header over 10⁶ samples or 5·10⁷ values; a CSV over 64 MiB), or
+ * the context asks for it. Needs positioned reads; decided without reading the data.
+ */
+export function shouldStream(spec: DataSpec, ctx: DataContext): boolean {
+  const data = spec.data;
+  if (!data.file || !ctx.readFile) return false;
+  if (ctx.streamData?.always) return true;
+  if (!ctx.fileSize || !ctx.readRange) return false;
+  try {
+    const src = fileSource(data.file, data.fileResolved, ctx, data.fileSpan ?? data.span, '');
+    if (src.size > LIMITS.maxFileBytes) return true;
+    const ext = extensionOf(data.file);
+    if (ext === '.npy') {
+      const h = readNpyHeader(src, data.file);
+      const values = h.shape.reduce((p, q) => p * q, 1);
+      return h.shape.length > 0 && (h.shape[0] > LIMITS.maxDataSamples || values > LIMITS.maxDataValues);
+    }
+    if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return src.size > CSV_STREAM_BYTES;
+    return false;
+  } catch {
+    return false; // the in-memory path reports it
+  }
+}
+
+/** The streamed analysis of a data-mode spec (data file in blocks, views, or a moments file). */
+export function analyzeStreamed(spec: DataSpec, ctx: DataContext, alpha: number): StatsAnalysis {
+  const out: StatsAnalysis = { problems: [] };
+  try {
+    if (spec.data.moments) analyzeMoments(spec, ctx, alpha, out);
+    else analyzeRows(spec, ctx, alpha, out);
+  } catch (e) {
+    if (e instanceof Located) {
+      out.problems.push(problem(e.code, e.severity, e.message, e.span.start, e.span.end));
+      return { problems: out.problems, ...(out.dimensions ? { dimensions: out.dimensions } : {}) };
+    }
+    if (e instanceof LinalgError) {
+      const hint = e.code === 'not-positive-definite' && spec.regularize === undefined ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5) or an augmentation with variance on every direction." : '';
+      const span = spec.augmentation?.span ?? spec.data.span;
+      out.problems.push(problem(e.code, 'error', `${e.message}${hint}`, span.start, span.end));
+      return { problems: out.problems, ...(out.dimensions ? { dimensions: out.dimensions } : {}) };
+    }
+    throw e;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// One pass over the rows
+// ---------------------------------------------------------------------------------------
+
+interface Sources {
+  rows: RowStream;
+  rowsPath: string;
+  rowsSpan: Span;
+  labelColumn?: number;
+  features: number;
+  labels?: RowStream;
+  labelsPath?: string;
+  labelsSpan?: Span;
+  targets?: RowStream;
+  views?: RowStream;
+  viewsPath?: string;
+  viewsSpan?: Span;
+  V: number;
+}
+
+/** Opens the data rows, the labels (column or file), inline targets and the views, and checks their shapes. */
+function openSources(spec: DataSpec, ctx: DataContext): Sources {
+  const data = spec.data;
+  const rowsSpan = data.fileSpan ?? data.span;
+  let rows: RowStream;
+  let rowsPath: string;
+  if (data.X) {
+    rows = arrayRowStream({ data: Float64Array.from(data.X.flat()), shape: [data.X.length, data.X[0].length] }, 'data.X');
+    rowsPath = 'data.X';
+  } else {
+    rowsPath = data.file!;
+    rows = rowsOf(fileSource(rowsPath, data.fileResolved, ctx, rowsSpan, 'the data cannot be analysed'), rowsPath, data.key, rowsSpan);
+    if (rows.shape.length !== 2) fail('file-parse-error', `Cannot read '${rowsPath}': ${rowsPath.replace(/^.*[/\\]/, '')}: expected a 2-D array (samples × features), got shape ${shapeText(rows.shape)}.`, rowsSpan);
+  }
+  const rawCols = parsing(rowsPath, rowsSpan, () => rows.width);
+  let labelColumn: number | undefined;
+  const lab = data.labels;
+  if (lab && 'column' in lab) {
+    labelColumn = lab.column < 0 ? rawCols + lab.column : lab.column;
+    if (labelColumn < 0 || labelColumn >= rawCols) fail('out-of-range', `data.labels.column: ${lab.column} is outside the ${rawCols} columns of the data.`, data.span);
+  }
+  const features = rawCols - (labelColumn !== undefined ? 1 : 0);
+  if (features < 1) fail('dimension-mismatch', 'The data have no feature column besides the labels.', rowsSpan);
+  if (features > LIMITS.maxDataDimension) fail('limit-exceeded', `The data have ${features} features, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, rowsSpan);
+  if (rows.rows !== undefined && rows.rows > LIMITS.maxStreamedSamples) fail('limit-exceeded', `The data have ${rows.rows} samples, over the limit of ${LIMITS.maxStreamedSamples}.`, rowsSpan);
+  const src: Sources = { rows, rowsPath, rowsSpan, features, V: 0, ...(labelColumn !== undefined ? { labelColumn } : {}) };
+  if (lab && 'file' in lab) {
+    src.labelsPath = lab.file;
+    src.labelsSpan = lab.span;
+    src.labels = labelRows(lab.file, lab.key, ctx, lab.span);
+  }
+  if (data.Y) src.targets = arrayRowStream({ data: Float64Array.from(data.Y.flat()), shape: [data.Y.length, data.Y[0].length] }, 'data.Y');
+  const aug = spec.augmentation;
+  if (aug?.kind === 'views') {
+    src.viewsPath = aug.file;
+    src.viewsSpan = aug.fileSpan;
+    const views = rowsOf(fileSource(aug.file, aug.fileResolved, ctx, aug.fileSpan, 'the views cannot be analysed'), aug.file, aug.key, aug.fileSpan);
+    const s = views.shape;
+    if (s.length !== 3) {
+      fail('dimension-mismatch', `augmentation.views: '${aug.file}' has shape ${shapeText(s)}; expected an n × V × d array (samples × views × features), ${s.length === 2 ? 'e.g. numpy.stack(views, axis=1)' : '3-D'}.`, aug.fileSpan);
+    }
+    if (s[1] < 2) fail('out-of-range', `augmentation.views: '${aug.file}' has V = ${s[1]} view${s[1] === 1 ? '' : 's'} per sample (shape ${shapeText(s)}); the empirical Σ needs V >= 2.`, aug.fileSpan);
+    if (s[2] !== features) fail('dimension-mismatch', `augmentation.views: '${aug.file}' has d = ${s[2]} features per view (shape ${shapeText(s)}) but the data have ${features}.`, aug.fileSpan);
+    if (rows.rows !== undefined && s[0] !== rows.rows) fail('dimension-mismatch', `augmentation.views: '${aug.file}' has n = ${s[0]} samples (shape ${shapeText(s)}) but the data have ${rows.rows}; the views must come in the order of the data's rows.`, aug.fileSpan);
+    src.views = views;
+    src.V = s[1];
+  }
+  return src;
+}
+
+/** Labels from a file: read whole within the reader's limit (any vector layout, as loadData.ts), else a column streamed by blocks. */
+function labelRows(path: string, key: string | undefined, ctx: DataContext, span: Span): RowStream {
+  const src = fileSource(path, undefined, ctx, span, 'the labels cannot be analysed');
+  if (src.size <= LIMITS.maxFileBytes) {
+    const v = parsing(path, span, () => readVector(src.read(0, src.size), path, key));
+    return arrayRowStream({ data: v.data, shape: [v.data.length] }, path);
+  }
+  const rows = rowsOf(src, path, key, span);
+  if (parsing(path, span, () => rows.width) !== 1) fail('file-parse-error', `Cannot read '${path}': expected one label per row (one column), got ${rows.width} columns.`, span);
+  return rows;
+}
+
+/** Reads exactly `want` rows of a lockstep stream, or reports the sample-count mismatch. */
+function lockstep(s: RowStream, want: number, first: number, what: string, path: string, span: Span, dataRows: () => string) {
+  const b = parsing(path, span, () => s.next(want));
+  if (!b || b.rows !== want) {
+    const have = first + (b ? b.rows : 0);
+    return fail('dimension-mismatch', `${what}: '${path}' has n = ${have} samples but the data have ${dataRows()}; one ${what === 'augmentation.views' ? 'set of views' : 'label'} per sample, in the data's order.`, span);
+  }
+  return b;
+}
+
+/** The first non-finite value of a block, located. */
+function checkFinite(a: Float64Array, rows: number, width: number, where: (row: number) => string, first: number, what: string, span: Span): void {
+  for (let i = 0; i < rows * width; i++) {
+    if (a[i] - a[i] !== 0) {
+      const r = Math.floor(i / width);
+      fail('invalid-value', `${what} hold a non-finite value (${a[i]}) at ${where(first + r)}, ${width > 1 ? `value ${(i % width) + 1}` : 'the only value'}.`, span);
+    }
+  }
+}
+
+interface PassOptions {
+  views: number;
+  targets?: 'labels' | number;
+  noise?: { gamma: Float64Array; seed: number };
+  probeSeed?: number;
+}
+
+/** One pass: the statistics of the features (and of the views, labels, targets, noise draw and probe split). */
+function accumulate(src: Sources, ctx: DataContext, opts: PassOptions): SufficientStats {
+  const { rows, features: d, labelColumn, V } = src;
+  const acc = new StatsAccumulator(d, {
+    ...(V ? { views: V } : {}),
+    ...(opts.targets !== undefined ? { targets: opts.targets } : {}),
+    ...(opts.noise ? { noise: opts.noise } : {}),
+    ...(opts.probeSeed !== undefined ? { probeSeed: opts.probeSeed } : {}),
+  });
+  const rawCols = rows.width;
+  const perRow = rawCols + V * d + 2;
+  const blockRows = ctx.streamData?.blockRows ?? Math.max(1, Math.floor(BLOCK_VALUES / perRow));
+  const x = labelColumn !== undefined ? new Float64Array(blockRows * d) : undefined;
+  const lab = labelColumn !== undefined ? new Float64Array(blockRows) : undefined;
+  const dataRows = () => (rows.rows !== undefined ? String(rows.rows) : `${acc.n} or more`);
+  let lastReport = -1;
+  for (;;) {
+    const b = parsing(src.rowsPath, src.rowsSpan, () => rows.next(blockRows));
+    if (!b) break;
+    if (acc.n + b.rows > LIMITS.maxStreamedSamples) fail('limit-exceeded', `The data have more than ${LIMITS.maxStreamedSamples} samples, the limit.`, src.rowsSpan);
+    let feats = b.data;
+    let labels: Float64Array | undefined;
+    if (x && lab) {
+      for (let i = 0; i < b.rows; i++) {
+        let jj = 0;
+        const o = i * rawCols;
+        for (let j = 0; j < rawCols; j++) {
+          if (j === labelColumn) lab[i] = b.data[o + j];
+          else x[i * d + jj++] = b.data[o + j];
+        }
+      }
+      feats = x.subarray(0, b.rows * d);
+      labels = lab.subarray(0, b.rows);
+    }
+    checkFinite(feats, b.rows, d, (r) => rows.where(r), b.first, 'The data', src.rowsSpan);
+    let views: Float64Array | undefined;
+    if (src.views) {
+      const vb = lockstep(src.views, b.rows, b.first, 'augmentation.views', src.viewsPath!, src.viewsSpan!, dataRows);
+      checkFinite(vb.data, b.rows, V * d, (r) => `sample ${r + 1}`, b.first, `augmentation.views: '${src.viewsPath}'`, src.viewsSpan!);
+      views = vb.data;
+    }
+    if (src.labels) {
+      labels = lockstep(src.labels, b.rows, b.first, 'data.labels', src.labelsPath!, src.labelsSpan!, dataRows).data;
+    }
+    if (labels) checkFinite(labels, b.rows, 1, (r) => `sample ${r + 1}`, b.first, src.labels ? `data.labels: '${src.labelsPath}'` : 'The label column', src.labelsSpan ?? src.rowsSpan);
+    let targets: Float64Array | undefined;
+    if (src.targets) targets = lockstep(src.targets, b.rows, b.first, 'data.Y', 'data.Y', src.rowsSpan, dataRows).data;
+    try {
+      acc.add(feats, b.rows, b.first, { ...(views ? { views } : {}), ...(labels && opts.targets === 'labels' ? { labels } : {}), ...(targets ? { targets } : {}) });
+    } catch (e) {
+      if (e instanceof StatsError) fail('limit-exceeded', e.message, src.labelsSpan ?? src.rowsSpan);
+      throw e;
+    }
+    const p = rows.progress();
+    const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+    if (ctx.onProgress && pct !== lastReport) {
+      lastReport = pct;
+      ctx.onProgress(p.total > 0 ? p.done / p.total : 1, `reading ${src.rowsPath}: ${acc.n} samples`);
+    }
+  }
+  if (acc.n === 0) fail('file-parse-error', `Cannot read '${src.rowsPath}': it has no rows.`, src.rowsSpan);
+  const extra = (s: RowStream | undefined, what: string, path: string | undefined, span: Span | undefined) => {
+    if (!s || !path || !span) return;
+    const more = parsing(path, span, () => s.next(1));
+    if (more) fail('dimension-mismatch', `${what}: '${path}' has more than ${acc.n} samples but the data have ${acc.n}; one ${what === 'augmentation.views' ? 'set of views' : 'label'} per sample, in the data's order.`, span);
+  };
+  extra(src.views, 'augmentation.views', src.viewsPath, src.viewsSpan);
+  extra(src.labels, 'data.labels', src.labelsPath, src.labelsSpan);
+  if (src.targets && src.targets.next(1)) fail('dimension-mismatch', `data.Y has more rows than the ${acc.n} samples of the data.`, src.rowsSpan);
+  return acc.finish();
+}
+
+/** The second pass of the probe: the test split's predictions of every encoder. */
+function scoreProbe(spec: DataSpec, ctx: DataContext, scorer: ProbeScorer): void {
+  const src = openSources(spec, ctx);
+  const { rows, features: d, labelColumn } = src;
+  const rawCols = rows.width;
+  const blockRows = ctx.streamData?.blockRows ?? Math.max(1, Math.floor(BLOCK_VALUES / (rawCols + 2)));
+  const x = new Float64Array(blockRows * d);
+  const lab = new Float64Array(blockRows);
+  for (;;) {
+    const b = parsing(src.rowsPath, src.rowsSpan, () => rows.next(blockRows));
+    if (!b) break;
+    let labels: Float64Array;
+    let feats = b.data;
+    if (labelColumn !== undefined) {
+      for (let i = 0; i < b.rows; i++) {
+        let jj = 0;
+        for (let j = 0; j < rawCols; j++) {
+          if (j === labelColumn) lab[i] = b.data[i * rawCols + j];
+          else x[i * d + jj++] = b.data[i * rawCols + j];
+        }
+      }
+      feats = x.subarray(0, b.rows * d);
+      labels = lab.subarray(0, b.rows);
+    } else {
+      labels = parsing(src.labelsPath!, src.labelsSpan!, () => src.labels!.next(b.rows))!.data;
+    }
+    scorer.add(feats, b.rows, b.first, labels);
+    const p = rows.progress();
+    ctx.onProgress?.(p.total > 0 ? p.done / p.total : 1, `probe: scoring ${src.rowsPath}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The analyses
+// ---------------------------------------------------------------------------------------
+
+function report(out: StatsAnalysis, code: string, severity: Problem['severity'], message: string, span: Span): void {
+  out.problems.push(problem(code, severity, message, span.start, span.end));
+}
+
+function augmentationSpan(spec: DataSpec): Span {
+  return spec.augmentation?.span ?? spec.data.span;
+}
+
+/** The simulation samples rows in memory: refused (located on `simulate`) when the data were not loaded. */
+function refuseSimulation(spec: DataSpec, out: StatsAnalysis, why: string): void {
+  const sim = spec.simulate;
+  if (!sim || spec.augmentation?.kind === 'views') return; // views: refused by simulationRefusal (no α)
+  report(out, 'limit-exceeded', 'error', `simulate: ${why}`, sim.span);
+}
+
+function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: StatsAnalysis): void {
+  out.source = 'stream';
+  const data = spec.data;
+  const src = openSources(spec, ctx);
+  const pca = data.pca;
+  let pipe: { k: number; gamma: Float64Array; thetaNoise: Float64Array; thetaImportant: Float64Array } | undefined;
+  if (pca !== undefined) {
+    if (pca > src.features) fail('out-of-range', `data.pca: ${pca} components requested but the data have ${src.features} features.`, data.span);
+    const noise = noiseSpectra(data, ctx, out.problems);
+    if (!noise) return;
+    const thetaImportant = importantAugmentation(spec, pca, ctx, out.problems);
+    if (!thetaImportant) return;
+    pipe = { k: pca, ...noise, thetaImportant };
+  }
+  const oneHot = !!data.labels;
+  const withProbe = oneHot && src.V > 0;
+  const probeSeed = spec.simulate?.seed ?? 0;
+  const stats = accumulate(src, ctx, {
+    views: src.V,
+    ...(oneHot ? { targets: 'labels' as const } : src.targets ? { targets: src.targets.width } : {}),
+    ...(pipe && pipe.gamma.length ? { noise: { gamma: pipe.gamma, seed: spec.simulate?.seed ?? 0 } } : {}),
+    ...(withProbe ? { probeSeed } : {}),
+  });
+  if (data.Y && stats.n !== data.Y.length) fail('dimension-mismatch', `data.Y has ${data.Y.length} rows but the data have ${stats.n} samples.`, data.span);
+  if (!data.X) refuseSimulation(spec, out, `the data file is beyond the in-memory limits (${LIMITS.maxFileBytes} bytes, ${LIMITS.maxDataSamples} samples, ${LIMITS.maxDataValues} values), so it was read in blocks; the finite-n simulation samples rows in memory. Simulate on a subsample of the file.`);
+  if (pipe) {
+    statsPipeline(spec, stats, alpha, out, { thetaImportant: pipe.thetaImportant, gamma: pipe.gamma, thetaNoise: pipe.thetaNoise });
+    return;
+  }
+  const solved = statsGeneral(spec, stats, alpha, ctx, out);
+  if (!solved || !withProbe || !out.solutions) return;
+  const t = stats.targets!;
+  const split = stats.probe!;
+  const test = stats.n - split.n;
+  if (split.n < 1 || test < 1) {
+    report(out, 'probe-skipped', 'info', `The linear probe needs samples in both splits (about 80% train, 20% test); with n = ${stats.n} it has ${split.n} training and ${test} test samples, so it is skipped.`, data.span);
+    return;
+  }
+  const mu = centringShift(stats, data.center);
+  const maps = fitProbes(solved, split, t.width, mu);
+  const scorer = new ProbeScorer(maps, t.classes!, mu, probeSeed);
+  scoreProbe(spec, ctx, scorer);
+  out.solutions.probe = scorer.result();
+}
+
+/** A general problem from statistics (no thresholds, A6): the views' empirical moments or the spec's augmentation. */
+function statsGeneral(spec: DataSpec, stats: SufficientStats, alpha: number, ctx: DataContext, out: StatsAnalysis) {
+  const d = stats.d;
+  const latent = spec.latent;
+  if (latent === undefined) return fail('missing-field', "Data mode without 'data.pca' needs 'latent': the number of features the encoders keep (k of docs/theory.md §2).", spec.span);
+  if (latent > d) return fail('out-of-range', `latent = ${latent} exceeds the data dimension d = ${d}.`, spec.latentSpan ?? spec.span);
+  const aug = spec.augmentation;
+  let param: Augmentation | undefined;
+  if (!aug || aug.kind === 'views') {
+    if (!stats.views) {
+      return fail('missing-field', `Data mode without 'data.pca' needs an 'augmentation' to define Σ (docs/theory.md §2.1): the moments file '${spec.data.moments?.file}' has no view statistics (write it with \`sslexp moments DATA --views VIEWS\`).`, spec.data.span);
+    }
+  } else {
+    param = generalAugmentation(spec, alpha, d, ctx, out.problems);
+    if (!param) return undefined;
+  }
+  out.dimensions = { d, k: latent, latent };
+  out.thresholds = null;
+  report(
+    out,
+    'thresholds-not-applicable',
+    'info',
+    param
+      ? "Closed-form thresholds need the paper's form: important components and noise spectra in one shared basis (docs/theory.md §3, A6). This spec gives a general data problem, so only the closed-form solutions are computed; use data.pca with data.noise for P1's pipeline."
+      : "Closed-form thresholds need the paper's form: important components and noise spectra in one shared basis (docs/theory.md §3, A6). Your own views give a general, empirical Σ, so only the closed-form solutions are computed.",
+    spec.data.span,
+  );
+  const mu = centringShift(stats, spec.data.center);
+  const gm = generalMoments(stats, param, mu, spec.regularize);
+  const solved = solveAllFromMoments(gm.moments, gm.yx, latent);
+  const what = param || !stats.views ? describeAugmentation(spec, alpha) : `your own views (V = ${stats.views.count} per sample)`;
+  out.solutions = { problem: `${stats.n} samples × ${d} features, ${what}`, ...solved.set };
+  return solved.raw;
+}
+
+/** P1's pipeline from statistics (docs/theory.md §6.1): PCA basis moments without a second pass. */
+function statsPipeline(spec: DataSpec, stats: SufficientStats, alpha: number, out: StatsAnalysis, noise: { thetaImportant: Float64Array; gamma: Float64Array; thetaNoise: Float64Array }): void {
+  const data = spec.data;
+  const k = data.pca!;
+  if (k > stats.d) fail('out-of-range', `data.pca: ${k} components requested but the data have ${stats.d} features.`, data.span);
+  const pca = pcaFromStats(stats, k, data.center);
+  const c = pca.c;
+  if (c[k - 1] <= 1e-12 * (c[0] || 1)) {
+    report(
+      out,
+      'zero-signal-variance',
+      'warning',
+      `data.pca: principal component ${k} has variance ${c[k - 1].toPrecision(3)}: the data have fewer than ${k} non-degenerate directions, so the thresholds are infinite (docs/theory.md §4.5). Lower 'pca'.`,
+      data.span,
+    );
+  }
+  const spectra: ResolvedSpectra = { c, thetaImportant: noise.thetaImportant, gamma: noise.gamma, thetaNoise: noise.thetaNoise };
+  const m = spectra.gamma.length;
+  const d = k + m;
+  const latent = spec.latent ?? k;
+  if (latent > d) fail('out-of-range', `latent = ${latent} exceeds d = ${d} (pca + noise.count).`, spec.latentSpan ?? spec.span);
+  out.dimensions = { d, k, latent };
+  out.spectra = spectra;
+  const t = stats.targets;
+  out.pipeline = { samples: stats.n, features: stats.d, pca: k, noise: m, explainedVariance: pca.explainedVariance, centered: data.center, ...(t?.classes ? { classes: t.classes.length } : {}) };
+  const kind = spec.augmentation?.kind ?? 'additive';
+  if (kind === 'additive') out.thresholds = computeThresholds(spectra, latent);
+  else {
+    out.thresholds = null;
+    report(
+      out,
+      'thresholds-not-applicable',
+      'info',
+      `The closed-form thresholds need P1's augmentation family Θ + α²Γ (docs/theory.md §3); a ${kind} augmentation is not of that form, so only the closed-form solutions are computed (docs/theory.md A6).`,
+      augmentationSpan(spec),
+    );
+  }
+  const aug = pipelineAugmentation(spec, spectra, alpha, d);
+  const pm = pipelineMoments(stats, pca, m);
+  const n = stats.n;
+  const solve = (gram: Matrix, yx: Matrix | undefined, reference: boolean) => {
+    const mo = momentsFromGram(gram, n, aug, spec.regularize);
+    const yxbar = yx && scaleMatrix(yx, mo.xbarScale);
+    return solveAllFromMoments(mo, yxbar, latent, reference && aug.kind === 'additive' ? { k, build: () => importantReference(pca.gp, n, aug, yxbar, k) } : undefined);
+  };
+  const clean = solve(pm.cleanGram, pm.cleanYx, true);
+  if (clean.note) report(out, 'singular-clean-problem', 'info', clean.note, augmentationSpan(spec));
+  const problemText = `P1's pipeline (docs/theory.md §6.1): ${n} samples, ${k} principal components + ${m} noise coordinates, ${describeAugmentation(spec, alpha)}`;
+  if (!pm.corruptedGram) {
+    out.solutions = { problem: problemText, ...clean.set };
+    return;
+  }
+  const corrupted = solve(pm.corruptedGram, pm.corruptedYx, false);
+  const seed = spec.simulate?.seed ?? 0;
+  out.solutions = {
+    problem: problemText,
+    ...clean.set,
+    corrupted: { ...corrupted.set, seed },
+    discrepancy: {
+      ...(clean.raw.sl && corrupted.raw.sl ? { supervised: relativeError(corrupted.raw.sl.v, clean.raw.sl.v) } : {}),
+      reconstruction: sinLargestPrincipalAngle(clean.raw.rc.e, corrupted.raw.rc.e),
+      jointEmbedding: sinLargestPrincipalAngle(clean.raw.je.w, corrupted.raw.je.w),
+      jointEmbeddingGram: gramError(clean.raw.je.w, corrupted.raw.je.w),
+    },
+  };
+}
+
+function scaleMatrix(a: Matrix, s: number): Matrix {
+  if (s === 1) return a;
+  return new Matrix(a.rows, a.cols, a.data.map((v) => v * s));
+}
+
+/** The k × k clean problem of the important coordinates (A7), as solveAll builds it. */
+function importantReference(gp: Matrix, n: number, aug: Extract<Augmentation, { kind: 'additive' }>, yx: Matrix | undefined, k: number) {
+  const sig1 = new Matrix(k, k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) sig1.data[i * k + j] = aug.theta.get(i, j) + aug.alpha * aug.alpha * aug.gamma.get(i, j);
+  const m = momentsFromGram(gp, n, { kind: 'covariance', sigma: sig1 });
+  let y: Matrix | undefined;
+  if (yx) {
+    y = new Matrix(yx.rows, k);
+    for (let i = 0; i < yx.rows; i++) for (let j = 0; j < k; j++) y.data[i * k + j] = yx.data[i * yx.cols + j];
+  }
+  return { m, ...(y ? { yx: y } : {}) };
+}
+
+/** `data: {moments: {file}}`: the analysis from the sufficient statistics alone. */
+function analyzeMoments(spec: DataSpec, ctx: DataContext, alpha: number, out: StatsAnalysis): void {
+  out.source = 'moments';
+  const mo = spec.data.moments!;
+  const src = fileSource(mo.file, mo.fileResolved, ctx, mo.fileSpan, 'the moments cannot be analysed');
+  const stats = parsing(mo.file, mo.fileSpan, () => readMomentsNpz(src, mo.file.replace(/^.*[/\\]/, '')));
+  report(
+    out,
+    'moments-only',
+    'info',
+    `Analysed from the moments in '${mo.file}' (n = ${stats.n}, d = ${stats.d}${stats.views ? `, V = ${stats.views.count} views` : ''}${stats.targets?.classes ? `, ${stats.targets.classes.length} classes` : ''}): everything but the finite-n simulation, the linear probe and the pipeline's corrupted draw, which need the rows.`,
+    mo.span,
+  );
+  if (spec.data.pca !== undefined) {
+    const k = spec.data.pca;
+    const noise = noiseSpectra(spec.data, ctx, out.problems);
+    if (!noise) return;
+    const thetaImportant = importantAugmentation(spec, k, ctx, out.problems);
+    if (!thetaImportant) return;
+    statsPipeline(spec, stats, alpha, out, { thetaImportant, ...noise });
+    return;
+  }
+  statsGeneral(spec, stats, alpha, ctx, out);
+}
+
+/** The statistics of the rows of a spec's data (and views, labels), for `sslexp moments` and the tests. */
+export function statsOfSpec(spec: DataSpec, ctx: DataContext): { stats?: SufficientStats; problems: Problem[] } {
+  try {
+    const src = openSources(spec, ctx);
+    return { stats: accumulate(src, ctx, { views: src.V, ...(spec.data.labels ? { targets: 'labels' as const } : {}) }), problems: [] };
+  } catch (e) {
+    if (e instanceof Located) return { problems: [problem(e.code, e.severity, e.message, e.span.start, e.span.end)] };
+    throw e;
+  }
+}
