@@ -10,7 +10,7 @@
 // or when no test ran. Artifacts (screenshots, browser console, code-server log): test-results/.
 //
 // Options: --only trusted|untrusted|packaged   --grep RE   --extension DIR (default: the repository)
-// Env:     SSL_INTEGRATION_TIMEOUT_MS  per configuration, host start included (default 180000)
+// Env:     SSL_INTEGRATION_TIMEOUT_MS  per configuration, host start included (default 420000)
 //          SSL_ARTIFACTS_DIR (default test-results/), SSL_VSCODE_HOST_DIR (default .cache/code-server)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +26,7 @@ const opt = (name) => {
 const extensionPath = path.resolve(opt('extension') ?? REPO);
 const only = opt('only');
 const grep = opt('grep');
-const timeoutMs = Number(process.env.SSL_INTEGRATION_TIMEOUT_MS) || 180_000;
+const timeoutMs = Number(process.env.SSL_INTEGRATION_TIMEOUT_MS) || 420_000;
 const out = (s) => process.stdout.write(`${s}\n`);
 const indent = (s, pad = '      ') => String(s).trimEnd().split('\n').map((l) => pad + l).join('\n');
 const rel = (p) => path.relative(process.cwd(), p) || '.';

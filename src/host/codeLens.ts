@@ -1,8 +1,9 @@
 /**
  * CodeLens on the first line of a spec (docs/architecture.md §2): the two thresholds and the
  * recommendation (`α_RC = 0.764 · α_JE = 0.707 · joint-embedding`), "Open analysis",
- * and "Run simulation" when the spec has a `simulate` block; when the spec has errors,
- * one lens "N problems" that opens the Problems view.
+ * and "Run simulation" when the spec has a `simulate` block; in graph mode the ranks and the
+ * method (`VICReg rank 8/8 · SimCLR rank 3/8 (collapse) · vicreg, low invariance`) and
+ * "Open analysis"; when the spec has errors, one lens "N problems" that opens the Problems view.
  */
 import * as vscode from 'vscode';
 import type { Thresholds } from '../core/theories/alignment/types';
@@ -10,6 +11,7 @@ import { formatNumber } from '../core/format/format';
 import { requirement } from '../core/theories/alignment/recommendation';
 import type { SerializableAlignmentResult, SerializableEngineResult } from '../shared/workerProtocol';
 import { isSpecDocument, SPEC_SELECTOR } from './documents';
+import { graphLensTitle, graphTooltip } from './graphSummary';
 import { affectsSettings, getSettings } from './settings';
 import type { HostDeps, SolverClient } from './solverClient';
 
@@ -79,19 +81,24 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     const open = (title: string, tooltip: string): vscode.CodeLens =>
       new vscode.CodeLens(range, { title, tooltip, command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] });
     const lenses: vscode.CodeLens[] = [];
-    if (result.theory !== 'alignment') return lenses; // graph mode: its own lenses (issue 11)
+    const untrusted = (): vscode.CodeLens =>
+      new vscode.CodeLens(range, {
+        title: 'data files not read in Restricted Mode',
+        tooltip: 'The workspace is not trusted, so the files the spec names are not read and nothing can be computed. Click to manage workspace trust.',
+        command: COMMAND_MANAGE_TRUST,
+      });
+    if (result.theory === 'spectralEmbedding') {
+      if (result.analysis) lenses.push(open(graphLensTitle(result.analysis), graphTooltip(result.analysis)));
+      else if (result.problems.some((p) => p.code === 'untrusted-file')) lenses.push(untrusted());
+      lenses.push(open('Open analysis', 'Open the analysis panel to the side'));
+      return lenses;
+    }
     if (result.thresholds) {
       lenses.push(open(thresholdsTitle(result.thresholds, result.recommendation?.paradigm), thresholdsTooltip(result)));
     } else if (result.thresholds === null) {
       lenses.push(open('no closed-form thresholds (data mode)', thresholdsTooltip(result)));
     } else if (result.problems.some((p) => p.code === 'untrusted-file')) {
-      lenses.push(
-        new vscode.CodeLens(range, {
-          title: 'data files not read in Restricted Mode',
-          tooltip: 'The workspace is not trusted, so the spectra stored in files are not read and no thresholds can be computed. Click to manage workspace trust.',
-          command: COMMAND_MANAGE_TRUST,
-        }),
-      );
+      lenses.push(untrusted());
     }
     lenses.push(open('Open analysis', 'Open the analysis panel to the side'));
     if (result.spec?.simulate) {

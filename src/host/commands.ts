@@ -115,6 +115,30 @@ data:
 augmentation: {additive: {alpha: 1.0}}   # or {masking: {keep: 0.5}}, or {covariance: [[...]]}
 `,
   },
+  {
+    id: 'graph-mode',
+    label: 'Graph mode: which joint-embedding method',
+    detail: 'VICReg, SimCLR or Barlow Twins from the positive-pair graph (docs/theory.md §7), on six inline rows.',
+    fileName: 'graph.sslexp.yaml',
+    text: `sslexp: 1
+name: Two triangles and a weak bridge
+data:
+  X:                            # N rows of D features (every augmented view its own row);
+    - [1.0, 0.2, 0.1, 0]        # or file: rows.npy (an n x V x D array is read as N = nV rows)
+    - [0.9, 0.1, 0.3, 0]
+    - [1.1, 0.3, 0.2, 0]
+    - [0.1, 1.0, 0.9, 1]
+    - [0.2, 0.8, 1.1, 1]
+    - [0.0, 1.1, 1.0, 1]
+  labels: {column: -1}          # optional: the pair agreement of G with the labels
+graph:                          # the positive pairs: {views: 2}, {labels: true}, {knn: {k: 10}} or edges
+  edges: [[0, 1], [1, 2], [0, 2], [3, 4], [4, 5], [3, 5], [2, 3, 0.2]]   # [i, j, weight?], 0-based
+embedding: 2                    # K, the representation dimension
+methods:
+  vicreg: {variance: 25, invariance: 25}
+  simclr: {}
+`,
+  },
 ];
 
 /** A folder for new specs: the active spec's folder, else the first workspace folder. */

@@ -3,15 +3,19 @@
  * whether each paradigm recovers at the spec's alpha, the recommendation and the regime;
  * on a spectrum of `signal` / `noise` (its value, or the block's key) the family and its
  * parameters, the count, the first values, the sum, the minimum and the maximum of the
- * evaluated spectrum (statistics the worker computes on the full arrays).
+ * evaluated spectrum (statistics the worker computes on the full arrays). In graph mode
+ * (key or value): on `embedding` the rank of every method against K; on
+ * `methods.vicreg.invariance` / `variance` the cut a/(4g), how many σ_k = 1 and the weight
+ * that makes every σ_k = 1; on `graph.knn.k` and on `graph` the graph and its Laplacian.
  */
 import * as vscode from 'vscode';
 import { formatNumber as f } from '../core/format/format';
 import { regimeSentence, requirement } from '../core/theories/alignment/recommendation';
 import type { Span, SpectrumSpec } from '../core/spec/model';
-import type { SerializableEngineResult, SpectrumStats } from '../shared/workerProtocol';
+import type { SerializableEngineResult, SerializableGraphResult, SpectrumStats } from '../shared/workerProtocol';
 import { formatThreshold } from './codeLens';
 import { isSpecDocument, offsetRange, SPEC_SELECTOR } from './documents';
+import { embeddingHover, graphKeyHover, invarianceHover, keySpanBefore, knnHover, varianceHover } from './graphSummary';
 import type { HostDeps, SolverClient } from './solverClient';
 
 const contains = (s: Span | undefined, offset: number): s is Span => !!s && offset >= s.start && offset <= s.end && s.end > s.start;
@@ -82,6 +86,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
     if (!latest || !spec) return undefined;
     const offset = doc.offsetAt(position);
     const result = latest.result;
+    if (result.theory === 'spectralEmbedding') return graphHover(doc, offset, result);
     for (const span of [spec.alphaKeySpan, spec.alphaSpan]) {
       if (contains(span, offset)) {
         const md = alphaHover(result);
@@ -109,6 +114,37 @@ export class SpecHoverProvider implements vscode.HoverProvider {
     }
     return undefined;
   }
+}
+
+/** Graph mode's hovers: the key or the value under the cursor, with the numbers it drives. */
+function graphHover(doc: vscode.TextDocument, offset: number, result: SerializableGraphResult): vscode.Hover | undefined {
+  const spec = result.spec;
+  const a = result.analysis;
+  if (!spec || spec.mode !== 'graph' || !a) return undefined;
+  const text = doc.getText();
+  const hover = (md: string | undefined, ...spans: (Span | undefined)[]): vscode.Hover | undefined => {
+    const span = spans.find((s) => contains(s, offset));
+    return md && span ? new vscode.Hover(new vscode.MarkdownString(md), offsetRange(doc, span.start, span.end)) : undefined;
+  };
+  /** The span of `key` written before a value, searched within `block`. */
+  const keyOf = (key: string, value: Span | undefined, block: Span | undefined): Span | undefined =>
+    value ? keySpanBefore(text, value.start, key, block?.start ?? Math.max(0, value.start - 200)) : undefined;
+  const candidates: [() => string | undefined, ...(Span | undefined)[]][] = [
+    [() => embeddingHover(a), spec.embeddingKeySpan, spec.embeddingSpan],
+    [() => graphKeyHover(a), spec.graphKeySpan],
+  ];
+  const vicreg = spec.methods.vicreg;
+  if (vicreg) {
+    candidates.push([() => invarianceHover(a), keyOf('invariance', vicreg.invarianceSpan, vicreg.span), vicreg.invarianceSpan]);
+    candidates.push([() => varianceHover(a), keyOf('variance', vicreg.varianceSpan, vicreg.span), vicreg.varianceSpan]);
+  }
+  const g = spec.graph;
+  if (g.kind === 'knn') candidates.push([() => knnHover(a, g.k), keyOf('k', g.valueSpan, g.span), g.valueSpan]);
+  for (const [md, ...spans] of candidates) {
+    if (!spans.some((s) => contains(s, offset))) continue;
+    return hover(md(), ...spans);
+  }
+  return undefined;
 }
 
 export function registerHover(deps: HostDeps): vscode.Disposable {

@@ -1,12 +1,14 @@
 /**
  * The status bar item while a spec is the active editor (docs/architecture.md §2): the
- * recommendation (`$(beaker) joint-embedding`) with the thresholds in its tooltip,
+ * recommendation (`$(beaker) joint-embedding`) with the thresholds in its tooltip (graph
+ * mode: `$(beaker) vicreg, low invariance` with the ranks, the pair agreement and the reason),
  * `$(sync~spin)` while the spec is being analysed, `$(error) N errors` when it has
  * errors. A click opens the analysis to the side. Hidden for other editors.
  */
 import * as vscode from 'vscode';
 import { COMMAND_SHOW_PREVIEW_TO_SIDE, errorCount, thresholdsTitle, thresholdsTooltip } from './codeLens';
 import { activeSpecDocument } from './documents';
+import { graphLensTitle, graphRecommendationText, graphTooltip } from './graphSummary';
 import { affectsSettings, getSettings } from './settings';
 import type { HostDeps } from './solverClient';
 
@@ -41,9 +43,10 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
         item.text = `$(error) ${errors} error${errors === 1 ? '' : 's'}`;
         item.tooltip = `The spec has ${errors} error${errors === 1 ? '' : 's'} (see the Problems view). Click to open the analysis.`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-      } else if (result.theory !== 'alignment') {
-        item.text = '$(beaker) SSL';
-        item.tooltip = 'Click to open the analysis to the side.';
+      } else if (result.theory === 'spectralEmbedding') {
+        const a = result.analysis;
+        item.text = a ? `$(beaker) ${graphRecommendationText(a.recommendation)}` : '$(beaker) graph mode';
+        item.tooltip = a ? `${graphLensTitle(a)}\n\n${graphTooltip(a)}\n\nClick to open the analysis to the side.` : 'Graph mode: no analysis yet. Click to open the analysis to the side.';
         item.backgroundColor = undefined;
       } else {
         const paradigm = result.recommendation?.paradigm ?? (result.thresholds === null ? 'data mode' : 'SSL');

@@ -16,6 +16,7 @@ import { getSettings } from '../host/settings';
 import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
 import {
   decodeEmbeddedJson,
+  isHostToWebviewMessage,
   isOlderResult,
   isWebviewToHostMessage,
   type AnalysisMessage,
@@ -48,8 +49,12 @@ export interface PreviewSnapshot {
   renderedAt: number | undefined;
 }
 
-/** An export asked for through the command (the webview answers with an `export` message). */
+/**
+ * An export asked for through the command: the webview answers with an `export` message
+ * (or `exportFailed`) carrying the request's id.
+ */
 interface PendingExport {
+  requestId: number;
   format: ExportFormat;
   chart?: ChartId;
   target?: vscode.Uri;
@@ -83,6 +88,7 @@ class AnalysisPreview implements vscode.Disposable {
    */
   private baseline: { documentVersion: number; runId: number } | undefined;
   private pendingExports: PendingExport[] = [];
+  private nextExportId = 1;
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
   readonly onDidRender = this.renderedEmitter.event;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -219,7 +225,9 @@ class AnalysisPreview implements vscode.Disposable {
   /** Asks the webview for an export; resolves when it was written (or refused or cancelled). */
   requestExport(format: ExportFormat, chart: ChartId | undefined, target: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
     return new Promise((resolve) => {
+      const requestId = this.nextExportId++;
       const pending: PendingExport = {
+        requestId,
         format,
         chart,
         target,
@@ -231,7 +239,7 @@ class AnalysisPreview implements vscode.Disposable {
         }, EXPORT_REQUEST_TIMEOUT_MS),
       };
       this.pendingExports.push(pending);
-      this.post({ type: 'requestExport', format, ...(chart ? { chart } : {}) });
+      this.post({ type: 'requestExport', requestId, format, ...(chart ? { chart } : {}) });
     });
   }
 
@@ -265,6 +273,12 @@ class AnalysisPreview implements vscode.Disposable {
       case 'export':
         await this.export(m);
         return;
+      case 'exportFailed': {
+        const pending = this.takePending(m.requestId);
+        log.warn(`analysis panel: export request ${m.requestId} not produced: ${m.reason}`);
+        pending?.resolve(undefined);
+        return;
+      }
       case 'rendered':
         this.rendered = m;
         this.renderedAt = Date.now();
@@ -274,10 +288,27 @@ class AnalysisPreview implements vscode.Disposable {
     }
   }
 
-  private async export(m: ExportMessage): Promise<void> {
-    const i = this.pendingExports.findIndex((p) => p.format === m.format && p.chart === m.chart);
+  /** The pending request a reply answers (by its id), removed from the queue. */
+  private takePending(requestId: number | undefined): PendingExport | undefined {
+    if (requestId === undefined) return undefined;
+    const i = this.pendingExports.findIndex((p) => p.requestId === requestId);
     const pending = i >= 0 ? this.pendingExports.splice(i, 1)[0] : undefined;
     if (pending) clearTimeout(pending.timer);
+    return pending;
+  }
+
+  private async export(m: ExportMessage): Promise<void> {
+    // A reply to a request carries its id; the panel's own buttons carry none (save dialog).
+    const pending = this.takePending(m.requestId);
+    if (m.requestId !== undefined && !pending) {
+      this.manager.deps.log.warn(`analysis panel: dropped the reply to export request ${m.requestId} (unknown or timed out)`);
+      return;
+    }
+    if (pending && (pending.format !== m.format || pending.chart !== m.chart)) {
+      this.manager.deps.log.warn(`analysis panel: the reply to export request ${m.requestId} does not match it (${m.format}${m.chart ? ` ${m.chart}` : ''})`);
+      pending.resolve(undefined);
+      return;
+    }
     const posted = this.posted;
     const uri = await runExport(
       m,
@@ -345,9 +376,11 @@ export function parsePersistedState(state: unknown): { uri: string; locked: bool
   let message: AnalysisMessage | undefined;
   if (typeof s.message === 'string' && s.message.length <= 64 * 1024 * 1024) {
     const m = decodeEmbeddedJson(s.message) as Partial<AnalysisMessage> | undefined;
-    if (m && m.type === 'analysis' && typeof m.documentUri === 'string' && typeof m.runId === 'number' && typeof m.documentVersion === 'number' && typeof m.model === 'object' && m.model !== null) {
+    if (m && m.type === 'analysis' && typeof m.documentUri === 'string') {
       uri = m.documentUri;
-      message = m as AnalysisMessage;
+      // A state saved by another version of the panel (e.g. before the model was tagged by
+      // theory) still names its spec; its message is shown only when it is valid now.
+      if (isHostToWebviewMessage(m)) message = m as AnalysisMessage;
     }
   }
   if (!uri && typeof s.resource === 'string') uri = s.resource;

@@ -16,15 +16,13 @@ import * as vscode from 'vscode';
 import { COMMAND_SHOW_PREVIEW, COMMAND_SHOW_PREVIEW_TO_SIDE } from '../host/codeLens';
 import { specFromArgument } from '../host/documents';
 import type { HostDeps } from '../host/solverClient';
-import { CHART_IDS, type ChartId, type ExportFormat } from '../shared/webviewProtocol';
+import { EXPORT_FORMATS, isChartId } from '../shared/webviewProtocol';
 import { PREVIEW_VIEW_TYPE, PreviewManager } from './previewManager';
 
 export const COMMAND_TOGGLE_LOCK = 'sslParadigm.preview.toggleLock';
 export const COMMAND_EXPORT = 'sslParadigm.preview.export';
 export const COMMAND_INSPECT = 'sslParadigm.preview.inspect';
 export const COMMAND_RESTORE = 'sslParadigm.preview.restore';
-
-const FORMATS: readonly string[] = ['png', 'csv', 'json', 'html'];
 
 export function registerPreview(deps: HostDeps): vscode.Disposable {
   const { context, log } = deps;
@@ -47,7 +45,7 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
       void vscode.window.showErrorMessage('Export: open an analysis panel first.');
       return undefined;
     }
-    let format = typeof a.format === 'string' && FORMATS.includes(a.format) ? (a.format as ExportFormat) : undefined;
+    let format = EXPORT_FORMATS.find((f) => f === a.format);
     if (!format) {
       const pick = await vscode.window.showQuickPick(
         [
@@ -59,7 +57,7 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
       if (!pick) return undefined;
       format = pick.format;
     }
-    const chart = typeof a.chart === 'string' && (CHART_IDS as readonly string[]).includes(a.chart) ? (a.chart as ChartId) : undefined;
+    const chart = isChartId(a.chart) ? a.chart : undefined;
     if ((format === 'png' || format === 'csv') && !chart) {
       void vscode.window.showErrorMessage(`Export: a ${format.toUpperCase()} export needs a chart.`);
       return undefined;

@@ -14,6 +14,21 @@ import type {
   Recommendation,
   Thresholds,
 } from '../core/theories/alignment/types';
+import type { SimulatedParadigm } from '../core/theories/alignment/simulation';
+import type {
+  BarlowLinear,
+  GraphDimensions,
+  GraphRecommendation,
+  GraphSummary,
+  PairAlignment,
+  SimclrLinear,
+  SimclrRepresentation,
+  VicregLinear,
+  VicregRepresentation,
+} from '../core/theories/spectralEmbedding/types';
+import type { TheoryId } from '../core/theories/theory';
+
+export type { SimulatedParadigm, TheoryId };
 
 export { thinSeries, thinIndices, pick, type ThinnedSeries } from '../core/numerics/thin';
 
@@ -21,9 +36,20 @@ export { thinSeries, thinIndices, pick, type ThinnedSeries } from '../core/numer
 // The model the panel renders
 // ---------------------------------------------------------------------------------------
 
-/** The panel's charts; used by exports (`export.chart`) and by the UI state. */
-export type ChartId = 'thresholds' | 'spectrum' | 'scores' | 'scaling' | 'convergence';
-export const CHART_IDS: readonly ChartId[] = ['thresholds', 'spectrum', 'scores', 'scaling', 'convergence'];
+/** The alignment theory's charts (P1), in display order. */
+export const ALIGNMENT_CHART_IDS = ['thresholds', 'spectrum', 'scores', 'scaling', 'convergence'] as const;
+/** Graph mode's charts (P2), in display order. */
+export const GRAPH_CHART_IDS = ['laplacian', 'sigma', 'ranks', 'agreement'] as const;
+/**
+ * Every chart of the panel, in display order: the one list used by exports (`export.chart`),
+ * the render acknowledgement, the UI state and the panel's section order.
+ */
+export const CHART_IDS = [...ALIGNMENT_CHART_IDS, ...GRAPH_CHART_IDS] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+export function isChartId(x: unknown): x is ChartId {
+  return typeof x === 'string' && (CHART_IDS as readonly string[]).includes(x);
+}
 
 export type ProblemSeverity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -78,8 +104,6 @@ export interface AlphaSweep {
   jointEmbedding: number[];
 }
 
-export type SimulatedParadigm = 'supervised' | 'reconstruction' | 'joint-embedding';
-
 /** Finite-n experiment (docs/theory.md §6.1 / §8.3, paper Fig. 3): metric vs n per paradigm x alpha. */
 export interface PanelSimulation {
   /** e.g. `probe-gap` or `subspace-angle`. */
@@ -88,7 +112,9 @@ export interface PanelSimulation {
   series: { paradigm: SimulatedParadigm; alpha: number; mean: number[]; spread: number[] }[];
 }
 
-export interface PanelModel {
+/** What the panel renders for a spec of the alignment theory (P1: spectral and data mode). */
+export interface AlignmentPanelModel {
+  theory: 'alignment';
   /** The spec's `name`. */
   name?: string;
   dimensions: Dimensions;
@@ -107,6 +133,57 @@ export interface PanelModel {
   alphaSweep?: AlphaSweep | null;
   simulation?: PanelSimulation | null;
 }
+
+/** Graph mode's linear solutions without their D × D Gram matrices (the panel does not draw them). */
+export interface GraphPanelLinear {
+  vicreg: Omit<VicregLinear, 'gram'> | null;
+  simclr: Omit<SimclrLinear, 'gram'> | null;
+  barlow: Omit<BarlowLinear, 'gram'> | null;
+}
+
+/**
+ * VICReg's σ_k as the invariance weight g varies at the spec's variance weight a
+ * (docs/theory.md §7.5 (b)): σ_k(g) = 1 while g ≤ a/(4λ_k), else (a/(4gλ_k))². Derived by
+ * the host from the eigenvalues; directions sharing one λ share one curve.
+ */
+export interface SigmaSweep {
+  /** VICReg's weights in the spec: a (variance) and g (invariance). */
+  variance: number;
+  invariance: number;
+  /** a/(4g): directions with λ_k at or below it keep σ_k = 1. */
+  cut: number;
+  /** Directions with σ_k = 1 at the spec's g, out of K. */
+  full: number;
+  /** The largest g with every σ_k = 1, a/(4 max λ_k) (Infinity when every λ_k is 0). */
+  gAllFull: number;
+  /** Log-spaced invariance weights, ascending. */
+  g: number[];
+  /** One curve per distinct λ_k: the 1-based directions sharing it and σ at each g. */
+  curves: { lambda: number; directions: number[]; sigma: number[] }[];
+  /** True when some distinct λ were left out to keep the chart legible. */
+  capped: boolean;
+}
+
+/** What the panel renders for a graph-mode spec (P2: which joint-embedding method, docs/theory.md §7). */
+export interface GraphPanelModel {
+  theory: 'spectralEmbedding';
+  /** The spec's `name`. */
+  name?: string;
+  /** N rows, D features, K the representation dimension; null when the analysis did not run. */
+  dimensions: GraphDimensions | null;
+  graph: GraphSummary | null;
+  representation: { vicreg: VicregRepresentation | null; simclr: SimclrRepresentation | null };
+  linear: GraphPanelLinear;
+  /** Pair agreement with the labels; null without labels. */
+  alignment: PairAlignment | null;
+  recommendation: GraphRecommendation | null;
+  /** VICReg's σ_k as g varies; null without VICReg. */
+  sigmaSweep: SigmaSweep | null;
+  problems: PanelProblem[];
+}
+
+/** The model the panel renders, tagged by the theory of the spec (as the engine's results are). */
+export type PanelModel = AlignmentPanelModel | GraphPanelModel;
 
 // ---------------------------------------------------------------------------------------
 // Host -> webview
@@ -161,10 +238,14 @@ export interface ForgetMessage {
 
 /**
  * Ask the panel to produce an export (the `sslParadigm.preview.export` command): the
- * panel answers with the same {@link ExportMessage} its own buttons post.
+ * panel answers with the same {@link ExportMessage} its own buttons post, carrying the
+ * request's `requestId`, or with an {@link ExportFailedMessage} when it cannot produce it
+ * (no such chart for this spec, nothing drawn yet).
  */
 export interface RequestExportMessage {
   type: 'requestExport';
+  /** Echoed by the webview's reply; unique per panel (a positive integer). */
+  requestId: number;
   format: ExportFormat;
   chart?: ChartId;
 }
@@ -194,6 +275,16 @@ export interface ExportMessage {
   chart?: ChartId;
   dataUrl?: string;
   content?: string;
+  /** The {@link RequestExportMessage.requestId} this answers; absent for the panel's own buttons. */
+  requestId?: number;
+}
+
+/** The panel cannot produce a requested export (the reply to a {@link RequestExportMessage}). */
+export interface ExportFailedMessage {
+  type: 'exportFailed';
+  requestId: number;
+  /** Why, in a short sentence for the log. */
+  reason: string;
 }
 
 export interface ToggleLockMessage {
@@ -224,14 +315,26 @@ export interface RenderedMessage {
   type: 'rendered';
   runId: number;
   documentVersion: number;
-  /** The paradigm on the card, or null when there is no recommendation. */
+  /** The theory of the model drawn. */
+  theory: TheoryId;
+  /**
+   * What the card recommends, or null when there is no recommendation: the paradigm
+   * (alignment) or the method (`vicreg`, `simclr`, `barlow`, `any`; graph mode).
+   */
   paradigm: string | null;
   charts: RenderedChart[];
   renderMs: number;
   theme: string;
 }
 
-export type WebviewToHostMessage = ReadyMessage | ExportMessage | ToggleLockMessage | OpenSourceMessage | SetAlphaMessage | RenderedMessage;
+export type WebviewToHostMessage =
+  | ReadyMessage
+  | ExportMessage
+  | ExportFailedMessage
+  | ToggleLockMessage
+  | OpenSourceMessage
+  | SetAlphaMessage
+  | RenderedMessage;
 
 // ---------------------------------------------------------------------------------------
 // Validation
@@ -255,7 +358,18 @@ export const MAX_RENDERED_CHARTS = 32;
 export const MAX_RENDERED_DATASETS = 64;
 export const MAX_LABEL_LENGTH = 256;
 
-const FORMATS: readonly string[] = ['png', 'csv', 'json', 'html'];
+/** Upper bound of a reason in an {@link ExportFailedMessage}, in characters. */
+export const MAX_REASON_LENGTH = 1024;
+/** Upper bound of the problems listed in a model, and of the numbers in one of its series. */
+export const MAX_MODEL_PROBLEMS = 1000;
+export const MAX_SERIES_LENGTH = 1_000_000;
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'csv', 'json', 'html'];
+const FORMATS: readonly string[] = EXPORT_FORMATS;
+const THEORIES: readonly string[] = ['alignment', 'spectralEmbedding'] satisfies TheoryId[];
+const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'] satisfies ProblemSeverity[];
+const GRAPH_KINDS: readonly string[] = ['views', 'labels', 'knn', 'edges'];
+const GRAPH_METHODS: readonly string[] = ['vicreg', 'simclr', 'barlow', 'any'];
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -316,6 +430,8 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
       );
     case 'export':
       return isExport(x);
+    case 'exportFailed':
+      return onlyKeys(x, ['type', 'requestId', 'reason']) && isRequestId(x.requestId) && isBoundedString(x.reason, MAX_REASON_LENGTH);
     case 'rendered':
       return isRendered(x);
     default:
@@ -324,10 +440,13 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
 }
 
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+/** An export request id: a positive safe integer. */
+export const isRequestId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
 
 function isRendered(x: Record<string, unknown>): boolean {
-  if (!onlyKeys(x, ['type', 'runId', 'documentVersion', 'paradigm', 'charts', 'renderMs', 'theme'])) return false;
+  if (!onlyKeys(x, ['type', 'runId', 'documentVersion', 'theory', 'paradigm', 'charts', 'renderMs', 'theme'])) return false;
   if (!isCount(x.runId) || !isCount(x.documentVersion)) return false;
+  if (typeof x.theory !== 'string' || !THEORIES.includes(x.theory)) return false;
   if (!(x.paradigm === null || isBoundedString(x.paradigm, MAX_LABEL_LENGTH))) return false;
   if (!(typeof x.renderMs === 'number' && Number.isFinite(x.renderMs) && x.renderMs >= 0)) return false;
   if (!isBoundedString(x.theme, MAX_LABEL_LENGTH)) return false;
@@ -337,8 +456,7 @@ function isRendered(x: Record<string, unknown>): boolean {
       isRecord(c) &&
       onlyKeys(c, ['id', 'section', 'datasets']) &&
       isBoundedString(c.id, MAX_LABEL_LENGTH) &&
-      typeof c.section === 'string' &&
-      (CHART_IDS as readonly string[]).includes(c.section) &&
+      isChartId(c.section) &&
       Array.isArray(c.datasets) &&
       c.datasets.length <= MAX_RENDERED_DATASETS &&
       c.datasets.every(
@@ -348,11 +466,10 @@ function isRendered(x: Record<string, unknown>): boolean {
 }
 
 function isExport(x: Record<string, unknown>): boolean {
-  if (!onlyKeys(x, ['type', 'format', 'chart', 'dataUrl', 'content'])) return false;
+  if (!onlyKeys(x, ['type', 'format', 'chart', 'dataUrl', 'content', 'requestId'])) return false;
   if (typeof x.format !== 'string' || !FORMATS.includes(x.format)) return false;
-  if (x.chart !== undefined && !(typeof x.chart === 'string' && (CHART_IDS as readonly string[]).includes(x.chart))) {
-    return false;
-  }
+  if (x.chart !== undefined && !isChartId(x.chart)) return false;
+  if (x.requestId !== undefined && !isRequestId(x.requestId)) return false;
   switch (x.format) {
     case 'png': {
       if (x.content !== undefined || x.chart === undefined) return false;
@@ -389,10 +506,117 @@ function isRunHeader(x: Record<string, unknown>): boolean {
   );
 }
 
+// ---------------------------------------------------------------------------------------
+// The panel model: checked by its theory tag, then its shape (not every number of every
+// series: they come from the extension's own worker and are only drawn or shown as text).
+
+const isNumber = (x: unknown): x is number => typeof x === 'number';
+const isNumberArray = (x: unknown, max = MAX_SERIES_LENGTH): x is number[] => Array.isArray(x) && x.length <= max && x.every(isNumber);
+const isNullOrRecord = (x: unknown): boolean => x === null || isRecord(x);
+const isOptionalNullOrRecord = (x: unknown): boolean => x === undefined || isNullOrRecord(x);
+
+function isPanelProblem(p: unknown): boolean {
+  return (
+    isRecord(p) &&
+    typeof p.severity === 'string' &&
+    SEVERITIES.includes(p.severity) &&
+    isBoundedString(p.code, MAX_LABEL_LENGTH) &&
+    isBoundedString(p.message, MAX_SHORT_STRING) &&
+    isCount(p.line) &&
+    (p.offset === undefined || (isCount(p.offset) && p.offset <= MAX_OFFSET))
+  );
+}
+
+function isModelCommon(m: Record<string, unknown>): boolean {
+  return (
+    (m.name === undefined || isBoundedString(m.name, MAX_SHORT_STRING)) &&
+    Array.isArray(m.problems) &&
+    m.problems.length <= MAX_MODEL_PROBLEMS &&
+    m.problems.every(isPanelProblem)
+  );
+}
+
+function isAlignmentModel(m: Record<string, unknown>): boolean {
+  const d = m.dimensions;
+  const r = m.recommendation;
+  return (
+    isRecord(d) &&
+    isCount(d.d) &&
+    isCount(d.k) &&
+    isCount(d.latent) &&
+    isNullOrRecord(m.thresholds) &&
+    isNullOrRecord(m.atAlpha) &&
+    (r === null || (isRecord(r) && isBoundedString(r.paradigm, MAX_LABEL_LENGTH) && isBoundedString(r.reason, MAX_SHORT_STRING))) &&
+    isNullOrRecord(m.spectra) &&
+    isNullOrRecord(m.curve) &&
+    isOptionalNullOrRecord(m.scores) &&
+    isOptionalNullOrRecord(m.alphaSweep) &&
+    isOptionalNullOrRecord(m.simulation)
+  );
+}
+
+/** `null`, or a record whose listed keys hold number arrays and whose `rank` is a count. */
+function isRankedSpectrum(x: unknown, arrays: readonly string[]): boolean {
+  return x === null || (isRecord(x) && isCount(x.rank) && arrays.every((k) => isNumberArray(x[k])));
+}
+
+function isGraphModel(m: Record<string, unknown>): boolean {
+  const d = m.dimensions;
+  const g = m.graph;
+  const rep = m.representation;
+  const lin = m.linear;
+  const al = m.alignment;
+  const r = m.recommendation;
+  const sw = m.sigmaSweep;
+  return (
+    (d === null || (isRecord(d) && isCount(d.N) && isCount(d.D) && isCount(d.K))) &&
+    (g === null ||
+      (isRecord(g) && typeof g.kind === 'string' && GRAPH_KINDS.includes(g.kind) && isCount(g.edges) && isCount(g.components) && isNumberArray(g.laplacian))) &&
+    isRecord(rep) &&
+    isRankedSpectrum(rep.vicreg, ['eigenvalues', 'sigma']) &&
+    isRankedSpectrum(rep.simclr, ['eigenvalues']) &&
+    isRecord(lin) &&
+    isRankedSpectrum(lin.vicreg, ['mu', 'sigma']) &&
+    isRankedSpectrum(lin.simclr, ['eigenvalues']) &&
+    isRankedSpectrum(lin.barlow, ['correlations']) &&
+    (al === null || (isRecord(al) && isNumber(al.pairAgreement) && typeof al.aligned === 'boolean')) &&
+    (r === null ||
+      (isRecord(r) &&
+        typeof r.method === 'string' &&
+        GRAPH_METHODS.includes(r.method) &&
+        (r.invariance === null || r.invariance === 'high' || r.invariance === 'low') &&
+        isBoundedString(r.reason, MAX_SHORT_STRING))) &&
+    (sw === null ||
+      (isRecord(sw) &&
+        isNumber(sw.variance) &&
+        isNumber(sw.invariance) &&
+        isNumber(sw.cut) &&
+        isCount(sw.full) &&
+        isNumber(sw.gAllFull) &&
+        isNumberArray(sw.g) &&
+        typeof sw.capped === 'boolean' &&
+        Array.isArray(sw.curves) &&
+        sw.curves.every((c: unknown) => isRecord(c) && isNumber(c.lambda) && isNumberArray(c.directions) && isNumberArray(c.sigma))))
+  );
+}
+
+/** The check of a {@link PanelModel}: its theory tag, then the shape of that theory's model. */
+export function isPanelModel(x: unknown): x is PanelModel {
+  if (!isRecord(x) || !isModelCommon(x)) return false;
+  switch (x.theory) {
+    case 'alignment':
+      return isAlignmentModel(x);
+    case 'spectralEmbedding':
+      return isGraphModel(x);
+    default:
+      return false;
+  }
+}
+
 /**
- * Structural check of messages from the host, used by the webview to ignore anything
- * else that reaches its `message` listener. The model itself is trusted (it comes from
- * the extension's own worker) but still only rendered through DOM text APIs.
+ * Check of messages from the host, used by the webview to ignore anything else that
+ * reaches its `message` listener (and to accept a restored state). The model is checked by
+ * its theory tag and shape; it is only ever rendered through DOM text APIs.
  */
 export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
   if (!isRecord(x) || typeof x.type !== 'string') return false;
@@ -402,9 +626,7 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
         isRunHeader(x) &&
         isBoundedString(x.fileName, MAX_SHORT_STRING) &&
         typeof x.locked === 'boolean' &&
-        isRecord(x.model) &&
-        isRecord(x.model.dimensions) &&
-        Array.isArray(x.model.problems)
+        isPanelModel(x.model)
       );
     case 'busy':
       return isRunHeader(x);
@@ -416,9 +638,10 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
       return isBoundedString(x.documentUri, MAX_SHORT_STRING);
     case 'requestExport':
       return (
+        isRequestId(x.requestId) &&
         typeof x.format === 'string' &&
         FORMATS.includes(x.format) &&
-        (x.chart === undefined || (typeof x.chart === 'string' && (CHART_IDS as readonly string[]).includes(x.chart)))
+        (x.chart === undefined || isChartId(x.chart))
       );
     default:
       return false;

@@ -1,8 +1,12 @@
-/** The recommendation card: paradigm, reason, thresholds, spec α, regime, warnings. */
+/**
+ * The recommendation card. Alignment theory: paradigm, reason, thresholds, spec α, regime,
+ * warnings. Graph mode: method (and invariance), reason, the representation ranks against
+ * K, the pair agreement, the dimensions N, D, K and the graph, warnings.
+ */
 import type { Regime, Thresholds } from '../core/theories/alignment/types';
-import type { AnalysisMessage, PanelModel, PanelProblem } from '../shared/webviewProtocol';
+import type { AlignmentPanelModel, AnalysisMessage, GraphPanelModel, PanelProblem } from '../shared/webviewProtocol';
 import { el } from './dom';
-import { fmt, PARADIGM_LABEL } from './format';
+import { fmt, methodTitle, PARADIGM_LABEL } from './format';
 import { requirementText } from './sections';
 
 export interface CardActions {
@@ -62,7 +66,11 @@ function thresholdValue(alpha2: number, eff: number): string {
 
 /** Build the card's content (used by the panel and, non-interactive, by the HTML report). */
 export function renderCard(doc: Document, message: AnalysisMessage, actions: CardActions | null): HTMLElement {
-  const model: PanelModel = message.model;
+  const model = message.model;
+  return model.theory === 'spectralEmbedding' ? renderGraphCard(doc, model, actions) : renderAlignmentCard(doc, model, actions);
+}
+
+function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions: CardActions | null): HTMLElement {
   const card = el(doc, 'section', 'card');
   card.setAttribute('aria-labelledby', 'rec-heading');
   const head = el(doc, 'div', 'card-head');
@@ -123,15 +131,114 @@ export function renderCard(doc: Document, message: AnalysisMessage, actions: Car
     card.append(el(doc, 'p', 'detail-line', 'This spec is not in the paper’s diagonal form: closed-form thresholds are not available.'));
   }
 
-  const warnings = model.problems.filter((p) => p.severity === 'warning' || p.severity === 'error');
-  if (warnings.length) {
-    const box = el(doc, 'div', 'warnings');
-    box.append(el(doc, 'div', 'warnings-title', `Assumptions & findings (${warnings.length})`));
-    const ul = el(doc, 'ul');
-    for (const p of warnings.slice(0, 50)) ul.append(problemItem(doc, p, actions));
-    box.append(ul);
-    card.append(box);
+  appendWarnings(doc, card, model.problems, actions);
+  return card;
+}
+
+function appendWarnings(doc: Document, card: HTMLElement, problems: PanelProblem[], actions: CardActions | null): void {
+  const warnings = problems.filter((p) => p.severity === 'warning' || p.severity === 'error');
+  if (!warnings.length) return;
+  const box = el(doc, 'div', 'warnings');
+  box.append(el(doc, 'div', 'warnings-title', `Assumptions & findings (${warnings.length})`));
+  const ul = el(doc, 'ul');
+  for (const p of warnings.slice(0, 50)) ul.append(problemItem(doc, p, actions));
+  box.append(ul);
+  card.append(box);
+}
+
+/** `N = 1000 rows · D = 64 features · K = 16` */
+export function graphDimensionsText(model: GraphPanelModel): string {
+  const d = model.dimensions;
+  return d ? `N = ${d.N} rows · D = ${d.D} features · K = ${d.K}` : '';
+}
+
+/** `3/8`, and whether the rank is below K (dimensional collapse). */
+function rankText(rank: number, K: number): { value: string; collapsed: boolean } {
+  return { value: `${rank}/${K}`, collapsed: rank < K };
+}
+
+/** Graph mode's card (docs/theory.md §7): method, reason, ranks against K, pair agreement, N/D/K. */
+function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardActions | null): HTMLElement {
+  const card = el(doc, 'section', 'card graph-card');
+  card.setAttribute('aria-labelledby', 'rec-heading');
+  const head = el(doc, 'div', 'card-head');
+  const eyebrow = el(doc, 'div', 'eyebrow', 'Joint-embedding method');
+  eyebrow.id = 'rec-heading';
+  const rec = model.recommendation;
+  const method = el(doc, 'div', `paradigm ${rec ? `p-${rec.method}` : 'p-none'}`, rec ? methodTitle(rec.method, rec.invariance) : 'No recommendation');
+  method.setAttribute('data-testid', 'paradigm');
+  head.append(eyebrow, method);
+  if (rec) {
+    const reason = el(doc, 'p', 'reason', rec.reason);
+    reason.setAttribute('data-testid', 'reason');
+    head.append(reason);
   }
+  card.append(head);
+
+  const dims = model.dimensions;
+  if (dims) {
+    const K = dims.K;
+    const metrics = el(doc, 'div', 'metrics');
+    const v = model.representation.vicreg;
+    const sw = model.sigmaSweep;
+    if (v) {
+      const r = rankText(v.rank, K);
+      const tile = metric(
+        doc,
+        'VICReg rank · representation',
+        r.value,
+        sw ? `σ_k = 1 on ${sw.full} of ${K} directions at g = ${fmt(sw.invariance)}` : `${v.rank} of K = ${K} dimensions used`,
+        { ok: !r.collapsed, text: r.collapsed ? `${K - v.rank} dimension${K - v.rank === 1 ? '' : 's'} collapse` : 'full rank' },
+        'm-vicreg',
+      );
+      tile.setAttribute('data-testid', 'rank-vicreg');
+      metrics.append(tile);
+    }
+    const c = model.representation.simclr;
+    if (c) {
+      const r = rankText(c.rank, K);
+      const tile = metric(
+        doc,
+        'SimCLR rank · representation',
+        r.value,
+        `positive eigenvalues of D^−½ G D^−½ among the top ${K}`,
+        { ok: !r.collapsed, text: r.collapsed ? `collapse: ${K - c.rank} dimension${K - c.rank === 1 ? ' is' : 's are'} 0` : 'full rank' },
+        'm-simclr',
+      );
+      tile.setAttribute('data-testid', 'rank-simclr');
+      metrics.append(tile);
+    }
+    const al = model.alignment;
+    const agreement = metric(
+      doc,
+      'Pair agreement · labels',
+      al ? fmt(al.pairAgreement) : '—',
+      al ? 'share of positive-pair weight on same-label pairs' : 'no labels in the spec',
+      al ? { ok: al.aligned, text: al.aligned ? 'G aligned with the labels (≥ 0.9)' : 'G misaligned with the labels (< 0.9)' } : undefined,
+      'm-agreement',
+    );
+    agreement.setAttribute('data-testid', 'agreement');
+    metrics.append(agreement);
+    card.append(metrics);
+
+    const parts = [graphDimensionsText(model)];
+    const g = model.graph;
+    if (g) parts.push(`${g.kind} graph: ${g.edges} edge${g.edges === 1 ? '' : 's'}, ${g.components} component${g.components === 1 ? '' : 's'}`);
+    if (sw) parts.push(`a = ${fmt(sw.variance)}, g = ${fmt(sw.invariance)}, a/(4g) = ${fmt(sw.cut)}`);
+    const lin = model.linear;
+    const linear = [
+      lin.vicreg ? `VICReg ${lin.vicreg.rank}` : '',
+      lin.simclr ? `SimCLR ${lin.simclr.rank}` : '',
+      lin.barlow ? `Barlow ${lin.barlow.rank}` : '',
+    ].filter(Boolean);
+    if (linear.length) parts.push(`linear ranks: ${linear.join(', ')}`);
+    const line = el(doc, 'p', 'detail-line', parts.join(' · '));
+    line.setAttribute('data-testid', 'graph-dims');
+    card.append(line);
+  } else {
+    card.append(el(doc, 'p', 'detail-line', 'The graph analysis did not run: see the problems below.'));
+  }
+  appendWarnings(doc, card, model.problems, actions);
   return card;
 }
 

@@ -28,3 +28,16 @@ export const PARADIGM_LABEL: Record<string, string> = {
   supervised: 'Supervised',
   either: 'Either paradigm',
 };
+
+/** Graph mode's methods as the panel names them. */
+export const METHOD_LABEL: Record<string, string> = {
+  vicreg: 'VICReg',
+  simclr: 'SimCLR',
+  barlow: 'Barlow Twins',
+  any: 'Any method',
+};
+
+/** `VICReg, low invariance`, `SimCLR`, `Any method`. */
+export function methodTitle(method: string, invariance: 'high' | 'low' | null): string {
+  return `${METHOD_LABEL[method] ?? method}${invariance ? `, ${invariance} invariance` : ''}`;
+}

@@ -1,25 +1,30 @@
 /**
- * The analysis panel (docs/architecture.md §2): recommendation card + five charts, theme-aware,
- * state kept across reloads, exports through the host. Runs in the webview under a
+ * The analysis panel (docs/architecture.md §2): recommendation card + the charts of the
+ * spec's theory (P1's five, or graph mode's four), theme-aware, state kept across reloads,
+ * exports through the host. Runs in the webview under a
  * strict CSP (scripts by nonce only, no inline styles in markup): every element is
  * built with DOM APIs and `textContent`, never from markup.
  */
 import { toJson } from '../core/format/format';
 import {
+  CHART_IDS,
   decodeEmbeddedJson,
   encodeEmbeddedJson,
+  isChartId,
   isHostToWebviewMessage,
   isOlderResult,
   type AnalysisMessage,
   type ChartId,
   type HostToWebviewMessage,
+  type PanelModel,
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
-import { renderCard } from './card';
+import { graphDimensionsText, renderCard } from './card';
 import { applyChartDefaults, ChartView } from './charts';
 import { el, icon, ICONS } from './dom';
 import { buildReport, composePng } from './export';
-import { buildSections, type SectionView } from './sections';
+import { buildGraphSections } from './graphSections';
+import { buildAlignmentSections, type SectionView } from './sections';
 import { renderTable, toCsv, toJsonRows } from './tables';
 import { readTheme, type Theme } from './theme';
 import { getVsCodeApi } from './vscodeApi';
@@ -136,7 +141,18 @@ const emptyState = el(document, 'div', 'empty-state', 'Open a *.sslexp.yaml spec
 const grid = el(document, 'div', 'grid');
 app.replaceChildren(topbar, errorBanner, emptyState, cardSlot, grid);
 
-const ORDER: ChartId[] = ['thresholds', 'spectrum', 'scores', 'scaling', 'convergence'];
+/** Sections in display order (both theories'; a model draws only its own). */
+const ORDER: readonly ChartId[] = CHART_IDS;
+
+function buildSections(model: PanelModel, t: Theme): SectionView[] {
+  return model.theory === 'spectralEmbedding' ? buildGraphSections(model, t) : buildAlignmentSections(model, t);
+}
+
+/** What the card recommends, as the render acknowledgement names it. */
+function recommended(model: PanelModel): string | null {
+  if (model.theory === 'spectralEmbedding') return model.recommendation?.method ?? null;
+  return model.recommendation?.paradigm ?? null;
+}
 
 function sectionDom(id: ChartId): SectionDom {
   const existing = sections.get(id);
@@ -190,6 +206,11 @@ function renderHeader(m: AnalysisMessage | null): void {
   if (m) {
     fileLine.append(el(document, 'span', 'file-name', m.fileName));
     if (m.model.name) fileLine.append(el(document, 'span', 'spec-name', m.model.name));
+    if (m.model.theory === 'spectralEmbedding' && m.model.dimensions) {
+      const dims = el(document, 'span', 'spec-dims', `graph mode · ${graphDimensionsText(m.model)}`);
+      dims.setAttribute('data-testid', 'header-dims');
+      fileLine.append(dims);
+    }
   }
   renderLock();
 }
@@ -235,11 +256,13 @@ function acknowledge(m: AnalysisMessage): void {
       return { id: d.id.slice(0, 256), section: id, datasets: d.datasets.slice(0, 64).map((x) => ({ label: x.label.slice(0, 256), n: x.n })) };
     });
   });
+  const rec = recommended(m.model);
   post({
     type: 'rendered',
     runId: m.runId,
     documentVersion: m.documentVersion,
-    paradigm: m.model.recommendation ? m.model.recommendation.paradigm.slice(0, 256) : null,
+    theory: m.model.theory,
+    paradigm: rec === null ? null : rec.slice(0, 256),
     charts: charts.slice(0, 32),
     renderMs: lastRenderMs,
     theme: theme.kind.slice(0, 256),
@@ -351,28 +374,62 @@ function pngOf(id: ChartId): string | null {
   return composePng(canvases, dom.view.title, theme);
 }
 
-function exportPng(id: ChartId): void {
+/** `{requestId}` when answering the host's request, nothing for the panel's own buttons. */
+const replyTo = (requestId: number | undefined): { requestId?: number } => (requestId === undefined ? {} : { requestId });
+
+/** Tells the host a requested export cannot be produced (its buttons' clicks need no answer). */
+function refuse(requestId: number | undefined, reason: string): void {
+  if (requestId !== undefined) post({ type: 'exportFailed', requestId, reason: reason.slice(0, 1024) });
+}
+
+/** A section of the model shown, or why not. */
+function shownSection(id: ChartId): SectionDom | string {
+  const dom = sections.get(id);
+  if (!state.message) return 'no analysis is shown';
+  if (!dom?.view || dom.root.hidden) return `the ${id} chart is not part of this analysis`;
+  return dom;
+}
+
+function exportPng(id: ChartId, requestId?: number): void {
   const dataUrl = pngOf(id);
-  if (dataUrl) post({ type: 'export', format: 'png', chart: id, dataUrl });
+  if (dataUrl) post({ type: 'export', format: 'png', chart: id, dataUrl, ...replyTo(requestId) });
+  else {
+    const dom = shownSection(id);
+    refuse(requestId, typeof dom === 'string' ? dom : `the ${id} chart has nothing drawn`);
+  }
 }
 
-function exportTable(id: ChartId, format: 'csv' | 'json'): void {
-  const view = sections.get(id)?.view;
-  if (!view) return;
-  const content = format === 'csv' ? toCsv(view.table) : `${JSON.stringify(toJsonRows(view.table), null, 2)}\n`;
-  post({ type: 'export', format, chart: id, content });
+function exportTable(id: ChartId, format: 'csv' | 'json', requestId?: number): void {
+  const dom = shownSection(id);
+  if (typeof dom === 'string') {
+    refuse(requestId, dom);
+    return;
+  }
+  const table = dom.view!.table;
+  if (format === 'csv' && !table.rows.length) {
+    refuse(requestId, `the ${id} chart has no numbers`);
+    return;
+  }
+  const content = format === 'csv' ? toCsv(table) : `${JSON.stringify(toJsonRows(table), null, 2)}\n`;
+  post({ type: 'export', format, chart: id, content, ...replyTo(requestId) });
 }
 
-function exportModelJson(): void {
+function exportModelJson(requestId?: number): void {
   const m = state.message;
-  if (!m) return;
+  if (!m) {
+    refuse(requestId, 'no analysis is shown');
+    return;
+  }
   const payload = { fileName: m.fileName, documentUri: m.documentUri, documentVersion: m.documentVersion, model: m.model };
-  post({ type: 'export', format: 'json', content: `${toJson(payload, 2)}\n` });
+  post({ type: 'export', format: 'json', content: `${toJson(payload, 2)}\n`, ...replyTo(requestId) });
 }
 
-function exportReport(): void {
+function exportReport(requestId?: number): void {
   const m = state.message;
-  if (!m) return;
+  if (!m) {
+    refuse(requestId, 'no analysis is shown');
+    return;
+  }
   const list = ORDER.map((id) => sections.get(id)).filter((d): d is SectionDom => !!d && !!d.view && !d.root.hidden);
   const content = buildReport(
     m,
@@ -385,7 +442,7 @@ function exportReport(): void {
     })),
     theme,
   );
-  post({ type: 'export', format: 'html', content });
+  post({ type: 'export', format: 'html', content, ...replyTo(requestId) });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -446,10 +503,11 @@ function handle(m: HostToWebviewMessage): void {
       if (baseline?.documentUri === m.documentUri) baseline = null;
       return;
     case 'requestExport':
-      if (m.format === 'html') exportReport();
-      else if (m.format === 'png' && m.chart) exportPng(m.chart);
-      else if ((m.format === 'csv' || m.format === 'json') && m.chart) exportTable(m.chart, m.format);
-      else if (m.format === 'json') exportModelJson();
+      if (m.format === 'html') exportReport(m.requestId);
+      else if (m.format === 'png' && m.chart) exportPng(m.chart, m.requestId);
+      else if ((m.format === 'csv' || m.format === 'json') && m.chart) exportTable(m.chart, m.format, m.requestId);
+      else if (m.format === 'json') exportModelJson(m.requestId);
+      else refuse(m.requestId, `a ${m.format} export needs a chart`);
       return;
   }
 }
@@ -498,7 +556,7 @@ function restore(): void {
     state = {
       v: 1,
       message: isHostToWebviewMessage(message) && message.type === 'analysis' ? message : null,
-      openTables: Array.isArray(saved.openTables) ? saved.openTables.filter((x) => ORDER.includes(x)) : [],
+      openTables: Array.isArray(saved.openTables) ? saved.openTables.filter(isChartId) : [],
       scrollY: typeof saved.scrollY === 'number' && Number.isFinite(saved.scrollY) ? saved.scrollY : 0,
       locked: typeof saved.locked === 'boolean' ? saved.locked : null,
     };

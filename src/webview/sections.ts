@@ -1,9 +1,10 @@
 /**
- * What each chart shows: model + theme -> chart.js datasets/options, the table of
- * numbers, and an accessible summary. Pure apart from the theme colours passed in.
+ * What each chart of the alignment theory shows (graph mode's are in graphSections.ts):
+ * model + theme -> chart.js datasets/options, the table of numbers, and an accessible
+ * summary. Pure apart from the theme colours passed in. The chart helpers are shared.
  */
 import type { Thresholds } from '../core/theories/alignment/types';
-import type { ChartId, PanelModel, PanelScores } from '../shared/webviewProtocol';
+import type { AlignmentPanelModel, ChartId, PanelScores } from '../shared/webviewProtocol';
 import { Chart, type LegendItem } from 'chart.js';
 import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';
 import { fmt, PARADIGM_LABEL } from './format';
@@ -24,9 +25,9 @@ export interface SectionView {
 // ---------------------------------------------------------------------------------------
 // helpers
 
-const pos = (v: number): number => (v > 0 && Number.isFinite(v) ? v : NaN);
+export const pos = (v: number): number => (v > 0 && Number.isFinite(v) ? v : NaN);
 
-function niceCeil(x: number): number {
+export function niceCeil(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return 1;
   const e = Math.floor(Math.log10(x));
   const base = 10 ** e;
@@ -34,7 +35,7 @@ function niceCeil(x: number): number {
   return 10 * base;
 }
 
-function finiteRange(values: number[]): [number, number] | null {
+export function finiteRange(values: number[]): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -45,7 +46,7 @@ function finiteRange(values: number[]): [number, number] | null {
   return lo <= hi ? [lo, hi] : null;
 }
 
-function positiveRange(values: number[]): [number, number] | null {
+export function positiveRange(values: number[]): [number, number] | null {
   return finiteRange(values.filter((v) => v > 0));
 }
 
@@ -64,7 +65,7 @@ function legendLabels(chart: Chart): LegendItem[] {
   });
 }
 
-function baseOptions(theme: Theme): LineOptions {
+export function baseOptions(theme: Theme): LineOptions {
   const tick = { color: theme.muted, font: { size: Math.max(10, theme.fontSize - 2) }, maxRotation: 0, autoSkipPadding: 12 };
   const faint = withAlpha(theme.grid, 0.4);
   const gridColor = (ctx: { tick?: { major?: boolean; label?: unknown } }): string =>
@@ -130,7 +131,7 @@ function baseOptions(theme: Theme): LineOptions {
   };
 }
 
-function line(label: string, data: Pt[], color: string, theme: Theme, extra: Partial<LineDataset> = {}): LineDataset {
+export function line(label: string, data: Pt[], color: string, theme: Theme, extra: Partial<LineDataset> = {}): LineDataset {
   const many = data.length > 80;
   return {
     label,
@@ -147,7 +148,7 @@ function line(label: string, data: Pt[], color: string, theme: Theme, extra: Par
   };
 }
 
-function hline(label: string, y: number, x0: number, x1: number, color: string, theme: Theme, dash: number[] = [6, 4]): LineDataset {
+export function hline(label: string, y: number, x0: number, x1: number, color: string, theme: Theme, dash: number[] = [6, 4]): LineDataset {
   return line(label, [{ x: x0, y }, { x: x1, y }], color, theme, {
     borderDash: dash,
     borderWidth: 1.5 * theme.lineScale,
@@ -156,14 +157,14 @@ function hline(label: string, y: number, x0: number, x1: number, color: string, 
   });
 }
 
-function setTitles(o: LineOptions, x: string, y: string): void {
+export function setTitles(o: LineOptions, x: string, y: string): void {
   const sx = o.scales?.x as { title: { text: string } } | undefined;
   const sy = o.scales?.y as { title: { text: string } } | undefined;
   if (sx) sx.title.text = x;
   if (sy) sy.title.text = y;
 }
 
-function texts(o: LineOptions, list: AnnotationText[], bands: NonNullable<NonNullable<LineOptions['plugins']>['sslAnnotations']>['bands'] = []): void {
+export function texts(o: LineOptions, list: AnnotationText[], bands: NonNullable<NonNullable<LineOptions['plugins']>['sslAnnotations']>['bands'] = []): void {
   const a = o.plugins!.sslAnnotations!;
   a.texts = list;
   a.bands = bands;
@@ -193,7 +194,7 @@ function recoversAt(alpha: number, alpha2: number): boolean {
 // ---------------------------------------------------------------------------------------
 // 1. Alignment thresholds
 
-function thresholdsSection(model: PanelModel, theme: Theme): SectionView {
+function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   const title = 'Alignment thresholds';
   const subtitle = 'Each paradigm recovers the clean encoder when the augmentation’s alignment α exceeds its threshold.';
   const t = model.thresholds;
@@ -309,7 +310,7 @@ function thresholdsSection(model: PanelModel, theme: Theme): SectionView {
 // ---------------------------------------------------------------------------------------
 // 2. Spectrum
 
-function spectrumSection(model: PanelModel, theme: Theme): SectionView {
+function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   const title = 'Spectrum';
   const subtitle = 'Signal, noise and augmentation variances per component, against the low/high-noise boundary η²/δ.';
   const s = model.spectra;
@@ -373,7 +374,7 @@ function spectrumSection(model: PanelModel, theme: Theme): SectionView {
   return { id: 'spectrum', title, subtitle, charts: [{ spec: { id: 'spectrum', datasets, options: o }, aria }], table };
 }
 
-function logTick(v: number): string {
+export function logTick(v: number): string {
   if (!(v > 0)) return '';
   const e = Math.log10(v);
   if (Math.abs(e - Math.round(e)) > 1e-9) return '';
@@ -385,7 +386,7 @@ function logTick(v: number): string {
 // ---------------------------------------------------------------------------------------
 // 3. Per-component scores at alpha
 
-function scoresOf(model: PanelModel): PanelScores | null {
+function scoresOf(model: AlignmentPanelModel): PanelScores | null {
   if (model.scores) return model.scores;
   const a = model.atAlpha;
   const comp = a?.components;
@@ -399,7 +400,7 @@ function scoresOf(model: PanelModel): PanelScores | null {
   };
 }
 
-function scoresSection(model: PanelModel, theme: Theme): SectionView {
+function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   const a = model.atAlpha;
   const title = a ? `Per-component scores at α = ${fmt(a.alpha)}` : 'Per-component scores';
   const subtitle = 'A paradigm recovers when its weakest deciding important score beats the strongest noise score.';
@@ -487,7 +488,7 @@ function symlogInverse(y: number): number {
   return Math.sign(y) * (10 ** Math.abs(y) - 1);
 }
 
-function scalingSection(model: PanelModel, theme: Theme): SectionView {
+function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   const title = 'Thresholds as the noise grows';
   const subtitle = 'α²_RC(t) and α²_JE(t) when every noise variance is multiplied by t; α²_JE stays below (1 − δ)/δ.';
   const c = model.curve;
@@ -577,7 +578,7 @@ function interpolateLog(t: number[], v: number[], x: number): number {
 
 const DASHES: number[][] = [[], [7, 4], [2, 3], [12, 4, 2, 4], [4, 2]];
 
-function convergenceSection(model: PanelModel, theme: Theme): SectionView | null {
+function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionView | null {
   const sim = model.simulation;
   if (!sim) return null;
   const metric = sim.metric;
@@ -620,7 +621,8 @@ function convergenceSection(model: PanelModel, theme: Theme): SectionView | null
 
 // ---------------------------------------------------------------------------------------
 
-export function buildSections(model: PanelModel, theme: Theme): SectionView[] {
+/** The sections of the alignment theory's panel (P1), in display order. */
+export function buildAlignmentSections(model: AlignmentPanelModel, theme: Theme): SectionView[] {
   const out: SectionView[] = [
     thresholdsSection(model, theme),
     spectrumSection(model, theme),

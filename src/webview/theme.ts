@@ -23,6 +23,12 @@ export interface Theme {
   theta: string;
   boundary: string;
   marker: string;
+  /** Graph mode: one colour per joint-embedding method. */
+  vicreg: string;
+  simclr: string;
+  barlow: string;
+  /** Distinct series colours in order (families of curves), all from `--vscode-charts-*`. */
+  palette: string[];
   /** Line width multiplier (thicker in high contrast). */
   lineScale: number;
 }
@@ -52,6 +58,12 @@ export function readTheme(): Theme {
   const foreground = get('--vscode-editor-foreground', get('--vscode-foreground', dark ? '#cccccc' : '#333333'));
   const hc = kind === 'high-contrast' || kind === 'high-contrast-light';
   const chartsForeground = get('--vscode-charts-foreground', foreground);
+  const blue = get('--vscode-charts-blue', '#3794ff');
+  const orange = get('--vscode-charts-orange', '#d18616');
+  const green = get('--vscode-charts-green', '#89d185');
+  const red = get('--vscode-charts-red', '#f14c4c');
+  const purple = get('--vscode-charts-purple', '#b180d7');
+  const yellow = get('--vscode-charts-yellow', '#cca700');
   return {
     kind,
     background: get('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff'),
@@ -61,14 +73,18 @@ export function readTheme(): Theme {
     border: get('--vscode-contrastBorder', get('--vscode-panel-border', 'transparent')),
     fontFamily: get('--vscode-font-family', 'system-ui, sans-serif'),
     fontSize: parseFloat(get('--vscode-font-size', '13')) || 13,
-    rc: get('--vscode-charts-orange', '#d18616'),
-    je: get('--vscode-charts-blue', '#3794ff'),
-    sl: get('--vscode-charts-green', '#89d185'),
-    signal: get('--vscode-charts-green', '#89d185'),
-    noise: get('--vscode-charts-red', '#f14c4c'),
-    theta: get('--vscode-charts-purple', '#b180d7'),
-    boundary: get('--vscode-charts-yellow', '#cca700'),
+    rc: orange,
+    je: blue,
+    sl: green,
+    signal: green,
+    noise: red,
+    theta: purple,
+    boundary: yellow,
     marker: chartsForeground,
+    vicreg: blue,
+    simclr: orange,
+    barlow: purple,
+    palette: [blue, orange, green, purple, red, yellow],
     lineScale: hc ? 1.6 : 1,
   };
 }
@@ -82,9 +98,9 @@ export function withAlpha(color: string, a: number): string {
   probe.fillStyle = '#000000';
   probe.fillStyle = color;
   const c = String(probe.fillStyle);
-  let r = 0;
-  let g = 0;
-  let b = 0;
+  let r: number;
+  let g: number;
+  let b: number;
   let base = 1;
   if (c.startsWith('#') && c.length === 7) {
     r = parseInt(c.slice(1, 3), 16);

@@ -18,7 +18,15 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildPanelHtml, makeNonce } from '../../src/preview/htmlBuilder';
-import { isWebviewToHostMessage, thinIndices, pick, type AnalysisMessage, type PanelModel } from '../../src/shared/webviewProtocol';
+import {
+  isHostToWebviewMessage,
+  isWebviewToHostMessage,
+  thinIndices,
+  pick,
+  type AlignmentPanelModel,
+  type AnalysisMessage,
+  type GraphPanelModel,
+} from '../../src/shared/webviewProtocol';
 
 function findRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -28,8 +36,25 @@ function findRoot(): string {
 }
 const ROOT = findRoot();
 const RESULTS = path.join(ROOT, 'test-results');
-const fixture = (name: string): AnalysisMessage =>
-  JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'panel', `${name}.json`), 'utf8')) as AnalysisMessage;
+type AlignmentMessage = AnalysisMessage & { model: AlignmentPanelModel };
+type GraphMessage = AnalysisMessage & { model: GraphPanelModel };
+const readFixture = (name: string): AnalysisMessage => {
+  const m: unknown = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'panel', `${name}.json`), 'utf8'));
+  assert.ok(isHostToWebviewMessage(m) && m.type === 'analysis', `${name}.json is a valid analysis message`);
+  return m;
+};
+/** A fixture of the alignment theory (P1). */
+const fixture = (name: string): AlignmentMessage => {
+  const m = readFixture(name);
+  assert.equal(m.model.theory, 'alignment');
+  return m as AlignmentMessage;
+};
+/** A fixture of graph mode (P2). */
+const graphFixture = (name: string): GraphMessage => {
+  const m = readFixture(name);
+  assert.equal(m.model.theory, 'spectralEmbedding');
+  return m as GraphMessage;
+};
 
 // ---------------------------------------------------------------------------------------
 // Fixture themes: the variables VS Code defines (a subset), light and dark.
@@ -250,6 +275,11 @@ async function postAnalysis(page: Page, message: AnalysisMessage): Promise<void>
 const charts = (page: Page) => page.evaluate(() => (window as unknown as Win).__sslPanel.charts());
 const text = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"]`).innerText();
 const posted = (page: Page) => page.evaluate(() => (window as unknown as Win).__posted);
+/** The webview's reply to the host's request `requestId` (an export or a refusal), once posted. */
+async function reply(page: Page, requestId: number): Promise<Record<string, unknown>> {
+  await page.waitForFunction((id) => ((window as unknown as { __posted: { requestId?: number }[] }).__posted).some((m) => m.requestId === id), requestId);
+  return ((await posted(page)) as Record<string, unknown>[]).find((m) => m.requestId === requestId)!;
+}
 
 async function assertClean(page: Page, problems: Problems): Promise<void> {
   const violations = await page.evaluate(() => (window as unknown as Win).__violations);
@@ -283,7 +313,7 @@ test('case C: card, charts, data tables, exports, light screenshot', async () =>
     assert.equal(await text(page, 'squared'), 'α²_RC = 0.583 · α²_JE = 0.5 · δ = 0.667 · η = 1.15 · η²/δ = 2 · d = 4, k = 2');
     assert.match(await text(page, 'regime'), /Mixed noise\s+Mixed: the noise variances straddle η²\/δ = 2, so Corollary 4\.5 makes no claim/i);
     assert.match(await page.locator('[data-testid="lock"]').innerText(), /Following the active editor/);
-    assert.match(await page.locator('.file-line').innerText(), /case-c\.sslexp\.yaml\s*·?\s*Straddling noise \(math\.md case C\)/);
+    assert.match(await page.locator('.file-line').innerText(), /case-c\.sslexp\.yaml\s*·?\s*Straddling noise \(docs\/theory\.md case C\)/);
 
     // The charts: dataset labels and point counts.
     const c = byId(await charts(page));
@@ -449,7 +479,7 @@ test('scenario M strong, stale results, busy/error, theme switch re-colours, dar
     assert.ok(await page.locator('.error-banner').isHidden());
 
     // A warning on the card is text, with a link to its line.
-    const warned: AnalysisMessage = {
+    const warned: AlignmentMessage = {
       ...strong,
       runId: 25,
       documentVersion: 4,
@@ -547,7 +577,7 @@ test('state: restored after a reload; initial state from the HTML', async () => 
   }
   // Initial state embedded by the host (with non-finite numbers and hostile text).
   const msg = fixture('scenario-m-strong');
-  const hostile: AnalysisMessage = {
+  const hostile: AlignmentMessage = {
     ...msg,
     fileName: '</script><script>window.__pwned=1</script>.sslexp.yaml',
     model: { ...msg.model, name: '<img src=x onerror="window.__pwned=1">', thresholds: { ...msg.model.thresholds!, alpha2RC: Infinity, alphaRC: Infinity } },
@@ -568,13 +598,201 @@ test('state: restored after a reload; initial state from the HTML', async () => 
   }
 });
 
+test('graph mode: card with N, D, K, the four graph sections, tables, exports by request id, screenshots', async () => {
+  const { page, problems } = await openPanel('light');
+  try {
+    // An alignment analysis first: switching to a graph spec hides its sections.
+    await postAnalysis(page, fixture('case-c'));
+    const knn = graphFixture('graph-knn');
+    await postAnalysis(page, knn);
+
+    // The card: the method and its reason, the ranks against K, the pair agreement, N/D/K.
+    assert.equal(await text(page, 'paradigm'), 'VICReg, low invariance');
+    assert.match(await text(page, 'reason'), /^The pair graph is misaligned with the labels \(pair agreement 0\.864 < 0\.9\)/);
+    assert.equal(await page.locator('[data-testid="rank-vicreg"] .metric-value').innerText(), '6/6');
+    assert.equal(await page.locator('[data-testid="rank-vicreg"] .metric-detail').innerText(), 'σ_k = 1 on 1 of 6 directions at g = 25');
+    assert.equal(await page.locator('[data-testid="rank-vicreg"] .verdict').innerText(), '✓ full rank');
+    assert.equal(await page.locator('[data-testid="rank-simclr"] .metric-value').innerText(), '6/6');
+    assert.equal(await page.locator('[data-testid="agreement"] .metric-value').innerText(), '0.864');
+    assert.equal(await page.locator('[data-testid="agreement"] .verdict').innerText(), '✗ G misaligned with the labels (< 0.9)');
+    assert.equal(
+      await text(page, 'graph-dims'),
+      'N = 48 rows · D = 4 features · K = 6 · knn graph: 132 edges, 1 component · a = 25, g = 25, a/(4g) = 0.25 · linear ranks: VICReg 4, SimCLR 4',
+    );
+    assert.equal(await text(page, 'header-dims'), 'graph mode · N = 48 rows · D = 4 features · K = 6');
+    assert.match(await page.locator('.file-line').innerText(), /graph-knn\.sslexp\.yaml\s*·?\s*Three clusters, 4-nearest-neighbour pairs/);
+    // The info problem is not a warning: no "Assumptions & findings" box.
+    assert.equal(await page.locator('.warnings').count(), 0);
+
+    // The charts: only graph mode's, with their datasets.
+    const c = byId(await charts(page));
+    assert.deepEqual(Object.keys(c), ['laplacian', 'sigma-k', 'sigma-g', 'ranks', 'ranks-spectra', 'agreement']);
+    for (const id of ['thresholds', 'spectrum', 'scores', 'scaling', 'convergence']) assert.ok(await page.locator(`#section-${id}`).isHidden(), `${id} hidden`);
+    const ln = (id: string) => c[id].map((d) => `${d.label}:${d.n}`);
+    assert.deepEqual(ln('laplacian'), ['λ_0 (constant direction):1', 'λ_k ≤ a/(4g): σ_k = 1:1', 'λ_k > a/(4g): σ_k < 1:5', 'a/(4g) = 0.25:2']);
+    assert.deepEqual(ln('sigma-k'), ['σ_k at g = 25 (representation):6', 'σ_k of linear VICReg:4']);
+    assert.equal(c['sigma-g'].length, 7, 'six distinct λ_k and the spec g');
+    assert.deepEqual(c['sigma-g'].slice(0, 2).map((d) => d.label), ['λ = 0.199 (k = 1)', 'λ = 0.403 (k = 2)']);
+    assert.deepEqual(c['sigma-g'].at(-1), { label: 'spec g = 25', n: 2, color: LIGHT['--vscode-charts-foreground'] });
+    assert.deepEqual(ln('ranks'), ['VICReg: rank 6/6:2', 'SimCLR: rank 6/6:2', 'VICReg (linear): rank 4/4:2', 'SimCLR (linear): rank 4/4:2', 'K = 6:2']);
+    assert.deepEqual(ln('ranks-spectra'), ['SimCLR: eigenvalues of D^−½ G D^−½:6', 'SimCLR (linear): λ⁺:4', '0 (a collapsed dimension):2']);
+    assert.deepEqual(ln('agreement'), ['pair agreement 0.864:2', 'aligned at ≥ 0.9:2']);
+    // Theme colours: VICReg blue, SimCLR orange, the cut yellow, a misaligned agreement red.
+    assert.equal(c.laplacian[2].color, LIGHT['--vscode-charts-blue']);
+    assert.equal(c.laplacian[3].color, LIGHT['--vscode-charts-yellow']);
+    assert.equal(c['ranks-spectra'][0].color, LIGHT['--vscode-charts-orange']);
+    assert.match(c.agreement[0].color, /^rgba\(229, 20, 0, /);
+
+    // The acknowledgement the host validates: theory, method, the graph sections.
+    const ack: unknown = (await posted(page)).filter((m) => (m as { type?: unknown }).type === 'rendered').at(-1);
+    assert.ok(isWebviewToHostMessage(ack) && ack.type === 'rendered');
+    assert.equal(ack.theory, 'spectralEmbedding');
+    assert.equal(ack.paradigm, 'vicreg');
+    assert.deepEqual([...new Set(ack.charts.map((x) => x.section))], ['laplacian', 'sigma', 'ranks', 'agreement']);
+
+    // Accessibility: every canvas is an image with a summary.
+    const labels = await page.$$eval('canvas', (els) => els.filter((e) => e.closest('section:not([hidden])')).map((e) => [e.getAttribute('role'), e.getAttribute('aria-label')]));
+    assert.equal(labels.length, 6);
+    for (const [role, label] of labels) {
+      assert.equal(role, 'img');
+      assert.ok(label && label.length > 40, `aria-label: ${label}`);
+    }
+    assert.match((await page.getAttribute('#chart-laplacian', 'aria-label')) ?? '', /knn graph \(132 edges, 1 connected component\).*cut a\/\(4g\) = 0\.25 keeps σ_k = 1 on 1 of K = 6 directions/);
+    assert.match((await page.getAttribute('#chart-ranks', 'aria-label')) ?? '', /VICReg 6 of 6, SimCLR 6 of 6, VICReg \(linear\) 4 of 4, SimCLR \(linear\) 4 of 4/);
+
+    // "Show data" tables.
+    for (const [id, rows] of [['laplacian', 7], ['sigma', 6], ['ranks', 4], ['agreement', 1]] as const) {
+      const toggle = page.locator(`[data-testid="toggle-${id}"]`);
+      await toggle.click();
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+      assert.equal(await page.locator(`#table-${id} tbody tr`).count(), rows, `${id} table rows`);
+    }
+    assert.deepEqual(await page.locator('#table-laplacian tbody tr').nth(1).locator('td').allInnerTexts(), ['1', '0.198503', '1', 'σ_k = 1']);
+    assert.deepEqual(await page.locator('#table-sigma tbody tr').nth(0).locator('td').allInnerTexts(), ['1', '0.198503', '1', '31.4857', '0.588566', '0.180422']);
+    assert.deepEqual(await page.locator('#table-ranks tbody tr').nth(2).locator('td').allInnerTexts(), ['VICReg (linear)', '4', '4', '0']);
+    assert.deepEqual(await page.locator('#table-agreement tbody tr').nth(0).locator('td').allInnerTexts(), ['0.863636', '0.9', 'no']);
+    assert.match(await page.locator('#table-sigma .table-note').innerText(), /a = 25, g = 25, a\/\(4g\) = 0\.25; every σ_k = 1 for g ≤ 3\.44\./);
+
+    // Exports from the buttons (no request id) ...
+    await page.locator('[data-testid="png-sigma"]').click();
+    const png = (await posted(page)).at(-1) as Record<string, unknown>;
+    assert.ok(isWebviewToHostMessage(png));
+    assert.deepEqual([png.format, png.chart, png.requestId], ['png', 'sigma', undefined]);
+    const bytes = Buffer.from(String(png.dataUrl).slice('data:image/png;base64,'.length), 'base64');
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(bytes.length > 5000, 'a real image (two charts side by side)');
+    await page.locator('#section-ranks button', { hasText: 'CSV' }).click();
+    const csv = (await posted(page)).at(-1) as Record<string, unknown>;
+    assert.ok(isWebviewToHostMessage(csv));
+    assert.deepEqual(String(csv.content).trim().split('\r\n'), [
+      'method,rank,largest possible,collapsed dimensions',
+      'VICReg,6,6,0',
+      'SimCLR,6,6,0',
+      'VICReg (linear),4,4,0',
+      'SimCLR (linear),4,4,0',
+    ]);
+    // ... and on the host's request: the reply carries its id, or says why it cannot be made.
+    await post(page, { type: 'requestExport', requestId: 7, format: 'json', chart: 'laplacian' });
+    const json = await reply(page, 7);
+    assert.ok(isWebviewToHostMessage(json));
+    assert.deepEqual([json.type, json.format, json.chart], ['export', 'json', 'laplacian']);
+    assert.equal(JSON.parse(String(json.content)).rows.length, 7);
+    await post(page, { type: 'requestExport', requestId: 8, format: 'png', chart: 'thresholds' });
+    const failed = await reply(page, 8);
+    assert.ok(isWebviewToHostMessage(failed));
+    assert.deepEqual(failed, { type: 'exportFailed', requestId: 8, reason: 'the thresholds chart is not part of this analysis' });
+    await post(page, { type: 'requestExport', requestId: 9, format: 'html' });
+    const report = await reply(page, 9);
+    assert.ok(isWebviewToHostMessage(report));
+    const html = String(report.content);
+    assert.equal((html.match(/<img [^>]*src="data:image\/png;base64,/g) ?? []).length, 4, 'one inline PNG per graph section');
+    assert.equal((html.match(/<table/g) ?? []).length, 4);
+    assert.ok(html.includes('VICReg, low invariance') && html.includes('N = 48 rows · D = 4 features · K = 6'));
+    assert.ok(!/<script/i.test(html));
+    await page.screenshot({ path: path.join(RESULTS, 'panel-graph-light.png'), fullPage: true });
+
+    // The supervised-aligned graph: SimCLR collapses to 3 of K = 8, VICReg keeps all 8.
+    await postAnalysis(page, graphFixture('graph-labels'));
+    assert.equal(await text(page, 'paradigm'), 'VICReg, high invariance');
+    assert.equal(await page.locator('[data-testid="rank-vicreg"] .metric-value').innerText(), '8/8');
+    assert.equal(await page.locator('[data-testid="rank-simclr"] .metric-value').innerText(), '3/8');
+    assert.equal(await page.locator('[data-testid="rank-simclr"] .verdict').innerText(), '✗ collapse: 5 dimensions are 0');
+    assert.equal(await page.locator('[data-testid="agreement"] .verdict').innerText(), '✓ G aligned with the labels (≥ 0.9)');
+    const l = byId(await charts(page));
+    assert.deepEqual(l['sigma-g'].map((d) => d.label), ['λ = 0 (k = 1–2)', 'λ = 10 (k = 3–8)', 'spec g = 5']);
+    assert.deepEqual(l.ranks.map((d) => d.label), ['VICReg: rank 8/8', 'SimCLR: rank 3/8', 'VICReg (linear): rank 5/5', 'SimCLR (linear): rank 2/5', 'K = 8']);
+    assert.match(l.agreement[0].color, /^rgba\(56, 138, 52, /, 'aligned: green');
+    assert.match((await page.getAttribute('#chart-ranks', 'aria-label')) ?? '', /SimCLR 3 of 8 \(collapse\)/);
+
+    // Dark theme: re-coloured in place.
+    await setTheme(page, 'dark');
+    await page.waitForFunction(() => (window as unknown as Win).__sslPanel.theme() === 'dark');
+    const d = byId(await charts(page));
+    assert.equal(d.laplacian[2].color, DARK['--vscode-charts-blue']);
+    assert.equal(d.ranks[1].color.startsWith('rgba(209, 134, 22,'), true, d.ranks[1].color);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(RESULTS, 'panel-graph-dark.png'), fullPage: true });
+
+    // Back to an alignment spec: its sections return, graph mode's are hidden.
+    await postAnalysis(page, { ...fixture('case-c'), runId: 99 });
+    const back = byId(await charts(page));
+    assert.deepEqual(Object.keys(back), ['thresholds', 'spectrum', 'scores-rc', 'scores-je', 'scaling', 'convergence']);
+    assert.ok(await page.locator('#section-laplacian').isHidden());
+    assert.equal(await page.locator('[data-testid="header-dims"]').count(), 0);
+    await assertClean(page, problems);
+  } finally {
+    await page.close();
+  }
+});
+
+test('graph mode: a spec whose analysis did not run shows its problems and empty sections', async () => {
+  const { page, problems } = await openPanel('dark');
+  try {
+    const base = graphFixture('graph-knn');
+    const broken: GraphMessage = {
+      ...base,
+      model: {
+        theory: 'spectralEmbedding',
+        name: 'Broken',
+        dimensions: null,
+        graph: null,
+        representation: { vicreg: null, simclr: null },
+        linear: { vicreg: null, simclr: null, barlow: null },
+        alignment: null,
+        recommendation: null,
+        sigmaSweep: null,
+        problems: [{ severity: 'error', code: 'file-not-found', message: "File 'rows.npy' not found.", line: 4, offset: 30 }],
+      },
+    };
+    await postAnalysis(page, broken);
+    assert.equal(await text(page, 'paradigm'), 'No recommendation');
+    assert.equal(await page.locator('.warnings li').count(), 1);
+    assert.match(await page.locator('.warnings li').innerText(), /File 'rows\.npy' not found\./);
+    assert.deepEqual(await charts(page), []);
+    for (const [id, empty] of [
+      ['laplacian', 'No graph spectrum for this spec.'],
+      ['sigma', 'VICReg is not among the spec’s methods.'],
+      ['ranks', 'No method was analysed for this spec.'],
+      ['agreement', 'No labels: add data.labels to measure how often positive pairs share a label.'],
+    ] as const) {
+      assert.equal(await page.locator(`#section-${id} .section-empty`).innerText(), empty);
+    }
+    // The host asks for a chart that has nothing drawn: a refusal with the request's id.
+    await post(page, { type: 'requestExport', requestId: 5, format: 'png', chart: 'ranks' });
+    assert.deepEqual(await reply(page, 5), { type: 'exportFailed', requestId: 5, reason: 'the ranks chart has nothing drawn' });
+    await assertClean(page, problems);
+  } finally {
+    await page.close();
+  }
+});
+
 test('performance: 2 x 2000 thinned points render quickly and update in place', async (t) => {
   const { page, problems } = await openPanel('light');
   try {
     const base = fixture('scenario-m-strong');
     const k = 200_000;
     const m = 800_000;
-    const make = (seed: number): AnalysisMessage => {
+    const make = (seed: number): AlignmentMessage => {
       let s = seed;
       const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
       const c = Float64Array.from({ length: k }, (_, i) => 3e5 * (i + 1) ** -1);
@@ -583,7 +801,7 @@ test('performance: 2 x 2000 thinned points render quickly and update in place', 
       const tn = Float64Array.from({ length: m }, () => 1e3);
       const ii = thinIndices([c, ti], 2000);
       const ni = thinIndices([g, tn], 2000);
-      const model: PanelModel = {
+      const model: AlignmentPanelModel = {
         ...base.model,
         dimensions: { d: k + m, k, latent: k },
         spectra: {

@@ -106,7 +106,7 @@ async function smoke(): Promise<Omit<TestRecord, 'title'>> {
       // Say why: activating it by hand either fails with the extension's own error or shows the events never fired.
       const forced = await ext.activate().then(() => 'activating it explicitly worked, so its activationEvents did not fire',
         (e: unknown) => `activating it explicitly failed: ${errorText(e)}`);
-      throw new Error(`${(notActive as Error).message}; ${forced}`);
+      throw new Error(`${(notActive as Error).message}; ${forced}`, { cause: notActive });
     }
     // The shallowest spec, by name: the same screenshot every time.
     const depth = (u: vscode.Uri): number => u.path.split('/').length;
@@ -167,6 +167,7 @@ export async function run(): Promise<void> {
   for (const f of files) {
     try {
       mocha.suite.emit('pre-require', globalThis, f, mocha);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a compiled suite loaded by path, as Mocha does
       mocha.suite.emit('require', require(f), f, mocha);
       mocha.suite.emit('post-require', globalThis, f, mocha);
     } catch (err) {

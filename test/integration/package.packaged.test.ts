@@ -21,7 +21,7 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
     assert.equal(ext.packageJSON.name, 'ssl-paradigm-advisor');
   });
 
-  it('ships only the allow-listed files: the four bundles, media, schema, README, LICENSE', () => {
+  it('ships only the allow-listed files: the three extension bundles, media, schema, README, LICENSE', () => {
     const ext = vscode.extensions.getExtension(extensionId())!;
     const files: string[] = [];
     const walk = (d: string, rel = ''): void => {
@@ -32,9 +32,10 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
       }
     };
     walk(ext.extensionPath);
-    for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/cli.js', 'schemas/sslexp.schema.json', 'media/panel.css', 'package.json']) {
+    for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'schemas/sslexp.schema.json', 'media/panel.css', 'package.json']) {
       assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     }
+    assert.ok(!files.includes('dist/cli.js'), 'the sslexp command is not shipped in the .vsix');
     const unexpected = files.filter((f) => /^(src|test|out|node_modules|scripts|bench|examples|\.cache)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     assert.deepEqual(unexpected, []);
   });

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import { encodeEmbeddedJson } from '../../src/shared/webviewProtocol';
+import { asAlignment } from '../support/engine';
 import { closeAllEditors, extensionId, extensionRoot, screenshot, sleep, waitFor, workspaceRoot } from './helpers';
 
 const SCRATCH = ['.scratch', `preview-${process.pid}`];
@@ -49,8 +50,8 @@ async function rendered(uri: vscode.Uri, accept: (p: PreviewSnapshot) => boolean
       return last.find((p) => p.resource === uri.toString() && p.posted && p.rendered && p.rendered.runId === p.posted.runId && p.rendered.documentVersion === p.posted.documentVersion && accept(p));
     }, timeoutMs, `${what} of ${path.basename(uri.path)} to render`, 25);
   } catch (e) {
-    const seen = last.map((p) => ({ resource: path.basename(p.resource), locked: p.locked, visible: p.visible, posted: p.posted && [p.posted.runId, p.posted.documentVersion, p.posted.model.recommendation?.paradigm], rendered: p.rendered && [p.rendered.runId, p.rendered.documentVersion, p.rendered.paradigm] }));
-    throw new Error(`${(e as Error).message}; panels: ${JSON.stringify(seen)}`);
+    const seen = last.map((p) => ({ resource: path.basename(p.resource), locked: p.locked, visible: p.visible, posted: p.posted && [p.posted.runId, p.posted.documentVersion, p.rendered?.paradigm], rendered: p.rendered && [p.rendered.runId, p.rendered.documentVersion, p.rendered.paradigm] }));
+    throw new Error(`${(e as Error).message}; panels: ${JSON.stringify(seen)}`, { cause: e });
   }
 }
 
@@ -102,7 +103,7 @@ describe('analysis panel', function () {
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), example.toString(), 'the spec editor keeps the focus');
     assert.equal(editor.viewColumn, vscode.ViewColumn.One);
     // The numbers (docs/theory.md §8.2 scenario M) and the recommendation, as posted and as drawn.
-    const m = p.posted!.model;
+    const m = asAlignment(p.posted!.model);
     assert.equal(m.name, 'MNIST-scale scenario M, strong noise');
     assert.deepEqual(m.dimensions, { d: 6, k: 3, latent: 3 });
     assert.equal(round3(m.thresholds!.alphaRC), 10.5);
@@ -150,7 +151,7 @@ describe('analysis panel', function () {
       const version = await setAlphaText(editor, s.alpha);
       const p = await rendered(strong, (x) => x.posted!.documentVersion === version && x.rendered!.paradigm === s.paradigm, 20_000, `alpha ${s.alpha}`);
       times.push(Date.now() - t0);
-      const m = p.posted!.model;
+      const m = asAlignment(p.posted!.model);
       assert.equal(m.atAlpha!.alpha, Number(s.alpha));
       assert.deepEqual([m.atAlpha!.recovers.reconstruction, m.atAlpha!.recovers.jointEmbedding], s.recovers);
       assert.equal(m.scores!.alpha, Number(s.alpha), 'the per-component scores follow alpha');
@@ -160,7 +161,7 @@ describe('analysis panel', function () {
     }
     // The thresholds do not depend on alpha.
     const final = (await panels())[0];
-    assert.equal(round3(final.posted!.model.thresholds!.alphaRC), 10.5);
+    assert.equal(round3(asAlignment(final.posted!.model).thresholds!.alphaRC), 10.5);
     await editor.document.save();
     const sorted = [...times].sort((a, b) => a - b);
     const delay = vscode.workspace.getConfiguration('sslParadigm').get<number>('diagnostics.delay');
@@ -174,7 +175,7 @@ describe('analysis panel', function () {
     assert.equal(p.locked, false);
     assert.equal(p.title, 'Analysis mnist-scale-weak.sslexp.yaml');
     assert.equal((await panels()).length, 1, 'the following panel switched specs (no second panel)');
-    assert.equal(p.posted!.model.thresholds!.regime, 'low-noise');
+    assert.equal(asAlignment(p.posted!.model).thresholds!.regime, 'low-noise');
 
     await vscode.commands.executeCommand('sslParadigm.preview.toggleLock');
     p = (await panels())[0];
@@ -250,14 +251,14 @@ describe('analysis panel', function () {
     const res = await api.solver.simulate(editor.document);
     assert.ok(res.simulation, `simulated: ${JSON.stringify(res.problems)}`);
     p = await rendered(straddling, (x) => sectionsOf(x).includes('convergence'), 20_000, 'the convergence chart');
-    const sim = p.posted!.model.simulation!;
+    const sim = asAlignment(p.posted!.model).simulation!;
     assert.equal(sim.metric, 'subspace-angle');
     assert.deepEqual(sim.n, [100, 1000, 10000]);
     assert.equal(sim.series.length, 3 * 4, '3 paradigms x 4 alphas');
     const conv = p.rendered!.charts.filter((c) => c.section === 'convergence');
     assert.ok(conv.length > 0 && conv.every((c) => c.datasets.length > 0 && c.datasets.every((d) => d.n > 0)), JSON.stringify(conv));
     // The analysis itself is unchanged (same run, now with the simulation).
-    assert.equal(p.posted!.model.recommendation!.paradigm, 'joint-embedding');
+    assert.equal(asAlignment(p.posted!.model).recommendation!.paradigm, 'joint-embedding');
   });
 
   it('is restored by its serializer from the state its webview saved', async () => {
@@ -280,7 +281,7 @@ describe('analysis panel', function () {
     assert.equal(p.posted!.documentVersion, vscode.workspace.textDocuments.find((d) => d.uri.toString() === strong.toString())?.version);
     assert.equal(p.locked, true, 'the lock survives');
     assert.equal(p.title, '[Locked] Analysis mnist-scale-strong.sslexp.yaml');
-    assert.equal(p.posted!.model.recommendation!.paradigm, 'joint-embedding');
+    assert.equal(asAlignment(p.posted!.model).recommendation!.paradigm, 'joint-embedding');
     assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === strong.toString()), 'the spec was reopened for analysis');
     assert.ok(api.solver.latest(strong)?.detailed, 'and analysed with detail');
   });

@@ -3,9 +3,11 @@ import { asAlignment } from '../support/engine';
 import assert from 'node:assert/strict';
 import { analyzeText } from '../../src/core/engine/analyze';
 import type { Problem } from '../../src/core/problems/problems';
-import { MAX_PANEL_PROBLEMS, panelProblems, toPanelModel } from '../../src/preview/panelModel';
+import { MAX_PANEL_PROBLEMS, MAX_SIGMA_CURVES, panelProblems, toPanelModel, vicregSigma } from '../../src/preview/panelModel';
+import type { GraphSpec } from '../../src/core/spec/model';
+import type { GraphAnalysis } from '../../src/core/theories/spectralEmbedding/types';
 import type { SerializableEngineResult } from '../../src/shared/workerProtocol';
-import type { PanelSimulation, PanelSpectra } from '../../src/shared/webviewProtocol';
+import { isPanelModel, type PanelSimulation, type PanelSpectra } from '../../src/shared/webviewProtocol';
 
 const SCENARIO_M = `# Scenario M, strong noise
 sslexp: 1
@@ -38,7 +40,8 @@ function serializable(text: string): SerializableEngineResult {
 
 test('maps an analysis: name, dimensions, thresholds, alpha, recommendation, spectra, curve', () => {
   const result = serializable(SCENARIO_M);
-  const m = toPanelModel({ result, text: SCENARIO_M });
+  const m = asAlignment(toPanelModel({ result, text: SCENARIO_M }));
+  assert.equal(m.theory, 'alignment');
   assert.equal(m.name, 'MNIST-scale scenario M, strong noise');
   assert.deepEqual(m.dimensions, { d: 6, k: 3, latent: 3 });
   assert.equal(Number(m.thresholds!.alphaRC.toPrecision(4)), 10.49);
@@ -60,7 +63,7 @@ test('maps an analysis: name, dimensions, thresholds, alpha, recommendation, spe
 
 test('a spec with errors: no thresholds, zero dimensions, the errors first', () => {
   const text = 'sslexp: 1\nsignal:\n  varaince: [1]\n';
-  const m = toPanelModel({ result: serializable(text), text });
+  const m = asAlignment(toPanelModel({ result: serializable(text), text }));
   assert.equal(m.thresholds, null);
   assert.equal(m.recommendation, null);
   assert.equal(m.atAlpha, null);
@@ -83,7 +86,115 @@ test('problems: hints dropped, most severe first (stable by offset), capped, CRL
 
 test('the latest simulation is included', () => {
   const simulation: PanelSimulation = { metric: 'probe-gap', n: [100, 1000], series: [{ paradigm: 'joint-embedding', alpha: 1, mean: [0.5, 0.1], spread: [0.1, 0.01] }] };
-  const m = toPanelModel({ result: serializable(SCENARIO_M), text: SCENARIO_M, simulation });
+  const m = asAlignment(toPanelModel({ result: serializable(SCENARIO_M), text: SCENARIO_M, simulation }));
   assert.deepEqual(m.simulation, simulation);
   assert.equal('simulation' in toPanelModel({ result: serializable(SCENARIO_M), text: SCENARIO_M, simulation: null }), false);
+});
+
+// ---------------------------------------------------------------------------------------
+// Graph mode (docs/theory.md §7): the model's other member
+
+/** Three disjoint pairs (N = 6, K = 4): L has eigenvalues 0, 0, 0, 2, 2, 2 (see graphText.test.ts). */
+function graphResult(withAnalysis = true): SerializableEngineResult {
+  const text = 'sslexp: 1\nname: Three pairs\n';
+  const analysis: GraphAnalysis = {
+    dimensions: { N: 6, D: 3, K: 4 },
+    graph: { kind: 'labels', edges: 3, components: 3, laplacian: [0, 0, 0, 2, 2] },
+    representation: {
+      vicreg: { eigenvalues: [0, 0, 2, 2], sigma: [1, 1, 0.015625, 0.015625], loss: 46.875, rank: 4 },
+      simclr: { eigenvalues: [1, 1, 1, -1], rank: 3 },
+    },
+    linear: {
+      vicreg: { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], rank: 3 },
+      simclr: { eigenvalues: [0.71, 0.64, 0], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 0]], rank: 2 },
+      barlow: { correlations: [0.9, 0.5, 0], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 0]], rank: 2 },
+    },
+    alignment: { pairAgreement: 1, aligned: true },
+    recommendation: { method: 'vicreg', invariance: 'high', reason: 'Aligned.' },
+    weights: { variance: 25, invariance: 25 },
+  };
+  return {
+    theory: 'spectralEmbedding',
+    mode: 'graph',
+    spec: { name: 'Three pairs' } as GraphSpec,
+    problems: [{ code: 'barlow-needs-two-views', severity: 'info', message: 'needs views: 2', start: text.indexOf('name'), end: text.indexOf('name') + 4 }],
+    ...(withAnalysis ? { analysis } : {}),
+  };
+}
+
+test('graph mode: a model tagged spectralEmbedding, the Gram matrices left out', () => {
+  const m = toPanelModel({ result: graphResult(), text: 'sslexp: 1\nname: Three pairs\n' });
+  assert.equal(m.theory, 'spectralEmbedding');
+  if (m.theory !== 'spectralEmbedding') return;
+  assert.equal(m.name, 'Three pairs');
+  assert.deepEqual(m.dimensions, { N: 6, D: 3, K: 4 });
+  assert.deepEqual(m.graph, { kind: 'labels', edges: 3, components: 3, laplacian: [0, 0, 0, 2, 2] });
+  assert.equal(m.representation.simclr?.rank, 3);
+  assert.deepEqual(m.linear.vicreg, { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], rank: 3 });
+  assert.deepEqual(m.linear.simclr, { eigenvalues: [0.71, 0.64, 0], rank: 2 });
+  assert.deepEqual(m.linear.barlow, { correlations: [0.9, 0.5, 0], rank: 2 });
+  for (const l of [m.linear.vicreg, m.linear.simclr, m.linear.barlow]) assert.equal('gram' in (l ?? {}), false);
+  assert.deepEqual(m.alignment, { pairAgreement: 1, aligned: true });
+  assert.equal(m.recommendation?.method, 'vicreg');
+  assert.deepEqual(m.problems, [{ severity: 'info', code: 'barlow-needs-two-views', message: 'needs views: 2', line: 2, offset: 10 }]);
+  assert.equal('thresholds' in m, false, 'no alignment fields');
+  assert.doesNotThrow(() => structuredClone(m));
+  assert.ok(isPanelModel(m), 'passes the webview check');
+});
+
+test('graph mode: the σ_k sweep over the invariance weight g (docs/theory.md §7.5 (b))', () => {
+  const m = toPanelModel({ result: graphResult(), text: '' });
+  assert.equal(m.theory, 'spectralEmbedding');
+  if (m.theory !== 'spectralEmbedding') return;
+  const sw = m.sigmaSweep!;
+  assert.equal(sw.variance, 25);
+  assert.equal(sw.invariance, 25);
+  assert.equal(sw.cut, 0.25);
+  assert.equal(sw.full, 2);
+  assert.equal(sw.gAllFull, 25 / 8, 'a/(4 max λ) with max λ = 2');
+  // One curve per distinct λ: directions 1-2 (λ = 0) and 3-4 (λ = 2).
+  assert.deepEqual(sw.curves.map((c) => [c.lambda, c.directions]), [[0, [1, 2]], [2, [3, 4]]]);
+  assert.equal(sw.capped, false);
+  // A log grid covering g and the knee a/(4λ) = 3.125, ascending, and σ(g) from the formula.
+  assert.ok(sw.g[0] <= 0.3125 && sw.g[sw.g.length - 1] >= 250, `${sw.g[0]}..${sw.g.at(-1)}`);
+  for (let i = 1; i < sw.g.length; i++) assert.ok(sw.g[i] > sw.g[i - 1]);
+  sw.g.forEach((g, i) => {
+    assert.equal(sw.curves[0].sigma[i], 1, 'λ = 0 keeps σ = 1 at every g');
+    assert.equal(sw.curves[1].sigma[i], g <= 3.125 ? 1 : (25 / (4 * g * 2)) ** 2);
+  });
+  // At the spec's g the sweep agrees with the engine's σ.
+  assert.equal(vicregSigma(2, 25, 25), 0.015625);
+  assert.equal(vicregSigma(0, 25, 25), 1);
+  assert.equal(vicregSigma(0.2, 25, 25), 1);
+});
+
+test('graph mode: many distinct eigenvalues are subsampled to a legible family of curves', () => {
+  const r = graphResult() as Extract<SerializableEngineResult, { theory: 'spectralEmbedding' }>;
+  const K = 40;
+  const eigenvalues = Array.from({ length: K }, (_, i) => 0.01 * (i + 1));
+  r.analysis!.dimensions.K = K;
+  r.analysis!.representation.vicreg = { eigenvalues, sigma: eigenvalues.map((l) => vicregSigma(l, 25, 25)), loss: 0, rank: K };
+  const m = toPanelModel({ result: r, text: '' });
+  if (m.theory !== 'spectralEmbedding') throw new Error('graph model expected');
+  const sw = m.sigmaSweep!;
+  assert.equal(sw.curves.length, MAX_SIGMA_CURVES);
+  assert.equal(sw.capped, true);
+  assert.deepEqual(sw.curves[0].directions, [1]);
+  assert.deepEqual(sw.curves.at(-1)!.directions, [K], 'first and last kept');
+  assert.equal(sw.full, 25, 'λ_k ≤ 0.25 for k ≤ 25');
+});
+
+test('graph mode without an analysis (errors): nulls, the problems kept', () => {
+  const m = toPanelModel({ result: graphResult(false), text: 'sslexp: 1\nname: x\n' });
+  assert.equal(m.theory, 'spectralEmbedding');
+  if (m.theory !== 'spectralEmbedding') return;
+  assert.equal(m.dimensions, null);
+  assert.equal(m.graph, null);
+  assert.deepEqual(m.representation, { vicreg: null, simclr: null });
+  assert.deepEqual(m.linear, { vicreg: null, simclr: null, barlow: null });
+  assert.equal(m.alignment, null);
+  assert.equal(m.recommendation, null);
+  assert.equal(m.sigmaSweep, null);
+  assert.equal(m.problems.length, 1);
+  assert.ok(isPanelModel(m));
 });

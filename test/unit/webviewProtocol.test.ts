@@ -1,12 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
+  ALIGNMENT_CHART_IDS,
+  CHART_IDS,
   decodeEmbeddedJson,
   encodeEmbeddedJson,
+  GRAPH_CHART_IDS,
+  isChartId,
   isHostToWebviewMessage,
   isOlderResult,
+  isPanelModel,
   isWebviewToHostMessage,
   MAX_DATA_URL_LENGTH,
+  MAX_REASON_LENGTH,
   thinSeries,
 } from '../../src/shared/webviewProtocol';
 import { thinIndices } from '../../src/core/numerics/thin';
@@ -69,7 +77,7 @@ test('malformed webview -> host messages are rejected', () => {
 });
 
 test('host -> webview messages: structural check', () => {
-  const model = { dimensions: { d: 2, k: 1, latent: 1 }, problems: [] };
+  const model = { theory: 'alignment', dimensions: { d: 2, k: 1, latent: 1 }, thresholds: null, atAlpha: null, recommendation: null, spectra: null, curve: null, problems: [] };
   assert.ok(isHostToWebviewMessage({ type: 'analysis', runId: 1, documentUri: 'file:///a', documentVersion: 3, fileName: 'a', locked: false, model }));
   assert.ok(isHostToWebviewMessage({ type: 'busy', runId: 1, documentUri: 'file:///a', documentVersion: 3 }));
   assert.ok(isHostToWebviewMessage({ type: 'error', runId: 1, documentUri: 'file:///a', documentVersion: 3, message: 'x' }));
@@ -137,6 +145,7 @@ test('the render acknowledgement and the export request are validated', () => {
     type: 'rendered',
     runId: 7,
     documentVersion: 3,
+    theory: 'alignment',
     paradigm: 'joint-embedding',
     charts: [{ id: 'thresholds', section: 'thresholds', datasets: [{ label: 'Spec α = 1', n: 2 }] }],
     renderMs: 12.5,
@@ -159,8 +168,98 @@ test('the render acknowledgement and the export request are validated', () => {
     { ...ack, charts: [{ ...ack.charts[0], datasets: Array.from({ length: 65 }, () => ({ label: 'x', n: 1 })) }] },
   ];
   for (const m of bad) assert.equal(isWebviewToHostMessage(m), false, JSON.stringify(m).slice(0, 160));
-  assert.ok(isHostToWebviewMessage({ type: 'requestExport', format: 'png', chart: 'spectrum' }));
-  assert.ok(isHostToWebviewMessage({ type: 'requestExport', format: 'html' }));
-  assert.equal(isHostToWebviewMessage({ type: 'requestExport', format: 'pdf' }), false);
-  assert.equal(isHostToWebviewMessage({ type: 'requestExport', format: 'png', chart: 'nope' }), false);
+  assert.ok(isHostToWebviewMessage({ type: 'requestExport', requestId: 1, format: 'png', chart: 'spectrum' }));
+  assert.ok(isHostToWebviewMessage({ type: 'requestExport', requestId: 2, format: 'html' }));
+  assert.ok(isHostToWebviewMessage({ type: 'requestExport', requestId: 3, format: 'csv', chart: 'laplacian' }));
+  assert.equal(isHostToWebviewMessage({ type: 'requestExport', requestId: 4, format: 'pdf' }), false);
+  assert.equal(isHostToWebviewMessage({ type: 'requestExport', requestId: 5, format: 'png', chart: 'nope' }), false);
+  assert.equal(isHostToWebviewMessage({ type: 'requestExport', format: 'html' }), false, 'a request carries its id');
+  for (const requestId of [0, -1, 1.5, '1', NaN]) {
+    assert.equal(isHostToWebviewMessage({ type: 'requestExport', requestId, format: 'html' }), false, String(requestId));
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// The panel model: a union tagged by theory; export replies matched by a request id
+
+function fixtureModel(name: string): Record<string, unknown> {
+  const root = path.resolve(__dirname, '../../..');
+  const m = JSON.parse(readFileSync(path.join(root, 'test', 'fixtures', 'panel', `${name}.json`), 'utf8')) as { model: Record<string, unknown> };
+  return m.model;
+}
+
+test('one list of charts: both theories, in display order', () => {
+  assert.deepEqual([...CHART_IDS], [...ALIGNMENT_CHART_IDS, ...GRAPH_CHART_IDS]);
+  assert.deepEqual([...GRAPH_CHART_IDS], ['laplacian', 'sigma', 'ranks', 'agreement']);
+  assert.equal(new Set(CHART_IDS).size, CHART_IDS.length);
+  for (const id of CHART_IDS) assert.ok(isChartId(id));
+  for (const x of ['nope', '', 3, null, 'Laplacian']) assert.equal(isChartId(x), false, String(x));
+});
+
+test('panel models of both theories pass; untagged, mistagged or malformed ones do not', () => {
+  for (const name of ['case-c', 'scenario-m-strong', 'scenario-m-weak', 'graph-knn', 'graph-labels']) {
+    const m = fixtureModel(name);
+    assert.ok(isPanelModel(m), name);
+    const msg = { type: 'analysis', runId: 1, documentUri: 'file:///a', documentVersion: 1, fileName: 'a', locked: false, model: m };
+    assert.ok(isHostToWebviewMessage(msg), `${name} as a message`);
+  }
+  const alignment = fixtureModel('case-c');
+  const graph = fixtureModel('graph-knn');
+  const { theory: _t, ...untagged } = alignment;
+  const rec = graph.recommendation as Record<string, unknown>;
+  const bad: [string, unknown][] = [
+    ['untagged (a state saved before the union)', untagged],
+    ['unknown theory', { ...alignment, theory: 'other' }],
+    ['alignment model tagged as graph', { ...alignment, theory: 'spectralEmbedding' }],
+    ['graph model tagged as alignment', { ...graph, theory: 'alignment' }],
+    ['alignment without thresholds key', (({ thresholds: _x, ...rest }) => rest)(alignment)],
+    ['alignment dimensions', { ...alignment, dimensions: { d: -1, k: 0, latent: 0 } }],
+    ['graph dimensions', { ...graph, dimensions: { N: 1.5, D: 1, K: 1 } }],
+    ['graph kind', { ...graph, graph: { ...(graph.graph as object), kind: 'ring' } }],
+    ['laplacian', { ...graph, graph: { ...(graph.graph as object), laplacian: ['0'] } }],
+    ['recommendation method', { ...graph, recommendation: { ...rec, method: 'dino' } }],
+    ['recommendation invariance', { ...graph, recommendation: { ...rec, invariance: 'medium' } }],
+    ['representation', { ...graph, representation: null }],
+    ['vicreg rank', { ...graph, representation: { vicreg: { eigenvalues: [], sigma: [], rank: -1 }, simclr: null } }],
+    ['linear', { ...graph, linear: { vicreg: null, simclr: null } }],
+    ['alignment', { ...graph, alignment: { pairAgreement: '1', aligned: true } }],
+    ['sweep', { ...graph, sigmaSweep: { g: [], curves: [] } }],
+    ['problems', { ...graph, problems: [{ severity: 'fatal', code: 'x', message: 'y', line: 1 }] }],
+    ['name', { ...graph, name: 3 }],
+  ];
+  for (const [why, m] of bad) assert.equal(isPanelModel(m), false, why);
+});
+
+test('export requests and their replies carry a request id', () => {
+  assert.ok(isWebviewToHostMessage({ type: 'export', format: 'csv', chart: 'ranks', content: 'a\r\n', requestId: 3 }));
+  assert.ok(isWebviewToHostMessage({ type: 'export', format: 'png', chart: 'laplacian', dataUrl: PNG, requestId: 1 }));
+  assert.ok(isWebviewToHostMessage({ type: 'export', format: 'html', content: '<!DOCTYPE html>', requestId: 9 }));
+  assert.ok(isWebviewToHostMessage({ type: 'exportFailed', requestId: 4, reason: 'the thresholds chart is not part of this analysis' }));
+  const bad: unknown[] = [
+    { type: 'export', format: 'csv', chart: 'ranks', content: 'a', requestId: 0 },
+    { type: 'export', format: 'csv', chart: 'ranks', content: 'a', requestId: '3' },
+    { type: 'export', format: 'csv', chart: 'ranks', content: 'a', requestId: 2.5 },
+    { type: 'exportFailed', reason: 'x' },
+    { type: 'exportFailed', requestId: 4 },
+    { type: 'exportFailed', requestId: 4, reason: 'x'.repeat(MAX_REASON_LENGTH + 1) },
+    { type: 'exportFailed', requestId: 4, reason: 'x', chart: 'ranks' },
+  ];
+  for (const m of bad) assert.equal(isWebviewToHostMessage(m), false, JSON.stringify(m).slice(0, 120));
+});
+
+test('the render acknowledgement names the theory and accepts graph sections', () => {
+  const ack = {
+    type: 'rendered',
+    runId: 2,
+    documentVersion: 1,
+    theory: 'spectralEmbedding',
+    paradigm: 'vicreg',
+    charts: ['laplacian', 'sigma-k', 'sigma-g', 'ranks', 'ranks-spectra', 'agreement'].map((id) => ({ id, section: id.replace(/-.*/, ''), datasets: [{ label: 'x', n: 2 }] })),
+    renderMs: 3,
+    theme: 'light',
+  };
+  assert.ok(isWebviewToHostMessage(ack));
+  assert.equal(isWebviewToHostMessage({ ...ack, theory: 'graph' }), false);
+  const { theory: _t, ...untagged } = ack;
+  assert.equal(isWebviewToHostMessage(untagged), false);
 });

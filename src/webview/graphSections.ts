@@ -1,0 +1,401 @@
+/**
+ * What each chart of graph mode shows (docs/theory.md §7): the Laplacian spectrum with
+ * VICReg's a/(4g) cut, VICReg's σ_k per direction and as the invariance weight g varies,
+ * the rank of every method against K (and the spectra that decide it), and the pair
+ * agreement with the labels. Model + theme -> chart.js datasets/options, the table of
+ * numbers and an accessible summary, like the alignment sections (sections.ts).
+ */
+import type { GraphPanelModel } from '../shared/webviewProtocol';
+import type { AnnotationText, LineDataset, Pt } from './charts';
+import { fmt } from './format';
+import { baseOptions, finiteRange, hline, line, logTick, niceCeil, setTitles, texts, type SectionView } from './sections';
+import type { TableData } from './tables';
+import { withAlpha, type Theme } from './theme';
+
+/** σ_k = 1 up to rounding. */
+const isFull = (sigma: number): boolean => sigma >= 1 - 1e-9;
+
+/** `3` or `3–5` or `3, 7` for a list of 1-based directions. */
+export function directionsText(ks: number[]): string {
+  if (ks.length === 0) return '';
+  const contiguous = ks.every((k, i) => i === 0 || k === ks[i - 1] + 1);
+  if (ks.length === 1) return String(ks[0]);
+  if (contiguous) return `${ks[0]}–${ks[ks.length - 1]}`;
+  return ks.length <= 4 ? ks.join(', ') : `${ks.slice(0, 3).join(', ')}, … (${ks.length})`;
+}
+
+/** Integer ticks only (indices and ranks), at most about a dozen. */
+function integerTicks(scale: Record<string, unknown>, from: number, to: number): void {
+  const lo = Math.ceil(from);
+  const hi = Math.floor(to);
+  const step = Math.max(1, Math.ceil((hi - lo + 1) / 12));
+  scale.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    const ticks: { value: number }[] = [];
+    for (let v = lo; v <= hi; v += step) ticks.push({ value: v });
+    axis.ticks = ticks;
+  };
+  scale.ticks = { ...(scale.ticks as object), callback: (v: number | string) => String(Math.round(Number(v))) };
+}
+
+/** σ axis: 0 to 1 with a little headroom, ticks every 0.25. */
+function sigmaAxis(scale: Record<string, unknown>): void {
+  scale.min = 0;
+  scale.max = 1.1;
+  scale.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    axis.ticks = [0, 0.25, 0.5, 0.75, 1].map((value) => ({ value }));
+  };
+  scale.ticks = { ...(scale.ticks as object), callback: (v: number | string) => fmt(Number(v)) };
+}
+
+/** Draws every point, also in a long series (a spectrum of a few dozen values). */
+const points = (n: number): Partial<LineDataset> => ({ pointRadius: n > 200 ? 1.5 : 3.5, pointHoverRadius: 5 });
+
+// ---------------------------------------------------------------------------------------
+// 1. Laplacian spectrum and the a/(4g) cut
+
+function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
+  const title = 'Laplacian spectrum';
+  const subtitle =
+    'The smallest eigenvalues of L = D_G − G (k = 0 is the constant direction). VICReg keeps σ_k = 1 on the directions at or below a/(4g) and shrinks the others.';
+  const table: TableData = { caption: title, columns: ['k', 'λ_k of L', 'VICReg σ_k', 'direction'], rows: [] };
+  const g = model.graph;
+  if (!g || g.laplacian.length === 0) return { id: 'laplacian', title, subtitle, charts: [], table, empty: 'No graph spectrum for this spec.' };
+  const v = model.representation.vicreg;
+  const sw = model.sigmaSweep;
+  // An eigensolver's rounding noise around 0 (±1e-15) is drawn and listed as 0.
+  const scale = g.laplacian.reduce((m, x) => (Number.isFinite(x) ? Math.max(m, Math.abs(x)) : m), 1);
+  const lap = g.laplacian.map((x) => (Math.abs(x) <= 1e-12 * scale ? 0 : x));
+  const K = model.dimensions?.K ?? lap.length - 1;
+  lap.forEach((lambda, k) => {
+    const sigma = k === 0 ? null : (v?.sigma[k - 1] ?? null);
+    table.rows.push([k, lambda, sigma, k === 0 ? 'constant' : sigma === null ? '' : isFull(sigma) ? 'σ_k = 1' : 'shrunk']);
+  });
+  const datasets: LineDataset[] = [];
+  const at = (k: number): Pt => ({ x: k, y: lap[k] });
+  datasets.push(line('λ_0 (constant direction)', [at(0)], theme.muted, theme, { showLine: false, pointStyle: 'rectRot', pointRadius: 5 }));
+  const rest = lap.map((_, k) => k).slice(1);
+  if (sw && v) {
+    const full = rest.filter((k) => v.sigma[k - 1] !== undefined && isFull(v.sigma[k - 1]));
+    const shrunk = rest.filter((k) => v.sigma[k - 1] !== undefined && !isFull(v.sigma[k - 1]));
+    const beyond = rest.filter((k) => v.sigma[k - 1] === undefined);
+    datasets.push(line('λ_k ≤ a/(4g): σ_k = 1', full.map(at), theme.signal, theme, { showLine: false, ...points(full.length) }));
+    datasets.push(line('λ_k > a/(4g): σ_k < 1', shrunk.map(at), theme.vicreg, theme, { showLine: false, pointStyle: 'triangle', ...points(shrunk.length) }));
+    if (beyond.length) datasets.push(line('λ_k beyond K', beyond.map(at), theme.muted, theme, { showLine: false, ...points(beyond.length) }));
+  } else {
+    datasets.push(line('λ_k of L', rest.map(at), theme.vicreg, theme, { showLine: false, ...points(rest.length) }));
+  }
+  const x0 = -0.5;
+  const x1 = lap.length - 0.5;
+  const range = finiteRange(lap) ?? [0, 1];
+  const top = Math.max(range[1], 0);
+  const o = baseOptions(theme);
+  setTitles(o, 'k — eigenvalue index (ascending)', 'λ_k of L');
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.min = x0;
+  sx.max = x1;
+  integerTicks(sx, 0, lap.length - 1);
+  const sy = o.scales!.y as Record<string, unknown>;
+  const notes: AnnotationText[] = [];
+  const zeros = lap.filter((x) => Math.abs(x) <= 1e-9 * Math.max(1, top)).length;
+  if (sw) {
+    const cut = sw.cut;
+    // The cut line is drawn when it is within reach of the spectrum; far above, a note says so.
+    const cutShown = cut <= 3 * top || top === 0;
+    sy.min = 0;
+    sy.max = niceCeil(Math.max(cutShown ? cut : 0, top) * 1.15 || 1);
+    if (cutShown) {
+      datasets.push(hline(`a/(4g) = ${fmt(cut)}`, cut, x0, x1, theme.boundary, theme));
+      notes.push({ x: 'right', y: cut, dx: -4, dy: -3, align: 'right', text: `a/(4g) = ${fmt(cut)}`, color: theme.boundary, bold: true, halo: withAlpha(theme.background, 0.85) });
+    } else {
+      notes.push({ x: 'right', y: 'top', dx: -4, align: 'right', text: `a/(4g) = ${fmt(cut)}: above every λ_k shown (every σ_k = 1)`, color: theme.boundary, bold: true });
+    }
+  } else {
+    sy.min = 0;
+    sy.max = niceCeil(top * 1.15 || 1);
+  }
+  texts(o, notes);
+  const aria =
+    `Laplacian spectrum of the ${g.kind} graph (${g.edges} edges, ${g.components} connected component${g.components === 1 ? '' : 's'}): ` +
+    `the ${lap.length} smallest eigenvalues of L from ${fmt(range[0])} to ${fmt(range[1])}, ${zeros} of them zero` +
+    (sw ? `; VICReg's cut a/(4g) = ${fmt(sw.cut)} keeps σ_k = 1 on ${sw.full} of K = ${K} directions.` : '.');
+  return { id: 'laplacian', title, subtitle, charts: [{ spec: { id: 'laplacian', datasets, options: o }, aria }], table };
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. VICReg σ_k: per direction at the spec's g, and as g varies
+
+const CURVE_DASHES: number[][] = [[], [7, 4], [2, 3], [12, 4, 2, 4]];
+
+function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
+  const title = 'VICReg σ_k and the invariance weight';
+  const subtitle =
+    'σ_k = 1 while λ_k ≤ a/(4g), else (a/(4gλ_k))²: a larger g trusts G more and shrinks the high-energy directions; VICReg never drops a direction (σ_k > 0).';
+  const table: TableData = {
+    caption: title,
+    columns: ['k', 'λ_k', 'σ_k at the spec’s g', 'σ_k = 1 while g ≤ a/(4λ_k)', 'linear μ_k', 'linear σ_k'],
+    rows: [],
+  };
+  const v = model.representation.vicreg;
+  const sw = model.sigmaSweep;
+  if (!v || !sw) return { id: 'sigma', title, subtitle, charts: [], table, empty: 'VICReg is not among the spec’s methods.' };
+  const lin = model.linear.vicreg;
+  const K = v.sigma.length;
+  for (let k = 0; k < K; k++) {
+    const lambda = v.eigenvalues[k];
+    table.rows.push([k + 1, lambda, v.sigma[k], lambda > 0 ? sw.variance / (4 * lambda) : Infinity, lin?.mu[k] ?? null, lin?.sigma[k] ?? null]);
+  }
+  table.note = `a = ${fmt(sw.variance)}, g = ${fmt(sw.invariance)}, a/(4g) = ${fmt(sw.cut)}; every σ_k = 1 for g ≤ ${fmt(sw.gAllFull)}.`;
+
+  // (a) σ_k per direction at the spec's g.
+  const xs = Array.from({ length: K }, (_, i) => i + 1);
+  const perK: LineDataset[] = [line(`σ_k at g = ${fmt(sw.invariance)} (representation)`, xs.map((x) => ({ x, y: v.sigma[x - 1] })), theme.vicreg, theme, points(K))];
+  if (lin && lin.sigma.length) {
+    perK.push(line('σ_k of linear VICReg', lin.sigma.map((y, i) => ({ x: i + 1, y })), theme.theta, theme, { borderDash: [6, 4], pointStyle: 'rect', ...points(lin.sigma.length) }));
+  }
+  const oa = baseOptions(theme);
+  setTitles(oa, 'k — direction (ascending λ_k)', 'σ_k');
+  const ax = oa.scales!.x as Record<string, unknown>;
+  ax.min = 0.5;
+  ax.max = K + 0.5;
+  integerTicks(ax, 1, K);
+  sigmaAxis(oa.scales!.y as Record<string, unknown>);
+  texts(oa, [{ x: 'right', y: 'above', align: 'right', text: `${sw.full}/${K} at σ = 1`, color: theme.vicreg, bold: true }]);
+  const captionA = `At g = ${fmt(sw.invariance)}: σ_k = 1 on ${sw.full} of ${K} directions; the smallest σ_k is ${fmt(Math.min(...v.sigma))}.`;
+
+  // (b) σ as g varies, one curve per distinct λ_k, log g.
+  const gMin = sw.g[0];
+  const gMax = sw.g[sw.g.length - 1];
+  const perG: LineDataset[] = sw.curves.map((c, i) =>
+    line(`λ = ${fmt(c.lambda)} (k = ${directionsText(c.directions)})`, sw.g.map((x, j) => ({ x, y: c.sigma[j] })), theme.palette[i % theme.palette.length], theme, {
+      pointRadius: 0,
+      pointHoverRadius: 3,
+      borderDash: CURVE_DASHES[Math.floor(i / theme.palette.length) % CURVE_DASHES.length],
+    }),
+  );
+  perG.push(
+    line(`spec g = ${fmt(sw.invariance)}`, [{ x: sw.invariance, y: 0 }, { x: sw.invariance, y: 1.1 }], theme.marker, theme, {
+      borderDash: [5, 4],
+      borderWidth: 1.5 * theme.lineScale,
+      pointRadius: 0,
+      pointHoverRadius: 0,
+    }),
+  );
+  const ob = baseOptions(theme);
+  setTitles(ob, 'g — invariance weight (log)', 'σ_k');
+  const bx = ob.scales!.x as Record<string, unknown>;
+  bx.type = 'logarithmic';
+  bx.min = gMin;
+  bx.max = gMax;
+  bx.ticks = { ...(bx.ticks as object), callback: (x: number | string) => logTick(Number(x)) };
+  sigmaAxis(ob.scales!.y as Record<string, unknown>);
+  const notesB: AnnotationText[] = [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: `spec g = ${fmt(sw.invariance)}`, color: theme.marker }];
+  const bands = Number.isFinite(sw.gAllFull) && sw.gAllFull > gMin ? [{ axis: 'x' as const, from: gMin, to: Math.min(sw.gAllFull, gMax), color: withAlpha(theme.signal, 0.08) }] : [];
+  texts(ob, notesB, bands);
+  const captionB = Number.isFinite(sw.gAllFull)
+    ? `Every σ_k = 1 for g ≤ a/(4 max λ_k) = ${fmt(sw.gAllFull)} (shaded).${sw.capped ? ` ${sw.curves.length} of the distinct λ_k shown.` : ''}`
+    : 'Every λ_k is 0: σ_k = 1 for every g.';
+  const ariaA = `VICReg σ_k for ${K} directions at the spec’s invariance weight g = ${fmt(sw.invariance)}: ${captionA}`;
+  const ariaB =
+    `VICReg σ_k as the invariance weight g goes from ${fmt(gMin)} to ${fmt(gMax)} on a log axis, ${sw.curves.length} curve${sw.curves.length === 1 ? '' : 's'} (one per distinct λ_k). ` +
+    captionB;
+  return {
+    id: 'sigma',
+    title,
+    subtitle,
+    charts: [
+      { spec: { id: 'sigma-k', datasets: perK, options: oa }, aria: ariaA, caption: captionA },
+      { spec: { id: 'sigma-g', datasets: perG, options: ob }, aria: ariaB, caption: captionB },
+    ],
+    table,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Ranks against K
+
+interface RankRow {
+  key: string;
+  name: string;
+  rank: number;
+  /** The largest rank possible: K for a representation, min(D, K) for a linear map. */
+  bound: number;
+  color: string;
+}
+
+function rankRows(model: GraphPanelModel, theme: Theme, K: number, D: number): RankRow[] {
+  const { representation: r, linear: l } = model;
+  const lb = Math.min(D, K);
+  const rows: (RankRow | null)[] = [
+    r.vicreg && { key: 'vicreg', name: 'VICReg', rank: r.vicreg.rank, bound: K, color: theme.vicreg },
+    r.simclr && { key: 'simclr', name: 'SimCLR', rank: r.simclr.rank, bound: K, color: theme.simclr },
+    l.vicreg && { key: 'vicreg-linear', name: 'VICReg (linear)', rank: l.vicreg.rank, bound: lb, color: theme.vicreg },
+    l.simclr && { key: 'simclr-linear', name: 'SimCLR (linear)', rank: l.simclr.rank, bound: lb, color: theme.simclr },
+    l.barlow && { key: 'barlow-linear', name: 'Barlow Twins (linear)', rank: l.barlow.rank, bound: lb, color: theme.barlow },
+  ];
+  return rows.filter((x): x is RankRow => !!x);
+}
+
+function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
+  const title = 'Rank of each method against K';
+  const subtitle =
+    'VICReg keeps every direction; SimCLR and Barlow Twins are limited by the positive spectrum of their G-derived kernel — dimensions beyond it are exactly 0 (dimensional collapse).';
+  const table: TableData = { caption: title, columns: ['method', 'rank', 'largest possible', 'collapsed dimensions'], rows: [] };
+  const d = model.dimensions;
+  const rows = d ? rankRows(model, theme, d.K, d.D) : [];
+  if (!d || rows.length === 0) return { id: 'ranks', title, subtitle, charts: [], table, empty: 'No method was analysed for this spec.' };
+  const K = d.K;
+  for (const r of rows) table.rows.push([r.name, r.rank, r.bound, Math.max(0, r.bound - r.rank)]);
+  table.note = `A representation has at most K = ${K} dimensions; a linear map at most min(D, K) = ${Math.min(d.D, K)} (and the rank of X).`;
+
+  // (a) Horizontal bars, one per method (top row first), 0..rank on a 0..K axis.
+  const n = rows.length;
+  const yOf = (i: number): number => n - 1 - i;
+  const xMax = K + Math.max(0.5, K * 0.08);
+  const bars: LineDataset[] = rows.map((r, i) => ({
+    label: `${r.name}: rank ${r.rank}/${r.bound}`,
+    data: [{ x: 0, y: yOf(i) }, { x: r.rank, y: yOf(i) }],
+    borderColor: withAlpha(r.color, theme.kind.startsWith('high') ? 0.9 : 0.75),
+    backgroundColor: r.color,
+    borderWidth: 14,
+    borderCapStyle: 'butt',
+    pointRadius: 0,
+    pointHoverRadius: 0,
+  }));
+  bars.push(
+    line(`K = ${K}`, [{ x: K, y: -0.6 }, { x: K, y: n - 0.4 }], theme.marker, theme, { borderDash: [5, 4], borderWidth: 1.5 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 }),
+  );
+  const oa = baseOptions(theme);
+  setTitles(oa, 'rank (dimensions of the representation that are not 0)', '');
+  const ax = oa.scales!.x as Record<string, unknown>;
+  ax.min = 0;
+  ax.max = xMax;
+  integerTicks(ax, 0, K);
+  const ay = oa.scales!.y as Record<string, unknown>;
+  ay.min = -0.6;
+  ay.max = n - 0.4;
+  ay.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    axis.ticks = rows.map((_, i) => ({ value: yOf(i) }));
+  };
+  ay.ticks = {
+    color: theme.foreground,
+    font: { size: theme.fontSize - 1, weight: '600' },
+    callback: (value: number | string) => rows[n - 1 - Number(value)]?.name ?? '',
+  };
+  ay.grid = { display: false };
+  (ay.title as { display: boolean }).display = false;
+  oa.plugins!.tooltip!.enabled = false;
+  oa.plugins!.legend!.display = false;
+  texts(
+    oa,
+    [
+      ...rows.map(
+        (r, i): AnnotationText => ({
+          x: r.rank,
+          y: yOf(i),
+          dx: 6,
+          baseline: 'middle',
+          align: 'left',
+          text: r.rank < r.bound ? `${r.rank}/${r.bound} · collapse` : `${r.rank}/${r.bound}${r.bound < K ? ` (D = ${d.D})` : ''}`,
+          color: r.rank < r.bound ? theme.noise : theme.foreground,
+          bold: true,
+          halo: withAlpha(theme.background, 0.85),
+        }),
+      ),
+      { x: K, y: 'top', dx: -4, align: 'right', text: `K = ${K}`, color: theme.marker },
+    ],
+  );
+  const ariaA = `Rank of each method against K = ${K}: ${rows.map((r) => `${r.name} ${r.rank} of ${r.bound}${r.rank < r.bound ? ' (collapse)' : ''}`).join(', ')}.`;
+
+  // (b) The spectra that decide the ranks: SimCLR's kernel eigenvalues, linear SimCLR's λ⁺, Barlow's correlations.
+  const spec: LineDataset[] = [];
+  const r = model.representation;
+  const l = model.linear;
+  if (r.simclr) spec.push(line('SimCLR: eigenvalues of D^−½ G D^−½', r.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })), theme.simclr, theme, points(r.simclr.eigenvalues.length)));
+  if (l.simclr) spec.push(line('SimCLR (linear): λ⁺', l.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })), theme.simclr, theme, { borderDash: [6, 4], pointStyle: 'rect', ...points(l.simclr.eigenvalues.length) }));
+  if (l.barlow) spec.push(line('Barlow Twins: canonical correlations', l.barlow.correlations.map((y, i) => ({ x: i + 1, y })), theme.barlow, theme, { pointStyle: 'triangle', ...points(l.barlow.correlations.length) }));
+  const charts: SectionView['charts'] = [{ spec: { id: 'ranks', datasets: bars, options: oa }, aria: ariaA }];
+  if (spec.length) {
+    const ob = baseOptions(theme);
+    setTitles(ob, 'k — direction (descending)', 'eigenvalue / correlation');
+    const bx = ob.scales!.x as Record<string, unknown>;
+    bx.min = 0.5;
+    bx.max = K + 0.5;
+    integerTicks(bx, 1, K);
+    const all = spec.flatMap((s) => s.data.map((p) => p.y));
+    const yr = finiteRange([...all, 0, 1]) ?? [0, 1];
+    const by = ob.scales!.y as Record<string, unknown>;
+    by.min = Math.min(0, Math.floor(yr[0] * 4) / 4);
+    by.max = Math.max(1.05, yr[1] * 1.05);
+    spec.push(hline('0 (a collapsed dimension)', 0, 0.5, K + 0.5, theme.muted, theme, [2, 3]));
+    texts(ob, []);
+    const positive = (xs: number[]): number => xs.filter((x) => x > 1e-9).length;
+    const parts = [
+      r.simclr ? `SimCLR kernel: ${positive(r.simclr.eigenvalues)} positive of ${r.simclr.eigenvalues.length}` : '',
+      l.barlow ? `Barlow correlations: ${positive(l.barlow.correlations)} positive of ${l.barlow.correlations.length}` : '',
+    ].filter(Boolean);
+    const caption = parts.join(' · ');
+    charts.push({ spec: { id: 'ranks-spectra', datasets: spec, options: ob }, aria: `The spectra that decide the ranks, per direction k = 1..${K}. ${caption}.`, caption });
+  }
+  return { id: 'ranks', title, subtitle, charts, table };
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Pair agreement
+
+/** The threshold of `aligned` (docs/theory.md §7.8). */
+export const AGREEMENT_THRESHOLD = 0.9;
+
+function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
+  const title = 'Pair agreement';
+  const subtitle = 'The share of the positive-pair weight Σ G_ij that joins rows with the same label: at or above 0.9 the graph is aligned with the task.';
+  const table: TableData = { caption: title, columns: ['pair agreement', 'threshold', 'aligned'], rows: [] };
+  const al = model.alignment;
+  if (!al) return { id: 'agreement', title, subtitle, charts: [], table, empty: 'No labels: add data.labels to measure how often positive pairs share a label.' };
+  table.rows.push([al.pairAgreement, AGREEMENT_THRESHOLD, al.aligned ? 'yes' : 'no']);
+  const color = al.aligned ? theme.signal : theme.noise;
+  const datasets: LineDataset[] = [
+    {
+      label: `pair agreement ${fmt(al.pairAgreement)}`,
+      data: [{ x: 0, y: 0 }, { x: al.pairAgreement, y: 0 }],
+      borderColor: withAlpha(color, 0.8),
+      backgroundColor: color,
+      borderWidth: 18,
+      borderCapStyle: 'butt',
+      pointRadius: 0,
+      pointHoverRadius: 0,
+    },
+    line(`aligned at ≥ ${AGREEMENT_THRESHOLD}`, [{ x: AGREEMENT_THRESHOLD, y: -0.8 }, { x: AGREEMENT_THRESHOLD, y: 0.8 }], theme.boundary, theme, {
+      borderDash: [5, 4],
+      borderWidth: 1.5 * theme.lineScale,
+      pointRadius: 0,
+      pointHoverRadius: 0,
+    }),
+  ];
+  const o = baseOptions(theme);
+  setTitles(o, 'share of the pair weight on same-label pairs', '');
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.min = 0;
+  sx.max = 1;
+  const sy = o.scales!.y as Record<string, unknown>;
+  sy.min = -1;
+  sy.max = 1;
+  sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    axis.ticks = [];
+  };
+  sy.grid = { display: false };
+  (sy.title as { display: boolean }).display = false;
+  o.plugins!.tooltip!.enabled = false;
+  texts(o, [
+    { x: al.pairAgreement, y: 0, dx: al.pairAgreement > 0.8 ? -6 : 6, align: al.pairAgreement > 0.8 ? 'right' : 'left', baseline: 'middle', text: fmt(al.pairAgreement), color: theme.foreground, bold: true, halo: withAlpha(theme.background, 0.85) },
+    { x: AGREEMENT_THRESHOLD, y: 'top', dx: -4, align: 'right', text: `${al.aligned ? 'aligned' : 'misaligned'} (threshold ${AGREEMENT_THRESHOLD})`, color, bold: true },
+  ]);
+  const aria = `Pair agreement ${fmt(al.pairAgreement)} on a 0 to 1 axis; the graph is ${al.aligned ? 'aligned' : 'misaligned'} with the labels (threshold ${AGREEMENT_THRESHOLD}).`;
+  return { id: 'agreement', title, subtitle, charts: [{ spec: { id: 'agreement', datasets, options: o }, aria }], table };
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** The sections of graph mode's panel (P2), in display order. */
+export function buildGraphSections(model: GraphPanelModel, theme: Theme): SectionView[] {
+  return [laplacianSection(model, theme), sigmaSection(model, theme), ranksSection(model, theme), agreementSection(model, theme)];
+}
