@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build, then every suite (unit, CLI, webview in Chromium,
-// integration in a real VS Code). Prints each stage and, last, one closing line
+// `npm test`: type-check (per layer), lint, build, then every suite (unit, CLI, webview in
+// Chromium, integration in a real VS Code). Prints each stage and, last, one closing line
 // `tests: N passed, N failed`. Exit 1 if any stage fails or no test ran.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 
 const only = process.argv.slice(2); // optional stage names
 const stages = [
-  { name: 'types', cmd: 'npx', args: ['tsc', '--noEmit', '-p', '.'] },
+  // tsconfig.core.json, tsconfig.webview.json, tsconfig.node.json (package.json `check-types`)
+  { name: 'types', cmd: 'npm', args: ['run', '--silent', 'check-types'] },
+  { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
+  // TODO(lead): enable once the tree has been formatted with `npm run format`.
+  // { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.'] },
   { name: 'build', cmd: 'node', args: ['esbuild.config.mjs'] },
   { name: 'unit', cmd: 'node', args: nodeTest('out/test/unit', 'unit'), tap: 'test-results/unit.tap' },
   { name: 'webview', cmd: 'node', args: nodeTest('out/test/e2e', 'webview'), tap: 'test-results/webview.tap', when: () => existsSync('out/test/e2e') },

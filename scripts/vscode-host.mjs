@@ -149,7 +149,7 @@ export async function startCodeServer({ workspace, trusted = true, env = {}, set
     // host's own extensions folder (offline; nothing is downloaded).
     const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--install-extension', installVsix], { cwd: tmp, env: childEnv(tmp, env), encoding: 'utf8', timeout: 120_000 });
-    logFile && fs.appendFileSync(logFile, `$ --install-extension ${installVsix}\n${r.stdout}${r.stderr}\n`);
+    if (logFile) fs.appendFileSync(logFile, `$ --install-extension ${installVsix}\n${r.stdout}${r.stderr}\n`);
     if (r.status !== 0 || !/successfully installed/.test(r.stdout)) {
       fs.rmSync(tmp, { recursive: true, force: true });
       throw new Error(`code-server could not install ${installVsix}: ${(r.stdout + r.stderr).trim().slice(-2000)}`);

@@ -21,6 +21,7 @@ import {
   symmetricEigenvalues,
   topSymmetricEigen,
 } from '../../src/core/numerics/dense';
+import { EigenvalueDecomposition, Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
 import { naiveMul, randn } from './support/matrices';
 
 function relErr(a: Matrix, b: Matrix): number {
@@ -289,4 +290,64 @@ test('pinv: Penrose conditions (rank-deficient rectangular, singular symmetric, 
   const inv = randn(rng, 4, 4);
   assertClose(matmul(inv, pinv(inv)), Matrix.identity(4), 1e-12, 'invertible');
   assert.deepEqual(pinv(new Matrix(2, 3)).toArray(), [[0, 0], [0, 0], [0, 0]]);
+});
+
+// ---- an independent cross-check: ml-matrix (a separate, plain-JS implementation) ----
+
+const toMl = (a: Matrix): MlMatrix => new MlMatrix(a.toArray());
+const fromMl = (m: MlMatrix): Matrix => Matrix.fromArray(m.to2DArray());
+
+function randomSymmetric(rng: Rng, n: number): Matrix {
+  const a = randn(rng, n, n);
+  return scale(add(a, a.transpose()), 0.5);
+}
+
+test('ml-matrix cross-check: matmul, matmulTransA and gram agree with ml-matrix mmul (1x1 up to blocked sizes)', () => {
+  const rng = new Rng(20250611);
+  for (const [m, k, n] of [
+    [1, 1, 1],
+    [7, 3, 5],
+    [64, 64, 64],
+    [130, 71, 97],
+    [301, 257, 45],
+  ]) {
+    const a = randn(rng, m, k);
+    const b = randn(rng, k, n);
+    const c = randn(rng, m, n);
+    assertClose(matmul(a, b), fromMl(toMl(a).mmul(toMl(b))), 1e-13, `matmul ${m}x${k} * ${k}x${n}`);
+    assertClose(matmulTransA(a, c), fromMl(toMl(a).transpose().mmul(toMl(c))), 1e-13, `matmulTransA ${m}x${k}`);
+    assertClose(gram(a, 1 / m), fromMl(toMl(a).transpose().mmul(toMl(a)).mul(1 / m)), 1e-13, `gram ${m}x${k}`);
+  }
+});
+
+test('ml-matrix cross-check: symmetricEigen and svd agree with ml-matrix on random matrices', () => {
+  const rng = new Rng(77);
+  for (const n of [1, 2, 5, 33, 96]) {
+    const a = randomSymmetric(rng, n);
+    const ours = symmetricEigen(a);
+    const ml = new EigenvalueDecomposition(toMl(a), { assumeSymmetric: true });
+    // ml-matrix: ascending; ours: descending
+    const mlValues = Float64Array.from(ml.realEigenvalues).reverse();
+    const scaleA = Math.max(1, ...mlValues.map(Math.abs));
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(ours.values[i] - mlValues[i]) <= 1e-12 * scaleA, `n=${n}: eigenvalue ${i}: ${ours.values[i]} vs ${mlValues[i]}`);
+    // eigenvectors agree up to sign where the eigenvalue is well separated (|cos| = 1 - O(eps / gap))
+    const mlVectors = ml.eigenvectorMatrix;
+    for (let i = 0; i < n; i++) {
+      const gap = Math.min(i > 0 ? mlValues[i - 1] - mlValues[i] : Infinity, i < n - 1 ? mlValues[i] - mlValues[i + 1] : Infinity);
+      if (gap < 1e-3 * scaleA) continue;
+      let dot = 0;
+      for (let r = 0; r < n; r++) dot += ours.vectors.get(r, i) * mlVectors.get(r, n - 1 - i);
+      assert.ok(Math.abs(Math.abs(dot) - 1) <= 1e-9, `n=${n}: eigenvector ${i}: |cos| = ${Math.abs(dot)}`);
+    }
+  }
+  for (const [m, n] of [
+    [40, 40],
+    [90, 31],
+    [17, 60],
+  ]) {
+    const a = randn(rng, m, n);
+    const ours = svd(a).s;
+    const ml = new SingularValueDecomposition(toMl(a), { autoTranspose: true }).diagonal;
+    for (let i = 0; i < Math.min(m, n); i++) assert.ok(Math.abs(ours[i] - ml[i]) <= 1e-12 * ml[0], `svd ${m}x${n}: sigma ${i}: ${ours[i]} vs ${ml[i]}`);
+  }
 });
