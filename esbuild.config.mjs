@@ -2,7 +2,7 @@
 // `node esbuild.config.mjs [--watch] [--production]`
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import createWabt from 'wabt';
 
 const watch = process.argv.includes('--watch');
@@ -46,6 +46,30 @@ const watPlugin = {
   },
 };
 
+/**
+ * The browser build (package.json `browser`): the same sources with the Node-only modules
+ * replaced by their src/web stand-ins (docs/architecture.md §3). A Node built-in that is not
+ * replaced fails the build, so nothing Node-only slips into dist/web.
+ */
+const webRedirects = {
+  'src/host/solverClient.ts': { 'node:worker_threads': 'src/web/hostWorkerThreads.ts' },
+  'src/worker/worker.ts': { 'node:worker_threads': 'src/web/workerThreads.ts', './kernelThreads': 'src/web/kernelThreads.ts', './readCapped': 'src/web/readCapped.ts' },
+};
+const webPlugin = {
+  name: 'web-redirects',
+  setup(build) {
+    build.onResolve({ filter: /^(node:worker_threads|\.\/kernelThreads|\.\/readCapped|\.\/platform)$/ }, (args) => {
+      const from = relative(process.cwd(), args.importer).split(sep).join('/');
+      if (args.path === './platform' && from.startsWith('src/host/')) return { path: resolve('src/host/platform.web.ts') };
+      const to = webRedirects[from]?.[args.path];
+      return to ? { path: resolve(to) } : undefined;
+    });
+    build.onResolve({ filter: /^node:|^(fs|path|os|worker_threads|child_process|crypto)$/ }, (args) => ({
+      errors: [{ text: `${args.path} (imported by ${relative(process.cwd(), args.importer)}) is not available in the browser build` }],
+    }));
+  },
+};
+
 const common = {
   plugins: [watPlugin],
   bundle: true,
@@ -66,6 +90,13 @@ const builds = [
   // Browser code of the analysis panel, chart.js bundled (tree-shaken registrations).
   { ...common, platform: 'browser', format: 'iife', target: 'chrome114',
     entryPoints: ifExists([{ in: 'src/webview/main.ts', out: 'webview' }]), outdir: 'dist' },
+  // Browser build of the extension (vscode.dev, github.dev): a web extension host runs CommonJS with `vscode` provided.
+  { ...common, plugins: [watPlugin, webPlugin], platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
+    entryPoints: ifExists([{ in: 'src/extension.ts', out: 'extension' }]), outdir: 'dist/web' },
+  // Browser build of the analysis worker: a Web Worker (classic script) running the same core.
+  { ...common, plugins: [watPlugin, webPlugin], platform: 'browser', format: 'iife', target: 'es2022',
+    inject: ['src/web/workerGlobals.ts'],
+    entryPoints: ifExists([{ in: 'src/worker/worker.ts', out: 'worker' }]), outdir: 'dist/web' },
   // The `sslexp` command.
   { ...common, platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' },
     entryPoints: ifExists([{ in: 'src/cli/main.ts', out: 'cli' }]), outdir: 'dist' },

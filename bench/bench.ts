@@ -6,6 +6,8 @@
 import { runSpectralBench } from './spectralBench';
 import { runLinalgBench } from './linalgBench';
 import { runAnalyzeBench } from './analyzeBench';
+import { runGraphBench } from './graphBench';
+import { runMomentsBench } from './momentsBench';
 import { kernels } from '../src/core/numerics/dense/kernels';
 import { kernelThreadsReady, startKernelThreads } from '../src/worker/kernelThreads';
 
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
     );
   }
   runAnalyzeBench(out);
+  runMomentsBench(out);
   runLinalgBench(out);
+  runGraphBench(out);
 }
 
 main().catch((e) => {

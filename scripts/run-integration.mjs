@@ -36,6 +36,12 @@ const clip = (e, lines = 14) => {
   return l.length > lines ? [...l.slice(0, lines), `... (${l.length - lines} more lines)`].join('\n') : l.join('\n');
 };
 
+/** `publisher.name` of the extension at `dir`. */
+const extensionIdOf = (dir) => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return `${pkg.publisher}.${pkg.name}`;
+};
+
 /** Compiled suites, to skip a configuration that has none. */
 function compiledSuites() {
   const dir = path.join(extensionPath, 'out', 'test', 'integration');
@@ -100,6 +106,10 @@ async function main() {
     // The packaging smoke test: the .vsix of `npm run package`, installed into the host, with an
     // empty carrier extension under development (extensionTestsPath needs one).
     { label: 'packaged', trusted: true, has: suites.some(packagedSuite), packaged: true },
+    // The browser build (package.json `browser`) in code-server's web worker extension host:
+    // test/integration/web/index.ts (diagnostics, CodeLens, hover, panel; files through vscode.workspace.fs).
+    { label: 'web', trusted: true, has: fs.existsSync(path.join(extensionPath, 'out', 'test', 'integration', 'web', 'index.js')), web: true,
+      testsPath: path.join(extensionPath, 'out', 'test', 'integration', 'web', 'index.js') },
   ].filter((c) => !only || c.label === only);
 
   const total = { passed: 0, failed: 0, skipped: 0 };
@@ -122,6 +132,9 @@ async function main() {
     out(`[${c.label}] VS Code host on ${rel(workspace)}${c.trusted ? '' : ' (workspace trust not granted)'}`);
     const r = await runIntegration({
       ...(c.packaged ? { ...packaged, extensionPath: path.join(extensionPath, 'test', 'packaged-carrier') } : { extensionPath }),
+      // `remote.extensionKind` makes the workbench run the extension under development (it has both
+      // `main` and `browser`) in its web worker extension host, as vscode.dev would.
+      ...(c.web ? { web: true, testsPath: c.testsPath, settings: { 'remote.extensionKind': { [extensionIdOf(extensionPath)]: ['web'] } } } : {}),
       workspace, trusted: c.trusted, suites: c.label, label: c.label, grep, timeoutMs,
       onTest: (t) => {
         const mark = t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-';

@@ -7,8 +7,9 @@
 //          Starts code-server (fresh user-data and extensions dirs in a temp dir), opens the
 //          workbench with the extension under development and test/integration/index.js as the
 //          extension tests, streams per-test results, and kills everything it started.
-// CLI:     node scripts/vscode-host.mjs serve [--workspace examples] [--port N] [--untrusted] [--smoke]
+// CLI:     node scripts/vscode-host.mjs serve [--workspace examples] [--port N] [--untrusted] [--smoke] [--web]
 //            serve: keep a workbench with the extension under development running until Ctrl-C.
+//            --web: run the extension's browser bundle in the web worker extension host (as on vscode.dev).
 //            --smoke: instead open it once in Chromium, wait until the extension has activated,
 //                     save test-results/serve-smoke.png and exit (0 on success).
 //          node scripts/vscode-host.mjs test [--workspace DIR] [--untrusted] [--suites trusted|untrusted|all] [--grep RE]
@@ -230,9 +231,12 @@ function waitHttp(url, timeoutMs, isCancelled = () => false) {
 
 const remoteUri = (port, absPath) => `vscode-remote://127.0.0.1:${port}${absPath.split(path.sep).map(encodeURIComponent).join('/')}`;
 /** The workbench URL that opens `workspace` with the extension under development (and its tests). */
-export function workbenchUrl(port, { workspace, extensionPath, testsPath }) {
+export function workbenchUrl(port, { workspace, extensionPath, testsPath, web = false }) {
   const payload = [['extensionDevelopmentPath', remoteUri(port, extensionPath)]];
   if (testsPath) payload.push(['extensionTestsPath', remoteUri(port, testsPath)]);
+  // `web`: run the extension under development (its package.json `browser` bundle) and its tests in
+  // the workbench's web worker extension host instead of the Node one (the vscode.dev situation).
+  if (web) payload.push(['extensionDevelopmentKind', 'web']);
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
@@ -341,7 +345,7 @@ async function startScreenshotServer(getPage, dir, prefix, shots) {
  * @returns {Promise<{passed, failed, skipped, failures: {title, error}[], durationMs, tests, isTrusted, vscodeVersion, artifacts, hostError?}>}
  *   Never rejects for a host failure: that is reported as one more failure (`hostError`).
  */
-export async function runIntegration({ extensionPath, workspace, trusted = true, suites, grep, timeoutMs = 180_000, label, onTest = () => {}, artifactsDir = ARTIFACTS_DIR, env = {}, settings = {}, testsPath: testsPathOverride, installVsix }) {
+export async function runIntegration({ extensionPath, workspace, trusted = true, suites, grep, timeoutMs = 180_000, label, onTest = () => {}, artifactsDir = ARTIFACTS_DIR, env = {}, settings = {}, testsPath: testsPathOverride, installVsix, web = false }) {
   const t0 = Date.now();
   suites ??= trusted ? 'trusted' : 'untrusted';
   label ??= suites;
@@ -387,7 +391,9 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
     const testsPath = testsPathOverride ? path.resolve(testsPathOverride) : path.join(extensionPath, TEST_INDEX);
     if (!fs.existsSync(testsPath)) throw new Error(`${testsPath} not found: run \`npm run build\` first`);
     shotServer = await startScreenshotServer(() => wb?.page, artifactsDir, label, artifacts.screenshots);
-    tmpResults = fs.mkdtempSync(path.join(os.tmpdir(), `ssl-results-${label}-`));
+    // The web worker extension host has no file system of its own: its test index
+    // (test/integration/web/index.ts) writes the results into the workspace through vscode.workspace.fs.
+    tmpResults = web ? path.join(workspace, '.ssl-web-results') : fs.mkdtempSync(path.join(os.tmpdir(), `ssl-results-${label}-`));
     resultsFile = path.join(tmpResults, 'results.json');
     cleanups.add(removeResults);
     browserLaunch = launchBrowser({ consoleLog: artifacts.browserConsole }); // meanwhile
@@ -406,7 +412,7 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
     });
     phase('host');
     wb = await browserLaunch;
-    await wb.open(workbenchUrl(host.port, { workspace, extensionPath, testsPath }));
+    await wb.open(workbenchUrl(host.port, { workspace, extensionPath, testsPath, web }));
     phase('browser');
 
     const seeLogs = `see ${path.relative(REPO, artifacts.browserConsole)} and ${path.relative(REPO, path.join(artifactsDir, `${label}-logs`))}/`;
@@ -521,8 +527,11 @@ async function serve(o) {
   const port = await freePort('127.0.0.1', Number(o.port) || 8090);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const logFile = path.join(ARTIFACTS_DIR, 'serve-code-server.log');
-  const host = await startCodeServer({ workspace, trusted, port, label: 'serve', logFile });
-  const url = workbenchUrl(host.port, { workspace, extensionPath });
+  // --web: the extension's browser bundle in the web worker extension host (as on vscode.dev)
+  const extId = (() => { const p = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8')); return `${p.publisher}.${p.name}`; })();
+  const settings = o.web ? { 'remote.extensionKind': { [extId]: ['web'] } } : {};
+  const host = await startCodeServer({ workspace, trusted, port, label: 'serve', logFile, settings });
+  const url = workbenchUrl(host.port, { workspace, extensionPath, web: !!o.web });
   process.stdout.write(`\nVS Code ${hostVscodeVersion()} is serving ${path.relative(REPO, workspace) || '.'} with the extension under development (${trusted ? 'trusted' : 'untrusted'} workspace).\n` +
     `Open in a browser on this machine (or forward port ${host.port}):\n\n  ${url}\n\n` +
     `Reload the window (Developer: Reload Window) after \`npm run build\` to pick up changes. Logs: ${path.relative(REPO, logFile)}. Ctrl-C stops.\n`);

@@ -3,7 +3,9 @@ import { formatNumber as f, toJson } from '../core/format/format';
 import { requirement } from '../core/theories/alignment/recommendation';
 import type { AlignmentEngineResult } from '../core/engine/types';
 import { graphAnalysisJson, graphAnalysisText } from './graphText';
-import { hasError, loadAndAnalyze, locate, safeText, type CliIo, type Loaded } from './io';
+import * as fs from 'node:fs';
+import { solutionsNpz } from '../core/theories/alignment/data/solutionsFile';
+import { hasError, loadAndAnalyze, locate, progressReporter, safeText, type CliIo, type Loaded } from './io';
 
 /** The JSON document of `analyze --json` (issue 2 contract; issue 3 adds `solutions`). */
 export function analysisJson(loaded: Loaded): Record<string, unknown> {
@@ -22,9 +24,11 @@ export function analysisJson(loaded: Loaded): Record<string, unknown> {
   };
 }
 
-export function analyzeCommand(file: string, opts: { json: boolean; alpha?: number; components: boolean }, io: CliIo): number {
-  const loaded = loadAndAnalyze(file, { alpha: opts.alpha, components: opts.components });
+export function analyzeCommand(file: string, opts: { json: boolean; alpha?: number; components: boolean; output?: string }, io: CliIo): number {
+  const onProgress = progressReporter(io, 'analyze');
+  const loaded = loadAndAnalyze(file, { alpha: opts.alpha, components: opts.components, ...(onProgress ? { onProgress } : {}) });
   const r = loaded.result;
+  if (opts.output !== undefined && writeSolutions(opts.output, loaded, io) !== 0) return 1;
   if (opts.json) {
     io.out(toJson(analysisJson(loaded)));
     return hasError(r) ? 1 : 0;
@@ -33,6 +37,23 @@ export function analyzeCommand(file: string, opts: { json: boolean; alpha?: numb
   const lines = r.theory === 'spectralEmbedding' ? graphAnalysisText(loaded, r, located) : alignmentText(loaded, r, located);
   io.out(lines.join('\n'));
   return hasError(r) ? 1 : 0;
+}
+
+/** `--output F.npz`: every solution matrix and vector of a data-mode analysis, for numpy.load (README "The sslexp command"). */
+function writeSolutions(output: string, loaded: Loaded, io: CliIo): number {
+  const r = loaded.result;
+  if (r.theory !== 'alignment' || r.mode !== 'data' || !r.solutions) {
+    const why = hasError(r) ? 'the spec has errors' : r.theory !== 'alignment' || r.mode !== 'data' ? 'only a data-mode analysis has solution matrices' : 'no solutions were computed';
+    io.err(`sslexp analyze: --output: nothing written to '${safeText(output)}': ${why}.`);
+    return 1;
+  }
+  try {
+    fs.writeFileSync(output, solutionsNpz(r.solutions));
+  } catch (e) {
+    io.err(`sslexp analyze: cannot write '${safeText(output)}': ${safeText((e as Error).message)}`);
+    return 1;
+  }
+  return 0;
 }
 
 function alignmentText(loaded: Loaded, r: AlignmentEngineResult, located: ReturnType<typeof locate>): string[] {
@@ -73,6 +94,11 @@ function alignmentText(loaded: Loaded, r: AlignmentEngineResult, located: Return
     lines.push(`    reconstruction:  objective ${f(sol.reconstruction.objective, 6)}; φ_1..${k} = ${sol.reconstruction.phi.slice(0, Math.min(k, 6)).map((v) => f(v, 4)).join(', ')}${k > 6 ? ', …' : ''}`);
     lines.push(`    joint-embedding: objective ${f(sol.jointEmbedding.objective, 6)}; ω_1..${k} = ${sol.jointEmbedding.omega.slice(0, Math.min(k, 6)).map((v) => f(v, 4)).join(', ')}${k > 6 ? ', …' : ''}`);
     if (sol.supervised) lines.push(`    supervised:      V is ${sol.supervised.V.length} × ${sol.supervised.V[0]?.length ?? 0}${sol.supervised.singular ? ' (minimum-norm: S is singular, docs/theory.md A7)' : ''}`);
+    if (sol.probe) {
+      const p = sol.probe;
+      const pct = (v: number) => `${f(100 * v, 3)}%`;
+      lines.push(`    linear probe (test accuracy, ${p.train} train / ${p.test} test samples, seed ${p.seed}): ${p.supervised !== undefined ? `supervised ${pct(p.supervised)}, ` : ''}reconstruction ${pct(p.reconstruction)}, joint-embedding ${pct(p.jointEmbedding)}`);
+    }
     if (sol.discrepancy) {
       const q = sol.discrepancy;
       lines.push(`    clean vs one corrupted draw (seed ${sol.corrupted?.seed ?? 0}): sin θ_max RC ${f(q.reconstruction, 3)}, JE ${f(q.jointEmbedding, 3)}; JE Gram error ${f(q.jointEmbeddingGram, 3)}${q.supervised !== undefined ? `; SL relative error ${f(q.supervised, 3)}` : ''}`);

@@ -7,7 +7,7 @@ import { analyzeText } from '../core/engine/analyze';
 import type { EngineResult } from '../core/engine/types';
 import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems/problems';
 import { LIMITS } from '../core/spec/model';
-import { FileTooLargeError, readFileCapped } from '../worker/readCapped';
+import { FileTooLargeError, fileSizeOf, readFileCapped, readRangeCapped } from '../worker/readCapped';
 
 /** Spec files are small documents; anything larger is refused before parsing. */
 const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -22,12 +22,31 @@ export function readLimited(absPath: string, limit: number = LIMITS.maxFileBytes
   return readFileCapped(absPath, limit);
 }
 
+/** Positioned reads for data read in blocks (any file size; each read within the limit). */
+export const rangeReader = {
+  fileSize: (absPath: string): number => fileSizeOf(absPath),
+  readRange: (absPath: string, position: number, length: number): Uint8Array => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes),
+};
+
+/** Progress lines on stderr when it is a terminal or SSLEXP_PROGRESS=1 (as `simulate`), one per whole percent. */
+export function progressReporter(io: CliIo, label: string, enabled: boolean = process.stderr.isTTY === true || process.env.SSLEXP_PROGRESS === '1'): ((fraction: number, message: string) => void) | undefined {
+  if (!enabled) return undefined;
+  let lastShown = -1;
+  return (fraction, message) => {
+    const pct = Math.floor(fraction * 100);
+    if (pct === lastShown) return;
+    lastShown = pct;
+    io.err(`${label}: ${String(pct).padStart(3)}%  ${safeText(message)}`);
+  };
+}
+
 /**
  * Control characters, line and paragraph separators in text that came from a spec or a
  * path are escaped before they reach a terminal or a log, so that a crafted file name or
  * key cannot forge a problem line (`FILE:LINE:COL: severity code: message`).
  */
 export function safeText(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
@@ -53,7 +72,7 @@ export function readSpecText(file: string): { text: string } | { error: string; 
 }
 
 /** Reads and analyses one spec; an unreadable file becomes a single problem. */
-export function loadAndAnalyze(file: string, opts: { alpha?: number; components?: boolean; curve?: boolean }): Loaded {
+export function loadAndAnalyze(file: string, opts: { alpha?: number; components?: boolean; curve?: boolean; onProgress?: (fraction: number, message: string) => void }): Loaded {
   const abs = path.resolve(file);
   const read = readSpecText(file);
   if ('error' in read) return { file, text: '', result: { theory: 'alignment', problems: [{ code: read.code, severity: 'error', message: read.error, start: 0, end: 0 }] } };
@@ -62,6 +81,8 @@ export function loadAndAnalyze(file: string, opts: { alpha?: number; components?
     fileName: abs,
     baseDir: path.dirname(abs),
     readFile: (p) => readLimited(p),
+    ...rangeReader,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     alpha: opts.alpha,
     components: opts.components,
     curve: opts.curve,

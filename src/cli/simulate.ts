@@ -5,7 +5,7 @@
  * `{file, metric, n, alpha, dimensions, series: [{paradigm, alpha, mean[], spread[]}], ...}`.
  */
 import * as path from 'node:path';
-import { locate, readLimited, readSpecText, safeText, type CliIo } from './io';
+import { locate, rangeReader, readLimited, readSpecText, safeText, type CliIo } from './io';
 import { formatNumber as f, toJson } from '../core/format/format';
 import { simulateSpecText } from '../core/engine/simulate';
 import type { SimulationResult } from '../core/theories/alignment/simulation';
@@ -23,7 +23,7 @@ export async function runSimulateCommand(file: string, json: boolean, io: CliIo,
   const t0 = Date.now();
   const outcome = await simulateSpecText<SimulationResult>(
     text,
-    { fileName: abs, baseDir: path.dirname(abs), readFile: (p) => readLimited(p) },
+    { fileName: abs, baseDir: path.dirname(abs), readFile: (p) => readLimited(p), ...rangeReader },
     {
       onProgress: (fraction, message) => {
         const pct = Math.floor(fraction * 100);

@@ -66,31 +66,34 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     if (!isSpecDocument(doc) || !getSettings(doc.uri).codeLensEnabled) return [];
     const latest = this.solver.latest(doc.uri);
     if (!latest) return [];
-    const result = latest.result;
     const range = new vscode.Range(0, 0, 0, 0);
-    const errors = errorCount(result);
-    if (errors > 0) {
-      return [
-        new vscode.CodeLens(range, {
-          title: `${errors} problem${errors === 1 ? '' : 's'}`,
-          tooltip: `The spec has ${errors} error${errors === 1 ? '' : 's'}: open the Problems view`,
-          command: COMMAND_PROBLEMS_VIEW,
-        }),
-      ];
-    }
+    const errors = errorCount(latest.result);
+    const problemsLens = (): vscode.CodeLens =>
+      new vscode.CodeLens(range, {
+        title: errors === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', errors),
+        tooltip: errors === 1 ? vscode.l10n.t('The spec has 1 error: open the Problems view') : vscode.l10n.t('The spec has {0} errors: open the Problems view', errors),
+        command: COMMAND_PROBLEMS_VIEW,
+      });
+    // While another part of the spec has errors, the last good result stays (marked stale).
+    const good = errors > 0 ? this.solver.lastGood(doc.uri) : undefined;
+    if (errors > 0 && !good?.stale) return [problemsLens()];
+    const result = good?.stale ? good.event.result : latest.result;
+    const suffix = good?.stale ? (errors === 1 ? vscode.l10n.t(' (stale: 1 error)') : vscode.l10n.t(' (stale: {0} errors)', errors)) : '';
+    const staleNote = good?.stale ? '\n\n' + vscode.l10n.t('Stale: from the last version without errors; {0}', good.firstError?.message ?? '') : '';
+    const OPEN = vscode.l10n.t('Open analysis');
     const open = (title: string, tooltip: string): vscode.CodeLens =>
-      new vscode.CodeLens(range, { title, tooltip, command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] });
-    const lenses: vscode.CodeLens[] = [];
+      new vscode.CodeLens(range, { title: title === OPEN ? title : title + suffix, tooltip: tooltip + staleNote, command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] });
+    const lenses: vscode.CodeLens[] = good?.stale ? [problemsLens()] : [];
     const untrusted = (): vscode.CodeLens =>
       new vscode.CodeLens(range, {
-        title: 'data files not read in Restricted Mode',
+        title: vscode.l10n.t('data files not read in Restricted Mode'),
         tooltip: 'The workspace is not trusted, so the files the spec names are not read and nothing can be computed. Click to manage workspace trust.',
         command: COMMAND_MANAGE_TRUST,
       });
     if (result.theory === 'spectralEmbedding') {
       if (result.analysis) lenses.push(open(graphLensTitle(result.analysis), graphTooltip(result.analysis)));
       else if (result.problems.some((p) => p.code === 'untrusted-file')) lenses.push(untrusted());
-      lenses.push(open('Open analysis', 'Open the analysis panel to the side'));
+      lenses.push(open(OPEN, vscode.l10n.t('Open the analysis panel to the side')));
       return lenses;
     }
     if (result.thresholds) {
@@ -100,11 +103,11 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     } else if (result.problems.some((p) => p.code === 'untrusted-file')) {
       lenses.push(untrusted());
     }
-    lenses.push(open('Open analysis', 'Open the analysis panel to the side'));
+    lenses.push(open(OPEN, vscode.l10n.t('Open the analysis panel to the side')));
     if (result.spec?.simulate) {
       lenses.push(
         new vscode.CodeLens(range, {
-          title: 'Run simulation',
+          title: vscode.l10n.t('Run simulation'),
           tooltip: "Run the spec's finite-n simulation (simulate block) in the background",
           command: COMMAND_RUN_SIMULATION,
           arguments: [doc.uri],

@@ -99,20 +99,40 @@ alpha: 1
   {
     id: 'data-mode',
     label: 'Data mode skeleton',
-    detail: 'The linear pipeline on a data file (rows are samples) with appended noise coordinates.',
+    detail: 'The linear pipeline on data (rows are samples; six inline rows to replace by a file) with appended noise coordinates.',
     fileName: 'data.sslexp.yaml',
+    // Inline rows: the template opens without an error, saved or not (issue 12).
     text: `sslexp: 1
 name: My dataset
 data:
-  file: data/my-data.csv        # rows are samples; .npy, .npz (with key:), .csv
-  labels: {column: -1}          # or {file: labels.npy}; used by the probe metric
+  X:                            # rows are samples; or file: data/my-data.csv (.npy, .npz with key:, .csv)
+    - [2.0, 0.1, 0.3, 1.2]
+    - [1.8, 0.4, 0.1, 0.9]
+    - [0.2, 1.9, 0.5, 0.1]
+    - [0.1, 2.2, 0.4, 0.3]
+    - [0.5, 0.3, 2.1, 1.1]
+    - [0.4, 0.2, 1.7, 0.8]
   center: true
-  pca: 50                       # keep the top 50 principal components as important features
+  pca: 2                        # keep the top 2 principal components as important features
   noise:                        # appended noise coordinates
-    count: 50
-    variance: {uniform: {low: 0, high: 1.0e6, seed: 2}}
-    augmentation: {uniform: {low: 0, high: 1.0e4, seed: 3}}
+    count: 3
+    variance: {uniform: {low: 0, high: 4, seed: 2}}
+    augmentation: {uniform: {low: 0, high: 0.5, seed: 3}}
 augmentation: {additive: {alpha: 1.0}}   # or {masking: {keep: 0.5}}, or {covariance: [[...]]}
+`,
+  },
+  {
+    id: 'strong-noise-json',
+    label: 'Strong noise (JSON)',
+    detail: 'The strong-noise spec written as JSON (*.sslexp.json): the same keys and values as YAML.',
+    fileName: 'strong-noise.sslexp.json',
+    text: `{
+  "sslexp": 1,
+  "name": "Strong noise (JSON)",
+  "signal": {"count": 50, "variance": {"power_law": {"first": 3.0e5, "exponent": 1.0}}, "augmentation": {"uniform": {"low": 0, "high": 1.0e4, "seed": 1}}},
+  "noise": {"count": 50, "variance": {"uniform": {"low": 1.0e5, "high": 1.0e6, "seed": 2}}, "augmentation": 1.0e3},
+  "alpha": 1.0
+}
 `,
   },
   {

@@ -35,6 +35,18 @@ export function visibleProblems(problems: readonly Problem[], theoryFindings: bo
   return theoryFindings ? [...problems] : problems.filter((p) => !THEORY_FINDING_CODES.has(p.code));
 }
 
+/**
+ * One problem, one diagnostic (issue 12): VS Code's built-in JSON language features report
+ * the syntax errors of every JSON document themselves, so ours (`json-syntax`) are not
+ * repeated there (they still count in the CodeLens and the status bar). Structural problems
+ * are ours alone: the schema is not contributed (`jsonValidation` / `yamlValidation`).
+ */
+export function jsonServiceReportsSyntax(doc: vscode.TextDocument): boolean {
+  if (doc.languageId !== 'json' && doc.languageId !== 'jsonc') return false;
+  if (!vscode.extensions.getExtension('vscode.json-language-features')) return false;
+  return vscode.workspace.getConfiguration('json', doc.uri).get<boolean>('validate.enable', true) !== false;
+}
+
 export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
   const { solver, log } = deps;
   const collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
@@ -70,7 +82,8 @@ export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
     // A result for an older version would point at the wrong text; the newer run will replace it.
     if (!doc || doc.isClosed || doc.version !== e.version) return;
     const { theoryFindings } = getSettings(doc.uri);
-    collection.set(doc.uri, visibleProblems(e.result.problems, theoryFindings).map((p) => toDiagnostic(doc, p)));
+    const shown = visibleProblems(e.result.problems, theoryFindings).filter((p) => !(p.code === 'json-syntax' && jsonServiceReportsSyntax(doc)));
+    collection.set(doc.uri, shown.map((p) => toDiagnostic(doc, p)));
   };
 
   disposables.push(

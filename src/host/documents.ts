@@ -14,10 +14,22 @@ export const SPEC_SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remo
 /** For `languages.register*Provider`: YAML and JSON documents of the supported schemes whose name marks a spec. */
 export const SPEC_SELECTOR: vscode.DocumentSelector = [
   ...SPEC_SCHEMES.map((scheme) => ({ scheme, pattern: SPEC_GLOB })),
+  // Specs on virtual file systems (vscode.dev, github.dev, `memfs:` ...): any scheme; the providers check `isSpecDocument`.
+  { pattern: SPEC_GLOB },
   // Untitled specs without a spec file name (the providers check `isSpecDocument`).
   { scheme: 'untitled', language: 'yaml' },
   { scheme: 'untitled', language: 'json' },
 ];
+
+/**
+ * Schemes whose documents are analysed: {@link SPEC_SCHEMES}, and any scheme served by a
+ * registered FileSystemProvider (virtual workspaces: `vscode-vfs` of github.dev, `memfs`, ...),
+ * whose data files the host reads through `vscode.workspace.fs` (src/host/platform.ts).
+ * Content-provider schemes (`git`, `output`, diff views) are not file systems and stay out.
+ */
+export function isSpecScheme(scheme: string): boolean {
+  return SPEC_SCHEMES.includes(scheme) || vscode.workspace.fs.isWritableFileSystem(scheme) !== undefined;
+}
 
 /** The last path segment of a URI (works for untitled and remote URIs too). */
 export function baseName(uri: vscode.Uri): string {
@@ -30,7 +42,7 @@ export function baseName(uri: vscode.Uri): string {
  * `sslexp:` / `"sslexp"` key (what `sslParadigm.newSpec` creates).
  */
 export function isSpecDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
-  if (!doc || !SPEC_SCHEMES.includes(doc.uri.scheme)) return false;
+  if (!doc || !isSpecScheme(doc.uri.scheme)) return false;
   if (SPEC_FILE_RE.test(baseName(doc.uri))) return true;
   return doc.uri.scheme === 'untitled' && (doc.languageId === 'yaml' || doc.languageId === 'json') && looksLikeSpec(doc.getText(new vscode.Range(0, 0, 40, 0)));
 }
@@ -58,7 +70,9 @@ export function engineFileName(doc: vscode.TextDocument): string {
 export function engineBaseDir(doc: vscode.TextDocument): string | undefined {
   if (doc.uri.scheme === 'untitled') return undefined;
   const dir = vscode.Uri.joinPath(doc.uri, '..');
-  return dir.scheme === 'file' || dir.scheme === 'vscode-remote' ? dir.fsPath : undefined;
+  if (dir.scheme === 'file' || dir.scheme === 'vscode-remote') return dir.fsPath;
+  // virtual file systems: the URI's path; the host maps resolved paths back to URIs of the same scheme and authority
+  return isSpecScheme(dir.scheme) ? dir.path : undefined;
 }
 
 /** Open spec documents. */

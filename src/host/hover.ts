@@ -14,7 +14,8 @@ import { regimeSentence, requirement } from '../core/theories/alignment/recommen
 import type { Span, SpectrumSpec } from '../core/spec/model';
 import type { SerializableEngineResult, SerializableGraphResult, SpectrumStats } from '../shared/workerProtocol';
 import { formatThreshold } from './codeLens';
-import { isSpecDocument, offsetRange, SPEC_SELECTOR } from './documents';
+import { hoverDoc } from '../core/spec/languageService';
+import { engineFileName, isSpecDocument, offsetRange, SPEC_SELECTOR } from './documents';
 import { embeddingHover, graphKeyHover, invarianceHover, keySpanBefore, knnHover, varianceHover } from './graphSummary';
 import type { HostDeps, SolverClient } from './solverClient';
 
@@ -81,6 +82,11 @@ export class SpecHoverProvider implements vscode.HoverProvider {
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     if (!isSpecDocument(doc)) return undefined;
+    return this.resultHover(doc, position) ?? definitionHover(doc, position);
+  }
+
+  /** Hovers with the numbers a key drives (from the analysis of exactly this version). */
+  private resultHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const latest = this.solver.latestFor(doc); // spans are only valid for the analysed version
     const spec = latest?.result.spec;
     if (!latest || !spec) return undefined;
@@ -114,6 +120,15 @@ export class SpecHoverProvider implements vscode.HoverProvider {
     }
     return undefined;
   }
+}
+
+/**
+ * The definition's documentation of the key (or the value's key) under the cursor, for every
+ * key and spectrum family (src/core/spec/languageService.ts), also while the text has errors.
+ */
+export function definitionHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  const h = hoverDoc(doc.getText(), doc.offsetAt(position), engineFileName(doc));
+  return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), offsetRange(doc, h.start, h.end)) : undefined;
 }
 
 /** Graph mode's hovers: the key or the value under the cursor, with the numbers it drives. */

@@ -3,6 +3,7 @@
  * `contributes.configuration`; keep the defaults here in sync with it).
  */
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_FILE_MB } from './platform';
 
 export const SECTION = 'sslParadigm';
 
@@ -26,6 +27,8 @@ export interface Settings {
   maxPoints: number;
   /** Runs taking longer than this show a cancellable progress notification, ms. */
   progressDelay: number;
+  /** JS heap of the analysis worker, MB (`resourceLimits.maxOldGenerationSizeMb`). */
+  workerMemoryMB: number;
 }
 
 function num(c: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
@@ -38,6 +41,12 @@ function bool(c: vscode.WorkspaceConfiguration, key: string, fallback: boolean):
   return typeof v === 'boolean' ? v : fallback;
 }
 
+/** Has the user (any scope) set `key`, rather than relying on the manifest default? */
+function userSet(c: vscode.WorkspaceConfiguration, key: string): boolean {
+  const i = c.inspect(key);
+  return !!i && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
+}
+
 /** The current settings for `scope` (a document's URI for resource-scoped values). */
 export function getSettings(scope?: vscode.ConfigurationScope): Settings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
@@ -48,9 +57,11 @@ export function getSettings(scope?: vscode.ConfigurationScope): Settings {
     statusBarEnabled: bool(c, 'statusBar.enabled', true),
     previewLockedByDefault: bool(c, 'preview.lockedByDefault', false),
     maxComponents: Math.floor(num(c, 'worker.maxComponents', 10_000_000, 1, 20_000_000)),
-    maxFileBytes: Math.floor(num(c, 'worker.maxFileSizeMB', 512, 1, 512) * 1024 * 1024),
+    // the browser build's default is smaller (src/host/platform.web.ts) unless the user set a value
+    maxFileBytes: Math.floor((userSet(c, 'worker.maxFileSizeMB') ? num(c, 'worker.maxFileSizeMB', DEFAULT_MAX_FILE_MB, 1, 512) : DEFAULT_MAX_FILE_MB) * 1024 * 1024),
     maxPoints: Math.floor(num(c, 'worker.maxPoints', 4000, 100, 100_000)),
     progressDelay: num(c, 'worker.progressDelay', 1000, 0, 60_000),
+    workerMemoryMB: Math.floor(num(c, 'worker.maxMemoryMB', 2048, 128, 16_384)),
   };
 }
 

@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import {
   isWorkerToHostMessage,
   type AnalyzeRequest,
+  type FileError,
   type HostToWorkerMessage,
   type ResultMessage,
   type SerializableEngineResult,
@@ -22,6 +23,7 @@ import {
   type WorkerToHostMessage,
 } from '../shared/workerProtocol';
 import { baseName, engineBaseDir, engineFileName } from './documents';
+import { hostReadsFiles, workerScript } from './platform';
 import { getSettings } from './settings';
 
 /** What every `registerX(deps)` receives (extension.ts builds it once). */
@@ -42,6 +44,15 @@ export interface AnalysisEvent {
   elapsedMs: number;
   /** True when the run included the curve and the per-component scores ({@link SolverClient.retainDetail}). */
   detailed: boolean;
+}
+
+/** {@link SolverClient.lastGood}: the last analysis without errors and how stale it is. */
+export interface LastGood {
+  event: AnalysisEvent;
+  /** A newer analysis of the document has errors. */
+  stale: boolean;
+  errors: number;
+  firstError?: SerializableEngineResult['problems'][number];
 }
 
 /** A finished simulation of one document version ({@link SolverClient.simulate}). */
@@ -99,10 +110,17 @@ export class SolverClient implements vscode.Disposable {
   /** uri -> runId of the document run whose result will be cached. */
   private readonly documentRuns = new Map<string, number>();
   private readonly cache = new Map<string, AnalysisEvent>();
+  /** uri -> the last analysis without errors (issue 12: partial results while typing). */
+  private readonly good = new Map<string, AnalysisEvent>();
   private readonly detailRefs = new Map<string, number>();
   private readonly crashes: number[] = [];
   private crashNotified = false;
   private disposed = false;
+  /** The last 'error' event of each worker (an out-of-memory exit is reported this way). */
+  private readonly workerErrors = new WeakMap<Worker, Error>();
+  /** The heap limit the current worker was started with (setting sslParadigm.worker.maxMemoryMB). */
+  private workerMemoryMB: number | undefined;
+  private readonly configSub: vscode.Disposable;
 
   private readonly analyzed = new vscode.EventEmitter<AnalysisEvent>();
   private readonly started = new vscode.EventEmitter<RunEvent>();
@@ -111,6 +129,8 @@ export class SolverClient implements vscode.Disposable {
   private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
   private readonly simulated = new vscode.EventEmitter<SimulationEvent>();
   private readonly simulations = new Map<string, SimulationEvent>();
+  /** Documents whose files the host reads: the paths their last run needed (read up front next time). */
+  private readonly neededFiles = new Map<string, string[]>();
 
   /** A document analysis finished (its result is now {@link latest}). */
   readonly onDidAnalyze = this.analyzed.event;
@@ -128,7 +148,15 @@ export class SolverClient implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    // A new memory limit takes effect at once: the worker is restarted and its queued runs re-sent.
+    this.configSub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('sslParadigm.worker.maxMemoryMB') || !this.worker || this.disposed) return;
+      if (getSettings().workerMemoryMB === this.workerMemoryMB) return;
+      this.log.info(`sslParadigm.worker.maxMemoryMB changed to ${getSettings().workerMemoryMB} MB: restarting the solver worker`);
+      this.restartWorker();
+    });
+  }
 
   // -------------------------------------------------------------------------------------
   // Public API
@@ -137,6 +165,21 @@ export class SolverClient implements vscode.Disposable {
   /** The latest analysis of `uri` (any version), if any. */
   latest(uri: vscode.Uri): AnalysisEvent | undefined {
     return this.cache.get(uri.toString());
+  }
+
+  /**
+   * The last analysis of `uri` without errors, and whether it is `stale` (a newer analysis
+   * has errors: `errors` of them, the first `firstError`). CodeLens, hover, the status bar
+   * and the panel keep showing it while another part of the spec is being typed.
+   */
+  lastGood(uri: vscode.Uri): LastGood | undefined {
+    const key = uri.toString();
+    const event = this.good.get(key);
+    if (!event) return undefined;
+    const latest = this.cache.get(key);
+    const errors = latest ? latest.result.problems.filter((p) => p.severity === 'error') : [];
+    if (!latest || latest === event || errors.length === 0) return { event, stale: false, errors: 0 };
+    return { event, stale: true, errors: errors.length, firstError: errors[0] };
   }
 
   /** The latest analysis of exactly this version of the document. */
@@ -148,6 +191,11 @@ export class SolverClient implements vscode.Disposable {
   /** The latest successful simulation of `uri`, if any. */
   latestSimulation(uri: vscode.Uri): SimulationEvent | undefined {
     return this.simulations.get(uri.toString());
+  }
+
+  /** Has the worker been started (it starts lazily on the first analysis)? */
+  get workerStarted(): boolean {
+    return this.worker !== undefined;
   }
 
   /** Is an analysis of `uri` running or queued? */
@@ -187,6 +235,7 @@ export class SolverClient implements vscode.Disposable {
       if (this.documentRuns.get(key) !== runId || this.disposed) return undefined;
       const event: AnalysisEvent = { uri: doc.uri, version: res.version, runId, result: res.result, elapsedMs: res.elapsedMs, detailed };
       this.cache.set(key, event);
+      if (!res.result.problems.some((p) => p.severity === 'error')) this.good.set(key, event);
       this.log.debug(`analysed ${baseName(doc.uri)} v${res.version} (run ${runId}) in ${res.elapsedMs.toFixed(1)} ms: ${res.result.problems.length} problem(s)`);
       this.analyzed.fire(event);
       return event;
@@ -274,6 +323,8 @@ export class SolverClient implements vscode.Disposable {
     const run = this.documentRuns.get(key);
     if (run !== undefined) this.cancel(run, 'cancelled');
     this.simulations.delete(key);
+    this.good.delete(key);
+    this.neededFiles.delete(key);
     if (this.cache.delete(key)) this.forgotten.fire(uri);
   }
 
@@ -281,6 +332,7 @@ export class SolverClient implements vscode.Disposable {
   invalidateAll(): void {
     for (const e of [...this.cache.values()]) {
       this.cache.delete(e.uri.toString());
+      this.good.delete(e.uri.toString());
       this.forgotten.fire(e.uri);
     }
   }
@@ -288,6 +340,7 @@ export class SolverClient implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.configSub.dispose();
     clearTimeout(this.hardCancelTimer);
     for (const [runId, p] of [...this.pending]) {
       this.pending.delete(runId);
@@ -295,6 +348,7 @@ export class SolverClient implements vscode.Disposable {
     }
     this.stopWorker();
     this.cache.clear();
+    this.good.clear();
     this.documentRuns.clear();
     this.analyzed.dispose();
     this.started.dispose();
@@ -311,7 +365,9 @@ export class SolverClient implements vscode.Disposable {
 
   private documentFields(doc: vscode.TextDocument, runId: number) {
     const settings = getSettings(doc.uri);
+    const hostFiles = hostReadsFiles(doc.uri) ? { files: {} as Record<string, Uint8Array>, fileErrors: {} as Record<string, FileError> } : {};
     return {
+      ...hostFiles,
       runId,
       uri: doc.uri.toString(),
       version: doc.version,
@@ -334,14 +390,69 @@ export class SolverClient implements vscode.Disposable {
         f(v);
       };
       this.pending.set(message.runId, { message, resolve: settle(resolve), reject: settle(reject), onProgress });
-      try {
-        this.post(message);
-      } catch (err) {
-        this.pending.delete(message.runId);
-        sub?.dispose();
-        reject(err instanceof Error ? err : new Error(String(err)));
-      }
+      const postNow = (): void => {
+        if (this.pending.get(message.runId)?.message !== message) return; // cancelled meanwhile
+        try {
+          this.post(message);
+        } catch (err) {
+          this.pending.delete(message.runId);
+          sub?.dispose();
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      };
+      // Files read by the host: those the document's last run needed are read before the first post.
+      const known = message.files && message.trusted ? this.neededFiles.get(documentKey(message.uri)) : undefined;
+      if (known && known.length > 0) void this.readHostFiles(message, known).then(postNow);
+      else postNow();
     });
+  }
+
+  /**
+   * Reads `paths` (absolute, as the core resolved them against the request's `baseDir`) with
+   * `vscode.workspace.fs` into the request's `files`, within `sslParadigm.worker.maxFileSizeMB`;
+   * a file that cannot be read gets its message in `fileErrors` (the core reports it as usual).
+   */
+  private async readHostFiles(message: AnalyzeRequest | SimulateRequest, paths: readonly string[]): Promise<void> {
+    const files = (message.files ??= {});
+    const errors = (message.fileErrors ??= {});
+    const limit = message.maxFileBytes ?? Number.POSITIVE_INFINITY;
+    const docUri = vscode.Uri.parse(documentKey(message.uri));
+    await Promise.all(
+      paths.map(async (path) => {
+        if (Object.hasOwn(files, path) || Object.hasOwn(errors, path)) return;
+        const uri = docUri.scheme === 'file' ? vscode.Uri.file(path) : docUri.with({ path, query: '', fragment: '' });
+        try {
+          const st = await vscode.workspace.fs.stat(uri);
+          if (st.size > limit) throw new Error(`${path} is over the limit of ${limit} bytes (setting sslParadigm.worker.maxFileSizeMB)`);
+          const bytes = await vscode.workspace.fs.readFile(uri);
+          if (bytes.length > limit) throw new Error(`${path} is over the limit of ${limit} bytes (setting sslParadigm.worker.maxFileSizeMB)`);
+          files[path] = bytes;
+        } catch (err) {
+          errors[path] = { code: err instanceof vscode.FileSystemError ? FS_ERROR_CODES[err.code] : undefined, message: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+  }
+
+  /** The worker needs files the request did not carry: read them and send the request again. */
+  private async supplyFiles(p: Pending, paths: string[]): Promise<void> {
+    const key = documentKey(p.message.uri);
+    this.neededFiles.set(key, [...new Set([...(this.neededFiles.get(key) ?? []), ...paths])].slice(-64));
+    const before = Object.keys(p.message.files ?? {}).length + Object.keys(p.message.fileErrors ?? {}).length;
+    await this.readHostFiles(p.message, paths);
+    if (this.pending.get(p.message.runId) !== p || this.disposed) return;
+    const after = Object.keys(p.message.files ?? {}).length + Object.keys(p.message.fileErrors ?? {}).length;
+    if (after === before) {
+      this.pending.delete(p.message.runId);
+      p.reject(new Error(`the solver worker asked again for files it was sent: ${paths.join(', ')}`));
+      return;
+    }
+    try {
+      this.post(p.message);
+    } catch (err) {
+      this.pending.delete(p.message.runId);
+      p.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /**
@@ -399,13 +510,20 @@ export class SolverClient implements vscode.Disposable {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const file = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
-    const w = new Worker(file, { name: 'ssl-paradigm-solver', stdout: true, stderr: true });
+    const file = workerScript(this.extensionUri);
+    // A hostile spec or file must not take the extension host down with it: the worker's
+    // heap is bounded, and running out of it ends only the worker (onExit restarts it).
+    const memoryMB = getSettings().workerMemoryMB;
+    const w = new Worker(file, { name: 'ssl-paradigm-solver', stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: memoryMB } });
     this.worker = w;
+    this.workerMemoryMB = memoryMB;
     this.activeRunId = undefined;
-    this.log.info(`solver worker started (thread ${w.threadId})`);
+    this.log.info(`solver worker started (thread ${w.threadId}, heap limit ${memoryMB} MB)`);
     w.on('message', (m: unknown) => this.onMessage(w, m));
-    w.on('error', (err) => this.log.error(`solver worker error: ${err.stack ?? err.message}`));
+    w.on('error', (err) => {
+      this.workerErrors.set(w, err);
+      this.log.error(`solver worker error: ${err.stack ?? err.message}`);
+    });
     w.on('exit', (code) => this.onExit(w, code));
     // The worker never writes to stdout/stderr on purpose; anything there goes to the log.
     w.stdout.setEncoding('utf8').on('data', (s: string) => this.log.info(`[worker] ${s.trimEnd()}`));
@@ -435,6 +553,10 @@ export class SolverClient implements vscode.Disposable {
       return;
     }
     if (!p) return; // cancelled or superseded: a stale answer
+    if (m.type === 'needFiles') {
+      void this.supplyFiles(p, m.paths);
+      return;
+    }
     this.pending.delete(m.runId);
     switch (m.type) {
       case 'result':
@@ -459,10 +581,18 @@ export class SolverClient implements vscode.Disposable {
     while (this.crashes.length && now - this.crashes[0] > CRASH_WINDOW_MS) this.crashes.shift();
     const culprit = this.activeRunId;
     this.activeRunId = undefined;
-    this.log.error(`solver worker exited unexpectedly (exit code ${code})` + (culprit !== undefined ? ` while executing run ${culprit}` : ''));
+    const error = this.workerErrors.get(w);
+    const outOfMemory = (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const reason = outOfMemory
+      ? `it ran out of memory (the worker's limit is ${this.workerMemoryMB ?? getSettings().workerMemoryMB} MB, setting sslParadigm.worker.maxMemoryMB)`
+      : `it exited with code ${code}${error ? `: ${error.message}` : ''}`;
+    const culpritRun = culprit !== undefined ? this.pending.get(culprit) : undefined;
+    const culpritName = culpritRun ? baseName(vscode.Uri.parse(documentKey(culpritRun.message.uri))) : undefined;
+    this.log.error(`solver worker stopped: ${reason}` + (culprit !== undefined ? ` while executing run ${culprit}${culpritName ? ` (${culpritName})` : ''}` : ''));
     if (!this.crashNotified) {
       this.crashNotified = true;
-      void vscode.window.showWarningMessage('SSL Paradigm Advisor: the solver worker stopped unexpectedly and was restarted. Details are in the log.', 'Show Log').then((choice) => {
+      const what = culpritName ? `the analysis of ${culpritName} stopped the solver worker` : 'the solver worker stopped unexpectedly';
+      void vscode.window.showWarningMessage(`SSL Paradigm Advisor: ${what} (${outOfMemory ? 'out of memory' : `exit code ${code}`}); it was restarted and other specs are analysed as usual. Details are in the log.`, 'Show Log').then((choice) => {
         if (choice === 'Show Log') this.log.show(true);
       });
     }
@@ -470,10 +600,17 @@ export class SolverClient implements vscode.Disposable {
     for (const [runId, p] of [...this.pending]) {
       if (runId === culprit || crashLoop) {
         this.pending.delete(runId);
-        p.reject(new Error(runId === culprit ? `the solver worker stopped (exit code ${code}) while running this analysis` : 'the solver worker keeps stopping; see the log'));
+        if (runId === culprit && this.isDocumentRun(p)) p.resolve(crashedResult(p.message as AnalyzeRequest, reason));
+        else p.reject(new Error(runId === culprit ? `the solver worker stopped while running this analysis: ${reason}` : 'the solver worker keeps stopping; see the log'));
       }
     }
     this.resendPending();
+  }
+
+  /** A document's own analysis (cached and shown as diagnostics), not a one-off or a simulation. */
+  private isDocumentRun(p: Pending): boolean {
+    const m = p.message;
+    return m.type === 'analyze' && this.documentRuns.get(m.uri) === m.runId;
   }
 
   private stopWorker(): void {
@@ -502,4 +639,38 @@ export class SolverClient implements vscode.Disposable {
       }
     }
   }
+}
+
+/** `vscode.FileSystemError` codes as the core knows them from node:fs. */
+const FS_ERROR_CODES: Record<string, string | undefined> = { FileNotFound: 'ENOENT', FileNotADirectory: 'ENOTDIR', FileIsADirectory: 'EISDIR', NoPermissions: 'EACCES' };
+
+/**
+ * The result of a document analysis that stopped the worker: one `worker-crashed` error at
+ * the start of the spec, so that the spec shows why it has no analysis (docs/architecture.md §6).
+ */
+function crashedResult(request: AnalyzeRequest, reason: string): ResultMessage {
+  return {
+    type: 'result',
+    runId: request.runId,
+    uri: request.uri,
+    version: request.version,
+    elapsedMs: 0,
+    result: {
+      theory: 'alignment',
+      problems: [
+        {
+          code: 'worker-crashed',
+          severity: 'error',
+          message: `The analysis of this spec stopped the solver worker: ${reason}. The worker was restarted and other specs are analysed as usual; this spec is analysed again when it changes.`,
+          start: 0,
+          end: 0,
+        },
+      ],
+    },
+  };
+}
+
+/** A request's document URI without the `#oneoff-N` suffix of one-off runs. */
+function documentKey(uri: string): string {
+  return uri.replace(/#oneoff-\d+$/, '');
 }

@@ -39,9 +39,15 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
     } else {
       const result = latest.result;
       const errors = errorCount(result);
+      const good = errors > 0 ? solver.lastGood(doc.uri) : undefined;
       if (errors > 0) {
-        item.text = `$(error) ${errors} error${errors === 1 ? '' : 's'}`;
-        item.tooltip = `The spec has ${errors} error${errors === 1 ? '' : 's'} (see the Problems view). Click to open the analysis.`;
+        // The last result without errors stays visible, marked stale (issue 12).
+        const g = good?.stale ? good.event.result : undefined;
+        const was = g ? (g.theory === 'spectralEmbedding' ? (g.analysis ? graphRecommendationText(g.analysis.recommendation) : undefined) : g.recommendation?.paradigm) : undefined;
+        item.text = `$(error) ${errors} error${errors === 1 ? '' : 's'}${was ? ` · ${was} (stale)` : ''}`;
+        item.tooltip =
+          `The spec has ${errors} error${errors === 1 ? '' : 's'} (see the Problems view). Click to open the analysis.` +
+          (was ? `\n\nLast result without errors: ${was}.` : '');
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       } else if (result.theory === 'spectralEmbedding') {
         const a = result.analysis;

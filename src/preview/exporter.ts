@@ -55,14 +55,27 @@ function defaultFolder(uri: vscode.Uri): vscode.Uri | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
+/** Decodes base64 without Node's Buffer (the browser build shares this file); invalid input gives no bytes. */
+function fromBase64(text: string): Uint8Array {
+  let binary: string;
+  try {
+    binary = atob(text.replace(/\s+/g, ''));
+  } catch {
+    return new Uint8Array(0);
+  }
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
 /** The bytes to write, or an error message. The message already passed `isWebviewToHostMessage`. */
 export function exportBytes(m: ExportMessage, ctx: Pick<ExportContext, 'documentUri' | 'documentVersion' | 'model'>): Uint8Array | string {
   const enc = new TextEncoder();
   switch (m.format) {
     case 'png': {
-      const bytes = Buffer.from((m.dataUrl ?? '').slice('data:image/png;base64,'.length), 'base64');
+      const bytes = fromBase64((m.dataUrl ?? '').slice('data:image/png;base64,'.length));
       if (bytes.length < PNG_SIGNATURE.length || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return 'the chart image is not a PNG';
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+      return bytes;
     }
     case 'csv':
       if (m.content === undefined || m.content.length === 0) return 'no numbers to export';

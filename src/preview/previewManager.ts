@@ -11,7 +11,7 @@
  * logged and dropped.
  */
 import * as vscode from 'vscode';
-import { activeSpecDocument, baseName, isSpecDocument, SPEC_SCHEMES } from '../host/documents';
+import { activeSpecDocument, baseName, isSpecDocument, isSpecScheme } from '../host/documents';
 import { getSettings } from '../host/settings';
 import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
 import {
@@ -102,6 +102,7 @@ class AnalysisPreview implements vscode.Disposable {
     initial?: AnalysisMessage,
   ) {
     this.resourceUri = resource;
+    panel.iconPath = panelIcon(manager.deps.context.extensionUri);
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: manager.resourceRoots };
     this.subscriptions.push(
@@ -191,8 +192,11 @@ class AnalysisPreview implements vscode.Disposable {
     this.baseline = { documentVersion: e.version, runId: e.runId };
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     const sim = simulation ?? this.manager.deps.solver.latestSimulation(e.uri);
+    // An error in one part of the spec keeps the last good analysis, with a banner (issue 12).
+    const good = e.result.problems.some((p) => p.severity === 'error') ? this.manager.deps.solver.lastGood(e.uri) : undefined;
+    const staleFrom = good?.stale && good.firstError ? good : undefined;
     const model = toPanelModel({
-      result: e.result,
+      result: staleFrom ? staleFrom.event.result : e.result,
       text: doc?.getText() ?? '',
       simulation: sim && sim.uri.toString() === e.uri.toString() ? sim.simulation : null,
     });
@@ -204,6 +208,9 @@ class AnalysisPreview implements vscode.Disposable {
       fileName: baseName(e.uri),
       locked: this.locked,
       model,
+      ...(staleFrom?.firstError
+        ? { stale: { message: staleFrom.firstError.message.slice(0, 1000), line: doc ? doc.positionAt(staleFrom.firstError.start).line + 1 : 1 } }
+        : {}),
     };
     this.posted = message;
     this.postedAt = Date.now();
@@ -519,6 +526,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
   }
 
   /** `WebviewPanelSerializer`: restores a panel after a reload from its webview's saved state. */
+  // (A panel with no spec to show gets the "nothing to restore" page of nothingToRestoreHtml.)
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const parsed = parsePersistedState(state);
     let uri: vscode.Uri | undefined;
@@ -527,11 +535,16 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
     } catch {
       uri = undefined;
     }
-    if (uri && !SPEC_SCHEMES.includes(uri.scheme)) uri = undefined;
+    if (uri && !isSpecScheme(uri.scheme)) uri = undefined;
     uri ??= activeSpecDocument()?.uri;
     if (!uri) {
+      // Disposing a panel VS Code is restoring makes it log `OverlayWebview has been
+      // disposed`: show a static page instead (issue 12); the user closes it.
       this.deps.log.info('analysis panel: nothing to restore (no spec in the saved state)');
-      panel.dispose();
+      panel.title = 'Analysis';
+      panel.iconPath = panelIcon(this.deps.context.extensionUri);
+      panel.webview.options = { enableScripts: false, localResourceRoots: [] };
+      panel.webview.html = nothingToRestoreHtml();
       return;
     }
     const locked = parsed?.locked ?? getSettings(uri).previewLockedByDefault;
@@ -553,3 +566,16 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
 }
 
 export type { AnalysisPreview };
+
+/** The panel's tab icon (light and dark themes). */
+export function panelIcon(extensionUri: vscode.Uri): { light: vscode.Uri; dark: vscode.Uri } {
+  return { light: vscode.Uri.joinPath(extensionUri, 'media', 'icon-panel-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'icon-panel-dark.svg') };
+}
+
+/** A static page (no script) for a restored panel whose spec is unknown. */
+export function nothingToRestoreHtml(): string {
+  const title = vscode.l10n.t('Nothing to restore');
+  const body = vscode.l10n.t('This analysis panel was open before the window reloaded, but no spec is known for it. Close it, and open the analysis of a spec with "SSL Paradigm: Open Analysis".');
+  const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';"><title>${esc(title)}</title></head><body style="font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 1em 2em;"><h2>${esc(title)}</h2><p>${esc(body)}</p></body></html>`;
+}

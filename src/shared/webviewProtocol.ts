@@ -201,6 +201,17 @@ export interface AnalysisMessage {
   /** True when the panel is locked to this document. */
   locked: boolean;
   model: PanelModel;
+  /**
+   * Set when `model` is the last analysis without errors of an older version, shown because
+   * the newest version has an error (issue 12): the first error, for the panel's banner.
+   */
+  stale?: StaleInfo;
+}
+
+/** The error that stops a fresh result (1-based line in the spec). */
+export interface StaleInfo {
+  message: string;
+  line: number;
 }
 
 /** A run started; the panel shows a progress hint and keeps the last result. */
@@ -626,7 +637,8 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
         isRunHeader(x) &&
         isBoundedString(x.fileName, MAX_SHORT_STRING) &&
         typeof x.locked === 'boolean' &&
-        isPanelModel(x.model)
+        isPanelModel(x.model) &&
+        (x.stale === undefined || isStaleInfo(x.stale))
       );
     case 'busy':
       return isRunHeader(x);
@@ -646,6 +658,11 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
     default:
       return false;
   }
+}
+
+/** The `stale` field of an analysis message: a bounded message and a positive line. */
+export function isStaleInfo(x: unknown): x is StaleInfo {
+  return isRecord(x) && isBoundedString(x.message, MAX_SHORT_STRING) && typeof x.line === 'number' && Number.isSafeInteger(x.line) && x.line >= 1 && Object.keys(x).every((k) => k === 'message' || k === 'line');
 }
 
 /**

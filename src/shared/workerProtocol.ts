@@ -34,6 +34,14 @@ export interface DocumentRequest {
   maxFileBytes?: number;
   /** Refuse spectral specs with more components in total (signal + noise) than this. */
   maxComponents?: number;
+  /**
+   * Files read by the host (`vscode.workspace.fs`: virtual file systems, the browser), by the
+   * absolute path the core resolves. When present, the worker reads no file itself: it serves
+   * `readFile` from this map and answers {@link NeedFilesMessage} for paths it lacks.
+   */
+  files?: Record<string, Uint8Array>;
+  /** Paths the host could not read (with `files`): a Node-style error code (`ENOENT`, ...) and the message. */
+  fileErrors?: Record<string, FileError>;
 }
 
 export interface AnalyzeRequest extends DocumentRequest {
@@ -153,7 +161,23 @@ export interface CancelledMessage {
   reason: 'cancelled' | 'superseded';
 }
 
-export type WorkerToHostMessage = ResultMessage | SimulationMessage | ProgressMessage | ErrorMessage | CancelledMessage;
+/** Why the host could not read a file (`code` as node:fs would set it, so the core reports `file-not-found` alike). */
+export interface FileError {
+  code?: string;
+  message: string;
+}
+
+/**
+ * A request with `files` needed files it did not carry: the host reads `paths` (absolute, as the
+ * core resolved them against `baseDir`) and sends the same request again with them added.
+ */
+export interface NeedFilesMessage {
+  type: 'needFiles';
+  runId: number;
+  paths: string[];
+}
+
+export type WorkerToHostMessage = ResultMessage | SimulationMessage | ProgressMessage | ErrorMessage | CancelledMessage | NeedFilesMessage;
 
 // ---------------------------------------------------------------------------------------
 // Constants and validation
@@ -182,7 +206,9 @@ function isDocumentRequest(x: Record<string, unknown>): boolean {
     (x.baseDir === undefined || typeof x.baseDir === 'string') &&
     typeof x.trusted === 'boolean' &&
     isOptionalFiniteNumber(x.maxFileBytes) &&
-    isOptionalFiniteNumber(x.maxComponents)
+    isOptionalFiniteNumber(x.maxComponents) &&
+    (x.files === undefined || (isRecord(x.files) && Object.values(x.files).every((v) => v instanceof Uint8Array))) &&
+    (x.fileErrors === undefined || (isRecord(x.fileErrors) && Object.values(x.fileErrors).every((v) => isRecord(v) && typeof v.message === 'string' && (v.code === undefined || typeof v.code === 'string'))))
   );
 }
 
@@ -221,6 +247,8 @@ export function isWorkerToHostMessage(x: unknown): x is WorkerToHostMessage {
       return typeof x.message === 'string';
     case 'cancelled':
       return x.reason === 'cancelled' || x.reason === 'superseded';
+    case 'needFiles':
+      return Array.isArray(x.paths) && x.paths.every((p) => typeof p === 'string');
     default:
       return false;
   }

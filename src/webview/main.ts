@@ -478,6 +478,14 @@ function handle(m: HostToWebviewMessage): void {
       baseline = { documentUri: m.documentUri, documentVersion: m.documentVersion, runId: m.runId };
       errorBanner.hidden = true;
       errorBanner.replaceChildren();
+      if (m.stale) {
+        // The last analysis without errors, while the newest version has one (issue 12).
+        errorBanner.replaceChildren(
+          el(document, 'strong', '', 'Showing the last analysis without errors. '),
+          el(document, 'span', '', `Line ${m.stale.line}: ${m.stale.message}`),
+        );
+        errorBanner.hidden = false;
+      }
       render();
       save();
       return;

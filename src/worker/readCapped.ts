@@ -6,6 +6,12 @@
 import * as fs from 'node:fs';
 
 const CHUNK = 1 << 20;
+/**
+ * A regular file that reports a size of 0 but has content is a pseudo-file (procfs, sysfs):
+ * at most this much of it is read. Data files never look like that, and /proc/self/pagemap
+ * would otherwise be read for seconds up to the limit, into buffers of that size.
+ */
+const UNKNOWN_SIZE_CAP = 1 << 20;
 
 export class FileTooLargeError extends Error {}
 
@@ -26,10 +32,43 @@ export function readFileCapped(absPath: string, limit: number, hint = ''): Uint8
         buf.copy(next, 0, 0, used);
         buf = next;
       }
-      const n = fs.readSync(fd, buf, used, buf.length - used, null);
+      // at most CHUNK per call: one huge read of a pseudo-file (/proc/self/pagemap) is slow and may fail
+      const n = fs.readSync(fd, buf, used, Math.min(CHUNK, buf.length - used), null);
       if (n === 0) break;
       used += n;
       if (used > limit) throw over();
+      if (st.size === 0 && used > UNKNOWN_SIZE_CAP) {
+        throw new FileTooLargeError(`${absPath} reports a size of 0 but holds more than ${UNKNOWN_SIZE_CAP} bytes: a special file (such as /proc/self/pagemap), which is not read`);
+      }
+    }
+    return new Uint8Array(buf.buffer, buf.byteOffset, used);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The size of a regular file (data read in blocks, docs/architecture.md §5). */
+export function fileSizeOf(absPath: string): number {
+  const st = fs.statSync(absPath);
+  if (!st.isFile()) throw new Error(`${absPath} is not a regular file`);
+  return st.size;
+}
+
+/**
+ * At most `length` bytes of a file from `position` (fewer only at its end): one block of a
+ * file read in blocks. Each read is capped at `limit` bytes; the whole file is not.
+ */
+export function readRangeCapped(absPath: string, position: number, length: number, limit: number): Uint8Array {
+  if (!(length >= 0) || !(position >= 0)) throw new RangeError(`invalid read of ${length} bytes at ${position}`);
+  if (length > limit) throw new FileTooLargeError(`a read of ${length} bytes from ${absPath} is over the limit of ${limit} bytes`);
+  const fd = fs.openSync(absPath, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let used = 0;
+    while (used < length) {
+      const n = fs.readSync(fd, buf, used, length - used, position + used);
+      if (n === 0) break;
+      used += n;
     }
     return new Uint8Array(buf.buffer, buf.byteOffset, used);
   } finally {

@@ -129,12 +129,16 @@ async function pump(): Promise<void> {
     post({ type: 'progress', runId: request.runId, fraction: 0, message: request.type === 'simulate' ? 'Simulating' : 'Analysing' });
     if (request.type === 'analyze') {
       const result = analyze(request);
-      finish(job, () => post({ type: 'result', runId: request.runId, uri: request.uri, version: request.version, result, elapsedMs: performance.now() - t0 }));
+      const need = needFiles(request);
+      if (need) finish(job, () => post(need));
+      else finish(job, () => post({ type: 'result', runId: request.runId, uri: request.uri, version: request.version, result, elapsedMs: performance.now() - t0 }));
     } else {
       const out = await simulate(request, job.controller.signal, (fraction, message) => {
         if (!job.controller.signal.aborted) post({ type: 'progress', runId: request.runId, fraction, message });
       });
-      finish(job, () =>
+      const need = needFiles(request);
+      if (need) finish(job, () => post(need));
+      else finish(job, () =>
         post({ type: 'simulation', runId: request.runId, uri: request.uri, version: request.version, problems: out.problems, simulation: out.simulation, elapsedMs: performance.now() - t0 }),
       );
     }
@@ -181,7 +185,38 @@ async function simulate(request: SimulateRequest, signal: AbortSignal, onProgres
 function readerFor(request: Request): ((absPath: string) => Uint8Array) | undefined {
   if (!request.trusted) return undefined; // the core reports `untrusted-file` (docs/architecture.md §6)
   const limit = Math.min(request.maxFileBytes ?? LIMITS.maxFileBytes, LIMITS.maxFileBytes);
+  if (request.files) return hostFileReader(request, request.files, limit);
   return (absPath: string): Uint8Array => readFileCapped(absPath, limit, ' (setting sslParadigm.worker.maxFileSizeMB)');
+}
+
+/** Paths a request with `files` asked for and did not carry: answered with `needFiles` instead of a result. */
+const missingFiles = new WeakMap<Request, Set<string>>();
+
+/**
+ * `readFile` of a request whose files the host read (`vscode.workspace.fs`: virtual file
+ * systems, the browser build): served from the request's map; a path it lacks is recorded
+ * and fails for now, and the host sends the request again with it (NeedFilesMessage).
+ */
+function hostFileReader(request: Request, files: Record<string, Uint8Array>, limit: number): (absPath: string) => Uint8Array {
+  const missing = new Set<string>();
+  missingFiles.set(request, missing);
+  const errors = request.fileErrors ?? {};
+  return (absPath: string): Uint8Array => {
+    if (Object.hasOwn(files, absPath)) {
+      const bytes = files[absPath];
+      if (bytes.length > limit) throw new Error(`${absPath} is over the limit of ${limit} bytes (setting sslParadigm.worker.maxFileSizeMB)`);
+      return bytes;
+    }
+    if (Object.hasOwn(errors, absPath)) throw Object.assign(new Error(errors[absPath].message), { code: errors[absPath].code });
+    missing.add(absPath);
+    throw new Error(`${absPath} has not been read yet`);
+  };
+}
+
+/** The `needFiles` answer of a run that asked for files its request did not carry, if any. */
+function needFiles(request: Request): WorkerToHostMessage | undefined {
+  const missing = missingFiles.get(request);
+  return missing && missing.size > 0 ? { type: 'needFiles', runId: request.runId, paths: [...missing] } : undefined;
 }
 
 /**
@@ -189,7 +224,7 @@ function readerFor(request: Request): ((absPath: string) => Uint8Array) | undefi
  * only in trusted workspaces, like `readerFor`.
  */
 function rangeFor(request: Request): Pick<EngineOptions, 'fileSize' | 'readRange'> {
-  if (!request.trusted) return {};
+  if (!request.trusted || request.files) return {}; // files read by the host are whole files
   return { fileSize: (absPath) => fileSizeOf(absPath), readRange: (absPath, position, length) => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes) };
 }
 

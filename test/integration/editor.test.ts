@@ -122,7 +122,9 @@ const BROKEN: { name: string; text: string; expected: (dir: string) => DiagRow[]
   {
     name: 'trailing.sslexp.json',
     text: '{\n  "sslexp": 1,\n  "signal": {"variance": [1]},\n  "noise": {"variance": [2]},\n}\n',
-    expected: () => [['json-syntax', 'error', 3, 28, 3, 29, 'JSON syntax error: trailing comma is not allowed in JSON.']],
+    // VS Code's JSON language features report JSON syntax errors; ours (json-syntax, checked by
+    // the CLI tests) are not repeated in the editor (issue 12: one problem, one diagnostic).
+    expected: () => [],
   },
   {
     name: 'nofile.sslexp.yaml',
@@ -168,7 +170,7 @@ describe('editor features', function () {
         const editor = await openScratch(c.name, c.text);
         const dir = path.dirname(editor.document.uri.fsPath);
         assert.deepEqual(await diagnosticsOf(editor), rows([]).concat(c.expected(dir)).sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0])));
-        for (const d of vscode.languages.getDiagnostics(editor.document.uri)) assert.equal(d.source, 'sslexp');
+        for (const d of vscode.languages.getDiagnostics(editor.document.uri)) if (d.source !== 'json') assert.equal(d.source, 'sslexp');
       });
     }
 
@@ -198,10 +200,11 @@ describe('editor features', function () {
         ['alpha-below-je', 'warning', line, 7, line, 10, 'α = 0.5 is below α_JE = 0.707: joint-embedding will not recover the clean encoder (needs α > 0.707).'],
         ['alpha-below-rc', 'warning', line, 7, line, 10, 'α = 0.5 is below α_RC = 0.764: reconstruction will not recover the clean encoder (needs α > 0.764).'],
       ]);
-      // Breaking the document turns the lens into a problem count; fixing it restores the thresholds.
+      // Breaking the document adds a problem count and keeps the last good thresholds, marked
+      // stale (issue 12); fixing it restores the fresh lenses.
       await replaceDocumentText(doc, text.replace('variance: [10, 2]', 'variance: [10, -2]'));
       await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.code === 'negative-variance'), 10_000);
-      assert.deepEqual(await lensTitles(doc), ['1 problem']);
+      assert.deepEqual(await lensTitles(doc), ['1 problem', 'α_RC = 0.764 · α_JE = 0.707 · joint-embedding (stale: 1 error)', 'Open analysis', 'Run simulation']);
       await replaceDocumentText(doc, text);
       await waitForDiagnostics(doc.uri, (d) => !d.some((x) => x.code === 'negative-variance') && d.some((x) => x.code === 'regime'), 10_000);
       assert.deepEqual(await lensTitles(doc), ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation']);

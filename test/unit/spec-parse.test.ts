@@ -569,13 +569,13 @@ test('ragged-matrix on the bad row; not-symmetric on the mismatching entry; dime
 
 test('data mode: conflicting-keys, missing-field, wrong-type, invalid-value', () => {
   expectProblem('sslexp: 1\ndata: {file: a.npy, X: [[1]]}\n', {
-    code: 'conflicting-keys', line: 2, column: 21, text: 'X', message: "data: 'X' conflicts with 'file': give the data either inline (X) or as a file.",
+    code: 'conflicting-keys', line: 2, column: 21, text: 'X', message: "data: 'X' conflicts with 'file': give the data inline (X), as a file, or as its moments (moments).",
   });
   expectProblem('sslexp: 1\ndata: {X: [[1]]}\naugmentation: {masking: {keep: 0.5}, covariance: [[1]]}\n', {
     code: 'conflicting-keys', line: 3, column: 38, text: 'covariance', message: "augmentation: 'covariance' conflicts with 'masking': give exactly one augmentation.",
   });
   expectProblem('sslexp: 1\ndata: {center: true}\n', {
-    code: 'missing-field', line: 2, column: 1, text: 'data', message: "data: missing required field 'file' (or an inline matrix 'X').",
+    code: 'missing-field', line: 2, column: 1, text: 'data', message: "data: missing required field 'file' (or an inline matrix 'X', or 'moments').",
   });
   expectProblem('sslexp: 1\ndata: {X: [[1]], center: yes}\n', {
     code: 'wrong-type', line: 2, column: 26, text: 'yes', message: 'data.center: expected a boolean (true or false), got a string ("yes").',

@@ -297,6 +297,8 @@ const BASES: { mode: string; doc: Record<string, unknown> }[] = [
     doc: { sslexp: 1, latent: 1, data: { X: [[1, 0], [0, 1], [1, 1]], Y: [[1], [0], [1]] }, augmentation: { additive: { alpha: 1, theta: [[1, 0], [0, 1]], gamma: [[1, 0], [0, 1]] } } },
   },
   { mode: 'data', doc: { sslexp: 1, latent: 1, data: { file: 'x.csv', labels: { column: -1 } }, augmentation: { masking: { keep: 0.5 } } } },
+  { mode: 'data', doc: { sslexp: 1, latent: 2, data: { file: 'x.npy', labels: { file: 'y.npy' } }, augmentation: { views: { file: 'data/views.npz', key: 'views' } } } },
+  { mode: 'data', doc: { sslexp: 1, latent: 2, data: { moments: { file: 'data/moments.npz' } }, augmentation: { masking: { keep: 0.5 } } } },
   {
     mode: 'graph',
     doc: { sslexp: 1, data: { file: 'data/views.npy', labels: { file: 'labels.npz', key: 'y' }, center: false }, graph: { views: 2 }, embedding: 8, methods: { vicreg: { variance: 25, invariance: 25 }, simclr: {}, barlow: {} } },

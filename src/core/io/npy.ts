@@ -19,7 +19,7 @@ export interface NumericArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-interface Dtype {
+export interface Dtype {
   kind: 'f' | 'i' | 'u' | 'b';
   size: number;
   little: boolean;
@@ -29,7 +29,41 @@ export function isNpy(bytes: Uint8Array): boolean {
   return bytes.length >= 6 && MAGIC.every((b, i) => bytes[i] === b);
 }
 
-export function readNpy(bytes: Uint8Array, name = 'array'): NumericArray {
+/** What the caller will hold, checked on the header before any value is decoded or allocated. */
+export interface ReadLimits {
+  /** The most values (elements of the array, each decoded to a float64) the caller accepts. */
+  maxValues?: number;
+  /** What the limit is of, for the message ("values of the data matrix"). */
+  what?: string;
+}
+
+/** An array whose header declares more values than the caller's {@link ReadLimits}: nothing was decoded. */
+export class ArrayTooLargeError extends DataFileError {
+  constructor(
+    message: string,
+    readonly shape: number[],
+    readonly values: number,
+  ) {
+    super(message);
+    this.name = 'ArrayTooLargeError';
+  }
+}
+
+/** The layout a .npy header declares: dtype, order, shape, number of values and where the data start. */
+export interface NpyLayout {
+  descr: string;
+  dtype: Dtype;
+  fortran: boolean;
+  shape: number[];
+  count: number;
+  dataStart: number;
+}
+
+/**
+ * The header of a .npy file from its first bytes (`bytes` may be just a prefix holding the
+ * header): magic, version, header length and the header dict, parsed as numpy does.
+ */
+export function npyLayout(bytes: Uint8Array, name = 'array'): NpyLayout {
   if (!isNpy(bytes)) throw new DataFileError(`${name} is not a .npy file (it does not start with the \\x93NUMPY magic string).`);
   if (bytes.length < 10) throw new DataFileError(`${name} is truncated: the .npy header is incomplete.`);
   const major = bytes[6];
@@ -46,12 +80,12 @@ export function readNpy(bytes: Uint8Array, name = 'array'): NumericArray {
   } else {
     throw new DataFileError(`${name} uses .npy format version ${major}.${minor}; versions 1.0, 2.0 and 3.0 are supported.`);
   }
+  if (headerLen > MAX_NPY_HEADER) throw new DataFileError(`${name}: malformed .npy header (${headerLen} bytes, over numpy's limit of ${MAX_NPY_HEADER}).`);
   const dataStart = headerStart + headerLen;
   if (dataStart > bytes.length) throw new DataFileError(`${name} is truncated: the .npy header says ${headerLen} bytes but the file ends before.`);
-  const headerBytes = bytes.subarray(headerStart, dataStart);
   let header: string;
   try {
-    header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: major === 3 }).decode(headerBytes);
+    header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: major === 3 }).decode(bytes.subarray(headerStart, dataStart));
   } catch {
     throw new DataFileError(`${name}: the .npy header is not valid UTF-8.`);
   }
@@ -59,7 +93,20 @@ export function readNpy(bytes: Uint8Array, name = 'array'): NumericArray {
   const dtype = parseDescr(descr, name);
   let count = 1;
   for (const d of shape) count *= d;
-  if (!Number.isSafeInteger(count)) throw new DataFileError(`${name}: the shape ${shapeText(shape)} is too large.`);
+  if (!Number.isSafeInteger(count * dtype.size)) throw new DataFileError(`${name}: the shape ${shapeText(shape)} is too large.`);
+  return { descr, dtype, fortran, shape, count, dataStart };
+}
+
+/** Throws {@link ArrayTooLargeError} when `layout` declares more values than `limits` allow. */
+export function checkLayout(layout: { shape: number[]; count: number }, name: string, limits: ReadLimits): void {
+  if (limits.maxValues === undefined || layout.count <= limits.maxValues) return;
+  throw new ArrayTooLargeError(`${name}: shape ${shapeText(layout.shape)} holds ${layout.count} values, over the limit of ${limits.maxValues}${limits.what ? ` ${limits.what}` : ''}.`, layout.shape, layout.count);
+}
+
+export function readNpy(bytes: Uint8Array, name = 'array', limits: ReadLimits = {}): NumericArray {
+  const layout = npyLayout(bytes, name);
+  const { descr, dtype, fortran, shape, count, dataStart } = layout;
+  checkLayout(layout, name, limits);
   const need = count * dtype.size;
   const have = bytes.length - dataStart;
   if (have < need) throw new DataFileError(`${name} is truncated: shape ${shapeText(shape)} of ${descr} needs ${need} bytes of data, the file has ${have}.`);
@@ -73,27 +120,193 @@ export function shapeText(shape: readonly number[]): string {
   return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
-/** Parses the Python-literal header dict: {'descr': '<f8', 'fortran_order': False, 'shape': (3,), }. */
-function parseHeader(header: string, name: string): { descr: string; fortran: boolean; shape: number[] } {
-  const h = header.trim();
-  if (!h.startsWith('{')) throw new DataFileError(`${name}: malformed .npy header (not a dictionary).`);
-  const descrList = /['"]descr['"]\s*:\s*\[/.exec(h);
-  if (descrList) throw new DataFileError(`${name} holds a structured (record) array; save a plain numeric array instead.`);
-  const descrM = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(h);
-  const fortM = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(h);
-  const shapeM = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(h);
-  if (!descrM || !fortM || !shapeM) throw new DataFileError(`${name}: malformed .npy header (missing descr, fortran_order or shape): ${h.slice(0, 120)}`);
-  const shape: number[] = [];
-  for (const part of shapeM[1].split(',')) {
-    const t = part.trim().replace(/L$/, '');
-    if (t === '') continue;
-    if (!/^\d+$/.test(t)) throw new DataFileError(`${name}: malformed .npy shape (${shapeM[1]}).`);
-    shape.push(Number(t));
-  }
-  return { descr: descrM[1], fortran: fortM[1] === 'True', shape };
+/**
+ * numpy's own bound on a header (`max_header_size` of numpy.lib.format, 10000 characters):
+ * `np.load` refuses longer headers unless told otherwise, and so does this reader.
+ */
+export const MAX_NPY_HEADER = 10_000;
+
+/** A Python literal as `ast.literal_eval` builds it, for the kinds a .npy header may hold. */
+type PyValue =
+  | { t: 'str'; v: string }
+  | { t: 'int'; v: number }
+  | { t: 'bool'; v: boolean }
+  | { t: 'none' }
+  | { t: 'float' }
+  | { t: 'tuple' | 'list'; items: PyValue[] }
+  | { t: 'dict'; entries: [PyValue, PyValue][] };
+
+const PY_TYPE: Record<PyValue['t'], string> = { str: 'a string', int: 'an integer', bool: 'a boolean', none: 'None', float: 'a float', tuple: 'a tuple', list: 'a list', dict: 'a dict' };
+
+/**
+ * A Python literal (`ast.literal_eval` semantics, the subset a header can hold: strings with
+ * escapes and implicit concatenation, ints with an optional `L` of Python 2 headers, True,
+ * False, None, floats, tuples, lists, dicts, comments). Anything else throws `why`.
+ */
+function parsePyLiteral(src: string, bad: (why: string) => never): PyValue {
+  let i = 0;
+  const n = src.length;
+  const skip = () => {
+    for (;;) {
+      while (i < n && (src[i] === ' ' || src[i] === '\t' || src[i] === '\n' || src[i] === '\r' || src[i] === '\f')) i++;
+      if (src[i] !== '#') return;
+      while (i < n && src[i] !== '\n') i++;
+    }
+  };
+  const str = (): string => {
+    const prefix = /^[uUrR]?/.exec(src.slice(i, i + 1))![0];
+    const raw = prefix === 'r' || prefix === 'R';
+    i += prefix.length;
+    const q = src[i];
+    const triple = src.startsWith(q.repeat(3), i);
+    const close = triple ? q.repeat(3) : q;
+    i += close.length;
+    let out = '';
+    for (;;) {
+      if (i >= n) bad('an unterminated string');
+      if (src.startsWith(close, i)) {
+        i += close.length;
+        return out;
+      }
+      const c = src[i];
+      if (!triple && c === '\n') bad('an unterminated string');
+      if (c !== '\\' || raw) {
+        out += c;
+        i++;
+        continue;
+      }
+      const e = src[i + 1];
+      i += 2;
+      const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+      if (e in simple && !(e === '0' && /[0-7]/.test(src[i] ?? ''))) out += simple[e];
+      else if (e === 'x' || e === 'u' || e === 'U') {
+        const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+        const hex = src.slice(i, i + len);
+        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) bad('a malformed \\x / \\u escape');
+        const cp = parseInt(hex, 16);
+        if (cp > 0x10ffff) bad('an escape beyond Unicode');
+        out += String.fromCodePoint(cp);
+        i += len;
+      } else if (/[0-7]/.test(e ?? '')) {
+        const m = /^[0-7]{0,2}/.exec(src.slice(i))![0];
+        out += String.fromCharCode(parseInt(e + m, 8));
+        i += m.length;
+      } else out += '\\' + (e ?? '');
+    }
+  };
+  const value = (depth: number): PyValue => {
+    if (depth > 32) bad('nesting deeper than 32 levels');
+    skip();
+    const c = src[i];
+    if (c === undefined) bad('an unexpected end');
+    if (c === '{' || c === '(' || c === '[') {
+      const closer = c === '{' ? '}' : c === '(' ? ')' : ']';
+      i++;
+      const items: PyValue[] = [];
+      const entries: [PyValue, PyValue][] = [];
+      let comma = false;
+      for (;;) {
+        skip();
+        if (src[i] === closer) {
+          i++;
+          break;
+        }
+        if (items.length + entries.length > 0 && !comma) bad(`a missing ',' before '${src[i] ?? 'the end'}'`);
+        const v = value(depth + 1);
+        if (c === '{') {
+          skip();
+          if (src[i] !== ':') bad("a dict entry without ':'");
+          i++;
+          entries.push([v, value(depth + 1)]);
+        } else items.push(v);
+        skip();
+        comma = src[i] === ',';
+        if (comma) i++;
+      }
+      if (c === '{') return { t: 'dict', entries };
+      // `(3)` is the integer 3; a tuple needs a comma (or is empty)
+      if (c === '(' && items.length === 1 && !comma) return items[0];
+      return { t: c === '(' ? 'tuple' : 'list', items };
+    }
+    if (/^[uUrR]?['"]/.test(src.slice(i, i + 2))) {
+      let s = str();
+      // implicit concatenation: 'a' 'b' is 'ab'
+      for (;;) {
+        const save = i;
+        skip();
+        if (!/^[uUrR]?['"]/.test(src.slice(i, i + 2))) {
+          i = save;
+          break;
+        }
+        s += str();
+      }
+      return { t: 'str', v: s };
+    }
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i, i + 64));
+    if (word) {
+      i += word[0].length;
+      if (word[0] === 'True' || word[0] === 'False') return { t: 'bool', v: word[0] === 'True' };
+      if (word[0] === 'None') return { t: 'none' };
+      bad(`the name '${word[0]}' (only literals are allowed)`);
+    }
+    // numbers, with unary signs as literal_eval allows them
+    const m = /^[-+]*\s*(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][-+]?\d(?:_?\d)*)?[jJ]?)([lL]?)/.exec(src.slice(i, i + 400));
+    if (!m || !/\d/.test(m[1])) bad(`an unexpected character '${c}'`);
+    i += m[0].length;
+    const signs = /^[-+]*/.exec(m[0])![0];
+    const negative = (signs.match(/-/g)?.length ?? 0) % 2 === 1;
+    const body = m[1].replace(/_/g, '');
+    if (/[.eEjJ]/.test(body) && !/^0[xX]/.test(body)) return { t: 'float' };
+    if (/^0\d/.test(body) && /[1-9]/.test(body)) bad(`the integer '${body}' (leading zeros are not allowed)`);
+    const base = /^0[xX]/.test(body) ? 16 : /^0[oO]/.test(body) ? 8 : /^0[bB]/.test(body) ? 2 : 10;
+    const digits = base === 10 ? body : body.slice(2);
+    let v = 0;
+    for (const d of digits) v = v * base + parseInt(d, base);
+    return { t: 'int', v: negative ? -v : v };
+  };
+  const out = value(0);
+  skip();
+  if (i < n) bad(`text after the dictionary ('${src.slice(i, i + 20)}')`);
+  return out;
 }
 
-function parseDescr(descr: string, name: string): Dtype {
+/**
+ * Parses the header dict the way numpy does (`numpy.lib.format`: `ast.literal_eval`, then
+ * exactly the keys 'descr', 'fortran_order' and 'shape'; a duplicated key keeps its last
+ * value, as in a Python dict): {'descr': '<f8', 'fortran_order': False, 'shape': (3,), }.
+ */
+export function parseHeader(header: string, name: string): { descr: string; fortran: boolean; shape: number[] } {
+  const malformed = (why: string): never => {
+    throw new DataFileError(`${name}: malformed .npy header (${why}).`);
+  };
+  if (header.length > MAX_NPY_HEADER) malformed(`${header.length} characters, over numpy's limit of ${MAX_NPY_HEADER}`);
+  const d = parsePyLiteral(header, (why) => malformed(`not a Python literal: ${why}`));
+  if (d.t !== 'dict') return malformed(`not a dictionary but ${PY_TYPE[d.t]}`);
+  const fields = new Map<string, PyValue>();
+  for (const [k, v] of d.entries) {
+    if (k.t !== 'str') malformed(`a key that is ${PY_TYPE[k.t]}, not a string`);
+    fields.set((k as { v: string }).v, v);
+  }
+  const keys = [...fields.keys()].sort();
+  if (keys.join() !== 'descr,fortran_order,shape') malformed(`the keys are ${keys.map((k) => `'${k}'`).join(', ') || 'none'}; numpy expects exactly 'descr', 'fortran_order' and 'shape'`);
+  const descr = fields.get('descr')!;
+  if (descr.t === 'list' || descr.t === 'tuple') throw new DataFileError(`${name} holds a structured (record) array; save a plain numeric array instead.`);
+  if (descr.t !== 'str') return malformed(`'descr' is ${PY_TYPE[descr.t]}, not a string`);
+  const fortran = fields.get('fortran_order')!;
+  if (fortran.t !== 'bool') return malformed(`'fortran_order' is ${PY_TYPE[fortran.t]}, not True or False`);
+  const shapeV = fields.get('shape')!;
+  if (shapeV.t !== 'tuple') return malformed(`'shape' is ${PY_TYPE[shapeV.t]}, not a tuple`);
+  const shape: number[] = [];
+  for (const item of shapeV.items) {
+    // numpy accepts any int, and a bool is an int in Python
+    const v = item.t === 'int' ? item.v : item.t === 'bool' ? Number(item.v) : malformed(`the shape holds ${PY_TYPE[item.t]}`);
+    if (!(v >= 0) || !Number.isSafeInteger(v)) malformed(`the shape holds ${v}`);
+    shape.push(v);
+  }
+  return { descr: descr.v, fortran: fortran.v, shape };
+}
+
+export function parseDescr(descr: string, name: string): Dtype {
   const m = /^([<>|=]?)([a-zA-Z])(\d*)$/.exec(descr);
   if (!m) throw new DataFileError(`${name} has an unsupported dtype '${descr}'.`);
   const [, order, kind, sizeStr] = m;
@@ -140,7 +353,7 @@ function halfToFloat(h: number): number {
   return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
-function decode(bytes: Uint8Array, start: number, count: number, t: Dtype): Float64Array {
+export function decode(bytes: Uint8Array, start: number, count: number, t: Dtype): Float64Array {
   if (t.kind === 'f' && t.size === 8 && t.little) {
     // Fast path: one byte copy into the (aligned) result
     const out = new Float64Array(count);

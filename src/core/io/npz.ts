@@ -4,9 +4,9 @@
  * writes with `force_zip64`); members are stored or deflated (inflated with fflate) and
  * CRC-checked. Failures throw `DataFileError`.
  */
-import { inflateSync } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { IO_LIMITS as LIMITS } from './limits';
-import { DataFileError, readNpy, type NumericArray } from './npy';
+import { checkLayout, DataFileError, MAX_NPY_HEADER, npyLayout, readNpy, shapeText, type NumericArray, type ReadLimits } from './npy';
 
 interface ZipEntry {
   name: string;
@@ -129,6 +129,53 @@ export function extractZipEntry(bytes: Uint8Array, entry: ZipEntry, name: string
   return out;
 }
 
+/** The start and end of a member's stored (possibly compressed) bytes in the archive. */
+function memberBytes(bytes: Uint8Array, entry: ZipEntry, where: string): Uint8Array {
+  const lo = entry.localOffset;
+  if (lo + 30 > bytes.length || u32(bytes, lo) !== 0x04034b50) throw new DataFileError(`${where}: corrupt local header (truncated archive?).`);
+  const start = lo + 30 + u16(bytes, lo + 26) + u16(bytes, lo + 28);
+  const end = start + entry.compressedSize;
+  if (end > bytes.length) throw new DataFileError(`${where} is truncated.`);
+  return bytes.subarray(start, end);
+}
+
+/**
+ * The first `want` bytes of a deflate stream, inflated a little at a time: a crafted member
+ * (a "zip bomb") is not inflated beyond what its header needs.
+ */
+function inflateHead(raw: Uint8Array, want: number, where: string): Uint8Array {
+  const out = new Uint8Array(want);
+  let got = 0;
+  const inflater = new Inflate((chunk) => {
+    const take = Math.min(chunk.length, want - got);
+    if (take > 0) out.set(chunk.subarray(0, take), got);
+    got += take;
+  });
+  try {
+    for (let o = 0; o < raw.length && got < want; o += 1024) inflater.push(raw.subarray(o, Math.min(raw.length, o + 1024)), o + 1024 >= raw.length);
+  } catch (err) {
+    throw new DataFileError(`${where}: corrupt deflate data (${err instanceof Error ? err.message : String(err)}).`);
+  }
+  return out.subarray(0, got);
+}
+
+/**
+ * The .npy header of a member, read before the member is inflated or decoded: the shape is
+ * checked against `limits` and against the member's declared size, so that a small archive
+ * declaring a huge array is refused without allocating it.
+ */
+function checkMemberHeader(bytes: Uint8Array, entry: ZipEntry, name: string, arrayName: string, limits: ReadLimits): void {
+  const where = `${name}: member '${entry.name}'`;
+  if (entry.flags & 1 || (entry.method !== 0 && entry.method !== 8)) return; // refused by extractZipEntry
+  if (entry.size > LIMITS.maxFileBytes) return;
+  const raw = memberBytes(bytes, entry, where);
+  const head = entry.method === 0 ? raw.subarray(0, Math.min(raw.length, 12 + MAX_NPY_HEADER)) : inflateHead(raw, Math.min(entry.size, 12 + MAX_NPY_HEADER), where);
+  const layout = npyLayout(head, arrayName);
+  checkLayout(layout, arrayName, limits);
+  const need = layout.dataStart + layout.count * layout.dtype.size;
+  if (entry.size < need) throw new DataFileError(`${arrayName} is truncated: shape ${shapeText(layout.shape)} of ${layout.descr} needs ${need} bytes, the archive member has ${entry.size}.`);
+}
+
 /** The array names of an archive (member names without `.npy`). */
 export function npzKeys(bytes: Uint8Array, name = 'archive'): string[] {
   return listZip(bytes, name).map((e) => e.name.replace(/\.npy$/, ''));
@@ -138,7 +185,7 @@ export function npzKeys(bytes: Uint8Array, name = 'archive'): string[] {
  * Reads one array of a `.npz`: `key` may be given as `x` or `x.npy`. Without `key` the
  * archive must hold exactly one array.
  */
-export function readNpz(bytes: Uint8Array, name = 'archive', key?: string): NumericArray & { key: string } {
+export function readNpz(bytes: Uint8Array, name = 'archive', key?: string, limits: ReadLimits = {}): NumericArray & { key: string } {
   const entries = listZip(bytes, name).filter((e) => !e.name.endsWith('/'));
   const keys = entries.map((e) => e.name.replace(/\.npy$/, ''));
   if (entries.length === 0) throw new DataFileError(`${name} is an empty archive (no arrays).`);
@@ -151,6 +198,8 @@ export function readNpz(bytes: Uint8Array, name = 'archive', key?: string): Nume
     idx = keys.indexOf(k);
     if (idx < 0) throw new DataFileError(`${name} has no array '${k}'; available: ${keys.join(', ')}.`);
   }
+  const arrayName = `${name}[${keys[idx]}]`;
+  checkMemberHeader(bytes, entries[idx], name, arrayName, limits);
   const member = extractZipEntry(bytes, entries[idx], name);
-  return { ...readNpy(member, `${name}[${keys[idx]}]`), key: keys[idx] };
+  return { ...readNpy(member, arrayName, limits), key: keys[idx] };
 }

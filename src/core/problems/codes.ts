@@ -17,6 +17,7 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'duplicate-key': { severity: 'error', summary: 'A key appears twice in the same mapping (reported on the second one).' },
   'multi-document': { severity: 'error', summary: 'A YAML spec file holds more than one document.' },
   'unknown-tag': { severity: 'error', summary: 'A YAML tag other than the core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq).' },
+  'tag-mismatch': { severity: 'error', summary: 'A core YAML tag that contradicts its node (!!null or !!str on a list, !!map on a list, !!bool on a mapping or a number, ...).' },
   'non-string-key': { severity: 'error', summary: 'A mapping key that is not a string (a number, null, a list or a mapping).' },
   'too-deep': { severity: 'error', summary: 'The document nests deeper than the limit (64 levels).' },
   'empty-document': { severity: 'error', summary: 'The file is empty or holds only whitespace or comments.' },

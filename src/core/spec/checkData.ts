@@ -7,7 +7,7 @@ import { Checker, MAX_ITEM_PROBLEMS, childDef, extensionOf, fmt, joinPath, spanO
 import { block, spectrum } from './checkSpectra';
 import { DEF } from './definition';
 import type { ObjectDef } from './definitionTypes';
-import type { AugmentationSpec, DataSourceSpec, Span, SpectrumSpec } from './model';
+import { LIMITS, type AugmentationSpec, type DataSourceSpec, type Span, type SpectrumSpec } from './model';
 import type { MapEntry, MapNode, SeqNode, SourceNode } from './sourceTree';
 
 type Keys = Map<string, MapEntry>;
@@ -131,7 +131,15 @@ function dataPipeline(c: Checker, k: Keys, X: number[][] | undefined, labels: Da
   if (nE) {
     const b = block(c, nE, DEF.dataNoise, 'data.noise');
     if (!b) ok = false;
-    else noise = { count: b.count, variance: b.variance, augmentation: b.augmentation, span: b.span };
+    else if ((pca ?? 0) + b.count > LIMITS.maxDataDimension) {
+      // d = pca + noise.count coordinates are created for every sample: the feature limit counts them all
+      c.report(
+        'limit-exceeded',
+        `data.noise.count: d = ${pca !== undefined ? `pca + noise.count = ${pca} + ${b.count}` : `noise.count = ${b.count}`} coordinates exceed the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`,
+        b.countSpan ?? nE.keySpan,
+      );
+      ok = false;
+    } else noise = { count: b.count, variance: b.variance, augmentation: b.augmentation, span: b.span };
   }
   return { ok, pca, noise };
 }

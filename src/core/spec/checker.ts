@@ -273,6 +273,16 @@ export class Checker {
       this.report('invalid-value', `${path}: the file path is empty.`, spanOf(entry.value, entry.keySpan));
       return undefined;
     }
+    // `C:/x.npy`, `C:x.npy`, `\\server\share\x.npy`, `\x.npy` name Windows locations; next to a
+    // POSIX spec they would silently resolve against the process's working directory
+    if (/^([a-zA-Z]:|\\)/.test(s.value) && this.baseDir !== undefined && this.baseDir.startsWith('/')) {
+      this.report(
+        'invalid-value',
+        `${path}: '${s.value}' is a Windows path (a drive letter or a backslash root), which does not exist on this system; spec paths are relative to the spec's directory (docs/architecture.md §1), so write it with '/' and relative to the spec.`,
+        s.span,
+      );
+      return undefined;
+    }
     const ext = extensionOf(s.value);
     if (!def.file.extensions.includes(ext)) {
       this.report('unsupported-file-type', `${path}: unsupported file type '${ext || '(none)'}' for ${def.file.what}; use ${def.file.extensions.join(', ')}.`, s.span);

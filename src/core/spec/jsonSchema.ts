@@ -1,7 +1,8 @@
 /**
  * The JSON Schema (draft-07) of the spec language, generated from its definition
- * (definition.ts). `npm run schema` writes it to schemas/sslexp.schema.json, which
- * package.json contributes to VS Code (`jsonValidation`, `yamlValidation`);
+ * (definition.ts). `npm run schema` writes it to schemas/sslexp.schema.json, for CI and for
+ * users who want it in other editors (it is NOT contributed to VS Code: the extension's own
+ * diagnostics and language service cover spec files, so nothing is reported twice);
  * test/unit/schema.test.ts fails when the checked-in file differs from `specJsonSchema()`.
  */
 import { DEFINITIONS, SPEC, extensionPattern } from './definition';

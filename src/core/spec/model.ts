@@ -160,10 +160,17 @@ export type Spec = SpectralSpec | DataSpec | GraphSpec;
 export const LIMITS = {
   /** components per block in spectral mode */
   maxComponentsPerBlock: 10_000_000,
+  /** components (d) whose per-component scores are written out (`analyze --components`) */
+  maxComponentOutput: 1_000_000,
   /** bytes of a spectrum or data file */
   maxFileBytes: IO_LIMITS.maxFileBytes,
   /** nesting depth of the document */
   maxDepth: 64,
+  /**
+   * scalars (keys, numbers, strings) written in one spec, counted by a linear pre-scan before
+   * any parser sees the text: long spectra and matrices belong in a .npy / .csv file
+   */
+  maxSpecScalars: 100_000,
   /** explicit simulate grid sizes */
   maxSimulationPoints: 64,
   maxSimulationRepeats: 100,

@@ -125,16 +125,26 @@ const JSON_ERRORS: Record<number, string> = {
 };
 
 function parseJson(text: string): SourceTreeResult {
-  // Exact bracket depth outside strings, before the (recursive) parser sees the text.
+  // Exact bracket depth outside strings and the number of scalars (strings and runs of other
+  // characters between separators), before the (recursive) parser sees the text.
   let depth = 0;
   let inString = false;
+  let inToken = false;
+  let scalars = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 92 /* \ */) i++;
       else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
+      continue;
+    }
+    const separator = c === 34 || c === 91 || c === 123 || c === 93 || c === 125 || c === 44 || c === 58 || c === 32 || c === 9 || c === 10 || c === 13;
+    if (!separator && !inToken && ++scalars > LIMITS.maxSpecScalars) return { problems: [tooManyScalars(i)], fatal: true, format: 'json' };
+    inToken = !separator;
+    if (c === 34) {
+      inString = true;
+      if (++scalars > LIMITS.maxSpecScalars) return { problems: [tooManyScalars(i)], fatal: true, format: 'json' };
+    } else if (c === 91 || c === 123) {
       if (++depth > LIMITS.maxDepth) return { problems: [tooDeep(i, i + 1)], fatal: true, format: 'json' };
     } else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
   }
@@ -207,33 +217,77 @@ function duplicateKey(key: string, keySpan: Span): Problem {
 // ---------------------------------------------------------------------------------------
 
 /**
- * An upper bound on flow nesting: brackets outside quotes and comments plus compact block
- * sequence indicators (`- - - x`). Only used to keep pathological input away from the
- * YAML library; returns the offset where the bound first exceeds PRESCAN_DEPTH.
+ * A linear pre-scan of a YAML text, before the YAML library sees it (its parser and composer
+ * recurse per level and are slow per node): an upper bound on the nesting depth and a count
+ * of the scalars. Depth: open block nodes by indentation (a stack of columns), compact
+ * indicators (`- - x`, `? `, `: `) and flow brackets outside quotes and comments; block
+ * scalars (`|`, `>`) are skipped. Returns `too-deep` (located where the bound first passed
+ * {@link LIMITS.maxDepth}) when the bound passes {@link PRESCAN_DEPTH}, `limit-exceeded` on
+ * the scalar past {@link LIMITS.maxSpecScalars}. Never recursive.
  */
-function yamlPrescan(text: string): number | undefined {
-  let flow = 0;
-  let i = 0;
+function yamlPrescan(text: string): Problem | undefined {
   const n = text.length;
+  let flow = 0;
+  /** Columns of the open block nodes. */
+  const blocks: number[] = [];
+  let firstOver = -1;
+  let scalars = 0;
+  const deep = (depth: number, at: number): Problem | undefined => {
+    if (depth > LIMITS.maxDepth && firstOver < 0) firstOver = at;
+    return depth > PRESCAN_DEPTH ? tooDeep(firstOver, firstOver + 1) : undefined;
+  };
+  const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
+  const isBreak = (c: string | undefined) => c === '\n' || c === '\r';
+  const endOfLine = (from: number) => {
+    let j = from;
+    while (j < n && !isBreak(text[j])) j++;
+    return j;
+  };
+  let i = 0;
   while (i < n) {
-    // start of a line: skip indentation, count compact sequence / mapping indicators
-    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-    let compact = 0;
-    while (i < n && (text[i] === '-' || text[i] === '?' || text[i] === ':') && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
-      compact++;
-      i += 2;
-      while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-      if (flow + compact > PRESCAN_DEPTH) return i;
+    const lineStart = i;
+    while (i < n && text[i] === ' ') i++;
+    const indent = i - lineStart;
+    if (i >= n) break;
+    if (isBreak(text[i]) || text[i] === '#' || (text[i] === '\t' && /^[ \t]*(#|$)/.test(text.slice(i, endOfLine(i))))) {
+      i = endOfLine(i);
+      while (i < n && isBreak(text[i])) i++;
+      continue;
     }
+    let lineDepth = 0;
+    if (flow === 0) {
+      // block context: close the blocks indented deeper than this line, open one at its column
+      while (blocks.length && blocks[blocks.length - 1] > indent) blocks.pop();
+      if (!blocks.length || blocks[blocks.length - 1] < indent) blocks.push(indent);
+      // compact indicators open a node at the column after them
+      while (i < n && (text[i] === '-' || text[i] === '?' || text[i] === ':') && (isSpace(text[i + 1]) || isBreak(text[i + 1]) || i + 1 === n)) {
+        i++;
+        while (i < n && isSpace(text[i])) i++;
+        blocks.push(i - lineStart);
+        const p = deep(blocks.length, i);
+        if (p) return p;
+      }
+      const p = deep(blocks.length, i);
+      if (p) return p;
+      lineDepth = blocks.length;
+    }
+    // the rest of the line: quoted scalars (which may span lines), comments, flow brackets, scalars
     let prev = ' ';
-    for (; i < n && text[i] !== '\n' && text[i] !== '\r'; i++) {
+    let inToken = false;
+    let lastToken = '';
+    let beforeLast = '';
+    let tokenStart = -1;
+    for (; i < n && !isBreak(text[i]); i++) {
       const c = text[i];
-      if (c === '#' && /\s/.test(prev)) {
-        while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+      if (c === '#' && (isSpace(prev) || i === lineStart)) {
+        i = endOfLine(i);
         break;
       }
-      if ((c === '"' || c === "'") && /[\s[{,:]/.test(prev)) {
-        // skip a quoted scalar (may span lines)
+      if ((c === '"' || c === "'") && (!inToken || (flow > 0 && prev === ':'))) {
+        inToken = false;
+        if (++scalars > LIMITS.maxSpecScalars) return tooManyScalars(i);
+        beforeLast = lastToken;
+        lastToken = c;
         for (i++; i < n; i++) {
           if (c === '"' && text[i] === '\\') i++;
           else if (text[i] === c) {
@@ -245,21 +299,62 @@ function yamlPrescan(text: string): number | undefined {
         continue;
       }
       if (c === '[' || c === '{') {
-        if (++flow + compact > PRESCAN_DEPTH) return i;
-      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+        inToken = false;
+        const p = deep(lineDepth + ++flow, i);
+        if (p) return p;
+      } else if (c === ']' || c === '}') {
+        inToken = false;
+        flow = Math.max(0, flow - 1);
+      } else if (c === ',' || isSpace(c)) {
+        if (inToken) {
+          beforeLast = lastToken;
+          lastToken = text.slice(tokenStart, i);
+        }
+        inToken = false;
+      } else if (!inToken) {
+        inToken = true;
+        tokenStart = i;
+        if (++scalars > LIMITS.maxSpecScalars) return tooManyScalars(i);
+      }
       prev = c;
     }
-    while (i < n && (text[i] === '\n' || text[i] === '\r')) i++;
+    if (inToken) {
+      beforeLast = lastToken;
+      lastToken = text.slice(tokenStart, i);
+    }
+    // a block scalar header ends the line: its content lines (indented deeper than the node) are text
+    if (flow === 0 && /^[|>][-+1-9]{0,2}$/.test(lastToken) && (beforeLast === '' || /:$|^[-?]$|^[!&]/.test(beforeLast))) {
+      const owner = blocks.length ? blocks[blocks.length - 1] : 0;
+      while (i < n) {
+        while (i < n && isBreak(text[i])) i++;
+        let j = i;
+        while (j < n && text[j] === ' ') j++;
+        if (j < n && !isBreak(text[j]) && j - i <= owner) break;
+        i = endOfLine(j);
+      }
+      continue;
+    }
+    while (i < n && isBreak(text[i])) i++;
   }
   return undefined;
+}
+
+function tooManyScalars(at: number): Problem {
+  return problem(
+    'limit-exceeded',
+    'error',
+    `The spec holds more than ${LIMITS.maxSpecScalars} values (keys, numbers and strings); give long spectra and matrices as a .npy or .csv file instead ({file: path}, docs/architecture.md §1).`,
+    at,
+    at + 1,
+  );
 }
 
 const CORE_TAG = 'tag:yaml.org,2002:';
 const KNOWN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => CORE_TAG + t));
 
 function parseYaml(text: string): SourceTreeResult {
-  const deepAt = yamlPrescan(text);
-  if (deepAt !== undefined) return { problems: [tooDeep(deepAt, deepAt + 1)], fatal: true, format: 'yaml' };
+  const refused = yamlPrescan(text);
+  if (refused) return { problems: [refused], fatal: true, format: 'yaml' };
 
   const parsed = parseAllDocuments(text, {
     keepSourceTokens: true,
@@ -274,15 +369,16 @@ function parseYaml(text: string): SourceTreeResult {
   if (docs.length === 0) return { problems: [problem('empty-document', 'error', 'The document is empty: a spec needs at least `sslexp: 1`.', 0, 0)], fatal: true, format: 'yaml' };
   const doc = docs[0];
   let fatal = false;
-  let exhausted = false;
+  let exhausted: number | undefined;
   for (const e of doc.errors) {
-    if (e.code === 'RESOURCE_EXHAUSTION') exhausted = true;
+    if (e.code === 'RESOURCE_EXHAUSTION' && exhausted === undefined) exhausted = e.pos[0];
     if (problems.length >= MAX_SYNTAX_ERRORS) break;
     fatal = true;
     if (problems.some((p) => p.start === e.pos[0] && p.message.endsWith(e.message))) continue;
     problems.push(problem('yaml-syntax', 'error', `YAML syntax error: ${e.message}`, e.pos[0], Math.max(e.pos[1], e.pos[0])));
   }
-  if (exhausted) return { problems: [tooDeep(0, 0)], fatal: true, format: 'yaml' };
+  // The library's own stack ran out (the pre-scan should have refused the text first).
+  if (exhausted !== undefined) return { problems: [tooDeep(exhausted, exhausted + 1)], fatal: true, format: 'yaml' };
   // Extra documents: a spec is one document (docs/architecture.md §1).
   for (let d = 1; d < docs.length; d++) {
     const [s, , e] = docs[d].range;
@@ -377,6 +473,32 @@ class YamlBuilder {
     this.problems.push(problem('unknown-tag', 'error', `Unsupported YAML tag '${shown}': only the core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are allowed.`, span.start, span.end));
   }
 
+  /**
+   * A core tag that contradicts its node (`!!null [1]`, `!!str {a: 1}`, `!!map [1]`,
+   * `!!seq {…}`, `!!bool 5`, `!!null x`, `!!map 1`) is an error, never silently ignored.
+   * `!!int` / `!!float` on scalars are resolved (or refused) by `scalar`.
+   */
+  private tagFitCheck(node: YamlNode): void {
+    const tag = node.tag;
+    if (!tag || !KNOWN_TAGS.has(tag)) return;
+    const t = tag.slice(CORE_TAG.length);
+    let what: string | undefined;
+    if (isMap(node)) what = t === 'map' ? undefined : 'a mapping';
+    else if (isSeq(node)) what = t === 'seq' ? undefined : 'a list';
+    else if (isScalar(node)) {
+      const v = node.value;
+      if (t === 'map' || t === 'seq' || (t === 'null' && v !== null) || (t === 'bool' && typeof v !== 'boolean')) {
+        const [s, e] = node.range ?? [0, 0];
+        const raw = this.text.slice(s, e);
+        what = `the scalar '${raw.length > 40 ? raw.slice(0, 37) + '...' : raw}'`;
+      }
+    }
+    if (what === undefined) return;
+    const span = this.tagSpan(node);
+    const fits = t === 'map' ? 'a mapping' : t === 'seq' ? 'a list' : t === 'null' ? 'null (~, null or nothing)' : t === 'bool' ? 'true or false' : t === 'str' ? 'a scalar' : `a ${t} scalar`;
+    this.problems.push(problem('tag-mismatch', 'error', `The YAML tag '!!${t}' contradicts its node: it marks ${fits}, but the node is ${what}. Remove the tag or fix the value.`, span.start, span.end));
+  }
+
   /** The tag as written, found just before the node (tag and anchor may come in any order). */
   private tagSpan(node: YamlNode): Span {
     const [s, e] = node.range ?? [0, 0];
@@ -395,6 +517,7 @@ class YamlBuilder {
     const [s, vEnd] = yn.range ?? [0, 0];
     const span = { start: s, end: vEnd };
     this.tagCheck(yn);
+    this.tagFitCheck(yn);
     if (isMap(node)) {
       const entries: MapEntry[] = [];
       for (const pair of node.items) this.addPair(pair as YamlPair, entries, depth);

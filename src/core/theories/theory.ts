@@ -13,6 +13,18 @@ export interface EngineOptions {
   baseDir?: string;
   /** Reads a file given its absolute path; undefined disables file access (untrusted workspace). */
   readFile?: (absPath: string) => Uint8Array;
+  /**
+   * Size in bytes of a file, and a positioned read of at most `length` bytes of it (fewer
+   * only at its end): together they let data mode read data files of any size in blocks
+   * (docs/architecture.md §5). Absent: files are read whole through `readFile`. Never used
+   * without `readFile` (an untrusted workspace reads nothing).
+   */
+  fileSize?: (absPath: string) => number;
+  readRange?: (absPath: string, position: number, length: number) => Uint8Array;
+  /** Progress of a long analysis (data read in blocks): a fraction in [0, 1] and a message. */
+  onProgress?: (fraction: number, message: string) => void;
+  /** Data mode: read data files in blocks even within the in-memory limits, `blockRows` rows at a time (tests, benchmarks). */
+  streamData?: { always?: boolean; blockRows?: number };
   /** Overrides the spec's alpha (CLI `--alpha`). */
   alpha?: number;
   /** Include per-component score arrays in `atAlpha.components`. */

@@ -6,7 +6,7 @@
 import { problem, type Problem } from '../../problems/problems';
 import type { ResolvedSpectra } from './types';
 import { Rng } from '../../numerics/rng';
-import { DataFileError } from '../../io/npy';
+import { ArrayTooLargeError, DataFileError } from '../../io/npy';
 import { readVector } from '../../io/readArray';
 import { joinPath } from '../../spec/parseSpec';
 import { LIMITS, type BlockSpec, type Span, type SpectralSpec, type SpectrumSpec } from '../../spec/model';
@@ -168,8 +168,10 @@ function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number 
   const bytes = read.bytes;
   let values: Float64Array;
   try {
-    values = readVector(bytes, s.path).data;
+    // the length is checked on the header, before any value is decoded (issue 13)
+    values = readVector(bytes, s.path, undefined, { maxValues: LIMITS.maxComponentsPerBlock, what: 'components per block' }).data;
   } catch (e) {
+    if (e instanceof ArrayTooLargeError) return err('limit-exceeded', `Cannot read '${s.path}': ${e.message}`);
     if (e instanceof DataFileError) return err('file-parse-error', `Cannot read '${s.path}': ${e.message}`);
     throw e;
   }
@@ -204,6 +206,13 @@ function evaluateBlock(b: BlockSpec, name: 'signal' | 'noise', ctx: SpectrumCont
     if (!r.values) return {};
     out[part] = r.values;
     count = r.values.length;
+    // an empty file is the one way to give a block no component without writing count (issue 13)
+    if (count === 0 && name === 'signal') {
+      const s = b[part];
+      const at = s.kind === 'file' ? s.pathSpan : s.span;
+      problems.push(problem('invalid-value', 'error', `${name}.${part}${s.kind === 'file' ? `: '${s.path}' holds no values` : ' is empty'}: the signal needs at least one important component (docs/theory.md §3).`, at.start, at.end));
+      return {};
+    }
   }
   return out;
 }

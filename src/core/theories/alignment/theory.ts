@@ -2,8 +2,8 @@
  * P1 as a {@link Theory}: joint-embedding vs reconstruction in spectral mode (per-component
  * spectra, docs/theory.md §3–§5) and in data mode (the closed-form solvers of §2 on data).
  */
-import type { Problem } from '../../problems/problems';
-import type { DataSpec, SpectralSpec } from '../../spec/model';
+import { problem, type Problem } from '../../problems/problems';
+import { LIMITS, type DataSpec, type SpectralSpec } from '../../spec/model';
 import type { EngineOptions, Theory } from '../theory';
 import { analyzeData, type PreparedData } from './data/dataMode';
 import { theoryFindings } from './findings';
@@ -35,12 +35,19 @@ function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: Ali
   const k = spectra.c.length;
   const d = k + spectra.gamma.length;
   const latent = spec.latent ?? k;
+  if (latent > d) {
+    // the parser checks latent <= d when both counts are written; a file's length is known only now
+    const span = spec.latentSpan ?? spec.span;
+    const from = (b: SpectralSpec['signal']) => (b.countFromFile ? ` (from '${b.variance.kind === 'file' ? b.variance.path : b.augmentation.kind === 'file' ? b.augmentation.path : 'a file'}')` : '');
+    result.problems.push(problem('out-of-range', 'error', `latent: must be between 1 and d = ${d} (${k} signal${from(spec.signal)} + ${d - k} noise${from(spec.noise)} components), got ${latent}.`, span.start, span.end));
+    return;
+  }
   result.dimensions = { d, k, latent };
   result.spectra = spectra;
   const thresholds = computeThresholds(spectra, latent);
   result.thresholds = thresholds;
   const alpha = options.alpha ?? spec.alpha;
-  result.atAlpha = alpha === undefined ? null : scoresAtAlpha(spectra, alpha, latent, options.components === true);
+  result.atAlpha = alpha === undefined ? null : scoresAtAlpha(spectra, alpha, latent, componentOutput(spec, d, options, result.problems));
   result.recommendation = recommend(thresholds, alpha);
   if (options.curve) result.curve = noiseScalingCurve(spectra, latent);
   result.problems.push(...theoryFindings(spec, thresholds, spectra, options.alpha === undefined ? spec.alpha : undefined));
@@ -65,6 +72,30 @@ function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: Alignme
   result.recommendation = recommend(t, alpha);
   if (options.curve) result.curve = noiseScalingCurve(data.spectra, latent);
   result.problems.push(...theoryFindings(spec, t, data.spectra, options.alpha === undefined ? alpha : undefined));
+}
+
+/**
+ * Whether the per-component scores are written out (`analyze --components`): about 2 lines
+ * and 50 bytes of text per component, so above LIMITS.maxComponentOutput components the
+ * output (hundreds of MB, built as one string) is refused before it is built, with a
+ * located error on the larger block; the rest of the analysis is reported as usual.
+ */
+function componentOutput(spec: SpectralSpec, d: number, options: EngineOptions, problems: Problem[]): boolean {
+  if (options.components !== true) return false;
+  if (d <= LIMITS.maxComponentOutput) return true;
+  const block = spec.noise.count >= spec.signal.count ? spec.noise : spec.signal;
+  const span = block.countSpan ?? block.keySpan ?? block.span;
+  const megabytes = Math.ceil((d * 50) / 1e6);
+  problems.push(
+    problem(
+      'limit-exceeded',
+      'error',
+      `Per-component scores (--components) for d = ${d} components would be about ${megabytes} MB of output; they are written for at most ${LIMITS.maxComponentOutput} components. Analyse without --components (the thresholds and the deciding scores do not need them), or lower the counts.`,
+      span.start,
+      span.end,
+    ),
+  );
+  return false;
 }
 
 /** Keeps the prepared data for `simulate` on a non-enumerable field: it never leaves the thread that analysed. */

@@ -1,18 +1,121 @@
 /**
  * Graph mode's analysis (docs/theory.md §7): reads the rows, builds G, and computes the
- * VICReg / SimCLR / Barlow Twins closed forms and the recommendation.
+ * VICReg / SimCLR / Barlow Twins closed forms, G's agreement with the labels and the
+ * recommendation (types.ts pins the result).
+ *
+ *   files.ts           every file through the host's `readFile` (none in an untrusted workspace)
+ *   rows.ts            the N × D rows (.npy/.npz/.csv, n × V × D read as nV rows) and the labels
+ *   graphBuild.ts      G per kind: views, labels, knn, edges (inline or a file)
+ *   representation.ts  the Laplacian's and D^-1/2 G D^-1/2's spectra; VICReg and SimCLR on the graph
+ *   linear.ts          Z = XW: VICReg (LPP with a covariance constraint) and SimCLR
+ *   barlow.ts          Barlow Twins as CCA of two views
+ *   pairAgreement.ts   G against the labels
+ *   recommendation.ts  which method, which invariance weight
+ * The eigenvalues come from numerics/sparse (per connected component: exact trivial pairs,
+ * closed forms for cliques, dense for small components, thick-restart Lanczos otherwise).
+ *
+ * User-input failures are located problems; numerical failures too (`not-positive-definite`
+ * for a singular covariance, with `regularize`; `no-convergence`, `limit-exceeded`).
  */
+import { LinalgError } from '../../numerics/dense';
+import { SparseError } from '../../numerics/sparse';
 import { problem, type Problem } from '../../problems/problems';
-import type { GraphSpec } from '../../spec/model';
-import type { GraphAnalysis } from './types';
+import { GRAPH_DEFAULTS, type GraphSpec, type Span } from '../../spec/model';
+import { linearBarlow } from './barlow';
+import type { GraphFileAccess } from './files';
+import { buildGraph } from './graphBuild';
+import { linearSimclr, linearVicreg } from './linear';
+import { pairAgreement } from './pairAgreement';
+import { recommend, type ContrastiveRank } from './recommendation';
+import { laplacianSpectrum, simclrRepresentation, vicregRepresentation } from './representation';
+import { centerColumns, loadRows } from './rows';
+import type { BarlowLinear, GraphAnalysis, SimclrLinear, VicregLinear } from './types';
 
-export interface GraphFileAccess {
-  baseDir?: string;
-  readFile?: (absPath: string) => Uint8Array;
-}
+export type { GraphFileAccess } from './files';
 
-export function analyzeGraph(spec: GraphSpec, _files: GraphFileAccess, problems: Problem[]): GraphAnalysis | undefined {
-  // Filled in by the graph-mode work (issue 11); until then a located error, never a silent result.
-  problems.push(problem('not-implemented', 'error', 'Graph mode is not available in this build.', spec.graphKeySpan.start, spec.graphKeySpan.end));
-  return undefined;
+/**
+ * The analysis of a parsed, error-free graph-mode spec; undefined when a problem (pushed to
+ * `problems`) stops it. A singular covariance only drops the linear solution it concerns.
+ */
+export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: Problem[]): GraphAnalysis | undefined {
+  const report = (code: string, message: string, at: Span, severity: 'error' | 'warning' | 'info' = 'error') => problems.push(problem(code, severity, message, at.start, at.end));
+  const rows = loadRows(spec, files, problems);
+  if (!rows) return undefined;
+  const { N, D } = rows;
+  const K = spec.embedding;
+  if (K >= N) {
+    report('out-of-range', `embedding: K = ${K} must be < N = ${N} (the rows of the data: at most N - 1 directions besides the constant one).`, spec.embeddingSpan);
+    return undefined;
+  }
+  if (K > D) {
+    report('out-of-range', `embedding: K = ${K} must be <= D = ${D} (the feature columns of the data).`, spec.embeddingSpan);
+    return undefined;
+  }
+  const pg = buildGraph(spec, rows, files, problems);
+  if (!pg) return undefined;
+
+  const m = spec.methods;
+  const a = m.vicreg?.variance ?? GRAPH_DEFAULTS.variance;
+  const g = m.vicreg?.invariance ?? GRAPH_DEFAULTS.invariance;
+  const twoViews = spec.graph.kind === 'views' && spec.graph.views === 2;
+  const dataSpan = spec.data.fileSpan ?? spec.data.span;
+  /** A linear solution, or null with a located error when its covariance is singular. */
+  const solve = <T>(what: string, matrix: string, fn: () => T): T | null => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof LinalgError && e.code === 'not-positive-definite') {
+        const hint = spec.regularize === undefined ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5), or remove constant / collinear feature columns." : ` regularize: ${spec.regularize} is not enough; raise it.`;
+        report('not-positive-definite', `${what}: ${matrix} is not positive definite, so the linear solution is not defined (${e.message}).${hint}`, dataSpan);
+        return null;
+      }
+      throw e;
+    }
+  };
+  // one N × D scratch for the products with L and D^-1/2 G D^-1/2 (fresh pages are slow to fault in)
+  let scratchCache: Float64Array | undefined;
+  const scratch = (): Float64Array => (scratchCache ??= new Float64Array(N * D));
+  try {
+    const laplacian = laplacianSpectrum(pg, K);
+    const vicreg = m.vicreg ? vicregRepresentation(laplacian, K, a, g) : null;
+    const simclr = m.simclr ? simclrRepresentation(pg, K) : null;
+    // SimCLR's linear solution uses X as given; VICReg and Barlow Twins then use H X, made in
+    // place (the rows are owned here and not needed uncentred afterwards)
+    const linSimclr: SimclrLinear | null = m.simclr ? linearSimclr(rows.x, N, D, pg, K, undefined, scratch()) : null;
+    if ((m.vicreg || (m.barlow && twoViews)) && !spec.data.center) centerColumns(rows.x, N, D);
+    const linVicreg: VicregLinear | null = m.vicreg
+      ? solve('Linear VICReg', 'the covariance C = XᵀHX/N of the rows', () => linearVicreg(rows.x, N, D, pg, K, a, g, spec.regularize, scratch()))
+      : null;
+    const linBarlow: BarlowLinear | null = m.barlow && twoViews
+      ? solve('Linear Barlow Twins', 'the views\' covariance S = (S_aa + S_bb)/2', () => linearBarlow(rows.x, N, D, K, spec.regularize))
+      : null;
+    const alignment = rows.labels ? pairAgreement(pg, rows.labels) : null;
+    const ranks: ContrastiveRank[] = [];
+    if (simclr) ranks.push({ method: 'SimCLR', regime: 'representation', rank: simclr.rank });
+    if (linSimclr) ranks.push({ method: 'SimCLR', regime: 'linear', rank: linSimclr.rank });
+    if (linBarlow) ranks.push({ method: 'Barlow Twins', regime: 'linear', rank: linBarlow.rank });
+    const lambda = laplacian.slice(1, K + 1);
+    const recommendation = recommend({ K, a, g, lambda, alignment, ranks, vicregRank: vicreg?.rank ?? K });
+    const edges = pg.g.nnz / 2;
+    if (edges === 0) report('empty-graph', 'G has no pairs: every row is its own component, so the Laplacian is 0 and the methods have nothing to align.', spec.graph.span, 'warning');
+    return {
+      dimensions: { N, D, K },
+      graph: { kind: pg.kind, edges, components: pg.components.count, laplacian },
+      representation: { vicreg, simclr },
+      linear: { vicreg: linVicreg, simclr: linSimclr, barlow: linBarlow },
+      alignment,
+      recommendation,
+      weights: m.vicreg ? { variance: a, invariance: g } : null,
+    };
+  } catch (e) {
+    if (e instanceof SparseError && (e.code === 'limit-exceeded' || e.code === 'no-convergence')) {
+      report(e.code, `Graph mode: ${e.message}.`, spec.graph.span);
+      return undefined;
+    }
+    if (e instanceof LinalgError && (e.code === 'no-convergence' || e.code === 'not-finite')) {
+      report(e.code, `Graph mode: ${e.message}.`, dataSpan);
+      return undefined;
+    }
+    throw e;
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { Matrix } from '../../../numerics/dense';
 import { problem, type Problem, type Severity } from '../../../problems/problems';
-import { DataFileError, readMatrix, readVector } from '../../../io/readArray';
+import { ArrayTooLargeError, DataFileError, readMatrix, readVector } from '../../../io/readArray';
 import { LIMITS, type DataSourceSpec, type Span } from '../../../spec/model';
 import { readReferencedFile, type SpectrumContext } from '../spectra';
 
@@ -61,11 +61,12 @@ function readMatrixFile(data: DataSourceSpec, ctx: SpectrumContext, problems: Pr
     return undefined;
   }
   try {
-    const a = readMatrix(read.bytes, data.file!, data.key);
+    // the shape is checked on the header, before any value is decoded or allocated (issue 13)
+    const a = readMatrix(read.bytes, data.file!, data.key, { maxValues: LIMITS.maxDataValues, what: 'values of the data matrix' });
     return { data: a.data, rows: a.shape[0], cols: a.shape[1] };
   } catch (e) {
     if (!(e instanceof DataFileError)) throw e;
-    report(problems, 'file-parse-error', `Cannot read '${data.file}': ${e.message}`, fileSpan);
+    report(problems, e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error', `Cannot read '${data.file}': ${e.message}`, fileSpan);
     return undefined;
   }
 }
@@ -73,6 +74,10 @@ function readMatrixFile(data: DataSourceSpec, ctx: SpectrumContext, problems: Pr
 /** The sample, dimension and size limits of the dense solvers (all of them reported). */
 function withinLimits(raw: RawMatrix, fileSpan: Span, problems: Problem[]): boolean {
   const before = problems.length;
+  if (raw.rows === 0 || raw.cols === 0) {
+    report(problems, 'invalid-value', `The data are empty (${raw.rows} samples × ${raw.cols} columns): there is nothing to analyse.`, fileSpan);
+    return false;
+  }
   if (raw.rows > LIMITS.maxDataSamples) report(problems, 'limit-exceeded', `The data have ${raw.rows} samples, over the limit of ${LIMITS.maxDataSamples}.`, fileSpan);
   if (raw.cols > LIMITS.maxDataDimension + 1) report(problems, 'limit-exceeded', `The data have ${raw.cols} columns, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, fileSpan);
   if (raw.rows * raw.cols > LIMITS.maxDataValues) report(problems, 'limit-exceeded', `The data hold ${raw.rows} × ${raw.cols} values, over the limit of ${LIMITS.maxDataValues}.`, fileSpan);
@@ -112,10 +117,10 @@ export function readLabels(data: DataSourceSpec, raw: RawMatrix, ctx: SpectrumCo
   }
   let values: Float64Array;
   try {
-    values = readVector(read.bytes, labels.file, labels.key).data;
+    values = readVector(read.bytes, labels.file, labels.key, { maxValues: LIMITS.maxDataSamples, what: 'labels' }).data;
   } catch (e) {
     if (!(e instanceof DataFileError)) throw e;
-    report(problems, 'file-parse-error', `Cannot read '${labels.file}': ${e.message}`, labels.span);
+    report(problems, e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error', `Cannot read '${labels.file}': ${e.message}`, labels.span);
     return undefined;
   }
   if (values.length !== raw.rows) {
@@ -129,7 +134,7 @@ export function readLabels(data: DataSourceSpec, raw: RawMatrix, ctx: SpectrumCo
 export function featureMatrix(raw: RawMatrix, labelColumn: number | undefined, fileSpan: Span, problems: Problem[]): Matrix | undefined {
   const features = raw.cols - (labelColumn !== undefined ? 1 : 0);
   if (features < 1) {
-    report(problems, 'dimension-mismatch', 'The data have no feature column besides the labels.', fileSpan);
+    report(problems, 'dimension-mismatch', labelColumn !== undefined ? 'The data have no feature column besides the labels.' : 'The data have no feature column.', fileSpan);
     return undefined;
   }
   if (labelColumn === undefined) return new Matrix(raw.rows, features, raw.data);

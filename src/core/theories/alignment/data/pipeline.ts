@@ -7,7 +7,7 @@
 import type { ResolvedSpectra } from '../types';
 import { gram, matmul, Matrix, symmetricEigen, takeColumns, topSymmetricEigen } from '../../../numerics/dense';
 import type { Problem } from '../../../problems/problems';
-import type { DataSourceSpec, DataSpec, SpectrumSpec } from '../../../spec/model';
+import { LIMITS, type DataSourceSpec, type DataSpec, type SpectrumSpec } from '../../../spec/model';
 import { evaluateSpectrum, type SpectrumContext } from '../spectra';
 import { report } from './loadData';
 
@@ -27,12 +27,26 @@ export function buildPipeline(spec: DataSpec, x: Matrix, ctx: SpectrumContext, p
     report(problems, 'out-of-range', `data.pca: ${k} components requested but the data have ${x.cols} features.`, data.span);
     return undefined;
   }
-  const { xp, c, explainedVariance } = principalComponents(x, k, data, problems);
   const noise = noiseSpectra(data, ctx, problems);
-  if (!noise) return undefined;
+  if (!noise || !withinPipelineLimits(k + noise.gamma.length, x.rows, data, problems)) return undefined;
+  const { xp, c, explainedVariance } = principalComponents(x, k, data, problems);
   const thetaImportant = importantAugmentation(spec, k, ctx, problems);
   if (!thetaImportant) return undefined;
   return { xp, spectra: { c, thetaImportant, gamma: noise.gamma, thetaNoise: noise.thetaNoise }, explainedVariance };
+}
+
+/**
+ * The pipeline creates d = pca + noise.count coordinates for every sample (the clean and the
+ * corrupted data, n × d each): the value limit of the dense solvers counts them all (the
+ * dimension limit is checked by noiseSpectra).
+ */
+function withinPipelineLimits(d: number, rows: number, data: DataSourceSpec, problems: Problem[]): boolean {
+  const at = data.noise?.span ?? data.span;
+  if (rows * d > LIMITS.maxDataValues) {
+    report(problems, 'limit-exceeded', `data: the pipeline's data would hold ${rows} samples × d = ${d} coordinates = ${rows * d} values, over the limit of ${LIMITS.maxDataValues}; lower data.noise.count or data.pca, or use fewer samples.`, at);
+    return false;
+  }
+  return true;
 }
 
 /**
@@ -69,10 +83,17 @@ export function noiseSpectra(data: DataSourceSpec, ctx: SpectrumContext, problem
   const noise = data.noise;
   if (!noise) return { gamma: new Float64Array(0), thetaNoise: new Float64Array(0) };
   const m = noise.count;
+  const tooMany = (count: number): boolean => {
+    const d = (data.pca ?? 0) + count;
+    if (d <= LIMITS.maxDataDimension) return false;
+    report(problems, 'limit-exceeded', `data: d = pca + noise.count = ${d} coordinates, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, noise.span);
+    return true;
+  };
+  if (tooMany(m)) return undefined;
   const gv = evaluateSpectrum(noise.variance, m, ctx, 'data.noise.variance');
   const tv = evaluateSpectrum(noise.augmentation, m, ctx, 'data.noise.augmentation');
   problems.push(...gv.problems, ...tv.problems);
-  if (!gv.values || !tv.values) return undefined;
+  if (!gv.values || !tv.values || tooMany(gv.values.length)) return undefined;
   return { gamma: gv.values, thetaNoise: tv.values };
 }
 

@@ -80,7 +80,10 @@ export class ProbeScorer {
     const d = this.all.cols;
     const c = this.classes.length;
     const test: number[] = [];
-    for (let i = 0; i < rows; i++) (inTrainingSplit(first + i, this.seed) ? this.train++ : test.push(i));
+    for (let i = 0; i < rows; i++) {
+      if (inTrainingSplit(first + i, this.seed)) this.train++;
+      else test.push(i);
+    }
     if (!test.length) return;
     const block = new Matrix(test.length, d);
     test.forEach((i, r) => {

@@ -30,7 +30,7 @@ import { readMomentsNpz } from './momentsFile';
 import { importantAugmentation, noiseSpectra } from './pipeline';
 import { fitProbes, ProbeScorer, type ProbeResult } from './probe';
 import { solveAllFromMoments, type SolutionSet } from './solutions';
-import { StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
+import { addColumnSums, StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
 
 /** What data mode may use beyond a spectrum's context: positioned reads and progress (EngineOptions). */
 export interface DataContext extends SpectrumContext {
@@ -243,7 +243,7 @@ function openSources(spec: DataSpec, ctx: DataContext): Sources {
     if (labelColumn < 0 || labelColumn >= rawCols) fail('out-of-range', `data.labels.column: ${lab.column} is outside the ${rawCols} columns of the data.`, data.span);
   }
   const features = rawCols - (labelColumn !== undefined ? 1 : 0);
-  if (features < 1) fail('dimension-mismatch', 'The data have no feature column besides the labels.', rowsSpan);
+  if (features < 1) fail('dimension-mismatch', labelColumn !== undefined ? 'The data have no feature column besides the labels.' : 'The data have no feature column.', rowsSpan);
   if (features > LIMITS.maxDataDimension) fail('limit-exceeded', `The data have ${features} features, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, rowsSpan);
   if (rows.rows !== undefined && rows.rows > LIMITS.maxStreamedSamples) fail('limit-exceeded', `The data have ${rows.rows} samples, over the limit of ${LIMITS.maxStreamedSamples}.`, rowsSpan);
   const src: Sources = { rows, rowsPath, rowsSpan, features, V: 0, ...(labelColumn !== undefined ? { labelColumn } : {}) };
@@ -298,7 +298,7 @@ function checkFinite(a: Float64Array, rows: number, width: number, where: (row: 
   for (let i = 0; i < rows * width; i++) {
     if (a[i] - a[i] !== 0) {
       const r = Math.floor(i / width);
-      fail('invalid-value', `${what} hold a non-finite value (${a[i]}) at ${where(first + r)}, ${width > 1 ? `value ${(i % width) + 1}` : 'the only value'}.`, span);
+      fail('invalid-value', `${what} a non-finite value (${a[i]}) at ${where(first + r)}, ${width > 1 ? `value ${(i % width) + 1}` : 'the only value'}.`, span);
     }
   }
 }
@@ -325,6 +325,7 @@ function accumulate(src: Sources, ctx: DataContext, opts: PassOptions): Sufficie
   const x = labelColumn !== undefined ? new Float64Array(blockRows * d) : undefined;
   const lab = labelColumn !== undefined ? new Float64Array(blockRows) : undefined;
   const dataRows = () => (rows.rows !== undefined ? String(rows.rows) : `${acc.n} or more`);
+  const blockSums = new Float64Array(d);
   let lastReport = -1;
   for (;;) {
     const b = parsing(src.rowsPath, src.rowsSpan, () => rows.next(blockRows));
@@ -344,21 +345,27 @@ function accumulate(src: Sources, ctx: DataContext, opts: PassOptions): Sufficie
       feats = x.subarray(0, b.rows * d);
       labels = lab.subarray(0, b.rows);
     }
-    checkFinite(feats, b.rows, d, (r) => rows.where(r), b.first, 'The data', src.rowsSpan);
+    // the block's column sums, which are finite exactly when every value is (else, or on an
+    // overflow, the scan below locates the value): one pass over the block for both
+    blockSums.fill(0);
+    addColumnSums(blockSums, feats, b.rows, d);
+    let finite = true;
+    for (let j = 0; j < d; j++) if (blockSums[j] - blockSums[j] !== 0) finite = false;
+    if (!finite) checkFinite(feats, b.rows, d, (r) => rows.where(r), b.first, 'The data hold', src.rowsSpan);
     let views: Float64Array | undefined;
     if (src.views) {
       const vb = lockstep(src.views, b.rows, b.first, 'augmentation.views', src.viewsPath!, src.viewsSpan!, dataRows);
-      checkFinite(vb.data, b.rows, V * d, (r) => `sample ${r + 1}`, b.first, `augmentation.views: '${src.viewsPath}'`, src.viewsSpan!);
+      checkFinite(vb.data, b.rows, V * d, (r) => `sample ${r + 1}`, b.first, `augmentation.views: '${src.viewsPath}' holds`, src.viewsSpan!);
       views = vb.data;
     }
     if (src.labels) {
       labels = lockstep(src.labels, b.rows, b.first, 'data.labels', src.labelsPath!, src.labelsSpan!, dataRows).data;
     }
-    if (labels) checkFinite(labels, b.rows, 1, (r) => `sample ${r + 1}`, b.first, src.labels ? `data.labels: '${src.labelsPath}'` : 'The label column', src.labelsSpan ?? src.rowsSpan);
+    if (labels) checkFinite(labels, b.rows, 1, (r) => `sample ${r + 1}`, b.first, src.labels ? `data.labels: '${src.labelsPath}' holds` : 'The label column holds', src.labelsSpan ?? src.rowsSpan);
     let targets: Float64Array | undefined;
     if (src.targets) targets = lockstep(src.targets, b.rows, b.first, 'data.Y', 'data.Y', src.rowsSpan, dataRows).data;
     try {
-      acc.add(feats, b.rows, b.first, { ...(views ? { views } : {}), ...(labels && opts.targets === 'labels' ? { labels } : {}), ...(targets ? { targets } : {}) });
+      acc.add(feats, b.rows, b.first, { sums: blockSums, ...(views ? { views } : {}), ...(labels && opts.targets === 'labels' ? { labels } : {}), ...(targets ? { targets } : {}) });
     } catch (e) {
       if (e instanceof StatsError) fail('limit-exceeded', e.message, src.labelsSpan ?? src.rowsSpan);
       throw e;

@@ -105,7 +105,7 @@ function addProduct(out: Float64Array, a: Float64Array, p: number, b: Float64Arr
   gemmTN(alpha, opA, opB, out, 0, q, { accumulate: true });
 }
 
-function addColumnSums(out: Float64Array, a: Float64Array, rows: number, cols: number): void {
+export function addColumnSums(out: Float64Array, a: Float64Array, rows: number, cols: number): void {
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
     for (let j = 0; j < cols; j++) out[j] += a[o + j];
@@ -206,12 +206,14 @@ export class StatsAccumulator {
 
   /**
    * Adds `rows` samples starting at sample index `first`: x (rows × d), their views
-   * (rows × V × d), their labels (rows) or dense targets (rows × ℓ).
+   * (rows × V × d), their labels (rows) or dense targets (rows × ℓ); `sums`, when given, are
+   * the block's column sums (computed by the caller while checking the values).
    */
-  add(x: Float64Array, rows: number, first: number, extra: { views?: Float64Array; labels?: Float64Array; targets?: Float64Array } = {}): void {
+  add(x: Float64Array, rows: number, first: number, extra: { views?: Float64Array; labels?: Float64Array; targets?: Float64Array; sums?: Float64Array } = {}): void {
     const d = this.d;
     this.n += rows;
-    addColumnSums(this.sumX, x, rows, d);
+    if (extra.sums) for (let j = 0; j < d; j++) this.sumX[j] += extra.sums[j];
+    else addColumnSums(this.sumX, x, rows, d);
     addProduct(this.xtx, x, d, x, d, rows);
     if (this.views) this.addViews(x, rows, extra.views!);
     const nu = this.noise ? this.drawNoise(rows) : undefined;

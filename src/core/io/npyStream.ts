@@ -1,0 +1,117 @@
+/**
+ * A C-order `.npy` file read a block of rows at a time (any numeric dtype, either byte
+ * order; float32 and float64 little-endian take a fast path). Only the header and one
+ * block are in memory. The header is parsed by the same code as the whole-file reader
+ * (npy.ts), so both accept and refuse the same files. Failures throw `DataFileError`.
+ */
+import { DataFileError, decode, parseDescr, parseHeader, shapeText, type Dtype } from './npy';
+import type { ByteSource, RowBlock, RowStream } from './stream';
+
+export interface NpyHeader {
+  shape: number[];
+  dtype: Dtype;
+  descr: string;
+  fortran: boolean;
+  /** Byte offset of the first value. */
+  dataStart: number;
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+/** The header of a .npy file, from at most its first few kilobytes. */
+export function readNpyHeader(src: ByteSource, name: string): NpyHeader {
+  const head = src.read(0, Math.min(src.size, 12));
+  if (head.length < 6 || !MAGIC.every((b, i) => head[i] === b)) throw new DataFileError(`${name} is not a .npy file (it does not start with the \\x93NUMPY magic string).`);
+  if (head.length < 10) throw new DataFileError(`${name} is truncated: the .npy header is incomplete.`);
+  const major = head[6];
+  let headerLen: number;
+  let headerStart: number;
+  if (major === 1) {
+    headerLen = head[8] | (head[9] << 8);
+    headerStart = 10;
+  } else if (major === 2 || major === 3) {
+    if (head.length < 12) throw new DataFileError(`${name} is truncated: the .npy header is incomplete.`);
+    headerLen = (head[8] | (head[9] << 8) | (head[10] << 16)) + head[11] * 16777216;
+    headerStart = 12;
+  } else {
+    throw new DataFileError(`${name} uses .npy format version ${major}.${head[7]}; versions 1.0, 2.0 and 3.0 are supported.`);
+  }
+  const dataStart = headerStart + headerLen;
+  if (dataStart > src.size || headerLen > 1 << 24) throw new DataFileError(`${name} is truncated: the .npy header says ${headerLen} bytes but the file ends before.`);
+  let header: string;
+  try {
+    header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: major === 3 }).decode(src.read(headerStart, headerLen));
+  } catch {
+    throw new DataFileError(`${name}: the .npy header is not valid UTF-8.`);
+  }
+  const { descr, fortran, shape } = parseHeader(header, name);
+  const dtype = parseDescr(descr, name);
+  let count = 1;
+  for (const d of shape) count *= d;
+  if (!Number.isSafeInteger(count * dtype.size)) throw new DataFileError(`${name}: the shape ${shapeText(shape)} is too large.`);
+  const need = count * dtype.size;
+  const have = src.size - dataStart;
+  if (have < need) throw new DataFileError(`${name} is truncated: shape ${shapeText(shape)} of ${descr} needs ${need} bytes of data, the file has ${have}.`);
+  return { shape, dtype, descr, fortran, dataStart };
+}
+
+/** Thrown for a Fortran-order array of more than one dimension (its rows are not contiguous). */
+export class NotCOrderError extends DataFileError {}
+
+/**
+ * The rows of a C-order .npy (the leading dimension; a 1-D array has rows of one value).
+ * `onRead` sees every byte block read (progress).
+ */
+export function openNpyStream(src: ByteSource, name: string, header: NpyHeader = readNpyHeader(src, name)): RowStream {
+  const { shape, dtype, dataStart } = header;
+  if (header.fortran && shape.length > 1) {
+    throw new NotCOrderError(`${name} is stored in Fortran order, so its rows cannot be read in blocks; save it in C order (numpy.ascontiguousarray).`);
+  }
+  if (shape.length === 0) throw new DataFileError(`${name} holds a single number (shape ()), not an array of rows.`);
+  const rows = shape[0];
+  const width = shape.slice(1).reduce((p, q) => p * q, 1);
+  const rowBytes = width * dtype.size;
+  let at = 0;
+  let out = new Float64Array(0);
+  let scratch = new ArrayBuffer(0);
+  const fast = dtype.little && dtype.kind === 'f' && (dtype.size === 4 || dtype.size === 8);
+  return {
+    shape,
+    rows,
+    width,
+    name,
+    next(maxRows: number): RowBlock | undefined {
+      if (at >= rows) return undefined;
+      const r = Math.max(1, Math.min(maxRows, rows - at));
+      const count = r * width;
+      const length = count * dtype.size;
+      const bytes = src.read(dataStart + at * rowBytes, length);
+      if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} end beyond the end of the file.`);
+      let view: Float64Array;
+      if (fast && dtype.size === 8 && bytes.byteOffset % 8 === 0) {
+        // little-endian float64, aligned: the read buffer itself, no copy
+        view = new Float64Array(bytes.buffer, bytes.byteOffset, count);
+      } else if (fast) {
+        if (out.length < count) out = new Float64Array(count);
+        view = out.subarray(0, count);
+        // aligned typed-array views where possible, else one copy into an aligned scratch buffer
+        let buf = bytes.buffer;
+        let off = bytes.byteOffset;
+        if (off % dtype.size !== 0) {
+          if (scratch.byteLength < length) scratch = new ArrayBuffer(length);
+          new Uint8Array(scratch, 0, length).set(bytes);
+          buf = scratch;
+          off = 0;
+        }
+        view.set(dtype.size === 4 ? new Float32Array(buf, off, count) : new Float64Array(buf, off, count));
+      } else {
+        view = decode(bytes, 0, count, dtype);
+      }
+      const block = { data: view, rows: r, first: at };
+      at += r;
+      return block;
+    },
+    where: (row) => `row ${row + 1}`,
+    progress: () => ({ done: at * rowBytes, total: rows * rowBytes }),
+  };
+}

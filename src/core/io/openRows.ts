@@ -1,0 +1,55 @@
+/**
+ * Opens an array file as a {@link RowStream} by its extension: a C-order `.npy` and a
+ * stored `.npz` member are read a block of rows at a time, `.csv`/`.tsv`/`.txt` a piece of
+ * text at a time; a Fortran-order `.npy` or a deflated `.npz` member is decoded whole
+ * (within the reader's byte limit) and then handed out by blocks.
+ */
+import { openCsvStream } from './csvStream';
+import { IO_LIMITS } from './limits';
+import { DataFileError, isNpy, readNpy } from './npy';
+import { NotCOrderError, openNpyStream, readNpyHeader } from './npyStream';
+import { npzMember } from './npzStream';
+import { arrayRowStream, type ByteSource, type RowStream } from './stream';
+
+function baseName(fileName: string): string {
+  const m = /[^/\\]*$/.exec(fileName);
+  return m && m[0] ? m[0] : fileName;
+}
+
+function extension(fileName: string): string {
+  const m = /(\.[^./\\]+)$/.exec(fileName);
+  return m ? m[1].toLowerCase() : '';
+}
+
+/** The rows of a .npy (or of one .npy inside a .npz), streamed when its layout allows. */
+function npyRows(src: ByteSource, name: string): RowStream {
+  const header = readNpyHeader(src, name);
+  try {
+    return openNpyStream(src, name, header);
+  } catch (e) {
+    if (!(e instanceof NotCOrderError) || src.size > IO_LIMITS.maxFileBytes) throw e;
+    return arrayRowStream(readNpy(src.read(0, src.size), name), name);
+  }
+}
+
+/** Opens `fileName` (its bytes through `src`) as rows; `key` chooses the array of a .npz. */
+export function openRows(src: ByteSource, fileName: string, key?: string): RowStream {
+  const name = baseName(fileName);
+  switch (extension(fileName)) {
+    case '.npy':
+      return npyRows(src, name);
+    case '.npz': {
+      const m = npzMember(src, name, key);
+      return npyRows(m.source, `${name}[${m.key}]`);
+    }
+    case '.csv':
+    case '.tsv':
+    case '.txt': {
+      const head = src.read(0, Math.min(6, src.size));
+      if (isNpy(head)) throw new DataFileError(`${name} is a .npy file, not text; rename it to .npy.`);
+      return openCsvStream(src, name);
+    }
+    default:
+      throw new DataFileError(`${name}: unsupported file type '${extension(fileName) || '(none)'}'; use .npy, .npz or .csv.`);
+  }
+}
