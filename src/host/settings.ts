@@ -61,7 +61,7 @@ export function getSettings(scope?: vscode.ConfigurationScope): Settings {
     maxFileBytes: Math.floor((userSet(c, 'worker.maxFileSizeMB') ? num(c, 'worker.maxFileSizeMB', DEFAULT_MAX_FILE_MB, 1, 512) : DEFAULT_MAX_FILE_MB) * 1024 * 1024),
     maxPoints: Math.floor(num(c, 'worker.maxPoints', 4000, 100, 100_000)),
     progressDelay: num(c, 'worker.progressDelay', 1000, 0, 60_000),
-    workerMemoryMB: Math.floor(num(c, 'worker.maxMemoryMB', 2048, 128, 16_384)),
+    workerMemoryMB: Math.floor(num(c, 'worker.maxMemoryMB', 2048, 64, 16_384)),
   };
 }
 

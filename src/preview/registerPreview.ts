@@ -81,8 +81,9 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
         const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Analysis', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
         await manager.deserializeWebviewPanel(panel, state);
         const restored = manager.snapshots().length > 0;
-        // Not adopted: the "nothing to restore" page; the test closes it again.
-        if (!restored) panel.dispose();
+        // Not adopted: the "nothing to restore" page, closed again once VS Code has shown it
+        // (disposing at once is what made VS Code log `OverlayWebview has been disposed`).
+        if (!restored) setTimeout(() => panel.dispose(), 1000);
         return restored;
       }),
     );

@@ -529,3 +529,21 @@ test('docs/theory.md §7.6 linear SimCLR: the Cholesky, Cholesky-QR2 and Househo
     close(linearSimclr(x, N, 5, pg, 4).eigenvalues, ref.eigenvalues, 1e-9, `${name}: automatic`);
   }
 });
+
+test('more features than rows (N < D): linear SimCLR through the SVD of X; linear VICReg needs regularize', () => {
+  const rng = new Rng(43);
+  const N = 8;
+  const D = 12;
+  const X = randomRows(rng, N, D);
+  const ring = Array.from({ length: N }, (_, i) => [i, (i + 1) % N] as [number, number]);
+  const r = run(spec({ X, graph: edges(ring), K: 4, methods: { vicreg: { variance: 25, invariance: 25, span: S0 }, simclr: { span: S0 }, keySpan: S0 } }));
+  assert.equal(only(r, 'not-positive-definite').severity, 'error');
+  const a = r.a!;
+  assert.equal(a.linear.vicreg, null);
+  const A = new Float64Array(N * N);
+  for (const [i, j] of ring) A[i * N + j] = A[j * N + i] = 0.5; // every degree is 2
+  const ref = simclrReference(X, A, 4);
+  close(a.linear.simclr!.eigenvalues, ref.eigenvalues, 1e-10, 'λ⁺');
+  close(a.linear.simclr!.gram.flat(), ref.gram, 1e-9 * Math.max(...ref.gram.map(Math.abs)), 'gram');
+  assert.ok(ok(spec({ X, graph: edges(ring), K: 4, regularize: 1e-3 })).linear.vicreg);
+});

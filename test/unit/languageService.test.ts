@@ -162,3 +162,10 @@ test('selection ranges grow from the value to the document', () => {
   assert.equal(rs[rs.length - 1], t);
   for (let i = 1; i < rs.length; i++) assert.ok(rs[i].length > rs[i - 1].length);
 });
+
+test('the panel protocol validates the optional stale field of an analysis message', async () => {
+  const { isStaleInfo } = await import('../../src/shared/webviewProtocol');
+  assert.ok(isStaleInfo({ message: 'alpha: must be >= 0', line: 3 }));
+  for (const bad of [null, {}, { message: 'x' }, { message: 'x', line: 0 }, { message: 'x', line: 1.5 }, { message: 1, line: 1 }, { message: 'x', line: 1, extra: true }, { message: 'x'.repeat(100_000), line: 1 }])
+    assert.equal(isStaleInfo(bad), false, JSON.stringify(bad)?.slice(0, 60));
+});

@@ -72,6 +72,9 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'moments-only': { severity: 'info', summary: 'data.moments: analysed from the sufficient statistics alone (no finite-n simulation, linear probe or corrupted draw).' },
   'probe-skipped': { severity: 'info', summary: 'The linear probe of your own views needs samples in both its training and its test split.' },
 
+  // --- the editor (src/host/solverClient.ts; not emitted by the core)
+  'worker-crashed': { severity: 'error', summary: 'The analysis of this spec stopped the solver worker (e.g. out of memory); the worker was restarted.' },
+
   // --- graph mode (src/core/theories/spectralEmbedding)
   'empty-graph': { severity: 'warning', summary: 'The pair graph G has no pairs (e.g. every label distinct): its Laplacian is 0.' },
 };

@@ -58,13 +58,14 @@ export function linearVicreg(xc: Float64Array, N: number, D: number, pg: PairGra
 /** Linear SimCLR (spectral-contrastive) solution; `scratch` (N × D), when given, holds the kernel's products. */
 export function linearSimclr(x: Float64Array, N: number, D: number, pg: PairGraph, K: number, path?: RangePath, scratch?: Float64Array): SimclrLinear {
   const { qaq, r } = rangeProjection(new Matrix(N, D, x), (y0) => normalizedAdjacencyRows(pg, y0, D, scratch), path);
-  const { u: uR, s, v } = svd(r);
+  const { u: uR, s, v } = svd(r); // r: p × D, p = min(N, D); uR p × p, v D × p
+  const p = r.rows;
   const smax = s.length ? s[0] : 0;
   let rk = 0;
   while (rk < s.length && s[rk] > Math.max(N, D) * EPS * smax) rk++;
   // M = U_Rᵀ (QᵀAQ) U_R on the rank-rk range of X
-  const ur = new Matrix(D, rk);
-  for (let i = 0; i < D; i++) for (let j = 0; j < rk; j++) ur.data[i * rk + j] = uR.data[i * D + j];
+  const ur = new Matrix(p, rk);
+  for (let i = 0; i < p; i++) for (let j = 0; j < rk; j++) ur.data[i * rk + j] = uR.data[i * uR.cols + j];
   const m = symmetrize(matmulTransA(ur, matmul(qaq, ur)));
   const e = symmetricEigen(m);
   const kk = Math.min(K, rk);
@@ -74,7 +75,7 @@ export function linearSimclr(x: Float64Array, N: number, D: number, pg: PairGrap
   const F = new Matrix(rk, kk);
   for (let i = 0; i < rk; i++) for (let k = 0; k < kk; k++) F.data[i * kk + k] = (e.vectors.data[i * rk + k] / s[i]) * Math.sqrt(eigenvalues[k]);
   const vr = new Matrix(D, rk);
-  for (let i = 0; i < D; i++) for (let j = 0; j < rk; j++) vr.data[i * rk + j] = v.data[i * D + j];
+  for (let i = 0; i < D; i++) for (let j = 0; j < rk; j++) vr.data[i * rk + j] = v.data[i * v.cols + j];
   const P = matmul(vr, F);
   return { eigenvalues, gram: symmetrize(matmul(P, P.transpose())).toArray(), rank: contrastiveRank(eigenvalues) };
 }
@@ -86,19 +87,37 @@ export type RangePath = 'cholesky' | 'cholesky-qr2' | 'householder';
 const CHOLESKY_PATH_MAX_CONDITION = 1e4;
 
 /**
- * X = QR (Q: N × D orthonormal, R upper triangular) and QᵀAQ for the symmetric operator
- * `apply` (Y = A Y0 on N × D blocks), with X's columns scaled to unit norm first:
+ * X = QR (Q: N × p orthonormal, p = min(N, D); R: p × D, upper triangular when N ≥ D) and
+ * QᵀAQ for the symmetric operator `apply` (Y = A Y0 on N × D blocks), with X's columns
+ * scaled to unit norm first:
  * - 'cholesky' (κ(X_s) ≤ 1e4): R_s = L1ᵀ from X_sᵀX_s = L1L1ᵀ, and QᵀAQ = L1^-1 (X_sᵀAX_s) L1^-T
  *   without forming Q (packed products only; error about ε κ²);
  * - 'cholesky-qr2': Q1 = X_s L1^-T formed, then the same with Q1 (its κ ≈ 1), checked;
- * - 'householder': Householder QR (rank-deficient X, or when the above fail).
+ * - 'householder': Householder QR (rank-deficient X, or when the above fail); with N < D the
+ *   SVD of X itself (Q = U, R = S Vᵀ).
  */
 export function rangeProjection(x: Matrix, apply: (y0: Float64Array) => Float64Array, force?: RangePath): { qaq: Matrix; r: Matrix; path: RangePath } {
   const N = x.rows;
   const D = x.cols;
   const householder = () => {
+    if (N < D) {
+      // fewer rows than columns: Q = U (N × N) and R = S Vᵀ (N × D) from the SVD of X
+      const { u, s, v } = svd(x);
+      const r = v.transpose();
+      for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) r.data[i * D + j] *= s[i];
+      return { qaq: symmetrize(matmulTransA(u, new Matrix(N, N, applyNarrow(u)))), r, path: 'householder' as const };
+    }
     const { q, r } = qr(x);
     return { qaq: symmetrize(matmulTransA(q, new Matrix(N, D, apply(q.data)))), r, path: 'householder' as const };
+  };
+  /** A applied to an N × N block through the N × D `apply` (zero-padded columns). */
+  const applyNarrow = (u: Matrix): Float64Array => {
+    const pad = new Float64Array(N * D);
+    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) pad[i * D + j] = u.data[i * N + j];
+    const y = apply(pad);
+    const out = new Float64Array(N * N);
+    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) out[i * N + j] = y[i * D + j];
+    return out;
   };
   if (N < D || force === 'householder') return householder();
   // the column-scaled X_s = X diag(1/c) only through its products: X_sᵀ X_s = S XᵀX S, S = diag(1/c)

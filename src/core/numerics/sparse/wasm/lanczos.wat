@@ -7,7 +7,9 @@
 ;;   rows per sweep over w: the reorthogonalisation that dominates a Lanczos step;
 ;; - dot, nrm2sq, axpy, scal: the three-term recurrence and the normalisation;
 ;; - csrmv, vmul, dxpby: the graph operators, y = A x for a CSR matrix (i32 row pointers and
-;;   columns, f64 values) and the diagonal scalings around it.
+;;   columns, f64 values) and the diagonal scalings around it;
+;; - knn: the candidate filter of the exact k-nearest-neighbour search (../knn.ts), dot
+;;   products of 4 rows x 4 columns in registers, only the pairs that pass written out.
 (module
   (memory (export "memory") 1 65536)
 
@@ -211,6 +213,149 @@
       (then (f64.store (local.get $y)
         (f64.add (f64.mul (local.get $a) (f64.mul (f64.load (local.get $d)) (f64.load (local.get $x))))
           (f64.mul (local.get $b) (f64.load (local.get $y))))))))
+
+;; One scalar test of the knn filter: the pair (ii, jj) with dot product g (jj > ii) is
+  ;; written to the candidates as (ii, jj, g) when low[jj] - 2g <= thr[ii] or
+  ;; low[ii] - 2g <= thr[jj]. Returns the new count.
+  (func $knnPair (param $ii i32) (param $jj i32) (param $g f64) (param $low i32) (param $thr i32) (param $cand i32) (param $count i32) (result i32)
+    (local $g2 f64) (local $o i32)
+    (if (i32.le_s (local.get $jj) (local.get $ii)) (then (return (local.get $count))))
+    (local.set $g2 (f64.add (local.get $g) (local.get $g)))
+    (if (i32.eqz (i32.or
+          (f64.le (f64.sub (f64.load (i32.add (local.get $low) (i32.shl (local.get $jj) (i32.const 3)))) (local.get $g2))
+                  (f64.load (i32.add (local.get $thr) (i32.shl (local.get $ii) (i32.const 3)))))
+          (f64.le (f64.sub (f64.load (i32.add (local.get $low) (i32.shl (local.get $ii) (i32.const 3)))) (local.get $g2))
+                  (f64.load (i32.add (local.get $thr) (i32.shl (local.get $jj) (i32.const 3)))))))
+      (then (return (local.get $count))))
+    (local.set $o (i32.add (local.get $cand) (i32.mul (local.get $count) (i32.const 24))))
+    (f64.store (local.get $o) (f64.convert_i32_s (local.get $ii)))
+    (f64.store offset=8 (local.get $o) (f64.convert_i32_s (local.get $jj)))
+    (f64.store offset=16 (local.get $o) (local.get $g))
+    (i32.add (local.get $count) (i32.const 1)))
+
+  ;; The eight scalar tests of a 4 x 2 half-tile (rows i..i+3 of accumulators a0..a3, columns j, j+1).
+  (func $knnHalf (param $i i32) (param $j i32) (param $a0 v128) (param $a1 v128) (param $a2 v128) (param $a3 v128)
+        (param $low i32) (param $thr i32) (param $cand i32) (param $count i32) (result i32)
+    (local.set $count (call $knnPair (local.get $i) (local.get $j) (f64x2.extract_lane 0 (local.get $a0)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.set $count (call $knnPair (local.get $i) (i32.add (local.get $j) (i32.const 1)) (f64x2.extract_lane 1 (local.get $a0)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (local.set $count (call $knnPair (local.get $i) (local.get $j) (f64x2.extract_lane 0 (local.get $a1)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.set $count (call $knnPair (local.get $i) (i32.add (local.get $j) (i32.const 1)) (f64x2.extract_lane 1 (local.get $a1)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (local.set $count (call $knnPair (local.get $i) (local.get $j) (f64x2.extract_lane 0 (local.get $a2)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.set $count (call $knnPair (local.get $i) (i32.add (local.get $j) (i32.const 1)) (f64x2.extract_lane 1 (local.get $a2)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (local.set $count (call $knnPair (local.get $i) (local.get $j) (f64x2.extract_lane 0 (local.get $a3)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.set $count (call $knnPair (local.get $i) (i32.add (local.get $j) (i32.const 1)) (f64x2.extract_lane 1 (local.get $a3)) (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+    (local.get $count))
+
+  ;; The vector test of one accumulator pair (row i: a, columns j, j+1): lanes where
+  ;; low_j - 2a <= thr_i or low_i - 2a <= thr_j.
+  (func $knnMask (param $a v128) (param $li v128) (param $ti v128) (param $lj v128) (param $tj v128) (result v128)
+    (local $g2 v128)
+    (local.set $g2 (f64x2.add (local.get $a) (local.get $a)))
+    (v128.or
+      (f64x2.le (f64x2.sub (local.get $lj) (local.get $g2)) (local.get $ti))
+      (f64x2.le (f64x2.sub (local.get $li) (local.get $g2)) (local.get $tj))))
+
+  ;; Candidate pairs of the exact kNN filter: rows i in [i0, i1) of xr (row-major, d doubles
+  ;; per row) against columns j in [j0, j1) of xt (the data transposed: d rows of ld doubles),
+  ;; both ranges in steps of 4 (padded). A pair with j > i is a candidate when
+  ;; low[j] - 2g <= thr[i] or low[i] - 2g <= thr[j], g = x_i . x_j (padding has low = +inf,
+  ;; thr = -inf); candidates are written as (i, j, g), three doubles each, from $cand.
+  ;; Returns their number.
+  (func (export "knn") (param $xr i32) (param $xt i32) (param $ld i32) (param $d i32)
+        (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32)
+        (param $low i32) (param $thr i32) (param $cand i32) (result i32)
+    (local $i i32) (local $j i32) (local $t i32) (local $count i32) (local $rs i32) (local $cs i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $p i32) (local $js i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $x0 v128) (local $x1 v128) (local $s v128) (local $m v128)
+    (local $lj0 v128) (local $lj1 v128) (local $tj0 v128) (local $tj1 v128) (local $li v128) (local $ti v128)
+    (local.set $rs (i32.shl (local.get $d) (i32.const 3)))
+    (local.set $cs (i32.shl (local.get $ld) (i32.const 3)))
+    (local.set $i (local.get $i0))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $i1)))
+        (local.set $r0 (i32.add (local.get $xr) (i32.mul (local.get $i) (local.get $rs))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $rs)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $rs)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $rs)))
+        ;; columns below the multiple of 4 at or under i + 1 pair with none of rows i..i+3
+        (local.set $js (i32.and (i32.add (local.get $i) (i32.const 1)) (i32.const -4)))
+        (local.set $j (select (local.get $j0) (local.get $js) (i32.gt_s (local.get $j0) (local.get $js))))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_s (local.get $j) (local.get $j1)))
+            (local.set $a00 (v128.const f64x2 0 0)) (local.set $a01 (v128.const f64x2 0 0))
+            (local.set $a10 (v128.const f64x2 0 0)) (local.set $a11 (v128.const f64x2 0 0))
+            (local.set $a20 (v128.const f64x2 0 0)) (local.set $a21 (v128.const f64x2 0 0))
+            (local.set $a30 (v128.const f64x2 0 0)) (local.set $a31 (v128.const f64x2 0 0))
+            (local.set $p (i32.add (local.get $xt) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $t (i32.const 0))
+            (block $tDone
+              (loop $tl
+                (br_if $tDone (i32.ge_u (local.get $t) (local.get $rs)))
+                (local.set $x0 (v128.load (local.get $p)))
+                (local.set $x1 (v128.load offset=16 (local.get $p)))
+                (local.set $s (v128.load64_splat (i32.add (local.get $r0) (local.get $t))))
+                (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $s) (local.get $x0))))
+                (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $s) (local.get $x1))))
+                (local.set $s (v128.load64_splat (i32.add (local.get $r1) (local.get $t))))
+                (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $s) (local.get $x0))))
+                (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $s) (local.get $x1))))
+                (local.set $s (v128.load64_splat (i32.add (local.get $r2) (local.get $t))))
+                (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $s) (local.get $x0))))
+                (local.set $a21 (f64x2.add (local.get $a21) (f64x2.mul (local.get $s) (local.get $x1))))
+                (local.set $s (v128.load64_splat (i32.add (local.get $r3) (local.get $t))))
+                (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (local.get $s) (local.get $x0))))
+                (local.set $a31 (f64x2.add (local.get $a31) (f64x2.mul (local.get $s) (local.get $x1))))
+                (local.set $p (i32.add (local.get $p) (local.get $cs)))
+                (local.set $t (i32.add (local.get $t) (i32.const 8)))
+                (br $tl)))
+            ;; the vector test of the 16 pairs
+            (local.set $p (i32.add (local.get $low) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $lj0 (v128.load (local.get $p)))
+            (local.set $lj1 (v128.load offset=16 (local.get $p)))
+            (local.set $p (i32.add (local.get $thr) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $tj0 (v128.load (local.get $p)))
+            (local.set $tj1 (v128.load offset=16 (local.get $p)))
+            (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $li (v128.load64_splat (i32.add (local.get $low) (local.get $p))))
+            (local.set $ti (v128.load64_splat (i32.add (local.get $thr) (local.get $p))))
+            (local.set $m (v128.or
+              (call $knnMask (local.get $a00) (local.get $li) (local.get $ti) (local.get $lj0) (local.get $tj0))
+              (call $knnMask (local.get $a01) (local.get $li) (local.get $ti) (local.get $lj1) (local.get $tj1))))
+            (local.set $li (v128.load64_splat offset=8 (i32.add (local.get $low) (local.get $p))))
+            (local.set $ti (v128.load64_splat offset=8 (i32.add (local.get $thr) (local.get $p))))
+            (local.set $m (v128.or (local.get $m) (v128.or
+              (call $knnMask (local.get $a10) (local.get $li) (local.get $ti) (local.get $lj0) (local.get $tj0))
+              (call $knnMask (local.get $a11) (local.get $li) (local.get $ti) (local.get $lj1) (local.get $tj1)))))
+            (local.set $li (v128.load64_splat offset=16 (i32.add (local.get $low) (local.get $p))))
+            (local.set $ti (v128.load64_splat offset=16 (i32.add (local.get $thr) (local.get $p))))
+            (local.set $m (v128.or (local.get $m) (v128.or
+              (call $knnMask (local.get $a20) (local.get $li) (local.get $ti) (local.get $lj0) (local.get $tj0))
+              (call $knnMask (local.get $a21) (local.get $li) (local.get $ti) (local.get $lj1) (local.get $tj1)))))
+            (local.set $li (v128.load64_splat offset=24 (i32.add (local.get $low) (local.get $p))))
+            (local.set $ti (v128.load64_splat offset=24 (i32.add (local.get $thr) (local.get $p))))
+            (local.set $m (v128.or (local.get $m) (v128.or
+              (call $knnMask (local.get $a30) (local.get $li) (local.get $ti) (local.get $lj0) (local.get $tj0))
+              (call $knnMask (local.get $a31) (local.get $li) (local.get $ti) (local.get $lj1) (local.get $tj1)))))
+            (if (v128.any_true (local.get $m))
+              (then
+                (local.set $count (call $knnHalf (local.get $i) (local.get $j)
+                  (local.get $a00) (local.get $a10) (local.get $a20) (local.get $a30)
+                  (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))
+                (local.set $count (call $knnHalf (local.get $i) (i32.add (local.get $j) (i32.const 2))
+                  (local.get $a01) (local.get $a11) (local.get $a21) (local.get $a31)
+                  (local.get $low) (local.get $thr) (local.get $cand) (local.get $count)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows)))
+    (local.get $count))
 
   ;; One classical Gram–Schmidt pass of w against the `count` rows at $v (len doubles each,
   ;; consecutive): c = V w (count doubles at $c), then w -= Vᵀ c.
