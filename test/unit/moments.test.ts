@@ -5,7 +5,7 @@
  * moments file re-read by the project's reader and by numpy, and `sslexp moments` /
  * `analyze --output` end to end.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,6 +31,7 @@ const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/cli.js');
 const EXAMPLES = path.join(root, 'examples');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslexp-moments-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const python: string | undefined = (() => {
   const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8', timeout: 30_000 });
   return r.status === 0 ? 'python3' : undefined;

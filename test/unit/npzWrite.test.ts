@@ -3,7 +3,7 @@
  * (readArray.ts, npz.ts, npzStream.ts) and, when python3 with numpy is installed, by
  * numpy.load; byte-for-byte reproducible output; the range reader of npzStream.ts.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,6 +19,7 @@ import { openRows } from '../../src/core/io/openRows';
 import { bytesSource } from '../../src/core/io/stream';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslexp-npz-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** python3 with numpy, or undefined (the numpy assertions are skipped cleanly). */
 const python: string | undefined = (() => {

@@ -211,10 +211,10 @@ test("the analysis reports simulate's refusals on the simulate block, with simul
 
 test('a d over the simulation limit: a warning of the analysis (once, also when the parser has it), an error of simulate', async () => {
   // spectral with the counts written: the parser reports it
-  const inline = `sslexp: 1\nsignal: {count: 1000, variance: 1}\nnoise: {count: 1001, variance: 1}\n${SIM_BLOCK}`;
+  const inline = `sslexp: 1\nsignal: {count: 500, variance: 1}\nnoise: {count: 501, variance: 1}\n${SIM_BLOCK}`;
   // spectral with a count only a file tells: the analysis reports it
   const fromFile = `sslexp: 1\nsignal: {variance: [2, 1]}\nnoise: {variance: {file: noise.csv}}\n${SIM_BLOCK}`;
-  const noiseCsv = new TextEncoder().encode(Array.from({ length: 1999 }, () => '0.5').join('\n') + '\n');
+  const noiseCsv = new TextEncoder().encode(Array.from({ length: 999 }, () => '0.5').join('\n') + '\n');
   for (const [text, readFile] of [[inline, undefined], [fromFile, () => noiseCsv]] as const) {
     const { found, sim } = await refusalOf(text, 'simulation-too-large', readFile);
     assert.equal(found.length, 1, `reported once: ${JSON.stringify(found)}`);
@@ -223,14 +223,14 @@ test('a d over the simulation limit: a warning of the analysis (once, also when 
     assert.equal(sim.problems.length, 1);
     assert.equal(sim.problems[0].code, 'simulation-too-large');
     assert.equal(sim.problems[0].severity, 'error');
-    assert.match(sim.problems[0].message, /^simulate: d = 2001 exceeds the simulation limit of 2000 dimensions\.$/);
+    assert.match(sim.problems[0].message, /^simulate: d = 1001 exceeds the simulation limit of 1000 dimensions\.$/);
   }
   // data mode: d = pca + noise.count, from the pipeline (the dense analysis of d = 2002 is not run here)
-  const data = parseSpec(`sslexp: 1\ndata: {X: ${X6}, pca: 2, noise: {count: 2000, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`, { fileName: 'd.sslexp.yaml' }).spec as DataSpec;
-  const refusal = simulationRefusal(data, { d: 2002, k: 2, latent: 2 });
+  const data = parseSpec(`sslexp: 1\ndata: {X: ${X6}, pca: 2, noise: {count: 1000, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`, { fileName: 'd.sslexp.yaml' }).spec as DataSpec;
+  const refusal = simulationRefusal(data, { d: 1002, k: 2, latent: 2 });
   assert.equal(refusal?.code, 'simulation-too-large');
-  assert.equal(refusal?.message, 'simulate: d = 2002 exceeds the simulation limit of 2000 dimensions.');
-  assert.equal(simulationRefusal(data, { d: 2000, k: 2, latent: 2 }), undefined);
+  assert.equal(refusal?.message, 'simulate: d = 1002 exceeds the simulation limit of 1000 dimensions.');
+  assert.equal(simulationRefusal(data, { d: 1000, k: 2, latent: 2 }), undefined);
 });
 
 test('specs whose simulate block runs get no simulate problem from the analysis', () => {

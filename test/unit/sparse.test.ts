@@ -291,6 +291,23 @@ test('kNN equals brute force (Gaussian data, several seeds and k, also above one
   }
 });
 
+test('kNN brute force: the WebAssembly and JS candidate filters give the same neighbours (odd sizes, padding)', () => {
+  for (const [seed, n, d, k] of [[51, 203, 9, 5], [52, 67, 17, 3], [53, 130, 7, 20]] as const) {
+    const rng = new Rng(seed);
+    const x = new Float64Array(n * d);
+    for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+    const want = Array.from(bruteKnn(x, n, d, k));
+    for (const backend of ['js', 'wasm-simd'] as const) {
+      setVectorBackend(backend);
+      try {
+        assert.deepEqual(Array.from(nearestNeighbors(x, n, d, k, 'brute')), want, `seed ${seed}, ${backend}`);
+      } finally {
+        setVectorBackend('wasm-simd');
+      }
+    }
+  }
+});
+
 test('kNN ties go to the lower index (duplicates, an integer lattice) and a large offset does not break exactness', () => {
   // lattice points: many exactly equal distances
   const side = 9;

@@ -486,11 +486,11 @@ test('invalid-enum for simulate.metric with a did-you-mean fix', () => {
 });
 
 test('simulation-too-large is a warning, and the spec is still produced', () => {
-  const text = 'sslexp: 1\nsignal: {count: 1000, variance: 1}\nnoise: {count: 1001, variance: 1}\nsimulate: {alpha: 1, n: [10]}\n';
+  const text = 'sslexp: 1\nsignal: {count: 500, variance: 1}\nnoise: {count: 501, variance: 1}\nsimulate: {alpha: 1, n: [10]}\n';
   const r = parse(text);
   assert.ok(r.spec);
   assert.deepEqual(r.problems.map((p) => [p.code, p.severity, text.slice(p.start, p.end)]), [['simulation-too-large', 'warning', 'simulate']]);
-  assert.equal(r.problems[0].message, 'simulate: d = 2001 exceeds the simulation limit of 2000 dimensions; the finite-n simulation will not run (the closed-form analysis still does).');
+  assert.equal(r.problems[0].message, 'simulate: d = 1001 exceeds the simulation limit of 1000 dimensions; the finite-n simulation will not run (the closed-form analysis still does).');
 });
 
 test('unsupported-file-type and invalid-value for paths', () => {

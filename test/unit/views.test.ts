@@ -5,7 +5,7 @@
  * located errors for views that do not fit the data, the schema and the validator, the
  * refusal of `simulate`, and the bundled digits example.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +29,7 @@ import { npy } from './support/npy';
 const root = path.resolve(__dirname, '../../..');
 const EXAMPLES = path.join(root, 'examples');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslexp-views-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const write = (name: string, bytes: Uint8Array | string): string => {
   const p = path.join(tmp, name);
   fs.writeFileSync(p, bytes);

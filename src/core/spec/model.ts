@@ -175,7 +175,14 @@ export const LIMITS = {
   maxSimulationPoints: 64,
   maxSimulationRepeats: 100,
   maxSimulationN: 1_000_000,
-  maxSimulationDimension: 2_000,
+  /** (a single unit of d = 1000 takes about 10 s; the budget below decides the rest) */
+  maxSimulationDimension: 1_000,
+  /**
+   * the estimated run of a simulate block (simulateSpec.ts `simulationCost`, measured on a
+   * 2-core machine): refused before it starts above these
+   */
+  maxSimulationSeconds: 60,
+  maxSimulationBytes: 2 * 1024 ** 3,
   /** data mode: samples, dimension (features after the label column) and values of the data matrix */
   maxDataSamples: 1_000_000,
   maxDataDimension: 4_096,

@@ -4,22 +4,21 @@
  *
  * Up to {@link TREE_MAX_DIMENSION} coordinates a k-d tree (measured: it wins clearly up to 6,
  * ties with the brute force at 8). Above, a blocked brute force: the squared distances
- * ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j of a block of rows against a block of columns come from one
- * packed product (dense/blas.ts, WebAssembly SIMD) on the column-centred data, each pair once
- * (the upper block triangle, offered to both rows). That expansion
- * is only a filter: a candidate j is skipped when its distance exceeds row i's current k-th
- * best by more than a bound on the rounding error of the expansion, and every candidate that
- * passes has its distance recomputed directly, Σ_t (x_it − x_jt)², on the original values.
+ * ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j of the column-centred data, each pair once (j > i, offered to
+ * both rows), with the dot products of 4 rows × 4 columns in registers (vectorKernels.ts,
+ * WebAssembly SIMD) and only the pairs that can enter a row's k best written out. That
+ * expansion is only a filter: a candidate j is skipped when its distance exceeds row i's
+ * current k-th best by more than a bound on the rounding error of the expansion, and every
+ * candidate that passes has its distance recomputed directly, Σ_t (x_it − x_jt)², on the
+ * original values.
  * Both ways the k best by (distance, index) are exact up to the rounding of that direct sum,
  * and equal distances keep the lower index.
  */
-import { gemmTN, operand } from '../dense/blas';
 import { CsrMatrix, SparseError } from './csr';
+import { knnKernel } from './vectorKernels';
 
-/** Rows per block (the product's left operand); measured best for D = 16. */
-const ROW_BLOCK = 128;
-/** Columns per block: keeps the block of products (ROW_BLOCK × COL_BLOCK doubles) at 8 MB. */
-const COL_BLOCK = 8192;
+/** Rows per call of the candidate kernel (a multiple of 4). */
+const ROW_BLOCK = 64;
 const UNIT_ROUNDOFF = 1.1102230246251565e-16;
 
 /** Up to this dimension (and from {@link TREE_MIN_ROWS} rows) a k-d tree replaces the brute force. */
@@ -207,8 +206,12 @@ function selectByKey(perm: Int32Array, s: number, e: number, mid: number, x: Flo
 
 /** The blocked brute force (module comment). */
 function bruteNeighbors(x: Float64Array, n: number, d: number, k: number): Int32Array {
-  // centred copy and its squared norms (the expansion loses less to cancellation there)
-  const xc = new Float64Array(n * d);
+  // column blocks of about 256 KB of the transposed data, rows 64 at a time
+  const cb = Math.max(64, Math.floor(32768 / d) & ~3);
+  const kern = knnKernel(n, d, ROW_BLOCK * cb);
+  const { rows, xr, xt, low, thr, cand } = kern;
+  // centred copies (row-major and transposed) and their squared norms (the expansion loses
+  // less to cancellation there)
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += x[i * d + t];
   for (let t = 0; t < d; t++) mean[t] /= n;
@@ -217,21 +220,23 @@ function bruteNeighbors(x: Float64Array, n: number, d: number, k: number): Int32
     let s = 0;
     for (let t = 0; t < d; t++) {
       const v = x[i * d + t] - mean[t];
-      xc[i * d + t] = v;
+      xr[i * d + t] = v;
+      xt[t * rows + i] = v;
       s += v * v;
     }
     sq[i] = s;
   }
-  // |expansion − direct distance| <= c (‖x_i‖² + ‖x_j‖²) (centred norms), generously
+  // |expansion − direct distance| <= c (‖x_i‖² + ‖x_j‖²) (centred norms), generously; row i
+  // skips j when low_j − 2 g_ij > thr_i with low_j = (1 − c) ‖x_j‖²; padding never passes
   const c = (4 * d + 32) * UNIT_ROUNDOFF;
-  const sqLow = new Float64Array(n); // (1 − c) ‖x_j‖²
-  for (let j = 0; j < n; j++) sqLow[j] = (1 - c) * sq[j];
-
+  for (let i = 0; i < rows; i++) {
+    low[i] = i < n ? (1 - c) * sq[i] : Infinity;
+    thr[i] = i < n ? Infinity : -Infinity;
+  }
   // per-row max-heaps of (distance, index), worst at the root
   const hd = new Float64Array(n * k);
   const hi = new Int32Array(n * k);
   const size = new Int32Array(n);
-  const thr = new Float64Array(n).fill(Infinity); // row i skips j when sqLow_j − 2 g_ij > thr_i
   /** Offers j to row i's heap; returns row i's new threshold. */
   const offer = (i: number, j: number, dist: number): number => {
     const ho = i * k;
@@ -245,40 +250,29 @@ function bruteNeighbors(x: Float64Array, n: number, d: number, k: number): Int32
     }
     return hd[ho] - sq[i] + c * sq[i];
   };
-  // each pair once: row blocks against the columns from their first row on (the upper block
-  // triangle), offering j to row i and i to row j
-  const rb = Math.min(ROW_BLOCK, n);
-  const cbMax = Math.min(COL_BLOCK, n);
-  const prod = new Float64Array(rb * cbMax);
-  for (let i0 = 0; i0 < n; i0 += rb) {
-    const b = Math.min(rb, n - i0);
-    const a = operand(xc, d, i0, 0, d, b, true);
-    for (let j0 = i0; j0 < n; j0 += cbMax) {
-      const cb = Math.min(cbMax, n - j0);
-      gemmTN(1, a, operand(xc, d, j0, 0, d, cb, true), prod, 0, cb);
-      for (let r = 0; r < b; r++) {
-        const i = i0 + r;
-        const po = r * cb;
+  // each pair once (j > i), offered to both rows; the kernel's candidates are tested again
+  // with the thresholds as they are now
+  for (let i0 = 0; i0 < rows; i0 += ROW_BLOCK) {
+    const i1 = Math.min(rows, i0 + ROW_BLOCK);
+    for (let j0 = i0; j0 < rows; j0 += cb) {
+      const count = kern.run(i0, i1, j0, Math.min(rows, j0 + cb));
+      for (let q = 0; q < count; q++) {
+        const i = cand[3 * q];
+        const j = cand[3 * q + 1];
+        const g2 = 2 * cand[3 * q + 2];
+        const toI = low[j] - g2 <= thr[i];
+        const toJ = low[i] - g2 <= thr[j];
+        if (!toI && !toJ) continue;
+        // the direct distance on the original values
         const xo = i * d;
-        const lowI = sqLow[i];
-        let t = thr[i];
-        for (let q = j0 === i0 ? r + 1 : 0; q < cb; q++) {
-          const g2 = 2 * prod[po + q];
-          const j = j0 + q;
-          const toI = sqLow[j] - g2 <= t;
-          const toJ = lowI - g2 <= thr[j];
-          if (!toI && !toJ) continue;
-          // the direct distance on the original values
-          const yo = j * d;
-          let dist = 0;
-          for (let s = 0; s < d; s++) {
-            const z = x[xo + s] - x[yo + s];
-            dist += z * z;
-          }
-          if (toI) t = offer(i, j, dist);
-          if (toJ) thr[j] = offer(j, i, dist);
+        const yo = j * d;
+        let dist = 0;
+        for (let t = 0; t < d; t++) {
+          const z = x[xo + t] - x[yo + t];
+          dist += z * z;
         }
-        thr[i] = t;
+        if (toI) thr[i] = offer(i, j, dist);
+        if (toJ) thr[j] = offer(j, i, dist);
       }
     }
   }

@@ -51,6 +51,7 @@ interface WasmExports {
   csrmv(n: number, rp: number, col: number, val: number, x: number, y: number): void;
   vmul(out: number, d: number, x: number, len: number): void;
   dxpby(y: number, d: number, x: number, a: number, b: number, len: number): void;
+  knn(xr: number, xt: number, ld: number, d: number, i0: number, i1: number, j0: number, j1: number, low: number, thr: number, cand: number): number;
 }
 
 let wasm: WasmExports | undefined | null = null; // null: not tried yet
@@ -223,6 +224,85 @@ function jsWorkspace(H: Float64Array, doubles: number, o: JsOperator | undefined
       }
       const { alpha, beta } = op;
       if (alpha !== 0 || beta !== 1) for (let i = 0; i < n; i++) H[y + i] = alpha * H[dOff + i] * H[x + i] + beta * H[y + i];
+    },
+  };
+}
+
+/**
+ * The candidate filter of the exact kNN search (knn.ts) on its own workspace: n rows of d
+ * values padded to multiples of 4 (`rows`), stored row-major in `xr` and transposed in `xt`
+ * (d rows of `rows` values); `low` and `thr` per row (padding: +∞ and −∞, so it never passes).
+ * `run` writes every pair (i, j), j > i, of rows [i0, i1) × columns [j0, j1) (multiples of 4)
+ * with low[j] − 2 x_i·x_j ≤ thr[i] or low[i] − 2 x_i·x_j ≤ thr[j] to `cand` as (i, j, x_i·x_j)
+ * and returns their number; `cand` has room for `capacity` of them.
+ */
+export interface KnnKernel {
+  readonly name: 'wasm-simd' | 'js';
+  readonly rows: number;
+  readonly xr: Float64Array;
+  readonly xt: Float64Array;
+  readonly low: Float64Array;
+  readonly thr: Float64Array;
+  readonly cand: Float64Array;
+  run(i0: number, i1: number, j0: number, j1: number): number;
+}
+
+export function knnKernel(n: number, d: number, capacity: number): KnnKernel {
+  const rows = (n + 3) & ~3;
+  const xrOff = 0;
+  const xtOff = rows * d;
+  const lowOff = xtOff + rows * d;
+  const thrOff = lowOff + rows;
+  const candOff = thrOff + rows;
+  const total = candOff + 3 * capacity;
+  const views = (H: Float64Array) => ({
+    xr: H.subarray(xrOff, xtOff),
+    xt: H.subarray(xtOff, lowOff),
+    low: H.subarray(lowOff, thrOff),
+    thr: H.subarray(thrOff, candOff),
+    cand: H.subarray(candOff, total),
+  });
+  const ex = backend === 'wasm-simd' ? instance() : undefined;
+  if (ex) {
+    try {
+      const bytes = 8 * total;
+      const have = ex.memory.buffer.byteLength;
+      if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
+      const H = new Float64Array(ex.memory.buffer, 0, total);
+      H.fill(0);
+      return {
+        name: 'wasm-simd',
+        rows,
+        ...views(H),
+        run: (i0, i1, j0, j1) => ex.knn(8 * xrOff, 8 * xtOff, rows, d, i0, i1, j0, j1, 8 * lowOff, 8 * thrOff, 8 * candOff),
+      };
+    } catch {
+      // the memory cannot grow that far: the JS filter
+    }
+  }
+  const H = new Float64Array(total);
+  const v = views(H);
+  return {
+    name: 'js',
+    rows,
+    ...v,
+    run(i0, i1, j0, j1) {
+      const { xr, xt, low, thr, cand } = v;
+      let count = 0;
+      for (let i = i0; i < i1; i++) {
+        for (let j = Math.max(j0, i + 1); j < j1; j++) {
+          let g = 0;
+          for (let t = 0; t < d; t++) g += xr[i * d + t] * xt[t * rows + j];
+          const g2 = g + g;
+          if (low[j] - g2 <= thr[i] || low[i] - g2 <= thr[j]) {
+            cand[3 * count] = i;
+            cand[3 * count + 1] = j;
+            cand[3 * count + 2] = g;
+            count++;
+          }
+        }
+      }
+      return count;
     },
   };
 }

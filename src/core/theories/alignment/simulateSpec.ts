@@ -11,7 +11,7 @@ import type { Dimensions } from './types';
 import type { PipelineData } from './data/pipeline';
 import { LinalgError, Matrix } from '../../numerics/dense';
 import { problem, type Problem } from '../../problems/problems';
-import { dataSimulationSetup, runSimulation, spectralSimulationSetup, type SimulationResult, type SimulationSetup } from './simulation';
+import { dataSimulationSetup, ROTATE_MAX_DIMENSION, runSimulation, spectralSimulationSetup, type SimulationResult, type SimulationSetup } from './simulation';
 import { LIMITS, type DataSpec, type SpectralSpec } from '../../spec/model';
 import { computeThresholds } from './thresholds';
 
@@ -20,13 +20,111 @@ export interface SpecSimulationOutcome {
   result?: SimulationResult;
 }
 
+/** What a simulate run costs, estimated before it starts: CPU seconds on the reference machine and peak bytes. */
+export interface SimulationCost {
+  seconds: number;
+  bytes: number;
+}
+
+/** The problem a simulation runs on: (d, k, latent), the number of probe targets and, in data mode, the rows held. */
+export interface SimulationShape {
+  d: number;
+  k: number;
+  latent: number;
+  /** probe targets per sample: the k important coordinates (spectral), the classes or the k PCA coordinates (data) */
+  targets: number;
+  /** spectral mode below ROTATE_MAX_DIMENSION: a random orthogonal basis per repeat */
+  rotate: boolean;
+  /** data mode: the rows of the pipeline kept in memory during the run */
+  rows?: number;
+}
+
+/**
+ * Coefficients of {@link simulationCost}, fitted to runs of `sslexp simulate` on the reference
+ * machine (2 cores; CPU time of both threads; README "Limits"): estimates are within about
+ * 1.5× of what was measured, mostly above.
+ */
+const COST = {
+  /** s per multiply-add of the n-row products (Gram matrices n d², probes and supervised maps n d (latent + targets)) */
+  madd: 4.5e-10,
+  /** s per d³ of a dense factorisation (eigendecompositions, pseudo-inverses, QR, a basis change) */
+  cube: 8.5e-9,
+  /** s per Gaussian draw */
+  normal: 5e-8,
+  /** s per byte of the n-row matrices of a unit (allocation, page faults, garbage collection) */
+  byte: 8e-9,
+  /** s of fixed overhead per solved (n, alpha) pair */
+  overhead: 5e-4,
+  /** live bytes per row and per column of d + k + targets + latent (the unit's n-row matrices and their temporaries) */
+  rowBytes: 8 * 2.7,
+  /** live bytes per d² (the moments, Σ(α), the solvers' workspaces) */
+  squareBytes: 8 * 24,
+  /** the engine itself */
+  baseBytes: 100e6,
+} as const;
+
+/** The estimated cost of running `plan` on a problem of `shape` (docs/architecture.md §5). */
+export function simulationCost(shape: SimulationShape, plan: { n: readonly number[]; alphas: number; repeats: number }): SimulationCost {
+  const { d, k, latent, targets: l, rotate } = shape;
+  const A = plan.alphas;
+  const rot = rotate ? 1 : 0;
+  const cols = d + k + l + latent;
+  let perRepeat = rot * COST.cube * (1 + A) * d ** 3; // the random basis and Σ(α) in it
+  let maxN = 0;
+  for (const n of plan.n) {
+    maxN = Math.max(maxN, n);
+    const products = n * d * d * (1 + 2 * rot) + n * k * k + n * k * (2 * latent + l) + A * n * d * (2 * latent + 2 * l);
+    perRepeat +=
+      COST.madd * products +
+      COST.cube * (k ** 3 + A * d ** 3 * (1 + rot)) +
+      COST.normal * n * d +
+      COST.byte * COST.rowBytes * n * cols +
+      COST.overhead * (1 + A);
+  }
+  const bytes = COST.baseBytes + COST.rowBytes * maxN * cols + COST.squareBytes * d * d + 8 * (shape.rows ?? 0) * (k + l);
+  return { seconds: plan.repeats * perRepeat, bytes };
+}
+
+/** The simulate block's estimated cost against the budget, as the refusal that says what to change, or undefined. */
+function overBudget(sim: NonNullable<SpectralSpec['simulate']>, shape: SimulationShape): string | undefined {
+  const plan = { n: sim.n.values, alphas: sim.alpha.length, repeats: sim.repeats };
+  const cost = simulationCost(shape, plan);
+  const maxS = LIMITS.maxSimulationSeconds;
+  const maxB = LIMITS.maxSimulationBytes;
+  if (cost.seconds <= maxS && cost.bytes <= maxB) return undefined;
+  const maxN = Math.max(...plan.n);
+  const gb = (b: number) => (b / 1024 ** 3).toFixed(b < 10 * 1024 ** 3 ? 1 : 0);
+  const est = `about ${cost.seconds < 100 ? cost.seconds.toFixed(0) : cost.seconds.toPrecision(2)} s and ${gb(cost.bytes)} GB`;
+  const hints: string[] = [];
+  if (cost.bytes > maxB) {
+    // the largest n that fits in memory
+    let lo = 1;
+    let hi = maxN;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (simulationCost(shape, { ...plan, n: [mid] }).bytes <= maxB) lo = mid;
+      else hi = mid - 1;
+    }
+    hints.push(simulationCost(shape, { ...plan, n: [lo] }).bytes <= maxB ? `a largest n of at most ${lo} (now ${maxN})` : `a smaller d (now ${shape.d})`);
+  }
+  if (cost.seconds > maxS) {
+    const factor = cost.seconds / maxS;
+    const less = factor < 10 ? `${factor.toFixed(1)}×` : `${factor.toPrecision(2)}×`;
+    const ways = [`repeats (now ${plan.repeats})`, `sample sizes (now ${plan.n.length})`, `alpha values (now ${plan.alphas})`].filter((_, i) => [plan.repeats, plan.n.length, plan.alphas][i] > 1);
+    hints.push(`${less} less work: fewer ${ways.length ? `${ways.join(', ')}, ` : ''}a smaller largest n (now ${maxN}) or a smaller d (now ${shape.d})`);
+  }
+  return `simulate: the run is estimated at ${est} (d = ${shape.d}, ${plan.n.length} sample size${plan.n.length === 1 ? '' : 's'} up to n = ${maxN}, ${plan.alphas} alpha value${plan.alphas === 1 ? '' : 's'}, ${plan.repeats} repeat${plan.repeats === 1 ? '' : 's'}), over the budget of ${maxS} s and ${gb(maxB)} GB; it needs ${hints.join(', and ')}.`;
+}
+
 /**
  * Why `simulate` refuses the spec's `simulate` block, located on the block, or undefined
  * when it runs (or the spec has none). `dimensions` are the analysis' (d, k, latent), when
- * it got that far: data mode's come from P1's pipeline. One definition for the refusal of
- * {@link simulateAlignment} and the problem of the analysis (theory.ts).
+ * it got that far: data mode's come from P1's pipeline, with its `classes` (the probe
+ * targets) and `samples` (the rows kept during the run). One definition for the refusal of
+ * {@link simulateAlignment} and the problem of the analysis (theory.ts). Besides the hard
+ * limits, the run's estimated time and memory ({@link simulationCost}) must fit the budget.
  */
-export function simulationRefusal(spec: SpectralSpec | DataSpec, dimensions: Dimensions | undefined): Problem | undefined {
+export function simulationRefusal(spec: SpectralSpec | DataSpec, dimensions: Dimensions | undefined, pipeline?: { classes?: number; samples?: number }): Problem | undefined {
   const sim = spec.simulate;
   if (!sim) return undefined;
   const at = (code: string, message: string) => problem(code, 'error', message, sim.span.start, sim.span.end);
@@ -41,6 +139,12 @@ export function simulationRefusal(spec: SpectralSpec | DataSpec, dimensions: Dim
   if (d > LIMITS.maxSimulationDimension) return at('simulation-too-large', `simulate: d = ${d} exceeds the simulation limit of ${LIMITS.maxSimulationDimension} dimensions.`);
   const components = spec.mode === 'spectral' ? 'important components' : 'principal components';
   if (latent > k) return at('out-of-range', `simulate: latent = ${latent} exceeds the ${k} ${components}; the clean solution is then not unique (docs/theory.md A14).`);
+  const shape: SimulationShape =
+    spec.mode === 'spectral'
+      ? { d, k, latent, targets: k, rotate: d <= ROTATE_MAX_DIMENSION }
+      : { d, k, latent, targets: pipeline?.classes ?? k, rotate: false, ...(pipeline?.samples !== undefined ? { rows: pipeline.samples } : {}) };
+  const budget = overBudget(sim, shape);
+  if (budget) return at('simulation-too-large', budget);
   return undefined;
 }
 
@@ -53,7 +157,7 @@ export async function simulateAlignment(spec: SpectralSpec | DataSpec, analysis:
   if (!sim) {
     return { problems: [problem('missing-field', 'error', "The spec has no 'simulate' block: add one (n, alpha, repeats, seed, metric) to run the finite-n experiment.", spec.span.start, spec.span.start)] };
   }
-  const refusal = simulationRefusal(spec, analysis.dimensions);
+  const refusal = simulationRefusal(spec, analysis.dimensions, analysis.pipeline);
   if (refusal) return { problems: [refusal] };
   const setup = simulationSetup(spec, analysis);
   if (!setup) return { problems: analysis.problems };

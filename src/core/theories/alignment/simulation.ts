@@ -93,6 +93,9 @@ export class SimulationCancelled extends Error {
 
 const PARADIGMS: readonly SimulatedParadigm[] = ['supervised', 'reconstruction', 'joint-embedding'];
 
+/** Spectral mode rotates by a random orthogonal basis up to this dimension (simulateSpec.ts counts its cost). */
+export const ROTATE_MAX_DIMENSION = 400;
+
 /** A seed per (n index, repeat), all distinct for distinct inputs below 2^20 each. */
 function unitSeed(seed: number, nIndex: number, repeat: number): number {
   return (seed * 1_048_576 + nIndex * 1024 + repeat) % 9007199254740991;
@@ -411,7 +414,7 @@ export function spectralSimulationSetup(
     gamma: Float64Array.from(spectra.gamma),
     // A dense random basis costs O(d^3) per repeat; beyond a few hundred dimensions the
     // solvers are exercised in the canonical basis (their results are basis-equivariant).
-    rotate: d <= 400,
+    rotate: d <= ROTATE_MAX_DIMENSION,
     thresholds,
     ...(regularize !== undefined ? { regularize } : {}),
     draw(n: number, rng: Rng) {

@@ -110,7 +110,7 @@ function keepPreparedData(result: AlignmentEngineResult, prepared: PreparedData)
  * is not reported twice): the closed-form analysis still runs.
  */
 function reportSimulationRefusal(spec: SpectralSpec | DataSpec, result: AlignmentEngineResult): void {
-  const refusal = simulationRefusal(spec, result.dimensions);
+  const refusal = simulationRefusal(spec, result.dimensions, result.pipeline);
   if (!refusal) return;
   if (refusal.code === 'simulation-too-large') {
     if (result.problems.some((p) => p.code === 'simulation-too-large')) return;

@@ -214,7 +214,7 @@
         (f64.add (f64.mul (local.get $a) (f64.mul (f64.load (local.get $d)) (f64.load (local.get $x))))
           (f64.mul (local.get $b) (f64.load (local.get $y))))))))
 
-;; One scalar test of the knn filter: the pair (ii, jj) with dot product g (jj > ii) is
+  ;; One scalar test of the knn filter: the pair (ii, jj) with dot product g (jj > ii) is
   ;; written to the candidates as (ii, jj, g) when low[jj] - 2g <= thr[ii] or
   ;; low[ii] - 2g <= thr[jj]. Returns the new count.
   (func $knnPair (param $ii i32) (param $jj i32) (param $g f64) (param $low i32) (param $thr i32) (param $cand i32) (param $count i32) (result i32)

@@ -1,0 +1,432 @@
+/**
+ * A seeded generator of hostile inputs for the fuzz suites (issue 13): specs of every mode
+ * (valid, nearly valid and broken; YAML and JSON; then often mutated as text) together
+ * with the data files they name (.npy with odd dtypes, orders, versions, shapes and crafted
+ * headers; .npz stored or deflated, corrupt or declaring huge arrays; .csv with headers,
+ * typos and ragged rows; empty, binary and special files). The same seed gives the same
+ * case on every machine. Used by test/unit/fuzzProperty.test.ts (thousands of cases in CI)
+ * and bench/fuzz.ts (`npm run fuzz`, 10^5 cases before a release).
+ */
+import * as zlib from 'node:zlib';
+
+/** A file of a case: bytes, text, or a symbolic link to a path. */
+export type FuzzFile = Uint8Array | string | { symlink: string };
+
+export interface FuzzCase {
+  seed: number;
+  /** The spec's file name (its extension chooses YAML or JSON). */
+  name: string;
+  spec: string;
+  /** Files next to the spec, by relative path. */
+  files: Record<string, FuzzFile>;
+  /** What the generator aimed at (for reports). */
+  kind: string;
+}
+
+/** mulberry32: a small seeded generator for the test inputs (not the engine's rng.ts). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Gen {
+  readonly r: () => number;
+  constructor(seed: number) {
+    this.r = rng(seed);
+  }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.r() * (hi - lo + 1));
+  }
+  chance(p: number): boolean {
+    return this.r() < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.r() * xs.length)];
+  }
+  /** A count: mostly small, sometimes at or past a limit. */
+  count(): number | string {
+    return this.chance(0.85) ? this.int(0, 12) : this.pick([0, 1, 64, 1000, 4097, 10_000_001, -1, 2.5, 1e300, '7', null as unknown as number]);
+  }
+  /** A number: mostly ordinary, sometimes extreme or not a number at all. */
+  num(): unknown {
+    if (this.chance(0.8)) return Math.round(this.r() * 1000) / 100;
+    return this.pick<unknown>([0, -1, 1e-320, 1e308, -0, 1e6, 3, 'x', null, true, [], {}, '.inf', 1e15, 2 ** 53]);
+  }
+}
+
+// ---------------------------------------------------------------------------------- specs
+
+function spectrum(g: Gen, files: Record<string, FuzzFile>, count?: number): unknown {
+  switch (g.int(0, 7)) {
+    case 0:
+      return g.num();
+    case 1:
+      return Array.from({ length: count ?? g.int(0, 8) }, () => (g.chance(0.95) ? Math.abs(Number(g.num())) || 1 : g.num()));
+    case 2:
+      return { flat: g.num() };
+    case 3:
+      return { power_law: { first: g.num(), exponent: g.chance(0.8) ? g.int(0, 3) : g.num(), ...(g.chance(0.3) ? { offset: g.num() } : {}) } };
+    case 4:
+      return { exponential: { first: g.num(), rate: g.chance(0.8) ? g.r() : g.num() } };
+    case 5:
+      return { uniform: { low: 0, high: g.chance(0.9) ? g.int(1, 100) : g.num(), seed: g.chance(0.9) ? g.int(0, 9) : g.num() }, ...(g.chance(0.2) ? { scale: g.num() } : {}) };
+    default:
+      return { file: vectorFile(g, files) };
+  }
+}
+
+function block(g: Gen, files: Record<string, FuzzFile>, signal: boolean): unknown {
+  const count = g.count();
+  const b: Record<string, unknown> = {};
+  const listed = typeof count === 'number' && Number.isInteger(count) && count >= 0 && count < 20;
+  if (g.chance(0.7)) b.count = count;
+  b.variance = spectrum(g, files, listed && g.chance(0.7) ? count : undefined);
+  if (g.chance(0.5)) b.augmentation = spectrum(g, files, listed && g.chance(0.7) ? count : undefined);
+  if (signal && g.chance(0.05)) b.extra = 1;
+  return b;
+}
+
+function simulate(g: Gen): unknown {
+  return {
+    n: g.chance(0.7) ? Array.from({ length: g.int(1, 3) }, () => g.int(2, 200)) : { from: g.int(2, 50), to: g.int(50, 300), points: g.int(1, 3) },
+    ...(g.chance(0.6) ? { alpha: Array.from({ length: g.int(1, 3) }, () => Math.round(g.r() * 300) / 100) } : {}),
+    repeats: g.chance(0.95) ? g.int(1, 2) : g.count(),
+    seed: g.int(0, 5),
+    ...(g.chance(0.5) ? { metric: g.pick(['probe-gap', 'subspace-angle', 'probe-gaps']) } : {}),
+  };
+}
+
+function matrix(g: Gen, rows: number, cols: number): unknown[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => (g.chance(0.97) ? Math.round((g.r() - 0.5) * 400) / 100 : g.num())));
+}
+
+function dataBlock(g: Gen, files: Record<string, FuzzFile>, graph: boolean): Record<string, unknown> {
+  const d: Record<string, unknown> = {};
+  if (g.chance(0.6)) d.file = matrixFile(g, files);
+  else d.X = matrix(g, g.int(0, 12), g.int(0, 5));
+  if (g.chance(0.3)) d.labels = g.chance(0.5) ? { column: g.int(-3, 3) } : { file: vectorFile(g, files) };
+  if (g.chance(0.15)) d.center = g.chance(0.5);
+  if (!graph) {
+    if (g.chance(0.7)) d.pca = g.chance(0.85) ? g.int(1, 4) : g.count();
+    if (g.chance(0.5)) d.noise = { count: g.chance(0.9) ? g.int(0, 6) : g.count(), variance: spectrum(g, files), ...(g.chance(0.4) ? { augmentation: spectrum(g, files) } : {}) };
+    if (g.chance(0.1)) d.Y = matrix(g, g.int(1, 8), g.int(1, 2));
+  }
+  return d;
+}
+
+function augmentation(g: Gen, files: Record<string, FuzzFile>): unknown {
+  switch (g.int(0, 4)) {
+    case 0:
+      return { masking: { keep: g.chance(0.8) ? g.r() : g.num() } };
+    case 1: {
+      const n = g.int(1, 4);
+      const m = matrix(g, n, n).map((row, i) => row.map((v, j) => (i === j ? Math.abs(Number(v)) || 1 : 0)));
+      return { covariance: m };
+    }
+    default:
+      return { additive: { alpha: g.num(), ...(g.chance(0.6) ? { theta: spectrum(g, files) } : {}), ...(g.chance(0.2) ? { gamma: spectrum(g, files) } : {}) } };
+  }
+}
+
+function graphRelation(g: Gen, files: Record<string, FuzzFile>): unknown {
+  switch (g.int(0, 4)) {
+    case 0:
+      return { views: g.chance(0.9) ? g.int(1, 3) : g.count() };
+    case 1:
+      return 'labels';
+    case 2:
+      return { knn: g.chance(0.9) ? g.int(1, 4) : g.count() };
+    case 3:
+      return { edges: Array.from({ length: g.int(0, 6) }, () => (g.chance(0.9) ? [g.int(0, 8), g.int(0, 8)] : [g.int(0, 8), g.int(0, 8), g.num()])) };
+    default:
+      return { edges: { file: edgeFile(g, files) } };
+  }
+}
+
+function specObject(g: Gen, files: Record<string, FuzzFile>): { spec: Record<string, unknown>; kind: string } {
+  const spec: Record<string, unknown> = {};
+  if (g.chance(0.97)) spec.sslexp = g.chance(0.97) ? 1 : g.pick([2, '1', null]);
+  if (g.chance(0.2)) spec.name = g.pick(['x', 'a\u2028b', '\u202eevil', 'name: with colon', '#hash']);
+  const mode = g.pick(['spectral', 'spectral', 'data', 'graph']);
+  if (mode === 'spectral') {
+    spec.signal = block(g, files, true);
+    spec.noise = block(g, files, false);
+    if (g.chance(0.7)) spec.alpha = g.chance(0.9) ? Math.round(g.r() * 500) / 100 : g.num();
+    if (g.chance(0.2)) spec.latent = g.chance(0.8) ? g.int(1, 10) : g.count();
+    if (g.chance(0.2)) spec.simulate = simulate(g);
+  } else if (mode === 'data') {
+    spec.data = dataBlock(g, files, false);
+    if (g.chance(0.8)) spec.augmentation = augmentation(g, files);
+    if (g.chance(0.5)) spec.latent = g.int(1, 4);
+    if (g.chance(0.4)) spec.alpha = Math.round(g.r() * 300) / 100;
+    if (g.chance(0.15)) spec.simulate = simulate(g);
+  } else {
+    spec.data = dataBlock(g, files, true);
+    spec.graph = graphRelation(g, files);
+    spec.embedding = g.chance(0.9) ? g.int(1, 4) : g.count();
+    if (g.chance(0.3)) spec.methods = g.pick([{}, { vicreg: { variance: g.num(), invariance: g.num() } }, { simclr: {} }, { barlow: {} }]);
+  }
+  if (g.chance(0.03)) spec.regularize = g.num();
+  if (g.chance(0.03)) spec[g.pick(['alpah', 'signa', 'sim', ''])] = 1;
+  return { spec, kind: mode };
+}
+
+// ---------------------------------------------------------------------------------- YAML / JSON text
+
+function yamlScalar(v: unknown): string {
+  if (v === null) return g0(['null', '~', ''])!;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  return String(v);
+}
+let g0Gen: Gen | undefined;
+function g0<T>(xs: readonly T[]): T | undefined {
+  return g0Gen ? g0Gen.pick(xs) : xs[0];
+}
+
+function toYaml(v: unknown, g: Gen, indent = 0, flow = false): string {
+  const pad = ' '.repeat(indent);
+  if (Array.isArray(v)) {
+    if (flow || v.length === 0 || v.every((x) => typeof x !== 'object' || x === null) || g.chance(0.5)) return `[${v.map((x) => toYaml(x, g, 0, true)).join(', ')}]`;
+    return '\n' + v.map((x) => `${pad}- ${toYaml(x, g, indent + 2).replace(/^\n\s*/, '')}`).join('\n');
+  }
+  if (v && typeof v === 'object') {
+    const e = Object.entries(v);
+    if (flow || e.length === 0 || g.chance(0.2)) return `{${e.map(([k, x]) => `${k}: ${toYaml(x, g, 0, true)}`).join(', ')}}`;
+    return '\n' + e.map(([k, x]) => `${pad}${k}: ${toYaml(x, g, indent + 2)}`).join('\n');
+  }
+  return yamlScalar(v);
+}
+
+// ---------------------------------------------------------------------------------- text mutations
+
+const TOKENS = ['-', ':', '{', '}', '[', ']', ',', ' ', '\n', '\t', '#', '"', "'", '&a', '*a', '!!str', '!!null', '!!map', '!!seq', '!!bool', '!!float', '<<: *a', '.nan', '.inf',
+  '-1', '0', '1e308', '1e-320', '9999999', '10000001', '1000000', 'null', 'true', '~', '|', '>-', 'count', 'variance', 'signal', 'noise', 'alpha', 'file', 'pca',
+  'simulate', 'repeats', 'latent', '\u0000', '\ufeff', '\u2028', 'é', '𝛼', '---', '%YAML 1.2', '? '];
+
+function mutate(text: string, g: Gen): string {
+  let s = text;
+  const edits = g.int(1, 4);
+  for (let e = 0; e < edits; e++) {
+    const pos = g.int(0, s.length);
+    const op = g.r();
+    if (op < 0.3) s = s.slice(0, pos) + s.slice(pos + 1 + g.int(0, 7));
+    else if (op < 0.65) s = s.slice(0, pos) + g.pick(TOKENS) + s.slice(pos);
+    else if (op < 0.8) {
+      const lines = s.split('\n');
+      lines.splice(g.int(0, lines.length), 0, lines[g.int(0, lines.length - 1)]);
+      s = lines.join('\n');
+    } else if (op < 0.95) s = s.replace(/\d+(\.\d+)?(e[+-]?\d+)?/, g.pick(['-3', '0', '1e400', 'NaN', '2.5', '1e7', '-0', '100000000', '4097']));
+    else s = s.slice(0, pos);
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------- data files
+
+const DTYPES = ['<f8', '>f8', '<f4', '<f2', '<i4', '>i2', '|i1', '|u1', '<u8', '<i8', '|b1', '<c16', '|O', '<U3', '|V8', 'float64', '<f16', '<M8'];
+
+function npyFile(g: Gen, shape: number[], values?: (i: number) => number): Uint8Array {
+  const descr = g.chance(0.85) ? g.pick(DTYPES.slice(0, 11)) : g.pick(DTYPES);
+  const fortran = g.chance(0.2);
+  let dictShape = shape;
+  if (g.chance(0.1)) dictShape = shape.map((s) => s * g.pick([0, 2, 1000, 1_000_000]));
+  const shapeText = `(${dictShape.join(', ')}${dictShape.length === 1 ? ',' : ''})`;
+  let dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  if (g.chance(0.15)) {
+    dict = g.pick([
+      `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, 'shape': (3,)}`,
+      `{'descr': '<i4', 'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}}`,
+      `{'x': "'shape': (1,)", 'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}}`,
+      `{'descr': '${descr}', 'fortran_order': 0, 'shape': ${shapeText}}`,
+      `{'descr': '${descr}', 'fortran_order': False, 'shape': [${dictShape.join(', ')}]}`,
+      `{'descr': '${descr}', 'fortran_order': False}`,
+      `{"descr": "${descr}", "fortran_order": False, "shape": (${dictShape.map((s) => `${s}L`).join(', ')},)}`,
+      `{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': ${shapeText}}`,
+      `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}} # ${'('.repeat(g.int(0, 40))}`,
+      `{'descr': '${descr}', 'fortran_order': False, 'shape': (${'('.repeat(40)}1,${')'.repeat(40)})}`,
+      `[${shapeText}]`,
+      `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, ` + ' '.repeat(g.pick([100, 11_000])) + '}',
+    ]);
+  }
+  const version = g.chance(0.9) ? 1 : g.pick([2, 3, 4]);
+  const pre = version === 1 ? 10 : 12;
+  dict += ' '.repeat(Math.max(0, 63 - ((pre + dict.length) % 64))) + '\n';
+  const itemSize = Number(/\d+$/.exec(descr)?.[0] ?? 8) || 8;
+  const n = shape.reduce((p, q) => p * q, 1);
+  const header = new TextEncoder().encode(dict);
+  const body = new Uint8Array(n * itemSize);
+  const dv = new DataView(body.buffer);
+  for (let i = 0; i < n; i++) {
+    const v = values ? values(i) : (g.r() - 0.3) * 10;
+    if (itemSize === 8) dv.setFloat64(i * 8, g.chance(0.01) ? NaN : v, !descr.startsWith('>'));
+    else if (itemSize === 4) dv.setFloat32(i * 4, v, true);
+    else if (itemSize === 2) dv.setUint16(i * 2, g.int(0, 65535), !descr.startsWith('>'));
+    else dv.setUint8(i, g.int(0, 255));
+  }
+  const out = new Uint8Array(pre + header.length + body.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
+  if (version === 1) new DataView(out.buffer).setUint16(8, Math.min(header.length, 65535), true);
+  else new DataView(out.buffer).setUint32(8, header.length, true);
+  out.set(header, pre);
+  out.set(body, pre + header.length);
+  if (g.chance(0.08)) return out.subarray(0, g.int(0, out.length)); // truncated
+  if (g.chance(0.03)) {
+    const copy = Uint8Array.from(out);
+    copy[g.int(0, copy.length - 1)] = g.int(0, 255);
+    return copy;
+  }
+  return out;
+}
+
+function u32(b: Uint8Array, o: number, v: number): void {
+  new DataView(b.buffer, b.byteOffset).setUint32(o, v >>> 0, true);
+}
+
+/** A .npz with the given members, stored or deflated, optionally with lying sizes or a broken CRC. */
+function npzFile(g: Gen, members: [string, Uint8Array][]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, data] of members) {
+    const deflate = g.chance(0.6);
+    const payload = deflate ? new Uint8Array(zlib.deflateRawSync(data)) : data;
+    let crc = zlib.crc32(data);
+    let size = data.length;
+    if (g.chance(0.05)) crc ^= 1;
+    if (g.chance(0.05)) size = g.pick([0, size + 1, 500_000_000, 0xffffffff]);
+    const nm = new TextEncoder().encode(name);
+    const local = new Uint8Array(30 + nm.length);
+    u32(local, 0, 0x04034b50);
+    local[4] = 20;
+    local[8] = deflate ? 8 : 0;
+    u32(local, 14, crc);
+    u32(local, 18, payload.length);
+    u32(local, 22, size);
+    local[26] = nm.length;
+    local.set(nm, 30);
+    const c = new Uint8Array(46 + nm.length);
+    u32(c, 0, 0x02014b50);
+    c[4] = 20;
+    c[6] = 20;
+    c[10] = deflate ? 8 : 0;
+    if (g.chance(0.02)) c[8] = 1; // encrypted flag
+    u32(c, 16, crc);
+    u32(c, 20, payload.length);
+    u32(c, 24, size);
+    c[28] = nm.length;
+    u32(c, 42, offset);
+    c.set(nm, 46);
+    parts.push(local, payload);
+    central.push(c);
+    offset += local.length + payload.length;
+  }
+  const cdSize = central.reduce((s, c) => s + c.length, 0);
+  const eocd = new Uint8Array(22);
+  u32(eocd, 0, 0x06054b50);
+  eocd[8] = eocd[10] = members.length;
+  u32(eocd, 12, cdSize);
+  u32(eocd, 16, offset);
+  const all = [...parts, ...central, eocd];
+  const out = new Uint8Array(all.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of all) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return g.chance(0.05) ? out.subarray(0, g.int(0, out.length)) : out;
+}
+
+function csvFile(g: Gen, rows: number, cols: number): string {
+  const sep = g.pick([',', ',', ';', '\t', ' ']);
+  const lines: string[] = [];
+  if (g.chance(0.3)) lines.push(Array.from({ length: cols }, (_, j) => g.pick([`c${j}`, '', 'x y', '"q"'])).join(sep));
+  for (let i = 0; i < rows; i++) {
+    const n = g.chance(0.95) ? cols : g.int(0, cols + 2);
+    lines.push(Array.from({ length: n }, () => (g.chance(0.97) ? String(Math.round((g.r() - 0.3) * 1000) / 100) : g.pick(['NA', '', '1..2', '0x10', 'nan', 'inf', '"1,5"', '1e999', '#c']))).join(sep));
+  }
+  if (g.chance(0.1)) lines.splice(g.int(0, lines.length), 0, '# comment', '');
+  return lines.join(g.chance(0.9) ? '\n' : '\r\n') + (g.chance(0.8) ? '\n' : '');
+}
+
+/** Odd files that are not data at all. */
+function oddFile(g: Gen, files: Record<string, FuzzFile>, ext: string): string {
+  const name = `odd${Object.keys(files).length}${ext}`;
+  files[name] = g.pick<FuzzFile>([
+    new Uint8Array(0),
+    new Uint8Array([0x93, 0x4e, 0x55, 0x4d]),
+    Uint8Array.from({ length: 300 }, () => g.int(0, 255)),
+    '\ufeff1\n2\n',
+    { symlink: '/proc/self/pagemap' },
+    { symlink: '/dev/zero' },
+    { symlink: 'missing-target.npy' },
+  ]);
+  return name;
+}
+
+function vectorFile(g: Gen, files: Record<string, FuzzFile>): string {
+  const n = g.chance(0.9) ? g.int(0, 10) : g.pick([0, 100, 5000]);
+  const kind = g.int(0, 9);
+  if (kind === 9) return oddFile(g, files, g.pick(['.npy', '.csv']));
+  if (kind === 8) return g.pick(['missing.npy', '../outside.npy', 'C:/x.npy', 'dir/', 'x.json']);
+  const name = `v${Object.keys(files).length}`;
+  if (kind < 5) {
+    files[`${name}.npy`] = npyFile(g, g.chance(0.9) ? [n] : [n, g.int(0, 2)], (i) => Math.abs(Math.sin(i + 1)) * 10);
+    return `${name}.npy`;
+  }
+  files[`${name}.csv`] = csvFile(g, n, g.chance(0.9) ? 1 : 2);
+  return `${name}.csv`;
+}
+
+function matrixFile(g: Gen, files: Record<string, FuzzFile>): string {
+  const rows = g.chance(0.9) ? g.int(0, 16) : g.pick([0, 200]);
+  const cols = g.chance(0.9) ? g.int(1, 6) : g.pick([0, 50]);
+  const kind = g.int(0, 11);
+  if (kind === 11) return oddFile(g, files, g.pick(['.npy', '.npz', '.csv']));
+  const name = `m${Object.keys(files).length}`;
+  if (kind < 5) {
+    files[`${name}.npy`] = npyFile(g, g.chance(0.85) ? [rows, cols] : g.pick([[rows], [rows, 2, cols], []]));
+    return `${name}.npy`;
+  }
+  if (kind < 8) {
+    const members: [string, Uint8Array][] = [['x.npy', npyFile(g, [rows, cols])]];
+    if (g.chance(0.2)) members.push(['y.npy', npyFile(g, [rows])]);
+    if (g.chance(0.05)) members.push(['big.npy', npyFile(g, [1])]);
+    files[`${name}.npz`] = npzFile(g, members);
+    return `${name}.npz`;
+  }
+  files[`${name}.csv`] = csvFile(g, rows, cols);
+  return `${name}.csv`;
+}
+
+function edgeFile(g: Gen, files: Record<string, FuzzFile>): string {
+  const name = `e${Object.keys(files).length}.csv`;
+  const m = g.int(0, 10);
+  files[name] = (g.chance(0.3) ? 'i,j\n' : '') + Array.from({ length: m }, () => `${g.int(-1, 9)},${g.int(0, 9)}${g.chance(0.3) ? `,${g.num()}` : ''}`).join('\n') + '\n';
+  return name;
+}
+
+// ---------------------------------------------------------------------------------- cases
+
+/** The case of `seed`. */
+export function fuzzCase(seed: number): FuzzCase {
+  const g = new Gen(seed);
+  g0Gen = g;
+  const files: Record<string, FuzzFile> = {};
+  const { spec, kind } = specObject(g, files);
+  const json = g.chance(0.3);
+  let text = json ? JSON.stringify(spec, null, g.chance(0.5) ? 2 : undefined) : toYaml(spec, g).replace(/^\n/, '') + '\n';
+  let how = 'generated';
+  if (g.chance(0.35)) {
+    text = mutate(text, g);
+    how = 'mutated';
+  }
+  g0Gen = undefined;
+  return { seed, name: `case${seed}.sslexp.${json ? 'json' : 'yaml'}`, spec: text, files, kind: `${kind}/${json ? 'json' : 'yaml'}/${how}` };
+}
