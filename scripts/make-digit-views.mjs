@@ -1,33 +1,44 @@
 #!/usr/bin/env node
-// Two augmented views of 500 handwritten digits, for graph mode's examples (examples/graph/):
+// Augmented views of the handwritten digits (examples/data/README.md), two sets from one recipe:
 //
-//   examples/data/digit-views.npy        float32, shape (500, 2, 64): image i, view v, 8×8 pixels row-major
-//   examples/data/digit-view-labels.npy  int32, shape (1000,): the digit of each view, in row order
-//                                        (graph mode reads the views as N = 1000 rows: 2i and 2i+1 are image i)
+// --set=graph  (graph mode, examples/graph/): 500 digits (the first 50 of each class), 2 views, seed 0
+//   examples/data/digit-views.npy              float32 (500, 2, 64): image i, view v, 8×8 pixels row-major
+//   examples/data/digit-view-labels.npy        int32 (1000,): the digit of each view, in row order
+//                                              (graph mode reads the views as N = 1000 rows: 2i and 2i+1 are image i)
+// --set=views  (data mode's `augmentation: {views}`, examples/digits-views.sslexp.yaml): 1000 digits
+//   (the first 100 of each class), 4 views, seed 14
+//   examples/data/digits-clean.npy             float32 (1000, 64): the un-augmented images
+//   examples/data/digits-augmented-views.npy   float32 (1000, 4, 64): image i, view v, pixels
+//   examples/data/digits-augmented-labels.npy  int32 (1000,): the digit of each image
 //
-// Images: the first 50 of each digit 0–9 in file order of examples/data/digits.csv (CC BY 4.0,
-// see examples/data/README.md), kept in file order. Each view, independently:
+// Images come from examples/data/digits.csv (CC BY 4.0) in file order. Each view, independently:
 //   1. a random shift by one of −1, 0, +1 pixels along each axis (dx then dy, each floor(3u) − 1
 //      for a uniform draw u; pixels shifted in from outside the image are 0);
 //   2. Gaussian pixel noise of standard deviation 1 added to each of the 64 pixels (the pixels are
 //      0..16), drawn in row-major order.
-// Random numbers: xoshiro128** seeded through SplitMix32 with seed 0, uniform doubles and the
-// Marsaglia polar method exactly as in src/core/numerics/rng.ts, drawn in the order image, view,
-// dx, dy, then the 64 noise values. The same files come out on every machine.
+// Random numbers: xoshiro128** seeded through SplitMix32, uniform doubles and the Marsaglia polar
+// method exactly as in src/core/numerics/rng.ts, drawn in the order image, view, dx, dy, then the
+// 64 noise values. The same files come out on every machine.
 //
-// Usage: node scripts/make-digit-views.mjs            writes the two files
-//        node scripts/make-digit-views.mjs --check    rebuilds them in memory and compares (exit 1 if they differ)
+// Usage: node scripts/make-digit-views.mjs [--set=graph|views]           writes the files (both sets by default)
+//        node scripts/make-digit-views.mjs [--set=…] --check             rebuilds them in memory and compares (exit 1 if they differ)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.join(ROOT, 'examples', 'data');
-const PER_CLASS = 50;
-const VIEWS = 2;
 const SIDE = 8;
 const NOISE_SD = 1;
-const SEED = 0;
+/**
+ * The two sets of examples/data made here, each from its own seed:
+ * graph: 500 digits × 2 views (graph mode, examples/graph/), labels per view row;
+ * views: 1000 digits × 4 views plus the clean images (data mode's `augmentation: {views}`), labels per image.
+ */
+const SETS = {
+  graph: { perClass: 50, views: 2, seed: 0 },
+  views: { perClass: 100, views: 4, seed: 14 },
+};
 
 // ----------------------------------------------------------------------------- the project's RNG
 
@@ -102,7 +113,9 @@ function npy(descr, shape, bytes) {
 
 // ----------------------------------------------------------------------------- the views
 
-function makeViews() {
+function makeViews(set) {
+  const { perClass: PER_CLASS, views: VIEWS, seed: SEED } = SETS[set];
+  const P = SIDE * SIDE;
   const rows = fs.readFileSync(path.join(DATA, 'digits.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',').map(Number));
   const taken = new Array(10).fill(0);
   const images = [];
@@ -115,10 +128,14 @@ function makeViews() {
   }
   if (images.length !== 10 * PER_CLASS) throw new Error(`digits.csv has fewer than ${PER_CLASS} images of some digit`);
   const rng = new Rng(SEED);
-  const views = new Float32Array(images.length * VIEWS * SIDE * SIDE);
-  const labels = new Int32Array(images.length * VIEWS);
+  const clean = new Float32Array(images.length * P);
+  const views = new Float32Array(images.length * VIEWS * P);
+  // graph mode reads the views as rows, so its labels are per view row; data mode's per image
+  const labels = new Int32Array(set === 'graph' ? images.length * VIEWS : images.length);
   let o = 0;
   images.forEach((img, i) => {
+    clean.set(img.pixels, i * P);
+    if (set === 'views') labels[i] = img.label;
     for (let v = 0; v < VIEWS; v++) {
       const dx = Math.floor(3 * rng.next()) - 1;
       const dy = Math.floor(3 * rng.next()) - 1;
@@ -130,16 +147,24 @@ function makeViews() {
           views[o++] = base + NOISE_SD * rng.normal();
         }
       }
-      labels[i * VIEWS + v] = img.label;
+      if (set === 'graph') labels[i * VIEWS + v] = img.label;
     }
   });
+  if (set === 'graph') {
+    return {
+      'digit-views.npy': npy('<f4', [images.length, VIEWS, P], views),
+      'digit-view-labels.npy': npy('<i4', [labels.length], labels),
+    };
+  }
   return {
-    'digit-views.npy': npy('<f4', [images.length, VIEWS, SIDE * SIDE], views),
-    'digit-view-labels.npy': npy('<i4', [labels.length], labels),
+    'digits-clean.npy': npy('<f4', [images.length, P], clean),
+    'digits-augmented-views.npy': npy('<f4', [images.length, VIEWS, P], views),
+    'digits-augmented-labels.npy': npy('<i4', [labels.length], labels),
   };
 }
 
-const files = makeViews();
+const only = process.argv.find((a) => a.startsWith('--set='))?.slice(6);
+const files = Object.assign({}, ...Object.keys(SETS).filter((k) => !only || k === only).map((k) => makeViews(k)));
 if (process.argv.includes('--check')) {
   let same = true;
   for (const [name, bytes] of Object.entries(files)) {

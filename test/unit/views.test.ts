@@ -312,7 +312,7 @@ test('simulate with views is refused like masking (simulation-unsupported on the
 });
 
 test('examples/digits-views.sslexp.yaml: data files as generated (< 1.5 MB), the analysis with a probe per encoder', () => {
-  const gen = spawnSync(process.execPath, [path.join(root, 'scripts/make-digit-augmented-views.mjs'), '--check'], { encoding: 'utf8' });
+  const gen = spawnSync(process.execPath, [path.join(root, 'scripts/make-digit-views.mjs'), '--check'], { encoding: 'utf8' });
   assert.equal(gen.status, 0, gen.stdout + gen.stderr);
   const files = ['digits-clean.npy', 'digits-augmented-views.npy', 'digits-augmented-labels.npy'].map((f) => path.join(EXAMPLES, 'data', f));
   assert.ok(files.reduce((s, f) => s + fs.statSync(f).size, 0) < 1.5e6);
