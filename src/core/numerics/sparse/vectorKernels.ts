@@ -1,13 +1,15 @@
 /**
  * The vector kernels of the Lanczos iteration (lanczos.ts) on one workspace of doubles: the
- * Gram–Schmidt pass against the basis and the level-1 operations of the recurrence.
+ * Gram–Schmidt pass against the basis, the level-1 operations of the recurrence and the graph
+ * operators; and the candidate filter of the exact kNN search (knn.ts).
  *
  * - `wasm-simd`: ./wasm/lanczos.wat (f64x2), assembled at build time (esbuild.config.mjs)
  *   and compiled synchronously here, with its own (unshared) memory holding the workspace;
  * - `js`: the same in scalar JavaScript, when WebAssembly SIMD is not available (or the
  *   memory cannot grow), and selectable for tests.
  * Offsets and lengths are in doubles. A workspace is valid until the next call of
- * {@link vectorWorkspace} (one Lanczos run at a time; everything here is synchronous).
+ * {@link vectorWorkspace} or {@link knnKernel} (they share the module's memory: one at a
+ * time; everything here is synchronous).
  */
 import wasmBytes from './wasm/lanczos.wat';
 import type { CsrMatrix } from './csr';
