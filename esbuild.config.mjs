@@ -53,7 +53,11 @@ const watPlugin = {
  */
 const webRedirects = {
   'src/host/solverClient.ts': { 'node:worker_threads': 'src/web/hostWorkerThreads.ts' },
-  'src/worker/worker.ts': { 'node:worker_threads': 'src/web/workerThreads.ts', './kernelThreads': 'src/web/kernelThreads.ts', './readCapped': 'src/web/readCapped.ts' },
+  'src/worker/worker.ts': {
+    'node:worker_threads': 'src/web/workerThreads.ts',
+    './kernelThreads': 'src/web/kernelThreads.ts',
+    './readCapped': 'src/web/readCapped.ts',
+  },
 };
 const webPlugin = {
   name: 'web-redirects',
@@ -82,35 +86,72 @@ const common = {
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   // Extension host bundle: `vscode` is provided by the host.
-  { ...common, platform: 'node', format: 'cjs', external: ['vscode'],
-    entryPoints: ifExists([{ in: 'src/extension.ts', out: 'extension' }]), outdir: 'dist' },
+  { ...common, platform: 'node', format: 'cjs', external: ['vscode'], entryPoints: ifExists([{ in: 'src/extension.ts', out: 'extension' }]), outdir: 'dist' },
   // Worker thread running the core off the extension-host thread.
-  { ...common, platform: 'node', format: 'cjs',
-    entryPoints: ifExists([{ in: 'src/worker/worker.ts', out: 'worker' }]), outdir: 'dist' },
+  { ...common, platform: 'node', format: 'cjs', entryPoints: ifExists([{ in: 'src/worker/worker.ts', out: 'worker' }]), outdir: 'dist' },
   // Browser code of the analysis panel, chart.js bundled (tree-shaken registrations).
-  { ...common, platform: 'browser', format: 'iife', target: 'chrome114',
-    entryPoints: ifExists([{ in: 'src/webview/main.ts', out: 'webview' }]), outdir: 'dist' },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    entryPoints: ifExists([{ in: 'src/webview/main.ts', out: 'webview' }]),
+    outdir: 'dist',
+  },
   // Browser build of the extension (vscode.dev, github.dev): a web extension host runs CommonJS with `vscode` provided.
-  { ...common, plugins: [watPlugin, webPlugin], platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
-    entryPoints: ifExists([{ in: 'src/extension.ts', out: 'extension' }]), outdir: 'dist/web' },
+  {
+    ...common,
+    plugins: [watPlugin, webPlugin],
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+    entryPoints: ifExists([{ in: 'src/extension.ts', out: 'extension' }]),
+    outdir: 'dist/web',
+  },
   // Browser build of the analysis worker: a Web Worker (classic script) running the same core.
-  { ...common, plugins: [watPlugin, webPlugin], platform: 'browser', format: 'iife', target: 'es2022',
+  {
+    ...common,
+    plugins: [watPlugin, webPlugin],
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
     inject: ['src/web/workerGlobals.ts'],
-    entryPoints: ifExists([{ in: 'src/worker/worker.ts', out: 'worker' }]), outdir: 'dist/web' },
+    entryPoints: ifExists([{ in: 'src/worker/worker.ts', out: 'worker' }]),
+    outdir: 'dist/web',
+  },
   // The `sslexp` command.
-  { ...common, platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' },
-    entryPoints: ifExists([{ in: 'src/cli/main.ts', out: 'cli' }]), outdir: 'dist' },
+  {
+    ...common,
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    entryPoints: ifExists([{ in: 'src/cli/main.ts', out: 'cli' }]),
+    outdir: 'dist',
+  },
 ];
 
 if (!production) {
   // Unit tests and the benchmark: plain Node bundles (node --test runs them).
-  builds.push({ ...common, platform: 'node', format: 'cjs',
+  builds.push({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
     entryPoints: [...collect('test/unit', /\.test\.ts$/), ...collect('test/e2e', /\.ts$/), ...collect('bench', /\.ts$/)],
-    outbase: '.', outdir: 'out', external: ['playwright-core', 'vscode'] });
+    outbase: '.',
+    outdir: 'out',
+    external: ['playwright-core', 'vscode'],
+  });
   // Suites that run inside the real VS Code extension host (mocha is resolved at run time).
-  builds.push({ ...common, platform: 'node', format: 'cjs',
+  builds.push({
+    ...common,
+    platform: 'node',
+    format: 'cjs',
     entryPoints: collect('test/integration', /\.ts$/),
-    outbase: '.', outdir: 'out', external: ['vscode', 'mocha', 'playwright-core'] });
+    outbase: '.',
+    outdir: 'out',
+    external: ['vscode', 'mocha', 'playwright-core'],
+  });
 }
 
 const active = builds.filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints.length : Object.keys(b.entryPoints).length) > 0);

@@ -90,11 +90,15 @@ export function runAnalyzeBench(out: (s: string) => void): void {
     }
     out('');
     out(`Whole analyze of a data-mode masking spec (.npy, n = ${N}, latent ${K}; median ms, in-process)`);
-    out(`${'d'.padStart(4)} ${'ours'.padStart(10)} ${'numpy'.padStart(10)} ${'ours/np'.padStart(8)} ${'target'.padStart(7)} ${'scalar JS'.padStart(10)} ${'ours/JS'.padStart(8)}`);
+    out(
+      `${'d'.padStart(4)} ${'ours'.padStart(10)} ${'numpy'.padStart(10)} ${'ours/np'.padStart(8)} ${'target'.padStart(7)} ${'scalar JS'.padStart(10)} ${'ours/JS'.padStart(8)}`,
+    );
     DIMS.forEach((d, i) => {
       const n = np?.[files[i][0]];
       const target = TARGET[d] === undefined ? '-' : `${TARGET[d]}x`;
-      out(`${String(d).padStart(4)} ${ours[i].toFixed(1).padStart(10)} ${(n === undefined ? 'n/a' : n.toFixed(1)).padStart(10)} ${(n === undefined ? 'n/a' : (ours[i] / n).toFixed(2)).padStart(8)} ${target.padStart(7)} ${scalar[i].toFixed(1).padStart(10)} ${(ours[i] / scalar[i]).toFixed(3).padStart(8)}`);
+      out(
+        `${String(d).padStart(4)} ${ours[i].toFixed(1).padStart(10)} ${(n === undefined ? 'n/a' : n.toFixed(1)).padStart(10)} ${(n === undefined ? 'n/a' : (ours[i] / n).toFixed(2)).padStart(8)} ${target.padStart(7)} ${scalar[i].toFixed(1).padStart(10)} ${(ours[i] / scalar[i]).toFixed(3).padStart(8)}`,
+      );
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   out(`Dense kernels: ${kernels().name}, ${threads} thread${threads > 1 ? 's' : ''} for the packed products`);
   out('');
   out('Spectral analysis (median ms; ratio = time / 50 ms target)');
-  out(`${pad('components', 11)} ${pad('thresholds', 11)} ${pad('ratio', 7)} ${pad('at alpha', 9)} ${pad('curve(61)', 10)} ${pad('engine', 9)} ${pad('ratio', 7)}`);
+  out(
+    `${pad('components', 11)} ${pad('thresholds', 11)} ${pad('ratio', 7)} ${pad('at alpha', 9)} ${pad('curve(61)', 10)} ${pad('engine', 9)} ${pad('ratio', 7)}`,
+  );
   for (const r of runSpectralBench()) {
     out(
       `${pad(r.components.toExponential(0), 11)} ${pad(r.thresholdsMs.toFixed(2), 11)} ${pad((r.thresholdsMs / TARGET_MS).toFixed(3), 7)} ${pad(r.atAlphaMs.toFixed(2), 9)} ${pad(r.curveMs.toFixed(1), 10)} ${pad(r.engineMs.toFixed(1), 9)} ${pad((r.engineMs / TARGET_MS).toFixed(3), 7)}`,

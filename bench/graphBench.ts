@@ -61,7 +61,11 @@ function scipyScript(): string | undefined {
   } catch {
     return undefined;
   }
-  const candidates = [path.join(__dirname, 'graph_bench.py'), path.join(__dirname, '..', '..', 'bench', 'graph_bench.py'), path.join(process.cwd(), 'bench', 'graph_bench.py')];
+  const candidates = [
+    path.join(__dirname, 'graph_bench.py'),
+    path.join(__dirname, '..', '..', 'bench', 'graph_bench.py'),
+    path.join(process.cwd(), 'bench', 'graph_bench.py'),
+  ];
   return candidates.find((c) => existsSync(c));
 }
 
@@ -93,24 +97,31 @@ export function runGraphBench(out: (s: string) => void): void {
     let sc: ScipyTimes | undefined;
     if (script) {
       try {
-        sc = JSON.parse(execFileSync('python3', [script, path.join(dir, 'knn.npy'), String(k), String(K), String(a), String(g), '5'], { encoding: 'utf8', timeout: 600_000 }));
+        sc = JSON.parse(
+          execFileSync('python3', [script, path.join(dir, 'knn.npy'), String(k), String(K), String(a), String(g), '5'], { encoding: 'utf8', timeout: 600_000 }),
+        );
       } catch {
         sc = undefined;
       }
     }
     const an = analysis!;
     out('');
-    out(`Graph mode: whole analyze of a knn spec (.npy, N = ${N}, D = ${D}, k = ${k}, K = ${K}; ${an.graph.components} component${an.graph.components === 1 ? '' : 's'}, ${an.graph.edges} edges; median ms, in-process)`);
+    out(
+      `Graph mode: whole analyze of a knn spec (.npy, N = ${N}, D = ${D}, k = ${k}, K = ${K}; ${an.graph.components} component${an.graph.components === 1 ? '' : 's'}, ${an.graph.edges} edges; median ms, in-process)`,
+    );
     const col = (s: string | number, w = 10) => String(s).padStart(w);
     out(`${col('', 12)} ${col('ours')} ${col('scipy')} ${col('ours/scipy', 11)}`);
-    const row = (name: string, o: number, s: number | undefined) => out(`${name.padEnd(12)} ${col(o.toFixed(1))} ${col(s === undefined ? 'n/a' : s.toFixed(1))} ${col(s === undefined ? 'n/a' : (o / s).toFixed(2), 11)}`);
+    const row = (name: string, o: number, s: number | undefined) =>
+      out(`${name.padEnd(12)} ${col(o.toFixed(1))} ${col(s === undefined ? 'n/a' : s.toFixed(1))} ${col(s === undefined ? 'n/a' : (o / s).toFixed(2), 11)}`);
     row('whole', ours, sc?.whole);
     row('  knn graph', parts.knn, sc?.knn);
     row('  Laplacian', parts.laplacian, sc?.laplacian);
     row('  SimCLR', parts.simclr, sc?.simclr);
     row('  linear', parts.linear, sc?.linear);
     if (sc) {
-      out(`target: whole ≤ ${TARGET_RATIO.toFixed(1)}× scipy (${ours / sc.whole <= TARGET_RATIO ? 'met' : 'NOT met'}); eigenvalues vs scipy: Laplacian ${maxRelDiff(an.graph.laplacian, sc.laplacian_values).toExponential(1)}, SimCLR ${maxRelDiff(an.representation.simclr!.eigenvalues, sc.simclr_values).toExponential(1)}, linear μ ${maxRelDiff(an.linear.vicreg!.mu, sc.mu).toExponential(1)}`);
+      out(
+        `target: whole ≤ ${TARGET_RATIO.toFixed(1)}× scipy (${ours / sc.whole <= TARGET_RATIO ? 'met' : 'NOT met'}); eigenvalues vs scipy: Laplacian ${maxRelDiff(an.graph.laplacian, sc.laplacian_values).toExponential(1)}, SimCLR ${maxRelDiff(an.representation.simclr!.eigenvalues, sc.simclr_values).toExponential(1)}, linear μ ${maxRelDiff(an.linear.vicreg!.mu, sc.mu).toExponential(1)}`,
+      );
     } else {
       out('scipy reference: n/a (python3 with numpy and scipy not found)');
     }
@@ -126,7 +137,9 @@ export function runGraphBench(out: (s: string) => void): void {
       va = analyzeOnce(vtext, dir);
       times.push(performance.now() - t0);
     }
-    out(`Graph mode: whole analyze of a views spec (n × V × D = ${n} × ${V} × ${Dv} .npy, N = ${n * V}, K = ${Kv}, all three methods): ${median(times).toFixed(0)} ms median of 3 (first ${times[0].toFixed(0)} ms; target: a few seconds); ${va!.graph.components} components, recommendation ${va!.recommendation.method}`);
+    out(
+      `Graph mode: whole analyze of a views spec (n × V × D = ${n} × ${V} × ${Dv} .npy, N = ${n * V}, K = ${Kv}, all three methods): ${median(times).toFixed(0)} ms median of 3 (first ${times[0].toFixed(0)} ms; target: a few seconds); ${va!.graph.components} components, recommendation ${va!.recommendation.method}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,12 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
-import {
-  EigenvalueDecomposition,
-  Matrix as MlMatrix,
-  SingularValueDecomposition,
-  QrDecomposition,
-} from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix as MlMatrix, SingularValueDecomposition, QrDecomposition } from 'ml-matrix';
 import { Rng } from '../src/core/numerics/rng';
 import { Matrix, gram, symmetricEigen, svd } from '../src/core/numerics/dense';
 import { augmentationMoments, solveJointEmbedding, solveReconstruction, type Moments } from '../src/core/theories/alignment/solvers';
@@ -54,7 +49,11 @@ function mlInvSqrt(s: MlMatrix): MlMatrix {
 }
 
 function topColumns(vectors: MlMatrix, values: number[], k: number): MlMatrix {
-  const order = values.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).slice(0, k).map((x) => x[1]);
+  const order = values
+    .map((v, i) => [v, i])
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, k)
+    .map((x) => x[1]);
   const out = new MlMatrix(vectors.rows, k);
   order.forEach((src, j) => {
     for (let i = 0; i < vectors.rows; i++) out.set(i, j, vectors.get(i, src));
@@ -106,7 +105,11 @@ function numpyTimes(reps: Record<string, number>): Record<string, Record<Op, num
   } catch {
     return undefined;
   }
-  const candidates = [path.join(__dirname, 'numpy_bench.py'), path.join(__dirname, '..', 'bench', 'numpy_bench.py'), path.join(process.cwd(), 'bench', 'numpy_bench.py')];
+  const candidates = [
+    path.join(__dirname, 'numpy_bench.py'),
+    path.join(__dirname, '..', 'bench', 'numpy_bench.py'),
+    path.join(process.cwd(), 'bench', 'numpy_bench.py'),
+  ];
   const script = candidates.find((p) => existsSync(p));
   if (!script) return undefined;
   const out = execFileSync('python3', [script, String(N), String(K), DIMS.join(','), JSON.stringify(reps)], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -152,11 +155,15 @@ export function runLinalgBench(out: (s: string) => void): LinalgRow[] {
       svd: timeIt(() => new SingularValueDecomposition(am), mlR, mlWarm),
       je: timeIt(() => mlJE(mm.g, mm.s, K), mlR, mlWarm),
       rc: timeIt(() => mlRC(mm.cross, mm.s, K), mlR, mlWarm),
-      whole: timeIt(() => {
-        const mo = mlMoments(xm);
-        mlJE(mo.g, mo.s, K);
-        mlRC(mo.cross, mo.s, K);
-      }, mlR, mlWarm),
+      whole: timeIt(
+        () => {
+          const mo = mlMoments(xm);
+          mlJE(mo.g, mo.s, K);
+          mlRC(mo.cross, mo.s, K);
+        },
+        mlR,
+        mlWarm,
+      ),
     };
     for (const op of OPS) rows.push({ d, op, ours: ours[op], ml: ml[op], numpy: np?.[String(d)]?.[op] });
   }
@@ -167,7 +174,9 @@ export function runLinalgBench(out: (s: string) => void): LinalgRow[] {
   for (const row of rows) {
     const npCol = row.numpy === undefined ? pad('n/a', 9) : pad(row.numpy.toFixed(2), 9);
     const npRatio = row.numpy === undefined ? pad('n/a', 8) : pad((row.ours / row.numpy).toFixed(2), 8);
-    out(`${pad(row.d, 4)} ${LABEL[row.op].padEnd(15)} ${pad(row.ours.toFixed(2), 10)} ${pad(row.ml.toFixed(1), 10)} ${pad((row.ours / row.ml).toFixed(3), 8)} ${npCol} ${npRatio}`);
+    out(
+      `${pad(row.d, 4)} ${LABEL[row.op].padEnd(15)} ${pad(row.ours.toFixed(2), 10)} ${pad(row.ml.toFixed(1), 10)} ${pad((row.ours / row.ml).toFixed(3), 8)} ${npCol} ${npRatio}`,
+    );
   }
   if (!np) out('(numpy not available: `python3 -c "import numpy"` failed; install python3-numpy for the LAPACK column)');
   return rows;

@@ -92,7 +92,9 @@ function measured(cmd: string, args: string[]): { ms: number; rssKB?: number; st
   const time = '/usr/bin/time';
   const useTime = existsSync(time);
   const t0 = performance.now();
-  const r = useTime ? spawnSync(time, ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = useTime
+    ? spawnSync(time, ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = performance.now() - t0;
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
   return { ms, ...(m ? { rssKB: Number(m[1]) } : {}), stdout: r.stdout, status: r.status };
@@ -148,8 +150,12 @@ function bigBench(out: (s: string) => void): void {
     out(`  sslexp analyze (child process):  ${(ours.ms / 1000).toFixed(2)} s, peak RSS ${mb(ours.rssKB)}`);
     out(`  sslexp moments (child process):  ${(mom.ms / 1000).toFixed(2)} s, peak RSS ${mb(mom.rssKB)}`);
     if (np) {
-      out(`  numpy, np.load(mmap_mode='r') in blocks of 16384 rows, float64 sums and X^T X + the same solve: ${(np.ms / 1000).toFixed(2)} s, peak RSS ${mb(np.rssKB)}`);
-      out(`  analyze / numpy: ${(ours.ms / np.ms).toFixed(2)}x (target <= 1.5x); moments / numpy: ${(mom.ms / np.ms).toFixed(2)}x; largest ω agrees to ${Math.abs(omega0[0] - np.omega0).toExponential(1)}`);
+      out(
+        `  numpy, np.load(mmap_mode='r') in blocks of 16384 rows, float64 sums and X^T X + the same solve: ${(np.ms / 1000).toFixed(2)} s, peak RSS ${mb(np.rssKB)}`,
+      );
+      out(
+        `  analyze / numpy: ${(ours.ms / np.ms).toFixed(2)}x (target <= 1.5x); moments / numpy: ${(mom.ms / np.ms).toFixed(2)}x; largest ω agrees to ${Math.abs(omega0[0] - np.omega0).toExponential(1)}`,
+      );
     } else out('  numpy: n/a (python3 with numpy not found)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -185,8 +191,13 @@ export function runMomentsBench(out: (s: string) => void): void {
     const tMem = median(tm);
     const s = streamed(file);
     const m = inMemory(file);
-    const err = maxRel(s.xtx.map((v) => v / n), m.gx.data);
-    out(`  n = ${n}, d = ${d} (.npy float64): streamed ${tStream.toFixed(1)} ms, in memory ${tMem.toFixed(1)} ms, streamed / in-memory ${(tStream / tMem).toFixed(2)} (target <= 1.1); X^T X agrees to ${err.toExponential(1)}`);
+    const err = maxRel(
+      s.xtx.map((v) => v / n),
+      m.gx.data,
+    );
+    out(
+      `  n = ${n}, d = ${d} (.npy float64): streamed ${tStream.toFixed(1)} ms, in memory ${tMem.toFixed(1)} ms, streamed / in-memory ${(tStream / tMem).toFixed(2)} (target <= 1.1); X^T X agrees to ${err.toExponential(1)}`,
+    );
     // eight shards
     const shards = 8;
     const per = 1500;
@@ -220,7 +231,9 @@ export function runMomentsBench(out: (s: string) => void): void {
       const r = spawnSync(process.execPath, [CLI, 'moments', '--merge', ...files, '-o', path.join(dir, 'all.npz')], { encoding: 'utf8' });
       cliMs = r.status === 0 ? performance.now() - c0 : NaN;
     }
-    out(`  merge of ${shards} shards (n = ${shards * per}, d = ${ds}, 10 classes): max relative difference to the whole ${e.toExponential(1)} (target <= 1e-12); in-process ${tMerge.toFixed(1)} ms, sslexp moments --merge ${Number.isNaN(cliMs) ? 'n/a' : `${cliMs.toFixed(0)} ms`}`);
+    out(
+      `  merge of ${shards} shards (n = ${shards * per}, d = ${ds}, 10 classes): max relative difference to the whole ${e.toExponential(1)} (target <= 1e-12); in-process ${tMerge.toFixed(1)} ms, sslexp moments --merge ${Number.isNaN(cliMs) ? 'n/a' : `${cliMs.toFixed(0)} ms`}`,
+    );
     if (process.env.SSLEXP_BENCH_BIG === '1') {
       out('  1 GB float32 .npy (n = 10^6, d = 256) through sslexp analyze vs numpy:');
       bigBench(out);

@@ -53,7 +53,7 @@ function splitmix32(state) {
 class Rng {
   constructor(seed) {
     const s = Math.abs(Math.trunc(seed)) % 2 ** 53;
-    const a = { x: s % 4294967296 | 0 };
+    const a = { x: (s % 4294967296) | 0 };
     const b = { x: (Math.floor(s / 4294967296) ^ 0x6a09e667) | 0 };
     this.s = [0, 0, 0, 0].map(() => (splitmix32(a) ^ splitmix32(b)) | 0);
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
@@ -116,7 +116,11 @@ function npy(descr, shape, bytes) {
 function makeViews(set) {
   const { perClass: PER_CLASS, views: VIEWS, seed: SEED } = SETS[set];
   const P = SIDE * SIDE;
-  const rows = fs.readFileSync(path.join(DATA, 'digits.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',').map(Number));
+  const rows = fs
+    .readFileSync(path.join(DATA, 'digits.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(',').map(Number));
   const taken = new Array(10).fill(0);
   const images = [];
   for (const r of rows) {
@@ -164,7 +168,12 @@ function makeViews(set) {
 }
 
 const only = process.argv.find((a) => a.startsWith('--set='))?.slice(6);
-const files = Object.assign({}, ...Object.keys(SETS).filter((k) => !only || k === only).map((k) => makeViews(k)));
+const files = Object.assign(
+  {},
+  ...Object.keys(SETS)
+    .filter((k) => !only || k === only)
+    .map((k) => makeViews(k)),
+);
 if (process.argv.includes('--check')) {
   let same = true;
   for (const [name, bytes] of Object.entries(files)) {

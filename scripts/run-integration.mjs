@@ -28,7 +28,12 @@ const only = opt('only');
 const grep = opt('grep');
 const timeoutMs = Number(process.env.SSL_INTEGRATION_TIMEOUT_MS) || 420_000;
 const out = (s) => process.stdout.write(`${s}\n`);
-const indent = (s, pad = '      ') => String(s).trimEnd().split('\n').map((l) => pad + l).join('\n');
+const indent = (s, pad = '      ') =>
+  String(s)
+    .trimEnd()
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
 const rel = (p) => path.relative(process.cwd(), p) || '.';
 /** An error for the summary: the message and the first frames (the full text is in the results). */
 const clip = (e, lines = 14) => {
@@ -57,7 +62,9 @@ function compiledSuites() {
 }
 
 const scratch = new Set();
-process.on('exit', () => { for (const d of scratch) fs.rmSync(d, { recursive: true, force: true }); });
+process.on('exit', () => {
+  for (const d of scratch) fs.rmSync(d, { recursive: true, force: true });
+});
 /** A fresh copy of examples/ (the workspace the suites may edit). */
 function copyExamples(label) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ssl-ws-${label}-`));
@@ -79,8 +86,11 @@ function packageVsix() {
   scratch.add(dir);
   const vsix = path.join(dir, 'ssl-paradigm-advisor.vsix');
   const vsce = path.join(extensionPath, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix],
-    { cwd: extensionPath, encoding: 'utf8', timeout: 180_000 });
+  const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], {
+    cwd: extensionPath,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
   const rebuild = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: extensionPath, encoding: 'utf8', timeout: 180_000 });
   if (pack.status !== 0 || !fs.existsSync(vsix)) return { error: `vsce package exited ${pack.status}: ${(pack.stdout + pack.stderr).trim().slice(-3000)}` };
   if (rebuild.status !== 0) return { error: `the development build after packaging failed: ${rebuild.stderr}` };
@@ -108,14 +118,22 @@ async function main() {
     { label: 'packaged', trusted: true, has: suites.some(packagedSuite), packaged: true },
     // The browser build (package.json `browser`) in code-server's web worker extension host:
     // test/integration/web/index.ts (diagnostics, CodeLens, hover, panel; files through vscode.workspace.fs).
-    { label: 'web', trusted: true, has: fs.existsSync(path.join(extensionPath, 'out', 'test', 'integration', 'web', 'index.js')), web: true,
-      testsPath: path.join(extensionPath, 'out', 'test', 'integration', 'web', 'index.js') },
+    {
+      label: 'web',
+      trusted: true,
+      has: fs.existsSync(path.join(extensionPath, 'out', 'test', 'integration', 'web', 'index.js')),
+      web: true,
+      testsPath: path.join(extensionPath, 'out', 'test', 'integration', 'web', 'index.js'),
+    },
   ].filter((c) => !only || c.label === only);
 
   const total = { passed: 0, failed: 0, skipped: 0 };
   const failures = [];
   for (const c of configs) {
-    if (!c.has) { out(`[${c.label}] no suites`); continue; }
+    if (!c.has) {
+      out(`[${c.label}] no suites`);
+      continue;
+    }
     const workspace = copyExamples(c.label);
     let packaged = {};
     if (c.packaged) {
@@ -135,22 +153,39 @@ async function main() {
       // `remote.extensionKind` makes the workbench run the extension under development (it has both
       // `main` and `browser`) in its web worker extension host, as vscode.dev would.
       ...(c.web ? { web: true, testsPath: c.testsPath, settings: { 'remote.extensionKind': { [extensionIdOf(extensionPath)]: ['web'] } } } : {}),
-      workspace, trusted: c.trusted, suites: c.label, label: c.label, grep, timeoutMs,
+      workspace,
+      trusted: c.trusted,
+      suites: c.label,
+      label: c.label,
+      grep,
+      timeoutMs,
       onTest: (t) => {
         const mark = t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-';
         out(`  ${mark} ${t.title}${t.state === 'skipped' ? ' (skipped)' : ` (${t.durationMs} ms)`}`);
       },
     });
     if (r.hostError) out(`  ✗ host: ${r.hostError.split('\n')[0]}`);
-    out(`[${c.label}] ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} in ${(r.durationMs / 1000).toFixed(1)} s` +
-      `${r.vscodeVersion ? ` (VS Code ${r.vscodeVersion}, isTrusted=${r.isTrusted})` : ''}; browser console errors: ${r.consoleErrors}`);
-    out(`  (${Object.entries(r.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
+    out(
+      `[${c.label}] ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} in ${(r.durationMs / 1000).toFixed(1)} s` +
+        `${r.vscodeVersion ? ` (VS Code ${r.vscodeVersion}, isTrusted=${r.isTrusted})` : ''}; browser console errors: ${r.consoleErrors}`,
+    );
+    out(
+      `  (${Object.entries(r.timings)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+        .join(', ')})`,
+    );
     total.passed += r.passed;
     total.failed += r.failed;
     total.skipped += r.skipped;
     failures.push(...r.failures.map((f) => ({ ...f, label: c.label })));
-    if (r.failed) out(`  artifacts: ${[r.artifacts.codeServerLog, r.artifacts.browserConsole, ...r.artifacts.screenshots, r.artifacts.hostLogs].filter(Boolean).map(rel).join(', ')}`);
-    for (const d of [...scratch]) { fs.rmSync(d, { recursive: true, force: true }); scratch.delete(d); }
+    if (r.failed)
+      out(
+        `  artifacts: ${[r.artifacts.codeServerLog, r.artifacts.browserConsole, ...r.artifacts.screenshots, r.artifacts.hostLogs].filter(Boolean).map(rel).join(', ')}`,
+      );
+    for (const d of [...scratch]) {
+      fs.rmSync(d, { recursive: true, force: true });
+      scratch.delete(d);
+    }
   }
 
   for (const f of failures) out(`\n✗ [${f.label}] ${f.title}\n${indent(clip(f.error))}`);

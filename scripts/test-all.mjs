@@ -10,24 +10,39 @@ const stages = [
   // tsconfig.core.json, tsconfig.webview.json, tsconfig.node.json (package.json `check-types`)
   { name: 'types', cmd: 'npm', args: ['run', '--silent', 'check-types'] },
   { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
-  // TODO(lead): enable once the tree has been formatted with `npm run format`.
-  // { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.'] },
+  { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.'] },
   { name: 'build', cmd: 'node', args: ['esbuild.config.mjs'] },
   { name: 'unit', cmd: 'node', args: nodeTest('out/test/unit', 'unit'), tap: 'test-results/unit.tap' },
   { name: 'webview', cmd: 'node', args: nodeTest('out/test/e2e', 'webview'), tap: 'test-results/webview.tap', when: () => existsSync('out/test/e2e') },
-  { name: 'integration', cmd: 'node', args: ['scripts/run-integration.mjs'], summary: /^integration: (\d+) passed, (\d+) failed/m, when: () => existsSync('scripts/run-integration.mjs') },
+  {
+    name: 'integration',
+    cmd: 'node',
+    args: ['scripts/run-integration.mjs'],
+    summary: /^integration: (\d+) passed, (\d+) failed/m,
+    when: () => existsSync('scripts/run-integration.mjs'),
+  },
 ];
 
 function nodeTest(dir, name) {
-  return ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=test-results/${name}.tap`, `${dir}/`];
+  return [
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=test-results/${name}.tap`,
+    `${dir}/`,
+  ];
 }
 
 function run(stage) {
   return new Promise((resolve) => {
     let out = '';
     const child = spawn(stage.cmd, stage.args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.on('data', (b) => { out += b; process.stdout.write(b); });
+    child.stdout.on('data', (b) => {
+      out += b;
+      process.stdout.write(b);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
   });
 }

@@ -27,8 +27,16 @@ export const HOST_DIR = process.env.SSL_VSCODE_HOST_DIR || path.join(REPO, '.cac
 export const CODE_SERVER_ENTRY = path.join(HOST_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = process.env.SSL_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS_DIR = path.resolve(process.env.SSL_ARTIFACTS_DIR || path.join(REPO, 'test-results'));
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 const TEST_INDEX = path.join('out', 'test', 'integration', 'index.js');
 
 // ------------------------------------------------------------------ cleanup of what we started
@@ -48,10 +56,16 @@ function hookSignals() {
   process.once('SIGTERM', onSignal('SIGTERM', 143));
   process.once('SIGHUP', onSignal('SIGHUP', 129));
   // Last resort (uncaught error, process.exit elsewhere): nothing of ours outlives us.
-  process.on('exit', () => { for (const pid of groupsToKill) killGroup(pid, 'SIGKILL'); });
+  process.on('exit', () => {
+    for (const pid of groupsToKill) killGroup(pid, 'SIGKILL');
+  });
 }
 function killGroup(pid, signal) {
-  try { process.kill(-pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -132,7 +146,17 @@ function childEnv(tmp, env) {
  * Starts code-server on 127.0.0.1 and resolves once it answers /healthz.
  * Returns { port, proc, tmp, userDataDir, stop(), logTail(), extHostExit() }.
  */
-export async function startCodeServer({ workspace, trusted = true, env = {}, settings = {}, port = 0, label = 'host', startTimeoutMs = 60_000, logFile, installVsix }) {
+export async function startCodeServer({
+  workspace,
+  trusted = true,
+  env = {},
+  settings = {},
+  port = 0,
+  label = 'host',
+  startTimeoutMs = 60_000,
+  logFile,
+  installVsix,
+}) {
   checkHostInstalled();
   hookSignals();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `ssl-vscode-${label}-`));
@@ -148,8 +172,11 @@ export async function startCodeServer({ workspace, trusted = true, env = {}, set
   if (installVsix) {
     // The real install path of a user: `code-server --install-extension FILE.vsix` into this
     // host's own extensions folder (offline; nothing is downloaded).
-    const r = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-      '--install-extension', installVsix], { cwd: tmp, env: childEnv(tmp, env), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [CODE_SERVER_ENTRY, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', installVsix],
+      { cwd: tmp, env: childEnv(tmp, env), encoding: 'utf8', timeout: 120_000 },
+    );
     if (logFile) fs.appendFileSync(logFile, `$ --install-extension ${installVsix}\n${r.stdout}${r.stderr}\n`);
     if (r.status !== 0 || !/successfully installed/.test(r.stdout)) {
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -168,10 +195,24 @@ export async function startCodeServer({ workspace, trusted = true, env = {}, set
   let proc;
   for (let attempt = 1; ; attempt++) {
     const p = port || (await freePort());
-    const args = [CODE_SERVER_ENTRY, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${p}`,
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-      ...(trusted ? ['--disable-workspace-trust'] : []), workspace];
+    const args = [
+      CODE_SERVER_ENTRY,
+      '--config',
+      config,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${p}`,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
+      ...(trusted ? ['--disable-workspace-trust'] : []),
+      workspace,
+    ];
     log?.write(`$ ${process.execPath} ${args.join(' ')}\n`);
     // Its own process group, so that stop() reaches the extension host, pty host and watchers too.
     proc = spawn(process.execPath, args, { cwd: tmp, env: childEnv(tmp, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -179,10 +220,21 @@ export async function startCodeServer({ workspace, trusted = true, env = {}, set
     proc.stdout.on('data', onOutput);
     proc.stderr.on('data', onOutput);
     let gone = false;
-    const exited = new Promise((r) => proc.once('exit', (code, sig) => { gone = true; r(`code-server exited (${code ?? sig}) before it listened`); }));
-    const ready = waitHttp(`http://127.0.0.1:${p}/healthz`, startTimeoutMs, () => gone).then(() => null, (e) => `code-server did not answer on 127.0.0.1:${p} within ${startTimeoutMs} ms (${e.message})`);
+    const exited = new Promise((r) =>
+      proc.once('exit', (code, sig) => {
+        gone = true;
+        r(`code-server exited (${code ?? sig}) before it listened`);
+      }),
+    );
+    const ready = waitHttp(`http://127.0.0.1:${p}/healthz`, startTimeoutMs, () => gone).then(
+      () => null,
+      (e) => `code-server did not answer on 127.0.0.1:${p} within ${startTimeoutMs} ms (${e.message})`,
+    );
     const problem = await Promise.race([ready, exited]);
-    if (!problem) { port = p; break; }
+    if (!problem) {
+      port = p;
+      break;
+    }
     killGroup(proc.pid, 'SIGKILL');
     groupsToKill.delete(proc.pid);
     const portClash = /EADDRINUSE/.test(tail);
@@ -194,18 +246,19 @@ export async function startCodeServer({ workspace, trusted = true, env = {}, set
 
   const child = proc;
   let stopped;
-  const stop = () => (stopped ??= (async () => {
-    cleanups.delete(stop);
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      killGroup(child.pid, 'SIGTERM');
-      await Promise.race([gone, sleep(3000)]);
-    }
-    killGroup(child.pid, 'SIGKILL'); // the rest of the group (extension host, watchers...)
-    groupsToKill.delete(child.pid);
-    await new Promise((r) => (log ? log.end(r) : r()));
-    fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-  })());
+  const stop = () =>
+    (stopped ??= (async () => {
+      cleanups.delete(stop);
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once('exit', r));
+        killGroup(child.pid, 'SIGTERM');
+        await Promise.race([gone, sleep(3000)]);
+      }
+      killGroup(child.pid, 'SIGKILL'); // the rest of the group (extension host, watchers...)
+      groupsToKill.delete(child.pid);
+      await new Promise((r) => (log ? log.end(r) : r()));
+      fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    })());
   cleanups.add(stop);
   return { port, proc: child, tmp, userDataDir, stop, logTail: () => tail, extHostExit: () => extHostExit };
 }
@@ -250,21 +303,27 @@ export async function launchBrowser({ consoleLog, viewport = { width: 1400, heig
   let browser;
   try {
     browser = await chromium.launch({
-      executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000,
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      timeout: 60_000,
       env: { ...process.env, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home },
-      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false, // ours close it (see hookSignals)
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false, // ours close it (see hookSignals)
     });
   } catch (e) {
     removeHome();
     throw e;
   }
   let stopped;
-  const stop = () => (stopped ??= (async () => {
-    cleanups.delete(stop);
-    await Promise.race([browser.close().catch(() => {}), sleep(5000)]);
-    await new Promise((r) => (log ? log.end(r) : r()));
-    removeHome();
-  })());
+  const stop = () =>
+    (stopped ??= (async () => {
+      cleanups.delete(stop);
+      await Promise.race([browser.close().catch(() => {}), sleep(5000)]);
+      await new Promise((r) => (log ? log.end(r) : r()));
+      removeHome();
+    })());
   cleanups.add(stop);
   const log = consoleLog ? fs.createWriteStream(consoleLog) : null;
   const errors = [];
@@ -312,7 +371,10 @@ export async function openWorkbench(url, options) {
 async function startScreenshotServer(getPage, dir, prefix, shots) {
   const server = http.createServer(async (req, res) => {
     const u = new URL(req.url, 'http://127.0.0.1');
-    const reply = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const reply = (status, body) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
     if (req.method !== 'POST' || u.pathname !== '/screenshot') return reply(404, { error: 'POST /screenshot?name=x' });
     const page = getPage();
     if (!page) return reply(503, { error: 'no page yet' });
@@ -345,7 +407,22 @@ async function startScreenshotServer(getPage, dir, prefix, shots) {
  * @returns {Promise<{passed, failed, skipped, failures: {title, error}[], durationMs, tests, isTrusted, vscodeVersion, artifacts, hostError?}>}
  *   Never rejects for a host failure: that is reported as one more failure (`hostError`).
  */
-export async function runIntegration({ extensionPath, workspace, trusted = true, suites, grep, timeoutMs = 180_000, label, onTest = () => {}, artifactsDir = ARTIFACTS_DIR, env = {}, settings = {}, testsPath: testsPathOverride, installVsix, web = false }) {
+export async function runIntegration({
+  extensionPath,
+  workspace,
+  trusted = true,
+  suites,
+  grep,
+  timeoutMs = 180_000,
+  label,
+  onTest = () => {},
+  artifactsDir = ARTIFACTS_DIR,
+  env = {},
+  settings = {},
+  testsPath: testsPathOverride,
+  installVsix,
+  web = false,
+}) {
   const t0 = Date.now();
   suites ??= trusted ? 'trusted' : 'untrusted';
   label ??= suites;
@@ -362,13 +439,18 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
   const left = () => deadline - Date.now();
   const timings = {}; // ms per phase: host, browser, index (workbench until the test index runs), tests, teardown
   let tPhase = t0;
-  const phase = (name) => { const now = Date.now(); timings[name] = now - tPhase; tPhase = now; };
+  const phase = (name) => {
+    const now = Date.now();
+    timings[name] = now - tPhase;
+    tPhase = now;
+  };
 
   const tests = [];
   let progressRead = 0;
   let host, wb, browserLaunch, shotServer, tmpResults, resultsFile;
   let hostError;
-  const readProgress = () => { // per-test lines written by the test index as it goes
+  const readProgress = () => {
+    // per-test lines written by the test index as it goes
     const file = `${resultsFile}.progress`;
     if (!fs.existsSync(file)) return false;
     const text = fs.readFileSync(file, 'utf8');
@@ -399,7 +481,13 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
     browserLaunch = launchBrowser({ consoleLog: artifacts.browserConsole }); // meanwhile
     browserLaunch.catch(() => {}); // awaited below
     host = await startCodeServer({
-      workspace, trusted, label, logFile: artifacts.codeServerLog, settings, startTimeoutMs: Math.min(60_000, left()), installVsix,
+      workspace,
+      trusted,
+      label,
+      logFile: artifacts.codeServerLog,
+      settings,
+      startTimeoutMs: Math.min(60_000, left()),
+      installVsix,
       env: {
         SSL_TEST_RESULTS: resultsFile,
         SSL_TEST_SUITES: suites,
@@ -427,7 +515,8 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
     const startBy = Date.now() + Math.min(90_000, left());
     while (!readProgress()) {
       await checkAlive('before the test index started');
-      if (Date.now() > startBy) throw new Error(`the extension host did not start the test index within ${Math.round((startBy - t0) / 1000)} s (no progress file): ${seeLogs}`);
+      if (Date.now() > startBy)
+        throw new Error(`the extension host did not start the test index within ${Math.round((startBy - t0) / 1000)} s (no progress file): ${seeLogs}`);
       await sleep(200);
     }
     phase('index');
@@ -445,14 +534,25 @@ export async function runIntegration({ extensionPath, workspace, trusted = true,
     hostError = String(e?.message ?? e);
     // The workbench's own errors say most (e.g. "does not point to a valid extension test runner").
     const errs = (wb?.consoleErrors() ?? []).filter((m) => !/Failed to load resource: the server responded with a status of 404/.test(m));
-    if (errs.length) hostError += `\n--- last browser console errors ---\n${errs.slice(-4).map((m) => m.replace(/^%c\s*ERR color: #\w+\s*/, '').slice(0, 500)).join('\n')}`;
+    if (errs.length)
+      hostError += `\n--- last browser console errors ---\n${errs
+        .slice(-4)
+        .map((m) => m.replace(/^%c\s*ERR color: #\w+\s*/, '').slice(0, 500))
+        .join('\n')}`;
   } finally {
     wb ??= await browserLaunch?.catch(() => undefined);
     if (hostError && wb?.opened) {
       const file = path.join(artifactsDir, `${label}-error.png`);
-      if (await wb.page.screenshot({ path: file, timeout: 5000 }).then(() => true, () => false)) artifacts.screenshots.push(file);
+      if (
+        await wb.page.screenshot({ path: file, timeout: 5000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        artifacts.screenshots.push(file);
     }
-    if (hostError && host && copyHostLogs(host.userDataDir, path.join(artifactsDir, `${label}-logs`))) artifacts.hostLogs = path.join(artifactsDir, `${label}-logs`);
+    if (hostError && host && copyHostLogs(host.userDataDir, path.join(artifactsDir, `${label}-logs`)))
+      artifacts.hostLogs = path.join(artifactsDir, `${label}-logs`);
     await wb?.stop();
     await host?.stop();
     await new Promise((r) => (shotServer ? shotServer.close(r) : r()));
@@ -497,10 +597,14 @@ function parseArgs(argv) {
   const o = { _: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith('--')) { o._.push(a); continue; }
+    if (!a.startsWith('--')) {
+      o._.push(a);
+      continue;
+    }
     const [k, v] = a.slice(2).split('=', 2);
     if (v !== undefined) o[k] = v;
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--') && ['workspace', 'port', 'suites', 'grep', 'timeout', 'extension'].includes(k)) o[k] = argv[++i];
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--') && ['workspace', 'port', 'suites', 'grep', 'timeout', 'extension'].includes(k))
+      o[k] = argv[++i];
     else o[k] = true;
   }
   return o;
@@ -528,27 +632,40 @@ async function serve(o) {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const logFile = path.join(ARTIFACTS_DIR, 'serve-code-server.log');
   // --web: the extension's browser bundle in the web worker extension host (as on vscode.dev)
-  const extId = (() => { const p = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8')); return `${p.publisher}.${p.name}`; })();
+  const extId = (() => {
+    const p = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
+    return `${p.publisher}.${p.name}`;
+  })();
   const settings = o.web ? { 'remote.extensionKind': { [extId]: ['web'] } } : {};
   const host = await startCodeServer({ workspace, trusted, port, label: 'serve', logFile, settings });
   const url = workbenchUrl(host.port, { workspace, extensionPath, web: !!o.web });
-  process.stdout.write(`\nVS Code ${hostVscodeVersion()} is serving ${path.relative(REPO, workspace) || '.'} with the extension under development (${trusted ? 'trusted' : 'untrusted'} workspace).\n` +
-    `Open in a browser on this machine (or forward port ${host.port}):\n\n  ${url}\n\n` +
-    `Reload the window (Developer: Reload Window) after \`npm run build\` to pick up changes. Logs: ${path.relative(REPO, logFile)}. Ctrl-C stops.\n`);
+  process.stdout.write(
+    `\nVS Code ${hostVscodeVersion()} is serving ${path.relative(REPO, workspace) || '.'} with the extension under development (${trusted ? 'trusted' : 'untrusted'} workspace).\n` +
+      `Open in a browser on this machine (or forward port ${host.port}):\n\n  ${url}\n\n` +
+      `Reload the window (Developer: Reload Window) after \`npm run build\` to pick up changes. Logs: ${path.relative(REPO, logFile)}. Ctrl-C stops.\n`,
+  );
   const code = await new Promise((r) => host.proc.once('exit', r));
   process.stderr.write(`[vscode-host] code-server exited (${code})\n${host.logTail()}\n`);
   await host.stop();
   return 1;
 }
 
-const indent = (s) => String(s).split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (s) =>
+  String(s)
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 async function testCli(o) {
   ensureHost();
   const trusted = !o.untrusted;
   const r = await runIntegration({
-    extensionPath: path.resolve(REPO, o.extension ?? '.'), workspace: path.resolve(REPO, o.workspace ?? 'examples'), trusted,
-    suites: o.suites, grep: o.grep, timeoutMs: Number(o.timeout) || 180_000,
+    extensionPath: path.resolve(REPO, o.extension ?? '.'),
+    workspace: path.resolve(REPO, o.workspace ?? 'examples'),
+    trusted,
+    suites: o.suites,
+    grep: o.grep,
+    timeoutMs: Number(o.timeout) || 180_000,
     onTest: (t) => process.stdout.write(`  ${t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-'} ${t.title}\n`),
   });
   for (const f of r.failures) process.stdout.write(`\n✗ ${f.title}\n${indent(f.error)}\n`);
@@ -561,12 +678,21 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const cmd = o._[0];
   const main = cmd === 'serve' ? serve : cmd === 'test' ? testCli : null;
   if (!main) {
-    process.stderr.write('usage: node scripts/vscode-host.mjs serve [--workspace examples] [--port 8090] [--untrusted] [--smoke]\n' +
-      '       node scripts/vscode-host.mjs test [--workspace DIR] [--untrusted] [--suites trusted|untrusted|all] [--grep RE]\n');
+    process.stderr.write(
+      'usage: node scripts/vscode-host.mjs serve [--workspace examples] [--port 8090] [--untrusted] [--smoke]\n' +
+        '       node scripts/vscode-host.mjs test [--workspace DIR] [--untrusted] [--suites trusted|untrusted|all] [--grep RE]\n',
+    );
     process.exit(2);
   }
   main(o).then(
-    async (code) => { await Promise.allSettled([...cleanups].map((c) => c())); process.exit(code); },
-    async (e) => { process.stderr.write(`[vscode-host] ${e?.stack ?? e}\n`); await Promise.allSettled([...cleanups].map((c) => c())); process.exit(1); },
+    async (code) => {
+      await Promise.allSettled([...cleanups].map((c) => c()));
+      process.exit(code);
+    },
+    async (e) => {
+      process.stderr.write(`[vscode-host] ${e?.stack ?? e}\n`);
+      await Promise.allSettled([...cleanups].map((c) => c()));
+      process.exit(1);
+    },
   );
 }

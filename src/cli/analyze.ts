@@ -43,7 +43,11 @@ export function analyzeCommand(file: string, opts: { json: boolean; alpha?: numb
 function writeSolutions(output: string, loaded: Loaded, io: CliIo): number {
   const r = loaded.result;
   if (r.theory !== 'alignment' || r.mode !== 'data' || !r.solutions) {
-    const why = hasError(r) ? 'the spec has errors' : r.theory !== 'alignment' || r.mode !== 'data' ? 'only a data-mode analysis has solution matrices' : 'no solutions were computed';
+    const why = hasError(r)
+      ? 'the spec has errors'
+      : r.theory !== 'alignment' || r.mode !== 'data'
+        ? 'only a data-mode analysis has solution matrices'
+        : 'no solutions were computed';
     io.err(`sslexp analyze: --output: nothing written to '${safeText(output)}': ${why}.`);
     return 1;
   }
@@ -70,19 +74,27 @@ function alignmentText(loaded: Loaded, r: AlignmentEngineResult, located: Return
       const a = r.atAlpha;
       const mark = (b: boolean) => (b ? 'recovers' : 'does not recover');
       lines.push(`  at α = ${f(a.alpha, 6)}:`);
-      lines.push(`    reconstruction  ${mark(a.recovers.reconstruction)} (weakest important score ${f(a.scores.reconstruction.minImportant, 4)} vs strongest noise score ${f(a.scores.reconstruction.maxNoise, 4)})`);
-      lines.push(`    joint-embedding ${mark(a.recovers.jointEmbedding)} (weakest important score ${f(a.scores.jointEmbedding.minImportant, 4)} vs strongest noise score ${f(a.scores.jointEmbedding.maxNoise, 4)})`);
+      lines.push(
+        `    reconstruction  ${mark(a.recovers.reconstruction)} (weakest important score ${f(a.scores.reconstruction.minImportant, 4)} vs strongest noise score ${f(a.scores.reconstruction.maxNoise, 4)})`,
+      );
+      lines.push(
+        `    joint-embedding ${mark(a.recovers.jointEmbedding)} (weakest important score ${f(a.scores.jointEmbedding.minImportant, 4)} vs strongest noise score ${f(a.scores.jointEmbedding.maxNoise, 4)})`,
+      );
       lines.push(`    supervised      recovers (Prop 4.2: any α as n grows)`);
       if (a.components) {
         lines.push('    per-component scores (RC, JE):');
-        a.components.reconstruction.important.forEach((v, i) => lines.push(`      important ${i + 1}: ${f(v, 6)}  ${f(a.components!.jointEmbedding.important[i], 6)}`));
+        a.components.reconstruction.important.forEach((v, i) =>
+          lines.push(`      important ${i + 1}: ${f(v, 6)}  ${f(a.components!.jointEmbedding.important[i], 6)}`),
+        );
         a.components.reconstruction.noise.forEach((v, j) => lines.push(`      noise ${j + 1}: ${f(v, 6)}  ${f(a.components!.jointEmbedding.noise[j], 6)}`));
       }
     }
   }
   if (r.pipeline) {
     const pl = r.pipeline;
-    lines.push(`  P1's pipeline: ${pl.samples} samples × ${pl.features} features${pl.centered ? ', centred' : ''}; PCA to ${pl.pca} components (${f(100 * pl.explainedVariance, 3)}% of the variance) + ${pl.noise} noise coordinates${pl.classes !== undefined ? `; ${pl.classes} classes` : ''}`);
+    lines.push(
+      `  P1's pipeline: ${pl.samples} samples × ${pl.features} features${pl.centered ? ', centred' : ''}; PCA to ${pl.pca} components (${f(100 * pl.explainedVariance, 3)}% of the variance) + ${pl.noise} noise coordinates${pl.classes !== undefined ? `; ${pl.classes} classes` : ''}`,
+    );
   }
   if (r.mode === 'data' && r.dimensions && !r.thresholds) {
     lines.push(`  data mode: d = ${r.dimensions.d}, latent ${r.dimensions.latent}; closed-form thresholds do not apply (docs/theory.md A6)`);
@@ -91,17 +103,34 @@ function alignmentText(loaded: Loaded, r: AlignmentEngineResult, located: Return
     const sol = r.solutions;
     const k = r.dimensions?.latent ?? 0;
     lines.push(`  closed-form solutions (${sol.problem}):`);
-    lines.push(`    reconstruction:  objective ${f(sol.reconstruction.objective, 6)}; φ_1..${k} = ${sol.reconstruction.phi.slice(0, Math.min(k, 6)).map((v) => f(v, 4)).join(', ')}${k > 6 ? ', …' : ''}`);
-    lines.push(`    joint-embedding: objective ${f(sol.jointEmbedding.objective, 6)}; ω_1..${k} = ${sol.jointEmbedding.omega.slice(0, Math.min(k, 6)).map((v) => f(v, 4)).join(', ')}${k > 6 ? ', …' : ''}`);
-    if (sol.supervised) lines.push(`    supervised:      V is ${sol.supervised.V.length} × ${sol.supervised.V[0]?.length ?? 0}${sol.supervised.singular ? ' (minimum-norm: S is singular, docs/theory.md A7)' : ''}`);
+    lines.push(
+      `    reconstruction:  objective ${f(sol.reconstruction.objective, 6)}; φ_1..${k} = ${sol.reconstruction.phi
+        .slice(0, Math.min(k, 6))
+        .map((v) => f(v, 4))
+        .join(', ')}${k > 6 ? ', …' : ''}`,
+    );
+    lines.push(
+      `    joint-embedding: objective ${f(sol.jointEmbedding.objective, 6)}; ω_1..${k} = ${sol.jointEmbedding.omega
+        .slice(0, Math.min(k, 6))
+        .map((v) => f(v, 4))
+        .join(', ')}${k > 6 ? ', …' : ''}`,
+    );
+    if (sol.supervised)
+      lines.push(
+        `    supervised:      V is ${sol.supervised.V.length} × ${sol.supervised.V[0]?.length ?? 0}${sol.supervised.singular ? ' (minimum-norm: S is singular, docs/theory.md A7)' : ''}`,
+      );
     if (sol.probe) {
       const p = sol.probe;
       const pct = (v: number) => `${f(100 * v, 3)}%`;
-      lines.push(`    linear probe (test accuracy, ${p.train} train / ${p.test} test samples, seed ${p.seed}): ${p.supervised !== undefined ? `supervised ${pct(p.supervised)}, ` : ''}reconstruction ${pct(p.reconstruction)}, joint-embedding ${pct(p.jointEmbedding)}`);
+      lines.push(
+        `    linear probe (test accuracy, ${p.train} train / ${p.test} test samples, seed ${p.seed}): ${p.supervised !== undefined ? `supervised ${pct(p.supervised)}, ` : ''}reconstruction ${pct(p.reconstruction)}, joint-embedding ${pct(p.jointEmbedding)}`,
+      );
     }
     if (sol.discrepancy) {
       const q = sol.discrepancy;
-      lines.push(`    clean vs one corrupted draw (seed ${sol.corrupted?.seed ?? 0}): sin θ_max RC ${f(q.reconstruction, 3)}, JE ${f(q.jointEmbedding, 3)}; JE Gram error ${f(q.jointEmbeddingGram, 3)}${q.supervised !== undefined ? `; SL relative error ${f(q.supervised, 3)}` : ''}`);
+      lines.push(
+        `    clean vs one corrupted draw (seed ${sol.corrupted?.seed ?? 0}): sin θ_max RC ${f(q.reconstruction, 3)}, JE ${f(q.jointEmbedding, 3)}; JE Gram error ${f(q.jointEmbeddingGram, 3)}${q.supervised !== undefined ? `; SL relative error ${f(q.supervised, 3)}` : ''}`,
+      );
     }
   }
   if (r.recommendation) {

@@ -36,7 +36,10 @@ export function listHead(values: readonly number[], n = LIST_HEAD): string {
   if (values.length <= n) return values.map(fmt).join(', ');
   const tail = Math.max(0, Math.min(2, n - 1));
   const last = tail ? `, ${values.slice(-tail).map(fmt).join(', ')}` : '';
-  return `${values.slice(0, Math.max(1, n - tail)).map(fmt).join(', ')}, …${last} (${values.length} values)`;
+  return `${values
+    .slice(0, Math.max(1, n - tail))
+    .map(fmt)
+    .join(', ')}, …${last} (${values.length} values)`;
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -88,7 +91,11 @@ export function graphAnalysisText(loaded: Loaded, r: SpectralEmbeddingEngineResu
     if (s) lines.push(`  SimCLR: rank ${rank(s.rank, K)}; eigenvalues of D^-1/2 G D^-1/2 = ${listHead(s.eigenvalues)}`);
     const l = a.linear;
     const lb = Math.min(D, K);
-    const linear = [l.vicreg ? `VICReg ${l.vicreg.rank}` : '', l.simclr ? `SimCLR ${l.simclr.rank}` : '', l.barlow ? `Barlow Twins ${l.barlow.rank}` : ''].filter(Boolean);
+    const linear = [
+      l.vicreg ? `VICReg ${l.vicreg.rank}` : '',
+      l.simclr ? `SimCLR ${l.simclr.rank}` : '',
+      l.barlow ? `Barlow Twins ${l.barlow.rank}` : '',
+    ].filter(Boolean);
     if (linear.length) lines.push(`  linear ranks (of min(D, K) = ${lb}): ${linear.join(', ')}`);
     if (l.barlow) lines.push(`  Barlow Twins: rank ${rank(l.barlow.rank, lb)}; canonical correlations = ${listHead(l.barlow.correlations)}`);
     if (a.alignment) {

@@ -29,7 +29,11 @@ export const rangeReader = {
 };
 
 /** Progress lines on stderr when it is a terminal or SSLEXP_PROGRESS=1 (as `simulate`), one per whole percent. */
-export function progressReporter(io: CliIo, label: string, enabled: boolean = process.stderr.isTTY === true || process.env.SSLEXP_PROGRESS === '1'): ((fraction: number, message: string) => void) | undefined {
+export function progressReporter(
+  io: CliIo,
+  label: string,
+  enabled: boolean = process.stderr.isTTY === true || process.env.SSLEXP_PROGRESS === '1',
+): ((fraction: number, message: string) => void) | undefined {
   if (!enabled) return undefined;
   let lastShown = -1;
   return (fraction, message) => {
@@ -66,16 +70,24 @@ export function readSpecText(file: string): { text: string } | { error: string; 
   try {
     return { text: new TextDecoder('utf-8').decode(readLimited(path.resolve(file), MAX_SPEC_BYTES)) };
   } catch (e) {
-    if (e instanceof FileTooLargeError) return { code: 'limit-exceeded', error: `cannot read '${file}': a spec file may hold at most ${MAX_SPEC_BYTES} bytes (8 MiB)` };
-    return { code: 'file-not-found', error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read '${file}': no such file` : `cannot read '${file}': ${(e as Error).message}` };
+    if (e instanceof FileTooLargeError)
+      return { code: 'limit-exceeded', error: `cannot read '${file}': a spec file may hold at most ${MAX_SPEC_BYTES} bytes (8 MiB)` };
+    return {
+      code: 'file-not-found',
+      error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read '${file}': no such file` : `cannot read '${file}': ${(e as Error).message}`,
+    };
   }
 }
 
 /** Reads and analyses one spec; an unreadable file becomes a single problem. */
-export function loadAndAnalyze(file: string, opts: { alpha?: number; components?: boolean; curve?: boolean; onProgress?: (fraction: number, message: string) => void }): Loaded {
+export function loadAndAnalyze(
+  file: string,
+  opts: { alpha?: number; components?: boolean; curve?: boolean; onProgress?: (fraction: number, message: string) => void },
+): Loaded {
   const abs = path.resolve(file);
   const read = readSpecText(file);
-  if ('error' in read) return { file, text: '', result: { theory: 'alignment', problems: [{ code: read.code, severity: 'error', message: read.error, start: 0, end: 0 }] } };
+  if ('error' in read)
+    return { file, text: '', result: { theory: 'alignment', problems: [{ code: read.code, severity: 'error', message: read.error, start: 0, end: 0 }] } };
   const text = read.text;
   const result = analyzeText(text, {
     fileName: abs,

@@ -80,8 +80,7 @@ function parseArgs(argv: string[]): Parsed | 'help' | 'version' {
       const v = value(a.includes('=') ? i : ++i, a);
       if (!/^-?\d+$/.test(v)) throw new UsageError(`--label-column must be an integer column index, got '${v}'`);
       labelColumn = Number(v);
-    }
-    else if (a === '--components') components = true;
+    } else if (a === '--components') components = true;
     else if (a === '--alpha' || a.startsWith('--alpha=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (v === undefined) throw new UsageError('--alpha needs a value');
@@ -95,8 +94,10 @@ function parseArgs(argv: string[]): Parsed | 'help' | 'version' {
   }
   if (command === undefined) throw new UsageError('missing command');
   if (!['check', 'analyze', 'simulate', 'moments'].includes(command)) throw new UsageError(`unknown command '${command}'`);
-  if (files.length === 0) throw new UsageError(`'${command}' needs ${command === 'moments' ? (merge ? 'the shards A.npz B.npz ...' : 'a DATA file') : 'a FILE'}`);
-  if (command !== 'check' && !(command === 'moments' && merge) && files.length > 1) throw new UsageError(`'${command}' takes exactly one ${command === 'moments' ? 'DATA file' : 'FILE'}`);
+  if (files.length === 0)
+    throw new UsageError(`'${command}' needs ${command === 'moments' ? (merge ? 'the shards A.npz B.npz ...' : 'a DATA file') : 'a FILE'}`);
+  if (command !== 'check' && !(command === 'moments' && merge) && files.length > 1)
+    throw new UsageError(`'${command}' takes exactly one ${command === 'moments' ? 'DATA file' : 'FILE'}`);
   if (command === 'check' && (json || components || alpha !== undefined)) throw new UsageError(`'check' takes no options`);
   const momentsOnly = merge || views !== undefined || labels !== undefined || labelColumn !== undefined;
   if (command !== 'moments' && momentsOnly) throw new UsageError(`--merge, --views, --labels and --label-column belong to 'moments'`);
@@ -104,8 +105,10 @@ function parseArgs(argv: string[]): Parsed | 'help' | 'version' {
   if (command === 'moments') {
     if (output === undefined) throw new UsageError(`'moments' needs -o FILE.npz (the moments file to write)`);
     if (json || components || alpha !== undefined) throw new UsageError(`'moments' takes no --json, --components or --alpha`);
-    if (merge && (views !== undefined || labels !== undefined || labelColumn !== undefined)) throw new UsageError(`'moments --merge' adds moments files; --views and --labels apply when computing one`);
-    if (labels !== undefined && labelColumn !== undefined) throw new UsageError(`give the labels either as a file (--labels) or as a column of DATA (--label-column), not both`);
+    if (merge && (views !== undefined || labels !== undefined || labelColumn !== undefined))
+      throw new UsageError(`'moments --merge' adds moments files; --views and --labels apply when computing one`);
+    if (labels !== undefined && labelColumn !== undefined)
+      throw new UsageError(`give the labels either as a file (--labels) or as a column of DATA (--label-column), not both`);
   }
   return {
     command,

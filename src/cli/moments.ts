@@ -67,7 +67,9 @@ export function momentsCommand(opts: MomentsOptions, io: CliIo): number {
       ...(opts.labels !== undefined ? { labels: { file: path.resolve(opts.labels), span: NOWHERE } } : {}),
       ...(opts.labelColumn !== undefined ? { labels: { column: opts.labelColumn } } : {}),
     },
-    ...(opts.views !== undefined ? { augmentation: { kind: 'views', file: opts.views, fileSpan: NOWHERE, fileResolved: path.resolve(opts.views), span: NOWHERE } } : {}),
+    ...(opts.views !== undefined
+      ? { augmentation: { kind: 'views', file: opts.views, fileSpan: NOWHERE, fileResolved: path.resolve(opts.views), span: NOWHERE } }
+      : {}),
   };
   const { stats, problems } = statsOfSpec(spec, {
     baseDir: process.cwd(),

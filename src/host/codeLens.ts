@@ -39,7 +39,7 @@ export function thresholdsTitle(t: Thresholds, paradigm: string | undefined): st
 /** Plain-text summary of the thresholds (lens and status bar tooltips). */
 export function thresholdsTooltip(result: SerializableAlignmentResult): string {
   const t = result.thresholds;
-  if (!t) return result.thresholds === null ? 'The problem is not in the paper\'s diagonal form: no closed-form thresholds (docs/theory.md A6).' : '';
+  if (!t) return result.thresholds === null ? "The problem is not in the paper's diagonal form: no closed-form thresholds (docs/theory.md A6)." : '';
   const lines = [
     `Reconstruction: α²_RC = ${formatNumber(t.alpha2RC, 4)}, needs ${requirement(t.alpha2RC)}`,
     `Joint-embedding: α²_JE = ${formatNumber(t.alpha2JE, 4)}, needs ${requirement(t.alpha2JE)}`,
@@ -71,7 +71,10 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     const problemsLens = (): vscode.CodeLens =>
       new vscode.CodeLens(range, {
         title: errors === 1 ? vscode.l10n.t('1 problem') : vscode.l10n.t('{0} problems', errors),
-        tooltip: errors === 1 ? vscode.l10n.t('The spec has 1 error: open the Problems view') : vscode.l10n.t('The spec has {0} errors: open the Problems view', errors),
+        tooltip:
+          errors === 1
+            ? vscode.l10n.t('The spec has 1 error: open the Problems view')
+            : vscode.l10n.t('The spec has {0} errors: open the Problems view', errors),
         command: COMMAND_PROBLEMS_VIEW,
       });
     // While another part of the spec has errors, the last good result stays (marked stale).
@@ -82,7 +85,12 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     const staleNote = good?.stale ? '\n\n' + vscode.l10n.t('Stale: from the last version without errors; {0}', good.firstError?.message ?? '') : '';
     const OPEN = vscode.l10n.t('Open analysis');
     const open = (title: string, tooltip: string): vscode.CodeLens =>
-      new vscode.CodeLens(range, { title: title === OPEN ? title : title + suffix, tooltip: tooltip + staleNote, command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] });
+      new vscode.CodeLens(range, {
+        title: title === OPEN ? title : title + suffix,
+        tooltip: tooltip + staleNote,
+        command: COMMAND_SHOW_PREVIEW_TO_SIDE,
+        arguments: [doc.uri],
+      });
     const lenses: vscode.CodeLens[] = good?.stale ? [problemsLens()] : [];
     const untrusted = (): vscode.CodeLens =>
       new vscode.CodeLens(range, {

@@ -83,7 +83,7 @@ simulate:
   {
     id: 'mnist-scale',
     label: 'MNIST-scale',
-    detail: 'Scenario M (an MNIST-scale analogue of the paper\'s Fig. 3), strong noise.',
+    detail: "Scenario M (an MNIST-scale analogue of the paper's Fig. 3), strong noise.",
     fileName: 'mnist-scale.sslexp.yaml',
     text: `sslexp: 1
 name: MNIST-scale scenario M, strong noise
@@ -278,7 +278,10 @@ export function registerCommands(deps: HostDeps): vscode.Disposable {
         return;
       }
       log.info(`simulated ${name} in ${res.elapsedMs.toFixed(0)} ms (${res.simulation.series.length} series over ${res.simulation.n.length} sample sizes)`);
-      const choice = await vscode.window.showInformationMessage(`Simulation of ${name} finished in ${((Date.now() - t0) / 1000).toFixed(1)} s.`, 'Open analysis');
+      const choice = await vscode.window.showInformationMessage(
+        `Simulation of ${name} finished in ${((Date.now() - t0) / 1000).toFixed(1)} s.`,
+        'Open analysis',
+      );
       if (choice === 'Open analysis') await vscode.commands.executeCommand(COMMAND_SHOW_PREVIEW_TO_SIDE, doc.uri);
     } catch (err) {
       if (err instanceof vscode.CancellationError) {

@@ -39,7 +39,11 @@ export function relativePath(from: string, to: string): string {
 }
 
 export class SpecCompletionProvider implements vscode.CompletionItemProvider {
-  async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionItem[] | undefined> {
+  async provideCompletionItems(
+    doc: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CompletionItem[] | undefined> {
     if (!isSpecDocument(doc)) return undefined;
     const text = doc.getText();
     const offset = doc.offsetAt(position);

@@ -83,7 +83,10 @@ export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
     if (!doc || doc.isClosed || doc.version !== e.version) return;
     const { theoryFindings } = getSettings(doc.uri);
     const shown = visibleProblems(e.result.problems, theoryFindings).filter((p) => !(p.code === 'json-syntax' && jsonServiceReportsSyntax(doc)));
-    collection.set(doc.uri, shown.map((p) => toDiagnostic(doc, p)));
+    collection.set(
+      doc.uri,
+      shown.map((p) => toDiagnostic(doc, p)),
+    );
   };
 
   disposables.push(

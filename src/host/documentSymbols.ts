@@ -21,7 +21,13 @@ export class SpecDocumentSymbolProvider implements vscode.DocumentSymbolProvider
   provideDocumentSymbols(doc: vscode.TextDocument): vscode.DocumentSymbol[] {
     if (!isSpecDocument(doc)) return [];
     const convert = (s: SpecSymbol): vscode.DocumentSymbol => {
-      const sym = new vscode.DocumentSymbol(s.name, s.detail, KIND[s.kind], offsetRange(doc, s.start, s.end), offsetRange(doc, s.selectionStart, s.selectionEnd));
+      const sym = new vscode.DocumentSymbol(
+        s.name,
+        s.detail,
+        KIND[s.kind],
+        offsetRange(doc, s.start, s.end),
+        offsetRange(doc, s.selectionStart, s.selectionEnd),
+      );
       sym.children = s.children.map(convert);
       return sym;
     };

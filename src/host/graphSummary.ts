@@ -40,7 +40,10 @@ export function graphLensTitle(a: GraphAnalysis): string {
  */
 export function head(values: readonly number[], n = 6): string {
   const scale = values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 1);
-  const shown = values.slice(0, n).map((v) => f3(Math.abs(v) <= 1e-12 * scale ? 0 : v)).join(', ');
+  const shown = values
+    .slice(0, n)
+    .map((v) => f3(Math.abs(v) <= 1e-12 * scale ? 0 : v))
+    .join(', ');
   return values.length > n ? `${shown}, …` : shown;
 }
 
@@ -69,7 +72,9 @@ export function graphTooltip(a: GraphAnalysis): string {
   }
   const l = a.linear;
   const lb = Math.min(D, K);
-  const linear = [l.vicreg ? `VICReg ${l.vicreg.rank}` : '', l.simclr ? `SimCLR ${l.simclr.rank}` : '', l.barlow ? `Barlow Twins ${l.barlow.rank}` : ''].filter(Boolean);
+  const linear = [l.vicreg ? `VICReg ${l.vicreg.rank}` : '', l.simclr ? `SimCLR ${l.simclr.rank}` : '', l.barlow ? `Barlow Twins ${l.barlow.rank}` : ''].filter(
+    Boolean,
+  );
   if (linear.length) lines.push(`linear ranks (of min(D, K) = ${lb}): ${linear.join(', ')}`);
   const pa = pairAgreementText(a);
   if (pa) lines.push(pa.charAt(0).toUpperCase() + pa.slice(1));
@@ -98,7 +103,9 @@ export function embeddingHover(a: GraphAnalysis): string {
   if (l.barlow) row('Barlow Twins, linear', l.barlow.rank, lb, `correlations: ${head(l.barlow.correlations, 4)}`);
   if (rows.length) out.push('| method | rank | from |\n|---|---|---|\n' + rows.join('\n') + '\n');
   if (r.simclr && r.simclr.rank < K) {
-    out.push(`SimCLR's kernel has only ${r.simclr.rank} positive eigenvalue${r.simclr.rank === 1 ? '' : 's'} among its top ${K}: the other ${plural(K - r.simclr.rank, 'dimension')} of its representation are exactly 0 (dimensional collapse). VICReg keeps all ${K}.`);
+    out.push(
+      `SimCLR's kernel has only ${r.simclr.rank} positive eigenvalue${r.simclr.rank === 1 ? '' : 's'} among its top ${K}: the other ${plural(K - r.simclr.rank, 'dimension')} of its representation are exactly 0 (dimensional collapse). VICReg keeps all ${K}.`,
+    );
   } else if (r.simclr) out.push(`No method collapses at K = ${K}.`);
   return out.join('\n');
 }

@@ -61,17 +61,23 @@ export function alphaHover(result: SerializableEngineResult): vscode.MarkdownStr
   const spec = result.spec;
   if (!spec) return undefined;
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**alpha = ${spec.alpha !== undefined ? f(spec.alpha, 4) : '(not set)'}**: alignment of the augmentation with the noise (docs/theory.md §3)\n\n`);
+  md.appendMarkdown(
+    `**alpha = ${spec.alpha !== undefined ? f(spec.alpha, 4) : '(not set)'}**: alignment of the augmentation with the noise (docs/theory.md §3)\n\n`,
+  );
   if (!t) {
-    md.appendMarkdown(result.thresholds === null ? 'No closed-form thresholds: the problem is not in the paper\'s diagonal form.' : 'No thresholds yet.');
+    md.appendMarkdown(result.thresholds === null ? "No closed-form thresholds: the problem is not in the paper's diagonal form." : 'No thresholds yet.');
     return md;
   }
   const at = result.atAlpha;
   const status = (recovers: boolean | undefined, alpha2: number): string =>
     recovers === undefined ? `needs ${requirement(alpha2)}` : recovers ? '✓ recovers' : `✗ does not recover (needs ${requirement(alpha2)})`;
   md.appendMarkdown(`| | threshold | squared | ${at ? `at α = ${f(at.alpha, 4)}` : 'requirement'} |\n|---|---|---|---|\n`);
-  md.appendMarkdown(`| Reconstruction | α_RC = ${formatThreshold(t.alpha2RC)} | α²_RC = ${f(t.alpha2RC, 4)} | ${status(at?.recovers.reconstruction, t.alpha2RC)} |\n`);
-  md.appendMarkdown(`| Joint-embedding | α_JE = ${formatThreshold(t.alpha2JE)} | α²_JE = ${f(t.alpha2JE, 4)} | ${status(at?.recovers.jointEmbedding, t.alpha2JE)} |\n\n`);
+  md.appendMarkdown(
+    `| Reconstruction | α_RC = ${formatThreshold(t.alpha2RC)} | α²_RC = ${f(t.alpha2RC, 4)} | ${status(at?.recovers.reconstruction, t.alpha2RC)} |\n`,
+  );
+  md.appendMarkdown(
+    `| Joint-embedding | α_JE = ${formatThreshold(t.alpha2JE)} | α²_JE = ${f(t.alpha2JE, 4)} | ${status(at?.recovers.jointEmbedding, t.alpha2JE)} |\n\n`,
+  );
   if (result.recommendation) md.appendMarkdown(`**Recommendation: ${result.recommendation.paradigm}.** `);
   md.appendMarkdown(regimeSentence(t));
   return md;

@@ -44,7 +44,12 @@ function bool(c: vscode.WorkspaceConfiguration, key: string, fallback: boolean):
 /** Has the user (any scope) set `key`, rather than relying on the manifest default? */
 function userSet(c: vscode.WorkspaceConfiguration, key: string): boolean {
   const i = c.inspect(key);
-  return !!i && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
+  return (
+    !!i &&
+    [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some(
+      (v) => v !== undefined,
+    )
+  );
 }
 
 /** The current settings for `scope` (a document's URI for resource-scoped values). */
@@ -58,7 +63,9 @@ export function getSettings(scope?: vscode.ConfigurationScope): Settings {
     previewLockedByDefault: bool(c, 'preview.lockedByDefault', false),
     maxComponents: Math.floor(num(c, 'worker.maxComponents', 10_000_000, 1, 20_000_000)),
     // the browser build's default is smaller (src/host/platform.web.ts) unless the user set a value
-    maxFileBytes: Math.floor((userSet(c, 'worker.maxFileSizeMB') ? num(c, 'worker.maxFileSizeMB', DEFAULT_MAX_FILE_MB, 1, 512) : DEFAULT_MAX_FILE_MB) * 1024 * 1024),
+    maxFileBytes: Math.floor(
+      (userSet(c, 'worker.maxFileSizeMB') ? num(c, 'worker.maxFileSizeMB', DEFAULT_MAX_FILE_MB, 1, 512) : DEFAULT_MAX_FILE_MB) * 1024 * 1024,
+    ),
     maxPoints: Math.floor(num(c, 'worker.maxPoints', 4000, 100, 100_000)),
     progressDelay: num(c, 'worker.progressDelay', 1000, 0, 60_000),
     workerMemoryMB: Math.floor(num(c, 'worker.maxMemoryMB', 2048, 64, 16_384)),

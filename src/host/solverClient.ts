@@ -236,7 +236,9 @@ export class SolverClient implements vscode.Disposable {
       const event: AnalysisEvent = { uri: doc.uri, version: res.version, runId, result: res.result, elapsedMs: res.elapsedMs, detailed };
       this.cache.set(key, event);
       if (!res.result.problems.some((p) => p.severity === 'error')) this.good.set(key, event);
-      this.log.debug(`analysed ${baseName(doc.uri)} v${res.version} (run ${runId}) in ${res.elapsedMs.toFixed(1)} ms: ${res.result.problems.length} problem(s)`);
+      this.log.debug(
+        `analysed ${baseName(doc.uri)} v${res.version} (run ${runId}) in ${res.elapsedMs.toFixed(1)} ms: ${res.result.problems.length} problem(s)`,
+      );
       this.analyzed.fire(event);
       return event;
     } catch (err) {
@@ -282,7 +284,11 @@ export class SolverClient implements vscode.Disposable {
    * Runs the spec's `simulate` block in the worker. `onProgress` receives fractions in
    * [0, 1]. Rejects with `vscode.CancellationError` when `token` is cancelled.
    */
-  async simulate(doc: vscode.TextDocument, token?: vscode.CancellationToken, onProgress?: (fraction: number, message: string) => void): Promise<SimulationMessage> {
+  async simulate(
+    doc: vscode.TextDocument,
+    token?: vscode.CancellationToken,
+    onProgress?: (fraction: number, message: string) => void,
+  ): Promise<SimulationMessage> {
     const runId = this.nextRunId++;
     const message: SimulateRequest = { type: 'simulate', ...this.documentFields(doc, runId) };
     const res = (await this.send(message, token, onProgress)) as SimulationMessage;
@@ -385,10 +391,12 @@ export class SolverClient implements vscode.Disposable {
     if (token?.isCancellationRequested) return Promise.reject(new vscode.CancellationError());
     return new Promise<Settle>((resolve, reject) => {
       const sub = token?.onCancellationRequested(() => this.cancel(message.runId, 'cancelled'));
-      const settle = <T>(f: (v: T) => void) => (v: T): void => {
-        sub?.dispose();
-        f(v);
-      };
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T): void => {
+          sub?.dispose();
+          f(v);
+        };
       this.pending.set(message.runId, { message, resolve: settle(resolve), reject: settle(reject), onProgress });
       const postNow = (): void => {
         if (this.pending.get(message.runId)?.message !== message) return; // cancelled meanwhile
@@ -428,7 +436,10 @@ export class SolverClient implements vscode.Disposable {
           if (bytes.length > limit) throw new Error(`${path} is over the limit of ${limit} bytes (setting sslParadigm.worker.maxFileSizeMB)`);
           files[path] = bytes;
         } catch (err) {
-          errors[path] = { code: err instanceof vscode.FileSystemError ? FS_ERROR_CODES[err.code] : undefined, message: err instanceof Error ? err.message : String(err) };
+          errors[path] = {
+            code: err instanceof vscode.FileSystemError ? FS_ERROR_CODES[err.code] : undefined,
+            message: err instanceof Error ? err.message : String(err),
+          };
         }
       }),
     );
@@ -588,20 +599,30 @@ export class SolverClient implements vscode.Disposable {
       : `it exited with code ${code}${error ? `: ${error.message}` : ''}`;
     const culpritRun = culprit !== undefined ? this.pending.get(culprit) : undefined;
     const culpritName = culpritRun ? baseName(vscode.Uri.parse(documentKey(culpritRun.message.uri))) : undefined;
-    this.log.error(`solver worker stopped: ${reason}` + (culprit !== undefined ? ` while executing run ${culprit}${culpritName ? ` (${culpritName})` : ''}` : ''));
+    this.log.error(
+      `solver worker stopped: ${reason}` + (culprit !== undefined ? ` while executing run ${culprit}${culpritName ? ` (${culpritName})` : ''}` : ''),
+    );
     if (!this.crashNotified) {
       this.crashNotified = true;
       const what = culpritName ? `the analysis of ${culpritName} stopped the solver worker` : 'the solver worker stopped unexpectedly';
-      void vscode.window.showWarningMessage(`SSL Paradigm Advisor: ${what} (${outOfMemory ? 'out of memory' : `exit code ${code}`}); it was restarted and other specs are analysed as usual. Details are in the log.`, 'Show Log').then((choice) => {
-        if (choice === 'Show Log') this.log.show(true);
-      });
+      void vscode.window
+        .showWarningMessage(
+          `SSL Paradigm Advisor: ${what} (${outOfMemory ? 'out of memory' : `exit code ${code}`}); it was restarted and other specs are analysed as usual. Details are in the log.`,
+          'Show Log',
+        )
+        .then((choice) => {
+          if (choice === 'Show Log') this.log.show(true);
+        });
     }
     const crashLoop = this.crashes.length > MAX_CRASHES;
     for (const [runId, p] of [...this.pending]) {
       if (runId === culprit || crashLoop) {
         this.pending.delete(runId);
         if (runId === culprit && this.isDocumentRun(p)) p.resolve(crashedResult(p.message as AnalyzeRequest, reason));
-        else p.reject(new Error(runId === culprit ? `the solver worker stopped while running this analysis: ${reason}` : 'the solver worker keeps stopping; see the log'));
+        else
+          p.reject(
+            new Error(runId === culprit ? `the solver worker stopped while running this analysis: ${reason}` : 'the solver worker keeps stopping; see the log'),
+          );
       }
     }
     this.resendPending();
@@ -642,7 +663,12 @@ export class SolverClient implements vscode.Disposable {
 }
 
 /** `vscode.FileSystemError` codes as the core knows them from node:fs. */
-const FS_ERROR_CODES: Record<string, string | undefined> = { FileNotFound: 'ENOENT', FileNotADirectory: 'ENOTDIR', FileIsADirectory: 'EISDIR', NoPermissions: 'EACCES' };
+const FS_ERROR_CODES: Record<string, string | undefined> = {
+  FileNotFound: 'ENOENT',
+  FileNotADirectory: 'ENOTDIR',
+  FileIsADirectory: 'EISDIR',
+  NoPermissions: 'EACCES',
+};
 
 /**
  * The result of a document analysis that stopped the worker: one `worker-crashed` error at

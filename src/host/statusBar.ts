@@ -43,7 +43,13 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
       if (errors > 0) {
         // The last result without errors stays visible, marked stale (issue 12).
         const g = good?.stale ? good.event.result : undefined;
-        const was = g ? (g.theory === 'spectralEmbedding' ? (g.analysis ? graphRecommendationText(g.analysis.recommendation) : undefined) : g.recommendation?.paradigm) : undefined;
+        const was = g
+          ? g.theory === 'spectralEmbedding'
+            ? g.analysis
+              ? graphRecommendationText(g.analysis.recommendation)
+              : undefined
+            : g.recommendation?.paradigm
+          : undefined;
         item.text = `$(error) ${errors} error${errors === 1 ? '' : 's'}${was ? ` · ${was} (stale)` : ''}`;
         item.tooltip =
           `The spec has ${errors} error${errors === 1 ? '' : 's'} (see the Problems view). Click to open the analysis.` +
@@ -52,7 +58,9 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
       } else if (result.theory === 'spectralEmbedding') {
         const a = result.analysis;
         item.text = a ? `$(beaker) ${graphRecommendationText(a.recommendation)}` : '$(beaker) graph mode';
-        item.tooltip = a ? `${graphLensTitle(a)}\n\n${graphTooltip(a)}\n\nClick to open the analysis to the side.` : 'Graph mode: no analysis yet. Click to open the analysis to the side.';
+        item.tooltip = a
+          ? `${graphLensTitle(a)}\n\n${graphTooltip(a)}\n\nClick to open the analysis to the side.`
+          : 'Graph mode: no analysis yet. Click to open the analysis to the side.';
         item.backgroundColor = undefined;
       } else {
         const paradigm = result.recommendation?.paradigm ?? (result.thresholds === null ? 'data mode' : 'SSL');

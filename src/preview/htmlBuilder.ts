@@ -24,10 +24,7 @@ export interface PanelHtmlOptions {
 
 /** The exact policy the panel runs under. */
 export function buildCsp(cspSource: string, nonce: string): string {
-  return (
-    `default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource}; ` +
-    `script-src 'nonce-${nonce}'; font-src ${cspSource};`
-  );
+  return `default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource}; ` + `script-src 'nonce-${nonce}'; font-src ${cspSource};`;
 }
 
 export function buildPanelHtml(options: PanelHtmlOptions): string {

@@ -6,14 +6,7 @@
 import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems/problems';
 import type { GraphAnalysis, VicregRepresentation } from '../core/theories/spectralEmbedding/types';
 import type { SerializableAlignmentResult, SerializableEngineResult, SerializableGraphResult } from '../shared/workerProtocol';
-import type {
-  AlignmentPanelModel,
-  GraphPanelModel,
-  PanelModel,
-  PanelProblem,
-  PanelSimulation,
-  SigmaSweep,
-} from '../shared/webviewProtocol';
+import type { AlignmentPanelModel, GraphPanelModel, PanelModel, PanelProblem, PanelSimulation, SigmaSweep } from '../shared/webviewProtocol';
 
 /** The card lists at most this many problems (a broken spec can have hundreds). */
 export const MAX_PANEL_PROBLEMS = 50;
@@ -55,7 +48,11 @@ export function toPanelModel(input: PanelModelInput): PanelModel {
   return result.theory === 'spectralEmbedding' ? toGraphPanelModel(result, lineStarts) : toAlignmentPanelModel(result, lineStarts, input.simulation);
 }
 
-function toAlignmentPanelModel(result: SerializableAlignmentResult, lineStarts: readonly number[], simulation: PanelSimulation | null | undefined): AlignmentPanelModel {
+function toAlignmentPanelModel(
+  result: SerializableAlignmentResult,
+  lineStarts: readonly number[],
+  simulation: PanelSimulation | null | undefined,
+): AlignmentPanelModel {
   const name = result.spec?.name;
   const model: AlignmentPanelModel = {
     theory: 'alignment',

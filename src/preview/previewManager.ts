@@ -68,7 +68,9 @@ const EXPORT_REQUEST_TIMEOUT_MS = 30_000;
 function describeMessage(x: unknown): string {
   if (typeof x !== 'object' || x === null) return typeof x;
   const type = (x as { type?: unknown }).type;
-  const keys = Object.keys(x).slice(0, 8).map((k) => k.slice(0, 32));
+  const keys = Object.keys(x)
+    .slice(0, 8)
+    .map((k) => k.slice(0, 32));
   return `type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 32)) : typeof type}, keys [${keys.join(', ')}]`;
 }
 
@@ -177,7 +179,13 @@ class AnalysisPreview implements vscode.Disposable {
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       this.manager.deps.log.warn(`analysis panel: cannot open ${uri.toString()}: ${text}`);
-      this.post({ type: 'error', runId: this.posted?.runId ?? 0, documentUri: uri.toString(), documentVersion: this.posted?.documentVersion ?? 0, message: `Cannot open ${baseName(uri)}: ${text}` });
+      this.post({
+        type: 'error',
+        runId: this.posted?.runId ?? 0,
+        documentUri: uri.toString(),
+        documentVersion: this.posted?.documentVersion ?? 0,
+        message: `Cannot open ${baseName(uri)}: ${text}`,
+      });
     }
   }
 
@@ -289,7 +297,9 @@ class AnalysisPreview implements vscode.Disposable {
       case 'rendered':
         this.rendered = m;
         this.renderedAt = Date.now();
-        log.debug(`analysis panel: rendered run ${m.runId} (v${m.documentVersion}) in ${m.renderMs.toFixed(1)} ms, ${m.charts.length} chart(s), ${m.theme} theme`);
+        log.debug(
+          `analysis panel: rendered run ${m.runId} (v${m.documentVersion}) in ${m.renderMs.toFixed(1)} ms, ${m.charts.length} chart(s), ${m.theme} theme`,
+        );
         this.renderedEmitter.fire(m);
         return;
     }
@@ -411,7 +421,9 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
         this.forResource(e.uri, (p) => p.post({ type: 'busy', runId: e.runId, documentUri: e.uri.toString(), documentVersion: e.version })),
       ),
       solver.onDidFailAnalysis((e) =>
-        this.forResource(e.uri, (p) => p.post({ type: 'error', runId: e.runId, documentUri: e.uri.toString(), documentVersion: e.version, message: e.message })),
+        this.forResource(e.uri, (p) =>
+          p.post({ type: 'error', runId: e.runId, documentUri: e.uri.toString(), documentVersion: e.version, message: e.message }),
+        ),
       ),
       solver.onDidSimulate((s) =>
         this.forResource(s.uri, (p) => {
@@ -458,7 +470,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
     const key = doc.uri.toString();
     const existing = lockedByDefault
       ? [...this.previews].find((p) => p.locked && p.resource.toString() === key)
-      : this.following ?? [...this.previews].find((p) => p.locked && p.resource.toString() === key);
+      : (this.following ?? [...this.previews].find((p) => p.locked && p.resource.toString() === key));
     if (existing) {
       existing.setResource(doc.uri);
       existing.panel.reveal(existing.panel.viewColumn ?? column, sideBySide);
@@ -575,7 +587,9 @@ export function panelIcon(extensionUri: vscode.Uri): { light: vscode.Uri; dark: 
 /** A static page (no script) for a restored panel whose spec is unknown. */
 export function nothingToRestoreHtml(): string {
   const title = vscode.l10n.t('Nothing to restore');
-  const body = vscode.l10n.t('This analysis panel was open before the window reloaded, but no spec is known for it. Close it, and open the analysis of a spec with "SSL Paradigm: Open Analysis".');
+  const body = vscode.l10n.t(
+    'This analysis panel was open before the window reloaded, but no spec is known for it. Close it, and open the analysis of a spec with "SSL Paradigm: Open Analysis".',
+  );
   const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';"><title>${esc(title)}</title></head><body style="font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 1em 2em;"><h2>${esc(title)}</h2><p>${esc(body)}</p></body></html>`;
 }

@@ -29,14 +29,16 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
   const manager = new PreviewManager(deps);
   const testHooks = context.extensionMode !== vscode.ExtensionMode.Production;
 
-  const show = (sideBySide: boolean) => async (arg?: unknown): Promise<void> => {
-    const doc = await specFromArgument(arg);
-    if (!doc) {
-      void vscode.window.showErrorMessage('Open analysis: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.');
-      return;
-    }
-    await manager.show(doc, sideBySide);
-  };
+  const show =
+    (sideBySide: boolean) =>
+    async (arg?: unknown): Promise<void> => {
+      const doc = await specFromArgument(arg);
+      if (!doc) {
+        void vscode.window.showErrorMessage('Open analysis: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.');
+        return;
+      }
+      await manager.show(doc, sideBySide);
+    };
 
   const exportCommand = async (arg?: unknown): Promise<vscode.Uri | undefined> => {
     const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { format?: unknown; chart?: unknown; target?: unknown };

@@ -7,13 +7,7 @@
  *
  * Pure: no `vscode`, no DOM.
  */
-import type {
-  AtAlpha,
-  Dimensions,
-  NoiseScalingCurve,
-  Recommendation,
-  Thresholds,
-} from '../core/theories/alignment/types';
+import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, Thresholds } from '../core/theories/alignment/types';
 import type { SimulatedParadigm } from '../core/theories/alignment/simulation';
 import type {
   BarlowLinear,
@@ -339,13 +333,7 @@ export interface RenderedMessage {
 }
 
 export type WebviewToHostMessage =
-  | ReadyMessage
-  | ExportMessage
-  | ExportFailedMessage
-  | ToggleLockMessage
-  | OpenSourceMessage
-  | SetAlphaMessage
-  | RenderedMessage;
+  ReadyMessage | ExportMessage | ExportFailedMessage | ToggleLockMessage | OpenSourceMessage | SetAlphaMessage | RenderedMessage;
 
 // ---------------------------------------------------------------------------------------
 // Validation
@@ -403,8 +391,7 @@ function isBase64(s: string, from: number): boolean {
   if ((n - from) % 4 !== 0 || n === from) return false;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
-    const ok =
-      (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
     if (!ok) break;
   }
   // At most two '=' of padding at the very end.
@@ -427,18 +414,9 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
       return onlyKeys(x, ['type']);
     case 'openSource':
       if (!onlyKeys(x, ['type', 'offset'])) return false;
-      return (
-        x.offset === undefined ||
-        (typeof x.offset === 'number' && Number.isInteger(x.offset) && x.offset >= 0 && x.offset <= MAX_OFFSET)
-      );
+      return x.offset === undefined || (typeof x.offset === 'number' && Number.isInteger(x.offset) && x.offset >= 0 && x.offset <= MAX_OFFSET);
     case 'setAlpha':
-      return (
-        onlyKeys(x, ['type', 'alpha']) &&
-        typeof x.alpha === 'number' &&
-        Number.isFinite(x.alpha) &&
-        x.alpha >= 0 &&
-        x.alpha <= MAX_ALPHA
-      );
+      return onlyKeys(x, ['type', 'alpha']) && typeof x.alpha === 'number' && Number.isFinite(x.alpha) && x.alpha >= 0 && x.alpha <= MAX_ALPHA;
     case 'export':
       return isExport(x);
     case 'exportFailed':
@@ -470,9 +448,7 @@ function isRendered(x: Record<string, unknown>): boolean {
       isChartId(c.section) &&
       Array.isArray(c.datasets) &&
       c.datasets.length <= MAX_RENDERED_DATASETS &&
-      c.datasets.every(
-        (d: unknown) => isRecord(d) && onlyKeys(d, ['label', 'n']) && isBoundedString(d.label, MAX_LABEL_LENGTH) && isCount(d.n),
-      ),
+      c.datasets.every((d: unknown) => isRecord(d) && onlyKeys(d, ['label', 'n']) && isBoundedString(d.label, MAX_LABEL_LENGTH) && isCount(d.n)),
   );
 }
 
@@ -485,23 +461,13 @@ function isExport(x: Record<string, unknown>): boolean {
     case 'png': {
       if (x.content !== undefined || x.chart === undefined) return false;
       const url = x.dataUrl;
-      return (
-        typeof url === 'string' &&
-        url.length < MAX_DATA_URL_LENGTH &&
-        url.startsWith(PNG_DATA_URL_PREFIX) &&
-        isBase64(url, PNG_DATA_URL_PREFIX.length)
-      );
+      return typeof url === 'string' && url.length < MAX_DATA_URL_LENGTH && url.startsWith(PNG_DATA_URL_PREFIX) && isBase64(url, PNG_DATA_URL_PREFIX.length);
     }
     case 'csv':
     case 'json':
       return x.dataUrl === undefined && (x.content === undefined || isBoundedString(x.content, MAX_TEXT_EXPORT_LENGTH));
     case 'html':
-      return (
-        x.dataUrl === undefined &&
-        x.chart === undefined &&
-        isBoundedString(x.content, MAX_HTML_EXPORT_LENGTH) &&
-        x.content.length > 0
-      );
+      return x.dataUrl === undefined && x.chart === undefined && isBoundedString(x.content, MAX_HTML_EXPORT_LENGTH) && x.content.length > 0;
     default:
       return false;
   }
@@ -649,12 +615,7 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
     case 'forget':
       return isBoundedString(x.documentUri, MAX_SHORT_STRING);
     case 'requestExport':
-      return (
-        isRequestId(x.requestId) &&
-        typeof x.format === 'string' &&
-        FORMATS.includes(x.format) &&
-        (x.chart === undefined || isChartId(x.chart))
-      );
+      return isRequestId(x.requestId) && typeof x.format === 'string' && FORMATS.includes(x.format) && (x.chart === undefined || isChartId(x.chart));
     default:
       return false;
   }
@@ -662,17 +623,21 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
 
 /** The `stale` field of an analysis message: a bounded message and a positive line. */
 export function isStaleInfo(x: unknown): x is StaleInfo {
-  return isRecord(x) && isBoundedString(x.message, MAX_SHORT_STRING) && typeof x.line === 'number' && Number.isSafeInteger(x.line) && x.line >= 1 && Object.keys(x).every((k) => k === 'message' || k === 'line');
+  return (
+    isRecord(x) &&
+    isBoundedString(x.message, MAX_SHORT_STRING) &&
+    typeof x.line === 'number' &&
+    Number.isSafeInteger(x.line) &&
+    x.line >= 1 &&
+    Object.keys(x).every((k) => k === 'message' || k === 'line')
+  );
 }
 
 /**
  * Is a result for (documentVersion, runId) older than the one displayed for the same
  * document? Lexicographic: a lower version is older; at the same version, a lower runId.
  */
-export function isOlderResult(
-  incoming: { documentVersion: number; runId: number },
-  shown: { documentVersion: number; runId: number },
-): boolean {
+export function isOlderResult(incoming: { documentVersion: number; runId: number }, shown: { documentVersion: number; runId: number }): boolean {
   if (incoming.documentVersion !== shown.documentVersion) return incoming.documentVersion < shown.documentVersion;
   return incoming.runId < shown.runId;
 }

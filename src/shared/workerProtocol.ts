@@ -208,7 +208,9 @@ function isDocumentRequest(x: Record<string, unknown>): boolean {
     isOptionalFiniteNumber(x.maxFileBytes) &&
     isOptionalFiniteNumber(x.maxComponents) &&
     (x.files === undefined || (isRecord(x.files) && Object.values(x.files).every((v) => v instanceof Uint8Array))) &&
-    (x.fileErrors === undefined || (isRecord(x.fileErrors) && Object.values(x.fileErrors).every((v) => isRecord(v) && typeof v.message === 'string' && (v.code === undefined || typeof v.code === 'string'))))
+    (x.fileErrors === undefined ||
+      (isRecord(x.fileErrors) &&
+        Object.values(x.fileErrors).every((v) => isRecord(v) && typeof v.message === 'string' && (v.code === undefined || typeof v.code === 'string'))))
   );
 }
 

@@ -41,14 +41,7 @@ function paradigmClass(p: string): string {
   return p === 'reconstruction' ? 'p-rc' : p === 'joint-embedding' ? 'p-je' : 'p-either';
 }
 
-function metric(
-  doc: Document,
-  label: string,
-  value: string,
-  detail: string,
-  verdict?: { ok: boolean; text: string },
-  cls = '',
-): HTMLElement {
+function metric(doc: Document, label: string, value: string, detail: string, verdict?: { ok: boolean; text: string }, cls = ''): HTMLElement {
   const tile = el(doc, 'div', `metric ${cls}`.trim());
   tile.append(el(doc, 'div', 'metric-label', label), el(doc, 'div', 'metric-value', value), el(doc, 'div', 'metric-detail', detail));
   if (verdict) {
@@ -77,7 +70,12 @@ function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions:
   const eyebrow = el(doc, 'div', 'eyebrow', 'Recommendation');
   eyebrow.id = 'rec-heading';
   const rec = model.recommendation;
-  const paradigm = el(doc, 'div', `paradigm ${rec ? paradigmClass(rec.paradigm) : 'p-none'}`, rec ? PARADIGM_LABEL[rec.paradigm] ?? rec.paradigm : 'No recommendation');
+  const paradigm = el(
+    doc,
+    'div',
+    `paradigm ${rec ? paradigmClass(rec.paradigm) : 'p-none'}`,
+    rec ? (PARADIGM_LABEL[rec.paradigm] ?? rec.paradigm) : 'No recommendation',
+  );
   paradigm.setAttribute('data-testid', 'paradigm');
   head.append(eyebrow, paradigm);
   if (rec) {

@@ -95,8 +95,7 @@ const annotations: Plugin<'line'> = {
     ctx.save();
     for (const t of opts.texts) {
       const x = t.x === 'left' ? a.left : t.x === 'right' ? a.right : xs.getPixelForValue(t.x);
-      const y =
-        t.y === 'above' ? a.top - 6 : t.y === 'top' ? a.top + 4 : t.y === 'bottom' ? a.bottom - 4 : ys.getPixelForValue(t.y);
+      const y = t.y === 'above' ? a.top - 6 : t.y === 'top' ? a.top + 4 : t.y === 'bottom' ? a.bottom - 4 : ys.getPixelForValue(t.y);
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       ctx.font = `${t.bold ? '600 ' : ''}${opts.font ?? '12px sans-serif'}`;
       ctx.textAlign = t.align ?? 'center';

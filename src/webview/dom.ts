@@ -1,11 +1,6 @@
 /** Tiny DOM helpers: elements are built with properties and textContent only. */
 
-export function el<K extends keyof HTMLElementTagNameMap>(
-  doc: Document,
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;

@@ -105,9 +105,27 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
     sy.max = niceCeil(Math.max(cutShown ? cut : 0, top) * 1.15 || 1);
     if (cutShown) {
       datasets.push(hline(`a/(4g) = ${fmt(cut)}`, cut, x0, x1, theme.boundary, theme));
-      notes.push({ x: 'right', y: cut, dx: -4, dy: -3, align: 'right', text: `a/(4g) = ${fmt(cut)}`, color: theme.boundary, bold: true, halo: withAlpha(theme.background, 0.85) });
+      notes.push({
+        x: 'right',
+        y: cut,
+        dx: -4,
+        dy: -3,
+        align: 'right',
+        text: `a/(4g) = ${fmt(cut)}`,
+        color: theme.boundary,
+        bold: true,
+        halo: withAlpha(theme.background, 0.85),
+      });
     } else {
-      notes.push({ x: 'right', y: 'top', dx: -4, align: 'right', text: `a/(4g) = ${fmt(cut)}: above every λ_k shown (every σ_k = 1)`, color: theme.boundary, bold: true });
+      notes.push({
+        x: 'right',
+        y: 'top',
+        dx: -4,
+        align: 'right',
+        text: `a/(4g) = ${fmt(cut)}: above every λ_k shown (every σ_k = 1)`,
+        color: theme.boundary,
+        bold: true,
+      });
     }
   } else {
     sy.min = 0;
@@ -148,9 +166,25 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
 
   // (a) σ_k per direction at the spec's g.
   const xs = Array.from({ length: K }, (_, i) => i + 1);
-  const perK: LineDataset[] = [line(`σ_k at g = ${fmt(sw.invariance)} (representation)`, xs.map((x) => ({ x, y: v.sigma[x - 1] })), theme.vicreg, theme, points(K))];
+  const perK: LineDataset[] = [
+    line(
+      `σ_k at g = ${fmt(sw.invariance)} (representation)`,
+      xs.map((x) => ({ x, y: v.sigma[x - 1] })),
+      theme.vicreg,
+      theme,
+      points(K),
+    ),
+  ];
   if (lin && lin.sigma.length) {
-    perK.push(line('σ_k of linear VICReg', lin.sigma.map((y, i) => ({ x: i + 1, y })), theme.theta, theme, { borderDash: [6, 4], pointStyle: 'rect', ...points(lin.sigma.length) }));
+    perK.push(
+      line(
+        'σ_k of linear VICReg',
+        lin.sigma.map((y, i) => ({ x: i + 1, y })),
+        theme.theta,
+        theme,
+        { borderDash: [6, 4], pointStyle: 'rect', ...points(lin.sigma.length) },
+      ),
+    );
   }
   const oa = baseOptions(theme);
   setTitles(oa, 'k — direction (ascending λ_k)', 'σ_k');
@@ -166,19 +200,34 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
   const gMin = sw.g[0];
   const gMax = sw.g[sw.g.length - 1];
   const perG: LineDataset[] = sw.curves.map((c, i) =>
-    line(`λ = ${fmt(c.lambda)} (k = ${directionsText(c.directions)})`, sw.g.map((x, j) => ({ x, y: c.sigma[j] })), theme.palette[i % theme.palette.length], theme, {
-      pointRadius: 0,
-      pointHoverRadius: 3,
-      borderDash: CURVE_DASHES[Math.floor(i / theme.palette.length) % CURVE_DASHES.length],
-    }),
+    line(
+      `λ = ${fmt(c.lambda)} (k = ${directionsText(c.directions)})`,
+      sw.g.map((x, j) => ({ x, y: c.sigma[j] })),
+      theme.palette[i % theme.palette.length],
+      theme,
+      {
+        pointRadius: 0,
+        pointHoverRadius: 3,
+        borderDash: CURVE_DASHES[Math.floor(i / theme.palette.length) % CURVE_DASHES.length],
+      },
+    ),
   );
   perG.push(
-    line(`spec g = ${fmt(sw.invariance)}`, [{ x: sw.invariance, y: 0 }, { x: sw.invariance, y: 1.1 }], theme.marker, theme, {
-      borderDash: [5, 4],
-      borderWidth: 1.5 * theme.lineScale,
-      pointRadius: 0,
-      pointHoverRadius: 0,
-    }),
+    line(
+      `spec g = ${fmt(sw.invariance)}`,
+      [
+        { x: sw.invariance, y: 0 },
+        { x: sw.invariance, y: 1.1 },
+      ],
+      theme.marker,
+      theme,
+      {
+        borderDash: [5, 4],
+        borderWidth: 1.5 * theme.lineScale,
+        pointRadius: 0,
+        pointHoverRadius: 0,
+      },
+    ),
   );
   const ob = baseOptions(theme);
   setTitles(ob, 'g — invariance weight (log)', 'σ_k');
@@ -189,7 +238,10 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
   bx.ticks = { ...(bx.ticks as object), callback: (x: number | string) => logTick(Number(x)) };
   sigmaAxis(ob.scales!.y as Record<string, unknown>);
   const notesB: AnnotationText[] = [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: `spec g = ${fmt(sw.invariance)}`, color: theme.marker }];
-  const bands = Number.isFinite(sw.gAllFull) && sw.gAllFull > gMin ? [{ axis: 'x' as const, from: gMin, to: Math.min(sw.gAllFull, gMax), color: withAlpha(theme.signal, 0.08) }] : [];
+  const bands =
+    Number.isFinite(sw.gAllFull) && sw.gAllFull > gMin
+      ? [{ axis: 'x' as const, from: gMin, to: Math.min(sw.gAllFull, gMax), color: withAlpha(theme.signal, 0.08) }]
+      : [];
   texts(ob, notesB, bands);
   const captionB = Number.isFinite(sw.gAllFull)
     ? `Every σ_k = 1 for g ≤ a/(4 max λ_k) = ${fmt(sw.gAllFull)} (shaded).${sw.capped ? ` ${sw.curves.length} of the distinct λ_k shown.` : ''}`
@@ -253,7 +305,10 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   const xMax = K + Math.max(0.5, K * 0.08);
   const bars: LineDataset[] = rows.map((r, i) => ({
     label: `${r.name}: rank ${r.rank}/${r.bound}`,
-    data: [{ x: 0, y: yOf(i) }, { x: r.rank, y: yOf(i) }],
+    data: [
+      { x: 0, y: yOf(i) },
+      { x: r.rank, y: yOf(i) },
+    ],
     borderColor: withAlpha(r.color, theme.kind.startsWith('high') ? 0.9 : 0.75),
     backgroundColor: r.color,
     borderWidth: 14,
@@ -262,7 +317,16 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
     pointHoverRadius: 0,
   }));
   bars.push(
-    line(`K = ${K}`, [{ x: K, y: -0.6 }, { x: K, y: n - 0.4 }], theme.marker, theme, { borderDash: [5, 4], borderWidth: 1.5 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 }),
+    line(
+      `K = ${K}`,
+      [
+        { x: K, y: -0.6 },
+        { x: K, y: n - 0.4 },
+      ],
+      theme.marker,
+      theme,
+      { borderDash: [5, 4], borderWidth: 1.5 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 },
+    ),
   );
   const oa = baseOptions(theme);
   setTitles(oa, 'rank (dimensions of the representation that are not 0)', '');
@@ -285,34 +349,56 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   (ay.title as { display: boolean }).display = false;
   oa.plugins!.tooltip!.enabled = false;
   oa.plugins!.legend!.display = false;
-  texts(
-    oa,
-    [
-      ...rows.map(
-        (r, i): AnnotationText => ({
-          x: r.rank,
-          y: yOf(i),
-          dx: 6,
-          baseline: 'middle',
-          align: 'left',
-          text: r.rank < r.bound ? `${r.rank}/${r.bound} · collapse` : `${r.rank}/${r.bound}${r.bound < K ? ` (D = ${d.D})` : ''}`,
-          color: r.rank < r.bound ? theme.noise : theme.foreground,
-          bold: true,
-          halo: withAlpha(theme.background, 0.85),
-        }),
-      ),
-      { x: K, y: 'top', dx: -4, align: 'right', text: `K = ${K}`, color: theme.marker },
-    ],
-  );
+  texts(oa, [
+    ...rows.map((r, i): AnnotationText => ({
+      x: r.rank,
+      y: yOf(i),
+      dx: 6,
+      baseline: 'middle',
+      align: 'left',
+      text: r.rank < r.bound ? `${r.rank}/${r.bound} · collapse` : `${r.rank}/${r.bound}${r.bound < K ? ` (D = ${d.D})` : ''}`,
+      color: r.rank < r.bound ? theme.noise : theme.foreground,
+      bold: true,
+      halo: withAlpha(theme.background, 0.85),
+    })),
+    { x: K, y: 'top', dx: -4, align: 'right', text: `K = ${K}`, color: theme.marker },
+  ]);
   const ariaA = `Rank of each method against K = ${K}: ${rows.map((r) => `${r.name} ${r.rank} of ${r.bound}${r.rank < r.bound ? ' (collapse)' : ''}`).join(', ')}.`;
 
   // (b) The spectra that decide the ranks: SimCLR's kernel eigenvalues, linear SimCLR's λ⁺, Barlow's correlations.
   const spec: LineDataset[] = [];
   const r = model.representation;
   const l = model.linear;
-  if (r.simclr) spec.push(line('SimCLR: eigenvalues of D^−½ G D^−½', r.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })), theme.simclr, theme, points(r.simclr.eigenvalues.length)));
-  if (l.simclr) spec.push(line('SimCLR (linear): λ⁺', l.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })), theme.simclr, theme, { borderDash: [6, 4], pointStyle: 'rect', ...points(l.simclr.eigenvalues.length) }));
-  if (l.barlow) spec.push(line('Barlow Twins: canonical correlations', l.barlow.correlations.map((y, i) => ({ x: i + 1, y })), theme.barlow, theme, { pointStyle: 'triangle', ...points(l.barlow.correlations.length) }));
+  if (r.simclr)
+    spec.push(
+      line(
+        'SimCLR: eigenvalues of D^−½ G D^−½',
+        r.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })),
+        theme.simclr,
+        theme,
+        points(r.simclr.eigenvalues.length),
+      ),
+    );
+  if (l.simclr)
+    spec.push(
+      line(
+        'SimCLR (linear): λ⁺',
+        l.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })),
+        theme.simclr,
+        theme,
+        { borderDash: [6, 4], pointStyle: 'rect', ...points(l.simclr.eigenvalues.length) },
+      ),
+    );
+  if (l.barlow)
+    spec.push(
+      line(
+        'Barlow Twins: canonical correlations',
+        l.barlow.correlations.map((y, i) => ({ x: i + 1, y })),
+        theme.barlow,
+        theme,
+        { pointStyle: 'triangle', ...points(l.barlow.correlations.length) },
+      ),
+    );
   const charts: SectionView['charts'] = [{ spec: { id: 'ranks', datasets: bars, options: oa }, aria: ariaA }];
   if (spec.length) {
     const ob = baseOptions(theme);
@@ -334,7 +420,11 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
       l.barlow ? `Barlow correlations: ${positive(l.barlow.correlations)} positive of ${l.barlow.correlations.length}` : '',
     ].filter(Boolean);
     const caption = parts.join(' · ');
-    charts.push({ spec: { id: 'ranks-spectra', datasets: spec, options: ob }, aria: `The spectra that decide the ranks, per direction k = 1..${K}. ${caption}.`, caption });
+    charts.push({
+      spec: { id: 'ranks-spectra', datasets: spec, options: ob },
+      aria: `The spectra that decide the ranks, per direction k = 1..${K}. ${caption}.`,
+      caption,
+    });
   }
   return { id: 'ranks', title, subtitle, charts, table };
 }
@@ -350,13 +440,17 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
   const subtitle = 'The share of the positive-pair weight Σ G_ij that joins rows with the same label: at or above 0.9 the graph is aligned with the task.';
   const table: TableData = { caption: title, columns: ['pair agreement', 'threshold', 'aligned'], rows: [] };
   const al = model.alignment;
-  if (!al) return { id: 'agreement', title, subtitle, charts: [], table, empty: 'No labels: add data.labels to measure how often positive pairs share a label.' };
+  if (!al)
+    return { id: 'agreement', title, subtitle, charts: [], table, empty: 'No labels: add data.labels to measure how often positive pairs share a label.' };
   table.rows.push([al.pairAgreement, AGREEMENT_THRESHOLD, al.aligned ? 'yes' : 'no']);
   const color = al.aligned ? theme.signal : theme.noise;
   const datasets: LineDataset[] = [
     {
       label: `pair agreement ${fmt(al.pairAgreement)}`,
-      data: [{ x: 0, y: 0 }, { x: al.pairAgreement, y: 0 }],
+      data: [
+        { x: 0, y: 0 },
+        { x: al.pairAgreement, y: 0 },
+      ],
       borderColor: withAlpha(color, 0.8),
       backgroundColor: color,
       borderWidth: 18,
@@ -364,12 +458,21 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
       pointRadius: 0,
       pointHoverRadius: 0,
     },
-    line(`aligned at ≥ ${AGREEMENT_THRESHOLD}`, [{ x: AGREEMENT_THRESHOLD, y: -0.8 }, { x: AGREEMENT_THRESHOLD, y: 0.8 }], theme.boundary, theme, {
-      borderDash: [5, 4],
-      borderWidth: 1.5 * theme.lineScale,
-      pointRadius: 0,
-      pointHoverRadius: 0,
-    }),
+    line(
+      `aligned at ≥ ${AGREEMENT_THRESHOLD}`,
+      [
+        { x: AGREEMENT_THRESHOLD, y: -0.8 },
+        { x: AGREEMENT_THRESHOLD, y: 0.8 },
+      ],
+      theme.boundary,
+      theme,
+      {
+        borderDash: [5, 4],
+        borderWidth: 1.5 * theme.lineScale,
+        pointRadius: 0,
+        pointHoverRadius: 0,
+      },
+    ),
   ];
   const o = baseOptions(theme);
   setTitles(o, 'share of the pair weight on same-label pairs', '');
@@ -386,8 +489,26 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
   (sy.title as { display: boolean }).display = false;
   o.plugins!.tooltip!.enabled = false;
   texts(o, [
-    { x: al.pairAgreement, y: 0, dx: al.pairAgreement > 0.8 ? -6 : 6, align: al.pairAgreement > 0.8 ? 'right' : 'left', baseline: 'middle', text: fmt(al.pairAgreement), color: theme.foreground, bold: true, halo: withAlpha(theme.background, 0.85) },
-    { x: AGREEMENT_THRESHOLD, y: 'top', dx: -4, align: 'right', text: `${al.aligned ? 'aligned' : 'misaligned'} (threshold ${AGREEMENT_THRESHOLD})`, color, bold: true },
+    {
+      x: al.pairAgreement,
+      y: 0,
+      dx: al.pairAgreement > 0.8 ? -6 : 6,
+      align: al.pairAgreement > 0.8 ? 'right' : 'left',
+      baseline: 'middle',
+      text: fmt(al.pairAgreement),
+      color: theme.foreground,
+      bold: true,
+      halo: withAlpha(theme.background, 0.85),
+    },
+    {
+      x: AGREEMENT_THRESHOLD,
+      y: 'top',
+      dx: -4,
+      align: 'right',
+      text: `${al.aligned ? 'aligned' : 'misaligned'} (threshold ${AGREEMENT_THRESHOLD})`,
+      color,
+      bold: true,
+    },
   ]);
   const aria = `Pair agreement ${fmt(al.pairAgreement)} on a 0 to 1 axis; the graph is ${al.aligned ? 'aligned' : 'misaligned'} with the labels (threshold ${AGREEMENT_THRESHOLD}).`;
   return { id: 'agreement', title, subtitle, charts: [{ spec: { id: 'agreement', datasets, options: o }, aria }], table };

@@ -193,7 +193,9 @@ function sectionDom(id: ChartId): SectionDom {
   const dom: SectionDom = { id, root, h2, subtitle, charts, empty, tableWrap, toggle, exportButtons: [png, csv, json], views: [], boxes: [], view: null };
   sections.set(id, dom);
   // Keep the document order stable whatever order sections appear in.
-  const after = ORDER.slice(ORDER.indexOf(id) + 1).map((s) => sections.get(s)?.root).find((r) => r?.isConnected);
+  const after = ORDER.slice(ORDER.indexOf(id) + 1)
+    .map((s) => sections.get(s)?.root)
+    .find((r) => r?.isConnected);
   grid.insertBefore(root, after ?? null);
   return dom;
 }
@@ -238,7 +240,9 @@ function render(): void {
     cardSlot.replaceChildren();
     return;
   }
-  cardSlot.replaceChildren(renderCard(document, m, { openSource: (offset) => post(offset === undefined ? { type: 'openSource' } : { type: 'openSource', offset }) }));
+  cardSlot.replaceChildren(
+    renderCard(document, m, { openSource: (offset) => post(offset === undefined ? { type: 'openSource' } : { type: 'openSource', offset }) }),
+  );
   renderCharts();
   app.setAttribute('aria-busy', 'false');
   renders++;

@@ -149,12 +149,21 @@ export function line(label: string, data: Pt[], color: string, theme: Theme, ext
 }
 
 export function hline(label: string, y: number, x0: number, x1: number, color: string, theme: Theme, dash: number[] = [6, 4]): LineDataset {
-  return line(label, [{ x: x0, y }, { x: x1, y }], color, theme, {
-    borderDash: dash,
-    borderWidth: 1.5 * theme.lineScale,
-    pointRadius: 0,
-    pointHoverRadius: 0,
-  });
+  return line(
+    label,
+    [
+      { x: x0, y },
+      { x: x1, y },
+    ],
+    color,
+    theme,
+    {
+      borderDash: dash,
+      borderWidth: 1.5 * theme.lineScale,
+      pointRadius: 0,
+      pointHoverRadius: 0,
+    },
+  );
 }
 
 export function setTitles(o: LineOptions, x: string, y: string): void {
@@ -210,17 +219,9 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
     { key: 'je', name: 'Joint-embedding', a2: t.alpha2JE, eff: t.alphaJE, y: 0, color: theme.je },
   ];
   for (const r of rows) {
-    table.rows.push([
-      r.name,
-      r.a2,
-      r.eff,
-      requirementText(r.a2),
-      alpha === null ? '—' : recoversAt(alpha, r.a2) ? 'recovers' : 'fails',
-    ]);
+    table.rows.push([r.name, r.a2, r.eff, requirementText(r.a2), alpha === null ? '—' : recoversAt(alpha, r.a2) ? 'recovers' : 'fails']);
   }
-  const candidates = [recoveryStart(t.alpha2RC), recoveryStart(t.alpha2JE), alpha].filter(
-    (v): v is number => v !== null && Number.isFinite(v) && v > 0,
-  );
+  const candidates = [recoveryStart(t.alpha2RC), recoveryStart(t.alpha2JE), alpha].filter((v): v is number => v !== null && Number.isFinite(v) && v > 0);
   const xMax = niceCeil(Math.max(0.5, ...candidates) * 1.3);
   const o = baseOptions(theme);
   setTitles(o, 'α — alignment of the augmentation with the noise', '');
@@ -248,7 +249,17 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
   for (const r of rows) {
     const start = recoveryStart(r.a2);
     const band = withAlpha(r.color, theme.kind.startsWith('high') ? 0.85 : 0.5);
-    const data: Pt[] = start === null ? [{ x: 0, y: r.y }, { x: xMax, y: r.y }] : [{ x: 0, y: r.y }, { x: start, y: r.y }, { x: xMax, y: r.y }];
+    const data: Pt[] =
+      start === null
+        ? [
+            { x: 0, y: r.y },
+            { x: xMax, y: r.y },
+          ]
+        : [
+            { x: 0, y: r.y },
+            { x: start, y: r.y },
+            { x: xMax, y: r.y },
+          ];
     const cut = start ?? Infinity;
     datasets.push({
       label: `${r.name} recovers (${r.key === 'rc' ? 'α > α_RC' : 'α > α_JE'})`,
@@ -290,12 +301,21 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
   }
   if (alpha !== null) {
     datasets.push(
-      line(`Spec α = ${fmt(alpha)}`, [{ x: alpha, y: -0.6 }, { x: alpha, y: 1.6 }], theme.marker, theme, {
-        borderDash: [5, 4],
-        borderWidth: 1.5 * theme.lineScale,
-        pointRadius: 0,
-        pointHoverRadius: 0,
-      }),
+      line(
+        `Spec α = ${fmt(alpha)}`,
+        [
+          { x: alpha, y: -0.6 },
+          { x: alpha, y: 1.6 },
+        ],
+        theme.marker,
+        theme,
+        {
+          borderDash: [5, 4],
+          borderWidth: 1.5 * theme.lineScale,
+          pointRadius: 0,
+          pointHoverRadius: 0,
+        },
+      ),
     );
     notes.push({ x: alpha, y: -0.62, baseline: 'top', text: `spec α = ${fmt(alpha)}`, color: theme.marker, dy: 2, halo: withAlpha(theme.background, 0.9) });
   }
@@ -325,14 +345,21 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
   const x1 = d + 0.5;
   const b = model.thresholds?.boundary ?? NaN;
   const datasets: LineDataset[] = [
-    line('c (signal variance)', s.important.index.map((x, i) => ({ x, y: pos(s.important.c[i]) })), theme.signal, theme),
-    line('λΓ (noise variance)', s.noise.index.map((x, i) => ({ x, y: pos(s.noise.gamma[i]) })), theme.noise, theme),
+    line(
+      'c (signal variance)',
+      s.important.index.map((x, i) => ({ x, y: pos(s.important.c[i]) })),
+      theme.signal,
+      theme,
+    ),
+    line(
+      'λΓ (noise variance)',
+      s.noise.index.map((x, i) => ({ x, y: pos(s.noise.gamma[i]) })),
+      theme.noise,
+      theme,
+    ),
     line(
       'λΘ (other augmentation)',
-      [
-        ...s.important.index.map((x, i) => ({ x, y: pos(s.important.theta[i]) })),
-        ...s.noise.index.map((x, i) => ({ x, y: pos(s.noise.theta[i]) })),
-      ],
+      [...s.important.index.map((x, i) => ({ x, y: pos(s.important.theta[i]) })), ...s.noise.index.map((x, i) => ({ x, y: pos(s.noise.theta[i]) }))],
       theme.theta,
       theme,
       { borderWidth: 1.5 * theme.lineScale },
@@ -353,7 +380,17 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
   ];
   if (b > 0 && Number.isFinite(b)) {
     datasets.push(hline(`η²/δ boundary = ${fmt(b)}`, b, x0, x1, theme.boundary, theme));
-    notes.push({ x: 'right', y: b, dx: -4, dy: -3, align: 'right', text: `η²/δ = ${fmt(b)}`, color: theme.boundary, bold: true, halo: withAlpha(theme.background, 0.85) });
+    notes.push({
+      x: 'right',
+      y: b,
+      dx: -4,
+      dy: -3,
+      align: 'right',
+      text: `η²/δ = ${fmt(b)}`,
+      color: theme.boundary,
+      bold: true,
+      halo: withAlpha(theme.background, 0.85),
+    });
   }
   // Make sure the boundary is inside the y range.
   const all = [...s.important.c, ...s.important.theta, ...s.noise.gamma, ...s.noise.theta, b];
@@ -425,8 +462,24 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
     const tr = key === 'rc' ? pos : (v: number) => (Number.isFinite(v) ? v : NaN);
     const datasets: LineDataset[] = [];
     if (sc) {
-      datasets.push(line('Important', sc.important.index.map((x, i) => ({ x, y: tr(sc.important[key][i]) })), theme.signal, theme, { pointStyle: 'circle' }));
-      datasets.push(line('Noise', sc.noise.index.map((x, i) => ({ x, y: tr(sc.noise[key][i]) })), theme.noise, theme, { pointStyle: 'triangle', pointRadius: sc.noise.index.length > 80 ? 0 : 4 }));
+      datasets.push(
+        line(
+          'Important',
+          sc.important.index.map((x, i) => ({ x, y: tr(sc.important[key][i]) })),
+          theme.signal,
+          theme,
+          { pointStyle: 'circle' },
+        ),
+      );
+      datasets.push(
+        line(
+          'Noise',
+          sc.noise.index.map((x, i) => ({ x, y: tr(sc.noise[key][i]) })),
+          theme.noise,
+          theme,
+          { pointStyle: 'triangle', pointRadius: sc.noise.index.length > 80 ? 0 : 4 },
+        ),
+      );
     }
     const mi = summary.minImportant;
     const mn = summary.maxNoise;
@@ -455,9 +508,10 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
       };
     }
     const gapColor = withAlpha(recovers ? theme.signal : theme.noise, 0.14);
-    const bands = Number.isFinite(mi) && Number.isFinite(mn) && (key === 'je' || (mi > 0 && mn > 0))
-      ? [{ axis: 'y' as const, from: Math.min(mi, mn), to: Math.max(mi, mn), color: gapColor }]
-      : [];
+    const bands =
+      Number.isFinite(mi) && Number.isFinite(mn) && (key === 'je' || (mi > 0 && mn > 0))
+        ? [{ axis: 'y' as const, from: Math.min(mi, mn), to: Math.max(mi, mn), color: gapColor }]
+        : [];
     const verdict = recovers ? 'recovers' : 'fails';
     const rel = Number.isFinite(mn) ? (recovers ? '>' : '≤') : '';
     const caption = Number.isFinite(mn)
@@ -467,7 +521,14 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
       o,
       [
         { x: 'left', y: 'above', align: 'left', dx: 2, text: name, color, bold: true },
-        { x: 'right', y: 'above', align: 'right', text: verdict === 'recovers' ? '✓ recovers' : '✗ fails', color: recovers ? theme.signal : theme.noise, bold: true },
+        {
+          x: 'right',
+          y: 'above',
+          align: 'right',
+          text: verdict === 'recovers' ? '✓ recovers' : '✗ fails',
+          color: recovers ? theme.signal : theme.noise,
+          bold: true,
+        },
       ],
       [...bands, ...(k < d ? [{ axis: 'x' as const, from: k + 0.5, to: x1, color: withAlpha(theme.noise, 0.05) }] : [])],
     );
@@ -499,8 +560,20 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   const tMax = c.t[c.t.length - 1];
   const pt = (x: number, v: number): Pt => ({ x, y: symlog(v), raw: v });
   const datasets: LineDataset[] = [
-    line('α²_RC(t) reconstruction', c.t.map((x, i) => pt(x, c.alpha2RC[i])), theme.rc, theme, { pointRadius: 0, borderWidth: 2.5 * theme.lineScale }),
-    line('α²_JE(t) joint-embedding', c.t.map((x, i) => pt(x, c.alpha2JE[i])), theme.je, theme, { pointRadius: 0, borderWidth: 2.5 * theme.lineScale }),
+    line(
+      'α²_RC(t) reconstruction',
+      c.t.map((x, i) => pt(x, c.alpha2RC[i])),
+      theme.rc,
+      theme,
+      { pointRadius: 0, borderWidth: 2.5 * theme.lineScale },
+    ),
+    line(
+      'α²_JE(t) joint-embedding',
+      c.t.map((x, i) => pt(x, c.alpha2JE[i])),
+      theme.je,
+      theme,
+      { pointRadius: 0, borderWidth: 2.5 * theme.lineScale },
+    ),
   ];
   if (Number.isFinite(c.jeBound)) {
     const b = hline('JE bound (1 − δ)/δ', symlog(c.jeBound), tMin, tMax, theme.je, theme, [7, 5]);
@@ -524,11 +597,28 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
       showLine: false,
     });
     datasets.push(cp);
-    notes.push({ x: c.crossing, y: symlog(v), dy: -10, text: `t = ${fmt(c.crossing)}`, color: theme.marker, bold: true, halo: withAlpha(theme.background, 0.85) });
+    notes.push({
+      x: c.crossing,
+      y: symlog(v),
+      dy: -10,
+      text: `t = ${fmt(c.crossing)}`,
+      color: theme.marker,
+      bold: true,
+      halo: withAlpha(theme.background, 0.85),
+    });
   }
   if (tMin <= 1 && tMax >= 1) {
     datasets.push(
-      line('Spec noise (t = 1)', [{ x: 1, y: lo }, { x: 1, y: hi }], theme.muted, theme, { borderDash: [2, 4], borderWidth: 1.2 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 }),
+      line(
+        'Spec noise (t = 1)',
+        [
+          { x: 1, y: lo },
+          { x: 1, y: hi },
+        ],
+        theme.muted,
+        theme,
+        { borderDash: [2, 4], borderWidth: 1.2 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 },
+      ),
     );
     notes.push({ x: 1, y: 'top', dx: 4, align: 'left', text: 'spec (t = 1)', color: theme.muted });
   }
@@ -555,7 +645,17 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   };
   sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => fmt(Math.round(symlogInverse(Number(v)))) };
   texts(o, notes, lo < 0 ? [{ axis: 'y', from: lo, to: 0, color: withAlpha(theme.signal, 0.07) }] : []);
-  if (lo < 0) notes.push({ x: 'right', y: lo, dx: -6, dy: -4, align: 'right', text: 'α² < 0: any α ≥ 0 recovers', color: theme.muted, halo: withAlpha(theme.background, 0.8) });
+  if (lo < 0)
+    notes.push({
+      x: 'right',
+      y: lo,
+      dx: -6,
+      dy: -4,
+      align: 'right',
+      text: 'α² < 0: any α ≥ 0 recovers',
+      color: theme.muted,
+      halo: withAlpha(theme.background, 0.8),
+    });
   const aria =
     `Squared thresholds as the noise scale t goes from ${fmt(tMin)} to ${fmt(tMax)}: α²_RC grows to ${fmt(c.alpha2RC[c.alpha2RC.length - 1])}, ` +
     `α²_JE stays below its bound ${fmt(c.jeBound)}` +
@@ -584,16 +684,26 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
   const metric = sim.metric;
   const title = 'Finite-n convergence';
   const subtitle = `${metric} between the clean and the corrupted solution as the sample count n grows (log–log), one line per paradigm and α.`;
-  const table: TableData = { caption: title, columns: ['n', ...sim.series.flatMap((s) => [`${PARADIGM_LABEL[s.paradigm]} α=${fmt(s.alpha)} mean`, 'spread'])], rows: [] };
+  const table: TableData = {
+    caption: title,
+    columns: ['n', ...sim.series.flatMap((s) => [`${PARADIGM_LABEL[s.paradigm]} α=${fmt(s.alpha)} mean`, 'spread'])],
+    rows: [],
+  };
   for (let i = 0; i < sim.n.length; i++) table.rows.push([sim.n[i], ...sim.series.flatMap((s) => [s.mean[i] ?? null, s.spread[i] ?? null])]);
   const alphas = [...new Set(sim.series.map((s) => s.alpha))].sort((p, q) => p - q);
   const colorOf = (p: string): string => (p === 'reconstruction' ? theme.rc : p === 'joint-embedding' ? theme.je : theme.sl);
   const datasets: LineDataset[] = sim.series.map((s) =>
-    line(`${PARADIGM_LABEL[s.paradigm]} · α = ${fmt(s.alpha)}`, sim.n.map((x, i) => ({ x, y: pos(s.mean[i]) })), colorOf(s.paradigm), theme, {
-      borderDash: DASHES[alphas.indexOf(s.alpha) % DASHES.length],
-      pointRadius: sim.n.length > 40 ? 0 : 3,
-      pointStyle: s.paradigm === 'reconstruction' ? 'rect' : s.paradigm === 'joint-embedding' ? 'circle' : 'triangle',
-    }),
+    line(
+      `${PARADIGM_LABEL[s.paradigm]} · α = ${fmt(s.alpha)}`,
+      sim.n.map((x, i) => ({ x, y: pos(s.mean[i]) })),
+      colorOf(s.paradigm),
+      theme,
+      {
+        borderDash: DASHES[alphas.indexOf(s.alpha) % DASHES.length],
+        pointRadius: sim.n.length > 40 ? 0 : 3,
+        pointStyle: s.paradigm === 'reconstruction' ? 'rect' : s.paradigm === 'joint-embedding' ? 'circle' : 'triangle',
+      },
+    ),
   );
   const o = baseOptions(theme);
   setTitles(o, 'n — samples (log)', `${metric} (log)`);
@@ -623,12 +733,7 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
 
 /** The sections of the alignment theory's panel (P1), in display order. */
 export function buildAlignmentSections(model: AlignmentPanelModel, theme: Theme): SectionView[] {
-  const out: SectionView[] = [
-    thresholdsSection(model, theme),
-    spectrumSection(model, theme),
-    scoresSection(model, theme),
-    scalingSection(model, theme),
-  ];
+  const out: SectionView[] = [thresholdsSection(model, theme), spectrumSection(model, theme), scoresSection(model, theme), scalingSection(model, theme)];
   const conv = convergenceSection(model, theme);
   if (conv) out.push(conv);
   return out;

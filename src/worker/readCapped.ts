@@ -38,7 +38,9 @@ export function readFileCapped(absPath: string, limit: number, hint = ''): Uint8
       used += n;
       if (used > limit) throw over();
       if (st.size === 0 && used > UNKNOWN_SIZE_CAP) {
-        throw new FileTooLargeError(`${absPath} reports a size of 0 but holds more than ${UNKNOWN_SIZE_CAP} bytes: a special file (such as /proc/self/pagemap), which is not read`);
+        throw new FileTooLargeError(
+          `${absPath} reports a size of 0 but holds more than ${UNKNOWN_SIZE_CAP} bytes: a special file (such as /proc/self/pagemap), which is not read`,
+        );
       }
     }
     return new Uint8Array(buf.buffer, buf.byteOffset, used);

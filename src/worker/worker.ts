@@ -131,16 +131,28 @@ async function pump(): Promise<void> {
       const result = analyze(request);
       const need = needFiles(request);
       if (need) finish(job, () => post(need));
-      else finish(job, () => post({ type: 'result', runId: request.runId, uri: request.uri, version: request.version, result, elapsedMs: performance.now() - t0 }));
+      else
+        finish(job, () =>
+          post({ type: 'result', runId: request.runId, uri: request.uri, version: request.version, result, elapsedMs: performance.now() - t0 }),
+        );
     } else {
       const out = await simulate(request, job.controller.signal, (fraction, message) => {
         if (!job.controller.signal.aborted) post({ type: 'progress', runId: request.runId, fraction, message });
       });
       const need = needFiles(request);
       if (need) finish(job, () => post(need));
-      else finish(job, () =>
-        post({ type: 'simulation', runId: request.runId, uri: request.uri, version: request.version, problems: out.problems, simulation: out.simulation, elapsedMs: performance.now() - t0 }),
-      );
+      else
+        finish(job, () =>
+          post({
+            type: 'simulation',
+            runId: request.runId,
+            uri: request.uri,
+            version: request.version,
+            problems: out.problems,
+            simulation: out.simulation,
+            elapsedMs: performance.now() - t0,
+          }),
+        );
     }
   } catch (err) {
     if (job.cancelReason) post({ type: 'cancelled', runId: request.runId, reason: job.cancelReason });
@@ -168,7 +180,11 @@ interface SimulationOutcome {
 
 /** Parses and checks the spec, then runs its `simulate` block with progress and cancellation (src/core/simulateSpec.ts). */
 async function simulate(request: SimulateRequest, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
-  const out = await simulateSpecText<SimulationResult>(request.text, { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request), ...rangeFor(request) }, { signal, onProgress });
+  const out = await simulateSpecText<SimulationResult>(
+    request.text,
+    { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request), ...rangeFor(request) },
+    { signal, onProgress },
+  );
   if (!out.result) return { problems: out.problems };
   const r = out.result;
   return {
@@ -225,7 +241,10 @@ function needFiles(request: Request): WorkerToHostMessage | undefined {
  */
 function rangeFor(request: Request): Pick<EngineOptions, 'fileSize' | 'readRange'> {
   if (!request.trusted || request.files) return {}; // files read by the host are whole files
-  return { fileSize: (absPath) => fileSizeOf(absPath), readRange: (absPath, position, length) => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes) };
+  return {
+    fileSize: (absPath) => fileSizeOf(absPath),
+    readRange: (absPath, position, length) => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes),
+  };
 }
 
 function analyze(request: AnalyzeRequest): SerializableEngineResult {
@@ -353,5 +372,9 @@ if (port) {
   // The port also reports messages that cannot be deserialised; answer instead of dying.
   port.on('messageerror', (err) => post({ type: 'error', runId: 0, message: `A message could not be deserialised: ${errorText(err)}` }));
 }
-process.on('uncaughtException', (err) => post({ type: 'error', runId: active?.request.runId ?? 0, message: `Uncaught error in the worker: ${errorText(err)}` }));
-process.on('unhandledRejection', (err) => post({ type: 'error', runId: active?.request.runId ?? 0, message: `Unhandled rejection in the worker: ${errorText(err)}` }));
+process.on('uncaughtException', (err) =>
+  post({ type: 'error', runId: active?.request.runId ?? 0, message: `Uncaught error in the worker: ${errorText(err)}` }),
+);
+process.on('unhandledRejection', (err) =>
+  post({ type: 'error', runId: active?.request.runId ?? 0, message: `Unhandled rejection in the worker: ${errorText(err)}` }),
+);

@@ -148,7 +148,7 @@ function harnessHtml(stateName: string | null): string {
     scriptUri: `${origin}/dist/webview.js`,
     styleUri: `${origin}/media/panel.css`,
     title: 'SSL analysis',
-    initialState: stateName ? initialStates.get(stateName) ?? null : null,
+    initialState: stateName ? (initialStates.get(stateName) ?? null) : null,
   });
 }
 
@@ -183,7 +183,15 @@ before(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(RESULTS, { recursive: true });
 });
@@ -277,7 +285,7 @@ const text = (page: Page, testId: string) => page.locator(`[data-testid="${testI
 const posted = (page: Page) => page.evaluate(() => (window as unknown as Win).__posted);
 /** The webview's reply to the host's request `requestId` (an export or a refusal), once posted. */
 async function reply(page: Page, requestId: number): Promise<Record<string, unknown>> {
-  await page.waitForFunction((id) => ((window as unknown as { __posted: { requestId?: number }[] }).__posted).some((m) => m.requestId === id), requestId);
+  await page.waitForFunction((id) => (window as unknown as { __posted: { requestId?: number }[] }).__posted.some((m) => m.requestId === id), requestId);
   return ((await posted(page)) as Record<string, unknown>[]).find((m) => m.requestId === requestId)!;
 }
 
@@ -323,8 +331,14 @@ test('case C: card, charts, data tables, exports, light screenshot', async () =>
     assert.ok(isWebviewToHostMessage(ack) && ack.type === 'rendered', 'the rendered acknowledgement passes the host validator');
     assert.equal(ack.paradigm, 'joint-embedding');
     assert.equal(ack.runId, fixture('case-c').runId);
-    assert.deepEqual(ack.charts.map((x) => x.id), Object.keys(c));
-    assert.deepEqual(ack.charts.map((x) => x.datasets.length), Object.values(c).map((d) => d.length));
+    assert.deepEqual(
+      ack.charts.map((x) => x.id),
+      Object.keys(c),
+    );
+    assert.deepEqual(
+      ack.charts.map((x) => x.datasets.length),
+      Object.values(c).map((d) => d.length),
+    );
     const ln = (id: string) => c[id].map((d) => `${d.label}:${d.n}`);
     assert.deepEqual(ln('thresholds'), ['Reconstruction recovers (α > α_RC):3', 'Joint-embedding recovers (α > α_JE):3', 'Spec α = 0.73:2']);
     assert.deepEqual(ln('spectrum'), ['c (signal variance):2', 'λΓ (noise variance):2', 'λΘ (other augmentation):4', 'η²/δ boundary = 2:2']);
@@ -340,7 +354,10 @@ test('case C: card, charts, data tables, exports, light screenshot', async () =>
     ]);
     assert.equal(c.convergence.length, 8);
     assert.ok(c.convergence.every((d) => d.n === 4));
-    assert.deepEqual(c.convergence.slice(0, 2).map((d) => d.label), ['Reconstruction · α = 0.5', 'Joint-embedding · α = 0.5']);
+    assert.deepEqual(
+      c.convergence.slice(0, 2).map((d) => d.label),
+      ['Reconstruction · α = 0.5', 'Joint-embedding · α = 0.5'],
+    );
     // Colour by paradigm.
     assert.equal(c.convergence[0].color, LIGHT['--vscode-charts-orange']);
     assert.equal(c.convergence[1].color, LIGHT['--vscode-charts-blue']);
@@ -358,19 +375,26 @@ test('case C: card, charts, data tables, exports, light screenshot', async () =>
     );
 
     // "Show data" tables.
-    for (const [id, rows] of [['spectrum', 4], ['scores', 4], ['scaling', 61], ['convergence', 4], ['thresholds', 2]] as const) {
+    for (const [id, rows] of [
+      ['spectrum', 4],
+      ['scores', 4],
+      ['scaling', 61],
+      ['convergence', 4],
+      ['thresholds', 2],
+    ] as const) {
       const toggle = page.locator(`[data-testid="toggle-${id}"]`);
       assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
       await toggle.click();
       assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
       assert.equal(await page.locator(`#table-${id} tbody tr`).count(), rows, `${id} table rows`);
     }
-    assert.deepEqual(
-      await page.locator('#table-spectrum tbody tr').first().locator('td').allInnerTexts(),
-      ['1', 'important', '10', '1', ''],
-    );
+    assert.deepEqual(await page.locator('#table-spectrum tbody tr').first().locator('td').allInnerTexts(), ['1', 'important', '10', '1', '']);
     assert.deepEqual(await page.locator('#table-thresholds tbody tr').nth(0).locator('td').allInnerTexts(), [
-      'Reconstruction', '0.583333', '0.763763', 'α > 0.764', 'fails',
+      'Reconstruction',
+      '0.583333',
+      '0.763763',
+      'α > 0.764',
+      'fails',
     ]);
     for (const id of ['scores', 'scaling', 'convergence', 'thresholds']) await page.locator(`[data-testid="toggle-${id}"]`).click();
 
@@ -441,8 +465,14 @@ test('scenario M strong, stale results, busy/error, theme switch re-colours, dar
     assert.match(await text(page, 'regime'), /High noise: noise variances all above η²\/δ = 15000, joint-embedding needs less alignment\./);
     const c = byId(await charts(page));
     assert.ok(!('convergence' in c), 'no convergence chart without a simulation');
-    assert.deepEqual(c.thresholds.map((d) => d.label), ['Reconstruction recovers (α > α_RC)', 'Joint-embedding recovers (α > α_JE)', 'Spec α = 1']);
-    assert.deepEqual(c.spectrum.map((d) => `${d.label}:${d.n}`), ['c (signal variance):3', 'λΓ (noise variance):3', 'λΘ (other augmentation):6', 'η²/δ boundary = 15000:2']);
+    assert.deepEqual(
+      c.thresholds.map((d) => d.label),
+      ['Reconstruction recovers (α > α_RC)', 'Joint-embedding recovers (α > α_JE)', 'Spec α = 1'],
+    );
+    assert.deepEqual(
+      c.spectrum.map((d) => `${d.label}:${d.n}`),
+      ['c (signal variance):3', 'λΓ (noise variance):3', 'λΘ (other augmentation):6', 'η²/δ boundary = 15000:2'],
+    );
     assert.equal(c.scaling[3].label, 'Crossing t = 0.015');
     await page.screenshot({ path: path.join(RESULTS, 'panel-m-strong-light.png'), fullPage: true });
 
@@ -483,7 +513,10 @@ test('scenario M strong, stale results, busy/error, theme switch re-colours, dar
       ...strong,
       runId: 25,
       documentVersion: 4,
-      model: { ...strong.model, problems: [...strong.model.problems, { severity: 'warning', code: 'x-test', message: '<b>not bold</b> λΓ = 0 on component 5', line: 9, offset: 123 }] },
+      model: {
+        ...strong.model,
+        problems: [...strong.model.problems, { severity: 'warning', code: 'x-test', message: '<b>not bold</b> λΓ = 0 on component 5', line: 9, offset: 123 }],
+      },
     };
     await postAnalysis(page, warned);
     assert.equal(await page.locator('.warnings li').count(), 1);
@@ -632,7 +665,10 @@ test('graph mode: card with N, D, K, the four graph sections, tables, exports by
     assert.deepEqual(ln('laplacian'), ['λ_0 (constant direction):1', 'λ_k ≤ a/(4g): σ_k = 1:1', 'λ_k > a/(4g): σ_k < 1:5', 'a/(4g) = 0.25:2']);
     assert.deepEqual(ln('sigma-k'), ['σ_k at g = 25 (representation):6', 'σ_k of linear VICReg:4']);
     assert.equal(c['sigma-g'].length, 7, 'six distinct λ_k and the spec g');
-    assert.deepEqual(c['sigma-g'].slice(0, 2).map((d) => d.label), ['λ = 0.199 (k = 1)', 'λ = 0.403 (k = 2)']);
+    assert.deepEqual(
+      c['sigma-g'].slice(0, 2).map((d) => d.label),
+      ['λ = 0.199 (k = 1)', 'λ = 0.403 (k = 2)'],
+    );
     assert.deepEqual(c['sigma-g'].at(-1), { label: 'spec g = 25', n: 2, color: LIGHT['--vscode-charts-foreground'] });
     assert.deepEqual(ln('ranks'), ['VICReg: rank 6/6:2', 'SimCLR: rank 6/6:2', 'VICReg (linear): rank 4/4:2', 'SimCLR (linear): rank 4/4:2', 'K = 6:2']);
     assert.deepEqual(ln('ranks-spectra'), ['SimCLR: eigenvalues of D^−½ G D^−½:6', 'SimCLR (linear): λ⁺:4', '0 (a collapsed dimension):2']);
@@ -651,24 +687,44 @@ test('graph mode: card with N, D, K, the four graph sections, tables, exports by
     assert.deepEqual([...new Set(ack.charts.map((x) => x.section))], ['laplacian', 'sigma', 'ranks', 'agreement']);
 
     // Accessibility: every canvas is an image with a summary.
-    const labels = await page.$$eval('canvas', (els) => els.filter((e) => e.closest('section:not([hidden])')).map((e) => [e.getAttribute('role'), e.getAttribute('aria-label')]));
+    const labels = await page.$$eval('canvas', (els) =>
+      els.filter((e) => e.closest('section:not([hidden])')).map((e) => [e.getAttribute('role'), e.getAttribute('aria-label')]),
+    );
     assert.equal(labels.length, 6);
     for (const [role, label] of labels) {
       assert.equal(role, 'img');
       assert.ok(label && label.length > 40, `aria-label: ${label}`);
     }
-    assert.match((await page.getAttribute('#chart-laplacian', 'aria-label')) ?? '', /knn graph \(132 edges, 1 connected component\).*cut a\/\(4g\) = 0\.25 keeps σ_k = 1 on 1 of K = 6 directions/);
-    assert.match((await page.getAttribute('#chart-ranks', 'aria-label')) ?? '', /VICReg 6 of 6, SimCLR 6 of 6, VICReg \(linear\) 4 of 4, SimCLR \(linear\) 4 of 4/);
+    assert.match(
+      (await page.getAttribute('#chart-laplacian', 'aria-label')) ?? '',
+      /knn graph \(132 edges, 1 connected component\).*cut a\/\(4g\) = 0\.25 keeps σ_k = 1 on 1 of K = 6 directions/,
+    );
+    assert.match(
+      (await page.getAttribute('#chart-ranks', 'aria-label')) ?? '',
+      /VICReg 6 of 6, SimCLR 6 of 6, VICReg \(linear\) 4 of 4, SimCLR \(linear\) 4 of 4/,
+    );
 
     // "Show data" tables.
-    for (const [id, rows] of [['laplacian', 7], ['sigma', 6], ['ranks', 4], ['agreement', 1]] as const) {
+    for (const [id, rows] of [
+      ['laplacian', 7],
+      ['sigma', 6],
+      ['ranks', 4],
+      ['agreement', 1],
+    ] as const) {
       const toggle = page.locator(`[data-testid="toggle-${id}"]`);
       await toggle.click();
       assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
       assert.equal(await page.locator(`#table-${id} tbody tr`).count(), rows, `${id} table rows`);
     }
     assert.deepEqual(await page.locator('#table-laplacian tbody tr').nth(1).locator('td').allInnerTexts(), ['1', '0.198503', '1', 'σ_k = 1']);
-    assert.deepEqual(await page.locator('#table-sigma tbody tr').nth(0).locator('td').allInnerTexts(), ['1', '0.198503', '1', '31.4857', '0.588566', '0.180422']);
+    assert.deepEqual(await page.locator('#table-sigma tbody tr').nth(0).locator('td').allInnerTexts(), [
+      '1',
+      '0.198503',
+      '1',
+      '31.4857',
+      '0.588566',
+      '0.180422',
+    ]);
     assert.deepEqual(await page.locator('#table-ranks tbody tr').nth(2).locator('td').allInnerTexts(), ['VICReg (linear)', '4', '4', '0']);
     assert.deepEqual(await page.locator('#table-agreement tbody tr').nth(0).locator('td').allInnerTexts(), ['0.863636', '0.9', 'no']);
     assert.match(await page.locator('#table-sigma .table-note').innerText(), /a = 25, g = 25, a\/\(4g\) = 0\.25; every σ_k = 1 for g ≤ 3\.44\./);
@@ -719,8 +775,14 @@ test('graph mode: card with N, D, K, the four graph sections, tables, exports by
     assert.equal(await page.locator('[data-testid="rank-simclr"] .verdict').innerText(), '✗ collapse: 5 dimensions are 0');
     assert.equal(await page.locator('[data-testid="agreement"] .verdict').innerText(), '✓ G aligned with the labels (≥ 0.9)');
     const l = byId(await charts(page));
-    assert.deepEqual(l['sigma-g'].map((d) => d.label), ['λ = 0 (k = 1–2)', 'λ = 10 (k = 3–8)', 'spec g = 5']);
-    assert.deepEqual(l.ranks.map((d) => d.label), ['VICReg: rank 8/8', 'SimCLR: rank 3/8', 'VICReg (linear): rank 5/5', 'SimCLR (linear): rank 2/5', 'K = 8']);
+    assert.deepEqual(
+      l['sigma-g'].map((d) => d.label),
+      ['λ = 0 (k = 1–2)', 'λ = 10 (k = 3–8)', 'spec g = 5'],
+    );
+    assert.deepEqual(
+      l.ranks.map((d) => d.label),
+      ['VICReg: rank 8/8', 'SimCLR: rank 3/8', 'VICReg (linear): rank 5/5', 'SimCLR (linear): rank 2/5', 'K = 8'],
+    );
     assert.match(l.agreement[0].color, /^rgba\(56, 138, 52, /, 'aligned: green');
     assert.match((await page.getAttribute('#chart-ranks', 'aria-label')) ?? '', /SimCLR 3 of 8 \(collapse\)/);
 
@@ -794,7 +856,7 @@ test('performance: 2 x 2000 thinned points render quickly and update in place', 
     const m = 800_000;
     const make = (seed: number): AlignmentMessage => {
       let s = seed;
-      const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
       const c = Float64Array.from({ length: k }, (_, i) => 3e5 * (i + 1) ** -1);
       const ti = Float64Array.from({ length: k }, () => 1e4 * rnd());
       const g = Float64Array.from({ length: m }, () => 1e6 * rnd());
@@ -857,8 +919,14 @@ test('the CSP is really enforced (positive control)', async () => {
     await page.waitForFunction(() => (window as unknown as Win).__violations.length >= 2);
     assert.equal(await page.evaluate(() => (window as unknown as { __inline?: number }).__inline), undefined, 'inline script blocked');
     const v = await page.evaluate(() => (window as unknown as Win).__violations);
-    assert.ok(v.some((x) => x.startsWith('script-src')), v.join('\n'));
-    assert.ok(v.some((x) => x.startsWith('style-src')), v.join('\n'));
+    assert.ok(
+      v.some((x) => x.startsWith('script-src')),
+      v.join('\n'),
+    );
+    assert.ok(
+      v.some((x) => x.startsWith('style-src')),
+      v.join('\n'),
+    );
     assert.ok(problems.pageErrors.length === 0);
   } finally {
     await page.close();

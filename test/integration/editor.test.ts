@@ -44,7 +44,15 @@ const SEVERITY_NAME = ['error', 'warning', 'info', 'hint'];
 function rows(ds: readonly vscode.Diagnostic[]): DiagRow[] {
   return ds
     .filter((d) => d.source === 'sslexp')
-    .map((d): DiagRow => [String(d.code), SEVERITY_NAME[d.severity], d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message])
+    .map((d): DiagRow => [
+      String(d.code),
+      SEVERITY_NAME[d.severity],
+      d.range.start.line,
+      d.range.start.character,
+      d.range.end.line,
+      d.range.end.character,
+      d.message,
+    ])
     .sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0]));
 }
 
@@ -129,12 +137,16 @@ const BROKEN: { name: string; text: string; expected: (dir: string) => DiagRow[]
   {
     name: 'nofile.sslexp.yaml',
     text: 'sslexp: 1\nsignal:\n  variance: {file: spectra/missing.npy}\nnoise:\n  variance: [2]\n',
-    expected: (dir) => [['file-not-found', 'error', 2, 19, 2, 38, `File 'spectra/missing.npy' not found (looked for ${path.join(dir, 'spectra', 'missing.npy')}).`]],
+    expected: (dir) => [
+      ['file-not-found', 'error', 2, 19, 2, 38, `File 'spectra/missing.npy' not found (looked for ${path.join(dir, 'spectra', 'missing.npy')}).`],
+    ],
   },
   {
     name: 'metric.sslexp.yaml',
     text: 'sslexp: 1\nsignal:\n  variance: [10, 2]\n  augmentation: [1, 1]\nnoise:\n  variance: [3, 0.5]\n  augmentation: [2, 0]\nalpha: 0.5\nsimulate:\n  n: [100, 1000]\n  alpha: [1]\n  metric: probe-gaps\n',
-    expected: () => [['invalid-enum', 'error', 11, 10, 11, 20, "simulate.metric: 'probe-gaps' is not one of probe-gap, subspace-angle; did you mean 'probe-gap'?"]],
+    expected: () => [
+      ['invalid-enum', 'error', 11, 10, 11, 20, "simulate.metric: 'probe-gaps' is not one of probe-gap, subspace-angle; did you mean 'probe-gap'?"],
+    ],
   },
   {
     name: 'low-alpha.sslexp.yaml',
@@ -156,7 +168,9 @@ describe('editor features', function () {
   afterEach(closeAllEditors);
   after(async () => {
     await closeAllEditors();
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), ...SCRATCH.split('/')), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(workspaceRoot(), ...SCRATCH.split('/')), { recursive: true, useTrash: false })
+      .then(undefined, () => undefined);
   });
 
   it('registers its commands', async () => {
@@ -169,25 +183,45 @@ describe('editor features', function () {
       it(`${c.name}: exact ranges, codes, severities and messages`, async () => {
         const editor = await openScratch(c.name, c.text);
         const dir = path.dirname(editor.document.uri.fsPath);
-        assert.deepEqual(await diagnosticsOf(editor), rows([]).concat(c.expected(dir)).sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0])));
+        assert.deepEqual(
+          await diagnosticsOf(editor),
+          rows([])
+            .concat(c.expected(dir))
+            .sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0])),
+        );
         for (const d of vscode.languages.getDiagnostics(editor.document.uri)) if (d.source !== 'json') assert.equal(d.source, 'sslexp');
       });
     }
 
     it('the examples have no errors or warnings except the theory findings', async () => {
-      for (const rel of ['straddling.sslexp.yaml', 'weak-noise.sslexp.yaml', 'mnist-scale-weak.sslexp.yaml', 'families/file.sslexp.yaml', 'families/json-format.sslexp.json']) {
+      for (const rel of [
+        'straddling.sslexp.yaml',
+        'weak-noise.sslexp.yaml',
+        'mnist-scale-weak.sslexp.yaml',
+        'families/file.sslexp.yaml',
+        'families/json-format.sslexp.json',
+      ]) {
         const editor = await openSpec(rel);
         const ds = await diagnosticsOf(editor);
         const unexpected = ds.filter((d) => !['regime', 'alpha-below-rc', 'alpha-below-je'].includes(d[0]));
         assert.deepEqual(unexpected, [], rel);
-        assert.ok(ds.some((d) => d[0] === 'regime' && d[1] === 'info'), `${rel} has the regime finding`);
+        assert.ok(
+          ds.some((d) => d[0] === 'regime' && d[1] === 'info'),
+          `${rel} has the regime finding`,
+        );
       }
     });
 
     it('update after an edit (debounced) and follow the new text', async () => {
       const editor = await openSpec('straddling.sslexp.yaml');
       const before = await diagnosticsOf(editor);
-      assert.deepEqual(before.map((d) => [d[0], d[1]]), [['regime', 'info'], ['alpha-below-rc', 'info']]);
+      assert.deepEqual(
+        before.map((d) => [d[0], d[1]]),
+        [
+          ['regime', 'info'],
+          ['alpha-below-rc', 'info'],
+        ],
+      );
       const doc = editor.document;
       const text = doc.getText();
       const edit = new vscode.WorkspaceEdit();
@@ -196,15 +230,39 @@ describe('editor features', function () {
       assert.ok(await vscode.workspace.applyEdit(edit));
       const ds = rows(await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.code === 'alpha-below-je'), 10_000));
       const line = doc.positionAt(at).line;
-      assert.deepEqual(ds.filter((d) => d[0] !== 'regime'), [
-        ['alpha-below-je', 'warning', line, 7, line, 10, 'α = 0.5 is below α_JE = 0.707: joint-embedding will not recover the clean encoder (needs α > 0.707).'],
-        ['alpha-below-rc', 'warning', line, 7, line, 10, 'α = 0.5 is below α_RC = 0.764: reconstruction will not recover the clean encoder (needs α > 0.764).'],
-      ]);
+      assert.deepEqual(
+        ds.filter((d) => d[0] !== 'regime'),
+        [
+          [
+            'alpha-below-je',
+            'warning',
+            line,
+            7,
+            line,
+            10,
+            'α = 0.5 is below α_JE = 0.707: joint-embedding will not recover the clean encoder (needs α > 0.707).',
+          ],
+          [
+            'alpha-below-rc',
+            'warning',
+            line,
+            7,
+            line,
+            10,
+            'α = 0.5 is below α_RC = 0.764: reconstruction will not recover the clean encoder (needs α > 0.764).',
+          ],
+        ],
+      );
       // Breaking the document adds a problem count and keeps the last good thresholds, marked
       // stale (issue 12); fixing it restores the fresh lenses.
       await replaceDocumentText(doc, text.replace('variance: [10, 2]', 'variance: [10, -2]'));
       await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.code === 'negative-variance'), 10_000);
-      assert.deepEqual(await lensTitles(doc), ['1 problem', 'α_RC = 0.764 · α_JE = 0.707 · joint-embedding (stale: 1 error)', 'Open analysis', 'Run simulation']);
+      assert.deepEqual(await lensTitles(doc), [
+        '1 problem',
+        'α_RC = 0.764 · α_JE = 0.707 · joint-embedding (stale: 1 error)',
+        'Open analysis',
+        'Run simulation',
+      ]);
       await replaceDocumentText(doc, text);
       await waitForDiagnostics(doc.uri, (d) => !d.some((x) => x.code === 'negative-variance') && d.some((x) => x.code === 'regime'), 10_000);
       assert.deepEqual(await lensTitles(doc), ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation']);
@@ -228,10 +286,38 @@ describe('editor features', function () {
 
   describe('quick fixes', () => {
     const cases: { name: string; code: string; title: string; from: string; to: string; remaining: string[] }[] = [
-      { name: 'typo.sslexp.yaml', code: 'unknown-key', title: "Replace with 'variance'", from: '  varaince: [2]', to: '  variance: [2]', remaining: ['unknown-key'] },
-      { name: 'missing.sslexp.yaml', code: 'missing-field', title: "Insert 'sslexp: 1'", from: 'name: no version\n', to: 'sslexp: 1\nname: no version\n', remaining: [] },
-      { name: 'metric.sslexp.yaml', code: 'invalid-enum', title: "Replace with 'probe-gap'", from: 'metric: probe-gaps', to: 'metric: probe-gap', remaining: ['alpha-below-je', 'alpha-below-rc'] },
-      { name: 'low-alpha.sslexp.yaml', code: 'alpha-below-je', title: 'Raise alpha to 0.708 so that joint-embedding recovers', from: 'alpha: 0.5', to: 'alpha: 0.708', remaining: ['alpha-below-rc'] },
+      {
+        name: 'typo.sslexp.yaml',
+        code: 'unknown-key',
+        title: "Replace with 'variance'",
+        from: '  varaince: [2]',
+        to: '  variance: [2]',
+        remaining: ['unknown-key'],
+      },
+      {
+        name: 'missing.sslexp.yaml',
+        code: 'missing-field',
+        title: "Insert 'sslexp: 1'",
+        from: 'name: no version\n',
+        to: 'sslexp: 1\nname: no version\n',
+        remaining: [],
+      },
+      {
+        name: 'metric.sslexp.yaml',
+        code: 'invalid-enum',
+        title: "Replace with 'probe-gap'",
+        from: 'metric: probe-gaps',
+        to: 'metric: probe-gap',
+        remaining: ['alpha-below-je', 'alpha-below-rc'],
+      },
+      {
+        name: 'low-alpha.sslexp.yaml',
+        code: 'alpha-below-je',
+        title: 'Raise alpha to 0.708 so that joint-embedding recovers',
+        from: 'alpha: 0.5',
+        to: 'alpha: 0.708',
+        remaining: ['alpha-below-rc'],
+      },
     ];
     for (const c of cases) {
       it(`${c.name}: '${c.title}' produces the expected text and clears the diagnostic`, async () => {
@@ -243,7 +329,9 @@ describe('editor features', function () {
         assert.notEqual(expected, original);
         assert.equal(editor.document.getText(), expected);
         await analysed(editor.document);
-        const left = rows(vscode.languages.getDiagnostics(editor.document.uri)).map((d) => d[0]).filter((code) => code !== 'regime');
+        const left = rows(vscode.languages.getDiagnostics(editor.document.uri))
+          .map((d) => d[0])
+          .filter((code) => code !== 'regime');
         assert.deepEqual(left, c.remaining);
         // Undoable like any edit.
         await vscode.commands.executeCommand('undo');
@@ -258,7 +346,10 @@ describe('editor features', function () {
       const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'alpha-below-rc' || d.code === 'alpha-below-je');
       assert.equal(ds.length, 2);
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, ds[0].range);
-      assert.deepEqual(actions.filter((a) => a.title.startsWith('Raise alpha')).map((a) => a.title), ['Raise alpha to 0.708 so that joint-embedding recovers']);
+      assert.deepEqual(
+        actions.filter((a) => a.title.startsWith('Raise alpha')).map((a) => a.title),
+        ['Raise alpha to 0.708 so that joint-embedding recovers'],
+      );
     });
   });
 
@@ -309,7 +400,10 @@ describe('editor features', function () {
       const editor = await openScratch('lens-errors.sslexp.yaml', BROKEN[0].text);
       await analysed(editor.document);
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-      assert.deepEqual(lenses.map((l) => [l.command?.title, l.command?.command]), [['3 problems', 'workbench.actions.view.problems']]);
+      assert.deepEqual(
+        lenses.map((l) => [l.command?.title, l.command?.command]),
+        [['3 problems', 'workbench.actions.view.problems']],
+      );
     });
   });
 
@@ -356,10 +450,14 @@ describe('editor features', function () {
   describe('commands', () => {
     it('sslParadigm.newSpec creates an untitled spec from a template, analysed at once', async () => {
       await vscode.commands.executeCommand('sslParadigm.newSpec', 'mnist-scale', 'untitled');
-      const editor = await waitFor(() => {
-        const e = vscode.window.activeTextEditor;
-        return e && e.document.uri.scheme === 'untitled' && e.document.getText().length > 0 ? e : undefined;
-      }, 10_000, 'the new untitled spec');
+      const editor = await waitFor(
+        () => {
+          const e = vscode.window.activeTextEditor;
+          return e && e.document.uri.scheme === 'untitled' && e.document.getText().length > 0 ? e : undefined;
+        },
+        10_000,
+        'the new untitled spec',
+      );
       assert.match(path.basename(editor.document.uri.path), /^mnist-scale(-\d+)?\.sslexp\.yaml$/);
       assert.equal(editor.document.languageId, 'yaml');
       assert.ok(editor.document.getText().startsWith('sslexp: 1\nname: MNIST-scale scenario M, strong noise\n'));
@@ -373,7 +471,10 @@ describe('editor features', function () {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'weak-noise.sslexp.yaml'));
       const res = await api.solver.simulate(doc);
       assert.equal(res.simulation, undefined);
-      assert.deepEqual(res.problems.map((p) => [p.code, p.severity, p.message]), [['missing-field', 'error', "The spec has no 'simulate' block: add one (n, alpha, repeats, seed, metric) to run the finite-n experiment."]]);
+      assert.deepEqual(
+        res.problems.map((p) => [p.code, p.severity, p.message]),
+        [['missing-field', 'error', "The spec has no 'simulate' block: add one (n, alpha, repeats, seed, metric) to run the finite-n experiment."]],
+      );
     });
 
     it('a newer analysis of a document supersedes an older one', async () => {
@@ -484,18 +585,21 @@ describe('editor features', function () {
 
     it('cancels a long run at once and stays usable (the busy worker is restarted)', async function () {
       // Not a spec file name: no automatic analysis competes with the one-off run below.
-      const long = await openScratch('long-run.yaml', [
-        'sslexp: 1',
-        'signal:',
-        '  count: 1000',
-        '  variance: {power_law: {first: 3.0e5, exponent: 1.0}}',
-        'noise:',
-        '  count: 9000000',
-        '  variance: {uniform: {low: 0, high: 1.0e6, seed: 2}}',
-        '  augmentation: 1.0e3',
-        'alpha: 1',
-        '',
-      ].join('\n'));
+      const long = await openScratch(
+        'long-run.yaml',
+        [
+          'sslexp: 1',
+          'signal:',
+          '  count: 1000',
+          '  variance: {power_law: {first: 3.0e5, exponent: 1.0}}',
+          'noise:',
+          '  count: 9000000',
+          '  variance: {uniform: {low: 0, high: 1.0e6, seed: 2}}',
+          '  augmentation: 1.0e3',
+          'alpha: 1',
+          '',
+        ].join('\n'),
+      );
       const small = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'straddling.sslexp.yaml'));
       // A baseline: how long the long run takes when it is not cancelled.
       const tb = performance.now();
@@ -518,7 +622,10 @@ describe('editor features', function () {
       assert.ok(rejectMs < 100, `the cancelled run settled after ${rejectMs.toFixed(0)} ms`);
       assert.ok(fullMs > 2000, `precondition: the long run takes ${fullMs.toFixed(0)} ms uncancelled`);
       // Without the restart the next run would wait for the stale one: about fullMs - 500 ms.
-      assert.ok(nextMs < (fullMs - 500) / 2, `the next analysis finished ${nextMs.toFixed(0)} ms after the cancel (the long run takes ${fullMs.toFixed(0)} ms)`);
+      assert.ok(
+        nextMs < (fullMs - 500) / 2,
+        `the next analysis finished ${nextMs.toFixed(0)} ms after the cancel (the long run takes ${fullMs.toFixed(0)} ms)`,
+      );
     });
   });
 });

@@ -47,7 +47,15 @@ const SEVERITY_NAME = ['error', 'warning', 'info', 'hint'];
 const rows = (ds: readonly vscode.Diagnostic[]): DiagRow[] =>
   ds
     .filter((d) => d.source === 'sslexp')
-    .map((d): DiagRow => [String(d.code), SEVERITY_NAME[d.severity], d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message])
+    .map((d): DiagRow => [
+      String(d.code),
+      SEVERITY_NAME[d.severity],
+      d.range.start.line,
+      d.range.start.character,
+      d.range.end.line,
+      d.range.end.character,
+      d.message,
+    ])
     .sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0]));
 
 async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
@@ -92,7 +100,17 @@ describe('graph mode', function () {
       {
         name: 'views.sslexp.yaml',
         text: `sslexp: 1\ndata:\n${SIX_ROWS}graph:\n  views: 4\nembedding: 1\n`,
-        expected: [['dimension-mismatch', 'error', 4, 9, 4, 10, 'graph.views: 4 views per sample do not divide the N = 6 rows of data.X (consecutive groups of 4 rows are one sample).']],
+        expected: [
+          [
+            'dimension-mismatch',
+            'error',
+            4,
+            9,
+            4,
+            10,
+            'graph.views: 4 views per sample do not divide the N = 6 rows of data.X (consecutive groups of 4 rows are one sample).',
+          ],
+        ],
       },
       {
         name: 'self-loop.sslexp.yaml',
@@ -140,7 +158,12 @@ describe('graph mode', function () {
           for (const pos of [positionOf(doc, 'invariance', 'vicreg'), positionOf(doc, '25}', 'invariance')]) {
             const text = await hoverText(doc, pos);
             assert.ok(text.includes("**invariance: g = 25**, VICReg's invariance weight (docs/theory.md §7.5 (b))"), text);
-            assert.ok(text.includes('the cut **a/(4g) = 0.25**. σ_k = 1 on **0 of 3** directions (λ_k ≤ 0.25); the other 3 shrink to (a/(4gλ_k))², the smallest to 0.0625.'), text);
+            assert.ok(
+              text.includes(
+                'the cut **a/(4g) = 0.25**. σ_k = 1 on **0 of 3** directions (λ_k ≤ 0.25); the other 3 shrink to (a/(4gλ_k))², the smallest to 0.0625.',
+              ),
+              text,
+            );
             assert.ok(text.includes('Every σ_k = 1 for **g ≤ a/(4 max λ_k) = 6.25** (max λ_k = 1).'), text);
           }
           const variance = await hoverText(doc, positionOf(doc, 'variance', 'vicreg'));
@@ -175,7 +198,12 @@ describe('graph mode', function () {
           for (const pos of [positionOf(doc, 'k:', 'knn'), positionOf(doc, '10}', 'knn')]) {
             const text = await hoverText(doc, pos);
             assert.ok(text.includes('**k = 10** nearest other rows per row (Euclidean, ties to the lower index), symmetrised by "or", weight 1'), text);
-            assert.ok(text.includes(`On N = 1000 rows: **${a.graph.edges} edges**, **${a.graph.components} connected component${a.graph.components === 1 ? '' : 's'}**.`), text);
+            assert.ok(
+              text.includes(
+                `On N = 1000 rows: **${a.graph.edges} edges**, **${a.graph.components} connected component${a.graph.components === 1 ? '' : 's'}**.`,
+              ),
+              text,
+            );
             assert.ok(text.includes(`Pair agreement ${Number(a.alignment!.pairAgreement.toPrecision(3))} (misaligned with the labels, < 0.9).`), text);
           }
         },
@@ -207,13 +235,21 @@ describe('graph mode', function () {
     const rendered = (uri: vscode.Uri, accept: (p: PreviewSnapshot) => boolean = () => true) =>
       waitFor(
         async () =>
-          (await panels()).find((p) => p.resource === uri.toString() && p.posted && p.rendered && p.rendered.runId === p.posted.runId && p.rendered.documentVersion === p.posted.documentVersion && accept(p)),
+          (await panels()).find(
+            (p) =>
+              p.resource === uri.toString() &&
+              p.posted &&
+              p.rendered &&
+              p.rendered.runId === p.posted.runId &&
+              p.rendered.documentVersion === p.posted.documentVersion &&
+              accept(p),
+          ),
         30_000,
         `the panel of ${path.basename(uri.path)} to render`,
         50,
       );
 
-    it("shows the graph section: N, D, K, the method, and the four graph charts with data; exports them", async () => {
+    it('shows the graph section: N, D, K, the method, and the four graph charts with data; exports them', async () => {
       const uri = vscode.Uri.joinPath(workspaceRoot(), 'graph', 'digit-labels.sslexp.yaml');
       const editor = await openSpec('graph/digit-labels.sslexp.yaml');
       const a = await graphAnalysis(editor.document);
@@ -236,8 +272,15 @@ describe('graph mode', function () {
       assert.equal(p.rendered!.theory, 'spectralEmbedding');
       assert.equal(p.rendered!.paradigm, a.recommendation.method);
       assert.deepEqual([...new Set(p.rendered!.charts.map((c) => c.section))], ['laplacian', 'sigma', 'ranks', 'agreement']);
-      assert.deepEqual(p.rendered!.charts.map((c) => c.id), ['laplacian', 'sigma-k', 'sigma-g', 'ranks', 'ranks-spectra', 'agreement']);
-      for (const c of p.rendered!.charts) assert.ok(c.datasets.some((d) => d.n > 0), `${c.id} has points: ${JSON.stringify(c.datasets)}`);
+      assert.deepEqual(
+        p.rendered!.charts.map((c) => c.id),
+        ['laplacian', 'sigma-k', 'sigma-g', 'ranks', 'ranks-spectra', 'agreement'],
+      );
+      for (const c of p.rendered!.charts)
+        assert.ok(
+          c.datasets.some((d) => d.n > 0),
+          `${c.id} has points: ${JSON.stringify(c.datasets)}`,
+        );
       const ranks = p.rendered!.charts.find((c) => c.id === 'ranks')!.datasets.map((d) => d.label);
       assert.deepEqual(ranks.slice(0, 2), ['VICReg: rank 16/16', 'SimCLR: rank 10/16']);
 
@@ -246,7 +289,10 @@ describe('graph mode', function () {
       const exp = (arg: object) => vscode.commands.executeCommand<vscode.Uri | undefined>('sslParadigm.preview.export', arg);
       const csv = await exp({ format: 'csv', chart: 'ranks', target: out('ranks.csv') });
       assert.equal(csv?.toString(), out('ranks.csv').toString());
-      const lines = Buffer.from(await vscode.workspace.fs.readFile(csv!)).toString('utf8').trim().split(/\r?\n/);
+      const lines = Buffer.from(await vscode.workspace.fs.readFile(csv!))
+        .toString('utf8')
+        .trim()
+        .split(/\r?\n/);
       assert.deepEqual(lines.slice(0, 3), ['method,rank,largest possible,collapsed dimensions', 'VICReg,16,16,0', 'SimCLR,10,16,6']);
       const png = await exp({ format: 'png', chart: 'laplacian', target: out('laplacian.png') });
       const bytes = Buffer.from(await vscode.workspace.fs.readFile(png!));
@@ -260,7 +306,6 @@ describe('graph mode', function () {
       assert.equal(await exp({ format: 'png', chart: 'thresholds', target: out('thresholds.png') }), undefined);
       assert.ok(Date.now() - t0 < 5000, `refused after ${Date.now() - t0} ms`);
       assert.equal(fs.existsSync(out('thresholds.png').fsPath), false);
-
     });
 
     it('follows the active spec from an alignment spec to a graph spec and back', async () => {

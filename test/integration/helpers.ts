@@ -94,7 +94,11 @@ export function waitForDiagnostics(
     });
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for diagnostics of ${vscode.workspace.asRelativePath(uri)}; last seen: ${describeDiagnostics(vscode.languages.getDiagnostics(uri))}`));
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for diagnostics of ${vscode.workspace.asRelativePath(uri)}; last seen: ${describeDiagnostics(vscode.languages.getDiagnostics(uri))}`,
+        ),
+      );
     }, timeoutMs);
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -106,8 +110,7 @@ export function waitForDiagnostics(
 
 /** Replaces the whole text of a document (through a WorkspaceEdit, as a user edit would) and returns it. */
 export async function replaceDocumentText(target: vscode.TextDocument | vscode.TextEditor | vscode.Uri, text: string): Promise<vscode.TextDocument> {
-  const doc = target instanceof vscode.Uri ? await vscode.workspace.openTextDocument(target)
-    : 'document' in target ? target.document : target;
+  const doc = target instanceof vscode.Uri ? await vscode.workspace.openTextDocument(target) : 'document' in target ? target.document : target;
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${doc.uri.toString()}`);
@@ -128,21 +131,18 @@ export function screenshot(name: string, timeoutMs = 15_000): Promise<string | u
   const port = Number(process.env[ENV.runnerPort]);
   if (!port) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: `/screenshot?name=${encodeURIComponent(name)}`, timeout: timeoutMs },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => {
-          try {
-            resolve(res.statusCode === 200 ? (JSON.parse(body) as { path?: string }).path : undefined);
-          } catch {
-            resolve(undefined);
-          }
-        });
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/screenshot?name=${encodeURIComponent(name)}`, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        try {
+          resolve(res.statusCode === 200 ? (JSON.parse(body) as { path?: string }).path : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
     req.end();

@@ -46,7 +46,11 @@ describe('VS Code host', () => {
     const examples = listFiles(path.join(extensionRoot, 'examples'));
     assert.ok(examples.length > 0, 'the repository has examples');
     const copied = new Set(listFiles(root));
-    assert.deepEqual(examples.filter((f) => !copied.has(f)), [], 'files of examples/ missing from the workspace');
+    assert.deepEqual(
+      examples.filter((f) => !copied.has(f)),
+      [],
+      'files of examples/ missing from the workspace',
+    );
   });
 
   it('edits and saves a workspace file through the API without touching the repository', async () => {
@@ -73,12 +77,18 @@ describe('VS Code host', () => {
     // A collection of our own: waitForDiagnostics sees it arrive through onDidChangeDiagnostics.
     const collection = vscode.languages.createDiagnosticCollection('harness-probe');
     try {
-      setTimeout(() => collection.set(doc.uri, [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 11), 'probe finding', vscode.DiagnosticSeverity.Warning)]), 100);
+      setTimeout(
+        () => collection.set(doc.uri, [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 11), 'probe finding', vscode.DiagnosticSeverity.Warning)]),
+        100,
+      );
       const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.message === 'probe finding'), 5000);
       assert.equal(ds.length, 1);
       assert.equal(ds[0].severity, vscode.DiagnosticSeverity.Warning);
       assert.deepEqual([ds[0].range.start.character, ds[0].range.end.character], [0, 11]);
-      await assert.rejects(waitForDiagnostics(doc.uri, (d) => d.length === 2, 300), /timed out after 300 ms.*probe finding/);
+      await assert.rejects(
+        waitForDiagnostics(doc.uri, (d) => d.length === 2, 300),
+        /timed out after 300 ms.*probe finding/,
+      );
     } finally {
       collection.dispose();
     }

@@ -15,7 +15,13 @@ import * as vscode from 'vscode';
 import { ENV, extensionId, extensionRoot, screenshot, sleep, waitFor } from './helpers';
 
 type State = 'passed' | 'failed' | 'skipped';
-interface TestRecord { title: string; file?: string; state: State; durationMs: number; error?: string }
+interface TestRecord {
+  title: string;
+  file?: string;
+  state: State;
+  durationMs: number;
+  error?: string;
+}
 export interface Results {
   vscodeVersion: string;
   suites: string;
@@ -46,10 +52,13 @@ function findSuites(dir: string, mode: string): string[] {
   // beside the extension under development.
   const packaged = (f: string): boolean => f.endsWith('.packaged.test.js');
   const selected =
-    mode === 'packaged' ? out.filter(packaged)
-    : mode === 'all' ? out.filter((f) => !packaged(f))
-    : mode === 'untrusted' ? out.filter(untrusted)
-    : out.filter((f) => !untrusted(f) && !packaged(f));
+    mode === 'packaged'
+      ? out.filter(packaged)
+      : mode === 'all'
+        ? out.filter((f) => !packaged(f))
+        : mode === 'untrusted'
+          ? out.filter(untrusted)
+          : out.filter((f) => !untrusted(f) && !packaged(f));
   return selected.sort();
 }
 
@@ -104,8 +113,10 @@ async function smoke(): Promise<Omit<TestRecord, 'title'>> {
       await waitFor(() => ext.isActive, 30_000, `${id} to activate on its own (activationEvents: ${JSON.stringify(ext.packageJSON.activationEvents)})`, 100);
     } catch (notActive) {
       // Say why: activating it by hand either fails with the extension's own error or shows the events never fired.
-      const forced = await ext.activate().then(() => 'activating it explicitly worked, so its activationEvents did not fire',
-        (e: unknown) => `activating it explicitly failed: ${errorText(e)}`);
+      const forced = await ext.activate().then(
+        () => 'activating it explicitly worked, so its activationEvents did not fire',
+        (e: unknown) => `activating it explicitly failed: ${errorText(e)}`,
+      );
       throw new Error(`${(notActive as Error).message}; ${forced}`, { cause: notActive });
     }
     // The shallowest spec, by name: the same screenshot every time.
@@ -149,19 +160,20 @@ export async function run(): Promise<void> {
   // Also offer the TDD interface (suite/test/setup/teardown) beside BDD.
   Mocha.interfaces.tdd(mocha.suite);
   // Record every outcome; Mocha's own reporters would print to the extension host's console only.
-  mocha.reporter(class {
-    constructor(runner: Mocha.Runner) {
-      const { EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
-      runner.on(EVENT_TEST_BEGIN, (t: Mocha.Test) => (current = t));
-      runner.on(EVENT_TEST_PASS, (t: Mocha.Test) =>
-        record({ title: t.fullTitle(), file: relFile(t.file), state: 'passed', durationMs: t.duration ?? 0 }));
-      // Failing hooks arrive here too ('"before all" hook for ...').
-      runner.on(EVENT_TEST_FAIL, (t: Mocha.Test, err: unknown) =>
-        record({ title: t.fullTitle(), file: relFile(t.file), state: 'failed', durationMs: t.duration ?? 0, error: errorText(err) }));
-      runner.on(EVENT_TEST_PENDING, (t: Mocha.Test) =>
-        record({ title: t.fullTitle(), file: relFile(t.file), state: 'skipped', durationMs: 0 }));
-    }
-  } as unknown as typeof Mocha.reporters.Base);
+  mocha.reporter(
+    class {
+      constructor(runner: Mocha.Runner) {
+        const { EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+        runner.on(EVENT_TEST_BEGIN, (t: Mocha.Test) => (current = t));
+        runner.on(EVENT_TEST_PASS, (t: Mocha.Test) => record({ title: t.fullTitle(), file: relFile(t.file), state: 'passed', durationMs: t.duration ?? 0 }));
+        // Failing hooks arrive here too ('"before all" hook for ...').
+        runner.on(EVENT_TEST_FAIL, (t: Mocha.Test, err: unknown) =>
+          record({ title: t.fullTitle(), file: relFile(t.file), state: 'failed', durationMs: t.duration ?? 0, error: errorText(err) }),
+        );
+        runner.on(EVENT_TEST_PENDING, (t: Mocha.Test) => record({ title: t.fullTitle(), file: relFile(t.file), state: 'skipped', durationMs: 0 }));
+      }
+    } as unknown as typeof Mocha.reporters.Base,
+  );
   // Load the suites one by one (what mocha.run would do for addFile'd files), so that a file
   // that throws while loading is reported by name and the others still run.
   for (const f of files) {
@@ -184,7 +196,8 @@ export async function run(): Promise<void> {
     try {
       await new Promise<void>((resolve, reject) => {
         timer = setTimeout(() => {
-          aborted = `global timeout: the run took longer than ${globalTimeout} ms` +
+          aborted =
+            `global timeout: the run took longer than ${globalTimeout} ms` +
             (current && current.state === undefined ? `, stuck in "${current.fullTitle()}"` : '');
           runner?.abort();
           resolve();

@@ -22,7 +22,11 @@ async function openScratch(name: string, text: string): Promise<vscode.TextEdito
 async function completionAt(name: string, marked: string): Promise<vscode.CompletionItem[]> {
   const offset = marked.indexOf('|');
   const editor = await openScratch(name, marked.replace('|', ''));
-  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, editor.document.positionAt(offset));
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+    'vscode.executeCompletionItemProvider',
+    editor.document.uri,
+    editor.document.positionAt(offset),
+  );
   // Only ours (word-based suggestions have no documentation and kind Text).
   return list.items.filter((i) => i.kind !== vscode.CompletionItemKind.Text);
 }
@@ -40,13 +44,16 @@ describe('language service (no other extension installed)', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), ...SCRATCH.split('/')), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(workspaceRoot(), ...SCRATCH.split('/')), { recursive: true, useTrash: false })
+      .then(undefined, () => undefined);
   });
 
   it('a new top-level line: the root keys not present, with documentation', async () => {
     const items = await completionAt('top.sslexp.yaml', 'sslexp: 1\nname: x\n|');
     const labels = items.map(label);
-    for (const k of ['signal', 'noise', 'alpha', 'simulate', 'data', 'graph', 'embedding', 'methods']) assert.ok(labels.includes(k), `${k} in ${labels.join(', ')}`);
+    for (const k of ['signal', 'noise', 'alpha', 'simulate', 'data', 'graph', 'embedding', 'methods'])
+      assert.ok(labels.includes(k), `${k} in ${labels.join(', ')}`);
     assert.ok(!labels.includes('sslexp') && !labels.includes('name'), 'keys already present are not offered');
     const alpha = items.find((i) => label(i) === 'alpha')!;
     assert.match((alpha.documentation as vscode.MarkdownString).value, /alignment of the augmentation with the noise/);
@@ -70,9 +77,18 @@ describe('language service (no other extension installed)', function () {
 
   it('file: values are the workspace data files relative to the spec', async () => {
     const items = (await completionAt('files.sslexp.yaml', 'sslexp: 1\ndata:\n  file: |')).map(label);
-    assert.ok(items.some((l) => l.endsWith('data/digits-clean.npy')), items.join(', '));
-    assert.ok(items.every((l) => /\.(npy|npz|csv|tsv|txt)$/i.test(l)), items.join(', '));
-    assert.ok(items.some((l) => l.startsWith('../../')), 'relative to the spec in .scratch/…');
+    assert.ok(
+      items.some((l) => l.endsWith('data/digits-clean.npy')),
+      items.join(', '),
+    );
+    assert.ok(
+      items.every((l) => /\.(npy|npz|csv|tsv|txt)$/i.test(l)),
+      items.join(', '),
+    );
+    assert.ok(
+      items.some((l) => l.startsWith('../../')),
+      'relative to the spec in .scratch/…',
+    );
   });
 
   it('hover on every key of an example (definition docs, or the numbers it drives)', async () => {
@@ -101,21 +117,29 @@ describe('language service (no other extension installed)', function () {
     assert.ok(ranges && ranges.parent, 'nested ranges');
   });
 
-  it('JSON: one diagnostic per fault; VS Code\'s JSON service adds no schema problems and owns syntax', async () => {
+  it("JSON: one diagnostic per fault; VS Code's JSON service adds no schema problems and owns syntax", async () => {
     const diagnostics = async (name: string, text: string) => {
       const editor = await openScratch(name, text);
       await waitFor(() => api.solver.latestFor(editor.document), 15_000, 'the analysis');
       await sleep(2500); // give VS Code's JSON language service time to publish its own
-      return vscode.languages.getDiagnostics(editor.document.uri).map((d) => `${d.source}:${String(typeof d.code === 'object' ? d.code.value : d.code)}:${d.range.start.line}`);
+      return vscode.languages
+        .getDiagnostics(editor.document.uri)
+        .map((d) => `${d.source}:${String(typeof d.code === 'object' ? d.code.value : d.code)}:${d.range.start.line}`);
     };
     // Three faults with a syntax error: the syntax error stops the validation, so it is reported exactly once.
-    const broken = await diagnostics('three.sslexp.json', '{"sslexp": 1, "varience": 1,\n "alpha": -1,\n "signal": {"variance": [1]} "noise": {"variance": [1]}}\n');
+    const broken = await diagnostics(
+      'three.sslexp.json',
+      '{"sslexp": 1, "varience": 1,\n "alpha": -1,\n "signal": {"variance": [1]} "noise": {"variance": [1]}}\n',
+    );
     const syntax = broken.filter((d) => d.endsWith(':2'));
     assert.equal(syntax.length, 1, broken.join('; '));
     assert.ok(syntax[0].startsWith('json:'), `the syntax error comes from VS Code's JSON service: ${broken.join('; ')}`);
     assert.ok(broken.length === 1, `only the syntax error while it stops the parse: ${broken.join('; ')}`);
     // With the syntax error fixed: exactly the two other faults, once each.
-    const two = await diagnostics('two.sslexp.json', '{"sslexp": 1, "varience": 1,\n "alpha": -1,\n "signal": {"variance": [1]}, "noise": {"variance": [1]}}\n');
+    const two = await diagnostics(
+      'two.sslexp.json',
+      '{"sslexp": 1, "varience": 1,\n "alpha": -1,\n "signal": {"variance": [1]}, "noise": {"variance": [1]}}\n',
+    );
     assert.deepEqual(two.sort(), ['sslexp:negative-alpha:1', 'sslexp:unknown-key:0'], two.join('; '));
     // `{}`: three faults (no sslexp, no signal, no noise), one diagnostic each, all ours.
     const editor = await openScratch('empty-object.sslexp.json', '{}\n');
@@ -135,7 +159,9 @@ describe('language service (no other extension installed)', function () {
     const doc = editor.document;
     await waitFor(() => api.solver.latestFor(doc), 15_000, 'the analysis');
     const titles = async () =>
-      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)).filter((l) => l.command).map((l) => l.command!.title);
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri))
+        .filter((l) => l.command)
+        .map((l) => l.command!.title);
     const fresh = await titles();
     assert.match(fresh[0], /^α_RC = /);
     await replaceDocumentText(doc, text.replace('alpha: 1', 'alpha: -1'));

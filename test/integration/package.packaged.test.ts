@@ -45,19 +45,28 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'straddling.sslexp.yaml'));
     await vscode.window.showTextDocument(doc);
     await waitFor(() => ext.isActive || undefined, 20_000, 'activation');
-    const diags = await waitFor(() => {
-      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'sslexp');
-      return d.length ? d : undefined;
-    }, 20_000, 'diagnostics from the packaged worker');
+    const diags = await waitFor(
+      () => {
+        const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'sslexp');
+        return d.length ? d : undefined;
+      },
+      20_000,
+      'diagnostics from the packaged worker',
+    );
     const below = diags.find((d) => d.code === 'alpha-below-rc');
     assert.ok(below, diags.map((d) => d.code).join());
     assert.equal(below.range.start.line, 12);
-    const lenses = await waitFor(async () => {
-      const l = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? [];
-      return l.some((x) => x.command?.title.startsWith('α_RC')) ? l : undefined;
-    }, 20_000, 'CodeLens');
+    const lenses = await waitFor(
+      async () => {
+        const l = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? [];
+        return l.some((x) => x.command?.title.startsWith('α_RC')) ? l : undefined;
+      },
+      20_000,
+      'CodeLens',
+    );
     assert.equal(lenses.find((x) => x.command?.title.startsWith('α_RC'))!.command!.title, 'α_RC = 0.764 · α_JE = 0.707 · joint-embedding');
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['sslParadigm.showPreview', 'sslParadigm.showPreviewToSide', 'sslParadigm.runSimulation', 'sslParadigm.newSpec']) assert.ok(commands.includes(c), c);
+    for (const c of ['sslParadigm.showPreview', 'sslParadigm.showPreviewToSide', 'sslParadigm.runSimulation', 'sslParadigm.newSpec'])
+      assert.ok(commands.includes(c), c);
   });
 });

@@ -42,15 +42,39 @@ async function panels(): Promise<PreviewSnapshot[]> {
 }
 
 /** The panel showing `uri` once the webview acknowledged rendering its latest analysis and `accept` holds. */
-async function rendered(uri: vscode.Uri, accept: (p: PreviewSnapshot) => boolean = () => true, timeoutMs = 20_000, what = 'the panel'): Promise<PreviewSnapshot> {
+async function rendered(
+  uri: vscode.Uri,
+  accept: (p: PreviewSnapshot) => boolean = () => true,
+  timeoutMs = 20_000,
+  what = 'the panel',
+): Promise<PreviewSnapshot> {
   let last: PreviewSnapshot[] = [];
   try {
-    return await waitFor(async () => {
-      last = await panels();
-      return last.find((p) => p.resource === uri.toString() && p.posted && p.rendered && p.rendered.runId === p.posted.runId && p.rendered.documentVersion === p.posted.documentVersion && accept(p));
-    }, timeoutMs, `${what} of ${path.basename(uri.path)} to render`, 25);
+    return await waitFor(
+      async () => {
+        last = await panels();
+        return last.find(
+          (p) =>
+            p.resource === uri.toString() &&
+            p.posted &&
+            p.rendered &&
+            p.rendered.runId === p.posted.runId &&
+            p.rendered.documentVersion === p.posted.documentVersion &&
+            accept(p),
+        );
+      },
+      timeoutMs,
+      `${what} of ${path.basename(uri.path)} to render`,
+      25,
+    );
   } catch (e) {
-    const seen = last.map((p) => ({ resource: path.basename(p.resource), locked: p.locked, visible: p.visible, posted: p.posted && [p.posted.runId, p.posted.documentVersion, p.rendered?.paradigm], rendered: p.rendered && [p.rendered.runId, p.rendered.documentVersion, p.rendered.paradigm] }));
+    const seen = last.map((p) => ({
+      resource: path.basename(p.resource),
+      locked: p.locked,
+      visible: p.visible,
+      posted: p.posted && [p.posted.runId, p.posted.documentVersion, p.rendered?.paradigm],
+      rendered: p.rendered && [p.rendered.runId, p.rendered.documentVersion, p.rendered.paradigm],
+    }));
     throw new Error(`${(e as Error).message}; panels: ${JSON.stringify(seen)}`, { cause: e });
   }
 }
@@ -113,7 +137,10 @@ describe('analysis panel', function () {
     assert.equal(p.rendered!.paradigm, 'joint-embedding');
     assert.equal(m.atAlpha!.alpha, 1);
     assert.deepEqual(m.atAlpha!.recovers, { supervised: true, reconstruction: false, jointEmbedding: true });
-    assert.ok(m.problems.some((x) => x.code === 'alpha-below-rc' && x.line === 12 && typeof x.offset === 'number'), JSON.stringify(m.problems));
+    assert.ok(
+      m.problems.some((x) => x.code === 'alpha-below-rc' && x.line === 12 && typeof x.offset === 'number'),
+      JSON.stringify(m.problems),
+    );
     // The detail the panel asks for: per-component scores and the noise-scaling curve.
     assert.ok(m.scores && m.scores.important.index.length === 3 && m.scores.noise.index.length === 3, 'per-component scores');
     assert.ok(m.curve && m.curve.t.length > 10, 'noise-scaling curve');
@@ -122,7 +149,10 @@ describe('analysis panel', function () {
     assert.deepEqual(sectionsOf(p), ['thresholds', 'spectrum', 'scores', 'scaling']);
     for (const c of p.rendered!.charts) {
       assert.ok(c.datasets.length > 0, `${c.id} has datasets`);
-      assert.ok(c.datasets.some((d) => d.n > 0), `${c.id} has points: ${JSON.stringify(c.datasets)}`);
+      assert.ok(
+        c.datasets.some((d) => d.n > 0),
+        `${c.id} has points: ${JSON.stringify(c.datasets)}`,
+      );
     }
     const labels = p.rendered!.charts.flatMap((c) => c.datasets.map((d) => d.label)).join(' | ');
     assert.match(labels, /noise/i, labels);
@@ -229,7 +259,10 @@ describe('analysis panel', function () {
     assert.match(lines[0], /component/i);
 
     const json = await exp({ format: 'json', target: scratchUri('out/analysis.json') });
-    const parsed = JSON.parse((await read(json!)).toString('utf8')) as { fileName: string; model: { recommendation: { paradigm: string }; thresholds: { alphaJE: number } } };
+    const parsed = JSON.parse((await read(json!)).toString('utf8')) as {
+      fileName: string;
+      model: { recommendation: { paradigm: string }; thresholds: { alphaJE: number } };
+    };
     assert.equal(parsed.fileName, 'mnist-scale-strong.sslexp.yaml');
     assert.equal(parsed.model.recommendation.paradigm, 'joint-embedding');
     assert.equal(round3(parsed.model.thresholds.alphaJE), 0.813);
@@ -282,7 +315,10 @@ describe('analysis panel', function () {
     assert.equal(p.locked, true, 'the lock survives');
     assert.equal(p.title, '[Locked] Analysis mnist-scale-strong.sslexp.yaml');
     assert.equal(asAlignment(p.posted!.model).recommendation!.paradigm, 'joint-embedding');
-    assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === strong.toString()), 'the spec was reopened for analysis');
+    assert.ok(
+      vscode.workspace.textDocuments.some((d) => d.uri.toString() === strong.toString()),
+      'the spec was reopened for analysis',
+    );
     assert.ok(api.solver.latest(strong)?.detailed, 'and analysed with detail');
   });
 });

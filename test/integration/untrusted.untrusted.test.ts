@@ -12,7 +12,7 @@ describe('editor features in an untrusted workspace', function () {
 
   before(async () => {
     assert.equal(vscode.workspace.isTrusted, false);
-    api = (await vscode.extensions.getExtension<ExtensionApi>(extensionId())!.activate());
+    api = await vscode.extensions.getExtension<ExtensionApi>(extensionId())!.activate();
   });
   afterEach(closeAllEditors);
 
@@ -32,16 +32,29 @@ describe('editor features in an untrusted workspace', function () {
     assert.deepEqual(
       ds.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
       [
-        ['untrusted-file', vscode.DiagnosticSeverity.Warning, ...at('../spectra/signal.npy'), "Data files are not read in an untrusted workspace: '../spectra/signal.npy' is ignored and signal.variance cannot be evaluated."],
-        ['untrusted-file', vscode.DiagnosticSeverity.Warning, ...at('../spectra/noise.csv'), "Data files are not read in an untrusted workspace: '../spectra/noise.csv' is ignored and noise.variance cannot be evaluated."],
+        [
+          'untrusted-file',
+          vscode.DiagnosticSeverity.Warning,
+          ...at('../spectra/signal.npy'),
+          "Data files are not read in an untrusted workspace: '../spectra/signal.npy' is ignored and signal.variance cannot be evaluated.",
+        ],
+        [
+          'untrusted-file',
+          vscode.DiagnosticSeverity.Warning,
+          ...at('../spectra/noise.csv'),
+          "Data files are not read in an untrusted workspace: '../spectra/noise.csv' is ignored and noise.variance cannot be evaluated.",
+        ],
       ],
     );
     assert.ok(!ds.some((d) => d.code === 'file-not-found' || d.code === 'file-read-error'), 'no attempt to read was made');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-    assert.deepEqual(lenses.map((l) => [l.command?.title, l.command?.command]), [
-      ['data files not read in Restricted Mode', 'workbench.trust.manage'],
-      ['Open analysis', 'sslParadigm.showPreviewToSide'],
-    ]);
+    assert.deepEqual(
+      lenses.map((l) => [l.command?.title, l.command?.command]),
+      [
+        ['data files not read in Restricted Mode', 'workbench.trust.manage'],
+        ['Open analysis', 'sslParadigm.showPreviewToSide'],
+      ],
+    );
   });
 
   it('still runs the spectral analysis: thresholds, CodeLens and theory findings', async () => {
@@ -49,7 +62,10 @@ describe('editor features in an untrusted workspace', function () {
     const event = await analysed(editor.document);
     assert.equal(asAlignment(event.result).recommendation?.paradigm, 'joint-embedding');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-    assert.deepEqual(lenses.map((l) => l.command?.title), ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation']);
+    assert.deepEqual(
+      lenses.map((l) => l.command?.title),
+      ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation'],
+    );
     const codes = vscode.languages.getDiagnostics(editor.document.uri).map((d) => d.code);
     assert.deepEqual(codes, ['regime', 'alpha-below-rc']);
   });

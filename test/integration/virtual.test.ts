@@ -81,7 +81,8 @@ function npy(values: number[]): Uint8Array {
   return out;
 }
 
-const SPEC = 'sslexp: 1\nsignal:\n  variance: {file: spectra/signal.npy}\n  augmentation: 2\nnoise:\n  variance: {file: spectra/noise.csv}\n  augmentation: 1\nalpha: 0.5\n';
+const SPEC =
+  'sslexp: 1\nsignal:\n  variance: {file: spectra/signal.npy}\n  augmentation: 2\nnoise:\n  variance: {file: spectra/noise.csv}\n  augmentation: 1\nalpha: 0.5\n';
 
 describe('virtual file systems (memfs:)', function () {
   this.timeout(60_000);
@@ -99,7 +100,10 @@ describe('virtual file systems (memfs:)', function () {
     await vscode.workspace.fs.writeFile(uri('/proj/spectra/signal.npy'), npy([9, 4, 2.5, 1]));
     await vscode.workspace.fs.writeFile(uri('/proj/spectra/noise.csv'), enc.encode('value\n12\n8\n3\n0.5\n0.25\n'));
     await vscode.workspace.fs.writeFile(uri('/proj/vfs.sslexp.yaml'), enc.encode(SPEC));
-    await vscode.workspace.fs.writeFile(uri('/proj/missing.sslexp.yaml'), enc.encode('sslexp: 1\nsignal:\n  variance: {file: spectra/missing.npy}\nnoise:\n  variance: [2]\n'));
+    await vscode.workspace.fs.writeFile(
+      uri('/proj/missing.sslexp.yaml'),
+      enc.encode('sslexp: 1\nsignal:\n  variance: {file: spectra/missing.npy}\nnoise:\n  variance: [2]\n'),
+    );
   });
 
   after(async () => {
@@ -111,17 +115,31 @@ describe('virtual file systems (memfs:)', function () {
     const doc = await vscode.workspace.openTextDocument(uri('/proj/vfs.sslexp.yaml'));
     await vscode.window.showTextDocument(doc, { preview: false });
     const event = await waitFor(() => api.solver.latestFor(doc), 20_000, 'the analysis of the memfs spec');
-    assert.deepEqual(event.result.problems.filter((p) => p.severity === 'error'), [], 'no errors: both files were read');
-    assert.ok(fsp.reads.includes('/proj/spectra/signal.npy') && fsp.reads.includes('/proj/spectra/noise.csv'), `read through the provider: ${fsp.reads.join(', ')}`);
-    const diags = await waitFor(() => {
-      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'sslexp');
-      return ds.length >= 2 ? ds : undefined;
-    }, 10_000, 'the diagnostics of the memfs spec');
+    assert.deepEqual(
+      event.result.problems.filter((p) => p.severity === 'error'),
+      [],
+      'no errors: both files were read',
+    );
+    assert.ok(
+      fsp.reads.includes('/proj/spectra/signal.npy') && fsp.reads.includes('/proj/spectra/noise.csv'),
+      `read through the provider: ${fsp.reads.join(', ')}`,
+    );
+    const diags = await waitFor(
+      () => {
+        const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'sslexp');
+        return ds.length >= 2 ? ds : undefined;
+      },
+      10_000,
+      'the diagnostics of the memfs spec',
+    );
     const messages = diags.map((d) => `${String(d.code)}: ${d.message}`).sort();
-    assert.deepEqual(messages.filter((m) => m.startsWith('alpha-below')), [
-      'alpha-below-je: α = 0.5 is below α_JE = 1.38: joint-embedding will not recover the clean encoder (needs α > 1.38).',
-      'alpha-below-rc: α = 0.5 is below α_RC = 5.91: reconstruction will not recover the clean encoder (needs α > 5.91).',
-    ]);
+    assert.deepEqual(
+      messages.filter((m) => m.startsWith('alpha-below')),
+      [
+        'alpha-below-je: α = 0.5 is below α_JE = 1.38: joint-embedding will not recover the clean encoder (needs α > 1.38).',
+        'alpha-below-rc: α = 0.5 is below α_RC = 5.91: reconstruction will not recover the clean encoder (needs α > 5.91).',
+      ],
+    );
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
     const titles = lenses.filter((l) => l.command).map((l) => l.command!.title);
     assert.equal(titles[0], 'α_RC = 5.91 · α_JE = 1.38 · joint-embedding');
@@ -135,12 +153,19 @@ describe('virtual file systems (memfs:)', function () {
     edit.insert(doc.uri, doc.positionAt(doc.getText().length), '# changed\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
     const event = await waitFor(() => api.solver.latestFor(doc), 20_000, 'the re-analysis');
-    const title = await waitFor(async () => {
-      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-      const t = lenses.find((l) => l.command?.title.startsWith('α_RC'))?.command?.title;
-      return t && t !== 'α_RC = 5.91 · α_JE = 1.38 · joint-embedding' ? t : undefined;
-    }, 10_000, 'a new CodeLens title');
-    assert.deepEqual(event.result.problems.filter((p) => p.severity === 'error'), []);
+    const title = await waitFor(
+      async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+        const t = lenses.find((l) => l.command?.title.startsWith('α_RC'))?.command?.title;
+        return t && t !== 'α_RC = 5.91 · α_JE = 1.38 · joint-embedding' ? t : undefined;
+      },
+      10_000,
+      'a new CodeLens title',
+    );
+    assert.deepEqual(
+      event.result.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     // `sslexp analyze` of the same files: α²_RC = -1.5 (any α), α²_JE ≈ 4e-16 (sqrt 2.11e-8)
     assert.match(title, /^α_RC = any · α_JE = 2\.11e-8/);
   });
@@ -148,10 +173,14 @@ describe('virtual file systems (memfs:)', function () {
   it('reports a missing file on the virtual file system as file-not-found, like on disk', async () => {
     const doc = await vscode.workspace.openTextDocument(uri('/proj/missing.sslexp.yaml'));
     await vscode.window.showTextDocument(doc, { preview: false });
-    const diags = await waitFor(() => {
-      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'sslexp');
-      return ds.length > 0 ? ds : undefined;
-    }, 20_000, 'the diagnostics of the spec with a missing file');
+    const diags = await waitFor(
+      () => {
+        const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'sslexp');
+        return ds.length > 0 ? ds : undefined;
+      },
+      20_000,
+      'the diagnostics of the spec with a missing file',
+    );
     assert.deepEqual(
       diags.map((d) => [String(d.code), d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
       [['file-not-found', 2, 19, 38, "File 'spectra/missing.npy' not found (looked for /proj/spectra/missing.npy)."]],

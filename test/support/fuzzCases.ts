@@ -37,8 +37,15 @@ export function rng(seed: number): () => number {
 
 class Gen {
   readonly r: () => number;
+  /** How often this case departs from a valid spec: most cases are nearly valid, some are wild. */
+  bad = 0.05;
   constructor(seed: number) {
     this.r = rng(seed);
+    this.bad = this.pick([0, 0.01, 0.03, 0.1, 0.3]);
+  }
+  /** True with the case's probability of a mistake (times `scale`). */
+  oops(scale = 1): boolean {
+    return this.r() < this.bad * scale;
   }
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.r() * (hi - lo + 1));
@@ -49,73 +56,94 @@ class Gen {
   pick<T>(xs: readonly T[]): T {
     return xs[Math.floor(this.r() * xs.length)];
   }
-  /** A count: mostly small, sometimes at or past a limit. */
-  count(): number | string {
-    return this.chance(0.85) ? this.int(0, 12) : this.pick([0, 1, 64, 1000, 4097, 10_000_001, -1, 2.5, 1e300, '7', null as unknown as number]);
+  /** A count in [lo, 12]: sometimes at or past a limit, or not a count at all. */
+  count(lo = 0): number | string {
+    return !this.oops() ? this.int(lo, 12) : this.pick([0, 1, 64, 1000, 4097, 100_000, 10_000_001, -1, 2.5, 1e300, '7', null as unknown as number]);
   }
-  /** A number: mostly ordinary, sometimes extreme or not a number at all. */
+  /** A positive number: sometimes extreme or not a number at all. */
   num(): unknown {
-    if (this.chance(0.8)) return Math.round(this.r() * 1000) / 100;
+    if (!this.oops()) return Math.round(this.r() * 1000) / 100 + 0.01;
     return this.pick<unknown>([0, -1, 1e-320, 1e308, -0, 1e6, 3, 'x', null, true, [], {}, '.inf', 1e15, 2 ** 53]);
   }
 }
 
 // ---------------------------------------------------------------------------------- specs
 
-function spectrum(g: Gen, files: Record<string, FuzzFile>, count?: number): unknown {
-  switch (g.int(0, 7)) {
+/** A length a list or a file can have (counts from `count()` may be anything). */
+const length = (n: unknown): number | undefined => (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 5000 ? n : undefined);
+
+function spectrum(g: Gen, files: Record<string, FuzzFile>, count?: number, tell = count === undefined): unknown {
+  count = length(count);
+  // without a count only a list or a file tells the number of components
+  switch (tell && !g.oops() ? g.pick([1, 1, 7]) : g.int(0, 7)) {
     case 0:
       return g.num();
     case 1:
-      return Array.from({ length: count ?? g.int(0, 8) }, () => (g.chance(0.95) ? Math.abs(Number(g.num())) || 1 : g.num()));
+      return Array.from({ length: count ?? g.int(1, 8) }, () => (!g.oops(0.3) ? Math.abs(Number(g.num())) || 1 : g.num()));
     case 2:
       return { flat: g.num() };
     case 3:
-      return { power_law: { first: g.num(), exponent: g.chance(0.8) ? g.int(0, 3) : g.num(), ...(g.chance(0.3) ? { offset: g.num() } : {}) } };
+      return { power_law: { first: g.num(), exponent: !g.oops() ? g.int(0, 3) : g.num(), ...(g.chance(0.3) ? { offset: g.num() } : {}) } };
     case 4:
-      return { exponential: { first: g.num(), rate: g.chance(0.8) ? g.r() : g.num() } };
+      return { exponential: { first: g.num(), rate: !g.oops() ? g.r() : g.num() } };
     case 5:
-      return { uniform: { low: 0, high: g.chance(0.9) ? g.int(1, 100) : g.num(), seed: g.chance(0.9) ? g.int(0, 9) : g.num() }, ...(g.chance(0.2) ? { scale: g.num() } : {}) };
+      return {
+        uniform: { low: 0, high: !g.oops() ? g.int(1, 100) : g.num(), seed: !g.oops() ? g.int(0, 9) : g.num() },
+        ...(g.chance(0.2) ? { scale: g.num() } : {}),
+      };
     default:
-      return { file: vectorFile(g, files) };
+      return { file: vectorFile(g, files, count) };
   }
 }
 
 function block(g: Gen, files: Record<string, FuzzFile>, signal: boolean): unknown {
-  const count = g.count();
+  const count = g.count(signal ? 1 : 0);
   const b: Record<string, unknown> = {};
   const listed = typeof count === 'number' && Number.isInteger(count) && count >= 0 && count < 20;
-  if (g.chance(0.7)) b.count = count;
-  b.variance = spectrum(g, files, listed && g.chance(0.7) ? count : undefined);
-  if (g.chance(0.5)) b.augmentation = spectrum(g, files, listed && g.chance(0.7) ? count : undefined);
-  if (signal && g.chance(0.05)) b.extra = 1;
+  const written = g.chance(0.7) || g.oops();
+  if (written) b.count = count;
+  // the lists (and files) of a block agree on its length, unless this case errs
+  const sized = written && listed && !g.oops() ? count : !written && !g.oops() ? g.int(1, 8) : undefined;
+  b.variance = spectrum(g, files, sized, !written);
+  if (g.chance(0.5)) b.augmentation = !written && !g.oops() ? g.num() : spectrum(g, files, sized, !written);
+  if (signal && g.oops(0.2)) b.extra = 1;
   return b;
 }
 
 function simulate(g: Gen): unknown {
   return {
     n: g.chance(0.7) ? Array.from({ length: g.int(1, 3) }, () => g.int(2, 200)) : { from: g.int(2, 50), to: g.int(50, 300), points: g.int(1, 3) },
-    ...(g.chance(0.6) ? { alpha: Array.from({ length: g.int(1, 3) }, () => Math.round(g.r() * 300) / 100) } : {}),
-    repeats: g.chance(0.95) ? g.int(1, 2) : g.count(),
+    ...(!g.oops() ? { alpha: Array.from({ length: g.int(1, 3) }, () => Math.round(g.r() * 300) / 100) } : {}),
+    repeats: !g.oops() ? g.int(1, 2) : g.count(),
     seed: g.int(0, 5),
-    ...(g.chance(0.5) ? { metric: g.pick(['probe-gap', 'subspace-angle', 'probe-gaps']) } : {}),
+    ...(g.chance(0.5) ? { metric: !g.oops() ? g.pick(['probe-gap', 'subspace-angle']) : 'probe-gaps' } : {}),
   };
 }
 
 function matrix(g: Gen, rows: number, cols: number): unknown[][] {
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => (g.chance(0.97) ? Math.round((g.r() - 0.5) * 400) / 100 : g.num())));
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => (!g.oops(0.2) ? Math.round((g.r() - 0.5) * 400) / 100 : g.num())));
 }
 
 function dataBlock(g: Gen, files: Record<string, FuzzFile>, graph: boolean): Record<string, unknown> {
   const d: Record<string, unknown> = {};
-  if (g.chance(0.6)) d.file = matrixFile(g, files);
-  else d.X = matrix(g, g.int(0, 12), g.int(0, 5));
-  if (g.chance(0.3)) d.labels = g.chance(0.5) ? { column: g.int(-3, 3) } : { file: vectorFile(g, files) };
+  const rows = !g.oops() ? 2 * g.int(4, 8) : g.int(0, 3);
+  const cols = !g.oops() ? g.int(2, 6) : g.int(0, 1);
+  if (g.chance(0.6)) d.file = matrixFile(g, files, rows, cols);
+  else d.X = matrix(g, rows, cols);
+  if (g.chance(0.3) || (graph && g.chance(0.3)))
+    d.labels = g.chance(0.5) ? { column: !g.oops() ? g.int(-1, 0) : g.int(-9, 9) } : { file: vectorFile(g, files, !g.oops() ? rows : undefined) };
   if (g.chance(0.15)) d.center = g.chance(0.5);
   if (!graph) {
-    if (g.chance(0.7)) d.pca = g.chance(0.85) ? g.int(1, 4) : g.count();
-    if (g.chance(0.5)) d.noise = { count: g.chance(0.9) ? g.int(0, 6) : g.count(), variance: spectrum(g, files), ...(g.chance(0.4) ? { augmentation: spectrum(g, files) } : {}) };
-    if (g.chance(0.1)) d.Y = matrix(g, g.int(1, 8), g.int(1, 2));
+    if (g.chance(0.7)) d.pca = !g.oops() ? g.int(1, Math.max(1, cols - 1)) : g.count();
+    if (g.chance(0.5)) {
+      const count = !g.oops() ? g.int(0, 6) : g.count();
+      d.noise = {
+        count,
+        variance: spectrum(g, files, typeof count === 'number' ? count : undefined),
+        ...(g.chance(0.4) ? { augmentation: spectrum(g, files, typeof count === 'number' ? count : undefined) } : {}),
+      };
+    }
+    if (g.oops(0.3)) d.Y = matrix(g, g.int(1, 8), g.int(1, 2));
   }
   return d;
 }
@@ -130,20 +158,26 @@ function augmentation(g: Gen, files: Record<string, FuzzFile>): unknown {
       return { covariance: m };
     }
     default:
-      return { additive: { alpha: g.num(), ...(g.chance(0.6) ? { theta: spectrum(g, files) } : {}), ...(g.chance(0.2) ? { gamma: spectrum(g, files) } : {}) } };
+      return {
+        additive: {
+          alpha: g.num(),
+          ...(g.chance(0.6) ? { theta: g.chance(0.5) ? g.num() : spectrum(g, files) } : {}),
+          ...(g.oops() ? { gamma: spectrum(g, files) } : {}),
+        },
+      };
   }
 }
 
 function graphRelation(g: Gen, files: Record<string, FuzzFile>): unknown {
   switch (g.int(0, 4)) {
     case 0:
-      return { views: g.chance(0.9) ? g.int(1, 3) : g.count() };
+      return { views: !g.oops() ? 2 : g.count() };
     case 1:
-      return 'labels';
+      return !g.oops() ? { labels: true } : 'labels';
     case 2:
-      return { knn: g.chance(0.9) ? g.int(1, 4) : g.count() };
+      return { knn: !g.oops() ? { k: g.int(1, 3) } : g.count() };
     case 3:
-      return { edges: Array.from({ length: g.int(0, 6) }, () => (g.chance(0.9) ? [g.int(0, 8), g.int(0, 8)] : [g.int(0, 8), g.int(0, 8), g.num()])) };
+      return { edges: Array.from({ length: g.int(1, 6) }, () => (!g.oops() ? [g.int(0, 3), g.int(4, 7)] : [g.int(0, 8), g.int(0, 8), g.num()])) };
     default:
       return { edges: { file: edgeFile(g, files) } };
   }
@@ -151,29 +185,33 @@ function graphRelation(g: Gen, files: Record<string, FuzzFile>): unknown {
 
 function specObject(g: Gen, files: Record<string, FuzzFile>): { spec: Record<string, unknown>; kind: string } {
   const spec: Record<string, unknown> = {};
-  if (g.chance(0.97)) spec.sslexp = g.chance(0.97) ? 1 : g.pick([2, '1', null]);
+  if (!g.oops(0.1)) spec.sslexp = !g.oops(0.1) ? 1 : g.pick([2, '1', null]);
   if (g.chance(0.2)) spec.name = g.pick(['x', 'a\u2028b', '\u202eevil', 'name: with colon', '#hash']);
   const mode = g.pick(['spectral', 'spectral', 'data', 'graph']);
   if (mode === 'spectral') {
     spec.signal = block(g, files, true);
     spec.noise = block(g, files, false);
-    if (g.chance(0.7)) spec.alpha = g.chance(0.9) ? Math.round(g.r() * 500) / 100 : g.num();
-    if (g.chance(0.2)) spec.latent = g.chance(0.8) ? g.int(1, 10) : g.count();
+    if (g.chance(0.7) || !g.oops()) spec.alpha = !g.oops() ? Math.round(g.r() * 500) / 100 : g.num();
+    if (g.chance(0.2)) spec.latent = !g.oops() ? g.int(1, 2) : g.count();
     if (g.chance(0.2)) spec.simulate = simulate(g);
   } else if (mode === 'data') {
     spec.data = dataBlock(g, files, false);
-    if (g.chance(0.8)) spec.augmentation = augmentation(g, files);
-    if (g.chance(0.5)) spec.latent = g.int(1, 4);
+    const pca = 'pca' in (spec.data as object);
+    if (!pca || g.chance(0.6)) spec.augmentation = augmentation(g, files);
+    if (!pca || g.chance(0.3)) spec.latent = !g.oops() ? 1 : g.int(1, 8);
     if (g.chance(0.4)) spec.alpha = Math.round(g.r() * 300) / 100;
     if (g.chance(0.15)) spec.simulate = simulate(g);
   } else {
     spec.data = dataBlock(g, files, true);
     spec.graph = graphRelation(g, files);
-    spec.embedding = g.chance(0.9) ? g.int(1, 4) : g.count();
-    if (g.chance(0.3)) spec.methods = g.pick([{}, { vicreg: { variance: g.num(), invariance: g.num() } }, { simclr: {} }, { barlow: {} }]);
+    if (!g.oops() && (spec.graph as { labels?: unknown }).labels !== undefined && !(spec.data as { labels?: unknown }).labels)
+      (spec.data as Record<string, unknown>).labels = { file: vectorFile(g, files, ((spec.data as { X?: unknown[] }).X ?? []).length || undefined) };
+    spec.embedding = !g.oops() ? 1 : g.count();
+    if (g.chance(0.3))
+      spec.methods = g.pick([g.oops() ? {} : { simclr: {} }, { vicreg: { variance: g.num(), invariance: g.num() } }, { simclr: {} }, { barlow: {} }]);
   }
-  if (g.chance(0.03)) spec.regularize = g.num();
-  if (g.chance(0.03)) spec[g.pick(['alpah', 'signa', 'sim', ''])] = 1;
+  if (g.chance(0.1)) spec.regularize = g.num();
+  if (g.oops(0.2)) spec[g.pick(['alpah', 'signa', 'sim', ''])] = 1;
   return { spec, kind: mode };
 }
 
@@ -193,7 +231,8 @@ function g0<T>(xs: readonly T[]): T | undefined {
 function toYaml(v: unknown, g: Gen, indent = 0, flow = false): string {
   const pad = ' '.repeat(indent);
   if (Array.isArray(v)) {
-    if (flow || v.length === 0 || v.every((x) => typeof x !== 'object' || x === null) || g.chance(0.5)) return `[${v.map((x) => toYaml(x, g, 0, true)).join(', ')}]`;
+    if (flow || v.length === 0 || v.every((x) => typeof x !== 'object' || x === null) || g.chance(0.5))
+      return `[${v.map((x) => toYaml(x, g, 0, true)).join(', ')}]`;
     return '\n' + v.map((x) => `${pad}- ${toYaml(x, g, indent + 2).replace(/^\n\s*/, '')}`).join('\n');
   }
   if (v && typeof v === 'object') {
@@ -206,9 +245,62 @@ function toYaml(v: unknown, g: Gen, indent = 0, flow = false): string {
 
 // ---------------------------------------------------------------------------------- text mutations
 
-const TOKENS = ['-', ':', '{', '}', '[', ']', ',', ' ', '\n', '\t', '#', '"', "'", '&a', '*a', '!!str', '!!null', '!!map', '!!seq', '!!bool', '!!float', '<<: *a', '.nan', '.inf',
-  '-1', '0', '1e308', '1e-320', '9999999', '10000001', '1000000', 'null', 'true', '~', '|', '>-', 'count', 'variance', 'signal', 'noise', 'alpha', 'file', 'pca',
-  'simulate', 'repeats', 'latent', '\u0000', '\ufeff', '\u2028', 'é', '𝛼', '---', '%YAML 1.2', '? '];
+const TOKENS = [
+  '-',
+  ':',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ' ',
+  '\n',
+  '\t',
+  '#',
+  '"',
+  "'",
+  '&a',
+  '*a',
+  '!!str',
+  '!!null',
+  '!!map',
+  '!!seq',
+  '!!bool',
+  '!!float',
+  '<<: *a',
+  '.nan',
+  '.inf',
+  '-1',
+  '0',
+  '1e308',
+  '1e-320',
+  '9999999',
+  '10000001',
+  '1000000',
+  'null',
+  'true',
+  '~',
+  '|',
+  '>-',
+  'count',
+  'variance',
+  'signal',
+  'noise',
+  'alpha',
+  'file',
+  'pca',
+  'simulate',
+  'repeats',
+  'latent',
+  '\u0000',
+  '\ufeff',
+  '\u2028',
+  'é',
+  '𝛼',
+  '---',
+  '%YAML 1.2',
+  '? ',
+];
 
 function mutate(text: string, g: Gen): string {
   let s = text;
@@ -233,10 +325,10 @@ function mutate(text: string, g: Gen): string {
 const DTYPES = ['<f8', '>f8', '<f4', '<f2', '<i4', '>i2', '|i1', '|u1', '<u8', '<i8', '|b1', '<c16', '|O', '<U3', '|V8', 'float64', '<f16', '<M8'];
 
 function npyFile(g: Gen, shape: number[], values?: (i: number) => number): Uint8Array {
-  const descr = g.chance(0.85) ? g.pick(DTYPES.slice(0, 11)) : g.pick(DTYPES);
+  const descr = !g.oops(0.5) ? g.pick(DTYPES.slice(0, 11)) : g.pick(DTYPES);
   const fortran = g.chance(0.2);
   let dictShape = shape;
-  if (g.chance(0.1)) dictShape = shape.map((s) => s * g.pick([0, 2, 1000, 1_000_000]));
+  if (g.oops(0.3)) dictShape = shape.map((s) => s * g.pick([0, 2, 1000, 1_000_000]));
   const shapeText = `(${dictShape.join(', ')}${dictShape.length === 1 ? ',' : ''})`;
   let dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
   if (g.chance(0.15)) {
@@ -276,8 +368,8 @@ function npyFile(g: Gen, shape: number[], values?: (i: number) => number): Uint8
   else new DataView(out.buffer).setUint32(8, header.length, true);
   out.set(header, pre);
   out.set(body, pre + header.length);
-  if (g.chance(0.08)) return out.subarray(0, g.int(0, out.length)); // truncated
-  if (g.chance(0.03)) {
+  if (g.oops(0.3)) return out.subarray(0, g.int(0, out.length)); // truncated
+  if (g.oops(0.1)) {
     const copy = Uint8Array.from(out);
     copy[g.int(0, copy.length - 1)] = g.int(0, 255);
     return copy;
@@ -299,8 +391,8 @@ function npzFile(g: Gen, members: [string, Uint8Array][]): Uint8Array {
     const payload = deflate ? new Uint8Array(zlib.deflateRawSync(data)) : data;
     let crc = zlib.crc32(data);
     let size = data.length;
-    if (g.chance(0.05)) crc ^= 1;
-    if (g.chance(0.05)) size = g.pick([0, size + 1, 500_000_000, 0xffffffff]);
+    if (g.oops(0.2)) crc ^= 1;
+    if (g.oops(0.2)) size = g.pick([0, size + 1, 500_000_000, 0xffffffff]);
     const nm = new TextEncoder().encode(name);
     const local = new Uint8Array(30 + nm.length);
     u32(local, 0, 0x04034b50);
@@ -316,7 +408,7 @@ function npzFile(g: Gen, members: [string, Uint8Array][]): Uint8Array {
     c[4] = 20;
     c[6] = 20;
     c[10] = deflate ? 8 : 0;
-    if (g.chance(0.02)) c[8] = 1; // encrypted flag
+    if (g.oops(0.05)) c[8] = 1; // encrypted flag
     u32(c, 16, crc);
     u32(c, 20, payload.length);
     u32(c, 24, size);
@@ -340,16 +432,22 @@ function npzFile(g: Gen, members: [string, Uint8Array][]): Uint8Array {
     out.set(p, o);
     o += p.length;
   }
-  return g.chance(0.05) ? out.subarray(0, g.int(0, out.length)) : out;
+  return g.oops(0.2) ? out.subarray(0, g.int(0, out.length)) : out;
 }
 
-function csvFile(g: Gen, rows: number, cols: number): string {
+function csvFile(g: Gen, rows: number, cols: number, positive = false): string {
   const sep = g.pick([',', ',', ';', '\t', ' ']);
   const lines: string[] = [];
   if (g.chance(0.3)) lines.push(Array.from({ length: cols }, (_, j) => g.pick([`c${j}`, '', 'x y', '"q"'])).join(sep));
   for (let i = 0; i < rows; i++) {
-    const n = g.chance(0.95) ? cols : g.int(0, cols + 2);
-    lines.push(Array.from({ length: n }, () => (g.chance(0.97) ? String(Math.round((g.r() - 0.3) * 1000) / 100) : g.pick(['NA', '', '1..2', '0x10', 'nan', 'inf', '"1,5"', '1e999', '#c']))).join(sep));
+    const n = !g.oops(0.2) ? cols : g.int(0, cols + 2);
+    lines.push(
+      Array.from({ length: n }, () =>
+        !g.oops(0.05)
+          ? String(Math.round((g.r() - (positive ? 0 : 0.3)) * 1000) / 100 + (positive ? 0.01 : 0))
+          : g.pick(['NA', '', '1..2', '0x10', 'nan', 'inf', '"1,5"', '1e999', '#c']),
+      ).join(sep),
+    );
   }
   if (g.chance(0.1)) lines.splice(g.int(0, lines.length), 0, '# comment', '');
   return lines.join(g.chance(0.9) ? '\n' : '\r\n') + (g.chance(0.8) ? '\n' : '');
@@ -370,34 +468,33 @@ function oddFile(g: Gen, files: Record<string, FuzzFile>, ext: string): string {
   return name;
 }
 
-function vectorFile(g: Gen, files: Record<string, FuzzFile>): string {
-  const n = g.chance(0.9) ? g.int(0, 10) : g.pick([0, 100, 5000]);
-  const kind = g.int(0, 9);
+function vectorFile(g: Gen, files: Record<string, FuzzFile>, size?: number): string {
+  const n = length(size) ?? (!g.oops() ? g.int(1, 10) : g.pick([0, 100, 5000]));
+  const kind = !g.oops() ? g.int(0, 7) : g.int(0, 9);
   if (kind === 9) return oddFile(g, files, g.pick(['.npy', '.csv']));
   if (kind === 8) return g.pick(['missing.npy', '../outside.npy', 'C:/x.npy', 'dir/', 'x.json']);
   const name = `v${Object.keys(files).length}`;
   if (kind < 5) {
-    files[`${name}.npy`] = npyFile(g, g.chance(0.9) ? [n] : [n, g.int(0, 2)], (i) => Math.abs(Math.sin(i + 1)) * 10);
+    files[`${name}.npy`] = npyFile(g, !g.oops() ? [n] : [n, g.int(0, 2)], (i) => Math.abs(Math.sin(i + 1)) * 10);
     return `${name}.npy`;
   }
-  files[`${name}.csv`] = csvFile(g, n, g.chance(0.9) ? 1 : 2);
+  files[`${name}.csv`] = csvFile(g, n, !g.oops() ? 1 : 2, true);
   return `${name}.csv`;
 }
 
-function matrixFile(g: Gen, files: Record<string, FuzzFile>): string {
-  const rows = g.chance(0.9) ? g.int(0, 16) : g.pick([0, 200]);
-  const cols = g.chance(0.9) ? g.int(1, 6) : g.pick([0, 50]);
-  const kind = g.int(0, 11);
+function matrixFile(g: Gen, files: Record<string, FuzzFile>, rows: number, cols: number): string {
+  if (g.oops(0.2)) rows = g.pick([0, 200]);
+  if (g.oops(0.2)) cols = g.pick([0, 50]);
+  const kind = !g.oops() ? g.int(0, 10) : g.int(0, 11);
   if (kind === 11) return oddFile(g, files, g.pick(['.npy', '.npz', '.csv']));
   const name = `m${Object.keys(files).length}`;
   if (kind < 5) {
-    files[`${name}.npy`] = npyFile(g, g.chance(0.85) ? [rows, cols] : g.pick([[rows], [rows, 2, cols], []]));
+    files[`${name}.npy`] = npyFile(g, !g.oops() ? [rows, cols] : g.pick([[rows], [rows, 2, cols], []]));
     return `${name}.npy`;
   }
   if (kind < 8) {
     const members: [string, Uint8Array][] = [['x.npy', npyFile(g, [rows, cols])]];
-    if (g.chance(0.2)) members.push(['y.npy', npyFile(g, [rows])]);
-    if (g.chance(0.05)) members.push(['big.npy', npyFile(g, [1])]);
+    if (g.oops()) members.push(['y.npy', npyFile(g, [rows])]);
     files[`${name}.npz`] = npzFile(g, members);
     return `${name}.npz`;
   }
@@ -408,7 +505,8 @@ function matrixFile(g: Gen, files: Record<string, FuzzFile>): string {
 function edgeFile(g: Gen, files: Record<string, FuzzFile>): string {
   const name = `e${Object.keys(files).length}.csv`;
   const m = g.int(0, 10);
-  files[name] = (g.chance(0.3) ? 'i,j\n' : '') + Array.from({ length: m }, () => `${g.int(-1, 9)},${g.int(0, 9)}${g.chance(0.3) ? `,${g.num()}` : ''}`).join('\n') + '\n';
+  files[name] =
+    (g.chance(0.3) ? 'i,j\n' : '') + Array.from({ length: m }, () => `${g.int(-1, 9)},${g.int(0, 9)}${g.chance(0.3) ? `,${g.num()}` : ''}`).join('\n') + '\n';
   return name;
 }
 

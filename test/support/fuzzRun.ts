@@ -58,7 +58,10 @@ function simulateSeconds(text: string, fileName: string, doc: Record<string, unk
   const sim = parseSpec(text, { fileName }).spec?.simulate;
   if (!sim) return undefined;
   const classes = (doc.pipeline as { classes?: number } | null | undefined)?.classes;
-  return simulationCost({ ...dims, targets: classes ?? dims.k, rotate: doc.mode === 'spectral' && dims.d <= 400 }, { n: sim.n.values, alphas: sim.alpha.length, repeats: sim.repeats }).seconds;
+  return simulationCost(
+    { ...dims, targets: classes ?? dims.k, rotate: doc.mode === 'spectral' && dims.d <= 400 },
+    { n: sim.n.values, alphas: sim.alpha.length, repeats: sim.repeats },
+  ).seconds;
 }
 
 export async function runCase(c: FuzzCase, dir: string, opts: { simulateBelowSeconds?: number } = {}): Promise<CaseOutcome> {
@@ -101,7 +104,8 @@ export async function runCase(c: FuzzCase, dir: string, opts: { simulateBelowSec
       if (p.code === 'internal-error') violations.push(`internal-error: ${p.message.slice(0, 300)}`);
       if (!(p.line >= 1 && p.column >= 1)) violations.push(`a problem without a location: ${JSON.stringify(p).slice(0, 200)}`);
     }
-    if (doc && (status === 1) !== problems.some((p) => p.severity === 'error')) violations.push(`analyze --json exited ${status} with ${problems.filter((p) => p.severity === 'error').length} errors`);
+    if (doc && (status === 1) !== problems.some((p) => p.severity === 'error'))
+      violations.push(`analyze --json exited ${status} with ${problems.filter((p) => p.severity === 'error').length} errors`);
 
     // sslexp analyze (text)
     const at = capture();

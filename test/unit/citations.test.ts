@@ -124,17 +124,26 @@ test('both documents exist and their explicit anchors are unique', () => {
 });
 
 test('the citation scanner reads sections, ranges and ambiguities', () => {
-  const got = citationsIn(join(ROOT, 'x.ts'), [
-    '// (docs/theory.md §4.2–§4.5, §5) and docs/theory.md §2.3–2.5.',
-    "// docs/theory.md §6.1 step 5, A10: no intercept; docs/architecture.md §2 \"Analysis panel\", §6",
-    '// (docs/theory.md §2.4, P1 Thm 3.2) and (docs/theory.md A14).',
-    ' * residual (docs/theory.md',
-    ' * §4.4). Zero iff equal.',
-  ].join('\n')).map((c) => `${c.doc}#${c.anchor}`);
+  const got = citationsIn(
+    join(ROOT, 'x.ts'),
+    [
+      '// (docs/theory.md §4.2–§4.5, §5) and docs/theory.md §2.3–2.5.',
+      '// docs/theory.md §6.1 step 5, A10: no intercept; docs/architecture.md §2 "Analysis panel", §6',
+      '// (docs/theory.md §2.4, P1 Thm 3.2) and (docs/theory.md A14).',
+      ' * residual (docs/theory.md',
+      ' * §4.4). Zero iff equal.',
+    ].join('\n'),
+  ).map((c) => `${c.doc}#${c.anchor}`);
   assert.deepEqual(got, [
-    'theory#s4.2', 'theory#s4.5', 'theory#s5',
-    'theory#s2.3', 'theory#s2.5',
-    'theory#s6.1', 'theory#A10', 'architecture#s2', 'architecture#s6',
+    'theory#s4.2',
+    'theory#s4.5',
+    'theory#s5',
+    'theory#s2.3',
+    'theory#s2.5',
+    'theory#s6.1',
+    'theory#A10',
+    'architecture#s2',
+    'architecture#s6',
     'theory#s2.4',
     'theory#A14',
     'theory#s4.4',
@@ -146,8 +155,14 @@ test('every docs/theory.md and docs/architecture.md citation resolves to an anch
   const citations = allCitations();
   // The code base cites the documents a few hundred times; far fewer means the scanner broke.
   assert.ok(citations.length > 100, `only ${citations.length} citations found`);
-  assert.ok(citations.some((c) => c.doc === 'architecture'), 'no architecture citation found');
-  assert.ok(citations.some((c) => /^A\d+$/.test(c.anchor)), 'no ambiguity citation found');
+  assert.ok(
+    citations.some((c) => c.doc === 'architecture'),
+    'no architecture citation found',
+  );
+  assert.ok(
+    citations.some((c) => /^A\d+$/.test(c.anchor)),
+    'no ambiguity citation found',
+  );
   const unresolved = citations.filter((c) => !anchors[c.doc].has(c.anchor));
   assert.deepEqual(
     unresolved.map((c) => `${c.file}:${c.line}: ${c.text} -> #${c.anchor} is not an anchor of ${DOCS[c.doc]}`),
@@ -159,13 +174,48 @@ test('every ambiguity A1..A15 and every section the documentation promises has a
   const theory = anchorsOf('theory').ids;
   const architecture = anchorsOf('architecture').ids;
   const sections = [
-    '1', '2', '2.1', '2.2', '2.3', '2.4', '2.5', '3', '4', '4.1', '4.2', '4.3', '4.4', '4.5', '5', '5.5',
-    '6', '6.1', '6.2', '7', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8',
-    '8', '8.1', '8.2', '8.3', '8.4', '8.5', '8.6', '9',
+    '1',
+    '2',
+    '2.1',
+    '2.2',
+    '2.3',
+    '2.4',
+    '2.5',
+    '3',
+    '4',
+    '4.1',
+    '4.2',
+    '4.3',
+    '4.4',
+    '4.5',
+    '5',
+    '5.5',
+    '6',
+    '6.1',
+    '6.2',
+    '7',
+    '7.1',
+    '7.2',
+    '7.3',
+    '7.4',
+    '7.5',
+    '7.6',
+    '7.7',
+    '7.8',
+    '8',
+    '8.1',
+    '8.2',
+    '8.3',
+    '8.4',
+    '8.5',
+    '8.6',
+    '9',
   ];
   const missing = [
     ...sections.filter((s) => !theory.has(`s${s}`)).map((s) => `theory §${s}`),
-    ...Array.from({ length: 15 }, (_, i) => `A${i + 1}`).filter((a) => !theory.has(a)).map((a) => `theory ${a}`),
+    ...Array.from({ length: 15 }, (_, i) => `A${i + 1}`)
+      .filter((a) => !theory.has(a))
+      .map((a) => `theory ${a}`),
     ...['1', '2', '3', '4', '5', '6'].filter((s) => !architecture.has(`s${s}`)).map((s) => `architecture §${s}`),
   ];
   assert.deepEqual(missing, []);

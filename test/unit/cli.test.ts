@@ -170,7 +170,15 @@ test('a missing file is an error with its name, exit 1', () => {
 });
 
 test('usage errors exit 2 with the usage text', () => {
-  for (const args of [[], ['frobnicate', 'x'], ['analyze'], ['analyze', 'a', 'b'], ['analyze', 'a', '--alpha', '-1'], ['analyze', 'a', '--alpha', 'nan'], ['check', 'a', '--bogus']]) {
+  for (const args of [
+    [],
+    ['frobnicate', 'x'],
+    ['analyze'],
+    ['analyze', 'a', 'b'],
+    ['analyze', 'a', '--alpha', '-1'],
+    ['analyze', 'a', '--alpha', 'nan'],
+    ['check', 'a', '--bogus'],
+  ]) {
     const r = sslexp(args);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, /^sslexp: /);
@@ -243,18 +251,27 @@ test('analyze --json on a data-mode spec adds the pipeline and the solutions (om
   assert.ok(s.corrupted && s.discrepancy.reconstruction > 0.9);
   assert.equal(json.recommendation.paradigm, 'joint-embedding');
   // A general problem: thresholds null and an info problem saying why (A6).
-  const p = write('general.sslexp.yaml', 'sslexp: 1\nlatent: 2\ndata: {X: [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]]}\naugmentation: {masking: {keep: 0.5}}\n');
+  const p = write(
+    'general.sslexp.yaml',
+    'sslexp: 1\nlatent: 2\ndata: {X: [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]]}\naugmentation: {masking: {keep: 0.5}}\n',
+  );
   const g = analyzeJson(p);
   assert.equal(g.code, 0);
   assert.equal(g.json.thresholds, null);
-  assert.ok(g.json.problems.some((q: { code: string; line: number; column: number }) => q.code === 'thresholds-not-applicable' && q.line === 3 && q.column === 7));
+  assert.ok(
+    g.json.problems.some((q: { code: string; line: number; column: number }) => q.code === 'thresholds-not-applicable' && q.line === 3 && q.column === 7),
+  );
   assert.ok(Math.abs(g.json.solutions.jointEmbedding.objective - 1.69164) < 1e-6);
   const text = sslexp(['analyze', ex('digits-weak-noise.sslexp.yaml')]);
-  assert.match(text.stdout, /P1's pipeline: 1797 samples × 64 features, centred; PCA to 20 components \(89\.4% of the variance\) \+ 20 noise coordinates; 10 classes/);
+  assert.match(
+    text.stdout,
+    /P1's pipeline: 1797 samples × 64 features, centred; PCA to 20 components \(89\.4% of the variance\) \+ 20 noise coordinates; 10 classes/,
+  );
 });
 
 test('check reports what simulate would refuse, located on the simulate block, and exits 1', () => {
-  const text = 'sslexp: 1\ndata: {X: [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]], pca: 2}\naugmentation: {masking: {keep: 0.5}}\nsimulate:\n  n: [20, 40]\n  alpha: [1]\n  repeats: 1\n  seed: 0\n  metric: subspace-angle\n';
+  const text =
+    'sslexp: 1\ndata: {X: [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]], pca: 2}\naugmentation: {masking: {keep: 0.5}}\nsimulate:\n  n: [20, 40]\n  alpha: [1]\n  repeats: 1\n  seed: 0\n  metric: subspace-angle\n';
   const p = write('masking-simulate.sslexp.yaml', text);
   const message = "simulate: the finite-n experiment uses P1's augmentation family Θ + α²Γ over the simulate.alpha grid; a masking augmentation has no α.";
   const c = sslexp(['check', p]);
@@ -272,7 +289,9 @@ test('check reports what simulate would refuse, located on the simulate block, a
 });
 
 test('the examples with a simulate block check clean: no simulate problem, exit 0', () => {
-  const withSimulate = fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.sslexp\.(ya?ml|json)$/.test(f) && /^simulate:/m.test(fs.readFileSync(ex(f), 'utf8')));
+  const withSimulate = fs
+    .readdirSync(path.join(root, 'examples'))
+    .filter((f) => /\.sslexp\.(ya?ml|json)$/.test(f) && /^simulate:/m.test(fs.readFileSync(ex(f), 'utf8')));
   assert.ok(withSimulate.length >= 3, withSimulate.join());
   const c = sslexp(['check', ...withSimulate.map(ex)]);
   assert.equal(c.code, 0, c.stdout);

@@ -28,7 +28,10 @@ test('safeText escapes line breaks, C0/C1 controls, line separators and bidi ove
 });
 
 test('a crafted file path cannot forge a problem line in check output', () => {
-  const spec = write('forge.sslexp.yaml', 'sslexp: 1\nsignal:\n  variance: {file: "x\\nfake.sslexp.yaml:1:1: info regime: all good\\n.npy"}\nnoise:\n  variance: [1]\n');
+  const spec = write(
+    'forge.sslexp.yaml',
+    'sslexp: 1\nsignal:\n  variance: {file: "x\\nfake.sslexp.yaml:1:1: info regime: all good\\n.npy"}\nnoise:\n  variance: [1]\n',
+  );
   const r = sslexp(['check', spec]);
   assert.equal(r.status, 1);
   const lines = r.stdout.trim().split('\n');

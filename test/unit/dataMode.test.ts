@@ -16,11 +16,22 @@ const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 const readFile = (p: string) => readFileSync(p);
 
 // docs/theory.md §8.4: X (n = 4, d = 3), k = 2.
-const X84 = [[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]];
-const SIGMA84 = [[1, 0.5, 0], [0.5, 2, 0.3], [0, 0.3, 0.5]];
+const X84 = [
+  [2, 0, 1],
+  [0, 1, 1],
+  [1, 1, 0],
+  [-1, 2, 1],
+];
+const SIGMA84 = [
+  [1, 0.5, 0],
+  [0.5, 2, 0.3],
+  [0, 0.3, 0.5],
+];
 
 function analyze(text: string, opts: { baseDir?: string; trusted?: boolean; name?: string } = {}): AlignmentEngineResult {
-  return asAlignment(analyzeText(text, { fileName: opts.name ?? 'spec.sslexp.yaml', baseDir: opts.baseDir, readFile: opts.trusted === false ? undefined : readFile }));
+  return asAlignment(
+    analyzeText(text, { fileName: opts.name ?? 'spec.sslexp.yaml', baseDir: opts.baseDir, readFile: opts.trusted === false ? undefined : readFile }),
+  );
 }
 
 function close(actual: ArrayLike<number>, expected: number[], tol: number, what: string): void {
@@ -86,7 +97,11 @@ test('additive theta/gamma as matrices or spectra and alpha give Σ = Θ + α²�
   assert.equal(v.length, 1);
   assert.equal(v[0].length, 3);
   // V = (1/n) Y^T X S^{-1}: check S V^T = (1/n) X^T Y.
-  const S = [[2.5, 0.25, 0.25], [0.25, 3.5, 1.05], [0.25, 1.05, 1.25]];
+  const S = [
+    [2.5, 0.25, 0.25],
+    [0.25, 3.5, 1.05],
+    [0.25, 1.05, 1.25],
+  ];
   const xty = [0, 1, 2].map((j) => (X84[0][j] + X84[2][j]) / 4);
   for (let i = 0; i < 3; i++) assert.ok(Math.abs(S[i].reduce((acc, s, j) => acc + s * v[0][j], 0) - xty[i]) < 1e-12);
 });
@@ -97,7 +112,14 @@ test('every data-file format gives the same solutions: .npy (big-endian, Fortran
   const dir = mkdtempSync(join(tmpdir(), 'sslexp-data-'));
   try {
     // 6 samples x 3 features + a label column
-    const rows = [[1, 2, 0.5, 0], [0, 1, 1, 1], [2, 0, 1, 0], [1, 1, 3, 1], [-1, 2, 0, 0], [0.5, -1, 2, 1]];
+    const rows = [
+      [1, 2, 0.5, 0],
+      [0, 1, 1, 1],
+      [2, 0, 1, 0],
+      [1, 1, 3, 1],
+      [-1, 2, 0, 0],
+      [0.5, -1, 2, 1],
+    ];
     const flat = rows.flat();
     const colMajor: number[] = [];
     for (let j = 0; j < 4; j++) for (let i = 0; i < 6; i++) colMajor.push(rows[i][j]);
@@ -106,12 +128,19 @@ test('every data-file format gives the same solutions: .npy (big-endian, Fortran
     writeFileSync(join(dir, 'f4.npy'), npy(flat, { shape: [6, 4], dtype: 'f4' }));
     writeFileSync(join(dir, 'arch.npz'), zipSync({ 'other.npy': npy([1, 2, 3]), 'X.npy': npy(flat, { shape: [6, 4], big: true }) }, { level: 6 }));
     writeFileSync(join(dir, 'table.csv'), 'a,b,c,label\n' + rows.map((r) => r.join(',')).join('\n') + '\n');
-    const spec = (file: string, extra = '') => `sslexp: 1\nlatent: 2\ndata: {file: ${file}${extra}, labels: {column: -1}}\naugmentation: {masking: {keep: 0.7}}\n`;
+    const spec = (file: string, extra = '') =>
+      `sslexp: 1\nlatent: 2\ndata: {file: ${file}${extra}, labels: {column: -1}}\naugmentation: {masking: {keep: 0.7}}\n`;
     const inline = analyze(`sslexp: 1\nlatent: 2\ndata: {X: ${JSON.stringify(rows)}, labels: {column: -1}}\naugmentation: {masking: {keep: 0.7}}\n`);
     assert.deepEqual(errors(inline), []);
     const ref = inline.solutions!;
     assert.equal(ref.supervised!.V.length, 2, 'two classes, one-hot');
-    for (const [file, extra] of [['le.npy', ''], ['be-fortran.npy', ''], ['f4.npy', ''], ['arch.npz', ', key: X'], ['table.csv', '']]) {
+    for (const [file, extra] of [
+      ['le.npy', ''],
+      ['be-fortran.npy', ''],
+      ['f4.npy', ''],
+      ['arch.npz', ', key: X'],
+      ['table.csv', ''],
+    ]) {
       const r = analyze(spec(file, extra), { baseDir: dir });
       assert.deepEqual(errors(r), [], file);
       close(r.solutions!.jointEmbedding.omega, ref.jointEmbedding.omega, 1e-12, `${file} omega`);
@@ -163,7 +192,7 @@ test('a singular S is a not-positive-definite error on the augmentation, and reg
   assert.ok(p, JSON.stringify(r.problems));
   assert.equal(p!.severity, 'error');
   assert.match(p!.message, /regularize/);
-  assert.deepEqual(where(t, p!), [4, 15, 4, 45], "the whole augmentation mapping");
+  assert.deepEqual(where(t, p!), [4, 15, 4, 45], 'the whole augmentation mapping');
   const ok = analyze(t.replace('latent: 1', 'latent: 1\nregularize: 1.0e-6'));
   assert.deepEqual(errors(ok), []);
   // JE picks the data direction (1, 1)/sqrt 2: omega_1 close to 1.
@@ -186,7 +215,10 @@ test('digits examples: the pipeline, thresholds, regime and recommendation', () 
   for (const r of [weak, strong]) {
     assert.deepEqual(errors(r), []);
     assert.deepEqual(r.dimensions, { d: 40, k: 20, latent: 20 });
-    assert.deepEqual({ ...r.pipeline, explainedVariance: undefined }, { samples: 1797, features: 64, pca: 20, noise: 20, centered: true, classes: 10, explainedVariance: undefined });
+    assert.deepEqual(
+      { ...r.pipeline, explainedVariance: undefined },
+      { samples: 1797, features: 64, pca: 20, noise: 20, centered: true, classes: 10, explainedVariance: undefined },
+    );
     assert.ok(Math.abs(r.pipeline!.explainedVariance - 0.894) < 1e-3);
     // The PCA variances are those of the centred digits (numpy: 178.91, 163.63, 141.71, ...).
     assert.ok(Math.abs(r.spectra!.c[0] - 178.91) < 0.01 && Math.abs(r.spectra!.c[2] - 141.71) < 0.01);
@@ -241,7 +273,10 @@ test("digits experiment reproduces P1's Fig. 3 pattern (docs/theory.md §6.1)", 
 
 test("data-mode simulate runs on the analysis' prepared data (the data file is read once); they are never serialised", async () => {
   const name = join(EXAMPLES, 'digits-weak-noise.sslexp.yaml');
-  const text = readFileSync(name, 'utf8').replace('n: {from: 100, to: 30000, points: 6}', 'n: [50]').replace('alpha: [0.1, 1, 10]', 'alpha: [1]').replace('repeats: 3', 'repeats: 1');
+  const text = readFileSync(name, 'utf8')
+    .replace('n: {from: 100, to: 30000, points: 6}', 'n: [50]')
+    .replace('alpha: [0.1, 1, 10]', 'alpha: [1]')
+    .replace('repeats: 3', 'repeats: 1');
   assert.match(text, /n: \[50\]/);
   const reads: string[] = [];
   const counting = (p: string) => {
@@ -251,7 +286,10 @@ test("data-mode simulate runs on the analysis' prepared data (the data file is r
   const out = await simulateSpecText<SimulationResult>(text, { fileName: name, baseDir: EXAMPLES, readFile: counting });
   assert.deepEqual(out.problems, []);
   assert.deepEqual(out.result!.dimensions, { d: 40, k: 20, latent: 20 });
-  assert.deepEqual(reads.map((p) => p.replace(/\\/g, '/').split('/').pop()), ['digits.csv']);
+  assert.deepEqual(
+    reads.map((p) => p.replace(/\\/g, '/').split('/').pop()),
+    ['digits.csv'],
+  );
   const r = analyze(text, { baseDir: EXAMPLES, name });
   assert.equal(r.prepared?.pipeline?.xp.cols, 20, 'the analysis keeps the prepared data for simulate');
   assert.ok(!Object.keys(r).includes('prepared'), 'not enumerable');

@@ -41,7 +41,8 @@ test(`fuzz: ${CASES} generated and mutated specs with their data files keep the 
     fs.rmSync(dir, { recursive: true, force: true });
     kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
     if (out.ms > slowest.ms) slowest = { ms: out.ms, seed };
-    if (out.violations.length || out.ms > CASE_MS) failures.push(`seed ${seed} (${c.kind}, ${out.ms.toFixed(0)} ms): ${out.violations.join('; ') || 'too slow'}\n--- ${c.name}\n${c.spec.slice(0, 600)}`);
+    if (out.violations.length || out.ms > CASE_MS)
+      failures.push(`seed ${seed} (${c.kind}, ${out.ms.toFixed(0)} ms): ${out.violations.join('; ') || 'too slow'}\n--- ${c.name}\n${c.spec.slice(0, 600)}`);
     if (out.status === 1) errors++;
     else if (out.status === 0) ok++;
     if (out.simulated) simulated++;
@@ -51,7 +52,11 @@ test(`fuzz: ${CASES} generated and mutated specs with their data files keep the 
   // the generator must reach both outcomes and every mode, or it is not doing its job
   assert.ok(errors > CASES / 4 && ok > CASES / 10, `errors ${errors}, ok ${ok}`);
   assert.ok(simulated > 20, `simulated ${simulated}`);
-  for (const mode of ['spectral', 'data', 'graph']) assert.ok([...kinds].some(([k, n]) => k.startsWith(mode) && n > 50), `${mode}: ${JSON.stringify([...kinds])}`);
+  for (const mode of ['spectral', 'data', 'graph'])
+    assert.ok(
+      [...kinds].some(([k, n]) => k.startsWith(mode) && n > 50),
+      `${mode}: ${JSON.stringify([...kinds])}`,
+    );
   console.log(`# fuzz: ${CASES} cases, ${ok} exit 0, ${errors} exit 1, ${simulated} simulated; slowest seed ${slowest.seed}: ${slowest.ms.toFixed(0)} ms`);
 });
 
@@ -63,12 +68,16 @@ test('fuzz: a sample as child processes of sslexp with a 256 MB heap and a timeo
     fs.mkdirSync(dir);
     specs.push(writeCase(c, dir));
   }
-  const run = (args: string[]) => spawnSync(process.execPath, ['--max-old-space-size=256', cli, ...args], { cwd: tmp, encoding: 'utf8', timeout: 30_000, maxBuffer: 16 << 20 });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--max-old-space-size=256', cli, ...args], { cwd: tmp, encoding: 'utf8', timeout: 30_000, maxBuffer: 16 << 20 });
   const ch = run(['check', ...specs]);
   assert.ok(ch.status === 0 || ch.status === 1, `check: status ${ch.status} signal ${ch.signal}\n${ch.stderr}`);
   assert.equal(ch.stderr, '');
   for (const line of ch.stdout.split('\n').filter(Boolean)) {
-    assert.ok(specs.some((s) => line.startsWith(`${s}:`)), line);
+    assert.ok(
+      specs.some((s) => line.startsWith(`${s}:`)),
+      line,
+    );
     assert.match(line, /:\d+:\d+: (error|warning|info|hint) [a-z0-9-]+: /);
     assert.doesNotMatch(line, /internal-error/);
   }
@@ -79,7 +88,10 @@ test('fuzz: a sample as child processes of sslexp with a 256 MB heap and a timeo
     assert.equal(r.stdout.trimEnd().split('\n').length, 1, 'one line');
     const doc = JSON.parse(r.stdout);
     assert.ok(doc && typeof doc === 'object' && Array.isArray(doc.problems));
-    assert.equal(r.status === 1, doc.problems.some((p: { severity: string }) => p.severity === 'error'));
+    assert.equal(
+      r.status === 1,
+      doc.problems.some((p: { severity: string }) => p.severity === 'error'),
+    );
     assert.ok(!doc.problems.some((p: { code: string }) => p.code === 'internal-error'), JSON.stringify(doc.problems));
   }
 });

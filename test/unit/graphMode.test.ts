@@ -26,8 +26,23 @@ import { npy } from './support/npy';
 const S0: Span = { start: 0, end: 0 };
 
 /** A GraphSpec built directly (the spans are placeholders). */
-function spec(opts: { X?: number[][]; file?: string; labels?: DataSourceSpec['labels']; center?: boolean; graph: GraphRelationSpec; K: number; methods?: GraphMethodsSpec; regularize?: number }): GraphSpec {
-  const data: DataSourceSpec = { center: opts.center ?? false, span: S0, ...(opts.X ? { X: opts.X } : {}), ...(opts.file ? { file: opts.file, fileSpan: S0 } : {}), ...(opts.labels ? { labels: opts.labels } : {}) };
+function spec(opts: {
+  X?: number[][];
+  file?: string;
+  labels?: DataSourceSpec['labels'];
+  center?: boolean;
+  graph: GraphRelationSpec;
+  K: number;
+  methods?: GraphMethodsSpec;
+  regularize?: number;
+}): GraphSpec {
+  const data: DataSourceSpec = {
+    center: opts.center ?? false,
+    span: S0,
+    ...(opts.X ? { X: opts.X } : {}),
+    ...(opts.file ? { file: opts.file, fileSpan: S0 } : {}),
+    ...(opts.labels ? { labels: opts.labels } : {}),
+  };
   return {
     sslexp: 1,
     mode: 'graph',
@@ -43,7 +58,11 @@ function spec(opts: { X?: number[][]; file?: string; labels?: DataSourceSpec['la
   };
 }
 
-const edges = (pairs: Array<[number, number, number?]>): GraphRelationSpec => ({ kind: 'edges', edges: pairs.map(([i, j, w]) => [i, j, w ?? 1] as [number, number, number]), span: S0 });
+const edges = (pairs: Array<[number, number, number?]>): GraphRelationSpec => ({
+  kind: 'edges',
+  edges: pairs.map(([i, j, w]) => [i, j, w ?? 1] as [number, number, number]),
+  span: S0,
+});
 const vicreg = (a: number, g: number): GraphMethodsSpec => ({ vicreg: { variance: a, invariance: g, span: S0 }, simclr: { span: S0 }, barlow: { span: S0 } });
 
 function run(s: GraphSpec, readFile?: (p: string) => Uint8Array, baseDir?: string): { a: GraphAnalysis | undefined; problems: Problem[] } {
@@ -54,7 +73,11 @@ function run(s: GraphSpec, readFile?: (p: string) => Uint8Array, baseDir?: strin
 
 function ok(s: GraphSpec, readFile?: (p: string) => Uint8Array, baseDir?: string): GraphAnalysis {
   const r = run(s, readFile, baseDir);
-  assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), [], 'no errors');
+  assert.deepEqual(
+    r.problems.filter((p) => p.severity === 'error'),
+    [],
+    'no errors',
+  );
   assert.ok(r.a, 'an analysis');
   return r.a;
 }
@@ -118,8 +141,16 @@ const writeNpy = (dir: string, name: string, rows: number[][] | number[], shape?
 // ------------------------------------------------------------------ docs/theory.md §8.5 oracles
 
 test('docs/theory.md §8.5: complete graph K_3 (a = 1): g = 0.1 gives σ = 0.694444 and loss 1.166667, g = 0.05 gives σ = 1 and loss 0.6', () => {
-  const X = [[1, 0.2], [0.1, 1.3], [-0.7, 0.4]];
-  const k3 = edges([[0, 1], [0, 2], [1, 2]]);
+  const X = [
+    [1, 0.2],
+    [0.1, 1.3],
+    [-0.7, 0.4],
+  ];
+  const k3 = edges([
+    [0, 1],
+    [0, 2],
+    [1, 2],
+  ]);
   const a = ok(spec({ X, graph: k3, K: 2, methods: vicreg(1, 0.1) }));
   assert.deepEqual(a.dimensions, { N: 3, D: 2, K: 2 });
   assert.equal(a.graph.kind, 'edges');
@@ -194,7 +225,11 @@ function twoViews(seed: number, n: number, d: number): number[][] {
 
 function p1Moments(s: Matrix, g: Matrix): Moments {
   const d = s.rows;
-  const sigma = new Matrix(d, d, s.data.map((v, i) => v - g.data[i]));
+  const sigma = new Matrix(
+    d,
+    d,
+    s.data.map((v, i) => v - g.data[i]),
+  );
   return { n: 1, d, sigma, g, s, cross: g, traceXtX: 0, xbarScale: 1 };
 }
 
@@ -234,7 +269,11 @@ test('docs/theory.md §7.7: linear VICReg (hard constraint) on the pair graph = 
   const saa = gram(A, 1 / n);
   const sbb = gram(B, 1 / n);
   const sab = matmulTransA(A, B, 1 / n);
-  const S = new Matrix(d, d, saa.data.map((x, i) => 0.5 * (x + sbb.data[i])));
+  const S = new Matrix(
+    d,
+    d,
+    saa.data.map((x, i) => 0.5 * (x + sbb.data[i])),
+  );
   const Gs = new Matrix(d, d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Gs.data[i * d + j] = 0.5 * (sab.data[i * d + j] + sab.data[j * d + i]);
   const je2 = solveJointEmbedding(p1Moments(S, Gs), K);
@@ -276,7 +315,9 @@ test('kNN graph: edges and spectrum against a brute-force construction', () => {
   const k = 4;
   const pairs = new Map<string, [number, number, number]>();
   for (let i = 0; i < N; i++) {
-    const order = X.map((r, j) => [r.reduce((s, v, t) => s + (v - X[i][t]) ** 2, 0), j] as [number, number]).filter(([, j]) => j !== i).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+    const order = X.map((r, j) => [r.reduce((s, v, t) => s + (v - X[i][t]) ** 2, 0), j] as [number, number])
+      .filter(([, j]) => j !== i)
+      .sort((p, q) => p[0] - q[0] || p[1] - q[1]);
     for (const [, j] of order.slice(0, k)) pairs.set(`${Math.min(i, j)},${Math.max(i, j)}`, [Math.min(i, j), Math.max(i, j), 1]);
   }
   const a = ok(spec({ X, graph: { kind: 'knn', k, valueSpan: S0, span: S0 }, K: 3 }));
@@ -287,12 +328,21 @@ test('kNN graph: edges and spectrum against a brute-force construction', () => {
 
 test('edges graph: weights, duplicates summed (both orders), isolated rows as components', () => {
   const rng = new Rng(13);
-  const list: Array<[number, number, number]> = [[0, 1, 2], [1, 0, 1], [1, 2, 0.5], [3, 4, 1]];
+  const list: Array<[number, number, number]> = [
+    [0, 1, 2],
+    [1, 0, 1],
+    [1, 2, 0.5],
+    [3, 4, 1],
+  ];
   // row 5 isolated; (0,1) listed twice: weight 3
   const a = ok(spec({ X: randomRows(rng, 6, 4), graph: edges(list), K: 4 }));
   assert.equal(a.graph.edges, 3);
   assert.equal(a.graph.components, 3);
-  const want = denseLaplacian(6, [[0, 1, 3], [1, 2, 0.5], [3, 4, 1]]);
+  const want = denseLaplacian(6, [
+    [0, 1, 3],
+    [1, 2, 0.5],
+    [3, 4, 1],
+  ]);
   close(a.graph.laplacian, want.slice(0, 5), 1e-12, 'laplacian');
   close(a.graph.laplacian.slice(0, 3), [0, 0, 0], 0, 'exact zeros');
   // the isolated row gives the normalised kernel a 0; two components give 1, 1
@@ -309,17 +359,27 @@ test('edges from a CSV file with a header; a 3-D .npy read as n × V rows; label
     const D = 5;
     const flat = randomRows(rng, n * V, D);
     writeNpy(dir, 'views.npy', flat.flat(), [n, V, D]);
-    writeNpy(dir, 'labels.npy', Array.from({ length: n * V }, (_, i) => Math.floor(i / 2) % 3));
+    writeNpy(
+      dir,
+      'labels.npy',
+      Array.from({ length: n * V }, (_, i) => Math.floor(i / 2) % 3),
+    );
     writeFileSync(join(dir, 'pairs.csv'), `i,j,w\n${Array.from({ length: n }, (_, s) => `${2 * s},${2 * s + 1},1`).join('\n')}\n`);
     const text = `sslexp: 1\ndata:\n  file: views.npy\n  labels: {file: labels.npy}\ngraph:\n  edges: {file: pairs.csv}\nembedding: 3\n`;
     const r = engine(text, dir);
-    assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      r.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     const a = r.analysis!;
     assert.deepEqual(a.dimensions, { N: n * V, D, K: 3 });
     assert.equal(a.graph.edges, n);
     assert.equal(a.graph.components, n);
     // the same pairs as views: 2
-    const b = engine(`sslexp: 1\ndata:\n  file: views.npy\n  labels: {file: labels.npy}\ngraph: {views: 2}\nembedding: 3\nmethods: {vicreg: {}, simclr: {}}\n`, dir).analysis!;
+    const b = engine(
+      `sslexp: 1\ndata:\n  file: views.npy\n  labels: {file: labels.npy}\ngraph: {views: 2}\nembedding: 3\nmethods: {vicreg: {}, simclr: {}}\n`,
+      dir,
+    ).analysis!;
     assert.deepEqual(a.graph.laplacian, b.graph.laplacian);
     close(a.linear.vicreg!.mu, b.linear.vicreg!.mu, 1e-12, 'μ');
     close(a.linear.vicreg!.gram.flat(), b.linear.vicreg!.gram.flat(), 1e-12, 'gram');
@@ -330,7 +390,21 @@ test('edges from a CSV file with a header; a 3-D .npy read as n × V rows; label
 
 test('methods: only those requested are computed; weights null without VICReg', () => {
   const rng = new Rng(15);
-  const a = ok(spec({ X: randomRows(rng, 8, 3), graph: edges([[0, 1], [1, 2], [2, 3], [4, 5], [6, 7], [5, 6]]), K: 2, methods: { simclr: { span: S0 }, keySpan: S0 } }));
+  const a = ok(
+    spec({
+      X: randomRows(rng, 8, 3),
+      graph: edges([
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [4, 5],
+        [6, 7],
+        [5, 6],
+      ]),
+      K: 2,
+      methods: { simclr: { span: S0 }, keySpan: S0 },
+    }),
+  );
   assert.equal(a.representation.vicreg, null);
   assert.equal(a.linear.vicreg, null);
   assert.equal(a.weights, null);
@@ -450,7 +524,8 @@ test('end to end: a views spec with a 3-D .npy through the engine, JSON-plain re
   withDir((dir) => {
     const rng = new Rng(30);
     writeNpy(dir, 'v.npy', randomRows(rng, 80, 6).flat(), [40, 2, 6]);
-    const text = 'sslexp: 1\nname: t\ndata: {file: v.npy, center: true}\ngraph: {views: 2}\nembedding: 3\nmethods:\n  vicreg: {variance: 25, invariance: 1}\n  simclr: {}\n  barlow: {}\n';
+    const text =
+      'sslexp: 1\nname: t\ndata: {file: v.npy, center: true}\ngraph: {views: 2}\nembedding: 3\nmethods:\n  vicreg: {variance: 25, invariance: 1}\n  simclr: {}\n  barlow: {}\n';
     const r = engine(text, dir);
     assert.deepEqual(r.problems, []);
     const a = r.analysis!;
@@ -481,11 +556,12 @@ function simclrReference(x: number[][], A: Float64Array, K: number): { eigenvalu
   const e = symmetricEigen(M);
   const lp = Array.from({ length: K }, (_, k) => (k < r ? Math.max(0, e.values[k]) : 0));
   const P = new Matrix(D, Math.min(K, r));
-  for (let i = 0; i < D; i++) for (let k = 0; k < Math.min(K, r); k++) {
-    let acc = 0;
-    for (let j = 0; j < r; j++) acc += (v.data[i * v.cols + j] / s[j]) * e.vectors.data[j * r + k];
-    P.data[i * P.cols + k] = acc * Math.sqrt(lp[k]);
-  }
+  for (let i = 0; i < D; i++)
+    for (let k = 0; k < Math.min(K, r); k++) {
+      let acc = 0;
+      for (let j = 0; j < r; j++) acc += (v.data[i * v.cols + j] / s[j]) * e.vectors.data[j * r + k];
+      P.data[i * P.cols + k] = acc * Math.sqrt(lp[k]);
+    }
   return { eigenvalues: lp, gram: Array.from(matmul(P, P.transpose()).data) };
 }
 

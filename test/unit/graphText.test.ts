@@ -41,7 +41,8 @@ methods:
   barlow: {}
 `;
 
-const REASON = 'The pair graph is aligned with the labels (pair agreement 1 ≥ 0.9): any method recovers the supervised solution; with little data prefer VICReg with a high invariance weight (docs/theory.md §7.8).';
+const REASON =
+  'The pair graph is aligned with the labels (pair agreement 1 ≥ 0.9): any method recovers the supervised solution; with little data prefer VICReg with a high invariance weight (docs/theory.md §7.8).';
 
 function analysis(): GraphAnalysis {
   return {
@@ -52,8 +53,25 @@ function analysis(): GraphAnalysis {
       simclr: { eigenvalues: [1, 1, 1, -1], rank: 3 },
     },
     linear: {
-      vicreg: { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], rank: 3 },
-      simclr: { eigenvalues: [0.71, 0.64, 0], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 0]], rank: 2 },
+      vicreg: {
+        mu: [0.0125, 0.0131, 2],
+        sigma: [1, 1, 0.015625],
+        gram: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+        rank: 3,
+      },
+      simclr: {
+        eigenvalues: [0.71, 0.64, 0],
+        gram: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 0],
+        ],
+        rank: 2,
+      },
       barlow: null,
     },
     alignment: { pairAgreement: 1, aligned: true },
@@ -85,7 +103,8 @@ function result(a: GraphAnalysis | null = analysis()): SpectralEmbeddingEngineRe
       {
         code: 'barlow-needs-two-views',
         severity: 'info',
-        message: "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is labels: true); it is skipped (reported as null).",
+        message:
+          "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is labels: true); it is skipped (reported as null).",
         start: barlow.start,
         end: barlow.end,
       },
@@ -137,7 +156,16 @@ test('analyze: Barlow Twins, a misaligned graph, other graph kinds and long list
   assert.ok(!lines.includes('  problems:'));
   for (const [g, text] of [
     [{ kind: 'knn', k: 10 }, 'knn graph (k = 10)'],
-    [{ kind: 'edges', edges: [[0, 1, 1], [1, 2, 0.5]] }, 'edges graph (2 pairs listed)'],
+    [
+      {
+        kind: 'edges',
+        edges: [
+          [0, 1, 1],
+          [1, 2, 0.5],
+        ],
+      },
+      'edges graph (2 pairs listed)',
+    ],
     [{ kind: 'edges-file', path: 'pairs\n.csv' }, 'edges graph (pairs from pairs\\n.csv)'],
   ] as const) {
     r.spec!.graph = g as unknown as GraphSpec['graph'];
@@ -173,7 +201,8 @@ test('analyze --json: the pinned keys, in order, with the analysis as is', () =>
     {
       code: 'barlow-needs-two-views',
       severity: 'info',
-      message: "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is labels: true); it is skipped (reported as null).",
+      message:
+        "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is labels: true); it is skipped (reported as null).",
       line: 11,
       column: 3,
       endLine: 11,
@@ -229,7 +258,10 @@ test('tooltip: the graph, VICReg, SimCLR, the linear ranks, the pair agreement a
 test('hover on invariance: the cut a/(4g), how many σ_k = 1, the g that makes every σ_k = 1', () => {
   const md = invarianceHover(analysis())!;
   assert.ok(md.startsWith("**invariance: g = 25**, VICReg's invariance weight (docs/theory.md §7.5 (b))"), md);
-  assert.ok(md.includes('the cut **a/(4g) = 0.25**. σ_k = 1 on **2 of 4** directions (λ_k ≤ 0.25); the other 2 shrink to (a/(4gλ_k))², the smallest to 0.0156.'), md);
+  assert.ok(
+    md.includes('the cut **a/(4g) = 0.25**. σ_k = 1 on **2 of 4** directions (λ_k ≤ 0.25); the other 2 shrink to (a/(4gλ_k))², the smallest to 0.0156.'),
+    md,
+  );
   assert.ok(md.includes('Every σ_k = 1 for **g ≤ a/(4 max λ_k) = 3.13** (max λ_k = 2).'), md);
   assert.ok(md.includes('**Recommendation: vicreg, high invariance.**'), md);
   const a = analysis();

@@ -12,10 +12,22 @@ import { Worker } from 'node:worker_threads';
 import { isHostToWorkerMessage, isWorkerToHostMessage, type AnalyzeRequest, type WorkerToHostMessage } from '../../src/shared/workerProtocol';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const SPEC = 'sslexp: 1\nsignal:\n  variance: {file: spectra/signal.csv}\n  augmentation: 2\nnoise:\n  variance: {file: spectra/noise.csv}\n  augmentation: 1\nalpha: 0.5\n';
+const SPEC =
+  'sslexp: 1\nsignal:\n  variance: {file: spectra/signal.csv}\n  augmentation: 2\nnoise:\n  variance: {file: spectra/noise.csv}\n  augmentation: 1\nalpha: 0.5\n';
 
 function request(runId: number, extra: Partial<AnalyzeRequest> = {}): AnalyzeRequest {
-  return { type: 'analyze', runId, uri: 'memfs:/proj/a.sslexp.yaml', version: 1, text: SPEC, fileName: 'a.sslexp.yaml', baseDir: '/proj', trusted: true, files: {}, ...extra };
+  return {
+    type: 'analyze',
+    runId,
+    uri: 'memfs:/proj/a.sslexp.yaml',
+    version: 1,
+    text: SPEC,
+    fileName: 'a.sslexp.yaml',
+    baseDir: '/proj',
+    trusted: true,
+    files: {},
+    ...extra,
+  };
 }
 
 function ask(worker: Worker, message: AnalyzeRequest): Promise<WorkerToHostMessage> {
@@ -50,15 +62,27 @@ test('the worker asks for the files a request lacks, then analyses with the byte
     const second = await ask(worker, request(2, { files }));
     assert.equal(second.type, 'result');
     if (second.type !== 'result' || second.result.theory !== 'alignment') return;
-    assert.deepEqual(second.result.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      second.result.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     // `sslexp analyze` of the same spectra on disk: α²_RC = 34.9167, α²_JE = 1.91667
     assert.ok(Math.abs(second.result.thresholds!.alpha2RC - 34.9167) < 1e-3, String(second.result.thresholds!.alpha2RC));
     assert.ok(Math.abs(second.result.thresholds!.alpha2JE - 1.91667) < 1e-4, String(second.result.thresholds!.alpha2JE));
 
-    const third = await ask(worker, request(3, { files: { '/proj/spectra/noise.csv': files['/proj/spectra/noise.csv'] }, fileErrors: { '/proj/spectra/signal.csv': { code: 'ENOENT', message: 'not found' } } }));
+    const third = await ask(
+      worker,
+      request(3, {
+        files: { '/proj/spectra/noise.csv': files['/proj/spectra/noise.csv'] },
+        fileErrors: { '/proj/spectra/signal.csv': { code: 'ENOENT', message: 'not found' } },
+      }),
+    );
     assert.equal(third.type, 'result');
     if (third.type !== 'result') return;
-    assert.deepEqual(third.result.problems.map((p) => [p.code, p.message]), [['file-not-found', "File 'spectra/signal.csv' not found (looked for /proj/spectra/signal.csv)."]]);
+    assert.deepEqual(
+      third.result.problems.map((p) => [p.code, p.message]),
+      [['file-not-found', "File 'spectra/signal.csv' not found (looked for /proj/spectra/signal.csv)."]],
+    );
 
     const small = await ask(worker, request(4, { files, maxFileBytes: 4 }));
     assert.equal(small.type, 'result');

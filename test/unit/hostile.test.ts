@@ -70,7 +70,12 @@ function oneError(text: string, result: EngineResult, code: string): Located {
 
 function sslexp(args: string[], opts: { heapMb?: number; timeoutMs?: number } = {}) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${opts.heapMb ?? 2048}`, cli, ...args], { cwd: tmp, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${opts.heapMb ?? 2048}`, cli, ...args], {
+    cwd: tmp,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 64 << 20,
+  });
   return { ...r, ms: performance.now() - t0 };
 }
 
@@ -106,7 +111,10 @@ test('1: deep flow lists, compact sequences and mixed nesting are too-deep where
 });
 
 test('1: a block scalar is text, however it is indented; nesting after one is still counted', () => {
-  const scalar = 'sslexp: 1\nname: |\n' + Array.from({ length: 400 }, (_, i) => ' '.repeat(i + 2) + 'text').join('\n') + '\nsignal:\n  variance: [4, 1]\nnoise:\n  variance: [2]\n';
+  const scalar =
+    'sslexp: 1\nname: |\n' +
+    Array.from({ length: 400 }, (_, i) => ' '.repeat(i + 2) + 'text').join('\n') +
+    '\nsignal:\n  variance: [4, 1]\nnoise:\n  variance: [2]\n';
   assert.ok(!located(scalar, analyze(scalar).result).some((p) => p.severity === 'error'), 'a deeply indented block scalar is fine');
   // a deep mapping after a block scalar inside a sequence item
   const lines = ['sslexp: 1', 'x:', '- a: |', '    text', '  b:'];
@@ -141,7 +149,10 @@ test('2: a flow list of 4·10^6 numbers (8 MB) is refused before parsing, locate
 test('3: a .npy or a deflated .npz declaring 500000 × 1000 values is refused from its header, before anything is decoded', () => {
   // the header alone (the reader must not need, or allocate, the 500 MB of data to refuse it)
   const header = npyHeader([500_000, 1000], '|u1');
-  assert.throws(() => readNpy(header, 'big.npy', { maxValues: LIMITS.maxDataValues }), (e: unknown) => e instanceof ArrayTooLargeError && /shape \(500000, 1000\) holds 500000000 values, over the limit of 50000000/.test(e.message));
+  assert.throws(
+    () => readNpy(header, 'big.npy', { maxValues: LIMITS.maxDataValues }),
+    (e: unknown) => e instanceof ArrayTooLargeError && /shape \(500000, 1000\) holds 500000000 values, over the limit of 50000000/.test(e.message),
+  );
   const bomb = zipBombNpz([500_000, 1000]);
   assert.ok(bomb.length < 1_000_000, `the bomb is ${bomb.length} bytes`);
   const rss0 = process.memoryUsage().rss;
@@ -155,9 +166,15 @@ test('3: a .npy or a deflated .npz declaring 500000 × 1000 values is refused fr
   write('d/spectrum.npy', npyHeader([20_000_000], '|u1')); // the header alone: nothing past it is read
   write('d/x.npy', npy([1, 2, 3, 4, 5, 6], { shape: [3, 2] }));
   const cases: [string, RegExp][] = [
-    ['sslexp: 1\ndata:\n  file: d/bomb.npz\n  pca: 2\n', /bomb\.npz\[x\]: shape \(500000, 1000\) holds 500000000 values, over the limit of 50000000 values of the data matrix/],
+    [
+      'sslexp: 1\ndata:\n  file: d/bomb.npz\n  pca: 2\n',
+      /bomb\.npz\[x\]: shape \(500000, 1000\) holds 500000000 values, over the limit of 50000000 values of the data matrix/,
+    ],
     ['sslexp: 1\ndata:\n  file: d/x.npy\n  labels: {file: d/labels.npz}\n  pca: 1\n', /holds 2000000 values, over the limit of 1000000 labels/],
-    ['sslexp: 1\nsignal:\n  variance: {file: d/spectrum.npy}\nnoise:\n  variance: [1]\n', /holds 20000000 values, over the limit of 10000000 components per block/],
+    [
+      'sslexp: 1\nsignal:\n  variance: {file: d/spectrum.npy}\nnoise:\n  variance: [1]\n',
+      /holds 20000000 values, over the limit of 10000000 components per block/,
+    ],
   ];
   for (const [text, message] of cases) {
     const { result, ms } = analyze(text);
@@ -178,21 +195,28 @@ test('3: the CLI refuses the zip bomb in well under a second and 200 MB', () => 
 
 test('3: a CSV never grows past the value limit of its caller', () => {
   const csv = new TextEncoder().encode('1,2,3\n'.repeat(1000));
-  assert.throws(() => readCsv(csv, 'x.csv', { maxValues: 2000, what: 'values' }), (e: unknown) => e instanceof ArrayTooLargeError && /more than 2000 values \(at line 667\)/.test(e.message));
+  assert.throws(
+    () => readCsv(csv, 'x.csv', { maxValues: 2000, what: 'values' }),
+    (e: unknown) => e instanceof ArrayTooLargeError && /more than 2000 values \(at line 667\)/.test(e.message),
+  );
   assert.equal(readCsv(csv, 'x.csv', { maxValues: 3000 }).data.length, 3000);
 });
 
 // ---------------------------------------------------------------------------- 4. /proc through the engine
 
-test('4: a spectrum file that is a symlink to /proc/self/pagemap is a located read error within a second', { skip: !fs.existsSync('/proc/self/pagemap') }, () => {
-  fs.symlinkSync('/proc/self/pagemap', path.join(tmp, 'pagemap.npy'));
-  const text = 'sslexp: 1\nsignal:\n  variance: {file: pagemap.npy}\nnoise:\n  variance: [1]\n';
-  const { result, ms } = analyze(text);
-  const p = oneError(text, result, 'file-read-error');
-  assert.equal(p.text, 'pagemap.npy');
-  assert.match(p.message, /reports a size of 0 but holds more than 1048576 bytes/);
-  assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
-});
+test(
+  '4: a spectrum file that is a symlink to /proc/self/pagemap is a located read error within a second',
+  { skip: !fs.existsSync('/proc/self/pagemap') },
+  () => {
+    fs.symlinkSync('/proc/self/pagemap', path.join(tmp, 'pagemap.npy'));
+    const text = 'sslexp: 1\nsignal:\n  variance: {file: pagemap.npy}\nnoise:\n  variance: [1]\n';
+    const { result, ms } = analyze(text);
+    const p = oneError(text, result, 'file-read-error');
+    assert.equal(p.text, 'pagemap.npy');
+    assert.match(p.message, /reports a size of 0 but holds more than 1048576 bytes/);
+    assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
+  },
+);
 
 // ---------------------------------------------------------------------------- 5, 6, 11, 12: sizes the analysis creates
 
@@ -208,7 +232,13 @@ test('5: a zero-row data file is a located error, not a NaN in the eigensolver',
 });
 
 test('6: data.noise.count counts towards the 4096-feature limit (d = pca + noise.count), at parse time', () => {
-  write('small.npy', npy(Array.from({ length: 50 }, (_, i) => Math.sin(i)), { shape: [10, 5] }));
+  write(
+    'small.npy',
+    npy(
+      Array.from({ length: 50 }, (_, i) => Math.sin(i)),
+      { shape: [10, 5] },
+    ),
+  );
   for (const count of [4095, 5000, 20_000, 10_000_000]) {
     const text = `sslexp: 1\ndata:\n  file: small.npy\n  pca: 2\n  noise: {count: ${count}, variance: 1}\n`;
     const { result, ms } = analyze(text);
@@ -265,7 +295,10 @@ test('7: --components above 10^6 components is refused before the output is buil
   const { result } = analyze(text, 'spec.sslexp.yaml', { components: true });
   const p = oneError(text, result, 'limit-exceeded');
   assert.equal(p.text, '5000000');
-  assert.match(p.message, /Per-component scores \(--components\) for d = 10000000 components would be about 500 MB of output; .* at most 1000000 components\. Analyse without --components/);
+  assert.match(
+    p.message,
+    /Per-component scores \(--components\) for d = 10000000 components would be about 500 MB of output; .* at most 1000000 components\. Analyse without --components/,
+  );
   assert.ok(result.theory === 'alignment' && result.thresholds && result.atAlpha && !result.atAlpha.components);
   const spec = write('components.sslexp.yaml', text);
   for (const json of [false, true]) {
@@ -292,11 +325,21 @@ test('13: a CSV header is text in every cell; a first row with a typo is a locat
     ['5..0\n3\n1\n', "x.csv, line 1, column 1: '5..0' is not a number (a header row needs text, not numbers, in every column)."],
   ];
   for (const [body, message] of cases) {
-    assert.throws(() => readCsv(new TextEncoder().encode(body), 'x.csv'), (e: unknown) => e instanceof DataFileError && e.message === message, body);
+    assert.throws(
+      () => readCsv(new TextEncoder().encode(body), 'x.csv'),
+      (e: unknown) => e instanceof DataFileError && e.message === message,
+      body,
+    );
   }
   // real headers still work, including pandas' unnamed index column
   const h = readCsv(new TextEncoder().encode(',a,b\n0,1,2\n1,3,4\n'), 'x.csv');
-  assert.deepEqual([h.shape, h.header], [[2, 3], ['', 'a', 'b']]);
+  assert.deepEqual(
+    [h.shape, h.header],
+    [
+      [2, 3],
+      ['', 'a', 'b'],
+    ],
+  );
   const h2 = readCsv(new TextEncoder().encode('x;y\n1;2\n'), 'x.csv');
   assert.deepEqual(h2.shape, [1, 2]);
   // the spectrum file of the issue, through the engine
@@ -312,13 +355,25 @@ test('14: .npy headers are Python literals: duplicate keys keep the last value, 
   const h = (s: string) => parseHeader(s, 'x.npy');
   // a 'shape' inside another string value is not the shape
   assert.deepEqual(h(`{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }`).shape, [2]);
-  assert.deepEqual(h(`{'descr': "<f8', 'shape': (99,), '", 'fortran_order': False, 'shape': (2,)}`), { descr: "<f8', 'shape': (99,), '", fortran: false, shape: [2] });
+  assert.deepEqual(h(`{'descr': "<f8', 'shape': (99,), '", 'fortran_order': False, 'shape': (2,)}`), {
+    descr: "<f8', 'shape': (99,), '",
+    fortran: false,
+    shape: [2],
+  });
   assert.deepEqual(h(`{'fortran_order': False, 'descr': '<f8\\'shape\\': (99,)', 'shape': (2,)}`), { descr: "<f8'shape': (99,)", fortran: false, shape: [2] });
   // duplicated keys: the last wins, as in a Python dict
-  assert.deepEqual(h(`{'descr': '<i4', 'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'shape': (2, 2)}`), { descr: '<f8', fortran: false, shape: [2, 2] });
+  assert.deepEqual(h(`{'descr': '<i4', 'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'shape': (2, 2)}`), {
+    descr: '<f8',
+    fortran: false,
+    shape: [2, 2],
+  });
   // literal forms numpy accepts: double quotes, no trailing comma, Python 2 longs, True in a shape, comments, (3) is 3
   assert.deepEqual(h(`{"descr": "<f8", "fortran_order": True, "shape": (3L, 4L)}`), { descr: '<f8', fortran: true, shape: [3, 4] });
-  assert.deepEqual(h(`{'descr': '<f8', 'fortran_order': False, 'shape': (True, 2), } # numpy: bool is an int`), { descr: '<f8', fortran: false, shape: [1, 2] });
+  assert.deepEqual(h(`{'descr': '<f8', 'fortran_order': False, 'shape': (True, 2), } # numpy: bool is an int`), {
+    descr: '<f8',
+    fortran: false,
+    shape: [1, 2],
+  });
   assert.deepEqual(h(`{'descr': '<' 'f8', 'fortran_order': False, 'shape': ((3),)}`), { descr: '<f8', fortran: false, shape: [3] });
   assert.deepEqual(h(`{'descr': '<f8', 'fortran_order': False, 'shape': ()}`).shape, []);
   // refused: missing, extra or non-string keys; wrong value types; not a literal; trailing text
@@ -337,7 +392,11 @@ test('14: .npy headers are Python literals: duplicate keys keep the last value, 
     `['descr', '<f8']`,
     `{'descr': '<f8', 'fortran_order': False, 'shape': (2 2)}`,
   ]) {
-    assert.throws(() => h(bad), (e: unknown) => e instanceof DataFileError && /malformed \.npy header/.test(e.message), bad);
+    assert.throws(
+      () => h(bad),
+      (e: unknown) => e instanceof DataFileError && /malformed \.npy header/.test(e.message),
+      bad,
+    );
   }
   assert.throws(() => h(`{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2,)}`), /structured \(record\) array/);
   assert.throws(() => h(`{'descr': '<f8', 'fortran_order': False, 'shape': (2,)}` + ' '.repeat(10_000)), /over numpy's limit of 10000/);
@@ -375,7 +434,10 @@ test('15: a core YAML tag that contradicts its node is an error on the tag', () 
   }
   // fitting tags stay fine
   const fine = 'sslexp: 1\nsignal:\n  variance: !!seq [!!float 4, !!int "1"]\nnoise: !!map\n  variance: !!seq [2]\nname: !!str 5\n';
-  assert.deepEqual(analyze(fine).result.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    analyze(fine).result.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
 });
 
 // ---------------------------------------------------------------------------- 16. paths and messages

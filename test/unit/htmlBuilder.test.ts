@@ -26,8 +26,7 @@ function initialStateText(html: string): string {
 test('CSP is present and exact', () => {
   const html = buildPanelHtml(base);
   const expected =
-    `default-src 'none'; img-src ${base.cspSource} data:; style-src ${base.cspSource}; ` +
-    `script-src 'nonce-${base.nonce}'; font-src ${base.cspSource};`;
+    `default-src 'none'; img-src ${base.cspSource} data:; style-src ${base.cspSource}; ` + `script-src 'nonce-${base.nonce}'; font-src ${base.cspSource};`;
   assert.equal(cspOf(html), expected);
   assert.equal(buildCsp(base.cspSource, base.nonce), expected);
   assert.ok(!html.includes('unsafe-inline'), 'no unsafe-inline');

@@ -31,7 +31,7 @@ function maxRelDiff(a: Float64Array, b: Float64Array): number {
 function spd(rng: Rng, n: number, cond: number): { a: Matrix; eig: Float64Array } {
   const q = symmetricEigen(gram(randn(rng, n + 3, n))).vectors;
   const eig = new Float64Array(n);
-  for (let i = 0; i < n; i++) eig[i] = cond ** (-(i / Math.max(1, n - 1)));
+  for (let i = 0; i < n; i++) eig[i] = cond ** -(i / Math.max(1, n - 1));
   const a = new Matrix(n, n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
@@ -53,7 +53,13 @@ for (const backend of BACKENDS) {
     assert.equal(setKernelBackend(backend), backend);
     const rng = new Rng(11);
     // K crosses the 256-row packing chunk; m and n are not multiples of the 4-wide panel
-    for (const [k, m, n] of [[1, 1, 1], [3, 5, 7], [300, 9, 6], [513, 30, 17], [0, 3, 2]] as const) {
+    for (const [k, m, n] of [
+      [1, 1, 1],
+      [3, 5, 7],
+      [300, 9, 6],
+      [513, 30, 17],
+      [0, 3, 2],
+    ] as const) {
       const a = randn(rng, k, m);
       const b = randn(rng, k, n);
       const ref = naiveMul(a.transpose(), b);
@@ -151,7 +157,11 @@ test('both backends agree to roundoff on a Gram, a reduction and a spectrum', ()
   const x = randn(rng, 600, 97);
   const run = () => {
     const g = gram(x, 1 / 600);
-    const s = new Matrix(97, 97, g.data.map((v, i) => v + (i % 98 === 0 ? 0.1 : 0)));
+    const s = new Matrix(
+      97,
+      97,
+      g.data.map((v, i) => v + (i % 98 === 0 ? 0.1 : 0)),
+    );
     const k = reduceSymmetric(g, cholesky(s));
     return { g: g.data, k: k.data, ev: symmetricEigenvalues(k) };
   };

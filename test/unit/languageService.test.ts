@@ -33,7 +33,10 @@ const item = (marked: string, label: string, file = YAML) => {
 const apply = (marked: string, label: string, file = YAML) => {
   const [t] = at(marked);
   const c = item(marked, label, file);
-  const text = c.insertText.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d/g, '');
+  const text = c.insertText
+    .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
+    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+    .replace(/\$\d/g, '');
   return t.slice(0, c.replaceStart) + text + t.slice(c.replaceEnd);
 };
 
@@ -47,7 +50,10 @@ test('spectral keys hide the other modes; graph mode shows its own keys', () => 
   const spectral = labels('sslexp: 1\nsignal: {count: 1, variance: 1}\n|');
   assert.ok(spectral.includes('noise') && !spectral.includes('graph') && !spectral.includes('embedding'));
   const graph = labels('sslexp: 1\ngraph: {views: 2}\n|');
-  assert.deepEqual(graph.filter((l) => !/spec$/.test(l)), ['name', 'regularize', 'data', 'embedding', 'methods']);
+  assert.deepEqual(
+    graph.filter((l) => !/spec$/.test(l)),
+    ['name', 'regularize', 'data', 'embedding', 'methods'],
+  );
   assert.deepEqual(labels('sslexp: 1\ngraph: {views: 2}\ndata:\n  |'), ['file', 'X', 'key', 'labels', 'center']);
   assert.deepEqual(labels('sslexp: 1\nmethods:\n  vicreg:\n    |'), ['variance', 'invariance']);
 });
@@ -58,7 +64,10 @@ test('a child of signal: its keys; after variance: the spectrum families as snip
   const withSnippet = apply('sslexp: 1\nsignal:\n  count: 5\n  variance: |', 'power_law');
   assert.equal(withSnippet, 'sslexp: 1\nsignal:\n  count: 5\n  variance: {power_law: {first: 300000, exponent: 1}}');
   const parsed = parseSpec(withSnippet + '\nnoise: {count: 0}\n', { fileName: YAML });
-  assert.deepEqual(parsed.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    parsed.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
 });
 
 test('after metric: the enumeration values', () => {
@@ -82,9 +91,15 @@ test('an empty spec: sslexp first, every root key and whole-spec skeletons', () 
   assert.equal(got[0], 'sslexp');
   assert.ok(got.includes('spectral spec') && got.includes('graph spec'));
   const skeleton = apply('|', 'spectral spec');
-  assert.deepEqual(parseSpec(skeleton, { fileName: YAML }).problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    parseSpec(skeleton, { fileName: YAML }).problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   const json = apply('|', 'spectral spec', JSON_NAME);
-  assert.deepEqual(parseSpec(json, { fileName: JSON_NAME }).problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    parseSpec(json, { fileName: JSON_NAME }).problems.filter((p) => p.severity === 'error'),
+    [],
+  );
 });
 
 test('file: values are the workspace files with the allowed extensions', () => {
@@ -96,7 +111,10 @@ test('file: values are the workspace files with the allowed extensions', () => {
 test('JSON: keys in quotes replace the quotes, and keys present are not offered', () => {
   const [t, o] = at('{"sslexp": 1, "signal": {"count": 3, "|"}}');
   const cs = completions(t, o, JSON_NAME);
-  assert.deepEqual(cs.map((c) => c.label), ['variance', 'augmentation']);
+  assert.deepEqual(
+    cs.map((c) => c.label),
+    ['variance', 'augmentation'],
+  );
   assert.equal(t.slice(cs[0].replaceStart, cs[0].replaceEnd), '""');
   assert.deepEqual(cursorContext('{"sslexp": 1, "alpha": 2, "x": |}', 30, JSON_NAME).path, ['x']);
   assert.ok(!labels('{"sslexp": 1, |, "alpha": 1}', JSON_NAME).includes('alpha'), 'a key after the cursor counts too');
@@ -109,10 +127,12 @@ test('flowSnippet writes YAML flow and JSON', () => {
 
 /** Every key path of a source tree. */
 function keyPaths(node: SourceNode, path: (string | number)[] = [], out: { path: (string | number)[]; start: number }[] = []) {
-  if (node.kind === 'map') for (const e of node.entries) {
-    out.push({ path: [...path, e.key], start: e.keySpan.start });
-    keyPaths(e.value, [...path, e.key], out);
-  } else if (node.kind === 'seq') node.items.forEach((x, i) => keyPaths(x, [...path, i], out));
+  if (node.kind === 'map')
+    for (const e of node.entries) {
+      out.push({ path: [...path, e.key], start: e.keySpan.start });
+      keyPaths(e.value, [...path, e.key], out);
+    }
+  else if (node.kind === 'seq') node.items.forEach((x, i) => keyPaths(x, [...path, i], out));
   return out;
 }
 
@@ -121,7 +141,11 @@ test('hover: documentation on every key of every example spec', () => {
   let n = 0;
   for (const dir of dirs) {
     let names: string[];
-    try { names = readdirSync(dir); } catch { continue; }
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
     for (const name of names.filter((f) => /\.sslexp\.(ya?ml|json)$/.test(f))) {
       const text = readFileSync(join(dir, name), 'utf8');
       const root = parseSourceTree(text, name).root;
@@ -148,11 +172,29 @@ test('hover works on incomplete text too, and on the family keys', () => {
 test('document symbols: the key tree with extents', () => {
   const t = 'sslexp: 1\nsignal:\n  count: 50\n  variance: {power_law: {first: 3.0e5, exponent: 1.0}}\nsimulate:\n  metric: probe-gap\n';
   const syms = documentSymbols(t, YAML);
-  assert.deepEqual(syms.map((s) => s.name), ['sslexp', 'signal', 'simulate']);
-  assert.deepEqual(syms[1].children.map((s) => s.name), ['count', 'variance']);
-  assert.deepEqual(syms[1].children[1].children[0].children.map((s) => [s.name, s.detail]), [['first', '3.0e5'], ['exponent', '1.0']]);
+  assert.deepEqual(
+    syms.map((s) => s.name),
+    ['sslexp', 'signal', 'simulate'],
+  );
+  assert.deepEqual(
+    syms[1].children.map((s) => s.name),
+    ['count', 'variance'],
+  );
+  assert.deepEqual(
+    syms[1].children[1].children[0].children.map((s) => [s.name, s.detail]),
+    [
+      ['first', '3.0e5'],
+      ['exponent', '1.0'],
+    ],
+  );
   assert.equal(t.slice(syms[1].start, syms[1].end).trimEnd(), 'signal:\n  count: 50\n  variance: {power_law: {first: 3.0e5, exponent: 1.0}}');
-  assert.deepEqual(documentSymbols('{"sslexp": 1, "alpha": 2}', JSON_NAME).map((s) => [s.name, s.kind]), [['sslexp', 'number'], ['alpha', 'number']]);
+  assert.deepEqual(
+    documentSymbols('{"sslexp": 1, "alpha": 2}', JSON_NAME).map((s) => [s.name, s.kind]),
+    [
+      ['sslexp', 'number'],
+      ['alpha', 'number'],
+    ],
+  );
 });
 
 test('selection ranges grow from the value to the document', () => {
@@ -166,6 +208,15 @@ test('selection ranges grow from the value to the document', () => {
 test('the panel protocol validates the optional stale field of an analysis message', async () => {
   const { isStaleInfo } = await import('../../src/shared/webviewProtocol');
   assert.ok(isStaleInfo({ message: 'alpha: must be >= 0', line: 3 }));
-  for (const bad of [null, {}, { message: 'x' }, { message: 'x', line: 0 }, { message: 'x', line: 1.5 }, { message: 1, line: 1 }, { message: 'x', line: 1, extra: true }, { message: 'x'.repeat(100_000), line: 1 }])
+  for (const bad of [
+    null,
+    {},
+    { message: 'x' },
+    { message: 'x', line: 0 },
+    { message: 'x', line: 1.5 },
+    { message: 1, line: 1 },
+    { message: 'x', line: 1, extra: true },
+    { message: 'x'.repeat(100_000), line: 1 },
+  ])
     assert.equal(isStaleInfo(bad), false, JSON.stringify(bad)?.slice(0, 60));
 });

@@ -62,9 +62,19 @@ function expectLinalgError(fn: () => unknown, code: string, re?: RegExp): void {
 test('Matrix: shape checks, fromArray/toArray, diag, identity, row/col copies, transpose', () => {
   expectLinalgError(() => new Matrix(2, 3, new Float64Array(5)), 'dimension-mismatch');
   expectLinalgError(() => Matrix.fromArray([[1, 2], [3]]), 'dimension-mismatch');
-  const m = Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
-  assert.deepEqual(m.toArray(), [[1, 2, 3], [4, 5, 6]]);
-  assert.deepEqual(m.transpose().toArray(), [[1, 4], [2, 5], [3, 6]]);
+  const m = Matrix.fromArray([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  assert.deepEqual(m.toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  assert.deepEqual(m.transpose().toArray(), [
+    [1, 4],
+    [2, 5],
+    [3, 6],
+  ]);
   assert.deepEqual(Array.from(m.row(1)), [4, 5, 6]);
   assert.deepEqual(Array.from(m.col(2)), [3, 6]);
   const r = m.row(0);
@@ -73,18 +83,39 @@ test('Matrix: shape checks, fromArray/toArray, diag, identity, row/col copies, t
   const c = m.clone();
   c.set(0, 0, 7);
   assert.equal(m.get(0, 0), 1, 'clone() is deep');
-  assert.deepEqual(Matrix.diag([1, 2]).toArray(), [[1, 0], [0, 2]]);
-  assert.deepEqual(Matrix.identity(2).toArray(), [[1, 0], [0, 1]]);
-  assert.deepEqual(new Matrix(2, 2).toArray(), [[0, 0], [0, 0]]);
+  assert.deepEqual(Matrix.diag([1, 2]).toArray(), [
+    [1, 0],
+    [0, 2],
+  ]);
+  assert.deepEqual(Matrix.identity(2).toArray(), [
+    [1, 0],
+    [0, 1],
+  ]);
+  assert.deepEqual(new Matrix(2, 2).toArray(), [
+    [0, 0],
+    [0, 0],
+  ]);
   assert.equal(frobenius(Matrix.fromArray([[3, 4]])), 5);
-  assert.deepEqual(scale(m, 2).toArray(), [[2, 4, 6], [8, 10, 12]]);
-  assert.deepEqual(add(m, m, -1).toArray(), [[0, 0, 0], [0, 0, 0]]);
+  assert.deepEqual(scale(m, 2).toArray(), [
+    [2, 4, 6],
+    [8, 10, 12],
+  ]);
+  assert.deepEqual(add(m, m, -1).toArray(), [
+    [0, 0, 0],
+    [0, 0, 0],
+  ]);
   expectLinalgError(() => add(m, m.transpose()), 'dimension-mismatch');
 });
 
 test('matmul, matmulTransA, gram agree with the naive triple loop (odd sizes, several row chunks)', () => {
   const rng = new Rng(1);
-  for (const [n, p, q] of [[1, 1, 1], [5, 3, 7], [300, 13, 6], [530, 9, 9], [17, 22, 5]]) {
+  for (const [n, p, q] of [
+    [1, 1, 1],
+    [5, 3, 7],
+    [300, 13, 6],
+    [530, 9, 9],
+    [17, 22, 5],
+  ]) {
     const a = randn(rng, n, p);
     const b = randn(rng, n, q);
     assert.ok(relErr(matmulTransA(a, b, 0.5), scale(naiveMul(a.transpose(), b), 0.5)) < 1e-13, `matmulTransA ${n}x${p}x${q}`);
@@ -114,7 +145,10 @@ test('symmetricEigen: random, repeated eigenvalues, zero, 1x1, diagonal, graded'
   checkEigen(scale(add(r, r.transpose()), 0.5), 'random 40');
   const rep = withSpectrum(rng, [1, 1, 1, 2, 2, 3, -1, -1]);
   checkEigen(rep, 'repeated');
-  assert.deepEqual(Array.from(symmetricEigen(rep).values).map((v) => Math.round(v * 1e9) / 1e9), [3, 2, 2, 1, 1, 1, -1, -1]);
+  assert.deepEqual(
+    Array.from(symmetricEigen(rep).values).map((v) => Math.round(v * 1e9) / 1e9),
+    [3, 2, 2, 1, 1, 1, -1, -1],
+  );
   const z = symmetricEigen(new Matrix(5, 5));
   assert.deepEqual(Array.from(z.values), [0, 0, 0, 0, 0]);
   assertOrthonormalColumns(z.vectors, 0, 'zero matrix');
@@ -127,14 +161,20 @@ test('symmetricEigen: random, repeated eigenvalues, zero, 1x1, diagonal, graded'
   checkEigen(Matrix.identity(6), 'identity');
   checkEigen(withSpectrum(rng, [1e8, 1e4, 1, 1e-4, 1e-8, 3]), 'graded');
   // symmetrises (a + a^T)/2
-  const ns = Matrix.fromArray([[2, 1], [0, 2]]);
+  const ns = Matrix.fromArray([
+    [2, 1],
+    [0, 2],
+  ]);
   assert.ok(Math.abs(symmetricEigen(ns).values[0] - 2.5) < 1e-14);
   assert.ok(Math.abs(symmetricEigenvalues(ns)[1] - 1.5) < 1e-14);
   assert.equal(symmetricEigen(new Matrix(0, 0)).values.length, 0);
 });
 
 test('symmetricEigen / svd / cholesky / qr reject NaN and Infinity with a LinalgError (no hang, no NaN)', () => {
-  const bad = Matrix.fromArray([[1, NaN], [NaN, 1]]);
+  const bad = Matrix.fromArray([
+    [1, NaN],
+    [NaN, 1],
+  ]);
   expectLinalgError(() => symmetricEigen(bad), 'not-finite');
   expectLinalgError(() => topSymmetricEigen(bad, 1), 'not-finite');
   expectLinalgError(() => svd(Matrix.fromArray([[1, Infinity]])), 'not-finite');
@@ -160,11 +200,17 @@ test('topSymmetricEigen equals the full eigendecomposition (inverse-iteration pa
     assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-10, `vector ${j}: |dot| = ${Math.abs(dot)}`);
   }
   // repeated top eigenvalues: still an orthonormal basis of eigenvectors
-  const rep = withSpectrum(rng, Array.from({ length: 120 }, (_, i) => (i < 4 ? 5 : i < 6 ? 3 : 1 / (i + 1))));
+  const rep = withSpectrum(
+    rng,
+    Array.from({ length: 120 }, (_, i) => (i < 4 ? 5 : i < 6 ? 3 : 1 / (i + 1))),
+  );
   const t2 = topSymmetricEigen(rep, 6);
   assertOrthonormalColumns(t2.vectors, 1e-10, 'repeated top-k');
   assertClose(matmul(rep, t2.vectors), matmul(t2.vectors, Matrix.diag(t2.values)), 1e-10, 'A V = V diag(w)');
-  assert.deepEqual(Array.from(t2.values).map((v) => Math.round(v * 1e8) / 1e8), [5, 5, 5, 5, 3, 3]);
+  assert.deepEqual(
+    Array.from(t2.values).map((v) => Math.round(v * 1e8) / 1e8),
+    [5, 5, 5, 5, 3, 3],
+  );
   // small / k > d/4: full path
   const small = topSymmetricEigen(Matrix.diag([1, 4, 2]), 2);
   assert.deepEqual(Array.from(small.values), [4, 2]);
@@ -194,7 +240,12 @@ test('svd: square, tall, wide, rank-deficient, zero; accurate small singular val
   for (let i = 2; i < 6; i++) assert.ok(r.s[i] < 1e-14 * r.s[0], `rank 2: s[${i}] = ${r.s[i]}`);
   const z = checkSvd(new Matrix(3, 4), 'zero');
   assert.deepEqual(Array.from(z.s), [0, 0, 0]);
-  const withZeroCol = Matrix.fromArray([[1, 0, 2], [3, 0, 4], [5, 0, 6], [7, 0, 8]]);
+  const withZeroCol = Matrix.fromArray([
+    [1, 0, 2],
+    [3, 0, 4],
+    [5, 0, 6],
+    [7, 0, 8],
+  ]);
   assert.equal(checkSvd(withZeroCol, 'zero column').s[2], 0);
   // known spectrum with tiny values: U diag(s) V^T
   const sv = [3, 1, 1e-6, 1e-9];
@@ -218,8 +269,28 @@ test('cholesky: L L^T = A, lower triangular; indefinite and singular inputs name
   const l = cholesky(a);
   for (let i = 0; i < 7; i++) for (let j = i + 1; j < 7; j++) assert.equal(l.get(i, j), 0);
   assertClose(matmul(l, l.transpose()), a, 1e-14, 'L L^T');
-  expectLinalgError(() => cholesky(Matrix.fromArray([[1, 2], [2, 1]])), 'not-positive-definite', /pivot 1 is -3/);
-  expectLinalgError(() => cholesky(Matrix.fromArray([[1, 1], [1, 1]])), 'not-positive-definite', /pivot 1/);
+  expectLinalgError(
+    () =>
+      cholesky(
+        Matrix.fromArray([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    'not-positive-definite',
+    /pivot 1 is -3/,
+  );
+  expectLinalgError(
+    () =>
+      cholesky(
+        Matrix.fromArray([
+          [1, 1],
+          [1, 1],
+        ]),
+      ),
+    'not-positive-definite',
+    /pivot 1/,
+  );
   const x = solveSPD(a, randn(rng, 7, 3));
   assert.equal(x.rows, 7);
   const rhs = randn(rng, 7, 2);
@@ -254,7 +325,11 @@ test('generalizedSymmetricEigen: A W = B W diag(w), W^T B W = I, descending, top
 
 test('qr: Q orthonormal columns, R upper triangular with r_ii >= 0, QR = A; m < n rejected', () => {
   const rng = new Rng(8);
-  for (const [m, n] of [[7, 4], [5, 5], [30, 1]]) {
+  for (const [m, n] of [
+    [7, 4],
+    [5, 5],
+    [30, 1],
+  ]) {
     const a = randn(rng, m, n);
     const { q, r } = qr(a);
     assert.equal(q.rows, m);
@@ -289,7 +364,11 @@ test('pinv: Penrose conditions (rank-deficient rectangular, singular symmetric, 
   checkPenrose(sing, 'singular symmetric');
   const inv = randn(rng, 4, 4);
   assertClose(matmul(inv, pinv(inv)), Matrix.identity(4), 1e-12, 'invertible');
-  assert.deepEqual(pinv(new Matrix(2, 3)).toArray(), [[0, 0], [0, 0], [0, 0]]);
+  assert.deepEqual(pinv(new Matrix(2, 3)).toArray(), [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ]);
 });
 
 // ---- an independent cross-check: ml-matrix (a separate, plain-JS implementation) ----
@@ -316,7 +395,17 @@ test('ml-matrix cross-check: matmul, matmulTransA and gram agree with ml-matrix 
     const c = randn(rng, m, n);
     assertClose(matmul(a, b), fromMl(toMl(a).mmul(toMl(b))), 1e-13, `matmul ${m}x${k} * ${k}x${n}`);
     assertClose(matmulTransA(a, c), fromMl(toMl(a).transpose().mmul(toMl(c))), 1e-13, `matmulTransA ${m}x${k}`);
-    assertClose(gram(a, 1 / m), fromMl(toMl(a).transpose().mmul(toMl(a)).mul(1 / m)), 1e-13, `gram ${m}x${k}`);
+    assertClose(
+      gram(a, 1 / m),
+      fromMl(
+        toMl(a)
+          .transpose()
+          .mmul(toMl(a))
+          .mul(1 / m),
+      ),
+      1e-13,
+      `gram ${m}x${k}`,
+    );
   }
 });
 
@@ -329,7 +418,8 @@ test('ml-matrix cross-check: symmetricEigen and svd agree with ml-matrix on rand
     // ml-matrix: ascending; ours: descending
     const mlValues = Float64Array.from(ml.realEigenvalues).reverse();
     const scaleA = Math.max(1, ...mlValues.map(Math.abs));
-    for (let i = 0; i < n; i++) assert.ok(Math.abs(ours.values[i] - mlValues[i]) <= 1e-12 * scaleA, `n=${n}: eigenvalue ${i}: ${ours.values[i]} vs ${mlValues[i]}`);
+    for (let i = 0; i < n; i++)
+      assert.ok(Math.abs(ours.values[i] - mlValues[i]) <= 1e-12 * scaleA, `n=${n}: eigenvalue ${i}: ${ours.values[i]} vs ${mlValues[i]}`);
     // eigenvectors agree up to sign where the eigenvalue is well separated (|cos| = 1 - O(eps / gap))
     const mlVectors = ml.eigenvectorMatrix;
     for (let i = 0; i < n; i++) {

@@ -121,9 +121,12 @@ test('npy blocks: every dtype and byte order, any block size, unaligned buffers:
   }
 });
 
-test('npy blocks: truncated files and Fortran order are refused with the whole-file reader\'s words', () => {
+test("npy blocks: truncated files and Fortran order are refused with the whole-file reader's words", () => {
   const bytes = npy(randomMatrix(4, 3, 2), { shape: [4, 3] });
-  assert.throws(() => openNpyStream(bytesSource(bytes.subarray(0, bytes.length - 8)), 't.npy'), /t\.npy is truncated: shape \(4, 3\) of <f8 needs 96 bytes of data, the file has 88/);
+  assert.throws(
+    () => openNpyStream(bytesSource(bytes.subarray(0, bytes.length - 8)), 't.npy'),
+    /t\.npy is truncated: shape \(4, 3\) of <f8 needs 96 bytes of data, the file has 88/,
+  );
   assert.throws(() => openNpyStream(bytesSource(npy(randomMatrix(4, 3, 2), { shape: [4, 3], fortran: true })), 'f.npy'), /Fortran order/);
   // openRows falls back to a whole read for a (small) Fortran-order file
   const f = npy([1, 2, 3, 4, 5, 6], { shape: [2, 3], fortran: true });
@@ -131,8 +134,7 @@ test('npy blocks: truncated files and Fortran order are refused with the whole-f
 });
 
 test('CSV blocks: header, comments, blank lines, CRLF, BOM, quotes and multi-byte text across read boundaries, as readCsv', () => {
-  const text =
-    '\ufeff# a comment\r\n"x","y é",z\r\n\r\n1,2,3  # trailing\r\n4.5,-6e-3,"7"\r\n\r\n# another\r\nnan,inf,-inf\r\n8,9,10';
+  const text = '\ufeff# a comment\r\n"x","y é",z\r\n\r\n1,2,3  # trailing\r\n4.5,-6e-3,"7"\r\n\r\n# another\r\nnan,inf,-inf\r\n8,9,10';
   const bytes = new TextEncoder().encode(text);
   const whole = readCsv(bytes, 'c.csv');
   for (const readBytes of [1, 2, 3, 7, 16, 1 << 20]) {
@@ -163,7 +165,11 @@ test('CSV blocks: ragged rows, bad cells, binary and empty files fail as readCsv
       expected = (e as Error).message;
     }
     assert.ok(expected, t);
-    assert.throws(() => drain(openCsvStream(bytesSource(b), 'e.csv', 3), 2), (e: Error) => e.message === expected, `${JSON.stringify(t)}: ${expected}`);
+    assert.throws(
+      () => drain(openCsvStream(bytesSource(b), 'e.csv', 3), 2),
+      (e: Error) => e.message === expected,
+      `${JSON.stringify(t)}: ${expected}`,
+    );
   }
   assert.throws(() => drain(openCsvStream(bytesSource(Uint8Array.from([0x31, 0x2c, 0xff, 0x0a])), 'b.csv'), 1), /not UTF-8 text/);
   assert.throws(() => drain(openCsvStream(bytesSource(Uint8Array.from([0x31, 0x00, 0x0a])), 'b.csv'), 1), /NUL bytes/);
@@ -207,7 +213,10 @@ test('the accumulated statistics equal a direct computation (sums, XᵀX, views,
     const acc = new StatsAccumulator(d, { views: V, targets: 'labels', probeSeed: 0 });
     for (let i = 0; i < n; i += block) {
       const r = Math.min(block, n - i);
-      acc.add(Float64Array.from(x.slice(i * d, (i + r) * d)), r, i, { views: Float64Array.from(views.slice(i * V * d, (i + r) * V * d)), labels: Float64Array.from(labels.slice(i, i + r)) });
+      acc.add(Float64Array.from(x.slice(i * d, (i + r) * d)), r, i, {
+        views: Float64Array.from(views.slice(i * V * d, (i + r) * V * d)),
+        labels: Float64Array.from(labels.slice(i, i + r)),
+      });
     }
     const s = acc.finish();
     assert.equal(s.n, n);
@@ -233,7 +242,10 @@ test('the accumulated statistics equal a direct computation (sums, XᵀX, views,
     }
     const train = s.probe!;
     assert.ok(train.n > 0 && train.n < n, `train split ${train.n} of ${n}`);
-    assert.equal([...train.sumY].reduce((p, q) => p + q, 0), train.n);
+    assert.equal(
+      [...train.sumY].reduce((p, q) => p + q, 0),
+      train.n,
+    );
   }
 });
 
@@ -274,10 +286,28 @@ test('readMomentsNpz: a file that is not a moments file, or is inconsistent, fai
     { name: 'sum_x', dtype: '<f8' as const, shape: [2], data: [1, 2] },
   ];
   assert.throws(() => readMomentsNpz(bytesSource(writeNpz(base)), 'm.npz'), /m\.npz is not a moments file: it has no array 'xtx'/);
-  assert.throws(() => readMomentsNpz(bytesSource(writeNpz([...base, { name: 'xtx', dtype: '<f8', shape: [3, 3], data: new Array(9).fill(0) }])), 'm.npz'), /m\.npz\[xtx\] has shape \(3, 3\), expected \(2, 2\)/);
-  assert.throws(() => readMomentsNpz(bytesSource(writeNpz([{ ...base[0], data: [2] }, ...base.slice(1)])), 'm.npz'), /version 2; this version of sslexp reads version 1/);
   assert.throws(
-    () => readMomentsNpz(bytesSource(writeNpz([...base, { name: 'xtx', dtype: '<f8', shape: [2, 2], data: [1, 0, 0, 1] }, { name: 'classes', dtype: '<f8', shape: [1], data: [0] }, { name: 'class_counts', dtype: '<i8', shape: [1], data: [4] }, { name: 'y_t_x', dtype: '<f8', shape: [1, 2], data: [0, 0] }])), 'm.npz'),
+    () => readMomentsNpz(bytesSource(writeNpz([...base, { name: 'xtx', dtype: '<f8', shape: [3, 3], data: new Array(9).fill(0) }])), 'm.npz'),
+    /m\.npz\[xtx\] has shape \(3, 3\), expected \(2, 2\)/,
+  );
+  assert.throws(
+    () => readMomentsNpz(bytesSource(writeNpz([{ ...base[0], data: [2] }, ...base.slice(1)])), 'm.npz'),
+    /version 2; this version of sslexp reads version 1/,
+  );
+  assert.throws(
+    () =>
+      readMomentsNpz(
+        bytesSource(
+          writeNpz([
+            ...base,
+            { name: 'xtx', dtype: '<f8', shape: [2, 2], data: [1, 0, 0, 1] },
+            { name: 'classes', dtype: '<f8', shape: [1], data: [0] },
+            { name: 'class_counts', dtype: '<i8', shape: [1], data: [4] },
+            { name: 'y_t_x', dtype: '<f8', shape: [1, 2], data: [0, 0] },
+          ]),
+        ),
+        'm.npz',
+      ),
     /class counts add up to 4 but n = 5/,
   );
 });
@@ -316,7 +346,8 @@ function sameNumbers(a: unknown, b: unknown, tol: number, where = 'result'): voi
     return;
   }
   if (b && typeof b === 'object') {
-    for (const k of Object.keys(b)) if (k !== 'problem') sameNumbers((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tol, `${where}.${k}`);
+    for (const k of Object.keys(b))
+      if (k !== 'problem') sameNumbers((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tol, `${where}.${k}`);
     return;
   }
   assert.deepEqual(a, b, where);
@@ -341,13 +372,19 @@ function alignPcaSigns<T>(sol: T, ref: T, k: number): T {
   return fix(sol, '') as T;
 }
 
-test('streamed equals in-memory to 1e-12 relative: P1\'s pipeline on the digits CSV (label column, centring, PCA, noise draw)', () => {
+test("streamed equals in-memory to 1e-12 relative: P1's pipeline on the digits CSV (label column, centring, PCA, noise draw)", () => {
   const text = fs.readFileSync(path.join(EXAMPLES, 'digits-strong-noise.sslexp.yaml'), 'utf8').replace(/^simulate:[\s\S]*$/m, '');
   const mem = analyze(text, EXAMPLES);
-  assert.deepEqual(mem.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    mem.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   for (const blockRows of [97, 5000]) {
     const str = analyze(text, EXAMPLES, { ...ranges, streamData: { always: true, blockRows } });
-    assert.deepEqual(str.problems.map((p) => p.code), mem.problems.map((p) => p.code));
+    assert.deepEqual(
+      str.problems.map((p) => p.code),
+      mem.problems.map((p) => p.code),
+    );
     assert.deepEqual(str.pipeline!.samples, mem.pipeline!.samples);
     sameNumbers(str.pipeline, mem.pipeline, 1e-12, 'pipeline');
     sameNumbers(str.thresholds, mem.thresholds, 1e-12, 'thresholds');
@@ -368,15 +405,27 @@ test('streamed equals in-memory to 1e-12 relative: general problems (masking, ad
   write('g-f4.npy', npy(x, { dtype: 'f4', shape: [n, d] }));
   write('gy.npy', npy(y, { dtype: 'i4' }));
   const cov = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 2 + i : 0.1)));
-  const augs = ['{masking: {keep: 0.7}}', '{additive: {alpha: 1.5, theta: 0.5, gamma: {uniform: {low: 0, high: 2, seed: 3}}}}', `{covariance: ${JSON.stringify(cov)}}`];
+  const augs = [
+    '{masking: {keep: 0.7}}',
+    '{additive: {alpha: 1.5, theta: 0.5, gamma: {uniform: {low: 0, high: 2, seed: 3}}}}',
+    `{covariance: ${JSON.stringify(cov)}}`,
+  ];
   for (const file of ['g.npy', 'g-f4.npy']) {
     for (const aug of augs) {
       for (const center of [false, true]) {
         const text = `sslexp: 1\nlatent: 4\ndata: {file: ${file}, labels: {file: gy.npy}, center: ${center}}\naugmentation: ${aug}\n`;
         const mem = analyze(text, tmp);
-        assert.deepEqual(mem.problems.filter((p) => p.severity === 'error'), [], text);
+        assert.deepEqual(
+          mem.problems.filter((p) => p.severity === 'error'),
+          [],
+          text,
+        );
         const str = analyze(text, tmp, { ...ranges, streamData: { always: true, blockRows: 64 } });
-        assert.deepEqual(str.problems.map((p) => p.code), mem.problems.map((p) => p.code), text);
+        assert.deepEqual(
+          str.problems.map((p) => p.code),
+          mem.problems.map((p) => p.code),
+          text,
+        );
         sameNumbers(str.solutions, mem.solutions, 1e-12, `${file} ${aug} center ${center}`);
       }
     }
@@ -395,7 +444,10 @@ test('a .npy beyond the in-memory limits is streamed without being asked (header
   write('big.npy', bytes);
   const text = 'sslexp: 1\nlatent: 1\ndata: {file: big.npy}\naugmentation: {masking: {keep: 0.5}}\nsimulate: {n: [10], alpha: 1}\n';
   const old = analyze(text, tmp);
-  assert.ok(old.problems.some((p) => p.code === 'limit-exceeded' && /1000001 samples, over the limit of 1000000/.test(p.message)), 'without positioned reads: the in-memory limit');
+  assert.ok(
+    old.problems.some((p) => p.code === 'limit-exceeded' && /1000001 samples, over the limit of 1000000/.test(p.message)),
+    'without positioned reads: the in-memory limit',
+  );
   const r = analyze(text, tmp, ranges);
   const codes = r.problems.map((p) => `${p.severity} ${p.code}`);
   assert.ok(r.solutions, codes.join());
@@ -430,10 +482,16 @@ test('data: {moments} analyses from the statistics alone: the same solutions as 
     ['augmentation: {additive: {theta: 0.3}}\n', 'pca: 5\n  noise: {count: 3, variance: 2, augmentation: 1}\n'],
   ]) {
     const rows = analyze(`sslexp: 1\ndata:\n  file: mx.npy\n  labels: {file: my.npy}\n${extra ? `  ${extra}` : ''}${aug}`, tmp);
-    assert.deepEqual(rows.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      rows.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     const text = `sslexp: 1\ndata:\n  moments: {file: m.npz}\n${extra ? `  ${extra}` : ''}${aug}`;
     const mom = analyze(text, tmp);
-    assert.deepEqual(mom.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      mom.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     const info = mom.problems.find((p) => p.code === 'moments-only')!;
     assert.equal(info.severity, 'info');
     assert.match(info.message, /n = 400, d = 8, 5 classes\): everything but the finite-n simulation, the linear probe and the pipeline's corrupted draw/);
@@ -446,7 +504,10 @@ test('data: {moments} analyses from the statistics alone: the same solutions as 
   }
   // what the schema and the validator refuse next to moments, and what simulate refuses
   const bad = analyze('sslexp: 1\nlatent: 2\ndata: {moments: {file: m.npz}, labels: {column: 0}}\naugmentation: {masking: {keep: 0.5}}\n', tmp);
-  assert.deepEqual(bad.problems.map((p) => p.code), ['conflicting-keys']);
+  assert.deepEqual(
+    bad.problems.map((p) => p.code),
+    ['conflicting-keys'],
+  );
   const noAug = analyze('sslexp: 1\nlatent: 2\ndata: {moments: {file: m.npz}}\n', tmp);
   assert.match(noAug.problems.find((p) => p.severity === 'error')!.message, /'m\.npz' has no view statistics/);
   const sim = analyze('sslexp: 1\nalpha: 1\ndata: {moments: {file: m.npz}, pca: 2}\nsimulate: {n: [10]}\n', tmp);
@@ -469,7 +530,10 @@ test('sslexp moments DATA --views --labels, then --merge of shards: numpy-readab
   assert.equal(whole.code, 0, whole.stderr);
   assert.equal(whole.stdout.trim(), 'whole.npz: n = 60, d = 5, V = 3 views, 4 classes');
   // shards: the first 25 and the last 35 samples
-  for (const [name, a, b] of [['s1', 0, 25], ['s2', 25, 60]] as const) {
+  for (const [name, a, b] of [
+    ['s1', 0, 25],
+    ['s2', 25, 60],
+  ] as const) {
     write(`${name}x.npy`, npyBytes({ dtype: '<f8', shape: [b - a, d], data: x.slice(a * d, b * d) }));
     write(`${name}v.npy`, npy(views.slice(a * V * d, b * V * d), { dtype: 'f4', shape: [b - a, V, d] }));
     write(`${name}y.csv`, labels.slice(a, b).join('\n') + '\n');
@@ -504,7 +568,16 @@ test('sslexp moments DATA --views --labels, then --merge of shards: numpy-readab
   assert.equal(mismatch.code, 1);
   assert.match(mismatch.stderr, /augmentation\.views: 'cv\.npy' has n = 60 samples \(shape \(60, 3, 5\)\) but the data have 25/);
   if (python) {
-    const check = spawnSync(python, ['-c', 'import numpy as np, sys; z = np.load(sys.argv[1]); x = np.load(sys.argv[2]); print(int(z["version"]), int(z["n"]), z["views"].item(), float(abs(z["xtx"] - x.T @ x).max() / abs(x.T @ x).max()), [int(c) for c in z["class_counts"]])', 'merged.npz', 'cx.npy'], { cwd: tmp, encoding: 'utf8' });
+    const check = spawnSync(
+      python,
+      [
+        '-c',
+        'import numpy as np, sys; z = np.load(sys.argv[1]); x = np.load(sys.argv[2]); print(int(z["version"]), int(z["n"]), z["views"].item(), float(abs(z["xtx"] - x.T @ x).max() / abs(x.T @ x).max()), [int(c) for c in z["class_counts"]])',
+        'merged.npz',
+        'cx.npy',
+      ],
+      { cwd: tmp, encoding: 'utf8' },
+    );
     assert.equal(check.status, 0, check.stderr);
     const [version, count, V2, err, ...rest] = check.stdout.trim().split(' ');
     assert.deepEqual([version, count, V2], ['1', '60', '3']);
@@ -513,7 +586,7 @@ test('sslexp moments DATA --views --labels, then --merge of shards: numpy-readab
   }
 });
 
-test('sslexp analyze --output solutions.npz: every solution matrix for numpy.load and the project\'s reader; --json unchanged', () => {
+test("sslexp analyze --output solutions.npz: every solution matrix for numpy.load and the project's reader; --json unchanged", () => {
   const spec = path.join(EXAMPLES, 'digits-weak-noise.sslexp.yaml');
   const out = path.join(tmp, 'sol.npz');
   const r = sslexp(['analyze', spec, '--json', '-o', out]);
@@ -532,7 +605,15 @@ test('sslexp analyze --output solutions.npz: every solution matrix for numpy.loa
   assert.equal(get('discrepancy_joint_embedding').data[0], json.solutions.discrepancy.jointEmbedding);
   assert.equal(get('reconstruction_objective').data[0], json.solutions.reconstruction.objective);
   if (python) {
-    const p = spawnSync(python, ['-c', 'import numpy as np, sys; z = np.load(sys.argv[1]); print(" ".join(sorted(z.files))); print(z["reconstruction_phi"].shape, z["supervised_V"].shape)', out], { encoding: 'utf8' });
+    const p = spawnSync(
+      python,
+      [
+        '-c',
+        'import numpy as np, sys; z = np.load(sys.argv[1]); print(" ".join(sorted(z.files))); print(z["reconstruction_phi"].shape, z["supervised_V"].shape)',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(p.status, 0, p.stderr);
     const [names, shapes] = p.stdout.trim().split('\n');
     assert.ok(names.split(' ').includes('joint_embedding_objective') && names.split(' ').includes('corrupted_seed'), names);
@@ -549,13 +630,18 @@ test('data read in blocks: a non-finite value is located by its CSV line (or .np
   const text = 'sslexp: 1\nlatent: 1\ndata: {file: nan.csv, labels: {column: -1}}\naugmentation: {masking: {keep: 0.5}}\n';
   for (const blockRows of [1, 2, 100]) {
     const errs = analyze(text, tmp, { ...ranges, streamData: { always: true, blockRows } }).problems.filter((p) => p.severity === 'error');
-    assert.deepEqual(errs.map((p) => p.code), ['invalid-value']);
+    assert.deepEqual(
+      errs.map((p) => p.code),
+      ['invalid-value'],
+    );
     assert.equal(errs[0].message, 'The data hold a non-finite value (NaN) at line 6, value 2.');
     assert.equal(text.slice(errs[0].start, errs[0].end), 'nan.csv');
   }
   const x = randomMatrix(6, 2, 1);
   x[9] = Infinity;
   write('inf.npy', npyBytes({ dtype: '<f8', shape: [6, 2], data: x }));
-  const e = analyze(text.replace('nan.csv, labels: {column: -1}', 'inf.npy'), tmp, { ...ranges, streamData: { always: true, blockRows: 4 } }).problems.find((p) => p.severity === 'error')!;
+  const e = analyze(text.replace('nan.csv, labels: {column: -1}', 'inf.npy'), tmp, { ...ranges, streamData: { always: true, blockRows: 4 } }).problems.find(
+    (p) => p.severity === 'error',
+  )!;
   assert.equal(e.message, 'The data hold a non-finite value (Infinity) at row 5, value 2.');
 });

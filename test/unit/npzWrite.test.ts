@@ -52,7 +52,10 @@ test('npyBytes: a format 1.0 header whose data start at a multiple of 64 bytes, 
 
 test('writeNpz: every array comes back through readArray / readNpz, with its key, shape and values', () => {
   const bytes = writeNpz(ENTRIES);
-  assert.deepEqual(npzKeys(bytes), ENTRIES.map((e) => e.name));
+  assert.deepEqual(
+    npzKeys(bytes),
+    ENTRIES.map((e) => e.name),
+  );
   for (const e of ENTRIES) {
     const a = readArray(bytes, 'x.npz', e.name);
     assert.deepEqual(a.shape, [...e.shape], e.name);
@@ -77,7 +80,14 @@ test('writeNpz: the same arrays give the same bytes (fixed timestamps), and stor
 
 test('writeNpz refuses what numpy could not read back: bad names, duplicates, non-integers in <i8, wrong sizes', () => {
   assert.throws(() => writeNpz([{ name: 'a b', dtype: '<f8', shape: [1], data: [1] }]), /not a valid array name/);
-  assert.throws(() => writeNpz([{ name: 'a', dtype: '<f8', shape: [1], data: [1] }, { name: 'a', dtype: '<f8', shape: [1], data: [2] }]), /duplicate/);
+  assert.throws(
+    () =>
+      writeNpz([
+        { name: 'a', dtype: '<f8', shape: [1], data: [1] },
+        { name: 'a', dtype: '<f8', shape: [1], data: [2] },
+      ]),
+    /duplicate/,
+  );
   assert.throws(() => writeNpz([{ name: 'a', dtype: '<i8', shape: [1], data: [1.5] }]), /not a safe integer/);
   assert.throws(() => writeNpz([{ name: 'a', dtype: '<f8', shape: [2, 2], data: [1, 2, 3] }]), /needs 4 values/);
 });
@@ -85,7 +95,10 @@ test('writeNpz refuses what numpy could not read back: bad names, duplicates, no
 test('npzStream: members listed from the end of the archive by range; stored ones streamed, deflated ones inflated', () => {
   const stored = writeNpz(ENTRIES);
   const members = npzMembers(bytesSource(stored), 'x.npz');
-  assert.deepEqual([...members.keys()], ENTRIES.map((e) => e.name));
+  assert.deepEqual(
+    [...members.keys()],
+    ENTRIES.map((e) => e.name),
+  );
   const m = npzMember(bytesSource(stored), 'x.npz', 'm.npy');
   assert.equal(m.stored, true);
   const rows = openRows(bytesSource(stored), 'x.npz', 'm');
@@ -122,7 +135,10 @@ test('numpy.load reads what writeNpz writes (skipped without python3 + numpy)', 
   const r = spawnSync(python, ['-c', script, file], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(r.stdout) as Record<string, { dtype: string; shape: number[]; values: (string | number)[] }>;
-  assert.deepEqual(Object.keys(got), ENTRIES.map((e) => e.name));
+  assert.deepEqual(
+    Object.keys(got),
+    ENTRIES.map((e) => e.name),
+  );
   for (const e of ENTRIES) {
     const g = got[e.name];
     assert.equal(g.dtype, e.dtype, e.name);

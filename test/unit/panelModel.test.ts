@@ -78,14 +78,26 @@ test('problems: hints dropped, most severe first (stable by offset), capped, CRL
   const text = 'a\r\nb\r\nc\r\n';
   const p = (code: string, severity: Problem['severity'], start: number): Problem => ({ code, severity, message: code, start, end: start + 1 });
   const out = panelProblems([p('i1', 'info', 0), p('h', 'hint', 0), p('w', 'warning', 6), p('e', 'error', 3), p('i2', 'info', 3)], [0, 3, 6, 9]);
-  assert.deepEqual(out.map((x) => [x.code, x.line, x.offset]), [['e', 2, 3], ['w', 3, 6], ['i1', 1, 0], ['i2', 2, 3]]);
+  assert.deepEqual(
+    out.map((x) => [x.code, x.line, x.offset]),
+    [
+      ['e', 2, 3],
+      ['w', 3, 6],
+      ['i1', 1, 0],
+      ['i2', 2, 3],
+    ],
+  );
   void text;
   const many = Array.from({ length: 200 }, (_, i) => p(`w${i}`, 'warning', i));
   assert.equal(panelProblems(many, [0]).length, MAX_PANEL_PROBLEMS);
 });
 
 test('the latest simulation is included', () => {
-  const simulation: PanelSimulation = { metric: 'probe-gap', n: [100, 1000], series: [{ paradigm: 'joint-embedding', alpha: 1, mean: [0.5, 0.1], spread: [0.1, 0.01] }] };
+  const simulation: PanelSimulation = {
+    metric: 'probe-gap',
+    n: [100, 1000],
+    series: [{ paradigm: 'joint-embedding', alpha: 1, mean: [0.5, 0.1], spread: [0.1, 0.01] }],
+  };
   const m = asAlignment(toPanelModel({ result: serializable(SCENARIO_M), text: SCENARIO_M, simulation }));
   assert.deepEqual(m.simulation, simulation);
   assert.equal('simulation' in toPanelModel({ result: serializable(SCENARIO_M), text: SCENARIO_M, simulation: null }), false);
@@ -105,9 +117,34 @@ function graphResult(withAnalysis = true): SerializableEngineResult {
       simclr: { eigenvalues: [1, 1, 1, -1], rank: 3 },
     },
     linear: {
-      vicreg: { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], rank: 3 },
-      simclr: { eigenvalues: [0.71, 0.64, 0], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 0]], rank: 2 },
-      barlow: { correlations: [0.9, 0.5, 0], gram: [[1, 0, 0], [0, 1, 0], [0, 0, 0]], rank: 2 },
+      vicreg: {
+        mu: [0.0125, 0.0131, 2],
+        sigma: [1, 1, 0.015625],
+        gram: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+        rank: 3,
+      },
+      simclr: {
+        eigenvalues: [0.71, 0.64, 0],
+        gram: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 0],
+        ],
+        rank: 2,
+      },
+      barlow: {
+        correlations: [0.9, 0.5, 0],
+        gram: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 0],
+        ],
+        rank: 2,
+      },
     },
     alignment: { pairAgreement: 1, aligned: true },
     recommendation: { method: 'vicreg', invariance: 'high', reason: 'Aligned.' },
@@ -153,7 +190,13 @@ test('graph mode: the σ_k sweep over the invariance weight g (docs/theory.md §
   assert.equal(sw.full, 2);
   assert.equal(sw.gAllFull, 25 / 8, 'a/(4 max λ) with max λ = 2');
   // One curve per distinct λ: directions 1-2 (λ = 0) and 3-4 (λ = 2).
-  assert.deepEqual(sw.curves.map((c) => [c.lambda, c.directions]), [[0, [1, 2]], [2, [3, 4]]]);
+  assert.deepEqual(
+    sw.curves.map((c) => [c.lambda, c.directions]),
+    [
+      [0, [1, 2]],
+      [2, [3, 4]],
+    ],
+  );
   assert.equal(sw.capped, false);
   // A log grid covering g and the knee a/(4λ) = 3.125, ascending, and σ(g) from the formula.
   assert.ok(sw.g[0] <= 0.3125 && sw.g[sw.g.length - 1] >= 250, `${sw.g[0]}..${sw.g.at(-1)}`);

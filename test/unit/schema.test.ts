@@ -98,7 +98,11 @@ test('every examples/**/*.sslexp.{yaml,yml,json} validates against the schema an
     const ok = validate(doc);
     assert.ok(ok, `${f}: ${JSON.stringify(validate.errors, null, 1)}`);
     const r = parseSpec(text, { fileName: f, baseDir: dirname(f) });
-    assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), [], f);
+    assert.deepEqual(
+      r.problems.filter((p) => p.severity === 'error'),
+      [],
+      f,
+    );
     assert.ok(r.spec, f);
   }
 });
@@ -182,7 +186,9 @@ test('fully populated documents generated from the schema: parseSpec reports no 
   let docs = 0;
   for (const branch of schema.oneOf!) {
     for (let alt = 0; alt < 6; alt++) {
-      const doc = generate({ ...schema, oneOf: undefined, properties: { ...schema.properties, ...branch.properties } }, '', (_path, n) => Math.min(alt, n - 1)) as Record<string, unknown>;
+      const doc = generate({ ...schema, oneOf: undefined, properties: { ...schema.properties, ...branch.properties } }, '', (_path, n) =>
+        Math.min(alt, n - 1),
+      ) as Record<string, unknown>;
       // the mode's forbidden keys (and the keys selecting other modes) are left out
       for (const k of branch.not!.anyOf!.flatMap((a) => a.required!)) delete doc[k];
       for (const file of ['gen.sslexp.yaml', 'gen.sslexp.json']) {
@@ -207,7 +213,10 @@ test('the schema rejects what parseSpec rejects structurally (misspelled keys, t
   assert.ok(!validate({ ...good, data: { X: [[1]] } }));
   assert.ok(!validate({ ...good, sslexp: 2 }));
   assert.ok(!validate({ ...good, simulate: { n: [10], metric: 'probe_gap' } }));
-  assert.ok(validate({ sslexp: 1, data: { file: 'd.csv', labels: { column: -1 }, pca: 5 }, augmentation: { masking: { keep: 0.5 } } }), JSON.stringify(validate.errors));
+  assert.ok(
+    validate({ sslexp: 1, data: { file: 'd.csv', labels: { column: -1 }, pca: 5 }, augmentation: { masking: { keep: 0.5 } } }),
+    JSON.stringify(validate.errors),
+  );
   const graph = { sslexp: 1, data: { file: 'v.npy' }, graph: { views: 2 }, embedding: 4 };
   assert.ok(validate(graph), JSON.stringify(validate.errors));
   assert.ok(!validate({ ...graph, data: { file: 'v.npy', pca: 2 } }));
@@ -220,7 +229,10 @@ test('lookupSpecNode: documentation, kind, children, enum values and snippets by
   assert.equal(v.kind, 'union');
   assert.equal(v.description, 'The variance spectrum of this block.');
   assert.deepEqual(v.children, SPEC_KEYS.spectrum);
-  assert.deepEqual(v.snippets.map((s) => s.label), ['power_law', 'exponential', 'uniform', 'flat', 'file']);
+  assert.deepEqual(
+    v.snippets.map((s) => s.label),
+    ['power_law', 'exponential', 'uniform', 'flat', 'file'],
+  );
   assert.ok(v.alternatives.includes('power_law: first · ((i + offset)/(1 + offset))^(−exponent)'));
   const first = lookupSpecNode(['signal', 'variance', 'power_law', 'first'])!;
   assert.equal(first.kind, 'number');

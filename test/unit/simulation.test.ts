@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { bestTResidual, gramError, probeGap, probeLoss, relativeError, sinLargestPrincipalAngle } from '../../src/core/theories/alignment/metrics';
 import { matmul, Matrix } from '../../src/core/numerics/dense';
 import { Rng } from '../../src/core/numerics/rng';
-import { randomOrthogonal, runSimulation, SimulationCancelled, spectralSimulationSetup, type SimulationResult } from '../../src/core/theories/alignment/simulation';
+import {
+  randomOrthogonal,
+  runSimulation,
+  SimulationCancelled,
+  spectralSimulationSetup,
+  type SimulationResult,
+} from '../../src/core/theories/alignment/simulation';
 import { simulateSpecText as simulateAny } from '../../src/core/engine/simulate';
 const simulateSpecText = (text: string, options: Parameters<typeof simulateAny>[1]) => simulateAny<SimulationResult>(text, options);
 import { computeThresholds } from '../../src/core/theories/alignment/thresholds';
@@ -47,11 +53,20 @@ test('metrics: invariant to the equivalence class of each paradigm, and detect a
   assert.ok(gramError(e, uw) < 1e-12, 'W^T W is invariant to U');
   assert.ok(gramError(e, te) > 1e-3, 'but not to a general T');
   // A row space containing an orthogonal direction: sin = 1.
-  const a = Matrix.fromArray([[1, 0, 0], [0, 1, 0]]);
-  const b = Matrix.fromArray([[1, 0, 0], [0, 0, 1]]);
+  const a = Matrix.fromArray([
+    [1, 0, 0],
+    [0, 1, 0],
+  ]);
+  const b = Matrix.fromArray([
+    [1, 0, 0],
+    [0, 0, 1],
+  ]);
   assert.ok(Math.abs(sinLargestPrincipalAngle(a, b) - 1) < 1e-12);
   // 30 degrees between the second directions.
-  const c = Matrix.fromArray([[1, 0, 0], [0, Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)]]);
+  const c = Matrix.fromArray([
+    [1, 0, 0],
+    [0, Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)],
+  ]);
   assert.ok(Math.abs(sinLargestPrincipalAngle(a, c) - 0.5) < 1e-12);
   assert.ok(Math.abs(bestTResidual(a, b) - Math.SQRT1_2) < 1e-12, 'half of ||B||^2 is outside row(A)');
   assert.equal(relativeError(a, a), 0);
@@ -133,7 +148,10 @@ test('the simulation is seeded: the same seed reproduces the numbers, another se
   const b = await runSimulation(setup, plan);
   const c = await runSimulation(setup, { ...plan, seed: 8 });
   assert.deepEqual(a.series, b.series);
-  assert.notDeepEqual(a.series.map((s) => s.mean), c.series.map((s) => s.mean));
+  assert.notDeepEqual(
+    a.series.map((s) => s.mean),
+    c.series.map((s) => s.mean),
+  );
   for (const s of a.series) {
     assert.equal(s.mean.length, 2);
     assert.equal(s.values[0].length, 2);
@@ -146,20 +164,25 @@ test('the simulation stops with SimulationCancelled when its signal aborts, and 
   const controller = new AbortController();
   const seen: number[] = [];
   await assert.rejects(
-    runSimulation(setup, { n: [1000, 2000, 4000, 8000], alpha: [1], repeats: 50, seed: 0, metric: 'subspace-angle' }, {
-      signal: controller.signal,
-      onProgress: (f) => {
-        seen.push(f);
-        if (seen.length === 3) controller.abort();
+    runSimulation(
+      setup,
+      { n: [1000, 2000, 4000, 8000], alpha: [1], repeats: 50, seed: 0, metric: 'subspace-angle' },
+      {
+        signal: controller.signal,
+        onProgress: (f) => {
+          seen.push(f);
+          if (seen.length === 3) controller.abort();
+        },
       },
-    }),
+    ),
     SimulationCancelled,
   );
   assert.ok(seen.length >= 3 && seen.every((f, i) => i === 0 || f >= seen[i - 1]), seen.join());
 });
 
 test('simulateSpecText: a spec with a simulate block runs; without one it is a problem at the document start', async () => {
-  const spec = 'sslexp: 1\nsignal:\n  variance: [10, 2]\n  augmentation: [1, 1]\nnoise:\n  variance: [3, 0.5]\n  augmentation: [2, 0]\nsimulate:\n  n: [100, 1000]\n  alpha: [0.5, 3]\n  repeats: 2\n  seed: 0\n  metric: subspace-angle\n';
+  const spec =
+    'sslexp: 1\nsignal:\n  variance: [10, 2]\n  augmentation: [1, 1]\nnoise:\n  variance: [3, 0.5]\n  augmentation: [2, 0]\nsimulate:\n  n: [100, 1000]\n  alpha: [0.5, 3]\n  repeats: 2\n  seed: 0\n  metric: subspace-angle\n';
   const ok = await simulateSpecText(spec, { fileName: 'c.sslexp.yaml' });
   assert.deepEqual(ok.problems, []);
   assert.ok(ok.result);
@@ -185,18 +208,41 @@ async function refusalOf(text: string, code: string, readFile?: (p: string) => U
 }
 
 const SIM_BLOCK = 'simulate:\n  n: [20]\n  alpha: [1]\n  repeats: 1\n  seed: 0\n  metric: subspace-angle\n';
-const X6 = JSON.stringify([[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1], [1, 0, 2], [0, 2, 1]]);
+const X6 = JSON.stringify([
+  [2, 0, 1],
+  [0, 1, 1],
+  [1, 1, 0],
+  [-1, 2, 1],
+  [1, 0, 2],
+  [0, 2, 1],
+]);
 
 test("the analysis reports simulate's refusals on the simulate block, with simulate's code, message and location", async () => {
   const cases: Array<[string, string, RegExp]> = [
     // a masking (or covariance) augmentation has no alpha grid
     [`sslexp: 1\ndata: {X: ${X6}, pca: 2}\naugmentation: {masking: {keep: 0.5}}\n${SIM_BLOCK}`, 'simulation-unsupported', /a masking augmentation has no α/],
-    [`sslexp: 1\ndata: {X: ${X6}, pca: 2}\naugmentation: {covariance: [[1, 0], [0, 1]]}\n${SIM_BLOCK}`, 'simulation-unsupported', /a covariance augmentation has no α/],
+    [
+      `sslexp: 1\ndata: {X: ${X6}, pca: 2}\naugmentation: {covariance: [[1, 0], [0, 1]]}\n${SIM_BLOCK}`,
+      'simulation-unsupported',
+      /a covariance augmentation has no α/,
+    ],
     // data mode simulates P1's pipeline only
-    [`sslexp: 1\nlatent: 2\ndata: {X: ${X6}}\naugmentation: {additive: {alpha: 1, theta: 1, gamma: 1}}\n${SIM_BLOCK}`, 'simulation-unsupported', /add 'data\.pca'/],
+    [
+      `sslexp: 1\nlatent: 2\ndata: {X: ${X6}}\naugmentation: {additive: {alpha: 1, theta: 1, gamma: 1}}\n${SIM_BLOCK}`,
+      'simulation-unsupported',
+      /add 'data\.pca'/,
+    ],
     // latent above k (A14)
-    [`sslexp: 1\nlatent: 3\nsignal: {variance: [10, 2], augmentation: [1, 1]}\nnoise: {variance: [3, 0.5], augmentation: [2, 0]}\n${SIM_BLOCK}`, 'out-of-range', /simulate: latent = 3 exceeds the 2 important components/],
-    [`sslexp: 1\nlatent: 3\ndata: {X: ${X6}, pca: 2, noise: {count: 2, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`, 'out-of-range', /simulate: latent = 3 exceeds the 2 principal components/],
+    [
+      `sslexp: 1\nlatent: 3\nsignal: {variance: [10, 2], augmentation: [1, 1]}\nnoise: {variance: [3, 0.5], augmentation: [2, 0]}\n${SIM_BLOCK}`,
+      'out-of-range',
+      /simulate: latent = 3 exceeds the 2 important components/,
+    ],
+    [
+      `sslexp: 1\nlatent: 3\ndata: {X: ${X6}, pca: 2, noise: {count: 2, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`,
+      'out-of-range',
+      /simulate: latent = 3 exceeds the 2 principal components/,
+    ],
   ];
   for (const [text, code, message] of cases) {
     const { found, sim, analysis } = await refusalOf(text, code);
@@ -215,7 +261,10 @@ test('a d over the simulation limit: a warning of the analysis (once, also when 
   // spectral with a count only a file tells: the analysis reports it
   const fromFile = `sslexp: 1\nsignal: {variance: [2, 1]}\nnoise: {variance: {file: noise.csv}}\n${SIM_BLOCK}`;
   const noiseCsv = new TextEncoder().encode(Array.from({ length: 999 }, () => '0.5').join('\n') + '\n');
-  for (const [text, readFile] of [[inline, undefined], [fromFile, () => noiseCsv]] as const) {
+  for (const [text, readFile] of [
+    [inline, undefined],
+    [fromFile, () => noiseCsv],
+  ] as const) {
     const { found, sim } = await refusalOf(text, 'simulation-too-large', readFile);
     assert.equal(found.length, 1, `reported once: ${JSON.stringify(found)}`);
     assert.equal(found[0].severity, 'warning');
@@ -226,7 +275,9 @@ test('a d over the simulation limit: a warning of the analysis (once, also when 
     assert.match(sim.problems[0].message, /^simulate: d = 1001 exceeds the simulation limit of 1000 dimensions\.$/);
   }
   // data mode: d = pca + noise.count, from the pipeline (the dense analysis of d = 2002 is not run here)
-  const data = parseSpec(`sslexp: 1\ndata: {X: ${X6}, pca: 2, noise: {count: 1000, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`, { fileName: 'd.sslexp.yaml' }).spec as DataSpec;
+  const data = parseSpec(`sslexp: 1\ndata: {X: ${X6}, pca: 2, noise: {count: 1000, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`, {
+    fileName: 'd.sslexp.yaml',
+  }).spec as DataSpec;
   const refusal = simulationRefusal(data, { d: 1002, k: 2, latent: 2 });
   assert.equal(refusal?.code, 'simulation-too-large');
   assert.equal(refusal?.message, 'simulate: d = 1002 exceeds the simulation limit of 1000 dimensions.');
@@ -236,8 +287,17 @@ test('a d over the simulation limit: a warning of the analysis (once, also when 
 test('specs whose simulate block runs get no simulate problem from the analysis', () => {
   const spec = `sslexp: 1\nsignal: {variance: [10, 2], augmentation: [1, 1]}\nnoise: {variance: [3, 0.5], augmentation: [2, 0]}\n${SIM_BLOCK}`;
   const data = `sslexp: 1\ndata: {X: ${X6}, pca: 2, noise: {count: 2, variance: 1}}\naugmentation: {additive: {alpha: 1}}\n${SIM_BLOCK}`;
-  for (const text of [spec, data, spec.replace(SIM_BLOCK, ''), data.replace(', noise: {count: 2, variance: 1}', '').replace('{additive: {alpha: 1}}', '{masking: {keep: 0.5}}').replace(SIM_BLOCK, '')]) {
+  for (const text of [
+    spec,
+    data,
+    spec.replace(SIM_BLOCK, ''),
+    data.replace(', noise: {count: 2, variance: 1}', '').replace('{additive: {alpha: 1}}', '{masking: {keep: 0.5}}').replace(SIM_BLOCK, ''),
+  ]) {
     const r = asAlignment(analyzeText(text, { fileName: 'ok.sslexp.yaml' }));
-    assert.deepEqual(r.problems.filter((p) => p.severity === 'error' || /^simulat/.test(p.code)), [], text);
+    assert.deepEqual(
+      r.problems.filter((p) => p.severity === 'error' || /^simulat/.test(p.code)),
+      [],
+      text,
+    );
   }
 });

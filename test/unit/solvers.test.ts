@@ -27,8 +27,17 @@ import {
 } from '../../src/core/theories/alignment/solvers';
 import { randn } from './support/matrices';
 
-const X84 = Matrix.fromArray([[2, 0, 1], [0, 1, 1], [1, 1, 0], [-1, 2, 1]]);
-const SIGMA84 = Matrix.fromArray([[1, 0.5, 0], [0.5, 2, 0.3], [0, 0.3, 0.5]]);
+const X84 = Matrix.fromArray([
+  [2, 0, 1],
+  [0, 1, 1],
+  [1, 1, 0],
+  [-1, 2, 1],
+]);
+const SIGMA84 = Matrix.fromArray([
+  [1, 0.5, 0],
+  [0.5, 2, 0.3],
+  [0, 0.3, 0.5],
+]);
 
 function near(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
@@ -89,8 +98,26 @@ function jeObjective(w: Matrix, m: Moments): number {
 test('docs/theory.md §8.4 (i) additive augmentation: S, G, ω, W^T W, JE objective, φ, M*, row projector, RC objective', () => {
   const aug: Augmentation = { kind: 'additive', theta: SIGMA84, gamma: Matrix.identity(3), alpha: 0 };
   const m = augmentationMoments(X84, aug);
-  nearMatrix(m.s, [[2.5, 0.25, 0.25], [0.25, 3.5, 1.05], [0.25, 1.05, 1.25]], 1e-12, 'S');
-  nearMatrix(m.g, [[1.5, -0.25, 0.25], [-0.25, 1.5, 0.75], [0.25, 0.75, 0.75]], 1e-12, 'G');
+  nearMatrix(
+    m.s,
+    [
+      [2.5, 0.25, 0.25],
+      [0.25, 3.5, 1.05],
+      [0.25, 1.05, 1.25],
+    ],
+    1e-12,
+    'S',
+  );
+  nearMatrix(
+    m.g,
+    [
+      [1.5, -0.25, 0.25],
+      [-0.25, 1.5, 0.75],
+      [0.25, 0.75, 0.75],
+    ],
+    1e-12,
+    'G',
+  );
   nearMatrix(m.cross, m.g.toArray(), 1e-15, 'cross = G when Xbar = X');
   assert.equal(m.xbarScale, 1);
   near(m.traceXtX, 3.75, 1e-12, 'traceXtX');
@@ -104,7 +131,16 @@ test('docs/theory.md §8.4 (i) additive augmentation: S, G, ω, W^T W, JE object
   const je = solveJointEmbedding(m, 2);
   nearArray(je.omega, [0.69278, 0.61151, 0.179452], 1e-5, 'ω');
   near(je.objective, 1.391418, 1e-6, 'JE objective');
-  nearMatrix(je.gram, [[0.327834, -0.158229, 0.117341], [-0.158229, 0.094848, 0.046451], [0.117341, 0.046451, 0.617076]], 1e-6, 'W^T W');
+  nearMatrix(
+    je.gram,
+    [
+      [0.327834, -0.158229, 0.117341],
+      [-0.158229, 0.094848, 0.046451],
+      [0.117341, 0.046451, 0.617076],
+    ],
+    1e-6,
+    'W^T W',
+  );
   assert.equal(je.w.rows, 2);
   assert.equal(je.w.cols, 3);
 
@@ -112,8 +148,26 @@ test('docs/theory.md §8.4 (i) additive augmentation: S, G, ω, W^T W, JE object
   nearArray(rc.phi, [1.100062, 1.009005, 0.193912], 1e-6, 'φ');
   near(rc.objective, 1.521774, 1e-6, 'RC objective');
   near(rc.objective, 3.75 - rc.phi[0] ** 2 - rc.phi[1] ** 2, 1e-12, 'V-RC');
-  nearMatrix(rc.map, [[0.579983, -0.214584, 0.282437], [-0.197145, 0.277976, 0.44067], [0.078561, 0.122314, 0.43449]], 1e-6, 'M*');
-  nearMatrix(rc.rowProjector, [[0.787531, -0.382117, 0.145988], [-0.382117, 0.312777, 0.262553], [0.145988, 0.262553, 0.899692]], 1e-6, 'row projector');
+  nearMatrix(
+    rc.map,
+    [
+      [0.579983, -0.214584, 0.282437],
+      [-0.197145, 0.277976, 0.44067],
+      [0.078561, 0.122314, 0.43449],
+    ],
+    1e-6,
+    'M*',
+  );
+  nearMatrix(
+    rc.rowProjector,
+    [
+      [0.787531, -0.382117, 0.145988],
+      [-0.382117, 0.312777, 0.262553],
+      [0.145988, 0.262553, 0.899692],
+    ],
+    1e-6,
+    'row projector',
+  );
   assert.equal(rc.e.rows, 2);
   assert.equal(rc.dec.cols, 2);
   assertClose(matmul(rc.dec, rc.e), rc.map, 1e-14, 'M = D E');
@@ -121,19 +175,64 @@ test('docs/theory.md §8.4 (i) additive augmentation: S, G, ω, W^T W, JE object
 
 test('docs/theory.md §8.4 (ii) Bernoulli masking p = 0.5: S, G, Σ, ω, W^T W, JE objective, φ, M*, RC objective', () => {
   const m = augmentationMoments(X84, { kind: 'masking', keep: 0.5 });
-  nearMatrix(m.sigma, [[0.375, 0, 0], [0, 0.375, 0], [0, 0, 0.1875]], 1e-12, 'Σ');
-  nearMatrix(m.s, [[0.75, -0.0625, 0.0625], [-0.0625, 0.75, 0.1875], [0.0625, 0.1875, 0.375]], 1e-12, 'S');
-  nearMatrix(m.g, [[0.375, -0.0625, 0.0625], [-0.0625, 0.375, 0.1875], [0.0625, 0.1875, 0.1875]], 1e-12, 'G');
+  nearMatrix(
+    m.sigma,
+    [
+      [0.375, 0, 0],
+      [0, 0.375, 0],
+      [0, 0, 0.1875],
+    ],
+    1e-12,
+    'Σ',
+  );
+  nearMatrix(
+    m.s,
+    [
+      [0.75, -0.0625, 0.0625],
+      [-0.0625, 0.75, 0.1875],
+      [0.0625, 0.1875, 0.375],
+    ],
+    1e-12,
+    'S',
+  );
+  nearMatrix(
+    m.g,
+    [
+      [0.375, -0.0625, 0.0625],
+      [-0.0625, 0.375, 0.1875],
+      [0.0625, 0.1875, 0.1875],
+    ],
+    1e-12,
+    'G',
+  );
   nearMatrix(m.cross, matmulTransA(X84, scale(X84, 0.5), 1 / 4).toArray(), 1e-14, 'cross = (1/n) X^T Xbar');
   assert.equal(m.xbarScale, 0.5);
   const je = solveJointEmbedding(m, 2);
   nearArray(je.omega, [0.631099, 0.523081, 0.161394], 1e-6, 'ω');
   near(je.objective, 1.69164, 1e-6, 'JE objective');
-  nearMatrix(je.gram, [[1.129278, -0.293935, 0.381994], [-0.293935, 0.580278, 0.596983], [0.381994, 0.596983, 1.09193]], 1e-6, 'W^T W');
+  nearMatrix(
+    je.gram,
+    [
+      [1.129278, -0.293935, 0.381994],
+      [-0.293935, 0.580278, 0.596983],
+      [0.381994, 0.596983, 1.09193],
+    ],
+    1e-6,
+    'W^T W',
+  );
   const rc = solveReconstruction(m, 2);
   nearArray(rc.phi, [1.106293, 0.911754, 0.178637], 1e-6, 'φ');
   near(rc.objective, 1.694821, 1e-6, 'RC objective');
-  nearMatrix(rc.map, [[0.944451, -0.193506, 0.317808], [-0.192957, 0.744352, 0.750032], [0.189979, 0.438636, 0.616119]], 1e-6, 'M*');
+  nearMatrix(
+    rc.map,
+    [
+      [0.944451, -0.193506, 0.317808],
+      [-0.192957, 0.744352, 0.750032],
+      [0.189979, 0.438636, 0.616119],
+    ],
+    1e-6,
+    'M*',
+  );
   near(rcObjective(X84, m, rc.map), rc.objective, 1e-12, 'direct RC objective');
   near(jeObjective(je.w, m), je.objective, 1e-12, 'direct JE objective');
 });
@@ -156,7 +255,12 @@ function additive(p: Problem): Augmentation {
   return { kind: 'additive', theta: p.theta, gamma: p.gamma, alpha: p.alpha };
 }
 
-for (const [seed, n, d, k] of [[11, 50, 6, 2], [12, 200, 17, 5], [13, 400, 64, 8], [14, 600, 200, 6]] as const) {
+for (const [seed, n, d, k] of [
+  [11, 50, 6, 2],
+  [12, 200, 17, 5],
+  [13, 400, 64, 8],
+  [14, 600, 200, 6],
+] as const) {
   test(`properties on a random problem (seed ${seed}, n ${n}, d ${d}, k ${k}): constraint, ω ∈ [0,1], generalized eig, φ², objectives`, () => {
     const p = randomProblem(seed, n, d);
     for (const aug of [additive(p), { kind: 'masking', keep: 0.7 } as Augmentation]) {
@@ -171,7 +275,12 @@ for (const [seed, n, d, k] of [[11, 50, 6, 2], [12, 200, 17, 5], [13, 400, 64, 8
       const ge = generalizedSymmetricEigen(m.g, m.s, k);
       nearArray(je.omega.slice(0, k), Array.from(ge.values), 1e-10, `${aug.kind}: top-k generalized eigenvalues of (G, S)`);
       const geAll = generalizedSymmetricEigen(m.g, m.s);
-      nearArray(je.omega, Array.from(geAll.values).map((v) => Math.min(1, Math.max(0, v))), 1e-10, `${aug.kind}: all ω`);
+      nearArray(
+        je.omega,
+        Array.from(geAll.values).map((v) => Math.min(1, Math.max(0, v))),
+        1e-10,
+        `${aug.kind}: all ω`,
+      );
       assertClose(je.gram, matmulTransA(je.w, je.w), 1e-14, 'gram = W^T W');
       near(je.objective, 2 * (k - je.omega.slice(0, k).reduce((a, b) => a + b, 0)), 1e-12, 'V-JE');
       near(jeObjective(je.w, m), je.objective, 1e-8 * Math.max(1, je.objective), `${aug.kind}: JE objective = 2 Tr(W Σ W^T)`);
@@ -188,7 +297,12 @@ for (const [seed, n, d, k] of [[11, 50, 6, 2], [12, 200, 17, 5], [13, 400, 64, 8
         // φ_j² = eigenvalues of S^{-1/2} G² S^{-1/2} (docs/theory.md §2.3 unified view)
         const sh = invSqrtSPD(m.s);
         const ev = symmetricEigenvalues(matmul(matmul(sh, matmul(m.g, m.g)), sh));
-        nearArray(Array.from(rc.phi).map((f) => f * f), Array.from(ev), 1e-9 * ev[0], 'φ² = eig(S^{-1/2} G² S^{-1/2})');
+        nearArray(
+          Array.from(rc.phi).map((f) => f * f),
+          Array.from(ev),
+          1e-9 * ev[0],
+          'φ² = eig(S^{-1/2} G² S^{-1/2})',
+        );
         // the paper's form S^{-1/2} G S^{-1/2} gives the same ω
         const om = symmetricEigenvalues(matmul(matmul(sh, m.g), sh));
         nearArray(je.omega.slice(0, k), Array.from(om.slice(0, k)), 1e-9, 'ω = eig(S^{-1/2} G S^{-1/2})');
@@ -232,13 +346,14 @@ test('basis change by an orthogonal R: W -> W R^T, E row space rotates, φ and �
     // masking use the equivalent 'covariance' spec (Σ given) for the rotated problem
     const m = augmentationMoments(p.x, kind === 'additive' ? additive(p) : { kind: 'masking', keep: 0.6 });
     const xr = matmul(p.x, r.transpose()); // rows x -> R x
-    const mr = kind === 'additive'
-      ? augmentationMoments(xr, { kind: 'additive', theta: rot(p.theta), gamma: rot(p.gamma), alpha: p.alpha })
-      : (() => {
-          const base = augmentationMoments(xr, { kind: 'masking', keep: 0.6 });
-          const s = add(base.g, rot(m.sigma));
-          return { ...base, sigma: rot(m.sigma), s };
-        })();
+    const mr =
+      kind === 'additive'
+        ? augmentationMoments(xr, { kind: 'additive', theta: rot(p.theta), gamma: rot(p.gamma), alpha: p.alpha })
+        : (() => {
+            const base = augmentationMoments(xr, { kind: 'masking', keep: 0.6 });
+            const s = add(base.g, rot(m.sigma));
+            return { ...base, sigma: rot(m.sigma), s };
+          })();
     const je = solveJointEmbedding(m, k);
     const jr = solveJointEmbedding(mr, k);
     nearArray(jr.omega, Array.from(je.omega), 1e-10, `${kind}: ω unchanged`);
@@ -294,7 +409,11 @@ test('SL matches the normal equations; the clean singular problem (docs/theory.m
   assertClose(sc.v, matmul(matmulTransA(ys, x, 1 / n), splus), 1e-9, 'pseudo-inverse solution');
   assertClose(matmul(sc.v, mc.s), matmulTransA(ys, x, 1 / n), 1e-9, 'normal equations on the range');
   // the SSL solvers refuse the same S (A7) and accept it regularised
-  expectLinalgError(() => solveJointEmbedding(mc, 2), 'not-positive-definite', /S = G \+ Σ is not positive definite \(smallest eigenvalue .* ≤ tolerance .*\); add `regularize: eps`/);
+  expectLinalgError(
+    () => solveJointEmbedding(mc, 2),
+    'not-positive-definite',
+    /S = G \+ Σ is not positive definite \(smallest eigenvalue .* ≤ tolerance .*\); add `regularize: eps`/,
+  );
   expectLinalgError(() => solveReconstruction(mc, 2), 'not-positive-definite', /S = G \+ Σ/);
   const reg = augmentationMoments(x, { kind: 'additive', theta, gamma, alpha: 0 }, { regularize: 1e-6 });
   near(reg.s.get(0, 0), mc.s.get(0, 0) + 1e-6, 1e-15, 'S + eps I');
@@ -316,7 +435,21 @@ test('input validation: k range, non-finite data, shapes, masking probability, g
   expectLinalgError(() => augmentationMoments(X84, { kind: 'covariance', sigma: Matrix.identity(2) }), 'dimension-mismatch');
   expectLinalgError(() => augmentationMoments(X84, { kind: 'masking', keep: 1.5 }), 'dimension-mismatch');
   expectLinalgError(() => augmentationMoments(X84, { kind: 'additive', theta: SIGMA84, gamma: SIGMA84, alpha: NaN }), 'not-finite');
-  expectLinalgError(() => solveJointEmbedding({ ...m, s: Matrix.fromArray([[NaN, 0, 0], [0, 1, 0], [0, 0, 1]]) }, 1), 'not-finite');
+  expectLinalgError(
+    () =>
+      solveJointEmbedding(
+        {
+          ...m,
+          s: Matrix.fromArray([
+            [NaN, 0, 0],
+            [0, 1, 0],
+            [0, 0, 1],
+          ]),
+        },
+        1,
+      ),
+    'not-finite',
+  );
   expectLinalgError(() => solveSupervised(X84, new Matrix(3, 1), m), 'dimension-mismatch');
   const pre = gram(X84, 1 / 4);
   const m2 = augmentationMoments(X84, { kind: 'masking', keep: 0.5 }, { gramOfX: pre });

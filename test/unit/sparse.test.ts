@@ -54,32 +54,52 @@ function randomGraph(rng: Rng, parts: number[], extra: number, weighted = false)
     const j = Math.floor(rng.next() * (i + 1));
     [perm[i], perm[j]] = [perm[j], perm[i]];
   }
-  return { g: CsrMatrix.fromCoo(n, rows.map((r) => perm[r]), cols.map((c) => perm[c]), weighted ? vals : undefined, weighted ? 'sum' : 'max'), n };
+  return {
+    g: CsrMatrix.fromCoo(
+      n,
+      rows.map((r) => perm[r]),
+      cols.map((c) => perm[c]),
+      weighted ? vals : undefined,
+      weighted ? 'sum' : 'max',
+    ),
+    n,
+  };
 }
 
 function fromEdges(n: number, edges: [number, number][]): CsrMatrix {
-  return CsrMatrix.fromCoo(n, edges.map((e) => e[0]), edges.map((e) => e[1]), undefined, 'max');
+  return CsrMatrix.fromCoo(
+    n,
+    edges.map((e) => e[0]),
+    edges.map((e) => e[1]),
+    undefined,
+    'max',
+  );
 }
 
 function cycle(n: number): CsrMatrix {
-  return fromEdges(n, Array.from({ length: n }, (_, i) => [i, (i + 1) % n] as [number, number]));
+  return fromEdges(
+    n,
+    Array.from({ length: n }, (_, i) => [i, (i + 1) % n] as [number, number]),
+  );
 }
 
 function torus(a: number, b: number): CsrMatrix {
   const e: [number, number][] = [];
-  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) {
-    e.push([i * b + j, i * b + ((j + 1) % b)]);
-    e.push([i * b + j, ((i + 1) % a) * b + j]);
-  }
+  for (let i = 0; i < a; i++)
+    for (let j = 0; j < b; j++) {
+      e.push([i * b + j, i * b + ((j + 1) % b)]);
+      e.push([i * b + j, ((i + 1) % a) * b + j]);
+    }
   return fromEdges(a * b, e);
 }
 
 function grid(a: number, b: number): CsrMatrix {
   const e: [number, number][] = [];
-  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) {
-    if (j + 1 < b) e.push([i * b + j, i * b + j + 1]);
-    if (i + 1 < a) e.push([i * b + j, (i + 1) * b + j]);
-  }
+  for (let i = 0; i < a; i++)
+    for (let j = 0; j < b; j++) {
+      if (j + 1 < b) e.push([i * b + j, i * b + j + 1]);
+      if (i + 1 < a) e.push([i * b + j, (i + 1) * b + j]);
+    }
   return fromEdges(a * b, e);
 }
 
@@ -120,7 +140,8 @@ function maxAbs(a: Float64Array, n: number): number {
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `${what}[${i}] = ${actual[i]}, expected ${expected[i]} (tol ${tol})`);
+  for (let i = 0; i < expected.length; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `${what}[${i}] = ${actual[i]}, expected ${expected[i]} (tol ${tol})`);
 }
 
 /** Residuals ‖A v − λ v‖ and orthonormality of the returned vectors, against the dense matrix. */
@@ -206,11 +227,12 @@ test('fromCoo sorts rows, sums duplicates, symmetrises by sum or max, and keeps 
     }
     const yb = new Float64Array(n * 3);
     g.multiplyRows(x, 3, yb);
-    for (let i = 0; i < n; i++) for (let t = 0; t < 3; t++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += ref[i * n + j] * x[j * 3 + t];
-      assert.ok(Math.abs(s - yb[i * 3 + t]) < 1e-12);
-    }
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < 3; t++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += ref[i * n + j] * x[j * 3 + t];
+        assert.ok(Math.abs(s - yb[i * 3 + t]) < 1e-12);
+      }
     const d = g.rowSums();
     for (let i = 0; i < n; i++) assert.ok(Math.abs(d[i] - ref.subarray(i * n, (i + 1) * n).reduce((a, b) => a + b, 0)) < 1e-12);
   }
@@ -249,7 +271,10 @@ test('connected components match a union-find reference (interleaved parts, isol
       for (let t = 1; t < rows.length; t++) assert.ok(rows[t] > rows[t - 1]);
       for (const r of rows) assert.equal(c.label[r], k);
     }
-    assert.deepEqual([...c.start.slice(1)].map((e, k) => e - c.start[k]).sort((a, b) => a - b), [...parts].sort((a, b) => a - b));
+    assert.deepEqual(
+      [...c.start.slice(1)].map((e, k) => e - c.start[k]).sort((a, b) => a - b),
+      [...parts].sort((a, b) => a - b),
+    );
   }
 });
 
@@ -278,7 +303,12 @@ function bruteKnn(x: Float64Array, n: number, d: number, k: number): Int32Array 
 }
 
 test('kNN equals brute force (Gaussian data, several seeds and k, also above one block of rows)', () => {
-  for (const [seed, n, d, k] of [[1, 50, 3, 1], [2, 300, 16, 10], [3, 257, 5, 7], [4, 9000, 2, 3]] as const) {
+  for (const [seed, n, d, k] of [
+    [1, 50, 3, 1],
+    [2, 300, 16, 10],
+    [3, 257, 5, 7],
+    [4, 9000, 2, 3],
+  ] as const) {
     const rng = new Rng(seed);
     const x = new Float64Array(n * d);
     for (let i = 0; i < x.length; i++) x[i] = rng.normal();
@@ -286,13 +316,19 @@ test('kNN equals brute force (Gaussian data, several seeds and k, also above one
       if (n > 1000 && method === 'brute') continue;
       const got = nearestNeighbors(x, n, d, k, method);
       if (n <= 1000) assert.deepEqual(Array.from(got), Array.from(bruteKnn(x, n, d, k)), `seed ${seed}, ${method}`);
-      else for (let i = 0; i < n; i += 97) assert.deepEqual(Array.from(got.subarray(i * k, (i + 1) * k)), bruteKnnRow(x, n, d, k, i), `seed ${seed} row ${i}, ${method}`);
+      else
+        for (let i = 0; i < n; i += 97)
+          assert.deepEqual(Array.from(got.subarray(i * k, (i + 1) * k)), bruteKnnRow(x, n, d, k, i), `seed ${seed} row ${i}, ${method}`);
     }
   }
 });
 
 test('kNN brute force: the WebAssembly and JS candidate filters give the same neighbours (odd sizes, padding)', () => {
-  for (const [seed, n, d, k] of [[51, 203, 9, 5], [52, 67, 17, 3], [53, 130, 7, 20]] as const) {
+  for (const [seed, n, d, k] of [
+    [51, 203, 9, 5],
+    [52, 67, 17, 3],
+    [53, 130, 7, 20],
+  ] as const) {
     const rng = new Rng(seed);
     const x = new Float64Array(n * d);
     for (let i = 0; i < x.length; i++) x[i] = rng.normal();
@@ -313,24 +349,30 @@ test('kNN ties go to the lower index (duplicates, an integer lattice) and a larg
   const side = 9;
   const n = side * side;
   const x = new Float64Array(n * 2);
-  for (let i = 0; i < side; i++) for (let j = 0; j < side; j++) {
-    x[(i * side + j) * 2] = i;
-    x[(i * side + j) * 2 + 1] = j;
-  }
-  for (const k of [1, 4, 6, 12]) for (const method of ['brute', 'tree'] as const) assert.deepEqual(Array.from(nearestNeighbors(x, n, 2, k, method)), Array.from(bruteKnn(x, n, 2, k)), `lattice k = ${k}, ${method}`);
+  for (let i = 0; i < side; i++)
+    for (let j = 0; j < side; j++) {
+      x[(i * side + j) * 2] = i;
+      x[(i * side + j) * 2 + 1] = j;
+    }
+  for (const k of [1, 4, 6, 12])
+    for (const method of ['brute', 'tree'] as const)
+      assert.deepEqual(Array.from(nearestNeighbors(x, n, 2, k, method)), Array.from(bruteKnn(x, n, 2, k)), `lattice k = ${k}, ${method}`);
   // duplicated rows
   const rng = new Rng(7);
   const m = 60;
   const y = new Float64Array(m * 4);
   for (let i = 0; i < m; i++) for (let t = 0; t < 4; t++) y[i * 4 + t] = i % 3 === 0 && i > 0 ? y[(i - 1) * 4 + t] : Math.round(rng.normal() * 4);
-  for (const method of ['brute', 'tree'] as const) assert.deepEqual(Array.from(nearestNeighbors(y, m, 4, 5, method)), Array.from(bruteKnn(y, m, 4, 5)), `duplicates, ${method}`);
+  for (const method of ['brute', 'tree'] as const)
+    assert.deepEqual(Array.from(nearestNeighbors(y, m, 4, 5, method)), Array.from(bruteKnn(y, m, 4, 5)), `duplicates, ${method}`);
   // many identical rows (a degenerate tree node)
   const same = new Float64Array(300 * 2).map((_, i) => (i < 400 ? 1 : i % 7));
-  for (const method of ['brute', 'tree'] as const) assert.deepEqual(Array.from(nearestNeighbors(same, 300, 2, 3, method)), Array.from(bruteKnn(same, 300, 2, 3)), `identical rows, ${method}`);
+  for (const method of ['brute', 'tree'] as const)
+    assert.deepEqual(Array.from(nearestNeighbors(same, 300, 2, 3, method)), Array.from(bruteKnn(same, 300, 2, 3)), `identical rows, ${method}`);
   // far from the origin: the expansion ‖a‖² + ‖b‖² − 2a·b alone would lose every digit
   const z = new Float64Array(200 * 3);
   for (let i = 0; i < z.length; i++) z[i] = 1e8 + rng.normal() * 1e-3;
-  for (const method of ['brute', 'tree'] as const) assert.deepEqual(Array.from(nearestNeighbors(z, 200, 3, 4, method)), Array.from(bruteKnn(z, 200, 3, 4)), `offset data, ${method}`);
+  for (const method of ['brute', 'tree'] as const)
+    assert.deepEqual(Array.from(nearestNeighbors(z, 200, 3, 4, method)), Array.from(bruteKnn(z, 200, 3, 4)), `offset data, ${method}`);
 });
 
 test('kNN graph: symmetrised by "or" with weight 1', () => {
@@ -341,12 +383,13 @@ test('kNN graph: symmetrised by "or" with weight 1', () => {
   const k = 4;
   const nb = bruteKnn(x, n, 3, k);
   const g = knnGraph(x, n, 3, k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const want = i !== j && (Array.from(nb.subarray(i * k, (i + 1) * k)).includes(j) || Array.from(nb.subarray(j * k, (j + 1) * k)).includes(i));
-    const p = g.find(i, j);
-    assert.equal(p >= 0, want, `(${i}, ${j})`);
-    if (p >= 0) assert.equal(g.val[p], 1);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const want = i !== j && (Array.from(nb.subarray(i * k, (i + 1) * k)).includes(j) || Array.from(nb.subarray(j * k, (j + 1) * k)).includes(i));
+      const p = g.find(i, j);
+      assert.equal(p >= 0, want, `(${i}, ${j})`);
+      if (p >= 0) assert.equal(g.val[p], 1);
+    }
   assert.throws(() => nearestNeighbors(x, n, 3, n), SparseError);
 });
 
@@ -372,13 +415,21 @@ test('graph spectra on disconnected graphs: exact zeros / ones per component, is
   assert.deepEqual(Array.from(normalizedAdjacencyLargest(g, 4).values), [1, 1, 1, 1]);
   checkSpectra(g, 17, 'small parts');
   // isolated rows give the normalised adjacency 0, ranked among the components' own eigenvalues
-  const star = fromEdges(6, [[0, 1], [0, 2], [0, 3]]); // rows 4, 5 isolated; a star's spectrum is 1, 0, 0, −1
+  const star = fromEdges(6, [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+  ]); // rows 4, 5 isolated; a star's spectrum is 1, 0, 0, −1
   assertClose(normalizedAdjacencyLargest(star, 6).values, [1, 0, 0, 0, 0, -1], 1e-12, 'star + isolated');
 });
 
 test('repeated eigenvalues: complete graph, clique graphs (views), cycle, grid and torus', () => {
   // K_3: 0, 3, 3 (docs/theory.md §8.5)
-  const k3 = fromEdges(3, [[0, 1], [0, 2], [1, 2]]);
+  const k3 = fromEdges(3, [
+    [0, 1],
+    [0, 2],
+    [1, 2],
+  ]);
   assertClose(laplacianSmallest(k3, 3).values, [0, 3, 3], 1e-14, 'K_3');
   assertClose(normalizedAdjacencyLargest(k3, 3).values, [1, -0.5, -0.5], 1e-14, 'K_3 normalised');
   checkSpectra(k3, 3, 'K_3');
@@ -393,7 +444,11 @@ test('repeated eigenvalues: complete graph, clique graphs (views), cycle, grid a
   const k500w = CsrMatrix.fromCoo(500, rows, cols, vals, 'sum');
   checkSpectra(k500w, 20, 'K_500 with one heavier edge');
   // n samples × V views: 0 (n times), V (n(V − 1) times)
-  for (const [n, v] of [[4, 3], [30, 2], [7, 5]]) {
+  for (const [n, v] of [
+    [4, 3],
+    [30, 2],
+    [7, 5],
+  ]) {
     const g = cliques(n, v);
     const all = laplacianSmallest(g, n * v, { vectors: true });
     assertClose(all.values, [...new Array(n).fill(0), ...new Array(n * (v - 1)).fill(v)], 1e-12, `cliques ${n} × ${v}`);
@@ -427,7 +482,10 @@ test('symmetricEigs: a diagonal operator with repeated entries, both ends, and t
   const e1 = new Float64Array(n);
   e1[1] = 1;
   assertClose(symmetricEigs(apply, n, 2, { which: 'smallest', deflate: [e0, e1] }).values, [1, 1.01], 1e-9, 'deflated');
-  assert.throws(() => symmetricEigs(apply, n, 5, { which: 'smallest', maxMatvecs: 3, verify: false }), (e: unknown) => e instanceof SparseError && e.code === 'no-convergence');
+  assert.throws(
+    () => symmetricEigs(apply, n, 5, { which: 'smallest', maxMatvecs: 3, verify: false }),
+    (e: unknown) => e instanceof SparseError && e.code === 'no-convergence',
+  );
 });
 
 test('graph spectra of a larger kNN graph: Lanczos against dense (N = 1200)', () => {

@@ -101,14 +101,18 @@ test('graph mode: the docs/architecture.md §1 example parses into a GraphSpec',
 });
 
 test('graph mode in JSON parses to the same model (spans aside)', () => {
-  const json = JSON.stringify({
-    sslexp: 1,
-    name: 'Digits, two noisy views per image',
-    data: { file: 'data/views.npy', labels: { file: 'labels.npy' }, center: false },
-    graph: { views: 2 },
-    embedding: 8,
-    methods: { vicreg: { variance: 25, invariance: 25 }, simclr: {}, barlow: {} },
-  }, null, 2);
+  const json = JSON.stringify(
+    {
+      sslexp: 1,
+      name: 'Digits, two noisy views per image',
+      data: { file: 'data/views.npy', labels: { file: 'labels.npy' }, center: false },
+      graph: { views: 2 },
+      embedding: 8,
+      methods: { vicreg: { variance: 25, invariance: 25 }, simclr: {}, barlow: {} },
+    },
+    null,
+    2,
+  );
   const strip = (o: unknown): unknown => JSON.parse(JSON.stringify(o, (k, v) => (/Span$|^span$/.test(k) ? undefined : v)));
   assert.deepEqual(strip(parse(json, 'x.sslexp.json').spec), strip(parse(EXAMPLE).spec));
 });
@@ -132,7 +136,10 @@ test('every relation: labels, knn, inline edges (weights default 1), edges from 
   assert.equal(labels.graph.kind, 'labels');
   assert.deepEqual(labels.data.labels, { column: -1 });
   const edges = parse(inline('{edges: [[0, 1], [2, 3, 0.5]]}', 'methods:\n  vicreg:\n  simclr:\n')).spec as GraphSpec;
-  assert.deepEqual(edges.graph.kind === 'edges' && edges.graph.edges, [[0, 1, 1], [2, 3, 0.5]]);
+  assert.deepEqual(edges.graph.kind === 'edges' && edges.graph.edges, [
+    [0, 1, 1],
+    [2, 3, 0.5],
+  ]);
   assert.deepEqual(edges.methods.vicreg && [edges.methods.vicreg.variance, edges.methods.vicreg.invariance], [25, 25]);
   assert.ok(edges.methods.simclr && !edges.methods.barlow);
   const text = 'sslexp: 1\ndata: {file: rows.npz, key: X}\ngraph:\n  edges: {file: ../pairs.csv}\nembedding: 2\n';
@@ -150,41 +157,74 @@ test('every relation: labels, knn, inline edges (weights default 1), edges from 
 test('mode-conflict: signal/noise with graph, and the keys graph mode does not take', () => {
   const base = 'sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 2}\nembedding: 4\n';
   expectProblem(base + 'signal: {count: 1, variance: 1}\n', {
-    code: 'mode-conflict', line: 5, column: 1, text: 'signal',
-    message: "'signal' cannot be used together with 'graph': graph mode describes the data by its rows ('data') and the pair relation ('graph'), not by spectra.",
+    code: 'mode-conflict',
+    line: 5,
+    column: 1,
+    text: 'signal',
+    message:
+      "'signal' cannot be used together with 'graph': graph mode describes the data by its rows ('data') and the pair relation ('graph'), not by spectra.",
   });
   expectProblem(base + 'noise: {count: 1, variance: 1}\n', {
-    code: 'mode-conflict', line: 5, column: 1, text: 'noise',
-    message: "'noise' cannot be used together with 'graph': graph mode describes the data by its rows ('data') and the pair relation ('graph'), not by spectra.",
+    code: 'mode-conflict',
+    line: 5,
+    column: 1,
+    text: 'noise',
+    message:
+      "'noise' cannot be used together with 'graph': graph mode describes the data by its rows ('data') and the pair relation ('graph'), not by spectra.",
   });
   expectProblem(base + 'augmentation: {masking: {keep: 0.5}}\n', {
-    code: 'mode-conflict', line: 5, column: 1, text: 'augmentation',
-    message: "'augmentation' is not allowed in graph mode: the positive pairs are given by 'graph' (views, labels, knn or edges), not by an augmentation model.",
+    code: 'mode-conflict',
+    line: 5,
+    column: 1,
+    text: 'augmentation',
+    message:
+      "'augmentation' is not allowed in graph mode: the positive pairs are given by 'graph' (views, labels, knn or edges), not by an augmentation model.",
   });
   expectProblem(base + 'alpha: 1\n', {
-    code: 'mode-conflict', line: 5, column: 1, text: 'alpha',
+    code: 'mode-conflict',
+    line: 5,
+    column: 1,
+    text: 'alpha',
     message: "'alpha' is not allowed in graph mode: alpha is P1's alignment of the augmentation with the noise; graph mode has no augmentation model.",
   });
   expectProblem(base + 'simulate: {n: [10], alpha: 1}\n', {
-    code: 'mode-conflict', line: 5, column: 1, text: 'simulate', message: "'simulate' is not allowed in graph mode: graph mode has no finite-n simulation.",
+    code: 'mode-conflict',
+    line: 5,
+    column: 1,
+    text: 'simulate',
+    message: "'simulate' is not allowed in graph mode: graph mode has no finite-n simulation.",
   });
   expectProblem(base + 'latent: 2\n', {
-    code: 'mode-conflict', line: 5, column: 1, text: 'latent', message: "'latent' is not allowed in graph mode: the representation dimension of graph mode is 'embedding'.",
+    code: 'mode-conflict',
+    line: 5,
+    column: 1,
+    text: 'latent',
+    message: "'latent' is not allowed in graph mode: the representation dimension of graph mode is 'embedding'.",
   });
 });
 
 test("mode-conflict: data mode's pipeline keys inside graph mode's data", () => {
   const at = (data: string) => `sslexp: 1\ndata: ${data}\ngraph: {views: 2}\nembedding: 4\n`;
   expectProblem(at('{file: v.npy, pca: 2}'), {
-    code: 'mode-conflict', line: 2, column: 21, text: 'pca',
+    code: 'mode-conflict',
+    line: 2,
+    column: 21,
+    text: 'pca',
     message: "data.pca: 'pca' belongs to data mode (P1's pipeline); it is not allowed in graph mode: graph mode analyses the rows as they are.",
   });
   expectProblem(at('{file: v.npy, noise: {count: 1, variance: 1}}'), {
-    code: 'mode-conflict', line: 2, column: 21, text: 'noise',
-    message: "data.noise: 'noise' belongs to data mode (P1's appended noise coordinates); it is not allowed in graph mode: graph mode analyses the rows as they are.",
+    code: 'mode-conflict',
+    line: 2,
+    column: 21,
+    text: 'noise',
+    message:
+      "data.noise: 'noise' belongs to data mode (P1's appended noise coordinates); it is not allowed in graph mode: graph mode analyses the rows as they are.",
   });
   expectProblem(at('{X: [[1], [2]], Y: [1, 2]}'), {
-    code: 'mode-conflict', line: 2, column: 23, text: 'Y',
+    code: 'mode-conflict',
+    line: 2,
+    column: 23,
+    text: 'Y',
     message: "data.Y: 'Y' belongs to data mode; in graph mode give downstream labels as 'labels' ({column} or {file}).",
   });
 });
@@ -199,89 +239,172 @@ test('embedding and methods without a graph are mode-conflict in spectral and da
   const data = 'sslexp: 1\ndata: {file: d.csv, pca: 2}\nmethods: {simclr: {}}\n';
   const q = parse(data);
   assert.equal(q.mode, 'data');
-  assert.deepEqual(q.problems.map((x) => [x.code, data.slice(x.start, x.end), x.message]), [
-    ['mode-conflict', 'methods', "'methods' belongs to graph mode, which needs a top-level 'graph' (the positive-pair relation)."],
-  ]);
+  assert.deepEqual(
+    q.problems.map((x) => [x.code, data.slice(x.start, x.end), x.message]),
+    [['mode-conflict', 'methods', "'methods' belongs to graph mode, which needs a top-level 'graph' (the positive-pair relation)."]],
+  );
 });
 
 // ------------------------------------------------------------------ structure
 
 test('missing-field: embedding and data (on the graph key), a relation, labels for labels: true', () => {
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 2}\n', {
-    code: 'missing-field', line: 3, column: 1, text: 'graph', message: "Missing required field 'embedding' (graph mode needs 'data', 'graph' and 'embedding').",
+    code: 'missing-field',
+    line: 3,
+    column: 1,
+    text: 'graph',
+    message: "Missing required field 'embedding' (graph mode needs 'data', 'graph' and 'embedding').",
   });
   expectProblem('sslexp: 1\ngraph: {views: 2}\nembedding: 2\n', {
-    code: 'missing-field', line: 2, column: 1, text: 'graph', message: "Missing required field 'data' (graph mode needs 'data', 'graph' and 'embedding').",
+    code: 'missing-field',
+    line: 2,
+    column: 1,
+    text: 'graph',
+    message: "Missing required field 'data' (graph mode needs 'data', 'graph' and 'embedding').",
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {}\nembedding: 2\n', {
-    code: 'missing-field', line: 3, column: 1, text: 'graph', message: "graph: missing required field 'views' (or 'labels', 'knn' or 'edges').",
+    code: 'missing-field',
+    line: 3,
+    column: 1,
+    text: 'graph',
+    message: "graph: missing required field 'views' (or 'labels', 'knn' or 'edges').",
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph:\n  labels: true\nembedding: 2\n', {
-    code: 'missing-field', line: 4, column: 3, text: 'labels', message: 'graph.labels: G_ij = 1[y_i = y_j] needs labels: add data.labels ({column: -1} or {file: labels.npy}).',
+    code: 'missing-field',
+    line: 4,
+    column: 3,
+    text: 'labels',
+    message: 'graph.labels: G_ij = 1[y_i = y_j] needs labels: add data.labels ({column: -1} or {file: labels.npy}).',
   });
   expectProblem('sslexp: 1\ndata: {labels: {column: 0}}\ngraph: {views: 2}\nembedding: 2\n', {
-    code: 'missing-field', line: 2, column: 1, text: 'data', message: "data: missing required field 'file' (or an inline matrix 'X').",
+    code: 'missing-field',
+    line: 2,
+    column: 1,
+    text: 'data',
+    message: "data: missing required field 'file' (or an inline matrix 'X').",
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {knn: {}}\nembedding: 2\n', {
-    code: 'missing-parameter', line: 3, column: 9, text: 'knn', message: "graph.knn: missing parameter 'k' (expected {k}).",
+    code: 'missing-parameter',
+    line: 3,
+    column: 9,
+    text: 'knn',
+    message: "graph.knn: missing parameter 'k' (expected {k}).",
   });
 });
 
 test('conflicting-keys: two relations; file and X', () => {
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 2, knn: {k: 3}}\nembedding: 2\n', {
-    code: 'conflicting-keys', line: 3, column: 19, text: 'knn', message: "graph: 'knn' conflicts with 'views': give exactly one pair relation.",
+    code: 'conflicting-keys',
+    line: 3,
+    column: 19,
+    text: 'knn',
+    message: "graph: 'knn' conflicts with 'views': give exactly one pair relation.",
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy, X: [[1]]}\ngraph: {views: 2}\nembedding: 1\n', {
-    code: 'conflicting-keys', line: 2, column: 21, text: 'X', message: "data: 'X' conflicts with 'file': give the data either inline (X) or as a file.",
+    code: 'conflicting-keys',
+    line: 2,
+    column: 21,
+    text: 'X',
+    message: "data: 'X' conflicts with 'file': give the data either inline (X) or as a file.",
   });
 });
 
 test('unknown-key with did-you-mean in graph, methods and vicreg', () => {
   const p = expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {veiws: 2}\nembedding: 2\n', {
-    code: 'unknown-key', line: 3, column: 9, text: 'veiws', message: "Unknown key 'veiws' in 'graph'; did you mean 'views'?",
+    code: 'unknown-key',
+    line: 3,
+    column: 9,
+    text: 'veiws',
+    message: "Unknown key 'veiws' in 'graph'; did you mean 'views'?",
   });
   assert.deepEqual(parse(applyFix('sslexp: 1\ndata: {file: v.npy}\ngraph: {veiws: 2}\nembedding: 2\n', p)).problems, []);
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 2}\nembedding: 2\nmethods: {vicreg: {invarience: 3}}\n', {
-    code: 'unknown-key', line: 5, column: 20, text: 'invarience', message: "Unknown key 'invarience' in 'methods.vicreg'; did you mean 'invariance'?",
+    code: 'unknown-key',
+    line: 5,
+    column: 20,
+    text: 'invarience',
+    message: "Unknown key 'invarience' in 'methods.vicreg'; did you mean 'invariance'?",
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 2}\nembedding: 2\nmethods: {simclr: {tau: 1}}\n', {
-    code: 'unknown-key', line: 5, column: 20, text: 'tau', message: "Unknown key 'tau' in 'methods.simclr'; allowed keys: none (an empty mapping {}).",
+    code: 'unknown-key',
+    line: 5,
+    column: 20,
+    text: 'tau',
+    message: "Unknown key 'tau' in 'methods.simclr'; allowed keys: none (an empty mapping {}).",
   });
 });
 
-test("keys named like Object.prototype members are unknown keys, not definitions", () => {
+test('keys named like Object.prototype members are unknown keys, not definitions', () => {
   expectProblem('sslexp: 1\ndata: {file: v.npy, constructor: 1}\ngraph: {views: 2, toString: 1}\nembedding: 2\n', {
-    code: 'unknown-key', line: 2, column: 21, text: 'constructor', message: "Unknown key 'constructor' in 'data'; allowed keys: file, X, key, labels, center.",
+    code: 'unknown-key',
+    line: 2,
+    column: 21,
+    text: 'constructor',
+    message: "Unknown key 'constructor' in 'data'; allowed keys: file, X, key, labels, center.",
   });
   const r = parse('sslexp: 1\ndata: {file: v.npy}\ngraph: {toString: 1}\nembedding: 2\n');
-  assert.deepEqual(r.problems.map((p) => p.code), ['unknown-key']);
+  assert.deepEqual(
+    r.problems.map((p) => p.code),
+    ['unknown-key'],
+  );
 });
 
 test('wrong-type and invalid-value in graph mode', () => {
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: views\nembedding: 2\n', {
-    code: 'wrong-type', line: 3, column: 8, text: 'views', message: 'graph: expected a mapping with one of views, labels, knn, edges, got a string ("views").',
+    code: 'wrong-type',
+    line: 3,
+    column: 8,
+    text: 'views',
+    message: 'graph: expected a mapping with one of views, labels, knn, edges, got a string ("views").',
   });
   expectProblem(inline('{edges: [[0, 1], [1, 2, 3, 4]]}'), {
-    code: 'wrong-type', line: 5, column: 25, text: '[1, 2, 3, 4]', message: 'graph.edges[1]: expected a pair [i, j] or a weighted pair [i, j, w], got a list of 4 values.',
+    code: 'wrong-type',
+    line: 5,
+    column: 25,
+    text: '[1, 2, 3, 4]',
+    message: 'graph.edges[1]: expected a pair [i, j] or a weighted pair [i, j, w], got a list of 4 values.',
   });
   expectProblem(inline('{edges: 3}'), {
-    code: 'wrong-type', line: 5, column: 16, text: '3', message: 'graph.edges: expected a list of pairs [i, j] or a mapping {file}, got a number (3).',
+    code: 'wrong-type',
+    line: 5,
+    column: 16,
+    text: '3',
+    message: 'graph.edges: expected a list of pairs [i, j] or a mapping {file}, got a number (3).',
   });
   expectProblem(inline('{edges: []}'), {
-    code: 'invalid-value', line: 5, column: 16, text: '[]', message: 'graph.edges: the list is empty; give at least one pair [i, j].',
+    code: 'invalid-value',
+    line: 5,
+    column: 16,
+    text: '[]',
+    message: 'graph.edges: the list is empty; give at least one pair [i, j].',
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy, labels: {column: 0}}\ngraph: {labels: false}\nembedding: 2\n', {
-    code: 'invalid-value', line: 3, column: 17, text: 'false',
+    code: 'invalid-value',
+    line: 3,
+    column: 17,
+    text: 'false',
     message: 'graph.labels: must be true (G_ij = 1[y_i = y_j] over data.labels); for another relation give views, knn or edges instead, got false.',
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 2}\nembedding: 2\nmethods: {}\n', {
-    code: 'invalid-value', line: 5, column: 10, text: '{}', message: "methods: give at least one of vicreg, simclr, barlow (or omit 'methods' for all three).",
+    code: 'invalid-value',
+    line: 5,
+    column: 10,
+    text: '{}',
+    message: "methods: give at least one of vicreg, simclr, barlow (or omit 'methods' for all three).",
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 2}\nembedding: 2\nmethods: {barlow: 1}\n', {
-    code: 'wrong-type', line: 5, column: 19, text: '1', message: 'methods.barlow: expected an empty mapping {}, got a number (1).',
+    code: 'wrong-type',
+    line: 5,
+    column: 19,
+    text: '1',
+    message: 'methods.barlow: expected an empty mapping {}, got a number (1).',
   });
   expectProblem('sslexp: 1\ndata: {file: v.npy}\ngraph: {edges: {file: pairs.npy}}\nembedding: 2\n', {
-    code: 'unsupported-file-type', line: 3, column: 23, text: 'pairs.npy', message: "graph.edges.file: unsupported file type '.npy' for an edge list; use .csv, .tsv, .txt.",
+    code: 'unsupported-file-type',
+    line: 3,
+    column: 23,
+    text: 'pairs.npy',
+    message: "graph.edges.file: unsupported file type '.npy' for an edge list; use .csv, .tsv, .txt.",
   });
 });
 
@@ -298,11 +421,23 @@ test('out-of-range: views, k, embedding, indices, weights, VICReg weights', () =
     [file('{edges: [[0, 1, -2]]}'), 3, 24, '-2', 'graph.edges[0][2]: must be > 0 (the weight of the pair), got -2.'],
     [file('{views: 2}').replace('embedding: 2', 'embedding: 0'), 4, 12, '0', 'embedding: must be a positive integer (the representation dimension K), got 0.'],
     [file('{views: 2}', 'methods: {vicreg: {variance: 0}}\n'), 5, 30, '0', 'methods.vicreg.variance: must be > 0 (the VICReg variance weight a), got 0.'],
-    [file('{views: 2}', 'methods: {vicreg: {invariance: -1}}\n'), 5, 32, '-1', 'methods.vicreg.invariance: must be > 0 (the VICReg invariance weight g), got -1.'],
+    [
+      file('{views: 2}', 'methods: {vicreg: {invariance: -1}}\n'),
+      5,
+      32,
+      '-1',
+      'methods.vicreg.invariance: must be > 0 (the VICReg invariance weight g), got -1.',
+    ],
     // inline X: N = 4 rows, D = 2 feature columns (the last column holds the labels)
     [inline('{knn: {k: 4}}'), 5, 18, '4', 'graph.knn.k: must be < N = 4 (each row has N - 1 other rows), got 4.'],
     [inline('{edges: [[0, 4]]}'), 5, 21, '4', 'graph.edges[0][1]: must be < N = 4 (a 0-based row index of data.X), got 4.'],
-    [inline('{views: 2}').replace('embedding: 1', 'embedding: 4'), 6, 12, '4', 'embedding: must be < N = 4 (the rows of data.X: at most N - 1 directions besides the constant one), got 4.'],
+    [
+      inline('{views: 2}').replace('embedding: 1', 'embedding: 4'),
+      6,
+      12,
+      '4',
+      'embedding: must be < N = 4 (the rows of data.X: at most N - 1 directions besides the constant one), got 4.',
+    ],
     [inline('{views: 2}').replace('embedding: 1', 'embedding: 3'), 6, 12, '3', 'embedding: must be <= D = 2 (the feature columns of data.X), got 3.'],
   ];
   for (const [text, line, column, t, message] of cases) expectProblem(text, { code: 'out-of-range', line, column, text: t, message });
@@ -310,11 +445,18 @@ test('out-of-range: views, k, embedding, indices, weights, VICReg weights', () =
 
 test('dimension-mismatch: views not dividing the rows of an inline X; self-loop on the pair', () => {
   expectProblem(inline('{views: 3}'), {
-    code: 'dimension-mismatch', line: 5, column: 16, text: '3',
+    code: 'dimension-mismatch',
+    line: 5,
+    column: 16,
+    text: '3',
     message: 'graph.views: 3 views per sample do not divide the N = 4 rows of data.X (consecutive groups of 3 rows are one sample).',
   });
   expectProblem(inline('{edges: [[0, 1], [2, 2, 0.5]]}'), {
-    code: 'self-loop', line: 5, column: 25, text: '[2, 2, 0.5]', message: 'graph.edges[1]: a self-loop (i = j = 2) is not a positive pair; remove it.',
+    code: 'self-loop',
+    line: 5,
+    column: 25,
+    text: '[2, 2, 0.5]',
+    message: 'graph.edges[1]: a self-loop (i = j = 2) is not a positive pair; remove it.',
   });
   // with a data file N is unknown to the parser: no check
   assert.deepEqual(parse('sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 3}\nembedding: 200\n').problems, []);
@@ -323,13 +465,19 @@ test('dimension-mismatch: views not dividing the rows of an inline X; self-loop 
 // ------------------------------------------------------------------ barlow without two views
 
 test('barlow-needs-two-views: an info on the barlow key, the spec stays valid; the fix removes the entry (YAML block)', () => {
-  const text = 'sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 3}\nembedding: 2\nmethods:\n  vicreg: {invariance: 5}\n  barlow: {}   # CCA of two views\n  simclr:\n';
+  const text =
+    'sslexp: 1\ndata: {file: v.npy}\ngraph: {views: 3}\nembedding: 2\nmethods:\n  vicreg: {invariance: 5}\n  barlow: {}   # CCA of two views\n  simclr:\n';
   const r = parse(text);
   assert.ok(r.spec, 'an info keeps the spec');
   assert.ok((r.spec as GraphSpec).methods.barlow);
   const p = expectProblem(text, {
-    code: 'barlow-needs-two-views', severity: 'info', line: 7, column: 3, text: 'barlow',
-    message: "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is views: 3); it is skipped (reported as null).",
+    code: 'barlow-needs-two-views',
+    severity: 'info',
+    line: 7,
+    column: 3,
+    text: 'barlow',
+    message:
+      "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is views: 3); it is skipped (reported as null).",
   });
   assert.equal(p.fixes![0].title, "Remove 'barlow' from methods");
   const fixed = applyFix(text, p);
@@ -340,11 +488,17 @@ test('barlow-needs-two-views: an info on the barlow key, the spec stays valid; t
 test('barlow-needs-two-views: the fix in a YAML flow mapping and in JSON takes the comma; no fix when barlow is the only method', () => {
   const flow = 'sslexp: 1\ndata: {file: v.npy}\ngraph: {knn: {k: 5}}\nembedding: 2\nmethods: {barlow: {}, vicreg: {}}\n';
   const p = expectProblem(flow, {
-    code: 'barlow-needs-two-views', severity: 'info', line: 5, column: 11, text: 'barlow',
-    message: "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is knn: {k: 5}); it is skipped (reported as null).",
+    code: 'barlow-needs-two-views',
+    severity: 'info',
+    line: 5,
+    column: 11,
+    text: 'barlow',
+    message:
+      "methods.barlow: Barlow Twins compares two views of each sample and needs graph.views = 2 (this spec's graph is knn: {k: 5}); it is skipped (reported as null).",
   });
   assert.equal(applyFix(flow, p), flow.replace('barlow: {}, ', ''));
-  const json = '{"sslexp": 1, "data": {"file": "v.npy", "labels": {"file": "y.npy"}}, "graph": {"labels": true}, "embedding": 2, "methods": {"simclr": {}, "barlow": {}}}';
+  const json =
+    '{"sslexp": 1, "data": {"file": "v.npy", "labels": {"file": "y.npy"}}, "graph": {"labels": true}, "embedding": 2, "methods": {"simclr": {}, "barlow": {}}}';
   const q = parse(json, 'x.sslexp.json').problems.find((x) => x.code === 'barlow-needs-two-views')!;
   assert.equal(json.slice(q.start, q.end), '"barlow"');
   assert.equal(applyFix(json, q), json.replace(', "barlow": {}', ''));
@@ -355,7 +509,10 @@ test('barlow-needs-two-views: the fix in a YAML flow mapping and in JSON takes t
   assert.equal(b.fixes, undefined, 'removing the only method would leave an empty methods');
   assert.ok(b.message.includes('explicit edges'));
   // views: 2 is fine
-  assert.deepEqual(parse(EXAMPLE).problems.filter((x) => x.code === 'barlow-needs-two-views'), []);
+  assert.deepEqual(
+    parse(EXAMPLE).problems.filter((x) => x.code === 'barlow-needs-two-views'),
+    [],
+  );
 });
 
 // ------------------------------------------------------------------ the mode of a spec with errors
@@ -372,7 +529,20 @@ test('every code emitted in this file is in PROBLEM_CODES with the same severity
     assert.ok(code in PROBLEM_CODES, `code '${code}' missing from codes.ts`);
     assert.equal(PROBLEM_CODES[code].severity, severity, `severity of '${code}'`);
   }
-  for (const c of ['mode-conflict', 'missing-field', 'missing-parameter', 'conflicting-keys', 'unknown-key', 'wrong-type', 'invalid-value', 'out-of-range', 'dimension-mismatch', 'self-loop', 'barlow-needs-two-views', 'unsupported-file-type']) {
+  for (const c of [
+    'mode-conflict',
+    'missing-field',
+    'missing-parameter',
+    'conflicting-keys',
+    'unknown-key',
+    'wrong-type',
+    'invalid-value',
+    'out-of-range',
+    'dimension-mismatch',
+    'self-loop',
+    'barlow-needs-two-views',
+    'unsupported-file-type',
+  ]) {
     assert.ok(seen.has(c), `no test emits '${c}'`);
   }
 });

@@ -46,7 +46,11 @@ function verdicts(text: string, fileName = 'x.sslexp.yaml', baseDir?: string): {
   const errors = r.problems.filter((p) => p.severity === 'error');
   // the same document written as JSON gets the same verdict from the parser
   const json = parseSpec(JSON.stringify(doc, null, 1), { fileName: 'x.sslexp.json', baseDir });
-  assert.equal(json.problems.some((p) => p.severity === 'error'), errors.length > 0, `JSON form of ${text}: ${JSON.stringify(json.problems)}`);
+  assert.equal(
+    json.problems.some((p) => p.severity === 'error'),
+    errors.length > 0,
+    `JSON form of ${text}: ${JSON.stringify(json.problems)}`,
+  );
   return { schema: bySchema, parser: errors.length === 0, codes: errors.map((p) => p.code) };
 }
 
@@ -57,7 +61,11 @@ const GRAPH = S + 'data: {file: v.npy}\ngraph: {views: 2}\nembedding: 4\n';
 /** Documents the old hand-written schema accepted and `sslexp check` rejected (or the reverse); now both agree. */
 const FIXED: [string, string, boolean][] = [
   ['a signal without variance', S + 'signal: {count: 2}\nnoise: {count: 1, variance: 1}\n', false],
-  ['scale both inside and outside a family', S + 'signal: {count: 2, variance: {power_law: {first: 1, exponent: 1, scale: 2}, scale: 2}}\nnoise: {count: 1, variance: 1}\n', false],
+  [
+    'scale both inside and outside a family',
+    S + 'signal: {count: 2, variance: {power_law: {first: 1, exponent: 1, scale: 2}, scale: 2}}\nnoise: {count: 1, variance: 1}\n',
+    false,
+  ],
   ['a uniform seed of 1e20', S + 'signal: {count: 2, variance: {uniform: {low: 0, high: 1, seed: 1.0e20}}}\nnoise: {count: 1, variance: 1}\n', false],
   ['signal variance: []', S + 'signal: {variance: []}\nnoise: {count: 1, variance: 1}\n', false],
   ['signal augmentation: [] next to a count', S + 'signal: {count: 1, variance: 1, augmentation: []}\nnoise: {count: 1, variance: 1}\n', false],
@@ -84,7 +92,11 @@ const FIXED: [string, string, boolean][] = [
 
 /** More variants around the same rules, and graph mode. */
 const VARIANTS: [string, string, boolean][] = [
-  ['the spectral example', SPECTRAL + 'alpha: 1\nlatent: 2\nregularize: 1.0e-8\nsimulate: {n: {from: 10, to: 100, points: 3}, repeats: 2, seed: 0, metric: subspace-angle}\n', true],
+  [
+    'the spectral example',
+    SPECTRAL + 'alpha: 1\nlatent: 2\nregularize: 1.0e-8\nsimulate: {n: {from: 10, to: 100, points: 3}, repeats: 2, seed: 0, metric: subspace-angle}\n',
+    true,
+  ],
   ['counts from lists and a file', S + 'signal: {variance: [3, 2, 1], augmentation: [0, 0, 1]}\nnoise: {variance: {file: n.npy, scale: 2}}\n', true],
   ['noise count 0 without variance', S + 'signal: {count: 1, variance: 1}\nnoise: {count: 0}\n', true],
   ['noise variance [] (no noise components)', S + 'signal: {count: 1, variance: 1}\nnoise: {variance: []}\n', true],
@@ -103,8 +115,16 @@ const VARIANTS: [string, string, boolean][] = [
   ['data.key on a .npz file', S + 'data: {file: a.NPZ, key: X, pca: 1, labels: {file: y.npz, key: y}}\n', true],
   ['labels column and key', S + 'data: {file: a.csv, pca: 1, labels: {column: -1, key: y}}\n', false],
   ['labels column 1.5', S + 'data: {file: a.csv, pca: 1, labels: {column: 1.5}}\n', false],
-  ['data without pca, with latent and augmentation', S + 'latent: 1\ndata: {X: [[1, 2], [3, 4]], Y: [1, 0]}\naugmentation: {covariance: [[1, 0], [0, 1]]}\n', true],
-  ['data.pca with a theta spectrum', S + 'data: {file: a.csv, pca: 2, noise: {count: 1, variance: 1}}\naugmentation: {additive: {theta: [1, 2], alpha: 1}}\n', true],
+  [
+    'data without pca, with latent and augmentation',
+    S + 'latent: 1\ndata: {X: [[1, 2], [3, 4]], Y: [1, 0]}\naugmentation: {covariance: [[1, 0], [0, 1]]}\n',
+    true,
+  ],
+  [
+    'data.pca with a theta spectrum',
+    S + 'data: {file: a.csv, pca: 2, noise: {count: 1, variance: 1}}\naugmentation: {additive: {theta: [1, 2], alpha: 1}}\n',
+    true,
+  ],
   ['masking keep 0', S + 'data: {file: a.csv, pca: 1}\naugmentation: {masking: {keep: 0}}\n', false],
   ['two augmentations', S + 'data: {file: a.csv, pca: 1}\naugmentation: {masking: {keep: 0.5}, covariance: [[1]]}\n', false],
   ['augmentation: {}', S + 'data: {file: a.csv, pca: 1}\naugmentation: {}\n', false],
@@ -113,7 +133,11 @@ const VARIANTS: [string, string, boolean][] = [
   // graph mode
   ['graph mode, views', GRAPH, true],
   ['graph mode, labels with data.labels', S + 'data: {file: v.npy, labels: {column: 0}}\ngraph: {labels: true}\nembedding: 4\n', true],
-  ['graph mode, knn and methods', S + 'data: {file: v.npz, key: X}\ngraph: {knn: {k: 5}}\nembedding: 4\nmethods: {vicreg: {variance: 2, invariance: 3}, simclr: {}, barlow: }\n', true],
+  [
+    'graph mode, knn and methods',
+    S + 'data: {file: v.npz, key: X}\ngraph: {knn: {k: 5}}\nembedding: 4\nmethods: {vicreg: {variance: 2, invariance: 3}, simclr: {}, barlow: }\n',
+    true,
+  ],
   ['graph mode, inline edges', S + 'data: {X: [[1, 0], [0, 1], [1, 1]]}\ngraph: {edges: [[0, 1], [1, 2, 0.5]]}\nembedding: 1\n', true],
   ['graph mode, edges from a file', S + 'data: {file: v.csv, center: true}\ngraph: {edges: {file: e.csv}}\nembedding: 2\nregularize: 1.0e-6\n', true],
   ['graph mode with signal', GRAPH + 'signal: {count: 1, variance: 1}\n', false],
@@ -243,7 +267,17 @@ function inserted(s: Schema): unknown {
   const d = deref(s);
   if (d !== s) return inserted({ ...d, ...s, $ref: undefined });
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
-  return type === 'object' ? {} : type === 'array' ? [] : type === 'number' || type === 'integer' ? 0 : type === 'string' ? '' : type === 'boolean' ? null : undefined;
+  return type === 'object'
+    ? {}
+    : type === 'array'
+      ? []
+      : type === 'number' || type === 'integer'
+        ? 0
+        : type === 'string'
+          ? ''
+          : type === 'boolean'
+            ? null
+            : undefined;
 }
 
 /** Every proposal of the schema (snippets, examples, defaults, and what completion inserts), by path. */
@@ -251,8 +285,10 @@ function proposals(): Proposal[] {
   const out: Proposal[] = [];
   const visit = (s: Schema, path: (string | number)[], mode: string | undefined, seen: Set<Schema>, property: boolean): void => {
     const d = deref(s);
-    for (const sn of [...(s.defaultSnippets ?? []), ...(d !== s ? d.defaultSnippets ?? [] : [])]) out.push({ path, mode, value: sn.body, what: `snippet '${sn.label}'` });
-    for (const ex of [...(s.examples ?? []), ...(d !== s ? d.examples ?? [] : [])]) out.push({ path, mode, value: ex, what: `example ${JSON.stringify(ex)}` });
+    for (const sn of [...(s.defaultSnippets ?? []), ...(d !== s ? (d.defaultSnippets ?? []) : [])])
+      out.push({ path, mode, value: sn.body, what: `snippet '${sn.label}'` });
+    for (const ex of [...(s.examples ?? []), ...(d !== s ? (d.examples ?? []) : [])])
+      out.push({ path, mode, value: ex, what: `example ${JSON.stringify(ex)}` });
     if (s.default !== undefined) out.push({ path, mode, value: s.default, what: 'default' });
     if (property && inserted(s) !== undefined) out.push({ path, mode, value: inserted(s), what: 'inserted value' });
     if (seen.has(d)) return;
@@ -276,41 +312,126 @@ const BASES: { mode: string; doc: Record<string, unknown> }[] = [
   {
     mode: 'spectral',
     doc: {
-      sslexp: 1, name: 'x',
+      sslexp: 1,
+      name: 'x',
       signal: { count: 3, variance: { power_law: { first: 1, exponent: 1, offset: 0 } }, augmentation: { uniform: { low: 0, high: 1, seed: 1 } } },
       noise: { count: 3, variance: { exponential: { first: 1, rate: 0.1 } }, augmentation: { flat: 1 } },
-      alpha: 1, latent: 2, regularize: 1e-8,
+      alpha: 1,
+      latent: 2,
+      regularize: 1e-8,
       simulate: { n: { from: 10, to: 100, points: 3 }, alpha: [1], repeats: 2, seed: 0, metric: 'probe-gap' },
     },
   },
-  { mode: 'spectral', doc: { sslexp: 1, signal: { count: 50, variance: { file: 'a.npy' } }, noise: { count: 50, variance: [1] }, alpha: 1, latent: 2, simulate: { n: [10], alpha: 1 } } },
+  {
+    mode: 'spectral',
+    doc: {
+      sslexp: 1,
+      signal: { count: 50, variance: { file: 'a.npy' } },
+      noise: { count: 50, variance: [1] },
+      alpha: 1,
+      latent: 2,
+      simulate: { n: [10], alpha: 1 },
+    },
+  },
   {
     mode: 'data',
     doc: {
       sslexp: 1,
-      data: { file: 'data/x.npz', key: 'X', labels: { file: 'y.npz', key: 'y' }, center: true, pca: 2, noise: { count: 3, variance: { flat: 1 }, augmentation: 1 } },
-      augmentation: { additive: { alpha: 1, theta: { flat: 1 } } }, latent: 2, alpha: 1, simulate: { n: [10] },
+      data: {
+        file: 'data/x.npz',
+        key: 'X',
+        labels: { file: 'y.npz', key: 'y' },
+        center: true,
+        pca: 2,
+        noise: { count: 3, variance: { flat: 1 }, augmentation: 1 },
+      },
+      augmentation: { additive: { alpha: 1, theta: { flat: 1 } } },
+      latent: 2,
+      alpha: 1,
+      simulate: { n: [10] },
     },
   },
   {
     mode: 'data',
-    doc: { sslexp: 1, latent: 1, data: { X: [[1, 0], [0, 1], [1, 1]], Y: [[1], [0], [1]] }, augmentation: { additive: { alpha: 1, theta: [[1, 0], [0, 1]], gamma: [[1, 0], [0, 1]] } } },
+    doc: {
+      sslexp: 1,
+      latent: 1,
+      data: {
+        X: [
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ],
+        Y: [[1], [0], [1]],
+      },
+      augmentation: {
+        additive: {
+          alpha: 1,
+          theta: [
+            [1, 0],
+            [0, 1],
+          ],
+          gamma: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
+      },
+    },
   },
   { mode: 'data', doc: { sslexp: 1, latent: 1, data: { file: 'x.csv', labels: { column: -1 } }, augmentation: { masking: { keep: 0.5 } } } },
-  { mode: 'data', doc: { sslexp: 1, latent: 2, data: { file: 'x.npy', labels: { file: 'y.npy' } }, augmentation: { views: { file: 'data/views.npz', key: 'views' } } } },
+  {
+    mode: 'data',
+    doc: { sslexp: 1, latent: 2, data: { file: 'x.npy', labels: { file: 'y.npy' } }, augmentation: { views: { file: 'data/views.npz', key: 'views' } } },
+  },
   { mode: 'data', doc: { sslexp: 1, latent: 2, data: { moments: { file: 'data/moments.npz' } }, augmentation: { masking: { keep: 0.5 } } } },
   {
     mode: 'graph',
-    doc: { sslexp: 1, data: { file: 'data/views.npy', labels: { file: 'labels.npz', key: 'y' }, center: false }, graph: { views: 2 }, embedding: 8, methods: { vicreg: { variance: 25, invariance: 25 }, simclr: {}, barlow: {} } },
+    doc: {
+      sslexp: 1,
+      data: { file: 'data/views.npy', labels: { file: 'labels.npz', key: 'y' }, center: false },
+      graph: { views: 2 },
+      embedding: 8,
+      methods: { vicreg: { variance: 25, invariance: 25 }, simclr: {}, barlow: {} },
+    },
   },
-  { mode: 'graph', doc: { sslexp: 1, data: { X: [[1, 0], [0, 1], [1, 1], [0, 0]] }, graph: { knn: { k: 2 } }, embedding: 1 } },
-  { mode: 'graph', doc: { sslexp: 1, data: { file: 'v.npz', key: 'X' }, graph: { edges: [[0, 1], [1, 2, 0.5]] }, embedding: 2 } },
+  {
+    mode: 'graph',
+    doc: {
+      sslexp: 1,
+      data: {
+        X: [
+          [1, 0],
+          [0, 1],
+          [1, 1],
+          [0, 0],
+        ],
+      },
+      graph: { knn: { k: 2 } },
+      embedding: 1,
+    },
+  },
+  {
+    mode: 'graph',
+    doc: {
+      sslexp: 1,
+      data: { file: 'v.npz', key: 'X' },
+      graph: {
+        edges: [
+          [0, 1],
+          [1, 2, 0.5],
+        ],
+      },
+      embedding: 2,
+    },
+  },
   { mode: 'graph', doc: { sslexp: 1, data: { file: 'v.csv' }, graph: { edges: { file: 'pairs.csv' } }, embedding: 2 } },
 ];
 
 /** The schema of the child `seg` of a node (through `$ref`s and the alternatives of a union); at the root, the mode's branch first. */
 function childSchema(s: Schema, seg: string | number, mode?: string): Schema | undefined {
-  if (s === schema && typeof seg === 'string') return schema.oneOf!.find((b) => b.title!.toLowerCase().startsWith(mode ?? ''))?.properties?.[seg] ?? schema.properties![seg];
+  if (s === schema && typeof seg === 'string')
+    return schema.oneOf!.find((b) => b.title!.toLowerCase().startsWith(mode ?? ''))?.properties?.[seg] ?? schema.properties![seg];
   const d = deref(s);
   if (typeof seg === 'string' && d.properties?.[seg]) return d.properties[seg];
   if (typeof seg === 'number' && Array.isArray(d.items)) return d.items[seg];
@@ -336,7 +457,10 @@ function setKey(target: Record<string | number, unknown>, key: string | number, 
       const keys = g.map((b) => (b.required as string[])[0]);
       if (keys.includes(key)) for (const other of keys) if (other !== key) delete target[other];
     }
-    const deps = { ...(mapping.dependencies ?? {}), ...Object.assign({}, ...((mapping.allOf as Schema[] | undefined) ?? []).map((a) => a.dependencies ?? {})) } as Record<string, { required?: string[] }>;
+    const deps = {
+      ...(mapping.dependencies ?? {}),
+      ...Object.assign({}, ...((mapping.allOf as Schema[] | undefined) ?? []).map((a) => a.dependencies ?? {})),
+    } as Record<string, { required?: string[] }>;
     for (const [dep, rule] of Object.entries(deps)) if ((rule.required ?? []).some((r) => !(r in target) && r !== key)) delete target[dep];
   }
   target[key] = value;

@@ -51,7 +51,10 @@ test('flat and list, with scale', () => {
   assert.deepEqual(Array.from(ev({ kind: 'list', values: [3, 2, 1], span }, 3).values!), [3, 2, 1]);
   assert.deepEqual(Array.from(ev({ kind: 'list', values: [3, 2, 1], scale: 0.5, span }, undefined).values!), [1.5, 1, 0.5]);
   const bad = ev({ kind: 'list', values: [3, 2, 1], span: { start: 4, end: 9 } }, 4);
-  assert.deepEqual(bad.problems.map((p) => [p.code, p.message, p.start, p.end]), [['count-mismatch', 'spectrum lists 3 values but the block has 4 components.', 4, 9]]);
+  assert.deepEqual(
+    bad.problems.map((p) => [p.code, p.message, p.start, p.end]),
+    [['count-mismatch', 'spectrum lists 3 values but the block has 4 components.', 4, 9]],
+  );
   assert.equal(ev({ kind: 'flat', value: 1, span }, 0).values!.length, 0);
 });
 
@@ -71,7 +74,13 @@ test('power_law: lambda_i = first * ((i + offset) / (1 + offset))^(-exponent)', 
   close(u[2], 10 * (3.5 / 1.5) ** -0.5);
   assert.deepEqual(Array.from(ev({ kind: 'power_law', first: 4, exponent: 0, offset: 0, span }, 2).values!), [4, 4]);
   // the fast recurrence agrees with Math.pow everywhere (general exponents, long spectra)
-  for (const [e, off] of [[1.3, 2], [-0.7, 0], [3.9, 0.25], [0.5, 10], [7, 0]]) {
+  for (const [e, off] of [
+    [1.3, 2],
+    [-0.7, 0],
+    [3.9, 0.25],
+    [0.5, 10],
+    [7, 0],
+  ]) {
     const x = ev({ kind: 'power_law', first: 2, exponent: e, offset: off, span }, 200_000).values!;
     let worst = 0;
     for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] / (2 * Math.pow((i + 1 + off) / (1 + off), -e)) - 1));
@@ -80,7 +89,10 @@ test('power_law: lambda_i = first * ((i + offset) / (1 + offset))^(-exponent)', 
   // an increasing spectrum that overflows is reported, not returned
   const o = ev({ kind: 'power_law', first: 1, exponent: -400, offset: 0, span: { start: 1, end: 2 } }, 10);
   assert.equal(o.values, undefined);
-  assert.deepEqual(o.problems.map((p) => [p.code, p.message]), [['invalid-value', 'spectrum: component 6 is Infinity; every variance must be a finite number.']]);
+  assert.deepEqual(
+    o.problems.map((p) => [p.code, p.message]),
+    [['invalid-value', 'spectrum: component 6 is Infinity; every variance must be a finite number.']],
+  );
 });
 
 test('exponential: lambda_i = first * exp(-rate (i - 1))', () => {
@@ -222,35 +234,56 @@ test('untrusted-file: a warning on the path, no values', () => {
 
 test('file-not-found, file-read-error and limit-exceeded on the path span', () => {
   const nf = resolve(FILE_SPEC, { '/specs/eig/noise.csv': csv('1\n2\n') });
-  assert.deepEqual(nf.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]), [
-    ['file-not-found', "File 'eig/sig.npy' not found (looked for /specs/eig/sig.npy).", 2, 27, 'eig/sig.npy'],
-  ]);
+  assert.deepEqual(
+    nf.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]),
+    [['file-not-found', "File 'eig/sig.npy' not found (looked for /specs/eig/sig.npy).", 2, 27, 'eig/sig.npy']],
+  );
   const denied = Object.assign(new Error("EACCES: permission denied, open '/specs/eig/sig.npy'"), { code: 'EACCES' });
   const rd = resolve(FILE_SPEC, { '/specs/eig/sig.npy': denied, '/specs/eig/noise.csv': csv('1\n2\n') });
-  assert.deepEqual(rd.problems.map((p) => [p.code, p.message]), [['file-read-error', "Cannot read 'eig/sig.npy': EACCES: permission denied, open '/specs/eig/sig.npy'"]]);
-  const big = resolve(FILE_SPEC, { '/specs/eig/sig.npy': new Error('/specs/eig/sig.npy is 600000000 bytes, over the limit of 536870912'), '/specs/eig/noise.csv': csv('1\n2\n') });
-  assert.deepEqual(big.problems.map((p) => [p.code, p.message]), [['limit-exceeded', "File 'eig/sig.npy' is larger than the limit of 536870912 bytes."]]);
+  assert.deepEqual(
+    rd.problems.map((p) => [p.code, p.message]),
+    [['file-read-error', "Cannot read 'eig/sig.npy': EACCES: permission denied, open '/specs/eig/sig.npy'"]],
+  );
+  const big = resolve(FILE_SPEC, {
+    '/specs/eig/sig.npy': new Error('/specs/eig/sig.npy is 600000000 bytes, over the limit of 536870912'),
+    '/specs/eig/noise.csv': csv('1\n2\n'),
+  });
+  assert.deepEqual(
+    big.problems.map((p) => [p.code, p.message]),
+    [['limit-exceeded', "File 'eig/sig.npy' is larger than the limit of 536870912 bytes."]],
+  );
   const huge = { length: 536870913 } as unknown as Uint8Array;
   const h = resolve(FILE_SPEC, { '/specs/eig/sig.npy': huge, '/specs/eig/noise.csv': csv('1\n2\n') });
-  assert.deepEqual(h.problems.map((p) => [p.code, p.message]), [['limit-exceeded', "File 'eig/sig.npy' is 536870913 bytes, over the limit of 536870912."]]);
+  assert.deepEqual(
+    h.problems.map((p) => [p.code, p.message]),
+    [['limit-exceeded', "File 'eig/sig.npy' is 536870913 bytes, over the limit of 536870912."]],
+  );
 });
 
 test('file-parse-error with the reason; count-mismatch; negative and NaN values name the index', () => {
   const bad = resolve(FILE_SPEC, { '/specs/eig/sig.npy': npyF8([1, 2]).slice(0, 140), '/specs/eig/noise.csv': csv('1\n2\n') });
-  assert.deepEqual(bad.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]), [
-    ['file-parse-error', "Cannot read 'eig/sig.npy': sig.npy is truncated: shape (2,) of <f8 needs 16 bytes of data, the file has 12.", 2, 27, 'eig/sig.npy'],
-  ]);
+  assert.deepEqual(
+    bad.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]),
+    [['file-parse-error', "Cannot read 'eig/sig.npy': sig.npy is truncated: shape (2,) of <f8 needs 16 bytes of data, the file has 12.", 2, 27, 'eig/sig.npy']],
+  );
   const matrix = resolve(FILE_SPEC, { '/specs/eig/sig.npy': npyF8([1]), '/specs/eig/noise.csv': csv('1,2\n3,4\n') });
-  assert.deepEqual(matrix.problems.map((p) => [p.code, p.message]), [['file-parse-error', "Cannot read 'eig/noise.csv': noise.csv: expected a 1-D array of eigenvalues, got shape (2, 2)."]]);
+  assert.deepEqual(
+    matrix.problems.map((p) => [p.code, p.message]),
+    [['file-parse-error', "Cannot read 'eig/noise.csv': noise.csv: expected a 1-D array of eigenvalues, got shape (2, 2)."]],
+  );
   const mism = resolve(FILE_SPEC, { '/specs/eig/sig.npy': npyF8([1]), '/specs/eig/noise.csv': csv('1\n2\n3\n') });
-  assert.deepEqual(mism.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]), [
-    ['count-mismatch', "'eig/noise.csv' has 3 values but noise.variance needs 2 (the block's count).", 3, 36, 'eig/noise.csv'],
-  ]);
+  assert.deepEqual(
+    mism.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]),
+    [['count-mismatch', "'eig/noise.csv' has 3 values but noise.variance needs 2 (the block's count).", 3, 36, 'eig/noise.csv']],
+  );
   const neg = resolve(FILE_SPEC, { '/specs/eig/sig.npy': npyF8([1, -2, 3]), '/specs/eig/noise.csv': csv('1\nnan\n') });
-  assert.deepEqual(neg.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]), [
-    ['negative-variance', "'eig/sig.npy': the value at index 1 (component 2) is -2; a variance must be >= 0.", 2, 27, 'eig/sig.npy'],
-    ['invalid-value', "'eig/noise.csv': the value at index 1 (component 2) is NaN; every variance must be a finite number.", 3, 36, 'eig/noise.csv'],
-  ]);
+  assert.deepEqual(
+    neg.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]),
+    [
+      ['negative-variance', "'eig/sig.npy': the value at index 1 (component 2) is -2; a variance must be >= 0.", 2, 27, 'eig/sig.npy'],
+      ['invalid-value', "'eig/noise.csv': the value at index 1 (component 2) is NaN; every variance must be a finite number.", 3, 36, 'eig/noise.csv'],
+    ],
+  );
 });
 
 // ------------------------------------------------------------------ docs/theory.md §4.5 warnings
@@ -259,19 +292,47 @@ test('zero-signal-variance, zero-noise-variance and singular-noise-component war
   const text = 'sslexp: 1\nsignal: {variance: [3, 0, 2, 0]}\nnoise:\n  variance: [1, 0, 0, 2]\n  augmentation: [1, 1, 0, 0]\n';
   const r = resolve(text);
   assert.ok(r.spectra, 'warnings do not block the spectra');
-  assert.deepEqual(r.problems.map((p) => [p.code, p.severity, p.message, ...at(text, p)]), [
-    ['zero-signal-variance', 'warning', 'Components 2, 4 have zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).', 2, 20, '[3, 0, 2, 0]'],
-    ['zero-noise-variance', 'warning', 'Noise component 2 has zero noise variance (lambda^Gamma = 0); excluded from the max in the thresholds (docs/theory.md §4.5).', 4, 13, '[1, 0, 0, 2]'],
-    ['singular-noise-component', 'warning', 'Noise component 3 has zero noise and zero augmentation variance; the corrupted second moment S is singular there (docs/theory.md §4.5).', 4, 13, '[1, 0, 0, 2]'],
-  ]);
+  assert.deepEqual(
+    r.problems.map((p) => [p.code, p.severity, p.message, ...at(text, p)]),
+    [
+      [
+        'zero-signal-variance',
+        'warning',
+        'Components 2, 4 have zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).',
+        2,
+        20,
+        '[3, 0, 2, 0]',
+      ],
+      [
+        'zero-noise-variance',
+        'warning',
+        'Noise component 2 has zero noise variance (lambda^Gamma = 0); excluded from the max in the thresholds (docs/theory.md §4.5).',
+        4,
+        13,
+        '[1, 0, 0, 2]',
+      ],
+      [
+        'singular-noise-component',
+        'warning',
+        'Noise component 3 has zero noise and zero augmentation variance; the corrupted second moment S is singular there (docs/theory.md §4.5).',
+        4,
+        13,
+        '[1, 0, 0, 2]',
+      ],
+    ],
+  );
   const many = resolve('sslexp: 1\nsignal: {count: 9, variance: 0}\nnoise: {count: 1, variance: 1}\n');
-  assert.equal(many.problems[0].message, 'Components 1, 2, 3, 4, 5 (and 4 more) have zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).');
+  assert.equal(
+    many.problems[0].message,
+    'Components 1, 2, 3, 4, 5 (and 4 more) have zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).',
+  );
   const clean = resolve('sslexp: 1\nsignal: {count: 2, variance: 1}\nnoise: {count: 2, variance: 1}\n');
   assert.deepEqual(clean.problems, []);
 });
 
 test('resolveSpectra of 10^6 + 10^6 components is fast', () => {
-  const text = 'sslexp: 1\nsignal: {count: 1000000, variance: {power_law: {first: 3.0e5, exponent: 1}}, augmentation: {uniform: {low: 0, high: 1.0e4, seed: 1}}}\nnoise: {count: 1000000, variance: {uniform: {low: 1, high: 1.0e6, seed: 2}}, augmentation: 1.0e3}\n';
+  const text =
+    'sslexp: 1\nsignal: {count: 1000000, variance: {power_law: {first: 3.0e5, exponent: 1}}, augmentation: {uniform: {low: 0, high: 1.0e4, seed: 1}}}\nnoise: {count: 1000000, variance: {uniform: {low: 1, high: 1.0e6, seed: 2}}, augmentation: 1.0e3}\n';
   resolve(text);
   const t0 = performance.now();
   const r = resolve(text);
@@ -286,7 +347,19 @@ test('every code emitted here is in PROBLEM_CODES with the same severity; every 
     assert.ok(code in PROBLEM_CODES, `code '${code}' missing from codes.ts`);
     assert.equal(PROBLEM_CODES[code].severity, severity, code);
   }
-  for (const c of ['untrusted-file', 'file-not-found', 'file-read-error', 'file-parse-error', 'zero-signal-variance', 'zero-noise-variance', 'singular-noise-component', 'count-mismatch', 'negative-variance', 'invalid-value', 'limit-exceeded']) {
+  for (const c of [
+    'untrusted-file',
+    'file-not-found',
+    'file-read-error',
+    'file-parse-error',
+    'zero-signal-variance',
+    'zero-noise-variance',
+    'singular-noise-component',
+    'count-mismatch',
+    'negative-variance',
+    'invalid-value',
+    'limit-exceeded',
+  ]) {
     assert.ok(seen.has(c), `no test emits '${c}'`);
   }
 });

@@ -2,12 +2,7 @@ import { test } from 'node:test';
 import { rthLargest } from '../../src/core/numerics/select';
 import assert from 'node:assert/strict';
 import type { ResolvedSpectra } from '../../src/core/theories/alignment/types';
-import {
-  computeThresholds,
-  noiseScalingCurve,
-  recoversAt,
-  scoresAtAlpha,
-} from '../../src/core/theories/alignment/thresholds';
+import { computeThresholds, noiseScalingCurve, recoversAt, scoresAtAlpha } from '../../src/core/theories/alignment/thresholds';
 import { recommend } from '../../src/core/theories/alignment/recommendation';
 import { proposedAlpha } from '../../src/core/theories/alignment/findings';
 
@@ -313,7 +308,7 @@ test('§5 fact 3: alpha2RC(t) strictly increasing and unbounded; alpha2JE(t) non
   }
   // RC grows roughly like t max λΓ / η² (unbounded).
   const big = noiseScalingCurve(CASES.A.s, 1, { tMin: 1, tMax: 1e6, points: 7 });
-  close(big.alpha2RC[6], 1e6 * 9 / 4 - 1, 1e-9, 'RC at t = 1e6');
+  close(big.alpha2RC[6], (1e6 * 9) / 4 - 1, 1e-9, 'RC at t = 1e6');
 });
 
 test('the threshold predicate agrees with the population score predicate within ±1e-3 of sqrt(threshold)', () => {
@@ -322,7 +317,10 @@ test('the threshold predicate agrees with the population score predicate within 
   for (let i = 0; i < 1000; i++) {
     const s = randomSpectra(rng);
     const t = computeThresholds(s);
-    for (const [a2, key] of [[t.alpha2RC, 'reconstruction'], [t.alpha2JE, 'jointEmbedding']] as const) {
+    for (const [a2, key] of [
+      [t.alpha2RC, 'reconstruction'],
+      [t.alpha2JE, 'jointEmbedding'],
+    ] as const) {
       if (!(a2 > 1e-2) || !Number.isFinite(a2)) continue;
       const a = Math.sqrt(a2);
       assert.equal(scoresAtAlpha(s, a * (1 - 1e-3)).recovers[key], false, `${key} below`);

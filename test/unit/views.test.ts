@@ -80,7 +80,13 @@ const LABELS = X.map((_, i) => [7, 1, 4][i % 3]);
 write('x.npy', npyBytes({ dtype: '<f8', shape: [n, d], data: X.flat() }));
 write('v.npy', npyBytes({ dtype: '<f8', shape: [n, V, d], data: VIEWS.flat(2) }));
 write('v32.npy', npy(VIEWS.flat(2), { dtype: 'f4', shape: [n, V, d] }));
-write('v.npz', writeNpz([{ name: 'other', dtype: '<f8', shape: [1], data: [0] }, { name: 'views', dtype: '<f8', shape: [n, V, d], data: VIEWS.flat(2) }]));
+write(
+  'v.npz',
+  writeNpz([
+    { name: 'other', dtype: '<f8', shape: [1], data: [0] },
+    { name: 'views', dtype: '<f8', shape: [n, V, d], data: VIEWS.flat(2) },
+  ]),
+);
 write('y.npy', npy(LABELS, { dtype: 'i4' }));
 const SPEC = 'sslexp: 1\ndata:\n  file: x.npy\n  labels: {file: y.npy}\naugmentation:\n  views: {file: v.npy}\nlatent: 2\n';
 
@@ -110,8 +116,14 @@ function directMoments(): { sigma: number[][]; g: number[][]; cross: number[][];
 
 test('views: the solutions are the closed forms on the empirical moments of docs/theory.md §2.1 (direct computation, 1e-12)', () => {
   const r = analyze(SPEC);
-  assert.deepEqual(r.problems.filter((p) => p.severity !== 'info'), []);
-  assert.deepEqual(r.problems.map((p) => p.code), ['thresholds-not-applicable']);
+  assert.deepEqual(
+    r.problems.filter((p) => p.severity !== 'info'),
+    [],
+  );
+  assert.deepEqual(
+    r.problems.map((p) => p.code),
+    ['thresholds-not-applicable'],
+  );
   assert.equal(r.thresholds, null);
   assert.deepEqual(r.dimensions, { d, k: 2, latent: 2 });
   const m = directMoments();
@@ -172,7 +184,10 @@ test('views with labels: the probe accuracies equal an independent least-squares
   };
   // supervised: V itself
   const Vs = s.supervised!.V;
-  assert.equal(p.supervised, accuracy((x) => Vs.map((row) => row.reduce((a, v, j) => a + v * x[j], 0))));
+  assert.equal(
+    p.supervised,
+    accuracy((x) => Vs.map((row) => row.reduce((a, v, j) => a + v * x[j], 0))),
+  );
   // the encoders: an orthonormal basis of their row spaces (the probe is invariant to T / U), least squares by normal equations
   const probeOf = (basis: number[][]) => {
     const z = (x: number[]) => basis.map((b) => b.reduce((a, v, j) => a + v * x[j], 0));
@@ -224,14 +239,31 @@ test('views that do not fit the data: n mismatch, V < 2, the wrong rank, d misma
   write('v-n.npy', npyBytes({ dtype: '<f8', shape: [n - 1, V, d], data: VIEWS.slice(1).flat(2) }));
   write('v-1.npy', npyBytes({ dtype: '<f8', shape: [n, 1, d], data: VIEWS.map((v) => v[0]).flat() }));
   write('v-2d.npy', npyBytes({ dtype: '<f8', shape: [n, d], data: X.flat() }));
-  write('v-d.npy', npyBytes({ dtype: '<f8', shape: [n, V, d - 1], data: VIEWS.flat().map((v) => v.slice(1)).flat() }));
+  write(
+    'v-d.npy',
+    npyBytes({
+      dtype: '<f8',
+      shape: [n, V, d - 1],
+      data: VIEWS.flat()
+        .map((v) => v.slice(1))
+        .flat(),
+    }),
+  );
   const nan = VIEWS.flat(2);
   nan[(7 * V + 2) * d + 3] = NaN;
   write('v-nan.npy', npyBytes({ dtype: '<f8', shape: [n, V, d], data: nan }));
   const cases: [string, string, RegExp][] = [
-    ['v-n.npy', 'dimension-mismatch', /augmentation\.views: 'v-n\.npy' has n = 39 samples \(shape \(39, 3, 5\)\) but the data have 40; the views must come in the order of the data's rows\./],
+    [
+      'v-n.npy',
+      'dimension-mismatch',
+      /augmentation\.views: 'v-n\.npy' has n = 39 samples \(shape \(39, 3, 5\)\) but the data have 40; the views must come in the order of the data's rows\./,
+    ],
     ['v-1.npy', 'out-of-range', /augmentation\.views: 'v-1\.npy' has V = 1 view per sample \(shape \(40, 1, 5\)\); the empirical Σ needs V >= 2\./],
-    ['v-2d.npy', 'dimension-mismatch', /augmentation\.views: 'v-2d\.npy' has shape \(40, 5\); expected an n × V × d array \(samples × views × features\), e\.g\. numpy\.stack\(views, axis=1\)\./],
+    [
+      'v-2d.npy',
+      'dimension-mismatch',
+      /augmentation\.views: 'v-2d\.npy' has shape \(40, 5\); expected an n × V × d array \(samples × views × features\), e\.g\. numpy\.stack\(views, axis=1\)\./,
+    ],
     ['v-d.npy', 'dimension-mismatch', /augmentation\.views: 'v-d\.npy' has d = 4 features per view \(shape \(40, 3, 4\)\) but the data have 5\./],
     ['v-nan.npy', 'invalid-value', /augmentation\.views: 'v-nan\.npy' holds a non-finite value \(NaN\) at sample 8, value 14\./],
     ['missing.npy', 'file-not-found', /File 'missing\.npy' not found/],
@@ -248,10 +280,18 @@ test('views that do not fit the data: n mismatch, V < 2, the wrong rank, d misma
     assert.equal(r.solutions, undefined);
   }
   // the data as a CSV whose length is only known at its end: the mismatch is found there
-  write('x.csv', X.slice(0, n - 2).map((r) => r.join(',')).join('\n') + '\n');
+  write(
+    'x.csv',
+    X.slice(0, n - 2)
+      .map((r) => r.join(','))
+      .join('\n') + '\n',
+  );
   const csv = SPEC.replace('file: x.npy', 'file: x.csv').replace('  labels: {file: y.npy}\n', '');
   const e = analyze(csv, { blockRows: 8 }).problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(e.map((p) => p.code), ['dimension-mismatch']);
+  assert.deepEqual(
+    e.map((p) => p.code),
+    ['dimension-mismatch'],
+  );
   assert.match(e[0].message, /augmentation\.views: 'v\.npy' has more than 38 samples but the data have 38/);
   // labels of another length, on the labels
   write('y-short.npy', npy(LABELS.slice(0, 30), { dtype: 'i4' }));
@@ -291,7 +331,11 @@ test('the spec language: views is a fourth augmentation kind; with pca or moment
     const errs = parseSpec(text, { fileName: 'x.sslexp.yaml' }).problems.filter((p) => p.severity === 'error');
     assert.equal(bySchema, accepted, `${name}: schema ${JSON.stringify(validate.errors)}`);
     assert.equal(errs.length === 0, accepted, `${name}: parser ${JSON.stringify(errs)}`);
-    if (code) assert.ok(errs.some((p) => p.code === code), `${name}: ${errs.map((p) => p.code)}`);
+    if (code)
+      assert.ok(
+        errs.some((p) => p.code === code),
+        `${name}: ${errs.map((p) => p.code)}`,
+      );
   }
   const pca = S + 'data: {file: x.npy, pca: 2}\naugmentation: {views: {file: v.npy}}\n';
   const p = parseSpec(pca, { fileName: 'x.sslexp.yaml' }).problems[0];
@@ -318,7 +362,10 @@ test('examples/digits-views.sslexp.yaml: data files as generated (< 1.5 MB), the
   assert.ok(files.reduce((s, f) => s + fs.statSync(f).size, 0) < 1.5e6);
   const spec = path.join(EXAMPLES, 'digits-views.sslexp.yaml');
   const r = asAlignment(analyzeText(fs.readFileSync(spec, 'utf8'), { fileName: spec, baseDir: EXAMPLES, readFile: (p) => fs.readFileSync(p), ...ranges }));
-  assert.deepEqual(r.problems.map((p) => p.code), ['thresholds-not-applicable']);
+  assert.deepEqual(
+    r.problems.map((p) => p.code),
+    ['thresholds-not-applicable'],
+  );
   assert.deepEqual(r.dimensions, { d: 64, k: 16, latent: 16 });
   const p = r.solutions!.probe!;
   assert.equal(p.train + p.test, 1000);

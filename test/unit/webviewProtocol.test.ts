@@ -77,7 +77,16 @@ test('malformed webview -> host messages are rejected', () => {
 });
 
 test('host -> webview messages: structural check', () => {
-  const model = { theory: 'alignment', dimensions: { d: 2, k: 1, latent: 1 }, thresholds: null, atAlpha: null, recommendation: null, spectra: null, curve: null, problems: [] };
+  const model = {
+    theory: 'alignment',
+    dimensions: { d: 2, k: 1, latent: 1 },
+    thresholds: null,
+    atAlpha: null,
+    recommendation: null,
+    spectra: null,
+    curve: null,
+    problems: [],
+  };
   assert.ok(isHostToWebviewMessage({ type: 'analysis', runId: 1, documentUri: 'file:///a', documentVersion: 3, fileName: 'a', locked: false, model }));
   assert.ok(isHostToWebviewMessage({ type: 'busy', runId: 1, documentUri: 'file:///a', documentVersion: 3 }));
   assert.ok(isHostToWebviewMessage({ type: 'error', runId: 1, documentUri: 'file:///a', documentVersion: 3, message: 'x' }));
@@ -128,7 +137,7 @@ test('thinSeries: short input unchanged; edge cases', () => {
   assert.deepEqual(withNaN.index, [2, 4]);
 });
 
-test('thinIndices shares positions across series and keeps each series\' extrema', () => {
+test("thinIndices shares positions across series and keeps each series' extrema", () => {
   const n = 100_000;
   const a = new Float64Array(n).fill(1);
   const b = new Float64Array(n).fill(2);
@@ -254,7 +263,11 @@ test('the render acknowledgement names the theory and accepts graph sections', (
     documentVersion: 1,
     theory: 'spectralEmbedding',
     paradigm: 'vicreg',
-    charts: ['laplacian', 'sigma-k', 'sigma-g', 'ranks', 'ranks-spectra', 'agreement'].map((id) => ({ id, section: id.replace(/-.*/, ''), datasets: [{ label: 'x', n: 2 }] })),
+    charts: ['laplacian', 'sigma-k', 'sigma-g', 'ranks', 'ranks-spectra', 'agreement'].map((id) => ({
+      id,
+      section: id.replace(/-.*/, ''),
+      datasets: [{ label: 'x', n: 2 }],
+    })),
     renderMs: 3,
     theme: 'light',
   };

@@ -14,14 +14,20 @@ export interface SpecSimulationOutcome<Sim = unknown> {
   result?: Sim;
 }
 
-export async function simulateSpecText<Sim = unknown>(text: string, options: EngineOptions, run: SimulationRunOptions = {}): Promise<SpecSimulationOutcome<Sim>> {
+export async function simulateSpecText<Sim = unknown>(
+  text: string,
+  options: EngineOptions,
+  run: SimulationRunOptions = {},
+): Promise<SpecSimulationOutcome<Sim>> {
   const analysis = analyzeText(text, options);
   const errors = analysis.problems.filter((p) => p.severity === 'error');
   if (errors.length || !analysis.spec) return { problems: errors.length ? errors : analysis.problems };
   const spec = analysis.spec;
   const theory = theoryFor(spec);
   if (!theory.simulate) {
-    return { problems: [problem('simulation-unsupported', 'error', `This spec's mode (${spec.mode}) has no finite-n simulation.`, spec.span.start, spec.span.start)] };
+    return {
+      problems: [problem('simulation-unsupported', 'error', `This spec's mode (${spec.mode}) has no finite-n simulation.`, spec.span.start, spec.span.start)],
+    };
   }
   return (await theory.simulate(spec, analysis, options, run)) as SpecSimulationOutcome<Sim>;
 }

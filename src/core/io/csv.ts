@@ -7,7 +7,15 @@
 import { ArrayTooLargeError, DataFileError, type NumericArray, type ReadLimits } from './npy';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
+const SPECIAL: Record<string, number> = {
+  nan: NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-infinity': -Infinity,
+};
 
 /** A numeric cell, or undefined. NaN / inf are accepted (the caller reports them by index). */
 export function parseNumberCell(cell: string): number | undefined {
@@ -109,10 +117,16 @@ export function readCsv(bytes: Uint8Array, name = 'file', limits: ReadLimits = {
       firstDataLine = lineNo;
     }
     if (cells.length !== cols) {
-      throw new DataFileError(`${name}, line ${lineNo}: ${cells.length} value${cells.length === 1 ? '' : 's'}, expected ${cols} (as on line ${firstDataLine}).`);
+      throw new DataFileError(
+        `${name}, line ${lineNo}: ${cells.length} value${cells.length === 1 ? '' : 's'}, expected ${cols} (as on line ${firstDataLine}).`,
+      );
     }
     if (used + cells.length > maxValues) {
-      throw new ArrayTooLargeError(`${name}: more than ${maxValues} values (at line ${lineNo}), over the limit${limits.what ? ` ${limits.what}` : ''}.`, [rows + 1, cols], used + cells.length);
+      throw new ArrayTooLargeError(
+        `${name}: more than ${maxValues} values (at line ${lineNo}), over the limit${limits.what ? ` ${limits.what}` : ''}.`,
+        [rows + 1, cols],
+        used + cells.length,
+      );
     }
     if (used + cells.length > values.length) {
       const grown = new Float64Array(Math.max(values.length * 2, used + cells.length));
@@ -124,7 +138,9 @@ export function readCsv(bytes: Uint8Array, name = 'file', limits: ReadLimits = {
       if (v === undefined) {
         const shown = cells[j].trim();
         const first = rows === 0 && !header ? ' (a header row needs text, not numbers, in every column)' : '';
-        throw new DataFileError(`${name}, line ${lineNo}, column ${j + 1}: ${shown === '' ? 'empty cell' : `'${shown.length > 30 ? shown.slice(0, 27) + '...' : shown}' is not a number`}${first}.`);
+        throw new DataFileError(
+          `${name}, line ${lineNo}, column ${j + 1}: ${shown === '' ? 'empty cell' : `'${shown.length > 30 ? shown.slice(0, 27) + '...' : shown}' is not a number`}${first}.`,
+        );
       }
       values[used++] = v;
     }

@@ -82,7 +82,9 @@ export function openCsvStream(src: ByteSource, name: string, readBytes: number =
       firstDataLine = lineNo;
     }
     if (cells.length !== cols) {
-      throw new DataFileError(`${name}, line ${lineNo}: ${cells.length} value${cells.length === 1 ? '' : 's'}, expected ${cols} (as on line ${firstDataLine}).`);
+      throw new DataFileError(
+        `${name}, line ${lineNo}: ${cells.length} value${cells.length === 1 ? '' : 's'}, expected ${cols} (as on line ${firstDataLine}).`,
+      );
     }
     ensure(1);
     const o = pEnd * cols;
@@ -90,7 +92,9 @@ export function openCsvStream(src: ByteSource, name: string, readBytes: number =
       const v = parseNumberCell(cells[j]);
       if (v === undefined) {
         const shown = cells[j].trim();
-        throw new DataFileError(`${name}, line ${lineNo}, column ${j + 1}: ${shown === '' ? 'empty cell' : `'${shown.length > 30 ? shown.slice(0, 27) + '...' : shown}' is not a number`}.`);
+        throw new DataFileError(
+          `${name}, line ${lineNo}, column ${j + 1}: ${shown === '' ? 'empty cell' : `'${shown.length > 30 ? shown.slice(0, 27) + '...' : shown}' is not a number`}.`,
+        );
       }
       pending[o + j] = v;
     }

@@ -100,7 +100,11 @@ export function npyLayout(bytes: Uint8Array, name = 'array'): NpyLayout {
 /** Throws {@link ArrayTooLargeError} when `layout` declares more values than `limits` allow. */
 export function checkLayout(layout: { shape: number[]; count: number }, name: string, limits: ReadLimits): void {
   if (limits.maxValues === undefined || layout.count <= limits.maxValues) return;
-  throw new ArrayTooLargeError(`${name}: shape ${shapeText(layout.shape)} holds ${layout.count} values, over the limit of ${limits.maxValues}${limits.what ? ` ${limits.what}` : ''}.`, layout.shape, layout.count);
+  throw new ArrayTooLargeError(
+    `${name}: shape ${shapeText(layout.shape)} holds ${layout.count} values, over the limit of ${limits.maxValues}${limits.what ? ` ${limits.what}` : ''}.`,
+    layout.shape,
+    layout.count,
+  );
 }
 
 export function readNpy(bytes: Uint8Array, name = 'array', limits: ReadLimits = {}): NumericArray {
@@ -136,7 +140,16 @@ type PyValue =
   | { t: 'tuple' | 'list'; items: PyValue[] }
   | { t: 'dict'; entries: [PyValue, PyValue][] };
 
-const PY_TYPE: Record<PyValue['t'], string> = { str: 'a string', int: 'an integer', bool: 'a boolean', none: 'None', float: 'a float', tuple: 'a tuple', list: 'a list', dict: 'a dict' };
+const PY_TYPE: Record<PyValue['t'], string> = {
+  str: 'a string',
+  int: 'an integer',
+  bool: 'a boolean',
+  none: 'None',
+  float: 'a float',
+  tuple: 'a tuple',
+  list: 'a list',
+  dict: 'a dict',
+};
 
 /**
  * A Python literal (`ast.literal_eval` semantics, the subset a header can hold: strings with
@@ -177,7 +190,20 @@ function parsePyLiteral(src: string, bad: (why: string) => never): PyValue {
       }
       const e = src[i + 1];
       i += 2;
-      const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+      const simple: Record<string, string> = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '\\': '\\',
+        "'": "'",
+        '"': '"',
+        a: '\x07',
+        b: '\b',
+        f: '\f',
+        v: '\v',
+        '0': '\0',
+        '\n': '',
+      };
       if (e in simple && !(e === '0' && /[0-7]/.test(src[i] ?? ''))) out += simple[e];
       else if (e === 'x' || e === 'u' || e === 'U') {
         const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
@@ -250,7 +276,10 @@ function parsePyLiteral(src: string, bad: (why: string) => never): PyValue {
       bad(`the name '${word[0]}' (only literals are allowed)`);
     }
     // numbers, with unary signs as literal_eval allows them
-    const m = /^[-+]*\s*(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][-+]?\d(?:_?\d)*)?[jJ]?)([lL]?)/.exec(src.slice(i, i + 400));
+    const m =
+      /^[-+]*\s*(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][-+]?\d(?:_?\d)*)?[jJ]?)([lL]?)/.exec(
+        src.slice(i, i + 400),
+      );
     if (!m || !/\d/.test(m[1])) bad(`an unexpected character '${c}'`);
     i += m[0].length;
     const signs = /^[-+]*/.exec(m[0])![0];
@@ -288,7 +317,8 @@ export function parseHeader(header: string, name: string): { descr: string; fort
     fields.set((k as { v: string }).v, v);
   }
   const keys = [...fields.keys()].sort();
-  if (keys.join() !== 'descr,fortran_order,shape') malformed(`the keys are ${keys.map((k) => `'${k}'`).join(', ') || 'none'}; numpy expects exactly 'descr', 'fortran_order' and 'shape'`);
+  if (keys.join() !== 'descr,fortran_order,shape')
+    malformed(`the keys are ${keys.map((k) => `'${k}'`).join(', ') || 'none'}; numpy expects exactly 'descr', 'fortran_order' and 'shape'`);
   const descr = fields.get('descr')!;
   if (descr.t === 'list' || descr.t === 'tuple') throw new DataFileError(`${name} holds a structured (record) array; save a plain numeric array instead.`);
   if (descr.t !== 'str') return malformed(`'descr' is ${PY_TYPE[descr.t]}, not a string`);

@@ -21,7 +21,8 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 /** The header of a .npy file, from at most its first few kilobytes. */
 export function readNpyHeader(src: ByteSource, name: string): NpyHeader {
   const head = src.read(0, Math.min(src.size, 12));
-  if (head.length < 6 || !MAGIC.every((b, i) => head[i] === b)) throw new DataFileError(`${name} is not a .npy file (it does not start with the \\x93NUMPY magic string).`);
+  if (head.length < 6 || !MAGIC.every((b, i) => head[i] === b))
+    throw new DataFileError(`${name} is not a .npy file (it does not start with the \\x93NUMPY magic string).`);
   if (head.length < 10) throw new DataFileError(`${name} is truncated: the .npy header is incomplete.`);
   const major = head[6];
   let headerLen: number;
@@ -37,7 +38,8 @@ export function readNpyHeader(src: ByteSource, name: string): NpyHeader {
     throw new DataFileError(`${name} uses .npy format version ${major}.${head[7]}; versions 1.0, 2.0 and 3.0 are supported.`);
   }
   const dataStart = headerStart + headerLen;
-  if (dataStart > src.size || headerLen > 1 << 24) throw new DataFileError(`${name} is truncated: the .npy header says ${headerLen} bytes but the file ends before.`);
+  if (dataStart > src.size || headerLen > 1 << 24)
+    throw new DataFileError(`${name} is truncated: the .npy header says ${headerLen} bytes but the file ends before.`);
   let header: string;
   try {
     header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: major === 3 }).decode(src.read(headerStart, headerLen));

@@ -169,11 +169,15 @@ function checkMemberHeader(bytes: Uint8Array, entry: ZipEntry, name: string, arr
   if (entry.flags & 1 || (entry.method !== 0 && entry.method !== 8)) return; // refused by extractZipEntry
   if (entry.size > LIMITS.maxFileBytes) return;
   const raw = memberBytes(bytes, entry, where);
-  const head = entry.method === 0 ? raw.subarray(0, Math.min(raw.length, 12 + MAX_NPY_HEADER)) : inflateHead(raw, Math.min(entry.size, 12 + MAX_NPY_HEADER), where);
+  const head =
+    entry.method === 0 ? raw.subarray(0, Math.min(raw.length, 12 + MAX_NPY_HEADER)) : inflateHead(raw, Math.min(entry.size, 12 + MAX_NPY_HEADER), where);
   const layout = npyLayout(head, arrayName);
   checkLayout(layout, arrayName, limits);
   const need = layout.dataStart + layout.count * layout.dtype.size;
-  if (entry.size < need) throw new DataFileError(`${arrayName} is truncated: shape ${shapeText(layout.shape)} of ${layout.descr} needs ${need} bytes, the archive member has ${entry.size}.`);
+  if (entry.size < need)
+    throw new DataFileError(
+      `${arrayName} is truncated: shape ${shapeText(layout.shape)} of ${layout.descr} needs ${need} bytes, the archive member has ${entry.size}.`,
+    );
 }
 
 /** The array names of an archive (member names without `.npy`). */

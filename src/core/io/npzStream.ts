@@ -70,7 +70,10 @@ export function npzMembers(src: ByteSource, name: string): Map<string, NpzMember
   })();
   synth[e + 8] = synth[e + 10] = total & 0xff;
   synth[e + 9] = synth[e + 11] = (total >> 8) & 0xff;
-  for (const [o, v] of [[e + 12, cdSize], [e + 16, 0]] as const) {
+  for (const [o, v] of [
+    [e + 12, cdSize],
+    [e + 16, 0],
+  ] as const) {
     synth[o] = v & 0xff;
     synth[o + 1] = (v >>> 8) & 0xff;
     synth[o + 2] = (v >>> 16) & 0xff;
@@ -88,12 +91,15 @@ export function npzMembers(src: ByteSource, name: string): Map<string, NpzMember
       const start = entry.localOffset + 30 + u16(lh, 26) + u16(lh, 28);
       if (start + entry.compressedSize > src.size) throw new DataFileError(`${where} is truncated.`);
       if (entry.method === 0) {
-        if (entry.compressedSize !== entry.size) throw new DataFileError(`${where}: a stored member of ${entry.compressedSize} bytes says ${entry.size} uncompressed.`);
+        if (entry.compressedSize !== entry.size)
+          throw new DataFileError(`${where}: a stored member of ${entry.compressedSize} bytes says ${entry.size} uncompressed.`);
         return { key, source: sliceSource(src, start, entry.size), stored: true };
       }
       if (entry.method !== 8) throw new DataFileError(`${where} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported.`);
       if (entry.size > IO_LIMITS.maxFileBytes || entry.compressedSize > IO_LIMITS.maxFileBytes) {
-        throw new DataFileError(`${where} is ${entry.size} bytes uncompressed, over the limit of ${IO_LIMITS.maxFileBytes} for a deflated member; save the archive with numpy.savez (stored) to read it in blocks.`);
+        throw new DataFileError(
+          `${where} is ${entry.size} bytes uncompressed, over the limit of ${IO_LIMITS.maxFileBytes} for a deflated member; save the archive with numpy.savez (stored) to read it in blocks.`,
+        );
       }
       let bytes: Uint8Array;
       try {

@@ -72,7 +72,8 @@ export function writeNpz(entries: readonly NpzEntry[]): Uint8Array {
   }
   const cdSize = files.reduce((s, f) => s + 46 + f.name.length, 0);
   const total = offset + cdSize + 22;
-  if (total > 0xffffffff || files.length > 0xffff) throw new RangeError(`npz writer: ${total} bytes in ${files.length} members is beyond a ZIP file without ZIP64 records`);
+  if (total > 0xffffffff || files.length > 0xffff)
+    throw new RangeError(`npz writer: ${total} bytes in ${files.length} members is beyond a ZIP file without ZIP64 records`);
   const out = new Uint8Array(total);
   const dv = new DataView(out.buffer);
   let o = 0;

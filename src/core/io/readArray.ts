@@ -73,7 +73,9 @@ export function readRows(bytes: Uint8Array, fileName: string, key?: string, limi
   const s = a.shape;
   if (s.length === 2) return { ...a, rows: s[0], cols: s[1] };
   if (s.length === 3) return { data: a.data, shape: [s[0] * s[1], s[2]], rows: s[0] * s[1], cols: s[2], groups: s[1] };
-  throw new DataFileError(`${baseName(fileName)}: expected a 2-D array (rows × features) or a 3-D one (samples × views × features), got shape ${shapeText(s)}.`);
+  throw new DataFileError(
+    `${baseName(fileName)}: expected a 2-D array (rows × features) or a 3-D one (samples × views × features), got shape ${shapeText(s)}.`,
+  );
 }
 
 /** Pairs (i, j) with an optional weight w: the columns of an m × 2 or m × 3 array (e.g. a CSV "i,j[,w]" with an optional header). */

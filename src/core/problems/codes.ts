@@ -17,7 +17,10 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'duplicate-key': { severity: 'error', summary: 'A key appears twice in the same mapping (reported on the second one).' },
   'multi-document': { severity: 'error', summary: 'A YAML spec file holds more than one document.' },
   'unknown-tag': { severity: 'error', summary: 'A YAML tag other than the core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq).' },
-  'tag-mismatch': { severity: 'error', summary: 'A core YAML tag that contradicts its node (!!null or !!str on a list, !!map on a list, !!bool on a mapping or a number, ...).' },
+  'tag-mismatch': {
+    severity: 'error',
+    summary: 'A core YAML tag that contradicts its node (!!null or !!str on a list, !!map on a list, !!bool on a mapping or a number, ...).',
+  },
   'non-string-key': { severity: 'error', summary: 'A mapping key that is not a string (a number, null, a list or a mapping).' },
   'too-deep': { severity: 'error', summary: 'The document nests deeper than the limit (64 levels).' },
   'empty-document': { severity: 'error', summary: 'The file is empty or holds only whitespace or comments.' },
@@ -28,7 +31,11 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'unknown-key': { severity: 'error', summary: "A key that is not allowed at this position (with a 'did you mean' quick fix)." },
   'wrong-type': { severity: 'error', summary: 'A value of the wrong type (e.g. a string where a number is expected).' },
   'missing-field': { severity: 'error', summary: 'A required field is missing (e.g. sslexp, signal, noise, variance).' },
-  'mode-conflict': { severity: 'error', summary: "Keys of two modes mixed: signal/noise with 'data' or 'graph', a top-level augmentation in spectral mode, augmentation/alpha/simulate/latent (or data.pca/noise/Y) in graph mode, graph keys without 'graph'." },
+  'mode-conflict': {
+    severity: 'error',
+    summary:
+      "Keys of two modes mixed: signal/noise with 'data' or 'graph', a top-level augmentation in spectral mode, augmentation/alpha/simulate/latent (or data.pca/noise/Y) in graph mode, graph keys without 'graph'.",
+  },
   'conflicting-keys': { severity: 'error', summary: 'Two mutually exclusive keys (two spectrum families, file and X, two augmentations, ...).' },
   'unsupported-version': { severity: 'error', summary: 'sslexp is not 1.' },
   'invalid-value': { severity: 'error', summary: 'A non-finite number (.inf, .nan), an empty list/matrix/path, or a key that does not apply.' },
@@ -46,7 +53,10 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'unsupported-file-type': { severity: 'error', summary: 'A file path with an extension the readers do not support.' },
   'simulation-too-large': { severity: 'warning', summary: 'The dimension exceeds the simulation limit; the finite-n simulation will not run.' },
   'self-loop': { severity: 'error', summary: 'graph.edges lists a pair [i, i]: a row is not a positive pair of itself.' },
-  'barlow-needs-two-views': { severity: 'info', summary: 'methods.barlow without graph.views = 2: Barlow Twins is skipped (reported as null); quick fix removes it.' },
+  'barlow-needs-two-views': {
+    severity: 'info',
+    summary: 'methods.barlow without graph.views = 2: Barlow Twins is skipped (reported as null); quick fix removes it.',
+  },
 
   // --- evaluating spectra and files (src/core/spec/spectra.ts)
   'untrusted-file': { severity: 'warning', summary: 'Data files are not read in an untrusted workspace.' },
@@ -58,18 +68,35 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'singular-noise-component': { severity: 'warning', summary: 'lambda^Gamma_j = lambda^Theta_j = 0: the corrupted S is singular (docs/theory.md §4.5).' },
 
   // --- theory findings (src/core/findings.ts)
-  'alpha-below-rc': { severity: 'warning', summary: "alpha is at or below alpha_RC: reconstruction will not recover the clean encoder (info when it is the paradigm not recommended and the other recovers); quick fix raises alpha." },
-  'alpha-below-je': { severity: 'warning', summary: "alpha is at or below alpha_JE: joint-embedding will not recover the clean encoder (info when the other paradigm recovers); quick fix raises alpha." },
+  'alpha-below-rc': {
+    severity: 'warning',
+    summary:
+      'alpha is at or below alpha_RC: reconstruction will not recover the clean encoder (info when it is the paradigm not recommended and the other recovers); quick fix raises alpha.',
+  },
+  'alpha-below-je': {
+    severity: 'warning',
+    summary:
+      'alpha is at or below alpha_JE: joint-embedding will not recover the clean encoder (info when the other paradigm recovers); quick fix raises alpha.',
+  },
   regime: { severity: 'info', summary: 'The regime of Corollary 4.5 (low-noise, high-noise, mixed) and what it implies.' },
 
   // --- data mode and the dense solvers (src/core/dataMode.ts, src/core/simulateSpec.ts)
-  'thresholds-not-applicable': { severity: 'info', summary: "The problem is not in the paper's form (docs/theory.md A6): closed-form solutions only, no thresholds." },
+  'thresholds-not-applicable': {
+    severity: 'info',
+    summary: "The problem is not in the paper's form (docs/theory.md A6): closed-form solutions only, no thresholds.",
+  },
   'singular-clean-problem': { severity: 'info', summary: 'The clean S is singular (docs/theory.md A7); the analytic reference solution is reported.' },
-  'not-positive-definite': { severity: 'error', summary: "S = G + Σ is not positive definite within tolerance (docs/theory.md §2.5); 'regularize: eps' adds eps I." },
+  'not-positive-definite': {
+    severity: 'error',
+    summary: "S = G + Σ is not positive definite within tolerance (docs/theory.md §2.5); 'regularize: eps' adds eps I.",
+  },
   'not-finite': { severity: 'error', summary: 'A matrix holds NaN or infinite values.' },
   'no-convergence': { severity: 'error', summary: 'An eigen- or singular-value iteration did not converge.' },
   'simulation-unsupported': { severity: 'error', summary: "simulate needs P1's additive augmentation (an alpha grid) and, in data mode, the pca pipeline." },
-  'moments-only': { severity: 'info', summary: 'data.moments: analysed from the sufficient statistics alone (no finite-n simulation, linear probe or corrupted draw).' },
+  'moments-only': {
+    severity: 'info',
+    summary: 'data.moments: analysed from the sufficient statistics alone (no finite-n simulation, linear probe or corrupted draw).',
+  },
   'probe-skipped': { severity: 'info', summary: 'The linear probe of your own views needs samples in both its training and its test split.' },
 
   // --- the editor (src/host/solverClient.ts; not emitted by the core)

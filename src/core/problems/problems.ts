@@ -30,14 +30,7 @@ export interface Problem {
   fixes?: ProblemFix[];
 }
 
-export function problem(
-  code: string,
-  severity: Severity,
-  message: string,
-  start: number,
-  end: number,
-  fixes?: ProblemFix[],
-): Problem {
+export function problem(code: string, severity: Severity, message: string, start: number, end: number, fixes?: ProblemFix[]): Problem {
   return fixes && fixes.length ? { code, severity, message, start, end, fixes } : { code, severity, message, start, end };
 }
 

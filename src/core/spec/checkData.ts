@@ -43,7 +43,11 @@ function momentsAlone(c: Checker, k: Keys): boolean {
   for (const key of ['labels', 'Y', 'key']) {
     const e = k.get(key);
     if (!e) continue;
-    c.report('conflicting-keys', `data: '${key}' conflicts with 'moments': the moments file already holds the label statistics (write them with \`sslexp moments --labels\`).`, e.keySpan);
+    c.report(
+      'conflicting-keys',
+      `data: '${key}' conflicts with 'moments': the moments file already holds the label statistics (write them with \`sslexp moments --labels\`).`,
+      e.keySpan,
+    );
     ok = false;
   }
   return ok;
@@ -198,7 +202,12 @@ export function matrix(c: Checker, entry: MapEntry, path: string, opts: { covari
   const node = entry.value;
   if (node.kind !== 'seq' || node.items.some((r) => r.kind !== 'seq')) {
     const bad = node.kind === 'seq' ? node.items.find((r) => r.kind !== 'seq')! : node;
-    c.wrongType(node.kind === 'seq' ? `${path}[${node.items.indexOf(bad)}]` : path, node.kind === 'seq' ? 'a row (a list of numbers)' : 'a matrix (a list of rows)', bad, entry.keySpan);
+    c.wrongType(
+      node.kind === 'seq' ? `${path}[${node.items.indexOf(bad)}]` : path,
+      node.kind === 'seq' ? 'a row (a list of numbers)' : 'a matrix (a list of rows)',
+      bad,
+      entry.keySpan,
+    );
     return undefined;
   }
   if (node.items.length === 0) {
@@ -269,7 +278,13 @@ function dataDimension(data: DataSourceSpec | undefined): number | undefined {
  * Top-level augmentation of data mode: exactly one of additive / masking / covariance.
  * `pca`: whether data.pca is written (rules 'pca-theta-spectrum', 'pca-no-gamma').
  */
-export function augmentation(c: Checker, entry: MapEntry, topAlpha: number | undefined, data: DataSourceSpec | undefined, pca: boolean): AugmentationSpec | undefined {
+export function augmentation(
+  c: Checker,
+  entry: MapEntry,
+  topAlpha: number | undefined,
+  data: DataSourceSpec | undefined,
+  pca: boolean,
+): AugmentationSpec | undefined {
   const o = c.object(entry, DEF.augmentation, 'augmentation');
   if (!o?.map) return undefined;
   const { entry: kind, ok } = c.exclusive(o.map, DEF.augmentation, 'augmentation', entry.keySpan);
@@ -301,11 +316,19 @@ function views(c: Checker, entry: MapEntry, data: DataSourceSpec | undefined, pc
   if (!o?.map || !o.ok) return undefined;
   let ok = true;
   if (pca) {
-    c.report('conflicting-keys', "augmentation.views: your own views give Σ in the data's own coordinates, not in P1's PCA pipeline; remove data.pca (or describe the augmentation with 'additive').", entry.keySpan);
+    c.report(
+      'conflicting-keys',
+      "augmentation.views: your own views give Σ in the data's own coordinates, not in P1's PCA pipeline; remove data.pca (or describe the augmentation with 'additive').",
+      entry.keySpan,
+    );
     ok = false;
   }
   if (data?.moments) {
-    c.report('conflicting-keys', 'augmentation.views: with data.moments the views are already summarised in the moments file (`sslexp moments DATA --views VIEWS`); remove augmentation.views.', entry.keySpan);
+    c.report(
+      'conflicting-keys',
+      'augmentation.views: with data.moments the views are already summarised in the moments file (`sslexp moments DATA --views VIEWS`); remove augmentation.views.',
+      entry.keySpan,
+    );
     ok = false;
   }
   const f = c.filePath(o.k.get('file')!, childDef(DEF.views, 'file', 'string'), `${path}.file`);
@@ -322,7 +345,14 @@ function views(c: Checker, entry: MapEntry, data: DataSourceSpec | undefined, pc
     key = s.value;
   }
   if (!ok) return undefined;
-  return { kind: 'views', file: f.value, fileSpan: f.span, ...(c.baseDir !== undefined ? { fileResolved: joinPath(c.baseDir, f.value) } : {}), ...(key !== undefined ? { key } : {}), span };
+  return {
+    kind: 'views',
+    file: f.value,
+    fileSpan: f.span,
+    ...(c.baseDir !== undefined ? { fileResolved: joinPath(c.baseDir, f.value) } : {}),
+    ...(key !== undefined ? { key } : {}),
+    span,
+  };
 }
 
 function additive(c: Checker, entry: MapEntry, topAlpha: number | undefined, d: number | undefined, pca: boolean, span: Span): AugmentationSpec | undefined {
@@ -338,7 +368,11 @@ function additive(c: Checker, entry: MapEntry, topAlpha: number | undefined, d: 
     const path = `augmentation.additive.${name}`;
     const isMatrix = v.kind === 'seq' && v.items.length > 0 && v.items[0].kind === 'seq';
     if (pca && name === 'theta' && isMatrix) {
-      c.report('dimension-mismatch', 'augmentation.additive.theta: with data.pca the augmentation of the important components is a spectrum over the pca components (a number, a list or a family), not a matrix.', v.span);
+      c.report(
+        'dimension-mismatch',
+        'augmentation.additive.theta: with data.pca the augmentation of the important components is a spectrum over the pca components (a number, a list or a family), not a matrix.',
+        v.span,
+      );
       return null;
     }
     if (pca && name === 'gamma') {
@@ -350,14 +384,18 @@ function additive(c: Checker, entry: MapEntry, topAlpha: number | undefined, d: 
   const theta = part('theta');
   const gamma = part('gamma');
   if (theta === null || gamma === null) ok = false;
-  const size = (x: number[][] | SpectrumSpec | undefined | null): number | undefined => (Array.isArray(x) ? x.length : x && x.kind === 'list' ? x.values.length : undefined);
+  const size = (x: number[][] | SpectrumSpec | undefined | null): number | undefined =>
+    Array.isArray(x) ? x.length : x && x.kind === 'list' ? x.values.length : undefined;
   const st = size(theta);
   const sg = size(gamma);
   if (ok && st !== undefined && sg !== undefined && st !== sg) {
     c.report('dimension-mismatch', `augmentation.additive.gamma: has size ${sg} but theta has size ${st}.`, o.k.get('gamma')!.value.span);
     ok = false;
   }
-  for (const [name, s] of [['theta', st], ['gamma', sg]] as const) {
+  for (const [name, s] of [
+    ['theta', st],
+    ['gamma', sg],
+  ] as const) {
     if (ok && s !== undefined && d !== undefined && s !== d) {
       c.report('dimension-mismatch', `augmentation.additive.${name}: has size ${s} but the data has d = ${d} dimensions.`, o.k.get(name)!.value.span);
       ok = false;

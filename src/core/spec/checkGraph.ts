@@ -76,7 +76,11 @@ const RELATIONS: Record<'views' | 'labels' | 'knn' | 'edges', Relation> = {
     const n = c.num(rel.value, numberDef(DEF.graph, 'views'), 'graph.views', rel.keySpan);
     if (!n) return undefined;
     if (N !== undefined && N % n.value !== 0) {
-      c.report('dimension-mismatch', `graph.views: ${n.raw} views per sample do not divide the N = ${N} rows of data.X (consecutive groups of ${n.raw} rows are one sample).`, n.span);
+      c.report(
+        'dimension-mismatch',
+        `graph.views: ${n.raw} views per sample do not divide the N = ${N} rows of data.X (consecutive groups of ${n.raw} rows are one sample).`,
+        n.span,
+      );
       return undefined;
     }
     return { kind: 'views', views: n.value, valueSpan: n.span, span };
@@ -146,7 +150,10 @@ function edge(c: Checker, node: SourceNode, path: string, listSpan: Span, N: num
     c.report('self-loop', `${path}: a self-loop (i = j = ${i.raw}) is not a positive pair; remove it.`, node.span);
     return undefined;
   }
-  for (const [idx, n] of [[0, i], [1, j]] as const) {
+  for (const [idx, n] of [
+    [0, i],
+    [1, j],
+  ] as const) {
     if (N !== undefined && n.value >= N) {
       c.outOfRange(`${path}[${idx}]`, `< N = ${N} (a 0-based row index of data.X)`, n);
       return undefined;

@@ -45,7 +45,15 @@ export function simulate(c: Checker, entry: MapEntry, top: { alpha?: number; spa
     else ok = false;
   }
   if (!ok || repeats === null || seed === null || !grid || !alphas) return undefined;
-  return { n: grid, alpha: alphas.values, alphaSpan: alphas.span, repeats: repeats?.value ?? DEFAULT_REPEATS, seed: seed?.value ?? 0, metric, span: o.map.span };
+  return {
+    n: grid,
+    alpha: alphas.values,
+    alphaSpan: alphas.span,
+    repeats: repeats?.value ?? DEFAULT_REPEATS,
+    seed: seed?.value ?? 0,
+    metric,
+    span: o.map.span,
+  };
 }
 
 /** `simulate.alpha`: a list of alphas or one alpha. */

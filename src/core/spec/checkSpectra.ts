@@ -131,7 +131,10 @@ function list(c: Checker, node: SeqNode, path: string): SpectrumSpec | undefined
 /** `scale` next to the family or inside its parameters (rule 'scale-once'). */
 function spectrumScale(c: Checker, k: Map<string, MapEntry>, fam: MapEntry, path: string): Num | undefined | null {
   const outer = c.numAt(k, DEF.spectrumMapping, 'scale', path);
-  const inner = fam.value.kind === 'map' && (FAMILIES_WITH_INNER_SCALE as readonly string[]).includes(fam.key) ? fam.value.entries.find((e) => e.key === 'scale') : undefined;
+  const inner =
+    fam.value.kind === 'map' && (FAMILIES_WITH_INNER_SCALE as readonly string[]).includes(fam.key)
+      ? fam.value.entries.find((e) => e.key === 'scale')
+      : undefined;
   if (!inner) return outer;
   const fpath = `${path}.${fam.key}`;
   if (k.has('scale')) {

@@ -137,7 +137,11 @@ export class Checker {
         const fix: ProblemFix = { title: `Replace with '${s}'`, edits: [{ start: e.keyTextSpan.start, end: e.keyTextSpan.end, newText: s }], preferred: true };
         this.report('unknown-key', `Unknown key '${e.key}' ${place}; did you mean '${s}'?`, e.keySpan, [fix]);
       } else {
-        this.report('unknown-key', `Unknown key '${e.key}' ${place}; allowed keys: ${allowed.length ? allowed.join(', ') : 'none (an empty mapping {})'}.`, e.keySpan);
+        this.report(
+          'unknown-key',
+          `Unknown key '${e.key}' ${place}; allowed keys: ${allowed.length ? allowed.join(', ') : 'none (an empty mapping {})'}.`,
+          e.keySpan,
+        );
       }
     }
     return out;
@@ -199,7 +203,8 @@ export class Checker {
       else this.missing(path, group.keys[0], keySpan, group.missingHint ?? '');
       return { ok: false };
     }
-    for (const extra of present.slice(1)) this.report('conflicting-keys', `${path}: '${extra.key}' conflicts with '${present[0].key}': ${group.reason}.`, extra.keySpan);
+    for (const extra of present.slice(1))
+      this.report('conflicting-keys', `${path}: '${extra.key}' conflicts with '${present[0].key}': ${group.reason}.`, extra.keySpan);
     return { entry: present[0], ok: present.length === 1 };
   }
 
@@ -285,7 +290,11 @@ export class Checker {
     }
     const ext = extensionOf(s.value);
     if (!def.file.extensions.includes(ext)) {
-      this.report('unsupported-file-type', `${path}: unsupported file type '${ext || '(none)'}' for ${def.file.what}; use ${def.file.extensions.join(', ')}.`, s.span);
+      this.report(
+        'unsupported-file-type',
+        `${path}: unsupported file type '${ext || '(none)'}' for ${def.file.what}; use ${def.file.extensions.join(', ')}.`,
+        s.span,
+      );
       return undefined;
     }
     return s;

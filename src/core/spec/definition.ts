@@ -77,8 +77,10 @@ const scale: NumberDef = {
   kind: 'number',
   exclusiveMinimum: 0,
   rule: '> 0',
-  description: 'Multiplies every value of the spectrum (> 0). Next to the family ({power_law: {...}, scale: 2}) or inside its parameters ({power_law: {..., scale: 2}}), not both.',
-  markdown: 'Multiplies every value of the spectrum (> 0). Next to the family (`{power_law: {...}, scale: 2}`) or inside its parameters (`{power_law: {..., scale: 2}}`), not both.',
+  description:
+    'Multiplies every value of the spectrum (> 0). Next to the family ({power_law: {...}, scale: 2}) or inside its parameters ({power_law: {..., scale: 2}}), not both.',
+  markdown:
+    'Multiplies every value of the spectrum (> 0). Next to the family (`{power_law: {...}, scale: 2}`) or inside its parameters (`{power_law: {..., scale: 2}}`), not both.',
   examples: [2],
 };
 
@@ -217,7 +219,12 @@ export const DEFINITIONS: Readonly<Record<string, DefNode>> = {
   nonEmptySpectrum: spectrumDef(true),
 };
 
-const ref = (name: 'spectrum' | 'nonEmptySpectrum', description: string, extra: Partial<RefDef> = {}): RefDef => ({ kind: 'ref', ref: name, description, ...extra });
+const ref = (name: 'spectrum' | 'nonEmptySpectrum', description: string, extra: Partial<RefDef> = {}): RefDef => ({
+  kind: 'ref',
+  ref: name,
+  description,
+  ...extra,
+});
 
 // ---------------------------------------------------------------------------------------
 // Blocks: signal, noise, data.noise
@@ -230,10 +237,7 @@ const countOrListRule = {
   id: 'count-or-list',
   doc: "'count' is required unless variance or augmentation is an explicit list or a file (count-required).",
   schema: {
-    anyOf: [
-      has('count'),
-      ...['variance', 'augmentation'].flatMap((k) => [at(k, { type: 'array' }), at(k, { type: 'object', required: ['file'] })]),
-    ],
+    anyOf: [has('count'), ...['variance', 'augmentation'].flatMap((k) => [at(k, { type: 'array' }), at(k, { type: 'object', required: ['file'] })])],
   },
 };
 
@@ -367,7 +371,14 @@ const simulate: ObjectDef = {
       expected: 'a number',
       examples: [[0.1, 1, 10]],
       branches: [
-        { kind: 'array', title: 'A list of alphas', description: 'A list of alphas (>= 0).', minItems: 1, maxItems: LIMITS.maxSimulationPoints, items: alphaNumber('An alpha (>= 0).') },
+        {
+          kind: 'array',
+          title: 'A list of alphas',
+          description: 'A list of alphas (>= 0).',
+          minItems: 1,
+          maxItems: LIMITS.maxSimulationPoints,
+          items: alphaNumber('An alpha (>= 0).'),
+        },
         alphaNumber('A single alpha (>= 0).', { title: 'One alpha' }),
       ],
     },
@@ -455,19 +466,36 @@ const data: ObjectDef = {
   description: "Data mode: the paper's linear pipeline on real data or explicit matrices (docs/architecture.md §1).",
   expected: 'a mapping {file | X, labels, center, pca, noise}',
   properties: {
-    file: filePath('Data matrix file (rows are samples): .npy, .npz (with key), .csv. Relative to the spec.', DATA_FILE_EXTENSIONS, 'a data matrix', ['data/digits.csv']),
-    X: matrixDoc('Inline data matrix (rows are samples).', false, [[[1, 0], [0, 1], [1, 1]]]),
+    file: filePath('Data matrix file (rows are samples): .npy, .npz (with key), .csv. Relative to the spec.', DATA_FILE_EXTENSIONS, 'a data matrix', [
+      'data/digits.csv',
+    ]),
+    X: matrixDoc('Inline data matrix (rows are samples).', false, [
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+    ]),
     Y: {
       kind: 'union',
       description: 'Inline targets: a matrix with one row per sample, or a list (one value per sample).',
       expected: 'a matrix (a list of rows)',
       branches: [
         { ...matrixDoc('Targets, one row per sample.'), title: 'Target rows' },
-        { kind: 'array', title: 'One target per sample', description: 'One target per sample.', minItems: 1, items: { kind: 'number', description: 'A target.' } },
+        {
+          kind: 'array',
+          title: 'One target per sample',
+          description: 'One target per sample.',
+          minItems: 1,
+          items: { kind: 'number', description: 'A target.' },
+        },
       ],
     },
     key: dataKey,
-    labels: { ...labels, description: 'Labels for the probe metric: a column of the data ({column: -1}) or a file ({file, key?}); they become one-hot targets.' },
+    labels: {
+      ...labels,
+      description: 'Labels for the probe metric: a column of the data ({column: -1}) or a file ({file, key?}); they become one-hot targets.',
+    },
     center: {
       kind: 'boolean',
       expected: 'a boolean (true or false)',
@@ -513,12 +541,26 @@ const GRAPH_ONLY_DATA = 'graph mode analyses the rows as they are';
 
 const graphData: ObjectDef = {
   kind: 'object',
-  description: 'Graph mode: the N x D rows, every view its own row (.npy/.npz/.csv or inline X); an n x V x D .npy is read as N = nV rows. Optional labels, one per row.',
-  markdown: 'Graph mode: the N × D rows, every view its own row (`.npy`/`.npz`/`.csv` or inline `X`); an n × V × D `.npy` is read as N = nV rows. Optional `labels`, one per row.',
+  description:
+    'Graph mode: the N x D rows, every view its own row (.npy/.npz/.csv or inline X); an n x V x D .npy is read as N = nV rows. Optional labels, one per row.',
+  markdown:
+    'Graph mode: the N × D rows, every view its own row (`.npy`/`.npz`/`.csv` or inline `X`); an n × V × D `.npy` is read as N = nV rows. Optional `labels`, one per row.',
   expected: 'a mapping {file | X, labels, center}',
   properties: {
-    file: filePath('The rows (N x D; an n x V x D .npy is read as N = nV rows): .npy, .npz (with key), .csv. Relative to the spec.', DATA_FILE_EXTENSIONS, 'a data matrix', ['data/views.npy']),
-    X: matrixDoc('Inline rows (N x D): every view its own row.', false, [[[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]]]),
+    file: filePath(
+      'The rows (N x D; an n x V x D .npy is read as N = nV rows): .npy, .npz (with key), .csv. Relative to the spec.',
+      DATA_FILE_EXTENSIONS,
+      'a data matrix',
+      ['data/views.npy'],
+    ),
+    X: matrixDoc('Inline rows (N x D): every view its own row.', false, [
+      [
+        [1, 0],
+        [0.9, 0.1],
+        [0, 1],
+        [0.1, 0.9],
+      ],
+    ]),
     key: dataKey,
     labels: { ...labels, description: 'Optional downstream labels, one per row: a column of the data ({column: -1}) or a file ({file, key?}).' },
     center: {
@@ -606,7 +648,12 @@ const augmentation: ObjectDef = {
       },
       snippets: [{ label: '{keep}', body: { keep: 0.5 } }],
     },
-    covariance: matrixDoc('An explicit augmentation covariance: a square, symmetric d x d matrix (list of rows).', true, [[[1, 0], [0, 1]]]),
+    covariance: matrixDoc('An explicit augmentation covariance: a square, symmetric d x d matrix (list of rows).', true, [
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    ]),
     views: viewsFile,
   },
   exclusive: [
@@ -673,10 +720,23 @@ const graph: ObjectDef = {
     },
     edges: {
       kind: 'union',
-      description: 'Explicit positive pairs: a list of [i, j] or [i, j, w] (0-based, symmetrised, duplicates summed), or {file: pairs.csv} with rows "i,j[,w]".',
+      description:
+        'Explicit positive pairs: a list of [i, j] or [i, j, w] (0-based, symmetrised, duplicates summed), or {file: pairs.csv} with rows "i,j[,w]".',
       expected: 'a list of pairs [i, j] or a mapping {file}',
       branches: [
-        { kind: 'array', title: 'A list of pairs', description: 'Pairs [i, j] or [i, j, w].', minItems: 1, items: edge, examples: [[[0, 1], [1, 2, 0.5]]] },
+        {
+          kind: 'array',
+          title: 'A list of pairs',
+          description: 'Pairs [i, j] or [i, j, w].',
+          minItems: 1,
+          items: edge,
+          examples: [
+            [
+              [0, 1],
+              [1, 2, 0.5],
+            ],
+          ],
+        },
         {
           kind: 'object',
           title: 'Pairs from a CSV file',
@@ -702,7 +762,16 @@ const graph: ObjectDef = {
     { label: 'views', description: 'V consecutive rows per sample', body: { views: 2 } },
     { label: 'labels', description: 'pairs of rows with the same label', body: { labels: true } },
     { label: 'knn', description: 'k nearest neighbours', body: { knn: { k: 10 } } },
-    { label: 'edges', description: 'explicit pairs', body: { edges: [[0, 1], [1, 2]] } },
+    {
+      label: 'edges',
+      description: 'explicit pairs',
+      body: {
+        edges: [
+          [0, 1],
+          [1, 2],
+        ],
+      },
+    },
   ],
 };
 
@@ -718,7 +787,8 @@ const methods: ObjectDef = {
     vicreg: {
       kind: 'object',
       nullable: true,
-      description: 'VICReg with hinge variance weight a (variance) and invariance weight g (invariance), covariance weight b -> infinity (docs/theory.md §7.5).',
+      description:
+        'VICReg with hinge variance weight a (variance) and invariance weight g (invariance), covariance weight b -> infinity (docs/theory.md §7.5).',
       expected: 'a mapping {variance?, invariance?}',
       properties: {
         variance: {
@@ -799,13 +869,20 @@ const modes: readonly ModeDef[] = [
         doc: 'With data.pca, augmentation.additive.theta is a spectrum over the pca components, not a matrix (dimension-mismatch).',
         schema: {
           if: { properties: { data: has('pca') } },
-          then: { properties: { augmentation: { properties: { additive: { properties: { theta: { not: { type: 'array', minItems: 1, items: [{ type: 'array' }] } } } } } } } },
+          then: {
+            properties: {
+              augmentation: { properties: { additive: { properties: { theta: { not: { type: 'array', minItems: 1, items: [{ type: 'array' }] } } } } } },
+            },
+          },
         },
       },
       {
         id: 'pca-no-gamma',
         doc: 'With data.pca, Gamma is data.noise.variance: augmentation.additive.gamma is not allowed (conflicting-keys).',
-        schema: { if: { properties: { data: has('pca') } }, then: { properties: { augmentation: { properties: { additive: { properties: { gamma: false } } } } } } },
+        schema: {
+          if: { properties: { data: has('pca') } },
+          then: { properties: { augmentation: { properties: { additive: { properties: { gamma: false } } } } } },
+        },
       },
     ],
   },
@@ -844,7 +921,11 @@ export const SPEC: RootDef = {
   required: ['sslexp'],
   properties: {
     sslexp: { kind: 'number', const: 1, expected: 'the number 1', description: 'Format version; must be 1.', examples: [1] },
-    name: { kind: 'string', description: 'A human-readable name of the experiment, shown in the panel and the CLI.', examples: ['Natural images, cluttered background'] },
+    name: {
+      kind: 'string',
+      description: 'A human-readable name of the experiment, shown in the panel and the CLI.',
+      examples: ['Natural images, cluttered background'],
+    },
     signal,
     noise,
     alpha: alphaNumber('alpha >= 0: the alignment of the augmentation with the noise (tau(x) = x + theta + alpha gamma, docs/theory.md §3).', {

@@ -19,7 +19,9 @@ function doc(d: DocFields): Json {
     markdownDescription: d.markdown ?? d.description,
     ...(d.default !== undefined ? { default: d.default } : {}),
     ...(d.examples !== undefined ? { examples: d.examples } : {}),
-    ...(d.snippets !== undefined ? { defaultSnippets: d.snippets.map((s) => ({ label: s.label, ...(s.description ? { description: s.description } : {}), body: s.body })) } : {}),
+    ...(d.snippets !== undefined
+      ? { defaultSnippets: d.snippets.map((s) => ({ label: s.label, ...(s.description ? { description: s.description } : {}), body: s.body })) }
+      : {}),
   };
 }
 
@@ -124,7 +126,10 @@ export function specJsonSchema(root: RootDef = SPEC): Json {
   // a property whose shape depends on the mode: the root says what it is, each mode its shape
   const overridden = Object.keys(root.properties).filter((k) => root.modes.some((m) => m.properties?.[k] !== undefined));
   const properties = Object.fromEntries(
-    Object.entries(root.properties).map(([k, v]) => [k, overridden.includes(k) ? { type: 'object', ...doc({ description: v.description, markdown: v.markdown }) } : nodeSchema(v)]),
+    Object.entries(root.properties).map(([k, v]) => [
+      k,
+      overridden.includes(k) ? { type: 'object', ...doc({ description: v.description, markdown: v.markdown }) } : nodeSchema(v),
+    ]),
   );
   const body = objectSchema(root, properties);
   delete body.title;

@@ -282,7 +282,14 @@ function scanFlow(text: string, from: number, offset: number, json: boolean, sto
   return snapshot;
 }
 
-function flowContext(text: string, offset: number, from: number, base: PathSeg[], json: boolean, ctx: Omit<CursorContext, 'path' | 'position' | 'prefix' | 'replaceStart' | 'replaceEnd' | 'existingKeys' | 'flow'>): CursorContext {
+function flowContext(
+  text: string,
+  offset: number,
+  from: number,
+  base: PathSeg[],
+  json: boolean,
+  ctx: Omit<CursorContext, 'path' | 'position' | 'prefix' | 'replaceStart' | 'replaceEnd' | 'existingKeys' | 'flow'>,
+): CursorContext {
   const state = scanFlow(text, from, offset, json, !json)!;
   const path = [...base];
   for (let f = 0; f < state.frames.length; f++) {
@@ -331,7 +338,17 @@ export function cursorContext(text: string, offset: number, fileName: string): C
     const parent = yamlParent(lines, lineNo, indent);
     const path = keyPos[2] ? [...parent.path, 0] : parent.path;
     const existing = keyPos[2] ? [] : yamlSiblingKeys(lines, parent.from, parent.to, indent, lineNo);
-    return { ...base, path, position: 'key', prefix: word.replace(/^["']/, ''), replaceStart: offset - word.length, replaceEnd: end, existingKeys: existing, flow: false, indent };
+    return {
+      ...base,
+      path,
+      position: 'key',
+      prefix: word.replace(/^["']/, ''),
+      replaceStart: offset - word.length,
+      replaceEnd: end,
+      existingKeys: existing,
+      flow: false,
+      indent,
+    };
   }
   const valuePos = KEY_LINE.exec(before) ?? /^(\s*)(-\s+)?("[^"]*"|'[^']*'|[^\s:#\-{[][^:#]*?)\s*:()$/.exec(before);
   if (valuePos) {
@@ -342,12 +359,32 @@ export function cursorContext(text: string, offset: number, fileName: string): C
     const restStart = offset - rest.length;
     if (/^[{[]/.test(rest)) return flowContext(text, offset, restStart, path, false, { ...base, indent });
     const word = rest.replace(/^["']/, '');
-    return { ...base, path, position: 'value', prefix: word, replaceStart: restStart, replaceEnd: Math.max(end, offset), existingKeys: [], flow: false, indent };
+    return {
+      ...base,
+      path,
+      position: 'value',
+      prefix: word,
+      replaceStart: restStart,
+      replaceEnd: Math.max(end, offset),
+      existingKeys: [],
+      flow: false,
+      indent,
+    };
   }
   const item = /^(\s*)-\s*(.*)$/.exec(before);
   const indent = item ? item[1].length : before.length - before.trimStart().length;
   const parent = yamlParent(lines, lineNo, indent + 1);
-  return { ...base, path: [...parent.path, 0], position: 'value', prefix: item?.[2] ?? '', replaceStart: offset - (item?.[2]?.length ?? 0), replaceEnd: end, existingKeys: [], flow: false, indent };
+  return {
+    ...base,
+    path: [...parent.path, 0],
+    position: 'value',
+    prefix: item?.[2] ?? '',
+    replaceStart: offset - (item?.[2]?.length ?? 0),
+    replaceEnd: end,
+    existingKeys: [],
+    flow: false,
+    indent,
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -467,7 +504,16 @@ export function fileExtensionsAt(ctx: CursorContext): readonly string[] | undefi
 
 function rootSkeletons(): { label: string; detail: string; body: unknown }[] {
   return [
-    { label: 'spectral spec', detail: 'signal and noise spectra', body: { sslexp: 1, signal: { count: 50, variance: { power_law: { first: 3.0e5, exponent: 1 } } }, noise: { count: 50, variance: { uniform: { low: 0, high: 1.0e6, seed: 2 } } }, alpha: 1 } },
+    {
+      label: 'spectral spec',
+      detail: 'signal and noise spectra',
+      body: {
+        sslexp: 1,
+        signal: { count: 50, variance: { power_law: { first: 3.0e5, exponent: 1 } } },
+        noise: { count: 50, variance: { uniform: { low: 0, high: 1.0e6, seed: 2 } } },
+        alpha: 1,
+      },
+    },
     { label: 'graph spec', detail: 'data rows and a positive-pair graph', body: { sslexp: 1, data: { file: 'views.npy' }, graph: { views: 2 }, embedding: 8 } },
   ];
 }
@@ -491,7 +537,14 @@ export function completions(text: string, offset: number, fileName: string, file
   const range = { replaceStart: ctx.replaceStart, replaceEnd: ctx.replaceEnd };
   if (json && ctx.position === 'value' && ctx.path.length === 0) {
     // An empty JSON document.
-    for (const s of rootSkeletons()) out.push({ label: s.label, kind: 'snippet', detail: s.detail, insertText: flowSnippet(s.body, true).replace(/^\{/, '{\n\t').replace(/\}$/, '\n}'), ...range });
+    for (const s of rootSkeletons())
+      out.push({
+        label: s.label,
+        kind: 'snippet',
+        detail: s.detail,
+        insertText: flowSnippet(s.body, true).replace(/^\{/, '{\n\t').replace(/\}$/, '\n}'),
+        ...range,
+      });
     return out;
   }
   if (ctx.position === 'key') {
@@ -520,7 +573,8 @@ export function completions(text: string, offset: number, fileName: string, file
       });
     });
     if (ctx.path.length === 0 && !json && ctx.existingKeys.length === 0) {
-      for (const s of rootSkeletons()) out.push({ label: s.label, kind: 'snippet', detail: s.detail, insertText: blockYaml(s.body, 0, { n: 0 }), sortText: '2', ...range });
+      for (const s of rootSkeletons())
+        out.push({ label: s.label, kind: 'snippet', detail: s.detail, insertText: blockYaml(s.body, 0, { n: 0 }), sortText: '2', ...range });
     }
     return out;
   }
@@ -666,13 +720,47 @@ export function documentSymbols(text: string, fileName: string): SpecSymbol[] {
           const p = [...path, e.key];
           const def = lookupSpecNode(p, mode)?.node;
           const kind: SymbolKind =
-            e.value.kind === 'map' ? 'object' : e.value.kind === 'seq' ? 'array' : def?.kind === 'enum' ? 'enum' : typeof (e.value as { value: unknown }).value === 'number' ? 'number' : typeof (e.value as { value: unknown }).value === 'boolean' ? 'boolean' : e.value.kind === 'scalar' && e.value.value === null ? 'property' : 'string';
+            e.value.kind === 'map'
+              ? 'object'
+              : e.value.kind === 'seq'
+                ? 'array'
+                : def?.kind === 'enum'
+                  ? 'enum'
+                  : typeof (e.value as { value: unknown }).value === 'number'
+                    ? 'number'
+                    : typeof (e.value as { value: unknown }).value === 'boolean'
+                      ? 'boolean'
+                      : e.value.kind === 'scalar' && e.value.value === null
+                        ? 'property'
+                        : 'string';
           const end = Math.max(e.keySpan.end, e.value.span.end);
-          return { name: e.key, detail: scalarDetail(e.value), kind, start: e.keySpan.start, end, selectionStart: e.keySpan.start, selectionEnd: e.keySpan.end, children: walk(e.value, p) };
+          return {
+            name: e.key,
+            detail: scalarDetail(e.value),
+            kind,
+            start: e.keySpan.start,
+            end,
+            selectionStart: e.keySpan.start,
+            selectionEnd: e.keySpan.end,
+            children: walk(e.value, p),
+          };
         });
     if (node.kind === 'seq')
       return node.items.flatMap((item, i) =>
-        item.kind === 'map' ? [{ name: `[${i}]`, detail: '', kind: 'object' as const, start: item.span.start, end: item.span.end, selectionStart: item.span.start, selectionEnd: item.span.end, children: walk(item, [...path, i]) }] : [],
+        item.kind === 'map'
+          ? [
+              {
+                name: `[${i}]`,
+                detail: '',
+                kind: 'object' as const,
+                start: item.span.start,
+                end: item.span.end,
+                selectionStart: item.span.start,
+                selectionEnd: item.span.end,
+                children: walk(item, [...path, i]),
+              },
+            ]
+          : [],
       );
     return [];
   };

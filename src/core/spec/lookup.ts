@@ -85,9 +85,9 @@ export function lookupSpecNode(path: readonly (string | number)[], mode?: SpecMo
   return {
     path,
     kind: n.kind,
-    ...(node.title ?? n.title ? { title: node.title ?? n.title } : {}),
+    ...((node.title ?? n.title) ? { title: node.title ?? n.title } : {}),
     description: node.description,
-    markdown: node.markdown ?? (node.kind === 'ref' ? node.description : n.markdown ?? n.description),
+    markdown: node.markdown ?? (node.kind === 'ref' ? node.description : (n.markdown ?? n.description)),
     children,
     required: [...(map?.required ?? [])],
     ...(n.kind === 'enum' ? { enum: n.values } : n.kind === 'boolean' && n.const !== undefined ? { enum: [n.const] } : {}),

@@ -21,14 +21,7 @@ import { describeNode, parseSourceTree, type MapEntry, type MapNode, type Source
 
 export { damerauLevenshtein, joinPath, suggest } from './checker';
 export { logGrid } from './checkSimulate';
-export {
-  DATA_FILE_EXTENSIONS,
-  DEFAULT_REPEATS,
-  SIMULATION_METRICS,
-  SPECTRUM_FAMILIES,
-  SPECTRUM_FILE_EXTENSIONS,
-  SPEC_KEYS,
-} from './definition';
+export { DATA_FILE_EXTENSIONS, DEFAULT_REPEATS, SIMULATION_METRICS, SPECTRUM_FAMILIES, SPECTRUM_FILE_EXTENSIONS, SPEC_KEYS } from './definition';
 export { lookupSpecNode, type SpecNodeInfo } from './lookup';
 
 export interface ParseSpecOptions {
@@ -110,7 +103,14 @@ function validateRoot(c: Checker, node: SourceNode): Spec | undefined {
   if (r.mode === 'graph') {
     const g = graphMode(c, k);
     if (!head.ok || !modeOk || !g) return undefined;
-    return { sslexp: 1, ...(head.name !== undefined ? { name: head.name } : {}), ...(head.regularize !== undefined ? { regularize: head.regularize } : {}), span: node.span, mode: 'graph', ...g };
+    return {
+      sslexp: 1,
+      ...(head.name !== undefined ? { name: head.name } : {}),
+      ...(head.regularize !== undefined ? { regularize: head.regularize } : {}),
+      span: node.span,
+      mode: 'graph',
+      ...g,
+    };
   }
   const alpha = alphaField(r);
   const body = r.mode === 'spectral' ? spectralBody(r) : dataBody(r, alpha.alpha);
@@ -198,7 +198,11 @@ function dataBody({ c, k }: Root, alpha: number | undefined): Body {
     ok = false;
   }
   if (written && !written.has('pca') && !written.has('moments') && !augE) {
-    c.report('missing-field', "Data mode without 'data.pca' needs an 'augmentation' (additive, masking, covariance or views) to define Σ (docs/theory.md §2.1).", dataE.keySpan);
+    c.report(
+      'missing-field',
+      "Data mode without 'data.pca' needs an 'augmentation' (additive, masking, covariance or views) to define Σ (docs/theory.md §2.1).",
+      dataE.keySpan,
+    );
     ok = false;
   }
   const data = dataSource(c, dataE, DEF.data);

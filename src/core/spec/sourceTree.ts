@@ -6,17 +6,7 @@
  * Never throws: syntax errors, binary input, pathological nesting and alias bombs
  * become problems. Offsets are UTF-16 code units, `end` exclusive (problems.ts).
  */
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  type Document,
-  type Node as YamlNode,
-  type Pair as YamlPair,
-} from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair as YamlPair } from 'yaml';
 // The ESM build: the package's UMD `main` uses a dynamic require that esbuild cannot bundle.
 import { parseTree, type Node as JsonNode, type ParseError as JsonParseError } from 'jsonc-parser/lib/esm/main.js';
 import { problem, type Problem } from '../problems/problems';
@@ -91,7 +81,8 @@ function precheck(text: string): Problem | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0) return problem('binary-file', 'error', `This is not a text file: it contains a NUL byte at offset ${i}.`, i, i + 1);
-    if (c === 0xfffd) return problem('binary-file', 'error', `This is not a UTF-8 text file: it contains invalid UTF-8 (shown as U+FFFD) at offset ${i}.`, i, i + 1);
+    if (c === 0xfffd)
+      return problem('binary-file', 'error', `This is not a UTF-8 text file: it contains invalid UTF-8 (shown as U+FFFD) at offset ${i}.`, i, i + 1);
   }
   if (/^[\s\ufeff]*$/.test(text)) return problem('empty-document', 'error', 'The document is empty: a spec needs at least `sslexp: 1`.', 0, 0);
   return undefined;
@@ -170,7 +161,8 @@ function parseJson(text: string): SourceTreeResult {
     problems.push(problem('json-syntax', 'error', `JSON syntax error: ${what}.`, e.offset, Math.max(end, e.offset)));
   }
   if (problems.length) return { root: tree ? convertJson(tree, text, [], 1) : undefined, problems, fatal: true, format: 'json' };
-  if (!tree) return { problems: [problem('empty-document', 'error', 'The document is empty: a spec needs at least `"sslexp": 1`.', 0, 0)], fatal: true, format: 'json' };
+  if (!tree)
+    return { problems: [problem('empty-document', 'error', 'The document is empty: a spec needs at least `"sslexp": 1`.', 0, 0)], fatal: true, format: 'json' };
   const root = convertJson(tree, text, problems, 1);
   return { root, problems, fatal: false, format: 'json' };
 }
@@ -366,7 +358,8 @@ function parseYaml(text: string): SourceTreeResult {
   const problems: Problem[] = [];
   // An empty stream (only comments / directives) is an empty array.
   const docs = parsed as Document.Parsed[];
-  if (docs.length === 0) return { problems: [problem('empty-document', 'error', 'The document is empty: a spec needs at least `sslexp: 1`.', 0, 0)], fatal: true, format: 'yaml' };
+  if (docs.length === 0)
+    return { problems: [problem('empty-document', 'error', 'The document is empty: a spec needs at least `sslexp: 1`.', 0, 0)], fatal: true, format: 'yaml' };
   const doc = docs[0];
   let fatal = false;
   let exhausted: number | undefined;
@@ -443,18 +436,30 @@ class YamlBuilder {
     const span = { start: s, end: e };
     const target = node.resolve(this.doc) as YamlNode | undefined;
     if (!target) {
-      this.problems.push(problem('yaml-syntax', 'error', `YAML syntax error: alias *${node.source} refers to an anchor &${node.source} that is not defined before it.`, s, e));
+      this.problems.push(
+        problem('yaml-syntax', 'error', `YAML syntax error: alias *${node.source} refers to an anchor &${node.source} that is not defined before it.`, s, e),
+      );
       return { kind: 'scalar', value: null, span };
     }
     if (this.active.has(target)) {
-      this.problems.push(problem('yaml-syntax', 'error', `YAML syntax error: alias *${node.source} refers to its own enclosing node (a recursive structure).`, s, e));
+      this.problems.push(
+        problem('yaml-syntax', 'error', `YAML syntax error: alias *${node.source} refers to its own enclosing node (a recursive structure).`, s, e),
+      );
       return { kind: 'scalar', value: null, span };
     }
     const memo = this.memo.get(target);
     const size = memo ? memo.size : 1;
     this.expanded += size;
     if (this.expanded > MAX_ALIAS_EXPANSION) {
-      return this.abort(problem('limit-exceeded', 'error', `Aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes; the document is refused (possible "billion laughs" input).`, s, e));
+      return this.abort(
+        problem(
+          'limit-exceeded',
+          'error',
+          `Aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes; the document is refused (possible "billion laughs" input).`,
+          s,
+          e,
+        ),
+      );
     }
     if (memo) {
       // Depth of the shared subtree counts at its new position too.
@@ -470,7 +475,15 @@ class YamlBuilder {
     if (!tag || KNOWN_TAGS.has(tag)) return;
     const span = this.tagSpan(node);
     const shown = tag.startsWith(CORE_TAG) ? `!!${tag.slice(CORE_TAG.length)}` : tag;
-    this.problems.push(problem('unknown-tag', 'error', `Unsupported YAML tag '${shown}': only the core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are allowed.`, span.start, span.end));
+    this.problems.push(
+      problem(
+        'unknown-tag',
+        'error',
+        `Unsupported YAML tag '${shown}': only the core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are allowed.`,
+        span.start,
+        span.end,
+      ),
+    );
   }
 
   /**
@@ -495,8 +508,27 @@ class YamlBuilder {
     }
     if (what === undefined) return;
     const span = this.tagSpan(node);
-    const fits = t === 'map' ? 'a mapping' : t === 'seq' ? 'a list' : t === 'null' ? 'null (~, null or nothing)' : t === 'bool' ? 'true or false' : t === 'str' ? 'a scalar' : `a ${t} scalar`;
-    this.problems.push(problem('tag-mismatch', 'error', `The YAML tag '!!${t}' contradicts its node: it marks ${fits}, but the node is ${what}. Remove the tag or fix the value.`, span.start, span.end));
+    const fits =
+      t === 'map'
+        ? 'a mapping'
+        : t === 'seq'
+          ? 'a list'
+          : t === 'null'
+            ? 'null (~, null or nothing)'
+            : t === 'bool'
+              ? 'true or false'
+              : t === 'str'
+                ? 'a scalar'
+                : `a ${t} scalar`;
+    this.problems.push(
+      problem(
+        'tag-mismatch',
+        'error',
+        `The YAML tag '!!${t}' contradicts its node: it marks ${fits}, but the node is ${what}. Remove the tag or fix the value.`,
+        span.start,
+        span.end,
+      ),
+    );
   }
 
   /** The tag as written, found just before the node (tag and anchor may come in any order). */
@@ -549,7 +581,15 @@ class YamlBuilder {
     if ((tag === CORE_TAG + 'float' || tag === CORE_TAG + 'int') && typeof value === 'string') {
       const num = yamlNumber(value.trim());
       if (num === undefined) {
-        this.problems.push(problem('yaml-syntax', 'error', `YAML syntax error: '${value}' is not a valid ${tag === CORE_TAG + 'int' ? '!!int' : '!!float'}.`, span.start, span.end));
+        this.problems.push(
+          problem(
+            'yaml-syntax',
+            'error',
+            `YAML syntax error: '${value}' is not a valid ${tag === CORE_TAG + 'int' ? '!!int' : '!!float'}.`,
+            span.start,
+            span.end,
+          ),
+        );
         return { kind: 'scalar', value: null, span };
       }
       value = num;
@@ -578,18 +618,30 @@ class YamlBuilder {
     if (!keyNode) keySpan = { start: pair.value && (pair.value as YamlNode).range ? (pair.value as YamlNode).range![0] : 0, end: 0 };
     if (keySpan.end < keySpan.start) keySpan = { start: keySpan.start, end: keySpan.start };
     if (key === undefined) {
-      const what = !keyNode || (isScalar(keyNode) && keyNode.value === null) ? 'an empty (null) key' : isMap(keyNode) ? 'a mapping' : isSeq(keyNode) ? 'a list' : isScalar(keyNode) ? `a ${typeof keyNode.value} (${this.text.slice(ks, ke)})` : 'a non-string key';
+      const what =
+        !keyNode || (isScalar(keyNode) && keyNode.value === null)
+          ? 'an empty (null) key'
+          : isMap(keyNode)
+            ? 'a mapping'
+            : isSeq(keyNode)
+              ? 'a list'
+              : isScalar(keyNode)
+                ? `a ${typeof keyNode.value} (${this.text.slice(ks, ke)})`
+                : 'a non-string key';
       this.problems.push(problem('non-string-key', 'error', `Keys must be strings; this key is ${what}.`, keySpan.start, keySpan.end));
       return;
     }
-    const value: SourceNode = pair.value == null ? { kind: 'scalar', value: null, span: { start: keySpan.end, end: keySpan.end } } : this.convert(pair.value, depth + 1);
+    const value: SourceNode =
+      pair.value == null ? { kind: 'scalar', value: null, span: { start: keySpan.end, end: keySpan.end } } : this.convert(pair.value, depth + 1);
     if (this.aborted) return;
     // YAML merge key `<<: *base` (or a list of aliases): copy entries not set explicitly.
     if (key === '<<' && (value.kind === 'map' || value.kind === 'seq')) {
       const sources = value.kind === 'map' ? [value] : value.items;
       for (const src of sources) {
         if (src.kind !== 'map') {
-          this.problems.push(problem('yaml-syntax', 'error', 'YAML syntax error: a merge key (<<) takes a mapping or a list of mappings.', src.span.start, src.span.end));
+          this.problems.push(
+            problem('yaml-syntax', 'error', 'YAML syntax error: a merge key (<<) takes a mapping or a list of mappings.', src.span.start, src.span.end),
+          );
           continue;
         }
         for (const e of src.entries) if (!entries.some((x) => x.key === e.key)) entries.push({ ...e, merged: true });

@@ -13,7 +13,12 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 
 type State = 'passed' | 'failed' | 'skipped';
-interface TestRecord { title: string; state: State; durationMs: number; error?: string }
+interface TestRecord {
+  title: string;
+  state: State;
+  durationMs: number;
+  error?: string;
+}
 
 const SUITE = 'web extension host';
 const tests: [string, () => Promise<void>][] = [];
@@ -62,7 +67,11 @@ async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
   return lenses.filter((l) => l.command).map((l) => l.command!.title);
 }
 const diagnostics = (doc: vscode.TextDocument): string[] =>
-  vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'sslexp').map((d) => `${String(d.code)} ${d.range.start.line}:${d.range.start.character} ${d.message}`).sort();
+  vscode.languages
+    .getDiagnostics(doc.uri)
+    .filter((d) => d.source === 'sslexp')
+    .map((d) => `${String(d.code)} ${d.range.start.line}:${d.range.start.character} ${d.message}`)
+    .sort();
 
 test('activates from the browser bundle in a web worker (no Node.js)', async () => {
   const ext = vscode.extensions.getExtension<ExtensionApi>('ssl-paradigm.ssl-paradigm-advisor');
@@ -77,7 +86,10 @@ test('activates from the browser bundle in a web worker (no Node.js)', async () 
 test('diagnostics: the theory findings of low-alpha specs, as on the desktop', async () => {
   const doc = await open('straddling.sslexp.yaml');
   const ds = await waitFor(() => (diagnostics(doc).length > 0 ? diagnostics(doc) : undefined), 10_000, 'diagnostics');
-  ok(ds.some((d) => d.startsWith('alpha-below-rc') && d.includes('α_RC = 0.764')), ds.join('; '));
+  ok(
+    ds.some((d) => d.startsWith('alpha-below-rc') && d.includes('α_RC = 0.764')),
+    ds.join('; '),
+  );
 });
 
 const LENSES: [string, string[]][] = [
@@ -93,7 +105,11 @@ for (const [rel, titles] of LENSES) {
   test(`CodeLens of ${rel}`, async () => {
     const doc = await open(rel);
     const errors = api.solver.latestFor(doc)?.result.problems.filter((p) => p.severity === 'error') ?? [];
-    equal(errors.map((p) => p.message), [], 'errors');
+    equal(
+      errors.map((p) => p.message),
+      [],
+      'errors',
+    );
     equal(await lensTitles(doc), titles, `CodeLens of ${rel}`);
   });
 }
@@ -103,7 +119,11 @@ test('a missing spectrum file is reported as file-not-found', async () => {
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('sslexp: 1\nsignal:\n  variance: {file: spectra/missing.npy}\nnoise:\n  variance: [2]\n'));
   const doc = await open('.scratch-web/nofile.sslexp.yaml');
   const ds = await waitFor(() => (diagnostics(doc).length > 0 ? diagnostics(doc) : undefined), 10_000, 'diagnostics');
-  equal(ds.map((d) => d.split(' ').slice(0, 2).join(' ')), ['file-not-found 2:19'], 'diagnostics');
+  equal(
+    ds.map((d) => d.split(' ').slice(0, 2).join(' ')),
+    ['file-not-found 2:19'],
+    'diagnostics',
+  );
 });
 
 test('hover on alpha shows the thresholds', async () => {
@@ -122,14 +142,21 @@ test('completion: the spectrum families after variance:', async () => {
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: false });
   const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, doc.positionAt(text.length));
-  const labels = list.items.filter((i) => i.kind !== vscode.CompletionItemKind.Text).map((i) => (typeof i.label === 'string' ? i.label : i.label.label)).sort();
+  const labels = list.items
+    .filter((i) => i.kind !== vscode.CompletionItemKind.Text)
+    .map((i) => (typeof i.label === 'string' ? i.label : i.label.label))
+    .sort();
   equal(labels, ['exponential', 'file', 'flat', 'power_law', 'uniform'], 'completion labels');
 });
 
 test('the simulation of straddling.sslexp.yaml runs in the Web Worker', async () => {
   const doc = await open('straddling.sslexp.yaml');
   const res = await api.solver.simulate(doc);
-  equal(res.problems.filter((p) => p.severity === 'error').map((p) => p.message), [], 'errors');
+  equal(
+    res.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+    [],
+    'errors',
+  );
   ok(res.simulation && res.simulation.series.length > 0 && res.simulation.n.length > 0, `a simulation: ${JSON.stringify(res.simulation)?.slice(0, 200)}`);
 });
 
@@ -137,7 +164,8 @@ test('the analysis panel opens', async () => {
   await open('straddling.sslexp.yaml');
   await vscode.commands.executeCommand('sslParadigm.showPreview');
   await waitFor(
-    () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && /sslParadigm\.preview/.test(t.input.viewType))),
+    () =>
+      vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && /sslParadigm\.preview/.test(t.input.viewType))),
     20_000,
     'a tab of the analysis panel',
   );

@@ -85,9 +85,7 @@ export interface ProductOptions {
  * same object as `a` and `b` makes it a symmetric rank-K update: half the work; with
  * `mirror: false` only j >= i is written.
  */
-export function gemmTN(
-  alpha: number, a: Operand, b: Operand, out: Float64Array, o: number, ldo: number, opts: ProductOptions = {},
-): void {
+export function gemmTN(alpha: number, a: Operand, b: Operand, out: Float64Array, o: number, ldo: number, opts: ProductOptions = {}): void {
   if (a.k !== b.k) throw new RangeError(`gemmTN: inner dimensions ${a.k} and ${b.k} differ`);
   const sym = a === b;
   let tr = opts.transOut === true;

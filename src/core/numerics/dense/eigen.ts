@@ -325,8 +325,15 @@ export function symmetricEigen(a: Matrix): { values: Float64Array; vectors: Matr
  * vector, orthogonalised against `against` (rows of `basis`, each length n).
  */
 function inverseIteration(
-  d: Float64Array, e: Float64Array, n: number, lambda: number, tnorm: number,
-  basis: Float64Array, against: number[], seed: number, out: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  lambda: number,
+  tnorm: number,
+  basis: Float64Array,
+  against: number[],
+  seed: number,
+  out: Float64Array,
 ): void {
   // LU with partial pivoting of T - lambda I (tridiagonal -> U with 2 superdiagonals)
   const u0 = new Float64Array(n);
@@ -345,13 +352,21 @@ function inverseIteration(
     if (Math.abs(ca) >= Math.abs(sub)) {
       const piv = ca === 0 ? tiny : ca;
       const m = sub / piv;
-      u0[i] = piv; u1[i] = cb; u2[i] = cc; mult[i] = m; swap[i] = 0;
+      u0[i] = piv;
+      u1[i] = cb;
+      u2[i] = cc;
+      mult[i] = m;
+      swap[i] = 0;
       ca = dn - m * cb;
       cb = en - m * cc;
       cc = 0;
     } else {
       const m = ca / sub;
-      u0[i] = sub; u1[i] = dn; u2[i] = en; mult[i] = m; swap[i] = 1;
+      u0[i] = sub;
+      u1[i] = dn;
+      u2[i] = en;
+      mult[i] = m;
+      swap[i] = 1;
       ca = cb - m * dn;
       cb = cc - m * en;
       cc = 0;

@@ -36,8 +36,13 @@ const NB = 48;
  * The blocked Cholesky panel and the blocked forward substitution both end here.
  */
 function solveDiagonalBlock(
-  L: Float64Array, n: number, b0: number, nb: number, len: number,
-  load: (H: Float64Array, x: number) => void, store: (H: Float64Array, x: number) => void,
+  L: Float64Array,
+  n: number,
+  b0: number,
+  nb: number,
+  len: number,
+  load: (H: Float64Array, x: number) => void,
+  store: (H: Float64Array, x: number) => void,
 ): void {
   const ker = kernelsWithHeap(nb * nb + nb * len);
   const H = ker.heap();
@@ -86,17 +91,25 @@ export function tryCholesky(a: Matrix, rtol?: number): { l: Matrix } | { fail: C
     if (k1 < n) {
       // panel: L21 = A21 L11^{-T}, i.e. L21^T = L11^{-1} A21^T (kernel trsml on a transposed copy)
       const m = n - k1;
-      solveDiagonalBlock(L, n, k0, nb, m, (H, x) => {
-        for (let r = 0; r < m; r++) {
-          const ro = (k1 + r) * n + k0;
-          for (let j = 0; j < nb; j++) H[x + j * m + r] = L[ro + j];
-        }
-      }, (H, x) => {
-        for (let r = 0; r < m; r++) {
-          const ro = (k1 + r) * n + k0;
-          for (let j = 0; j < nb; j++) L[ro + j] = H[x + j * m + r];
-        }
-      });
+      solveDiagonalBlock(
+        L,
+        n,
+        k0,
+        nb,
+        m,
+        (H, x) => {
+          for (let r = 0; r < m; r++) {
+            const ro = (k1 + r) * n + k0;
+            for (let j = 0; j < nb; j++) H[x + j * m + r] = L[ro + j];
+          }
+        },
+        (H, x) => {
+          for (let r = 0; r < m; r++) {
+            const ro = (k1 + r) * n + k0;
+            for (let j = 0; j < nb; j++) L[ro + j] = H[x + j * m + r];
+          }
+        },
+      );
       const l21t = operand(L, n, k1, k0, nb, m, true); // L[k1.., k0..k1)^T
       gemmTN(-1, l21t, l21t, L, k1 * n + k1, n, { accumulate: true, mirror: false, transOut: true });
     }
@@ -108,7 +121,10 @@ export function cholesky(a: Matrix): Matrix {
   const r = tryCholesky(a);
   if ('fail' in r) {
     const f = r.fail;
-    throw new LinalgError('not-positive-definite', `matrix is not positive definite: pivot ${f.pivot} is ${f.value.toExponential(3)} <= tolerance ${f.tolerance.toExponential(3)}`);
+    throw new LinalgError(
+      'not-positive-definite',
+      `matrix is not positive definite: pivot ${f.pivot} is ${f.value.toExponential(3)} <= tolerance ${f.tolerance.toExponential(3)}`,
+    );
   }
   return r.l;
 }
@@ -137,11 +153,19 @@ export function solveLower(l: Matrix, b: Matrix, upperOnly = false): Matrix {
     // X_i[:, c0..] = L_ii^{-1} X_i[:, c0..]
     const nb = i1 - i0;
     const len = m - c0;
-    solveDiagonalBlock(L, n, i0, nb, len, (H, x) => {
-      for (let i = 0; i < nb; i++) H.set(X.subarray((i0 + i) * m + c0, (i0 + i + 1) * m), x + i * len);
-    }, (H, x) => {
-      for (let i = 0; i < nb; i++) X.set(H.subarray(x + i * len, x + (i + 1) * len), (i0 + i) * m + c0);
-    });
+    solveDiagonalBlock(
+      L,
+      n,
+      i0,
+      nb,
+      len,
+      (H, x) => {
+        for (let i = 0; i < nb; i++) H.set(X.subarray((i0 + i) * m + c0, (i0 + i + 1) * m), x + i * len);
+      },
+      (H, x) => {
+        for (let i = 0; i < nb; i++) X.set(H.subarray(x + i * len, x + (i + 1) * len), (i0 + i) * m + c0);
+      },
+    );
   }
   return new Matrix(n, m, X);
 }
@@ -229,7 +253,10 @@ export function invSqrtSPD(a: Matrix): Matrix {
   const tol = spdTolerance(n) * maxAbs;
   const minv = n ? values[n - 1] : 1;
   if (!(minv > tol)) {
-    throw new LinalgError('not-positive-definite', `matrix is not positive definite (smallest eigenvalue ${minv.toExponential(3)} <= tolerance ${tol.toExponential(3)})`);
+    throw new LinalgError(
+      'not-positive-definite',
+      `matrix is not positive definite (smallest eigenvalue ${minv.toExponential(3)} <= tolerance ${tol.toExponential(3)})`,
+    );
   }
   const V = vectors.data;
   const sc = new Float64Array(n * n); // V diag(w^{-1/4}) so that out = sc sc^T
@@ -424,7 +451,15 @@ export function svd(a: Matrix): { u: Matrix; s: Float64Array; v: Matrix } {
     for (let i = 0; i < n; i++) u[i * n + i] = 1;
     return { u: new Matrix(m, n, u), s: new Float64Array(n), v: Matrix.identity(n) };
   }
-  const { q, r } = qr(mx === 1 ? a : new Matrix(m, n, a.data.map((x) => x / mx)));
+  const { q, r } = qr(
+    mx === 1
+      ? a
+      : new Matrix(
+          m,
+          n,
+          a.data.map((x) => x / mx),
+        ),
+  );
   // X = R^T; its columns are the rows of R: xt = R (n x n, rows)
   const xt = r.data.slice();
   const vt = new Float64Array(n * n); // rows: columns of V' (R^T V' = U' S)
@@ -465,7 +500,12 @@ export function pinv(a: Matrix, rcond?: number): Matrix {
   const n = a.cols;
   const rc = rcond ?? spdTolerance(Math.max(m, n));
   let symmetric = m === n;
-  for (let i = 0; symmetric && i < n; i++) for (let j = i + 1; j < n; j++) if (a.data[i * n + j] !== a.data[j * n + i]) { symmetric = false; break; }
+  for (let i = 0; symmetric && i < n; i++)
+    for (let j = i + 1; j < n; j++)
+      if (a.data[i * n + j] !== a.data[j * n + i]) {
+        symmetric = false;
+        break;
+      }
   if (symmetric) {
     const { values, vectors } = symmetricEigen(a);
     let mx = 0;
@@ -516,7 +556,10 @@ export function generalizedSymmetricEigen(a: Matrix, b: Matrix, k?: number): { v
   const r = tryCholesky(bs);
   if ('fail' in r) {
     const ev = symmetricEigenvalues(bs);
-    throw new LinalgError('not-positive-definite', `B is not positive definite (smallest eigenvalue ${ev[n - 1].toExponential(3)}; Cholesky pivot ${r.fail.pivot} is ${r.fail.value.toExponential(3)} <= tolerance ${r.fail.tolerance.toExponential(3)})`);
+    throw new LinalgError(
+      'not-positive-definite',
+      `B is not positive definite (smallest eigenvalue ${ev[n - 1].toExponential(3)}; Cholesky pivot ${r.fail.pivot} is ${r.fail.value.toExponential(3)} <= tolerance ${r.fail.tolerance.toExponential(3)})`,
+    );
   }
   const l = r.l;
   const c = reduceSymmetric(symmetrize(a), l);

@@ -72,26 +72,71 @@ function createJsKernels(): Kernels {
         const pb = pb0 + ch * stride * nq;
         for (let p = p0; p < p1; p++) {
           for (let q = upper ? p : 0; q < nq; q++) {
-            let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-            let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-            let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-            let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+            let c00 = 0,
+              c01 = 0,
+              c02 = 0,
+              c03 = 0;
+            let c10 = 0,
+              c11 = 0,
+              c12 = 0,
+              c13 = 0;
+            let c20 = 0,
+              c21 = 0,
+              c22 = 0,
+              c23 = 0;
+            let c30 = 0,
+              c31 = 0,
+              c32 = 0,
+              c33 = 0;
             let ao = pa + p * stride;
             let bo = pb + q * stride;
             const end = ao + stride;
             for (; ao < end; ao += 4, bo += 4) {
-              const a0 = H[ao], a1 = H[ao + 1], a2 = H[ao + 2], a3 = H[ao + 3];
-              const b0 = H[bo], b1 = H[bo + 1], b2 = H[bo + 2], b3 = H[bo + 3];
-              c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-              c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-              c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-              c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+              const a0 = H[ao],
+                a1 = H[ao + 1],
+                a2 = H[ao + 2],
+                a3 = H[ao + 3];
+              const b0 = H[bo],
+                b1 = H[bo + 1],
+                b2 = H[bo + 2],
+                b3 = H[bo + 3];
+              c00 += a0 * b0;
+              c01 += a0 * b1;
+              c02 += a0 * b2;
+              c03 += a0 * b3;
+              c10 += a1 * b0;
+              c11 += a1 * b1;
+              c12 += a1 * b2;
+              c13 += a1 * b3;
+              c20 += a2 * b0;
+              c21 += a2 * b1;
+              c22 += a2 * b2;
+              c23 += a2 * b3;
+              c30 += a3 * b0;
+              c31 += a3 * b1;
+              c32 += a3 * b2;
+              c33 += a3 * b3;
             }
             let o = c + 4 * p * ldc + 4 * q;
-            H[o] += c00; H[o + 1] += c01; H[o + 2] += c02; H[o + 3] += c03; o += ldc;
-            H[o] += c10; H[o + 1] += c11; H[o + 2] += c12; H[o + 3] += c13; o += ldc;
-            H[o] += c20; H[o + 1] += c21; H[o + 2] += c22; H[o + 3] += c23; o += ldc;
-            H[o] += c30; H[o + 1] += c31; H[o + 2] += c32; H[o + 3] += c33;
+            H[o] += c00;
+            H[o + 1] += c01;
+            H[o + 2] += c02;
+            H[o + 3] += c03;
+            o += ldc;
+            H[o] += c10;
+            H[o + 1] += c11;
+            H[o + 2] += c12;
+            H[o + 3] += c13;
+            o += ldc;
+            H[o] += c20;
+            H[o + 1] += c21;
+            H[o + 2] += c22;
+            H[o + 3] += c23;
+            o += ldc;
+            H[o] += c30;
+            H[o + 1] += c31;
+            H[o + 2] += c32;
+            H[o + 3] += c33;
           }
         }
       }
@@ -274,13 +319,17 @@ function createWasmKernels(): WasmBackend | undefined {
     // self-check on a tiny problem: a miscompiled or missing SIMD path must not give wrong numbers
     k.reserve(64);
     const h = k.heap();
-    for (let i = 0; i < 8; i++) { h[i] = i + 1; h[8 + i] = 2 - i; }
+    for (let i = 0; i < 8; i++) {
+      h[i] = i + 1;
+      h[8 + i] = 2 - i;
+    }
     h.fill(0, 16, 32);
     k.panels(0, 8, 2, 1, 1, 1, 16, false, 0, 1);
     // C[t][s] = a0[t] b0[s] + a1[t] b1[s]
-    for (let t = 0; t < 4; t++) for (let s = 0; s < 4; s++) {
-      if (h[16 + 4 * t + s] !== (t + 1) * (2 - s) + (t + 5) * (2 - s - 4)) return undefined;
-    }
+    for (let t = 0; t < 4; t++)
+      for (let s = 0; s < 4; s++) {
+        if (h[16 + 4 * t + s] !== (t + 1) * (2 - s) + (t + 5) * (2 - s - 4)) return undefined;
+      }
     return { kernels: k, link: { module, memory, control } };
   } catch {
     return undefined;
@@ -353,6 +402,6 @@ export function kernelsWithHeap(doubles: number): Kernels {
  * use afterwards: asking for `wasm-simd` where it is unavailable keeps `js`.
  */
 export function setKernelBackend(name: KernelBackendName): KernelBackendName {
-  active = name === 'js' ? jsKernels : wasm()?.kernels ?? jsKernels;
+  active = name === 'js' ? jsKernels : (wasm()?.kernels ?? jsKernels);
   return active.name;
 }

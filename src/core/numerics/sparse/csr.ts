@@ -62,7 +62,8 @@ export class CsrMatrix {
     for (let e = 0; e < m; e++) {
       const i = rows[e];
       const j = cols[e];
-      if (!(i >= 0 && i < n && j >= 0 && j < n) || i !== Math.floor(i) || j !== Math.floor(j)) throw new SparseError('dimension-mismatch', `fromCoo: entry ${e} (${i}, ${j}) outside 0..${n - 1}`);
+      if (!(i >= 0 && i < n && j >= 0 && j < n) || i !== Math.floor(i) || j !== Math.floor(j))
+        throw new SparseError('dimension-mismatch', `fromCoo: entry ${e} (${i}, ${j}) outside 0..${n - 1}`);
       total += both && i !== j ? 2 : 1;
     }
     if (total > MAX_NONZEROS) throw new SparseError('limit-exceeded', `fromCoo: ${total} entries exceed ${MAX_NONZEROS}`);
@@ -199,7 +200,7 @@ export class CsrMatrix {
       if (dense) dense[nodes[t]] = t;
       else local.set(nodes[t], t);
     }
-    const at = (g: number): number => (dense ? dense[g] : local.get(g) ?? -1);
+    const at = (g: number): number => (dense ? dense[g] : (local.get(g) ?? -1));
     const rowPtr = new Int32Array(len + 1);
     let count = 0;
     for (let t = 0; t < len; t++) {

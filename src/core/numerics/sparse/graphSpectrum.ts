@@ -72,7 +72,8 @@ interface Candidate {
 
 function graphSpectrum(g: CsrMatrix, count: number, kind: GraphOperatorKind, opts: GraphSpectrumOptions): GraphSpectrum {
   const n = g.n;
-  if (!Number.isInteger(count) || count < 0 || count > n) throw new SparseError('dimension-mismatch', `${count} eigenvalues requested of a graph with ${n} rows`);
+  if (!Number.isInteger(count) || count < 0 || count > n)
+    throw new SparseError('dimension-mismatch', `${count} eigenvalues requested of a graph with ${n} rows`);
   const comps = opts.components ?? connectedComponents(g);
   const degrees = opts.degrees ?? g.rowSums();
   const lap = kind === 'laplacian';
@@ -152,7 +153,13 @@ function globalVector(n: number, comps: Components, c: Candidate, kind: GraphOpe
  * adjacency descending; densely when small, else by Lanczos.
  */
 function componentSpectrum(
-  sub: CsrMatrix, deg: Float64Array, want: number, kind: GraphOperatorKind, wantVectors: boolean, opts: GraphSpectrumOptions, comp: number,
+  sub: CsrMatrix,
+  deg: Float64Array,
+  want: number,
+  kind: GraphOperatorKind,
+  wantVectors: boolean,
+  opts: GraphSpectrumOptions,
+  comp: number,
 ): { values: Float64Array; vectors?: Float64Array[]; matvecs: number } {
   const s = sub.n;
   const lap = kind === 'laplacian';
@@ -160,7 +167,10 @@ function componentSpectrum(
   const m = Math.max(2 * want + 24, want + 30); // lanczos.ts's basis
   if (s <= denseRows || (m >= (s - 1) / 2 && s <= DENSE_MAX_ROWS)) return denseComponent(sub, deg, want, kind, wantVectors);
   if ((2 * m + 2) * s > MAX_BASIS_DOUBLES) {
-    throw new SparseError('limit-exceeded', `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${2 * m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`);
+    throw new SparseError(
+      'limit-exceeded',
+      `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${2 * m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`,
+    );
   }
   // Lanczos on the complement of the trivial (exact) eigenvector u
   const u = new Float64Array(s);
@@ -211,7 +221,13 @@ function helmert(s: number, count: number): Float64Array[] {
 }
 
 /** Dense solve of a small component; the extreme eigenvalue (the trivial one) is dropped. */
-function denseComponent(sub: CsrMatrix, deg: Float64Array, want: number, kind: GraphOperatorKind, wantVectors: boolean): { values: Float64Array; vectors?: Float64Array[]; matvecs: number } {
+function denseComponent(
+  sub: CsrMatrix,
+  deg: Float64Array,
+  want: number,
+  kind: GraphOperatorKind,
+  wantVectors: boolean,
+): { values: Float64Array; vectors?: Float64Array[]; matvecs: number } {
   const s = sub.n;
   const a = sub.toDense(DENSE_MAX_ROWS);
   const lap = kind === 'laplacian';

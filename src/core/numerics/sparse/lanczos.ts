@@ -76,7 +76,8 @@ export interface EigsResult {
 export function symmetricEigs(apply: Operator, n: number, nev: number, opts: EigsOptions): EigsResult {
   const deflate = opts.deflate ?? [];
   const dim = opts.dimension ?? n - deflate.length;
-  if (!Number.isInteger(nev) || nev < 0 || nev > dim) throw new SparseError('dimension-mismatch', `symmetricEigs: ${nev} eigenpairs requested on a space of dimension ${dim}`);
+  if (!Number.isInteger(nev) || nev < 0 || nev > dim)
+    throw new SparseError('dimension-mismatch', `symmetricEigs: ${nev} eigenpairs requested on a space of dimension ${dim}`);
   if (nev === 0) return { values: new Float64Array(0), ...(opts.vectors ? { vectors: [] } : {}), matvecs: 0, anorm: 0 };
   const sign = opts.which === 'smallest' ? -1 : 1;
   const op: Operator =
@@ -91,7 +92,16 @@ export function symmetricEigs(apply: Operator, n: number, nev: number, opts: Eig
   const tol = opts.tol ?? 1e-10;
   const seed = opts.seed ?? 1;
   const verify = opts.verify !== false && nev < dim;
-  const main = largest(op, n, nev, { deflate, project: opts.project, dimension: dim, basis: opts.basis, tol, maxMatvecs: opts.maxMatvecs, seed, vectors: verify || opts.vectors === true });
+  const main = largest(op, n, nev, {
+    deflate,
+    project: opts.project,
+    dimension: dim,
+    basis: opts.basis,
+    tol,
+    maxMatvecs: opts.maxMatvecs,
+    seed,
+    vectors: verify || opts.vectors === true,
+  });
   const values = main.values;
   const vectors = main.vectors;
   let matvecs = main.matvecs;
@@ -151,7 +161,12 @@ interface LargestOptions {
 const RESTART_KEEP = 0.3;
 
 /** Thick-restart Lanczos for the nev largest eigenpairs (values descending). */
-function largest(apply: Operator, n: number, nev: number, o: LargestOptions): { values: Float64Array; vectors?: Float64Array[]; matvecs: number; anorm: number } {
+function largest(
+  apply: Operator,
+  n: number,
+  nev: number,
+  o: LargestOptions,
+): { values: Float64Array; vectors?: Float64Array[]; matvecs: number; anorm: number } {
   const dim = o.dimension;
   const m = Math.max(Math.min(dim, Math.max(o.basis ?? 0, 2 * nev + 24, nev + 30)), nev);
   const maxMatvecs = o.maxMatvecs ?? Math.max(20000, 200 * m);
@@ -289,7 +304,15 @@ function combineRows(V: Float64Array, first: number, rows: number, n: number, Y:
  * A random unit vector orthogonal to the workspace's first `count` rows (and in the range of
  * `project`), written at offset w; false when none is left (the space is spanned).
  */
-function randomOrthogonal(ws: VectorWorkspace, count: number, n: number, w: number, rng: Rng, project: ((v: Float64Array) => void) | undefined, c: number): boolean {
+function randomOrthogonal(
+  ws: VectorWorkspace,
+  count: number,
+  n: number,
+  w: number,
+  rng: Rng,
+  project: ((v: Float64Array) => void) | undefined,
+  c: number,
+): boolean {
   const v = ws.heap.subarray(w, w + n);
   for (let attempt = 0; attempt < 3; attempt++) {
     rng.fillUniform(v, -0.5, 0.5);

@@ -62,7 +62,10 @@ let backend: 'wasm-simd' | 'js' = 'wasm-simd';
 function instance(): WasmExports | undefined {
   if (wasm === null) {
     try {
-      wasm = typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes) ? (new WebAssembly.Instance(new WebAssembly.Module(wasmBytes), {}).exports as unknown as WasmExports) : undefined;
+      wasm =
+        typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes)
+          ? (new WebAssembly.Instance(new WebAssembly.Module(wasmBytes), {}).exports as unknown as WasmExports)
+          : undefined;
     } catch {
       wasm = undefined;
     }

@@ -19,7 +19,8 @@ export function theoryFindings(spec: Spec, t: Thresholds, spectra: ResolvedSpect
     const rec = recommend(t, alpha);
     const fix = raiseAlphaFix(t, rec.paradigm, start, end);
     const below = (name: 'reconstruction' | 'joint-embedding', alpha2: number, other: boolean): Problem => {
-      const th = alpha2 > 0 ? `α_${name === 'reconstruction' ? 'RC' : 'JE'} = ${f(Math.sqrt(alpha2))}` : `α²_${name === 'reconstruction' ? 'RC' : 'JE'} = ${f(alpha2)}`;
+      const th =
+        alpha2 > 0 ? `α_${name === 'reconstruction' ? 'RC' : 'JE'} = ${f(Math.sqrt(alpha2))}` : `α²_${name === 'reconstruction' ? 'RC' : 'JE'} = ${f(alpha2)}`;
       const msg =
         alpha2 === Infinity
           ? `${capital(name)} cannot recover the clean encoder at any α: some signal variance is zero.`

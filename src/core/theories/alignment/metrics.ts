@@ -71,8 +71,8 @@ export function probeLoss(x: Matrix, y: Matrix, enc: Matrix): number {
   const n = x.rows;
   // Z = X enc^T (n x k)
   const z = matmul(x, enc.transpose());
-  const zz = gram(z);              // Z^T Z
-  const zy = matmulTransA(z, y);   // Z^T Y
+  const zz = gram(z); // Z^T Z
+  const zy = matmulTransA(z, y); // Z^T Y
   const vt = matmul(pinv(zz), zy); // V^T = (Z^T Z)^+ Z^T Y
   // ||Y - Z V^T||^2 = ||Y||^2 - 2 tr(Y^T Z V^T) + tr(V Z^T Z V^T)  — computed directly on the
   // residual instead, which does not cancel catastrophically when the fit is good.

@@ -66,7 +66,10 @@ export function recommend(t: Thresholds, alpha?: number | null): Recommendation 
     return { paradigm: p, reason: `At ${at} neither paradigm recovers; both need ${requirement(t.alpha2RC)}. ${regime}` };
   }
   const target = p === NAME.rc ? t.alpha2RC : t.alpha2JE;
-  const rise = target === Infinity ? `${capital(p)} cannot recover at any α, but its squared threshold is the smaller one.` : `Raise α above ${f(effective(target))} for ${p}.`;
+  const rise =
+    target === Infinity
+      ? `${capital(p)} cannot recover at any α, but its squared threshold is the smaller one.`
+      : `Raise α above ${f(effective(target))} for ${p}.`;
   return { paradigm: p, reason: `At ${at} neither paradigm recovers: ${needs.charAt(0).toLowerCase()}${needs.slice(1, -1)}. ${rise} ${regime}` };
 }
 

@@ -30,4 +30,3 @@ export interface AlignmentEngineResult extends TheoryResultBase {
    */
   readonly prepared?: PreparedData;
 }
-

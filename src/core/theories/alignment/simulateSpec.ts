@@ -110,8 +110,11 @@ function overBudget(sim: NonNullable<SpectralSpec['simulate']>, shape: Simulatio
   if (cost.seconds > maxS) {
     const factor = cost.seconds / maxS;
     const less = factor < 10 ? `${factor.toFixed(1)}×` : `${factor.toPrecision(2)}×`;
-    const ways = [`repeats (now ${plan.repeats})`, `sample sizes (now ${plan.n.length})`, `alpha values (now ${plan.alphas})`].filter((_, i) => [plan.repeats, plan.n.length, plan.alphas][i] > 1);
-    hints.push(`${less} less work: fewer ${ways.length ? `${ways.join(', ')}, ` : ''}a smaller largest n (now ${maxN}) or a smaller d (now ${shape.d})`);
+    const fewer = [`repeats (now ${plan.repeats})`, `sample sizes (now ${plan.n.length})`, `alpha values (now ${plan.alphas})`].filter(
+      (_, i) => [plan.repeats, plan.n.length, plan.alphas][i] > 1,
+    );
+    const ways = [...(fewer.length ? [`fewer ${fewer.join(', ')}`] : []), `a smaller largest n (now ${maxN})`, `a smaller d (now ${shape.d})`];
+    hints.push(`${less} less work: ${ways.slice(0, -1).join(', ')} or ${ways[ways.length - 1]}`);
   }
   return `simulate: the run is estimated at ${est} (d = ${shape.d}, ${plan.n.length} sample size${plan.n.length === 1 ? '' : 's'} up to n = ${maxN}, ${plan.alphas} alpha value${plan.alphas === 1 ? '' : 's'}, ${plan.repeats} repeat${plan.repeats === 1 ? '' : 's'}), over the budget of ${maxS} s and ${gb(maxB)} GB; it needs ${hints.join(', and ')}.`;
 }
@@ -124,21 +127,39 @@ function overBudget(sim: NonNullable<SpectralSpec['simulate']>, shape: Simulatio
  * {@link simulateAlignment} and the problem of the analysis (theory.ts). Besides the hard
  * limits, the run's estimated time and memory ({@link simulationCost}) must fit the budget.
  */
-export function simulationRefusal(spec: SpectralSpec | DataSpec, dimensions: Dimensions | undefined, pipeline?: { classes?: number; samples?: number }): Problem | undefined {
+export function simulationRefusal(
+  spec: SpectralSpec | DataSpec,
+  dimensions: Dimensions | undefined,
+  pipeline?: { classes?: number; samples?: number },
+): Problem | undefined {
   const sim = spec.simulate;
   if (!sim) return undefined;
   const at = (code: string, message: string) => problem(code, 'error', message, sim.span.start, sim.span.end);
   if (spec.mode === 'data') {
     const aug = spec.augmentation;
-    if (aug && aug.kind !== 'additive') return at('simulation-unsupported', `simulate: the finite-n experiment uses P1's augmentation family Θ + α²Γ over the simulate.alpha grid; a ${aug.kind} augmentation has no α.`);
-    if (spec.data.moments) return at('simulation-unsupported', 'simulate: data.moments holds sums over the samples, not the rows the finite-n simulation draws; point data.file at the rows to simulate.');
-    if (spec.data.pca === undefined) return at('simulation-unsupported', "simulate: data mode simulates P1's pipeline (docs/theory.md §6.1); add 'data.pca' (the important components) and 'data.noise'.");
+    if (aug && aug.kind !== 'additive')
+      return at(
+        'simulation-unsupported',
+        `simulate: the finite-n experiment uses P1's augmentation family Θ + α²Γ over the simulate.alpha grid; a ${aug.kind} augmentation has no α.`,
+      );
+    if (spec.data.moments)
+      return at(
+        'simulation-unsupported',
+        'simulate: data.moments holds sums over the samples, not the rows the finite-n simulation draws; point data.file at the rows to simulate.',
+      );
+    if (spec.data.pca === undefined)
+      return at(
+        'simulation-unsupported',
+        "simulate: data mode simulates P1's pipeline (docs/theory.md §6.1); add 'data.pca' (the important components) and 'data.noise'.",
+      );
   }
   if (!dimensions) return undefined;
   const { d, k, latent } = dimensions;
-  if (d > LIMITS.maxSimulationDimension) return at('simulation-too-large', `simulate: d = ${d} exceeds the simulation limit of ${LIMITS.maxSimulationDimension} dimensions.`);
+  if (d > LIMITS.maxSimulationDimension)
+    return at('simulation-too-large', `simulate: d = ${d} exceeds the simulation limit of ${LIMITS.maxSimulationDimension} dimensions.`);
   const components = spec.mode === 'spectral' ? 'important components' : 'principal components';
-  if (latent > k) return at('out-of-range', `simulate: latent = ${latent} exceeds the ${k} ${components}; the clean solution is then not unique (docs/theory.md A14).`);
+  if (latent > k)
+    return at('out-of-range', `simulate: latent = ${latent} exceeds the ${k} ${components}; the clean solution is then not unique (docs/theory.md A14).`);
   const shape: SimulationShape =
     spec.mode === 'spectral'
       ? { d, k, latent, targets: k, rotate: d <= ROTATE_MAX_DIMENSION }
@@ -152,10 +173,25 @@ export function simulationRefusal(spec: SpectralSpec | DataSpec, dimensions: Dim
  * The `simulate` of {@link alignmentTheory}: `analysis` is the error-free analysis of `spec`;
  * in data mode it carries the prepared data, which are not read and prepared again.
  */
-export async function simulateAlignment(spec: SpectralSpec | DataSpec, analysis: AlignmentEngineResult, _options: EngineOptions, run: SimulationRunOptions = {}): Promise<SpecSimulationOutcome> {
+export async function simulateAlignment(
+  spec: SpectralSpec | DataSpec,
+  analysis: AlignmentEngineResult,
+  _options: EngineOptions,
+  run: SimulationRunOptions = {},
+): Promise<SpecSimulationOutcome> {
   const sim = spec.simulate;
   if (!sim) {
-    return { problems: [problem('missing-field', 'error', "The spec has no 'simulate' block: add one (n, alpha, repeats, seed, metric) to run the finite-n experiment.", spec.span.start, spec.span.start)] };
+    return {
+      problems: [
+        problem(
+          'missing-field',
+          'error',
+          "The spec has no 'simulate' block: add one (n, alpha, repeats, seed, metric) to run the finite-n experiment.",
+          spec.span.start,
+          spec.span.start,
+        ),
+      ],
+    };
   }
   const refusal = simulationRefusal(spec, analysis.dimensions, analysis.pipeline);
   if (refusal) return { problems: [refusal] };

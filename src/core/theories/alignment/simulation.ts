@@ -133,11 +133,12 @@ function conjugateDiagonal(q: Matrix, v: Float64Array): Matrix {
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) qs.data[i * d + j] = q.data[i * d + j] * v[j];
   const out = matmul(qs, q.transpose());
   // exact symmetry for the solvers' PD checks
-  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) {
-    const m = 0.5 * (out.data[i * d + j] + out.data[j * d + i]);
-    out.data[i * d + j] = m;
-    out.data[j * d + i] = m;
-  }
+  for (let i = 0; i < d; i++)
+    for (let j = i + 1; j < d; j++) {
+      const m = 0.5 * (out.data[i * d + j] + out.data[j * d + i]);
+      out.data[i * d + j] = m;
+      out.data[j * d + i] = m;
+    }
   return out;
 }
 
@@ -165,7 +166,11 @@ function solveParadigms(x: Matrix, y: Matrix, latent: number, build: (eps?: numb
 /** Runs the experiment. Throws {@link SimulationCancelled} when aborted. */
 export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan, options: SimulationRunOptions = {}): Promise<SimulationResult> {
   const { k, latent } = setup;
-  if (latent > k) throw new LinalgError('dimension-mismatch', `the simulation needs latent <= k (latent ${latent}, k ${k}): with more latent dimensions than important components the clean solution is not unique (docs/theory.md A14)`);
+  if (latent > k)
+    throw new LinalgError(
+      'dimension-mismatch',
+      `the simulation needs latent <= k (latent ${latent}, k ${k}): with more latent dimensions than important components the clean solution is not unique (docs/theory.md A14)`,
+    );
   const tally = newTally(plan);
   const progress = progressTracker(setup, plan, options);
   for (let r = 0; r < plan.repeats; r++) {
@@ -197,7 +202,13 @@ interface Tally {
 
 function newTally(plan: SimulationPlan): Tally {
   const values = new Map<string, number[][]>();
-  for (const p of PARADIGMS) plan.alpha.forEach((_, ai) => values.set(`${p}|${ai}`, plan.n.map(() => [])));
+  for (const p of PARADIGMS)
+    plan.alpha.forEach((_, ai) =>
+      values.set(
+        `${p}|${ai}`,
+        plan.n.map(() => []),
+      ),
+    );
   return {
     values,
     extraGram: plan.alpha.map(() => plan.n.map(() => [] as number[])),
@@ -296,7 +307,11 @@ function drawUnit(setup: SimulationSetup, plan: SimulationPlan, basis: RepeatBas
   // noise block at alpha = 0 with lambda^Theta_j = 0. Sigma restricted to span(Q1) is
   // diag(theta_important): it does not depend on alpha.
   const thetaImportant = setup.theta.subarray(0, setup.k);
-  const { rc: rc1, je: je1, sl: sl1 } = solveParadigms(x1, y, latent, momentsOf(setup, x1, Matrix.diag(thetaImportant), gClean1), notes, `clean data, n = ${n}`);
+  const {
+    rc: rc1,
+    je: je1,
+    sl: sl1,
+  } = solveParadigms(x1, y, latent, momentsOf(setup, x1, Matrix.diag(thetaImportant), gClean1), notes, `clean data, n = ${n}`);
   // a (r x k) in canonical important coordinates -> (r x d) in the rotated basis: [a, 0] Q^T
   const lift = (a: Matrix): Matrix => (qt ? matmul(padColumns(a, d), qt) : padColumns(a, d));
   const probe = plan.metric === 'probe-gap';
@@ -317,7 +332,14 @@ function drawUnit(setup: SimulationSetup, plan: SimulationPlan, basis: RepeatBas
 /** Solves the corrupted problem at one alpha and records each paradigm's discrepancy from the clean reference. */
 function recordCorrupted(setup: SimulationSetup, plan: SimulationPlan, unit: DrawUnit, sigma: Matrix, ai: number, ni: number, tally: Tally): void {
   const { n, y, xCorr } = unit;
-  const { rc, je, sl } = solveParadigms(xCorr, y, setup.latent, momentsOf(setup, xCorr, sigma, unit.gCorr), tally.notes, `corrupted data, n = ${n}, α = ${plan.alpha[ai]}`);
+  const { rc, je, sl } = solveParadigms(
+    xCorr,
+    y,
+    setup.latent,
+    momentsOf(setup, xCorr, sigma, unit.gCorr),
+    tally.notes,
+    `corrupted data, n = ${n}, α = ${plan.alpha[ai]}`,
+  );
   let vRC: number;
   let vJE: number;
   let vSL: number;
@@ -354,9 +376,15 @@ function summarize(setup: SimulationSetup, plan: SimulationPlan, tally: Tally): 
     plan.alpha.forEach((alpha, ai) => {
       const vals = tally.values.get(`${p}|${ai}`)!;
       const t = setup.thresholds;
-      const predicted =
-        p === 'supervised' ? true : t ? recoversAt(alpha, p === 'reconstruction' ? t.alpha2RC : t.alpha2JE) : undefined;
-      series.push({ paradigm: p, alpha, mean: vals.map(mean), spread: vals.map(std), values: vals, ...(predicted === undefined ? {} : { predictedRecovery: predicted }) });
+      const predicted = p === 'supervised' ? true : t ? recoversAt(alpha, p === 'reconstruction' ? t.alpha2RC : t.alpha2JE) : undefined;
+      series.push({
+        paradigm: p,
+        alpha,
+        mean: vals.map(mean),
+        spread: vals.map(std),
+        values: vals,
+        ...(predicted === undefined ? {} : { predictedRecovery: predicted }),
+      });
     });
   }
   return {

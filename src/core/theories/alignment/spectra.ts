@@ -40,7 +40,8 @@ function evaluateUnsafe(s: SpectrumSpec, count: number | undefined, ctx: Spectru
   const err = (code: string, message: string, span: Span = s.span): SpectrumResult => ({ problems: [problem(code, 'error', message, span.start, span.end)] });
   if (s.kind === 'file') return evaluateFile(s, count, ctx, label);
   if (s.kind === 'list') {
-    if (count !== undefined && s.values.length !== count) return err('count-mismatch', `${label} lists ${s.values.length} values but the block has ${count} components.`);
+    if (count !== undefined && s.values.length !== count)
+      return err('count-mismatch', `${label} lists ${s.values.length} values but the block has ${count} components.`);
     const out = Float64Array.from(s.values);
     return finish(out, s.scale, s.span, label);
   }
@@ -137,7 +138,13 @@ function finish(values: Float64Array, scale: number | undefined, span: Span, lab
  * the one problem that says why not, on `span`. `unread` ends the untrusted-workspace
  * message ("signal.variance cannot be evaluated").
  */
-export function readReferencedFile(path: string, resolved: string | undefined, ctx: SpectrumContext, span: Span, unread: string): { bytes: Uint8Array } | { problem: Problem } {
+export function readReferencedFile(
+  path: string,
+  resolved: string | undefined,
+  ctx: SpectrumContext,
+  span: Span,
+  unread: string,
+): { bytes: Uint8Array } | { problem: Problem } {
   const err = (code: string, message: string, severity: 'error' | 'warning' = 'error') => ({ problem: problem(code, severity, message, span.start, span.end) });
   if (!ctx.readFile) return err('untrusted-file', `Data files are not read in an untrusted workspace: '${path}' is ignored and ${unread}.`, 'warning');
   let abs = resolved;
@@ -175,12 +182,18 @@ function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number 
     if (e instanceof DataFileError) return err('file-parse-error', `Cannot read '${s.path}': ${e.message}`);
     throw e;
   }
-  if (count !== undefined && values.length !== count) return err('count-mismatch', `'${s.path}' has ${values.length} values but ${label} needs ${count} (the block's count).`);
-  if (values.length > LIMITS.maxComponentsPerBlock) return err('limit-exceeded', `'${s.path}' has ${values.length} values, over the limit of ${LIMITS.maxComponentsPerBlock} components per block.`);
+  if (count !== undefined && values.length !== count)
+    return err('count-mismatch', `'${s.path}' has ${values.length} values but ${label} needs ${count} (the block's count).`);
+  if (values.length > LIMITS.maxComponentsPerBlock)
+    return err('limit-exceeded', `'${s.path}' has ${values.length} values, over the limit of ${LIMITS.maxComponentsPerBlock} components per block.`);
   // File values are checked before scaling so that the index names the file's entry.
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isNaN(v) || v === Infinity || v === -Infinity) return err('invalid-value', `'${s.path}': the value at index ${i} (component ${i + 1}) is ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}; every variance must be a finite number.`);
+    if (Number.isNaN(v) || v === Infinity || v === -Infinity)
+      return err(
+        'invalid-value',
+        `'${s.path}': the value at index ${i} (component ${i + 1}) is ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}; every variance must be a finite number.`,
+      );
     if (v < 0) return err('negative-variance', `'${s.path}': the value at index ${i} (component ${i + 1}) is ${v}; a variance must be >= 0.`);
   }
   return finish(values, s.scale, span, label);
@@ -195,7 +208,12 @@ export interface ResolveResult {
   problems: Problem[];
 }
 
-function evaluateBlock(b: BlockSpec, name: 'signal' | 'noise', ctx: SpectrumContext, problems: Problem[]): { variance?: Float64Array; augmentation?: Float64Array } {
+function evaluateBlock(
+  b: BlockSpec,
+  name: 'signal' | 'noise',
+  ctx: SpectrumContext,
+  problems: Problem[],
+): { variance?: Float64Array; augmentation?: Float64Array } {
   let count: number | undefined = b.countFromFile ? undefined : b.count;
   // With the count coming from a file, evaluate the file first; the other follows its length.
   const order: ('variance' | 'augmentation')[] = b.countFromFile && b.variance.kind !== 'file' ? ['augmentation', 'variance'] : ['variance', 'augmentation'];
@@ -210,7 +228,15 @@ function evaluateBlock(b: BlockSpec, name: 'signal' | 'noise', ctx: SpectrumCont
     if (count === 0 && name === 'signal') {
       const s = b[part];
       const at = s.kind === 'file' ? s.pathSpan : s.span;
-      problems.push(problem('invalid-value', 'error', `${name}.${part}${s.kind === 'file' ? `: '${s.path}' holds no values` : ' is empty'}: the signal needs at least one important component (docs/theory.md §3).`, at.start, at.end));
+      problems.push(
+        problem(
+          'invalid-value',
+          'error',
+          `${name}.${part}${s.kind === 'file' ? `: '${s.path}' holds no values` : ' is empty'}: the signal needs at least one important component (docs/theory.md §3).`,
+          at.start,
+          at.end,
+        ),
+      );
       return {};
     }
   }
@@ -254,16 +280,38 @@ export function resolveSpectra(spec: SpectralSpec, ctx: SpectrumContext): Resolv
 
     const zc = findIndices(c.length, (i) => c[i] === 0);
     if (zc.total) {
-      problems.push(problem('zero-signal-variance', 'warning', `${listIndices('Component', zc)} zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).`, sv.start, sv.end));
+      problems.push(
+        problem(
+          'zero-signal-variance',
+          'warning',
+          `${listIndices('Component', zc)} zero signal variance; the thresholds are infinite (never recovered) (docs/theory.md §4.5).`,
+          sv.start,
+          sv.end,
+        ),
+      );
     }
     const zg = findIndices(gamma.length, (j) => gamma[j] === 0 && thetaNoise[j] > 0);
     if (zg.total) {
-      problems.push(problem('zero-noise-variance', 'warning', `${listIndices('Noise component', zg)} zero noise variance (lambda^Gamma = 0); excluded from the max in the thresholds (docs/theory.md §4.5).`, nv.start, nv.end));
+      problems.push(
+        problem(
+          'zero-noise-variance',
+          'warning',
+          `${listIndices('Noise component', zg)} zero noise variance (lambda^Gamma = 0); excluded from the max in the thresholds (docs/theory.md §4.5).`,
+          nv.start,
+          nv.end,
+        ),
+      );
     }
     const zs = findIndices(gamma.length, (j) => gamma[j] === 0 && thetaNoise[j] === 0);
     if (zs.total) {
       problems.push(
-        problem('singular-noise-component', 'warning', `${listIndices('Noise component', zs)} zero noise and zero augmentation variance; the corrupted second moment S is singular there (docs/theory.md §4.5).`, nv.start, nv.end),
+        problem(
+          'singular-noise-component',
+          'warning',
+          `${listIndices('Noise component', zs)} zero noise and zero augmentation variance; the corrupted second moment S is singular there (docs/theory.md §4.5).`,
+          nv.start,
+          nv.end,
+        ),
       );
     }
     return { spectra: { c, thetaImportant: sig.augmentation, gamma, thetaNoise }, problems };

@@ -38,8 +38,17 @@ function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: Ali
   if (latent > d) {
     // the parser checks latent <= d when both counts are written; a file's length is known only now
     const span = spec.latentSpan ?? spec.span;
-    const from = (b: SpectralSpec['signal']) => (b.countFromFile ? ` (from '${b.variance.kind === 'file' ? b.variance.path : b.augmentation.kind === 'file' ? b.augmentation.path : 'a file'}')` : '');
-    result.problems.push(problem('out-of-range', 'error', `latent: must be between 1 and d = ${d} (${k} signal${from(spec.signal)} + ${d - k} noise${from(spec.noise)} components), got ${latent}.`, span.start, span.end));
+    const from = (b: SpectralSpec['signal']) =>
+      b.countFromFile ? ` (from '${b.variance.kind === 'file' ? b.variance.path : b.augmentation.kind === 'file' ? b.augmentation.path : 'a file'}')` : '';
+    result.problems.push(
+      problem(
+        'out-of-range',
+        'error',
+        `latent: must be between 1 and d = ${d} (${k} signal${from(spec.signal)} + ${d - k} noise${from(spec.noise)} components), got ${latent}.`,
+        span.start,
+        span.end,
+      ),
+    );
     return;
   }
   result.dimensions = { d, k, latent };

@@ -2,15 +2,7 @@
  * Alignment thresholds of P1 (docs/theory.md §4.2–§4.5, §5) on spectra given in a shared
  * basis. Everything is O(d) over typed arrays: a million components take a few ms.
  */
-import type {
-  AtAlpha,
-  ComponentScores,
-  NoiseScalingCurve,
-  Regime,
-  ResolvedSpectra,
-  ScoreSummary,
-  Thresholds,
-} from './types';
+import type { AtAlpha, ComponentScores, NoiseScalingCurve, Regime, ResolvedSpectra, ScoreSummary, Thresholds } from './types';
 import { rthLargest, strictlyGreater } from '../../numerics/select';
 
 /** Does alpha^2 exceed a squared threshold (docs/theory.md §4.5 table; a tie does not recover)? */
@@ -126,12 +118,7 @@ export function effectiveAlpha(alpha2: number): number {
 }
 
 /** Scores and the recovery predicate at a given alpha (docs/theory.md §4.2, strict, A3). */
-export function scoresAtAlpha(
-  spectra: ResolvedSpectra,
-  alpha: number,
-  latent: number = spectra.c.length,
-  withComponents = false,
-): AtAlpha {
+export function scoresAtAlpha(spectra: ResolvedSpectra, alpha: number, latent: number = spectra.c.length, withComponents = false): AtAlpha {
   const k = spectra.c.length;
   const { importantRank, noiseRank } = decidingRanks(k, latent);
   const imp = importantScores(spectra);

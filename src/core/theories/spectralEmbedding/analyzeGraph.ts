@@ -38,13 +38,18 @@ export type { GraphFileAccess } from './files';
  * `problems`) stops it. A singular covariance only drops the linear solution it concerns.
  */
 export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: Problem[]): GraphAnalysis | undefined {
-  const report = (code: string, message: string, at: Span, severity: 'error' | 'warning' | 'info' = 'error') => problems.push(problem(code, severity, message, at.start, at.end));
+  const report = (code: string, message: string, at: Span, severity: 'error' | 'warning' | 'info' = 'error') =>
+    problems.push(problem(code, severity, message, at.start, at.end));
   const rows = loadRows(spec, files, problems);
   if (!rows) return undefined;
   const { N, D } = rows;
   const K = spec.embedding;
   if (K >= N) {
-    report('out-of-range', `embedding: K = ${K} must be < N = ${N} (the rows of the data: at most N - 1 directions besides the constant one).`, spec.embeddingSpan);
+    report(
+      'out-of-range',
+      `embedding: K = ${K} must be < N = ${N} (the rows of the data: at most N - 1 directions besides the constant one).`,
+      spec.embeddingSpan,
+    );
     return undefined;
   }
   if (K > D) {
@@ -65,7 +70,10 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
       return fn();
     } catch (e) {
       if (e instanceof LinalgError && e.code === 'not-positive-definite') {
-        const hint = spec.regularize === undefined ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5), or remove constant / collinear feature columns." : ` regularize: ${spec.regularize} is not enough; raise it.`;
+        const hint =
+          spec.regularize === undefined
+            ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5), or remove constant / collinear feature columns."
+            : ` regularize: ${spec.regularize} is not enough; raise it.`;
         report('not-positive-definite', `${what}: ${matrix} is not positive definite, so the linear solution is not defined (${e.message}).${hint}`, dataSpan);
         return null;
       }
@@ -86,9 +94,10 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     const linVicreg: VicregLinear | null = m.vicreg
       ? solve('Linear VICReg', 'the covariance C = XᵀHX/N of the rows', () => linearVicreg(rows.x, N, D, pg, K, a, g, spec.regularize, scratch()))
       : null;
-    const linBarlow: BarlowLinear | null = m.barlow && twoViews
-      ? solve('Linear Barlow Twins', 'the views\' covariance S = (S_aa + S_bb)/2', () => linearBarlow(rows.x, N, D, K, spec.regularize))
-      : null;
+    const linBarlow: BarlowLinear | null =
+      m.barlow && twoViews
+        ? solve('Linear Barlow Twins', "the views' covariance S = (S_aa + S_bb)/2", () => linearBarlow(rows.x, N, D, K, spec.regularize))
+        : null;
     const alignment = rows.labels ? pairAgreement(pg, rows.labels) : null;
     const ranks: ContrastiveRank[] = [];
     if (simclr) ranks.push({ method: 'SimCLR', regime: 'representation', rank: simclr.rank });
@@ -97,7 +106,13 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     const lambda = laplacian.slice(1, K + 1);
     const recommendation = recommend({ K, a, g, lambda, alignment, ranks, vicregRank: vicreg?.rank ?? K });
     const edges = pg.g.nnz / 2;
-    if (edges === 0) report('empty-graph', 'G has no pairs: every row is its own component, so the Laplacian is 0 and the methods have nothing to align.', spec.graph.span, 'warning');
+    if (edges === 0)
+      report(
+        'empty-graph',
+        'G has no pairs: every row is its own component, so the Laplacian is 0 and the methods have nothing to align.',
+        spec.graph.span,
+        'warning',
+      );
     return {
       dimensions: { N, D, K },
       graph: { kind: pg.kind, edges, components: pg.components.count, laplacian },

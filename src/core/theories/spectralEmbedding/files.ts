@@ -19,7 +19,13 @@ export interface GraphFileAccess {
  * located problem: `untrusted-file` (warning), `file-not-found`, `file-read-error`,
  * `limit-exceeded`. `unread` completes the untrusted-workspace message.
  */
-export function readSpecFile(path: string, resolved: string | undefined, files: GraphFileAccess, span: Span, unread: string): { bytes: Uint8Array } | { problem: Problem } {
+export function readSpecFile(
+  path: string,
+  resolved: string | undefined,
+  files: GraphFileAccess,
+  span: Span,
+  unread: string,
+): { bytes: Uint8Array } | { problem: Problem } {
   const err = (code: string, message: string, severity: 'error' | 'warning' = 'error') => ({ problem: problem(code, severity, message, span.start, span.end) });
   if (!files.readFile) return err('untrusted-file', `Data files are not read in an untrusted workspace: '${path}' is ignored and ${unread}.`, 'warning');
   let abs = resolved;

@@ -53,11 +53,21 @@ export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAcc
     case 'views': {
       kind = 'views';
       const V = rel.views;
-      if (N % V !== 0) return report('dimension-mismatch', `graph.views: ${V} views per sample do not divide the N = ${N} rows of the data (consecutive groups of ${V} rows are one sample).`, rel.valueSpan);
+      if (N % V !== 0)
+        return report(
+          'dimension-mismatch',
+          `graph.views: ${V} views per sample do not divide the N = ${N} rows of the data (consecutive groups of ${V} rows are one sample).`,
+          rel.valueSpan,
+        );
       if (rows.groups !== undefined && rows.groups !== V) {
-        return report('dimension-mismatch', `graph.views: ${V} views per sample, but the data file holds ${N / rows.groups} samples × ${rows.groups} views (an n × V × D array); set views: ${rows.groups}.`, rel.valueSpan);
+        return report(
+          'dimension-mismatch',
+          `graph.views: ${V} views per sample, but the data file holds ${N / rows.groups} samples × ${rows.groups} views (an n × V × D array); set views: ${rows.groups}.`,
+          rel.valueSpan,
+        );
       }
-      if (N * (V - 1) > MAX_GRAPH_ENTRIES) return report('limit-exceeded', `graph.views: G would hold N (V − 1) = ${N * (V - 1)} entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
+      if (N * (V - 1) > MAX_GRAPH_ENTRIES)
+        return report('limit-exceeded', `graph.views: G would hold N (V − 1) = ${N * (V - 1)} entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
       const id = new Int32Array(N);
       for (let i = 0; i < N; i++) id[i] = Math.floor(i / V);
       cliques = { id, count: N / V, size: V };
@@ -66,7 +76,8 @@ export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAcc
     }
     case 'labels': {
       kind = 'labels';
-      if (!rows.labels) return report('missing-field', 'graph.labels: G_ij = 1[y_i = y_j] needs labels: add data.labels ({column: -1} or {file: labels.npy}).', rel.span);
+      if (!rows.labels)
+        return report('missing-field', 'graph.labels: G_ij = 1[y_i = y_j] needs labels: add data.labels ({column: -1} or {file: labels.npy}).', rel.span);
       const distinct = [...new Set(rows.labels)].sort((a, b) => a - b);
       const index = new Map(distinct.map((v, c) => [v, c]));
       const id = new Int32Array(N);
@@ -82,7 +93,11 @@ export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAcc
         largest = Math.max(largest, s);
       }
       if (entries > MAX_GRAPH_ENTRIES) {
-        return report('limit-exceeded', `graph.labels: the label graph is dense within each class and would hold Σ class_size² = ${entries} entries (largest class ${largest} rows), over the limit of ${MAX_GRAPH_ENTRIES}; use graph.knn or explicit edges.`, rel.span);
+        return report(
+          'limit-exceeded',
+          `graph.labels: the label graph is dense within each class and would hold Σ class_size² = ${entries} entries (largest class ${largest} rows), over the limit of ${MAX_GRAPH_ENTRIES}; use graph.knn or explicit edges.`,
+          rel.span,
+        );
       }
       cliques = { id, count: distinct.length };
       g = cliqueGraph(N, id, distinct.length);
@@ -92,9 +107,14 @@ export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAcc
       kind = 'knn';
       const k = rel.k;
       if (k >= N) return report('out-of-range', `graph.knn.k: ${k} must be < N = ${N} (each row has N - 1 other rows).`, rel.valueSpan);
-      if (N * k > MAX_GRAPH_ENTRIES) return report('limit-exceeded', `graph.knn: N k = ${N * k} neighbour entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
+      if (N * k > MAX_GRAPH_ENTRIES)
+        return report('limit-exceeded', `graph.knn: N k = ${N * k} neighbour entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
       if (rows.D > TREE_MAX_DIMENSION && N * N * rows.D > MAX_KNN_WORK) {
-        return report('limit-exceeded', `graph.knn: the exact neighbours of N = ${N} rows in D = ${rows.D} take N² D = ${(N * N * rows.D).toExponential(2)} operations, over the limit of ${MAX_KNN_WORK.toExponential(0)}.`, rel.span);
+        return report(
+          'limit-exceeded',
+          `graph.knn: the exact neighbours of N = ${N} rows in D = ${rows.D} take N² D = ${(N * N * rows.D).toExponential(2)} operations, over the limit of ${MAX_KNN_WORK.toExponential(0)}.`,
+          rel.span,
+        );
       }
       g = knnGraph(rows.x, N, rows.D, k);
       break;
@@ -107,7 +127,8 @@ export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAcc
       const W = new Float64Array(m);
       for (let r = 0; r < m; r++) {
         const [i, j, w] = rel.edges[r];
-        for (const v of [i, j]) if (v >= N) return report('out-of-range', `graph.edges[${r}]: row index ${v} is not below N = ${N} (0-based rows of the data).`, rel.span);
+        for (const v of [i, j])
+          if (v >= N) return report('out-of-range', `graph.edges[${r}]: row index ${v} is not below N = ${N} (0-based rows of the data).`, rel.span);
         if (i === j) return report('self-loop', `graph.edges[${r}]: a self-loop (i = j = ${i}) is not a positive pair; remove it.`, rel.span);
         I[r] = i;
         J[r] = j;
@@ -128,10 +149,12 @@ export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAcc
       try {
         list = readEdgeList(read.bytes, rel.path, undefined, { maxValues: (3 * MAX_GRAPH_ENTRIES) / 2, what: 'values of an edge list' });
       } catch (e) {
-        if (e instanceof DataFileError) return report(e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error', `Cannot read '${rel.path}': ${e.message}`, at);
+        if (e instanceof DataFileError)
+          return report(e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error', `Cannot read '${rel.path}': ${e.message}`, at);
         throw e;
       }
-      if (2 * list.count > MAX_GRAPH_ENTRIES) return report('limit-exceeded', `'${rel.path}' lists ${list.count} pairs, over the limit of ${MAX_GRAPH_ENTRIES / 2}.`, at);
+      if (2 * list.count > MAX_GRAPH_ENTRIES)
+        return report('limit-exceeded', `'${rel.path}' lists ${list.count} pairs, over the limit of ${MAX_GRAPH_ENTRIES / 2}.`, at);
       for (let r = 0; r < list.count; r++) {
         const i = list.i[r];
         const j = list.j[r];

@@ -38,7 +38,17 @@ const EPS = 2.220446049250313e-16;
  * Linear VICReg on the column-centred rows `xc` (H X; not modified). Throws LinalgError
  * 'not-positive-definite' when C is singular. `scratch` (N × D), when given, holds L X.
  */
-export function linearVicreg(xc: Float64Array, N: number, D: number, pg: PairGraph, K: number, a: number, g: number, regularize?: number, scratch?: Float64Array): VicregLinear {
+export function linearVicreg(
+  xc: Float64Array,
+  N: number,
+  D: number,
+  pg: PairGraph,
+  K: number,
+  a: number,
+  g: number,
+  regularize?: number,
+  scratch?: Float64Array,
+): VicregLinear {
   const X = new Matrix(N, D, xc);
   const C = gram(X, 1 / N);
   if (regularize !== undefined) for (let i = 0; i < D; i++) C.data[i * D + i] += regularize;

@@ -36,7 +36,9 @@ export function recommend(r: RecommendationInput): GraphRecommendation {
   const { K, a, g } = r;
   const lambdaK = r.lambda.length ? r.lambda[r.lambda.length - 1] : 0;
   const collapsed = r.ranks.filter((x) => x.rank < K);
-  const collapseText = collapsed.map((x) => `${x.method}'s ${x.regime === 'linear' ? 'linear solution' : 'representation'} collapses to rank ${x.rank} < K = ${K}`).join('; ');
+  const collapseText = collapsed
+    .map((x) => `${x.method}'s ${x.regime === 'linear' ? 'linear solution' : 'representation'} collapses to rank ${x.rank} < K = ${K}`)
+    .join('; ');
   if (r.alignment) {
     const pa = f(r.alignment.pairAgreement, 3);
     if (r.alignment.aligned) {

@@ -27,7 +27,8 @@ export interface GraphRows {
 export function loadRows(spec: GraphSpec, files: GraphFileAccess, problems: Problem[]): GraphRows | undefined {
   const data = spec.data;
   const span = data.fileSpan ?? data.span;
-  const report = (code: string, message: string, at: Span, severity: 'error' | 'warning' = 'error') => problems.push(problem(code, severity, message, at.start, at.end));
+  const report = (code: string, message: string, at: Span, severity: 'error' | 'warning' = 'error') =>
+    problems.push(problem(code, severity, message, at.start, at.end));
 
   let raw: { data: Float64Array; rows: number; cols: number; groups?: number };
   if (data.X) {
@@ -56,13 +57,19 @@ export function loadRows(spec: GraphSpec, files: GraphFileAccess, problems: Prob
     return undefined;
   }
   if (raw.rows > LIMITS.maxDataSamples) report('limit-exceeded', `The data have ${raw.rows} rows, over the limit of ${LIMITS.maxDataSamples}.`, span);
-  if (raw.cols > LIMITS.maxDataDimension + (data.labels && 'column' in data.labels ? 1 : 0)) report('limit-exceeded', `The data have ${raw.cols} columns, over the limit of ${LIMITS.maxDataDimension} features.`, span);
-  if (raw.rows * raw.cols > LIMITS.maxDataValues) report('limit-exceeded', `The data hold ${raw.rows} × ${raw.cols} values, over the limit of ${LIMITS.maxDataValues}.`, span);
+  if (raw.cols > LIMITS.maxDataDimension + (data.labels && 'column' in data.labels ? 1 : 0))
+    report('limit-exceeded', `The data have ${raw.cols} columns, over the limit of ${LIMITS.maxDataDimension} features.`, span);
+  if (raw.rows * raw.cols > LIMITS.maxDataValues)
+    report('limit-exceeded', `The data hold ${raw.rows} × ${raw.cols} values, over the limit of ${LIMITS.maxDataValues}.`, span);
   if (problems.some((p) => p.severity === 'error')) return undefined;
   for (let i = 0; i < raw.data.length; i++) {
     // v - v is NaN for NaN and ±Infinity, 0 otherwise
     if (raw.data[i] - raw.data[i] !== 0) {
-      report('invalid-value', `The data hold a non-finite value (${raw.data[i]}) at row ${Math.floor(i / raw.cols) + 1}, column ${(i % raw.cols) + 1}; every value must be a finite number.`, span);
+      report(
+        'invalid-value',
+        `The data hold a non-finite value (${raw.data[i]}) at row ${Math.floor(i / raw.cols) + 1}, column ${(i % raw.cols) + 1}; every value must be a finite number.`,
+        span,
+      );
       return undefined;
     }
   }
@@ -89,13 +96,21 @@ export function loadRows(spec: GraphSpec, files: GraphFileAccess, problems: Prob
       labels = readVector(read.bytes, lab.file, lab.key, { maxValues: LIMITS.maxDataSamples, what: 'labels' }).data;
     } catch (e) {
       if (e instanceof DataFileError) {
-        report(e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error', `Cannot read '${lab.file}': ${e.message.replace('a 1-D array of eigenvalues', 'a 1-D array of labels')}`, lab.span);
+        report(
+          e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error',
+          `Cannot read '${lab.file}': ${e.message.replace('a 1-D array of eigenvalues', 'a 1-D array of labels')}`,
+          lab.span,
+        );
         return undefined;
       }
       throw e;
     }
     if (labels.length !== raw.rows) {
-      report('dimension-mismatch', `'${lab.file}' has ${labels.length} labels but the data have N = ${raw.rows} rows (one label per row${raw.groups ? `, i.e. per view: ${raw.rows / raw.groups} samples × ${raw.groups} views` : ''}).`, lab.span);
+      report(
+        'dimension-mismatch',
+        `'${lab.file}' has ${labels.length} labels but the data have N = ${raw.rows} rows (one label per row${raw.groups ? `, i.e. per view: ${raw.rows / raw.groups} samples × ${raw.groups} views` : ''}).`,
+        lab.span,
+      );
       return undefined;
     }
     for (let i = 0; i < labels.length; i++) {

@@ -110,4 +110,3 @@ export interface SpectralEmbeddingEngineResult extends TheoryResultBase {
   /** Absent when a problem stopped the analysis. */
   analysis?: GraphAnalysis;
 }
-

@@ -23,7 +23,11 @@ export function pipelineAugmentation(spec: DataSpec, spectra: ResolvedSpectra, a
   const a = spec.augmentation;
   if (a?.kind === 'masking') return { kind: 'masking', keep: a.keep };
   if (a?.kind === 'covariance') {
-    if (a.matrix.length !== d) throw new LinalgError('dimension-mismatch', `augmentation.covariance is ${a.matrix.length} × ${a.matrix.length} but the pipeline has d = ${d} (pca + noise.count).`);
+    if (a.matrix.length !== d)
+      throw new LinalgError(
+        'dimension-mismatch',
+        `augmentation.covariance is ${a.matrix.length} × ${a.matrix.length} but the pipeline has d = ${d} (pca + noise.count).`,
+      );
     return { kind: 'covariance', sigma: Matrix.fromArray(a.matrix) };
   }
   const k = spectra.c.length;

@@ -120,7 +120,10 @@ export function analyzeData(spec: DataSpec, ctx: DataContext, alphaOverride?: nu
     return out;
   } catch (e) {
     if (e instanceof LinalgError) {
-      const hint = e.code === 'not-positive-definite' && spec.regularize === undefined ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5) or an augmentation with variance on every direction." : '';
+      const hint =
+        e.code === 'not-positive-definite' && spec.regularize === undefined
+          ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5) or an augmentation with variance on every direction."
+          : '';
       report(problems, e.code, 'error', `${e.message}${hint}`, augmentationSpan(spec));
       return { problems, ...(out.dimensions ? { dimensions: out.dimensions } : {}) };
     }
@@ -203,7 +206,13 @@ function analyzeGeneral(spec: DataSpec, prepared: PreparedData, alpha: number, c
   const d = x.cols;
   const latent = spec.latent;
   if (latent === undefined) {
-    report(problems, 'missing-field', 'error', "Data mode without 'data.pca' needs 'latent': the number of features the encoders keep (k of docs/theory.md §2).", spec.span);
+    report(
+      problems,
+      'missing-field',
+      'error',
+      "Data mode without 'data.pca' needs 'latent': the number of features the encoders keep (k of docs/theory.md §2).",
+      spec.span,
+    );
     return;
   }
   if (latent > d) {
@@ -211,7 +220,13 @@ function analyzeGeneral(spec: DataSpec, prepared: PreparedData, alpha: number, c
     return;
   }
   if (!spec.augmentation) {
-    report(problems, 'missing-field', 'error', "Data mode without 'data.pca' needs an 'augmentation' (additive, masking, covariance or views) to define Σ (docs/theory.md §2.1).", spec.span);
+    report(
+      problems,
+      'missing-field',
+      'error',
+      "Data mode without 'data.pca' needs an 'augmentation' (additive, masking, covariance or views) to define Σ (docs/theory.md §2.1).",
+      spec.span,
+    );
     return;
   }
   out.dimensions = { d, k: latent, latent };

@@ -12,7 +12,17 @@ import type { SufficientStats } from './sufficient';
  * Σ_i (a_i − s)(b_i − t)ᵀ from A = Σ a bᵀ (p × q), Σ a, Σ b and the shifts s, t:
  * A − (Σa) tᵀ − s (Σb)ᵀ + n s tᵀ; symmetric inputs give an exactly symmetric result.
  */
-export function shifted(A: Float64Array, p: number, q: number, sumA: Float64Array, sumB: Float64Array, s: Float64Array | undefined, t: Float64Array | undefined, n: number, symmetric = false): Float64Array {
+export function shifted(
+  A: Float64Array,
+  p: number,
+  q: number,
+  sumA: Float64Array,
+  sumB: Float64Array,
+  s: Float64Array | undefined,
+  t: Float64Array | undefined,
+  n: number,
+  symmetric = false,
+): Float64Array {
   const out = Float64Array.from(A);
   if (!s && !t) return out;
   for (let i = 0; i < p; i++) {
@@ -57,7 +67,12 @@ export interface GeneralMoments {
  * when `aug` is undefined (the statistics must hold views), else the parametric
  * augmentation from the Gram matrix. `mu` centres the clean data and every view.
  */
-export function generalMoments(stats: SufficientStats, aug: Augmentation | undefined, mu: Float64Array | undefined, regularize: number | undefined): GeneralMoments {
+export function generalMoments(
+  stats: SufficientStats,
+  aug: Augmentation | undefined,
+  mu: Float64Array | undefined,
+  regularize: number | undefined,
+): GeneralMoments {
   const { n, d } = stats;
   const gx = gramFromStats(stats, mu);
   let moments: Moments;

@@ -78,9 +78,17 @@ function withinLimits(raw: RawMatrix, fileSpan: Span, problems: Problem[]): bool
     report(problems, 'invalid-value', `The data are empty (${raw.rows} samples × ${raw.cols} columns): there is nothing to analyse.`, fileSpan);
     return false;
   }
-  if (raw.rows > LIMITS.maxDataSamples) report(problems, 'limit-exceeded', `The data have ${raw.rows} samples, over the limit of ${LIMITS.maxDataSamples}.`, fileSpan);
-  if (raw.cols > LIMITS.maxDataDimension + 1) report(problems, 'limit-exceeded', `The data have ${raw.cols} columns, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, fileSpan);
-  if (raw.rows * raw.cols > LIMITS.maxDataValues) report(problems, 'limit-exceeded', `The data hold ${raw.rows} × ${raw.cols} values, over the limit of ${LIMITS.maxDataValues}.`, fileSpan);
+  if (raw.rows > LIMITS.maxDataSamples)
+    report(problems, 'limit-exceeded', `The data have ${raw.rows} samples, over the limit of ${LIMITS.maxDataSamples}.`, fileSpan);
+  if (raw.cols > LIMITS.maxDataDimension + 1)
+    report(
+      problems,
+      'limit-exceeded',
+      `The data have ${raw.cols} columns, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`,
+      fileSpan,
+    );
+  if (raw.rows * raw.cols > LIMITS.maxDataValues)
+    report(problems, 'limit-exceeded', `The data hold ${raw.rows} × ${raw.cols} values, over the limit of ${LIMITS.maxDataValues}.`, fileSpan);
   return problems.length === before;
 }
 
@@ -89,7 +97,12 @@ function allFinite(raw: RawMatrix, fileSpan: Span, problems: Problem[]): boolean
   for (let i = 0; i < raw.data.length; i++) {
     // v - v is NaN for NaN and ±Infinity, 0 otherwise (cheaper than Number.isFinite)
     if (raw.data[i] - raw.data[i] !== 0) {
-      report(problems, 'invalid-value', `The data hold a non-finite value (${raw.data[i]}) at row ${Math.floor(i / raw.cols) + 1}, column ${(i % raw.cols) + 1}.`, fileSpan);
+      report(
+        problems,
+        'invalid-value',
+        `The data hold a non-finite value (${raw.data[i]}) at row ${Math.floor(i / raw.cols) + 1}, column ${(i % raw.cols) + 1}.`,
+        fileSpan,
+      );
       return false;
     }
   }
@@ -134,7 +147,12 @@ export function readLabels(data: DataSourceSpec, raw: RawMatrix, ctx: SpectrumCo
 export function featureMatrix(raw: RawMatrix, labelColumn: number | undefined, fileSpan: Span, problems: Problem[]): Matrix | undefined {
   const features = raw.cols - (labelColumn !== undefined ? 1 : 0);
   if (features < 1) {
-    report(problems, 'dimension-mismatch', labelColumn !== undefined ? 'The data have no feature column besides the labels.' : 'The data have no feature column.', fileSpan);
+    report(
+      problems,
+      'dimension-mismatch',
+      labelColumn !== undefined ? 'The data have no feature column besides the labels.' : 'The data have no feature column.',
+      fileSpan,
+    );
     return undefined;
   }
   if (labelColumn === undefined) return new Matrix(raw.rows, features, raw.data);

@@ -67,13 +67,16 @@ export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
     const m = members.get(key);
     if (!m) {
       if (!required) return undefined;
-      throw new DataFileError(`${name} is not a moments file: it has no array '${key}' (available: ${[...members.keys()].join(', ') || 'none'}; write one with \`sslexp moments\`).`);
+      throw new DataFileError(
+        `${name} is not a moments file: it has no array '${key}' (available: ${[...members.keys()].join(', ') || 'none'}; write one with \`sslexp moments\`).`,
+      );
     }
     const s = m.source;
     return readNpy(s.read(0, s.size), `${name}[${key}]`);
   };
   const shapeIs = (key: string, a: { shape: number[] }, want: number[]): void => {
-    if (a.shape.length !== want.length || a.shape.some((v, i) => v !== want[i])) throw new DataFileError(`${name}[${key}] has shape ${shapeText(a.shape)}, expected ${shapeText(want)}.`);
+    if (a.shape.length !== want.length || a.shape.some((v, i) => v !== want[i]))
+      throw new DataFileError(`${name}[${key}] has shape ${shapeText(a.shape)}, expected ${shapeText(want)}.`);
   };
   const integer = (key: string, min: number, required = true): number | undefined => {
     const a = get(key, required);
@@ -84,17 +87,20 @@ export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
     return v;
   };
   const finite = (key: string, a: { data: Float64Array }): Float64Array => {
-    for (let i = 0; i < a.data.length; i++) if (!Number.isFinite(a.data[i])) throw new DataFileError(`${name}[${key}] holds a non-finite value (${a.data[i]}) at index ${i}.`);
+    for (let i = 0; i < a.data.length; i++)
+      if (!Number.isFinite(a.data[i])) throw new DataFileError(`${name}[${key}] holds a non-finite value (${a.data[i]}) at index ${i}.`);
     return a.data;
   };
   const version = integer('version', 1)!;
-  if (version !== MOMENTS_VERSION) throw new DataFileError(`${name} is a moments file of version ${version}; this version of sslexp reads version ${MOMENTS_VERSION}.`);
+  if (version !== MOMENTS_VERSION)
+    throw new DataFileError(`${name} is a moments file of version ${version}; this version of sslexp reads version ${MOMENTS_VERSION}.`);
   const n = integer('n', 1)!;
   const sumX = get('sum_x')!;
   if (sumX.shape.length !== 1) throw new DataFileError(`${name}[sum_x] has shape ${shapeText(sumX.shape)}, expected (d,).`);
   const d = sumX.shape[0];
   if (d < 1) throw new DataFileError(`${name}[sum_x] is empty (d = 0).`);
-  if (d > LIMITS.maxDataDimension) throw new DataFileError(`${name}: d = ${d} features, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`);
+  if (d > LIMITS.maxDataDimension)
+    throw new DataFileError(`${name}: d = ${d} features, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`);
   const square = (key: string): Float64Array => {
     const a = get(key)!;
     shapeIs(key, a, [d, d]);
@@ -109,7 +115,8 @@ export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
   }
   const classes = get('classes', false);
   if (classes) {
-    if (classes.shape.length !== 1 || classes.shape[0] < 1) throw new DataFileError(`${name}[classes] has shape ${shapeText(classes.shape)}, expected (c,) with c >= 1.`);
+    if (classes.shape.length !== 1 || classes.shape[0] < 1)
+      throw new DataFileError(`${name}[classes] has shape ${shapeText(classes.shape)}, expected (c,) with c >= 1.`);
     const c = classes.shape[0];
     if (c > MAX_CLASSES) throw new DataFileError(`${name}[classes]: ${c} classes, over the limit of ${MAX_CLASSES}.`);
     const counts = get('class_counts')!;
@@ -125,7 +132,8 @@ export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
     const ytxbA = stats.views ? get('y_t_xbar')! : undefined;
     if (ytxbA) shapeIs('y_t_xbar', ytxbA, [c, d]);
     const cl = finite('classes', classes);
-    for (let i = 1; i < c; i++) if (!(cl[i] > cl[i - 1])) throw new DataFileError(`${name}[classes] must be strictly increasing (index ${i}: ${cl[i - 1]} then ${cl[i]}).`);
+    for (let i = 1; i < c; i++)
+      if (!(cl[i] > cl[i - 1])) throw new DataFileError(`${name}[classes] must be strictly increasing (index ${i}: ${cl[i - 1]} then ${cl[i]}).`);
     stats.targets = { classes: cl, width: c, sumY: counts.data, ytx: finite('y_t_x', ytx), ...(ytxbA ? { ytxb: finite('y_t_xbar', ytxbA) } : {}) };
   }
   return stats;

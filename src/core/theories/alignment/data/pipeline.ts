@@ -43,7 +43,12 @@ export function buildPipeline(spec: DataSpec, x: Matrix, ctx: SpectrumContext, p
 function withinPipelineLimits(d: number, rows: number, data: DataSourceSpec, problems: Problem[]): boolean {
   const at = data.noise?.span ?? data.span;
   if (rows * d > LIMITS.maxDataValues) {
-    report(problems, 'limit-exceeded', `data: the pipeline's data would hold ${rows} samples × d = ${d} coordinates = ${rows * d} values, over the limit of ${LIMITS.maxDataValues}; lower data.noise.count or data.pca, or use fewer samples.`, at);
+    report(
+      problems,
+      'limit-exceeded',
+      `data: the pipeline's data would hold ${rows} samples × d = ${d} coordinates = ${rows * d} values, over the limit of ${LIMITS.maxDataValues}; lower data.noise.count or data.pca, or use fewer samples.`,
+      at,
+    );
     return false;
   }
   return true;
@@ -86,7 +91,12 @@ export function noiseSpectra(data: DataSourceSpec, ctx: SpectrumContext, problem
   const tooMany = (count: number): boolean => {
     const d = (data.pca ?? 0) + count;
     if (d <= LIMITS.maxDataDimension) return false;
-    report(problems, 'limit-exceeded', `data: d = pca + noise.count = ${d} coordinates, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, noise.span);
+    report(
+      problems,
+      'limit-exceeded',
+      `data: d = pca + noise.count = ${d} coordinates, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`,
+      noise.span,
+    );
     return true;
   };
   if (tooMany(m)) return undefined;
@@ -107,7 +117,12 @@ export function importantAugmentation(spec: DataSpec, k: number, ctx: SpectrumCo
   if (aug?.kind !== 'additive') return thetaImportant;
   if (aug.theta !== undefined) {
     if (Array.isArray(aug.theta)) {
-      report(problems, 'dimension-mismatch', 'augmentation.additive.theta: with data.pca the augmentation of the important components is a spectrum over the pca components (a number, a list or a family), not a matrix.', aug.span);
+      report(
+        problems,
+        'dimension-mismatch',
+        'augmentation.additive.theta: with data.pca the augmentation of the important components is a spectrum over the pca components (a number, a list or a family), not a matrix.',
+        aug.span,
+      );
       return undefined;
     }
     const tv = evaluateSpectrum(aug.theta as SpectrumSpec, k, ctx, 'augmentation.additive.theta');

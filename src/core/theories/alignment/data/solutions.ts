@@ -49,7 +49,8 @@ export function solveAll(x: Matrix, y: Matrix | undefined, aug: Augmentation, la
     const raw = solveWith(x, y, augmentationMoments(x, aug, { gramOfX: g, ...(regularize !== undefined ? { regularize } : {}) }), latent);
     return { set: solutionSet(raw), raw };
   } catch (e) {
-    if (!(e instanceof LinalgError) || e.code !== 'not-positive-definite' || importantCount === undefined || aug.kind !== 'additive' || latent > importantCount) throw e;
+    if (!(e instanceof LinalgError) || e.code !== 'not-positive-definite' || importantCount === undefined || aug.kind !== 'additive' || latent > importantCount)
+      throw e;
     const k = importantCount;
     const x1 = takeColumns(x, k);
     const sig1 = new Matrix(k, k);
@@ -69,7 +70,12 @@ export function solveAll(x: Matrix, y: Matrix | undefined, aug: Augmentation, la
  * (1/n) Yᵀ X̄. `reference` builds the k × k problem of the important coordinates for the
  * analytic reference of docs/theory.md A7 when the clean S is singular (as in solveAll).
  */
-export function solveAllFromMoments(m: Moments, yx: Matrix | undefined, latent: number, reference?: { k: number; build: () => { m: Moments; yx?: Matrix } }): Solved {
+export function solveAllFromMoments(
+  m: Moments,
+  yx: Matrix | undefined,
+  latent: number,
+  reference?: { k: number; build: () => { m: Moments; yx?: Matrix } },
+): Solved {
   try {
     const raw = solveWithMoments(m, yx, latent);
     return { set: solutionSet(raw), raw };
@@ -123,7 +129,14 @@ function padSolutions(s: RawSolutions, d: number): RawSolutions {
     out.set(v.subarray(0, k), 0);
     return out;
   };
-  const rc: ReconstructionSolution = { ...s.rc, e: padColumns(s.rc.e, d), dec: padRows(s.rc.dec, d), map: padSquare(s.rc.map), phi: padVec(s.rc.phi), rowProjector: padSquare(s.rc.rowProjector) };
+  const rc: ReconstructionSolution = {
+    ...s.rc,
+    e: padColumns(s.rc.e, d),
+    dec: padRows(s.rc.dec, d),
+    map: padSquare(s.rc.map),
+    phi: padVec(s.rc.phi),
+    rowProjector: padSquare(s.rc.rowProjector),
+  };
   const je: JointEmbeddingSolution = { ...s.je, w: padColumns(s.je.w, d), omega: padVec(s.je.omega), gram: padSquare(s.je.gram) };
   return { rc, je, ...(s.sl ? { sl: { v: padColumns(s.sl.v, d), singular: true } } : {}) };
 }

@@ -49,12 +49,22 @@ export function solutionsNpz(s: SolutionsLike): Uint8Array {
   const q = s.discrepancy;
   if (q) {
     if (q.supervised !== undefined) e.push(scalar('discrepancy_supervised', q.supervised));
-    e.push(scalar('discrepancy_reconstruction', q.reconstruction), scalar('discrepancy_joint_embedding', q.jointEmbedding), scalar('discrepancy_joint_embedding_gram', q.jointEmbeddingGram));
+    e.push(
+      scalar('discrepancy_reconstruction', q.reconstruction),
+      scalar('discrepancy_joint_embedding', q.jointEmbedding),
+      scalar('discrepancy_joint_embedding_gram', q.jointEmbeddingGram),
+    );
   }
   const p = s.probe;
   if (p) {
     if (p.supervised !== undefined) e.push(scalar('probe_supervised', p.supervised));
-    e.push(scalar('probe_reconstruction', p.reconstruction), scalar('probe_joint_embedding', p.jointEmbedding), integer('probe_train', p.train), integer('probe_test', p.test), integer('probe_seed', p.seed));
+    e.push(
+      scalar('probe_reconstruction', p.reconstruction),
+      scalar('probe_joint_embedding', p.jointEmbedding),
+      integer('probe_train', p.train),
+      integer('probe_test', p.test),
+      integer('probe_seed', p.seed),
+    );
   }
   return writeNpz(e);
 }

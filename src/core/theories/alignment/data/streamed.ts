@@ -105,7 +105,8 @@ function readError(e: unknown, path: string, abs: string, span: Span): never {
  * reader's limit). Untrusted workspaces (no readFile) read nothing.
  */
 function fileSource(path: string, resolved: string | undefined, ctx: DataContext, span: Span, unread: string): ByteSource {
-  if (!ctx.readFile) throw new Located('untrusted-file', `Data files are not read in an untrusted workspace: '${path}' is ignored and ${unread}.`, span, 'warning');
+  if (!ctx.readFile)
+    throw new Located('untrusted-file', `Data files are not read in an untrusted workspace: '${path}' is ignored and ${unread}.`, span, 'warning');
   const abs = absPath(path, resolved, ctx, span);
   const { fileSize, readRange, readFile } = ctx;
   if (fileSize && readRange) {
@@ -191,7 +192,10 @@ export function analyzeStreamed(spec: DataSpec, ctx: DataContext, alpha: number)
       return { problems: out.problems, ...(out.dimensions ? { dimensions: out.dimensions } : {}) };
     }
     if (e instanceof LinalgError) {
-      const hint = e.code === 'not-positive-definite' && spec.regularize === undefined ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5) or an augmentation with variance on every direction." : '';
+      const hint =
+        e.code === 'not-positive-definite' && spec.regularize === undefined
+          ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5) or an augmentation with variance on every direction."
+          : '';
       const span = spec.augmentation?.span ?? spec.data.span;
       out.problems.push(problem(e.code, 'error', `${e.message}${hint}`, span.start, span.end));
       return { problems: out.problems, ...(out.dimensions ? { dimensions: out.dimensions } : {}) };
@@ -233,19 +237,32 @@ function openSources(spec: DataSpec, ctx: DataContext): Sources {
   } else {
     rowsPath = data.file!;
     rows = rowsOf(fileSource(rowsPath, data.fileResolved, ctx, rowsSpan, 'the data cannot be analysed'), rowsPath, data.key, rowsSpan);
-    if (rows.shape.length !== 2) fail('file-parse-error', `Cannot read '${rowsPath}': ${rowsPath.replace(/^.*[/\\]/, '')}: expected a 2-D array (samples × features), got shape ${shapeText(rows.shape)}.`, rowsSpan);
+    if (rows.shape.length !== 2)
+      fail(
+        'file-parse-error',
+        `Cannot read '${rowsPath}': ${rowsPath.replace(/^.*[/\\]/, '')}: expected a 2-D array (samples × features), got shape ${shapeText(rows.shape)}.`,
+        rowsSpan,
+      );
   }
   const rawCols = parsing(rowsPath, rowsSpan, () => rows.width);
   let labelColumn: number | undefined;
   const lab = data.labels;
   if (lab && 'column' in lab) {
     labelColumn = lab.column < 0 ? rawCols + lab.column : lab.column;
-    if (labelColumn < 0 || labelColumn >= rawCols) fail('out-of-range', `data.labels.column: ${lab.column} is outside the ${rawCols} columns of the data.`, data.span);
+    if (labelColumn < 0 || labelColumn >= rawCols)
+      fail('out-of-range', `data.labels.column: ${lab.column} is outside the ${rawCols} columns of the data.`, data.span);
   }
   const features = rawCols - (labelColumn !== undefined ? 1 : 0);
-  if (features < 1) fail('dimension-mismatch', labelColumn !== undefined ? 'The data have no feature column besides the labels.' : 'The data have no feature column.', rowsSpan);
-  if (features > LIMITS.maxDataDimension) fail('limit-exceeded', `The data have ${features} features, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, rowsSpan);
-  if (rows.rows !== undefined && rows.rows > LIMITS.maxStreamedSamples) fail('limit-exceeded', `The data have ${rows.rows} samples, over the limit of ${LIMITS.maxStreamedSamples}.`, rowsSpan);
+  if (features < 1)
+    fail(
+      'dimension-mismatch',
+      labelColumn !== undefined ? 'The data have no feature column besides the labels.' : 'The data have no feature column.',
+      rowsSpan,
+    );
+  if (features > LIMITS.maxDataDimension)
+    fail('limit-exceeded', `The data have ${features} features, over the limit of ${LIMITS.maxDataDimension} dimensions for the dense solvers.`, rowsSpan);
+  if (rows.rows !== undefined && rows.rows > LIMITS.maxStreamedSamples)
+    fail('limit-exceeded', `The data have ${rows.rows} samples, over the limit of ${LIMITS.maxStreamedSamples}.`, rowsSpan);
   const src: Sources = { rows, rowsPath, rowsSpan, features, V: 0, ...(labelColumn !== undefined ? { labelColumn } : {}) };
   if (lab && 'file' in lab) {
     src.labelsPath = lab.file;
@@ -260,11 +277,30 @@ function openSources(spec: DataSpec, ctx: DataContext): Sources {
     const views = rowsOf(fileSource(aug.file, aug.fileResolved, ctx, aug.fileSpan, 'the views cannot be analysed'), aug.file, aug.key, aug.fileSpan);
     const s = views.shape;
     if (s.length !== 3) {
-      fail('dimension-mismatch', `augmentation.views: '${aug.file}' has shape ${shapeText(s)}; expected an n × V × d array (samples × views × features), ${s.length === 2 ? 'e.g. numpy.stack(views, axis=1)' : '3-D'}.`, aug.fileSpan);
+      fail(
+        'dimension-mismatch',
+        `augmentation.views: '${aug.file}' has shape ${shapeText(s)}; expected an n × V × d array (samples × views × features), ${s.length === 2 ? 'e.g. numpy.stack(views, axis=1)' : '3-D'}.`,
+        aug.fileSpan,
+      );
     }
-    if (s[1] < 2) fail('out-of-range', `augmentation.views: '${aug.file}' has V = ${s[1]} view${s[1] === 1 ? '' : 's'} per sample (shape ${shapeText(s)}); the empirical Σ needs V >= 2.`, aug.fileSpan);
-    if (s[2] !== features) fail('dimension-mismatch', `augmentation.views: '${aug.file}' has d = ${s[2]} features per view (shape ${shapeText(s)}) but the data have ${features}.`, aug.fileSpan);
-    if (rows.rows !== undefined && s[0] !== rows.rows) fail('dimension-mismatch', `augmentation.views: '${aug.file}' has n = ${s[0]} samples (shape ${shapeText(s)}) but the data have ${rows.rows}; the views must come in the order of the data's rows.`, aug.fileSpan);
+    if (s[1] < 2)
+      fail(
+        'out-of-range',
+        `augmentation.views: '${aug.file}' has V = ${s[1]} view${s[1] === 1 ? '' : 's'} per sample (shape ${shapeText(s)}); the empirical Σ needs V >= 2.`,
+        aug.fileSpan,
+      );
+    if (s[2] !== features)
+      fail(
+        'dimension-mismatch',
+        `augmentation.views: '${aug.file}' has d = ${s[2]} features per view (shape ${shapeText(s)}) but the data have ${features}.`,
+        aug.fileSpan,
+      );
+    if (rows.rows !== undefined && s[0] !== rows.rows)
+      fail(
+        'dimension-mismatch',
+        `augmentation.views: '${aug.file}' has n = ${s[0]} samples (shape ${shapeText(s)}) but the data have ${rows.rows}; the views must come in the order of the data's rows.`,
+        aug.fileSpan,
+      );
     src.views = views;
     src.V = s[1];
   }
@@ -279,7 +315,8 @@ function labelRows(path: string, key: string | undefined, ctx: DataContext, span
     return arrayRowStream({ data: v.data, shape: [v.data.length] }, path);
   }
   const rows = rowsOf(src, path, key, span);
-  if (parsing(path, span, () => rows.width) !== 1) fail('file-parse-error', `Cannot read '${path}': expected one label per row (one column), got ${rows.width} columns.`, span);
+  if (parsing(path, span, () => rows.width) !== 1)
+    fail('file-parse-error', `Cannot read '${path}': expected one label per row (one column), got ${rows.width} columns.`, span);
   return rows;
 }
 
@@ -288,7 +325,11 @@ function lockstep(s: RowStream, want: number, first: number, what: string, path:
   const b = parsing(path, span, () => s.next(want));
   if (!b || b.rows !== want) {
     const have = first + (b ? b.rows : 0);
-    return fail('dimension-mismatch', `${what}: '${path}' has n = ${have} samples but the data have ${dataRows()}; one ${what === 'augmentation.views' ? 'set of views' : 'label'} per sample, in the data's order.`, span);
+    return fail(
+      'dimension-mismatch',
+      `${what}: '${path}' has n = ${have} samples but the data have ${dataRows()}; one ${what === 'augmentation.views' ? 'set of views' : 'label'} per sample, in the data's order.`,
+      span,
+    );
   }
   return b;
 }
@@ -330,7 +371,8 @@ function accumulate(src: Sources, ctx: DataContext, opts: PassOptions): Sufficie
   for (;;) {
     const b = parsing(src.rowsPath, src.rowsSpan, () => rows.next(blockRows));
     if (!b) break;
-    if (acc.n + b.rows > LIMITS.maxStreamedSamples) fail('limit-exceeded', `The data have more than ${LIMITS.maxStreamedSamples} samples, the limit.`, src.rowsSpan);
+    if (acc.n + b.rows > LIMITS.maxStreamedSamples)
+      fail('limit-exceeded', `The data have more than ${LIMITS.maxStreamedSamples} samples, the limit.`, src.rowsSpan);
     let feats = b.data;
     let labels: Float64Array | undefined;
     if (x && lab) {
@@ -361,11 +403,25 @@ function accumulate(src: Sources, ctx: DataContext, opts: PassOptions): Sufficie
     if (src.labels) {
       labels = lockstep(src.labels, b.rows, b.first, 'data.labels', src.labelsPath!, src.labelsSpan!, dataRows).data;
     }
-    if (labels) checkFinite(labels, b.rows, 1, (r) => `sample ${r + 1}`, b.first, src.labels ? `data.labels: '${src.labelsPath}' holds` : 'The label column holds', src.labelsSpan ?? src.rowsSpan);
+    if (labels)
+      checkFinite(
+        labels,
+        b.rows,
+        1,
+        (r) => `sample ${r + 1}`,
+        b.first,
+        src.labels ? `data.labels: '${src.labelsPath}' holds` : 'The label column holds',
+        src.labelsSpan ?? src.rowsSpan,
+      );
     let targets: Float64Array | undefined;
     if (src.targets) targets = lockstep(src.targets, b.rows, b.first, 'data.Y', 'data.Y', src.rowsSpan, dataRows).data;
     try {
-      acc.add(feats, b.rows, b.first, { sums: blockSums, ...(views ? { views } : {}), ...(labels && opts.targets === 'labels' ? { labels } : {}), ...(targets ? { targets } : {}) });
+      acc.add(feats, b.rows, b.first, {
+        sums: blockSums,
+        ...(views ? { views } : {}),
+        ...(labels && opts.targets === 'labels' ? { labels } : {}),
+        ...(targets ? { targets } : {}),
+      });
     } catch (e) {
       if (e instanceof StatsError) fail('limit-exceeded', e.message, src.labelsSpan ?? src.rowsSpan);
       throw e;
@@ -381,7 +437,12 @@ function accumulate(src: Sources, ctx: DataContext, opts: PassOptions): Sufficie
   const extra = (s: RowStream | undefined, what: string, path: string | undefined, span: Span | undefined) => {
     if (!s || !path || !span) return;
     const more = parsing(path, span, () => s.next(1));
-    if (more) fail('dimension-mismatch', `${what}: '${path}' has more than ${acc.n} samples but the data have ${acc.n}; one ${what === 'augmentation.views' ? 'set of views' : 'label'} per sample, in the data's order.`, span);
+    if (more)
+      fail(
+        'dimension-mismatch',
+        `${what}: '${path}' has more than ${acc.n} samples but the data have ${acc.n}; one ${what === 'augmentation.views' ? 'set of views' : 'label'} per sample, in the data's order.`,
+        span,
+      );
   };
   extra(src.views, 'augmentation.views', src.viewsPath, src.viewsSpan);
   extra(src.labels, 'data.labels', src.labelsPath, src.labelsSpan);
@@ -464,7 +525,12 @@ function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: Stats
     ...(withProbe ? { probeSeed } : {}),
   });
   if (data.Y && stats.n !== data.Y.length) fail('dimension-mismatch', `data.Y has ${data.Y.length} rows but the data have ${stats.n} samples.`, data.span);
-  if (!data.X) refuseSimulation(spec, out, `the data file is beyond the in-memory limits (${LIMITS.maxFileBytes} bytes, ${LIMITS.maxDataSamples} samples, ${LIMITS.maxDataValues} values), so it was read in blocks; the finite-n simulation samples rows in memory. Simulate on a subsample of the file.`);
+  if (!data.X)
+    refuseSimulation(
+      spec,
+      out,
+      `the data file is beyond the in-memory limits (${LIMITS.maxFileBytes} bytes, ${LIMITS.maxDataSamples} samples, ${LIMITS.maxDataValues} values), so it was read in blocks; the finite-n simulation samples rows in memory. Simulate on a subsample of the file.`,
+    );
   if (pipe) {
     statsPipeline(spec, stats, alpha, out, { thetaImportant: pipe.thetaImportant, gamma: pipe.gamma, thetaNoise: pipe.thetaNoise });
     return;
@@ -475,7 +541,13 @@ function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: Stats
   const split = stats.probe!;
   const test = stats.n - split.n;
   if (split.n < 1 || test < 1) {
-    report(out, 'probe-skipped', 'info', `The linear probe needs samples in both splits (about 80% train, 20% test); with n = ${stats.n} it has ${split.n} training and ${test} test samples, so it is skipped.`, data.span);
+    report(
+      out,
+      'probe-skipped',
+      'info',
+      `The linear probe needs samples in both splits (about 80% train, 20% test); with n = ${stats.n} it has ${split.n} training and ${test} test samples, so it is skipped.`,
+      data.span,
+    );
     return;
   }
   const mu = centringShift(stats, data.center);
@@ -489,13 +561,18 @@ function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: Stats
 function statsGeneral(spec: DataSpec, stats: SufficientStats, alpha: number, ctx: DataContext, out: StatsAnalysis) {
   const d = stats.d;
   const latent = spec.latent;
-  if (latent === undefined) return fail('missing-field', "Data mode without 'data.pca' needs 'latent': the number of features the encoders keep (k of docs/theory.md §2).", spec.span);
+  if (latent === undefined)
+    return fail('missing-field', "Data mode without 'data.pca' needs 'latent': the number of features the encoders keep (k of docs/theory.md §2).", spec.span);
   if (latent > d) return fail('out-of-range', `latent = ${latent} exceeds the data dimension d = ${d}.`, spec.latentSpan ?? spec.span);
   const aug = spec.augmentation;
   let param: Augmentation | undefined;
   if (!aug || aug.kind === 'views') {
     if (!stats.views) {
-      return fail('missing-field', `Data mode without 'data.pca' needs an 'augmentation' to define Σ (docs/theory.md §2.1): the moments file '${spec.data.moments?.file}' has no view statistics (write it with \`sslexp moments DATA --views VIEWS\`).`, spec.data.span);
+      return fail(
+        'missing-field',
+        `Data mode without 'data.pca' needs an 'augmentation' to define Σ (docs/theory.md §2.1): the moments file '${spec.data.moments?.file}' has no view statistics (write it with \`sslexp moments DATA --views VIEWS\`).`,
+        spec.data.span,
+      );
     }
   } else {
     param = generalAugmentation(spec, alpha, d, ctx, out.problems);
@@ -521,7 +598,13 @@ function statsGeneral(spec: DataSpec, stats: SufficientStats, alpha: number, ctx
 }
 
 /** P1's pipeline from statistics (docs/theory.md §6.1): PCA basis moments without a second pass. */
-function statsPipeline(spec: DataSpec, stats: SufficientStats, alpha: number, out: StatsAnalysis, noise: { thetaImportant: Float64Array; gamma: Float64Array; thetaNoise: Float64Array }): void {
+function statsPipeline(
+  spec: DataSpec,
+  stats: SufficientStats,
+  alpha: number,
+  out: StatsAnalysis,
+  noise: { thetaImportant: Float64Array; gamma: Float64Array; thetaNoise: Float64Array },
+): void {
   const data = spec.data;
   const k = data.pca!;
   if (k > stats.d) fail('out-of-range', `data.pca: ${k} components requested but the data have ${stats.d} features.`, data.span);
@@ -544,7 +627,15 @@ function statsPipeline(spec: DataSpec, stats: SufficientStats, alpha: number, ou
   out.dimensions = { d, k, latent };
   out.spectra = spectra;
   const t = stats.targets;
-  out.pipeline = { samples: stats.n, features: stats.d, pca: k, noise: m, explainedVariance: pca.explainedVariance, centered: data.center, ...(t?.classes ? { classes: t.classes.length } : {}) };
+  out.pipeline = {
+    samples: stats.n,
+    features: stats.d,
+    pca: k,
+    noise: m,
+    explainedVariance: pca.explainedVariance,
+    centered: data.center,
+    ...(t?.classes ? { classes: t.classes.length } : {}),
+  };
   const kind = spec.augmentation?.kind ?? 'additive';
   if (kind === 'additive') out.thresholds = computeThresholds(spectra, latent);
   else {
@@ -563,7 +654,12 @@ function statsPipeline(spec: DataSpec, stats: SufficientStats, alpha: number, ou
   const solve = (gram: Matrix, yx: Matrix | undefined, reference: boolean) => {
     const mo = momentsFromGram(gram, n, aug, spec.regularize);
     const yxbar = yx && scaleMatrix(yx, mo.xbarScale);
-    return solveAllFromMoments(mo, yxbar, latent, reference && aug.kind === 'additive' ? { k, build: () => importantReference(pca.gp, n, aug, yxbar, k) } : undefined);
+    return solveAllFromMoments(
+      mo,
+      yxbar,
+      latent,
+      reference && aug.kind === 'additive' ? { k, build: () => importantReference(pca.gp, n, aug, yxbar, k) } : undefined,
+    );
   };
   const clean = solve(pm.cleanGram, pm.cleanYx, true);
   if (clean.note) report(out, 'singular-clean-problem', 'info', clean.note, augmentationSpan(spec));
@@ -589,7 +685,11 @@ function statsPipeline(spec: DataSpec, stats: SufficientStats, alpha: number, ou
 
 function scaleMatrix(a: Matrix, s: number): Matrix {
   if (s === 1) return a;
-  return new Matrix(a.rows, a.cols, a.data.map((v) => v * s));
+  return new Matrix(
+    a.rows,
+    a.cols,
+    a.data.map((v) => v * s),
+  );
 }
 
 /** The k × k clean problem of the important coordinates (A7), as solveAll builds it. */

@@ -90,7 +90,7 @@ export class StatsError extends Error {}
  * rows are read in and of any sharding; about 80% of the samples train.
  */
 export function inTrainingSplit(row: number, seed: number): boolean {
-  let z = (Math.imul(row % 4294967296 | 0, 1) ^ Math.imul(Math.floor(row / 4294967296) | 0, 0x27d4eb2f) ^ (seed | 0) ^ 0x9e3779b9) | 0;
+  let z = (Math.imul((row % 4294967296) | 0, 1) ^ Math.imul(Math.floor(row / 4294967296) | 0, 0x27d4eb2f) ^ (seed | 0) ^ 0x9e3779b9) | 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   z = (z ^ (z >>> 16)) >>> 0;
@@ -134,7 +134,8 @@ class ClassRows {
   slot(v: number): number {
     let s = this.slots.get(v);
     if (s === undefined) {
-      if (this.values.length >= MAX_CLASSES) throw new StatsError(`The labels take more than ${MAX_CLASSES} distinct values; one-hot targets are limited to ${MAX_CLASSES} classes.`);
+      if (this.values.length >= MAX_CLASSES)
+        throw new StatsError(`The labels take more than ${MAX_CLASSES} distinct values; one-hot targets are limited to ${MAX_CLASSES} classes.`);
       s = this.values.length;
       this.slots.set(v, s);
       this.values.push(v);
@@ -151,7 +152,10 @@ class ClassRows {
   /** Rows of table t in increasing label order. */
   sorted(t: number): { order: number[]; data: Float64Array } {
     const w = this.widths[t];
-    const order = this.values.map((v, s) => [v, s] as const).sort((a, b) => a[0] - b[0]).map(([, s]) => s);
+    const order = this.values
+      .map((v, s) => [v, s] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, s]) => s);
     const data = new Float64Array(order.length * w);
     order.forEach((s, i) => data.set(this.rows[t].subarray(s * w, (s + 1) * w), i * w));
     return { order, data };
@@ -185,14 +189,26 @@ export class StatsAccumulator {
     this.sumX = new Float64Array(d);
     this.xtx = new Float64Array(d * d);
     this.V = opts.views ?? 0;
-    if (this.V) this.views = { count: this.V, sumXbar: new Float64Array(d), xbtxb: new Float64Array(d * d), xtxb: new Float64Array(d * d), scatter: new Float64Array(d * d) };
+    if (this.V)
+      this.views = {
+        count: this.V,
+        sumXbar: new Float64Array(d),
+        xbtxb: new Float64Array(d * d),
+        xtxb: new Float64Array(d * d),
+        scatter: new Float64Array(d * d),
+      };
     this.oneHot = opts.targets === 'labels';
     this.denseWidth = typeof opts.targets === 'number' ? opts.targets : 0;
     const m = opts.noise?.gamma.length ?? 0;
     if (this.oneHot) this.classes = new ClassRows([d, this.V ? d : 0, m, 1, 1, d]);
     if (this.denseWidth) {
       const w = this.denseWidth;
-      this.dense = { sumY: new Float64Array(w), ytx: new Float64Array(w * d), ...(this.V ? { ytxb: new Float64Array(w * d) } : {}), ...(m ? { ytn: new Float64Array(w * m) } : {}) };
+      this.dense = {
+        sumY: new Float64Array(w),
+        ytx: new Float64Array(w * d),
+        ...(this.V ? { ytxb: new Float64Array(w * d) } : {}),
+        ...(m ? { ytn: new Float64Array(w * m) } : {}),
+      };
     }
     if (opts.noise) {
       this.noiseOpt = { ...opts.noise, rng: new Rng(opts.noise.seed), sd: opts.noise.gamma.map(Math.sqrt) };
@@ -209,7 +225,12 @@ export class StatsAccumulator {
    * (rows × V × d), their labels (rows) or dense targets (rows × ℓ); `sums`, when given, are
    * the block's column sums (computed by the caller while checking the values).
    */
-  add(x: Float64Array, rows: number, first: number, extra: { views?: Float64Array; labels?: Float64Array; targets?: Float64Array; sums?: Float64Array } = {}): void {
+  add(
+    x: Float64Array,
+    rows: number,
+    first: number,
+    extra: { views?: Float64Array; labels?: Float64Array; targets?: Float64Array; sums?: Float64Array } = {},
+  ): void {
     const d = this.d;
     this.n += rows;
     if (extra.sums) for (let j = 0; j < d; j++) this.sumX[j] += extra.sums[j];

@@ -16,7 +16,12 @@ const checked = new WeakSet<Moments>();
 export function checkMoments(m: Moments): void {
   if (checked.has(m)) return;
   const d = m.d;
-  for (const [name, mat] of [['S', m.s], ['G', m.g], ['Σ', m.sigma], ['cross moment', m.cross]] as const) {
+  for (const [name, mat] of [
+    ['S', m.s],
+    ['G', m.g],
+    ['Σ', m.sigma],
+    ['cross moment', m.cross],
+  ] as const) {
     if (mat.rows !== d || mat.cols !== d) throw new LinalgError('dimension-mismatch', `${name} is ${mat.rows} x ${mat.cols}, expected ${d} x ${d}`);
     assertFinite(mat, name);
   }

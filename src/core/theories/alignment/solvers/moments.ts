@@ -6,9 +6,7 @@
 import { LinalgError, Matrix, add, assertFinite, gram, scale, symmetrize } from '../../../numerics/dense/matrix';
 
 export type Augmentation =
-  | { kind: 'additive'; theta: Matrix; gamma: Matrix; alpha: number }
-  | { kind: 'masking'; keep: number }
-  | { kind: 'covariance'; sigma: Matrix };
+  { kind: 'additive'; theta: Matrix; gamma: Matrix; alpha: number } | { kind: 'masking'; keep: number } | { kind: 'covariance'; sigma: Matrix };
 
 export interface Moments {
   n: number;
@@ -73,7 +71,16 @@ export function empiricalMoments(n: number, sigma: Matrix, g: Matrix, cross: Mat
   return finishMoments(n, d, symmetrize(sigma), g, cross, traceXtX, 1, regularize);
 }
 
-function finishMoments(n: number, d: number, sigma: Matrix, g: Matrix, cross: Matrix, traceXtX: number, xbarScale: number, regularize: number | undefined): Moments {
+function finishMoments(
+  n: number,
+  d: number,
+  sigma: Matrix,
+  g: Matrix,
+  cross: Matrix,
+  traceXtX: number,
+  xbarScale: number,
+  regularize: number | undefined,
+): Moments {
   const s = add(g, sigma); // (M3) S = G + Σ
   const eps = regularize;
   if (eps !== undefined) {
