@@ -11,6 +11,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeText } from '../../src/core/engine/analyze';
+import { simulateSpecText } from '../../src/core/engine/simulate';
+import { symmetricEigenvalues } from '../../src/core/numerics/dense/eigen';
+import { Matrix } from '../../src/core/numerics/dense';
+import { simulationCost } from '../../src/core/theories/alignment/simulateSpec';
 import type { EngineResult } from '../../src/core/engine/types';
 import { parseHeader, readNpy, DataFileError, ArrayTooLargeError } from '../../src/core/io/npy';
 import { readNpz } from '../../src/core/io/npz';
@@ -312,6 +316,87 @@ test('7: --components above 10^6 components is refused before the output is buil
     } else assert.match(r.stdout, /6:10: error limit-exceeded: Per-component scores/);
     assert.ok(r.stdout.length < 100_000);
   }
+});
+
+// ---------------------------------------------------------------------------- 8. simulation budget
+
+const spectralSim = (k: number, m: number, sim: string) =>
+  `sslexp: 1\nsignal:\n  count: ${k}\n  variance: {power_law: {first: 10, exponent: 1}}\n  augmentation: 0.1\nnoise:\n  count: ${m}\n  variance: 1\n  augmentation: 0.1\nalpha: 1\nsimulate:\n${sim}`;
+
+test('8: a simulate block is refused before it runs when its estimate is over 60 s or 2 GiB, on the block, with the estimate and what to change', async () => {
+  const cases: [string, RegExp][] = [
+    // the issue's n = 10^6 at d = 2000 is over the dimension limit (now 1000); at d = 1000 the budget refuses it
+    [spectralSim(1000, 1000, '  n: [1000000]\n  repeats: 1\n'), /^simulate: d = 2000 exceeds the simulation limit of 1000 dimensions/],
+    [
+      spectralSim(500, 500, '  n: [1000000]\n  repeats: 1\n'),
+      /estimated at about 2\.3e\+3 s and 51 GB .* over the budget of 60 s and 2\.0 GB; it needs a largest n of at most 34360 \(now 1000000\), and 38× less work/,
+    ],
+    // the largest grid (64 points × 100 repeats) at d = 1000
+    [
+      spectralSim(500, 500, '  n: {from: 100, to: 1000000, points: 64}\n  repeats: 100\n'),
+      /over the budget of 60 s and 2\.0 GB; it needs a largest n of at most 34360 .* less work: fewer repeats \(now 100\), sample sizes \(now 64\), a smaller largest n/,
+    ],
+    // many small units: time, not memory
+    [
+      spectralSim(5, 5, '  n: {from: 100, to: 10000, points: 64}\n  alpha: [1, 2, 3]\n  repeats: 100\n'),
+      /estimated at about 87 s and 0\.1 GB .* it needs 1\.5× less work: fewer repeats \(now 100\), sample sizes \(now 64\), alpha values \(now 3\)/,
+    ],
+  ];
+  for (const [text, message] of cases) {
+    const t0 = performance.now();
+    const { result } = analyze(text);
+    const refusal = result.problems.filter((p) => p.code === 'simulation-too-large');
+    assert.equal(refusal.length, 1, JSON.stringify(result.problems));
+    assert.equal(refusal[0].severity, 'warning', 'the analysis reports it (sslexp check)');
+    assert.match(text.slice(refusal[0].start, refusal[0].start + 8), /^(n: |simulate)/, 'on the simulate block');
+    const sim = await simulateSpecText(text, { fileName: path.join(tmp, 'sim.sslexp.yaml'), baseDir: tmp });
+    assert.equal(sim.result, undefined);
+    assert.equal(sim.problems.length, 1);
+    assert.equal(sim.problems[0].severity, 'error');
+    assert.match(sim.problems[0].message, message);
+    assert.ok(performance.now() - t0 < 20_000, `${(performance.now() - t0).toFixed(0)} ms`);
+  }
+  // within the budget it runs (and the estimate of this small run is small)
+  const small = spectralSim(20, 20, '  n: [200, 400]\n  repeats: 1\n');
+  assert.ok(simulationCost({ d: 40, k: 20, latent: 20, targets: 20, rotate: true }, { n: [200, 400], alphas: 1, repeats: 1 }).seconds < 1);
+  const ok = await simulateSpecText(small, { fileName: path.join(tmp, 'sim.sslexp.yaml'), baseDir: tmp });
+  assert.ok(ok.result, JSON.stringify(ok.problems));
+});
+
+test('8: the estimate follows the measured runs (seconds of CPU and peak RSS on the reference machine) within a factor of 2', () => {
+  // [d, k, n, alphas, measured CPU s, measured peak MB] from `sslexp simulate` runs (README "Robustness")
+  const measured: [number, number, number[], number, number, number][] = [
+    [400, 200, [100], 4, 5.0, 164],
+    [1600, 800, [100], 1, 42, 545],
+    [600, 300, [20_000], 4, 43.5, 549],
+    [100, 50, [1_000_000], 1, 87.7, 5148],
+    [200, 100, [300_000], 1, 42.6, 3119],
+    [1000, 500, [1000], 4, 44.7, 338],
+    [20, 10, [900_000], 1, 8.2, 985],
+  ];
+  for (const [d, k, n, alphas, seconds, mb] of measured) {
+    const c = simulationCost({ d, k, latent: k, targets: k, rotate: d <= 400 }, { n, alphas, repeats: 1 });
+    assert.ok(c.seconds > seconds / 2 && c.seconds < seconds * 2, `d = ${d}, n = ${n}: estimated ${c.seconds.toFixed(1)} s, measured ${seconds} s`);
+    assert.ok(c.bytes / 1e6 > mb / 2 && c.bytes / 1e6 < mb * 2, `d = ${d}, n = ${n}: estimated ${(c.bytes / 1e6).toFixed(0)} MB, measured ${mb} MB`);
+  }
+});
+
+// ---------------------------------------------------------------------------- found by the fuzzer
+
+test('fuzz findings: values whose squares overflow are located limits; subnormal rows do not make eigenvalues NaN', () => {
+  const X = '[[1, 2, 3], [0.5, 1e308, 2], [3, 1, 0], [2, 2, 1], [1, 0, 1]]';
+  for (const text of [`sslexp: 1\ndata: {X: ${X}, pca: 2}\n`, `sslexp: 1\ndata: {X: ${X}}\ngraph: {knn: {k: 2}}\nembedding: 1\n`]) {
+    const p = oneError(text, analyze(text).result, 'limit-exceeded');
+    assert.match(p.message, /The data hold 1e\+308 at row 2, column 2: values are limited to ±1e\+150/);
+  }
+  // a matrix with subnormal off-diagonal rows (noise variances that underflowed)
+  const m = new Matrix(4, 4, Float64Array.from([1, 1e-310, 0, 0, 1e-310, 1e-310, 5e-324, 0, 0, 5e-324, 0, 0, 0, 0, 0, 2]));
+  const ev = symmetricEigenvalues(m);
+  assert.ok(
+    ev.every((v) => Number.isFinite(v)),
+    String(ev),
+  );
+  assert.ok(Math.abs(ev[0] - 2) < 1e-15 && Math.abs(ev[1] - 1) < 1e-15);
 });
 
 // ---------------------------------------------------------------------------- 13. CSV header detection

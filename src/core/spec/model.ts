@@ -187,6 +187,8 @@ export const LIMITS = {
   maxDataSamples: 1_000_000,
   maxDataDimension: 4_096,
   maxDataValues: 50_000_000,
+  /** data mode and graph mode: |value| of the data, so that second moments (sums of squares over every value) stay finite */
+  maxDataMagnitude: 1e150,
   /** data mode, files read in blocks (any size the disk holds): samples (the dimension limit is the same) */
   maxStreamedSamples: 1_000_000_000,
 } as const;

@@ -63,6 +63,15 @@ export function loadRows(spec: GraphSpec, files: GraphFileAccess, problems: Prob
     report('limit-exceeded', `The data hold ${raw.rows} × ${raw.cols} values, over the limit of ${LIMITS.maxDataValues}.`, span);
   if (problems.some((p) => p.severity === 'error')) return undefined;
   for (let i = 0; i < raw.data.length; i++) {
+    // distances and Gram matrices square the values: they must not overflow (LIMITS.maxDataMagnitude)
+    if (Math.abs(raw.data[i]) > LIMITS.maxDataMagnitude) {
+      report(
+        'limit-exceeded',
+        `The data hold ${raw.data[i]} at row ${Math.floor(i / raw.cols) + 1}, column ${(i % raw.cols) + 1}: values are limited to ±${LIMITS.maxDataMagnitude} so that distances and second moments stay finite; rescale the data.`,
+        span,
+      );
+      return undefined;
+    }
     // v - v is NaN for NaN and ±Infinity, 0 otherwise
     if (raw.data[i] - raw.data[i] !== 0) {
       report(

@@ -86,7 +86,15 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
   const prepared: PreparedData = { x, ...(y ? { y } : {}), ...(classes !== undefined ? { classes } : {}), centered: data.center };
   if (data.pca === undefined) return { prepared, problems };
   // ---- the pipeline (docs/theory.md §6.1)
-  const pipeline = buildPipeline(spec, x, ctx, problems);
+  let pipeline: PipelineData | undefined;
+  try {
+    pipeline = buildPipeline(spec, x, ctx, problems);
+  } catch (e) {
+    // the PCA's eigensolver on data it cannot take (issue 13): a located problem, not an internal error
+    if (!(e instanceof LinalgError)) throw e;
+    report(problems, e.code, 'error', `data.pca: ${e.message}`, spec.data.span);
+    return { problems };
+  }
   if (!pipeline) return { problems };
   prepared.pipeline = pipeline;
   return { prepared, problems };

@@ -92,9 +92,19 @@ function withinLimits(raw: RawMatrix, fileSpan: Span, problems: Problem[]): bool
   return problems.length === before;
 }
 
-/** Refuses the first non-finite value, located by row and column. */
+/** Refuses the first non-finite value (or one whose square would overflow the moments), located by row and column. */
 function allFinite(raw: RawMatrix, fileSpan: Span, problems: Problem[]): boolean {
   for (let i = 0; i < raw.data.length; i++) {
+    if (Math.abs(raw.data[i]) > LIMITS.maxDataMagnitude) {
+      const at = `row ${Math.floor(i / raw.cols) + 1}, column ${(i % raw.cols) + 1}`;
+      report(
+        problems,
+        'limit-exceeded',
+        `The data hold ${raw.data[i]} at ${at}: values are limited to ±${LIMITS.maxDataMagnitude} so that their second moments stay finite; rescale the data.`,
+        fileSpan,
+      );
+      return false;
+    }
     // v - v is NaN for NaN and ±Infinity, 0 otherwise (cheaper than Number.isFinite)
     if (raw.data[i] - raw.data[i] !== 0) {
       report(

@@ -341,6 +341,15 @@ function checkFinite(a: Float64Array, rows: number, width: number, where: (row: 
       const r = Math.floor(i / width);
       fail('invalid-value', `${what} a non-finite value (${a[i]}) at ${where(first + r)}, ${width > 1 ? `value ${(i % width) + 1}` : 'the only value'}.`, span);
     }
+    // the sums of squares must stay finite (LIMITS.maxDataMagnitude, issue 13)
+    if (Math.abs(a[i]) > LIMITS.maxDataMagnitude) {
+      const r = Math.floor(i / width);
+      fail(
+        'limit-exceeded',
+        `${what} ${a[i]} at ${where(first + r)}, ${width > 1 ? `value ${(i % width) + 1}` : 'the only value'}: values are limited to ±${LIMITS.maxDataMagnitude} so that their second moments stay finite; rescale the data.`,
+        span,
+      );
+    }
   }
 }
 
