@@ -41,8 +41,8 @@ export interface SimulationShape {
 
 /**
  * Coefficients of {@link simulationCost}, fitted to runs of `sslexp simulate` on the reference
- * machine (2 cores; CPU time of both threads; README "Limits"): estimates are within about
- * 1.5× of what was measured, mostly above.
+ * machine (2 cores; CPU time of both threads; README "Robustness"): estimates are within a
+ * factor of 2 of what was measured, mostly above (test/unit/hostile.test.ts keeps the table).
  */
 const COST = {
   /** s per multiply-add of the n-row products (Gram matrices n d², probes and supervised maps n d (latent + targets)) */
