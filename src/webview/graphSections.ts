@@ -8,7 +8,7 @@
 import type { GraphPanelModel } from '../shared/webviewProtocol';
 import type { AnnotationText, LineDataset, Pt } from './charts';
 import { fmt } from './format';
-import { baseOptions, finiteRange, hline, line, logTick, niceCeil, setTitles, texts, type SectionView } from './sections';
+import { baseOptions, finiteRange, hline, line, logTick, markerLine, niceCeil, setTitles, texts, type SectionView } from './sections';
 import type { TableData } from './tables';
 import { withAlpha, type Theme } from './theme';
 
@@ -212,23 +212,7 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
       },
     ),
   );
-  perG.push(
-    line(
-      `spec g = ${fmt(sw.invariance)}`,
-      [
-        { x: sw.invariance, y: 0 },
-        { x: sw.invariance, y: 1.1 },
-      ],
-      theme.marker,
-      theme,
-      {
-        borderDash: [5, 4],
-        borderWidth: 1.5 * theme.lineScale,
-        pointRadius: 0,
-        pointHoverRadius: 0,
-      },
-    ),
-  );
+  perG.push(markerLine(`spec g = ${fmt(sw.invariance)}`, sw.invariance, 0, 1.1, theme.marker, theme));
   const ob = baseOptions(theme);
   setTitles(ob, 'g — invariance weight (log)', 'σ_k');
   const bx = ob.scales!.x as Record<string, unknown>;
@@ -316,18 +300,7 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
     pointRadius: 0,
     pointHoverRadius: 0,
   }));
-  bars.push(
-    line(
-      `K = ${K}`,
-      [
-        { x: K, y: -0.6 },
-        { x: K, y: n - 0.4 },
-      ],
-      theme.marker,
-      theme,
-      { borderDash: [5, 4], borderWidth: 1.5 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 },
-    ),
-  );
+  bars.push(markerLine(`K = ${K}`, K, -0.6, n - 0.4, theme.marker, theme));
   const oa = baseOptions(theme);
   setTitles(oa, 'rank (dimensions of the representation that are not 0)', '');
   const ax = oa.scales!.x as Record<string, unknown>;
@@ -458,21 +431,7 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
       pointRadius: 0,
       pointHoverRadius: 0,
     },
-    line(
-      `aligned at ≥ ${AGREEMENT_THRESHOLD}`,
-      [
-        { x: AGREEMENT_THRESHOLD, y: -0.8 },
-        { x: AGREEMENT_THRESHOLD, y: 0.8 },
-      ],
-      theme.boundary,
-      theme,
-      {
-        borderDash: [5, 4],
-        borderWidth: 1.5 * theme.lineScale,
-        pointRadius: 0,
-        pointHoverRadius: 0,
-      },
-    ),
+    markerLine(`aligned at ≥ ${AGREEMENT_THRESHOLD}`, AGREEMENT_THRESHOLD, -0.8, 0.8, theme.boundary, theme),
   ];
   const o = baseOptions(theme);
   setTitles(o, 'share of the pair weight on same-label pairs', '');

@@ -148,6 +148,20 @@ export function line(label: string, data: Pt[], color: string, theme: Theme, ext
   };
 }
 
+/** A dashed vertical marker at x from y0 to y1 (the spec's α, its g, K, a threshold). */
+export function markerLine(label: string, x: number, y0: number, y1: number, color: string, theme: Theme): LineDataset {
+  return line(
+    label,
+    [
+      { x, y: y0 },
+      { x, y: y1 },
+    ],
+    color,
+    theme,
+    { borderDash: [5, 4], borderWidth: 1.5 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 },
+  );
+}
+
 export function hline(label: string, y: number, x0: number, x1: number, color: string, theme: Theme, dash: number[] = [6, 4]): LineDataset {
   return line(
     label,
@@ -300,23 +314,7 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
     });
   }
   if (alpha !== null) {
-    datasets.push(
-      line(
-        `Spec α = ${fmt(alpha)}`,
-        [
-          { x: alpha, y: -0.6 },
-          { x: alpha, y: 1.6 },
-        ],
-        theme.marker,
-        theme,
-        {
-          borderDash: [5, 4],
-          borderWidth: 1.5 * theme.lineScale,
-          pointRadius: 0,
-          pointHoverRadius: 0,
-        },
-      ),
-    );
+    datasets.push(markerLine(`Spec α = ${fmt(alpha)}`, alpha, -0.6, 1.6, theme.marker, theme));
     notes.push({ x: alpha, y: -0.62, baseline: 'top', text: `spec α = ${fmt(alpha)}`, color: theme.marker, dy: 2, halo: withAlpha(theme.background, 0.9) });
   }
   texts(o, notes);

@@ -10,12 +10,29 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { closeAllEditors, extensionId, extensionRoot, openSpec, replaceDocumentText, screenshot, waitFor, waitForDiagnostics, workspaceRoot } from './helpers';
+import {
+  analysisHelpers,
+  closeAllEditors,
+  diagnosticRows as rows,
+  extensionId,
+  extensionRoot,
+  openScratch as openScratchIn,
+  openSpec,
+  positionOf,
+  replaceDocumentText,
+  screenshot,
+  waitFor,
+  waitForDiagnostics,
+  workspaceRoot,
+  type DiagRow,
+} from './helpers';
 
 /** Scratch folder of this suite inside the workspace (the host suite ignores `.scratch*`). */
 const SCRATCH = `.scratch/editor-${process.pid}`;
 
 let api: ExtensionApi;
+const { analysed, lensTitles, hoverText } = analysisHelpers(() => api, 15_000);
+const openScratch = (name: string, text: string) => openScratchIn(SCRATCH.split('/'), name, text);
 
 async function activate(): Promise<ExtensionApi> {
   const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
@@ -25,61 +42,9 @@ async function activate(): Promise<ExtensionApi> {
   return exports;
 }
 
-/** Writes `text` to the scratch folder and opens it in an editor. */
-async function openScratch(name: string, text: string): Promise<vscode.TextEditor> {
-  const uri = vscode.Uri.joinPath(workspaceRoot(), ...SCRATCH.split('/'), name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
-  const doc = await vscode.workspace.openTextDocument(uri);
-  return vscode.window.showTextDocument(doc, { preview: false });
-}
-
-/** Waits for the analysis of the document's current version. */
-function analysed(doc: vscode.TextDocument, timeoutMs = 15_000) {
-  return waitFor(() => api.solver.latestFor(doc), timeoutMs, `the analysis of ${path.basename(doc.uri.path)} v${doc.version}`);
-}
-
-type DiagRow = [code: string, severity: string, startLine: number, startChar: number, endLine: number, endChar: number, message: string];
-const SEVERITY_NAME = ['error', 'warning', 'info', 'hint'];
-
-function rows(ds: readonly vscode.Diagnostic[]): DiagRow[] {
-  return ds
-    .filter((d) => d.source === 'sslexp')
-    .map((d): DiagRow => [
-      String(d.code),
-      SEVERITY_NAME[d.severity],
-      d.range.start.line,
-      d.range.start.character,
-      d.range.end.line,
-      d.range.end.character,
-      d.message,
-    ])
-    .sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0]));
-}
-
 async function diagnosticsOf(editor: vscode.TextEditor): Promise<DiagRow[]> {
   await analysed(editor.document);
   return rows(vscode.languages.getDiagnostics(editor.document.uri));
-}
-
-async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
-  await analysed(doc);
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-  return lenses.filter((l) => l.command).map((l) => l.command!.title);
-}
-
-async function hoverText(doc: vscode.TextDocument, position: vscode.Position): Promise<string> {
-  await analysed(doc);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-}
-
-/** The position of the `nth` occurrence of `needle` after `after` in the document. */
-function positionOf(doc: vscode.TextDocument, needle: string, after = ''): vscode.Position {
-  const text = doc.getText();
-  const from = after ? text.indexOf(after) : 0;
-  const i = text.indexOf(needle, from);
-  assert.ok(from >= 0 && i >= 0, `'${needle}' after '${after}' in ${doc.uri.path}`);
-  return doc.positionAt(i + 1);
 }
 
 /** Applies the quick fix titled `title` offered for the diagnostic with `code`. */

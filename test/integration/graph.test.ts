@@ -13,26 +13,28 @@ import type { ExtensionApi } from '../../src/extension';
 import { graphRecommendationText } from '../../src/host/graphSummary';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import type { SerializableEngineResult, SerializableGraphResult } from '../../src/shared/workerProtocol';
-import { closeAllEditors, extensionId, openSpec, waitFor, workspaceRoot } from './helpers';
+import {
+  analysisHelpers,
+  closeAllEditors,
+  diagnosticRows as rows,
+  extensionId,
+  openScratch as openScratchIn,
+  openSpec,
+  positionOf,
+  waitFor,
+  workspaceRoot,
+  type DiagRow,
+} from './helpers';
 
 const SCRATCH = ['.scratch', `graph-${process.pid}`];
 
 let api: ExtensionApi;
+const { analysed, lensTitles, hoverText } = analysisHelpers(() => api, 30_000);
+const openScratch = (name: string, text: string) => openScratchIn(SCRATCH, name, text);
 
 function asGraph(r: SerializableEngineResult): SerializableGraphResult {
   assert.equal(r.theory, 'spectralEmbedding', 'a graph-mode result');
   return r as SerializableGraphResult;
-}
-
-async function openScratch(name: string, text: string): Promise<vscode.TextEditor> {
-  const uri = vscode.Uri.joinPath(workspaceRoot(), ...SCRATCH, name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
-  const doc = await vscode.workspace.openTextDocument(uri);
-  return vscode.window.showTextDocument(doc, { preview: false });
-}
-
-function analysed(doc: vscode.TextDocument, timeoutMs = 30_000) {
-  return waitFor(() => api.solver.latestFor(doc), timeoutMs, `the analysis of ${path.basename(doc.uri.path)} v${doc.version}`);
 }
 
 /** The graph analysis of the document's current version (fails when the analysis did not run). */
@@ -40,43 +42,6 @@ async function graphAnalysis(doc: vscode.TextDocument) {
   const r = asGraph((await analysed(doc)).result);
   assert.ok(r.analysis, `analysed without errors: ${JSON.stringify(r.problems.map((p) => [p.code, p.message]))}`);
   return r.analysis;
-}
-
-type DiagRow = [code: string, severity: string, startLine: number, startChar: number, endLine: number, endChar: number, message: string];
-const SEVERITY_NAME = ['error', 'warning', 'info', 'hint'];
-const rows = (ds: readonly vscode.Diagnostic[]): DiagRow[] =>
-  ds
-    .filter((d) => d.source === 'sslexp')
-    .map((d): DiagRow => [
-      String(d.code),
-      SEVERITY_NAME[d.severity],
-      d.range.start.line,
-      d.range.start.character,
-      d.range.end.line,
-      d.range.end.character,
-      d.message,
-    ])
-    .sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0]));
-
-async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
-  await analysed(doc);
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-  return lenses.filter((l) => l.command).map((l) => l.command!.title);
-}
-
-async function hoverText(doc: vscode.TextDocument, position: vscode.Position): Promise<string> {
-  await analysed(doc);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-}
-
-/** Inside the `nth` occurrence of `needle` after `after`. */
-function positionOf(doc: vscode.TextDocument, needle: string, after = ''): vscode.Position {
-  const text = doc.getText();
-  const from = after ? text.indexOf(after) : 0;
-  const i = text.indexOf(needle, from);
-  assert.ok(from >= 0 && i >= 0, `'${needle}' after '${after}' in ${doc.uri.path}`);
-  return doc.positionAt(i + Math.min(1, needle.length - 1));
 }
 
 const SIX_ROWS = '  X: [[0, 1], [1, 0], [1, 1], [0, 0], [2, 1], [1, 2]]\n';

@@ -4,7 +4,9 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
 
 /** Environment variables shared by the runner, the test index and these helpers. */
 export const ENV = {
@@ -147,4 +149,59 @@ export function screenshot(name: string, timeoutMs = 15_000): Promise<string | u
     req.on('error', () => resolve(undefined));
     req.end();
   });
+}
+
+/** Writes `text` to `name` in a scratch folder of the workspace (its path segments) and opens it in an editor. */
+export async function openScratch(folder: readonly string[], name: string, text: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), ...folder, name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** A diagnostic of ours as a comparable row: code, severity, range, message. */
+export type DiagRow = [code: string, severity: string, startLine: number, startChar: number, endLine: number, endChar: number, message: string];
+const SEVERITY_NAME = ['error', 'warning', 'info', 'hint'];
+
+/** Our diagnostics (source sslexp) as rows, sorted by position then code. */
+export function diagnosticRows(ds: readonly vscode.Diagnostic[]): DiagRow[] {
+  return ds
+    .filter((d) => d.source === 'sslexp')
+    .map((d): DiagRow => [
+      String(d.code),
+      SEVERITY_NAME[d.severity],
+      d.range.start.line,
+      d.range.start.character,
+      d.range.end.line,
+      d.range.end.character,
+      d.message,
+    ])
+    .sort((a, b) => a[2] - b[2] || a[3] - b[3] || a[0].localeCompare(b[0]));
+}
+
+/** A position inside the first occurrence of `needle` after `after` (its second character, when it has one). */
+export function positionOf(doc: vscode.TextDocument, needle: string, after = ''): vscode.Position {
+  const text = doc.getText();
+  const from = after ? text.indexOf(after) : 0;
+  const i = text.indexOf(needle, from);
+  assert.ok(from >= 0 && i >= 0, `'${needle}' after '${after}' in ${doc.uri.path}`);
+  return doc.positionAt(i + Math.min(1, needle.length - 1));
+}
+
+/** Waiting for an analysis, and the CodeLens titles and hover text it gives (the extension's API from `getApi`). */
+export function analysisHelpers(getApi: () => ExtensionApi, timeoutMs: number) {
+  /** Waits for the analysis of the document's current version. */
+  const analysed = (doc: vscode.TextDocument, timeout = timeoutMs) =>
+    waitFor(() => getApi().solver.latestFor(doc), timeout, `the analysis of ${path.basename(doc.uri.path)} v${doc.version}`);
+  async function lensTitles(doc: vscode.TextDocument): Promise<string[]> {
+    await analysed(doc);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    return lenses.filter((l) => l.command).map((l) => l.command!.title);
+  }
+  async function hoverText(doc: vscode.TextDocument, position: vscode.Position): Promise<string> {
+    await analysed(doc);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
+    return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  }
+  return { analysed, lensTitles, hoverText };
 }

@@ -7,6 +7,7 @@
  * case on every machine. Used by test/unit/fuzzProperty.test.ts (thousands of cases in CI)
  * and bench/fuzz.ts (`npm run fuzz`, 10^5 cases before a release).
  */
+import { mulberry32 as rng } from './mulberry32';
 import * as zlib from 'node:zlib';
 
 /** A file of a case: bytes, text, or a symbolic link to a path. */
@@ -23,17 +24,7 @@ export interface FuzzCase {
   kind: string;
 }
 
-/** mulberry32: a small seeded generator for the test inputs (not the engine's rng.ts). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 class Gen {
   readonly r: () => number;

@@ -2,6 +2,7 @@
  * Mutation fuzzing of the engine (issue 2): thousands of seeded mutations of the
  * examples must each give a result or problems — never an exception, never a hang.
  */
+import { mulberry32 as rng } from '../support/mulberry32';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -21,17 +22,6 @@ function examples(): { file: string; text: string }[] {
   };
   walk(path.join(root, 'examples'));
   return out;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TOKENS = [

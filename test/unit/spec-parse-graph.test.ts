@@ -1,50 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpec } from '../../src/core/spec/parseSpec';
-import { computeLineStarts, offsetToLineColumn, type Problem } from '../../src/core/problems/problems';
 import { PROBLEM_CODES } from '../../src/core/problems/codes';
 import { GRAPH_DEFAULTS, type GraphSpec } from '../../src/core/spec/model';
+import { applyFix, specAsserts } from './support/specAsserts';
 
-const seen = new Map<string, Problem['severity']>();
-
-function parse(text: string, fileName = 'x.sslexp.yaml') {
-  const r = parseSpec(text, { fileName, baseDir: '/work/specs' });
-  for (const p of r.problems) seen.set(p.code, p.severity);
-  return r;
-}
-
-interface Expect {
-  code: string;
-  line: number;
-  column: number;
-  /** The exact text covered by the range. */
-  text: string;
-  message: string;
-  severity?: Problem['severity'];
-}
-
-/** Asserts that `text` yields this problem (code, 1-based position, covered text, message); with an error, no spec and mode graph. */
-function expectProblem(text: string, e: Expect, fileName?: string): Problem {
-  const r = parse(text, fileName);
-  const candidates = r.problems.filter((p) => p.code === e.code);
-  assert.ok(candidates.length > 0, `expected ${e.code}; got ${JSON.stringify(r.problems.map((p) => [p.code, p.message]))}`);
-  const p = candidates.find((q) => q.message === e.message) ?? candidates[0];
-  assert.equal(p.message, e.message);
-  assert.deepEqual(offsetToLineColumn(computeLineStarts(text), p.start), { line: e.line, column: e.column });
-  assert.equal(text.slice(p.start, p.end), e.text);
-  assert.equal(p.severity, e.severity ?? 'error');
-  if ((e.severity ?? 'error') === 'error') assert.equal(r.spec, undefined, 'no spec when there are errors');
-  assert.equal(r.mode, 'graph', 'the mode the root keys select');
-  return p;
-}
-
-function applyFix(text: string, p: Problem): string {
-  assert.ok(p.fixes && p.fixes.length, 'a quick fix');
-  const edits = [...p.fixes[0].edits].sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const ed of edits) out = out.slice(0, ed.start) + ed.newText + out.slice(ed.end);
-  return out;
-}
+const { seen, parse, expectProblem } = specAsserts({ specAbsent: 'on-error', mode: 'graph' });
 
 const slice = (text: string, s: { start: number; end: number } | undefined) => (s ? text.slice(s.start, s.end) : undefined);
 

@@ -1,53 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpec, logGrid, suggest, damerauLevenshtein, SPEC_KEYS } from '../../src/core/spec/parseSpec';
+import { logGrid, suggest, damerauLevenshtein, SPEC_KEYS } from '../../src/core/spec/parseSpec';
 import { parseSourceTree, MAX_ALIAS_EXPANSION } from '../../src/core/spec/sourceTree';
-import { computeLineStarts, offsetToLineColumn, type Problem } from '../../src/core/problems/problems';
+import { computeLineStarts, offsetToLineColumn } from '../../src/core/problems/problems';
 import { PROBLEM_CODES } from '../../src/core/problems/codes';
 import { Rng } from '../../src/core/numerics/rng';
 import type { DataSpec, SpectralSpec } from '../../src/core/spec/model';
+import { applyFix, specAsserts } from './support/specAsserts';
 
-/** Every code seen in this file; checked against the table at the end. */
-const seen = new Map<string, Problem['severity']>();
-
-function parse(text: string, fileName = 'x.sslexp.yaml') {
-  const r = parseSpec(text, { fileName, baseDir: '/work/specs' });
-  for (const p of r.problems) seen.set(p.code, p.severity);
-  return r;
-}
-
-interface Expect {
-  code: string;
-  line: number;
-  column: number;
-  /** The exact text covered by the range. */
-  text: string;
-  message: string;
-  severity?: Problem['severity'];
-}
-
-/** Asserts that `text` yields a problem exactly as described (code, 1-based position, range text, message). */
-function expectProblem(text: string, e: Expect, fileName?: string): Problem {
-  const r = parse(text, fileName);
-  const candidates = r.problems.filter((p) => p.code === e.code);
-  assert.ok(candidates.length > 0, `expected ${e.code}; got ${JSON.stringify(r.problems.map((p) => [p.code, p.message]))}`);
-  const ls = computeLineStarts(text);
-  const p = candidates.find((q) => q.message === e.message) ?? candidates[0];
-  assert.equal(p.message, e.message);
-  assert.deepEqual(offsetToLineColumn(ls, p.start), { line: e.line, column: e.column });
-  assert.equal(text.slice(p.start, p.end), e.text);
-  assert.equal(p.severity, e.severity ?? 'error');
-  assert.equal(r.spec, undefined, 'no spec when there are errors');
-  return p;
-}
-
-function applyFix(text: string, p: Problem): string {
-  assert.ok(p.fixes && p.fixes.length, 'a quick fix');
-  const edits = [...p.fixes[0].edits].sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const ed of edits) out = out.slice(0, ed.start) + ed.newText + out.slice(ed.end);
-  return out;
-}
+/** Every code seen in this file is checked against the table at the end. */
+const { seen, parse, expectProblem } = specAsserts({ specAbsent: 'always' });
 
 const VALID = `sslexp: 1
 name: Natural images, cluttered background

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { mulberry32 } from '../support/mulberry32';
 import { rthLargest } from '../../src/core/numerics/select';
 import assert from 'node:assert/strict';
 import type { ResolvedSpectra } from '../../src/core/theories/alignment/types';
@@ -196,17 +197,6 @@ test('rthLargest matches a sort on random data', () => {
 });
 
 // ---- properties of docs/theory.md §5 over random spectra -----------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomSpectra(rng: () => number): ResolvedSpectra {
   const k = 1 + Math.floor(rng() * 6);

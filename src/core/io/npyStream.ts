@@ -4,57 +4,24 @@
  * block are in memory. The header is parsed by the same code as the whole-file reader
  * (npy.ts), so both accept and refuse the same files. Failures throw `DataFileError`.
  */
-import { DataFileError, decode, parseDescr, parseHeader, shapeText, type Dtype } from './npy';
+import { DataFileError, MAX_NPY_HEADER, decode, npyLayout, shapeText, type NpyLayout } from './npy';
 import type { ByteSource, RowBlock, RowStream } from './stream';
 
-export interface NpyHeader {
-  shape: number[];
-  dtype: Dtype;
-  descr: string;
-  fortran: boolean;
-  /** Byte offset of the first value. */
-  dataStart: number;
-}
+/** The layout of a .npy file read in blocks (the same header parser as the whole-file reader). */
+export type NpyHeader = NpyLayout;
 
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-
-/** The header of a .npy file, from at most its first few kilobytes. */
+/**
+ * The header of a .npy file, from its first bytes only (magic, version and a header of at
+ * most numpy's length limit), parsed by {@link npyLayout}; then the data the shape declares
+ * must fit in the file.
+ */
 export function readNpyHeader(src: ByteSource, name: string): NpyHeader {
-  const head = src.read(0, Math.min(src.size, 12));
-  if (head.length < 6 || !MAGIC.every((b, i) => head[i] === b))
-    throw new DataFileError(`${name} is not a .npy file (it does not start with the \\x93NUMPY magic string).`);
-  if (head.length < 10) throw new DataFileError(`${name} is truncated: the .npy header is incomplete.`);
-  const major = head[6];
-  let headerLen: number;
-  let headerStart: number;
-  if (major === 1) {
-    headerLen = head[8] | (head[9] << 8);
-    headerStart = 10;
-  } else if (major === 2 || major === 3) {
-    if (head.length < 12) throw new DataFileError(`${name} is truncated: the .npy header is incomplete.`);
-    headerLen = (head[8] | (head[9] << 8) | (head[10] << 16)) + head[11] * 16777216;
-    headerStart = 12;
-  } else {
-    throw new DataFileError(`${name} uses .npy format version ${major}.${head[7]}; versions 1.0, 2.0 and 3.0 are supported.`);
-  }
-  const dataStart = headerStart + headerLen;
-  if (dataStart > src.size || headerLen > 1 << 24)
-    throw new DataFileError(`${name} is truncated: the .npy header says ${headerLen} bytes but the file ends before.`);
-  let header: string;
-  try {
-    header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: major === 3 }).decode(src.read(headerStart, headerLen));
-  } catch {
-    throw new DataFileError(`${name}: the .npy header is not valid UTF-8.`);
-  }
-  const { descr, fortran, shape } = parseHeader(header, name);
-  const dtype = parseDescr(descr, name);
-  let count = 1;
-  for (const d of shape) count *= d;
-  if (!Number.isSafeInteger(count * dtype.size)) throw new DataFileError(`${name}: the shape ${shapeText(shape)} is too large.`);
+  const layout = npyLayout(src.read(0, Math.min(src.size, 12 + MAX_NPY_HEADER)), name);
+  const { descr, shape, count, dtype, dataStart } = layout;
   const need = count * dtype.size;
   const have = src.size - dataStart;
   if (have < need) throw new DataFileError(`${name} is truncated: shape ${shapeText(shape)} of ${descr} needs ${need} bytes of data, the file has ${have}.`);
-  return { shape, dtype, descr, fortran, dataStart };
+  return layout;
 }
 
 /** Thrown for a Fortran-order array of more than one dimension (its rows are not contiguous). */

@@ -9,17 +9,8 @@ import { IO_LIMITS } from './limits';
 import { DataFileError, isNpy, readNpy } from './npy';
 import { NotCOrderError, openNpyStream, readNpyHeader } from './npyStream';
 import { npzMember } from './npzStream';
+import { baseName, extension } from './readArray';
 import { arrayRowStream, type ByteSource, type RowStream } from './stream';
-
-function baseName(fileName: string): string {
-  const m = /[^/\\]*$/.exec(fileName);
-  return m && m[0] ? m[0] : fileName;
-}
-
-function extension(fileName: string): string {
-  const m = /(\.[^./\\]+)$/.exec(fileName);
-  return m ? m[1].toLowerCase() : '';
-}
 
 /** The rows of a .npy (or of one .npy inside a .npz), streamed when its layout allows. */
 function npyRows(src: ByteSource, name: string): RowStream {

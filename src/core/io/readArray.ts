@@ -8,12 +8,14 @@ import { readNpz } from './npz';
 
 export { ArrayTooLargeError, DataFileError, type NumericArray, type ReadLimits };
 
-function baseName(fileName: string): string {
+/** The file name without its directories (for messages). */
+export function baseName(fileName: string): string {
   const m = /[^/\\]*$/.exec(fileName);
   return m && m[0] ? m[0] : fileName;
 }
 
-function extension(fileName: string): string {
+/** The lower-cased extension with its dot, or ''. */
+export function extension(fileName: string): string {
   const m = /(\.[^./\\]+)$/.exec(fileName);
   return m ? m[1].toLowerCase() : '';
 }

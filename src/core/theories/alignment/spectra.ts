@@ -8,15 +8,11 @@ import type { ResolvedSpectra } from './types';
 import { Rng } from '../../numerics/rng';
 import { ArrayTooLargeError, DataFileError } from '../../io/npy';
 import { readVector } from '../../io/readArray';
-import { joinPath } from '../../spec/parseSpec';
+import { readReferencedFile, type SpecFileAccess } from '../../spec/referencedFiles';
 import { LIMITS, type BlockSpec, type Span, type SpectralSpec, type SpectrumSpec } from '../../spec/model';
 
-export interface SpectrumContext {
-  /** Directory that relative file paths resolve against (the spec's directory). */
-  baseDir?: string;
-  /** Reads an absolute path; undefined in untrusted workspaces (docs/architecture.md §6). */
-  readFile?: (absPath: string) => Uint8Array;
-}
+/** How spectrum files are read (the spec's directory and the host's reader). */
+export type SpectrumContext = SpecFileAccess;
 
 export interface SpectrumResult {
   values?: Float64Array;
@@ -130,41 +126,6 @@ function finish(values: Float64Array, scale: number | undefined, span: Span, lab
     }
   }
   return { values, problems: [] };
-}
-
-/**
- * Reads a file the spec refers to (`path` as written, `resolved` when the parser knew the
- * spec's directory), only through `ctx.readFile` (docs/architecture.md §6), within the size limit; or
- * the one problem that says why not, on `span`. `unread` ends the untrusted-workspace
- * message ("signal.variance cannot be evaluated").
- */
-export function readReferencedFile(
-  path: string,
-  resolved: string | undefined,
-  ctx: SpectrumContext,
-  span: Span,
-  unread: string,
-): { bytes: Uint8Array } | { problem: Problem } {
-  const err = (code: string, message: string, severity: 'error' | 'warning' = 'error') => ({ problem: problem(code, severity, message, span.start, span.end) });
-  if (!ctx.readFile) return err('untrusted-file', `Data files are not read in an untrusted workspace: '${path}' is ignored and ${unread}.`, 'warning');
-  let abs = resolved;
-  if (abs === undefined) {
-    if (ctx.baseDir !== undefined) abs = joinPath(ctx.baseDir, path);
-    else if (/^([a-zA-Z]:[\\/]|[\\/])/.test(path)) abs = path;
-    else return err('file-not-found', `Cannot resolve '${path}': the spec has no directory (save it first).`);
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = ctx.readFile(abs);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const msg = e instanceof Error ? e.message : String(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return err('file-not-found', `File '${path}' not found (looked for ${abs}).`);
-    if (/over the limit/.test(msg)) return err('limit-exceeded', `File '${path}' is larger than the limit of ${LIMITS.maxFileBytes} bytes.`);
-    return err('file-read-error', `Cannot read '${path}': ${msg}`);
-  }
-  if (bytes.length > LIMITS.maxFileBytes) return err('limit-exceeded', `File '${path}' is ${bytes.length} bytes, over the limit of ${LIMITS.maxFileBytes}.`);
-  return { bytes };
 }
 
 function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number | undefined, ctx: SpectrumContext, label: string): SpectrumResult {

@@ -22,7 +22,7 @@ import { SparseError } from '../../numerics/sparse';
 import { problem, type Problem } from '../../problems/problems';
 import { GRAPH_DEFAULTS, type GraphSpec, type Span } from '../../spec/model';
 import { linearBarlow } from './barlow';
-import type { GraphFileAccess } from './files';
+import type { SpecFileAccess as GraphFileAccess } from '../../spec/referencedFiles';
 import { buildGraph } from './graphBuild';
 import { linearSimclr, linearVicreg } from './linear';
 import { pairAgreement } from './pairAgreement';
@@ -31,7 +31,7 @@ import { laplacianSpectrum, simclrRepresentation, vicregRepresentation } from '.
 import { centerColumns, loadRows } from './rows';
 import type { BarlowLinear, GraphAnalysis, SimclrLinear, VicregLinear } from './types';
 
-export type { GraphFileAccess } from './files';
+export type { GraphFileAccess };
 
 /**
  * The analysis of a parsed, error-free graph-mode spec; undefined when a problem (pushed to

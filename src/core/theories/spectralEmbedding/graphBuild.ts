@@ -14,7 +14,7 @@ import { ArrayTooLargeError, DataFileError, readEdgeList } from '../../io/readAr
 import { CsrMatrix, TREE_MAX_DIMENSION, connectedComponents, inverseSqrtDegrees, knnGraph, type Components } from '../../numerics/sparse';
 import { problem, type Problem } from '../../problems/problems';
 import type { GraphSpec, Span } from '../../spec/model';
-import { readSpecFile, type GraphFileAccess } from './files';
+import { readReferencedFile, type SpecFileAccess as GraphFileAccess } from '../../spec/referencedFiles';
 import type { GraphRows } from './rows';
 import type { GraphKind } from './types';
 
@@ -140,7 +140,7 @@ export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAcc
     case 'edges-file': {
       kind = 'edges';
       const at = rel.pathSpan;
-      const read = readSpecFile(rel.path, rel.resolved, files, at, 'graph mode cannot be analysed');
+      const read = readReferencedFile(rel.path, rel.resolved, files, at, 'graph mode cannot be analysed');
       if ('problem' in read) {
         problems.push(read.problem);
         return undefined;

@@ -8,7 +8,7 @@
 import { ArrayTooLargeError, DataFileError, readRows, readVector } from '../../io/readArray';
 import { problem, type Problem } from '../../problems/problems';
 import { LIMITS, type GraphSpec, type Span } from '../../spec/model';
-import { readSpecFile, type GraphFileAccess } from './files';
+import { readReferencedFile, type SpecFileAccess as GraphFileAccess } from '../../spec/referencedFiles';
 
 export interface GraphRows {
   /** N × D, row-major (after removing a label column; centred when data.center). */
@@ -36,7 +36,7 @@ export function loadRows(spec: GraphSpec, files: GraphFileAccess, problems: Prob
     const cols = rows ? data.X[0].length : 0;
     raw = { data: Float64Array.from(data.X.flat()), rows, cols };
   } else if (data.file !== undefined) {
-    const read = readSpecFile(data.file, data.fileResolved, files, span, 'graph mode cannot be analysed');
+    const read = readReferencedFile(data.file, data.fileResolved, files, span, 'graph mode cannot be analysed');
     if ('problem' in read) {
       problems.push(read.problem);
       return undefined;
@@ -96,7 +96,7 @@ export function loadRows(spec: GraphSpec, files: GraphFileAccess, problems: Prob
     labels = new Float64Array(raw.rows);
     for (let i = 0; i < raw.rows; i++) labels[i] = raw.data[i * raw.cols + labelCol];
   } else if (lab && 'file' in lab) {
-    const read = readSpecFile(lab.file, undefined, files, lab.span, 'graph mode cannot be analysed');
+    const read = readReferencedFile(lab.file, undefined, files, lab.span, 'graph mode cannot be analysed');
     if ('problem' in read) {
       problems.push(read.problem);
       return undefined;

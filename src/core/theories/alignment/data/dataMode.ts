@@ -5,7 +5,6 @@
  * pipeline every covariance is diagonal in the PCA basis (Q = I), so the thresholds of §4
  * apply; for a general problem they do not (A6) and only the solutions are reported.
  */
-import type { Dimensions, ResolvedSpectra, Thresholds } from '../types';
 import { LinalgError, padColumns, type Matrix } from '../../../numerics/dense';
 import { gramError, relativeError, sinLargestPrincipalAngle } from '../metrics';
 import { problem, type Problem, type Severity } from '../../../problems/problems';
@@ -18,46 +17,11 @@ import { describeAugmentation, generalAugmentation, pipelineAugmentation } from 
 import { centerColumns, dataFileSpan, featureMatrix, readDataMatrix, readLabels, readTargets } from './loadData';
 import { buildPipeline, type PipelineData } from './pipeline';
 import { solveAll, type SolutionSet } from './solutions';
-import type { ProbeResult } from './probe';
+import type { DataAnalysis, DataSolutions, PreparedData } from './types';
 import { analyzeStreamed, shouldStream, type DataContext } from './streamed';
 
 export type { SolutionSet };
-
-export interface DataSolutions extends SolutionSet {
-  /** Which problem the solutions solve. */
-  problem: string;
-  /** Pipeline only: the same solvers on one corrupted draw of the noise coordinates. */
-  corrupted?: SolutionSet & { seed: number };
-  /** Pipeline only: clean vs corrupted at this n (docs/theory.md §4.4). */
-  discrepancy?: { supervised?: number; reconstruction: number; jointEmbedding: number; jointEmbeddingGram: number };
-  /** With labels and your own views: the linear probe's test accuracy per encoder (data/probe.ts). */
-  probe?: ProbeResult;
-}
-
-export interface DataAnalysis {
-  problems: Problem[];
-  dimensions?: Dimensions;
-  /** null when the problem is not in the paper's form (A6). */
-  thresholds?: Thresholds | null;
-  spectra?: ResolvedSpectra;
-  solutions?: DataSolutions;
-  /** What the pipeline did, for summaries. */
-  pipeline?: { samples: number; features: number; pca: number; noise: number; explainedVariance: number; centered: boolean; classes?: number };
-  /** The prepared data the analysis ran on (for the simulation; never serialised). */
-  prepared?: PreparedData;
-}
-
-/** The loaded and prepared problem, shared by the analysis and the simulation. */
-export interface PreparedData {
-  /** Samples x features (after removing a label column and centring). */
-  x: Matrix;
-  /** Targets (one-hot labels or Y), when known. */
-  y?: Matrix;
-  classes?: number;
-  centered: boolean;
-  /** The pipeline, when `pca` is given. */
-  pipeline?: PipelineData;
-}
+export type { DataAnalysis, DataSolutions, PipelineSummary, PreparedData } from './types';
 
 const isErr = (ps: readonly Problem[]) => ps.some((p) => p.severity === 'error');
 

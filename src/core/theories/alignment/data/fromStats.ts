@@ -112,9 +112,21 @@ export interface StatsPca {
 
 /** PCA of (1/n) X_cᵀ X_c (X_c centred when `center`), as pipeline.ts does on the rows. */
 export function pcaFromStats(stats: SufficientStats, k: number, center: boolean): StatsPca {
-  const features = stats.d;
   const mu = centringShift(stats, center);
   const cov = gramFromStats(stats, mu);
+  const { basis, c, explainedVariance } = topComponents(cov, k);
+  const gp = matmul(basis.transpose(), matmul(cov, basis));
+  symmetrizeInPlace(gp);
+  return { basis, c, explainedVariance, gp, ...(mu ? { mu } : {}) };
+}
+
+/**
+ * The top k eigenpairs of a covariance (features × features): the basis V_k, the variances c
+ * (clipped at 0) and the share of the trace they keep. The PCA step of both pipelines (rows
+ * in memory, pipeline.ts, and accumulated statistics, above).
+ */
+export function topComponents(cov: Matrix, k: number): { basis: Matrix; c: Float64Array; explainedVariance: number } {
+  const features = cov.rows;
   const top = k === features ? symmetricEigen(cov) : topSymmetricEigen(cov, k);
   let total = 0;
   for (let j = 0; j < features; j++) total += cov.get(j, j);
@@ -124,10 +136,7 @@ export function pcaFromStats(stats: SufficientStats, k: number, center: boolean)
     c[j] = Math.max(0, top.values[j]);
     kept += c[j];
   }
-  const basis = takeColumns(top.vectors, k);
-  const gp = matmul(basis.transpose(), matmul(cov, basis));
-  symmetrizeInPlace(gp);
-  return { basis, c, explainedVariance: total > 0 ? kept / total : 1, gp, ...(mu ? { mu } : {}) };
+  return { basis: takeColumns(top.vectors, k), c, explainedVariance: total > 0 ? kept / total : 1 };
 }
 
 function symmetrizeInPlace(a: Matrix): void {

@@ -8,7 +8,8 @@ import { Matrix } from '../../../numerics/dense';
 import { problem, type Problem, type Severity } from '../../../problems/problems';
 import { ArrayTooLargeError, DataFileError, readMatrix, readVector } from '../../../io/readArray';
 import { LIMITS, type DataSourceSpec, type Span } from '../../../spec/model';
-import { readReferencedFile, type SpectrumContext } from '../spectra';
+import { readReferencedFile } from '../../../spec/referencedFiles';
+import type { SpectrumContext } from '../spectra';
 
 /** The data matrix as written: samples x columns, a label column included. */
 export interface RawMatrix {

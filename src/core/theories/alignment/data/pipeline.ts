@@ -5,7 +5,8 @@
  * every covariance is diagonal (Q = I), so the thresholds of §4 apply.
  */
 import type { ResolvedSpectra } from '../types';
-import { gram, matmul, Matrix, symmetricEigen, takeColumns, topSymmetricEigen } from '../../../numerics/dense';
+import { gram, matmul, Matrix } from '../../../numerics/dense';
+import { topComponents } from './fromStats';
 import type { Problem } from '../../../problems/problems';
 import { LIMITS, type DataSourceSpec, type DataSpec, type SpectrumSpec } from '../../../spec/model';
 import { evaluateSpectrum, type SpectrumContext } from '../spectra';
@@ -59,18 +60,8 @@ function withinPipelineLimits(d: number, rows: number, data: DataSourceSpec, pro
  * whose second moment is diag(c) (A5: uncentred moments of the centred data).
  */
 function principalComponents(x: Matrix, k: number, data: DataSourceSpec, problems: Problem[]): { xp: Matrix; c: Float64Array; explainedVariance: number } {
-  const features = x.cols;
-  const cov = gram(x, 1 / x.rows);
-  const top = k === features ? symmetricEigen(cov) : topSymmetricEigen(cov, k);
-  let total = 0;
-  for (let j = 0; j < features; j++) total += cov.get(j, j);
-  const c = new Float64Array(k);
-  let kept = 0;
-  for (let j = 0; j < k; j++) {
-    c[j] = Math.max(0, top.values[j]);
-    kept += c[j];
-  }
-  const xp = matmul(x, takeColumns(top.vectors, k));
+  const { basis, c, explainedVariance } = topComponents(gram(x, 1 / x.rows), k);
+  const xp = matmul(x, basis);
   if (c[k - 1] <= 1e-12 * (c[0] || 1)) {
     report(
       problems,
@@ -80,7 +71,7 @@ function principalComponents(x: Matrix, k: number, data: DataSourceSpec, problem
       'warning',
     );
   }
-  return { xp, c, explainedVariance: total > 0 ? kept / total : 1 };
+  return { xp, c, explainedVariance };
 }
 
 /** λΓ and λΘ of the appended noise coordinates (none without `data.noise`). */

@@ -23,14 +23,15 @@ import { gramError, relativeError, sinLargestPrincipalAngle } from '../metrics';
 import { momentsFromGram, type Augmentation } from '../solvers';
 import type { SpectrumContext } from '../spectra';
 import { computeThresholds } from '../thresholds';
-import type { Dimensions, ResolvedSpectra, Thresholds } from '../types';
+import type { ResolvedSpectra } from '../types';
 import { describeAugmentation, generalAugmentation, pipelineAugmentation } from './augmentation';
 import { centringShift, generalMoments, pcaFromStats, pipelineMoments } from './fromStats';
 import { readMomentsNpz } from './momentsFile';
 import { importantAugmentation, noiseSpectra } from './pipeline';
-import { fitProbes, ProbeScorer, type ProbeResult } from './probe';
-import { solveAllFromMoments, type SolutionSet } from './solutions';
+import { fitProbes, ProbeScorer } from './probe';
+import { solveAllFromMoments } from './solutions';
 import { addColumnSums, StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
+import type { DataAnalysis } from './types';
 
 /** What data mode may use beyond a spectrum's context: positioned reads and progress (EngineOptions). */
 export interface DataContext extends SpectrumContext {
@@ -40,25 +41,8 @@ export interface DataContext extends SpectrumContext {
   streamData?: { always?: boolean; blockRows?: number };
 }
 
-/** The solutions of a streamed analysis (a DataSolutions of dataMode.ts). */
-export interface StatsSolutions extends SolutionSet {
-  problem: string;
-  corrupted?: SolutionSet & { seed: number };
-  discrepancy?: { supervised?: number; reconstruction: number; jointEmbedding: number; jointEmbeddingGram: number };
-  probe?: ProbeResult;
-}
-
-/** What a streamed analysis found (merged into dataMode.ts' DataAnalysis). */
-export interface StatsAnalysis {
-  problems: Problem[];
-  dimensions?: Dimensions;
-  thresholds?: Thresholds | null;
-  spectra?: ResolvedSpectra;
-  solutions?: StatsSolutions;
-  pipeline?: { samples: number; features: number; pca: number; noise: number; explainedVariance: number; centered: boolean; classes?: number };
-  /** How the data were read (for summaries): 'stream' (in blocks) or 'moments' (a moments file). */
-  source?: 'stream' | 'moments';
-}
+/** What a streamed analysis found (merged into dataMode.ts' DataAnalysis): the same shape, never `prepared`. */
+type StatsAnalysis = Omit<DataAnalysis, 'prepared'>;
 
 /** Values per block of rows (32 MB of float64). */
 const BLOCK_VALUES = 1 << 22;

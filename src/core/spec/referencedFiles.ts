@@ -1,28 +1,29 @@
 /**
- * File access of graph mode: every file is read through the host's `readFile(absPath)`
- * callback; without it (an untrusted workspace) nothing is read and the spec gets an
- * `untrusted-file` warning at the path (docs/architecture.md §6).
+ * Reading the files a spec names, for every theory: only through the host's `readFile`
+ * callback (docs/architecture.md §6), within the size limit; a file that cannot be read
+ * becomes the one located problem that says why.
  */
-import { problem, type Problem } from '../../problems/problems';
-import { joinPath } from '../../spec/parseSpec';
-import { LIMITS, type Span } from '../../spec/model';
+import { problem, type Problem } from '../problems/problems';
+import { joinPath } from './checker';
+import { LIMITS, type Span } from './model';
 
-export interface GraphFileAccess {
-  /** Directory that relative paths resolve against (the spec's). */
+export interface SpecFileAccess {
+  /** Directory that relative file paths resolve against (the spec's directory). */
   baseDir?: string;
-  /** Reads an absolute path; undefined in an untrusted workspace. */
+  /** Reads an absolute path; undefined in untrusted workspaces (docs/architecture.md §6). */
   readFile?: (absPath: string) => Uint8Array;
 }
 
 /**
- * The bytes of a file named in the spec (`resolved` when the parser resolved it), or the
- * located problem: `untrusted-file` (warning), `file-not-found`, `file-read-error`,
- * `limit-exceeded`. `unread` completes the untrusted-workspace message.
+ * The bytes of a file the spec refers to (`path` as written, `resolved` when the parser knew
+ * the spec's directory), or the problem on `span`: `untrusted-file` (warning),
+ * `file-not-found`, `file-read-error`, `limit-exceeded`. `unread` ends the untrusted-workspace
+ * message ("signal.variance cannot be evaluated").
  */
-export function readSpecFile(
+export function readReferencedFile(
   path: string,
   resolved: string | undefined,
-  files: GraphFileAccess,
+  files: SpecFileAccess,
   span: Span,
   unread: string,
 ): { bytes: Uint8Array } | { problem: Problem } {
