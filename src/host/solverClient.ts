@@ -20,6 +20,8 @@ import {
   type SerializableEngineResult,
   type SimulateRequest,
   type SimulationMessage,
+  type SolutionsFileMessage,
+  type SolutionsRequest,
   type WorkerToHostMessage,
 } from '../shared/workerProtocol';
 import { baseName, engineBaseDir, engineFileName } from './documents';
@@ -74,6 +76,26 @@ export interface RunFailure extends RunEvent {
   message: string;
 }
 
+/** What a run's progress notification was given ({@link SolverClient.onDidUpdateProgressNotification}). */
+export interface ProgressNotificationEvent {
+  runId: number;
+  title: string;
+  message: string;
+  /** Percent the bar advanced (absent when a new pass started and the bar stays). */
+  increment?: number;
+}
+
+/** A run's progress as the worker reported it ({@link SolverClient.onDidReportProgress}). */
+export interface ProgressEvent {
+  /** The document (without the `#oneoff-N` suffix of one-off runs). */
+  uri: string;
+  runId: number;
+  kind: 'analyze' | 'simulate' | 'solutions';
+  /** 0..1 within the current pass (data read in blocks makes one pass per read). */
+  fraction: number;
+  message: string;
+}
+
 /** Extra inputs of a one-off analysis ({@link SolverClient.analyze}). */
 export interface AnalyzeOptions {
   /** Overrides the spec's alpha (e.g. a what-if from the panel). */
@@ -83,10 +105,11 @@ export interface AnalyzeOptions {
   token?: vscode.CancellationToken;
 }
 
-type Settle = ResultMessage | SimulationMessage;
+type Settle = ResultMessage | SimulationMessage | SolutionsFileMessage;
+type RunRequest = AnalyzeRequest | SimulateRequest | SolutionsRequest;
 
 interface Pending {
-  message: AnalyzeRequest | SimulateRequest;
+  message: RunRequest;
   resolve: (m: Settle) => void;
   reject: (err: Error) => void;
   onProgress?: (fraction: number, message: string) => void;
@@ -129,6 +152,11 @@ export class SolverClient implements vscode.Disposable {
   private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
   private readonly simulated = new vscode.EventEmitter<SimulationEvent>();
   private readonly simulations = new Map<string, SimulationEvent>();
+  private readonly progressed = new vscode.EventEmitter<ProgressEvent>();
+  private readonly notified = new vscode.EventEmitter<ProgressNotificationEvent>();
+  private readonly cancelledRuns = new vscode.EventEmitter<RunEvent>();
+  /** Why a run was cancelled (read once by the code awaiting it). */
+  private readonly cancelReasons = new Map<number, 'cancelled' | 'superseded'>();
   /** Documents whose files the host reads: the paths their last run needed (read up front next time). */
   private readonly neededFiles = new Map<string, string[]>();
 
@@ -144,6 +172,12 @@ export class SolverClient implements vscode.Disposable {
   readonly onDidForget = this.forgotten.event;
   /** A simulation finished with a result (the panel draws the convergence curves). */
   readonly onDidSimulate = this.simulated.event;
+  /** A run reported progress (data read in blocks; the notification shows it; the integration tests read it). */
+  readonly onDidReportProgress = this.progressed.event;
+  /** The cancellable notification of a slow run was updated (read by the integration tests). */
+  readonly onDidUpdateProgressNotification = this.notified.event;
+  /** A document analysis was cancelled by the user (not superseded by a newer edit). */
+  readonly onDidCancelAnalysis = this.cancelledRuns.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -242,13 +276,19 @@ export class SolverClient implements vscode.Disposable {
       this.analyzed.fire(event);
       return event;
     } catch (err) {
-      if (!(err instanceof vscode.CancellationError)) {
+      if (err instanceof vscode.CancellationError) {
+        if (this.cancelReasons.get(runId) === 'cancelled' && !this.disposed) {
+          this.log.info(`analysis of ${baseName(doc.uri)} v${doc.version} (run ${runId}) cancelled`);
+          this.cancelledRuns.fire({ uri: doc.uri, version: doc.version, runId });
+        }
+      } else {
         const text = err instanceof Error ? err.message : String(err);
         this.log.error(`analysis of ${baseName(doc.uri)} v${doc.version} (run ${runId}) failed: ${text}`);
         this.failed.fire({ uri: doc.uri, version: doc.version, runId, message: text });
       }
       return undefined;
     } finally {
+      this.cancelReasons.delete(runId);
       if (this.documentRuns.get(key) === runId) {
         this.documentRuns.delete(key);
         this.busyChanged.fire({ uri: doc.uri, busy: false });
@@ -278,6 +318,21 @@ export class SolverClient implements vscode.Disposable {
     const run = this.send(message, options.token);
     this.showProgressIfSlow(run, runId, `Analysing ${baseName(doc.uri)}`, settings.progressDelay);
     return ((await run) as ResultMessage).result;
+  }
+
+  /**
+   * The `.npz` of the solutions of `doc` (data mode), as `sslexp analyze FILE --output F.npz`
+   * writes them: the worker analyses the current text again. Resolves with the bytes or with
+   * why there are none; rejects with `vscode.CancellationError` when the user cancels.
+   */
+  async solutionsNpz(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<Uint8Array | string> {
+    const runId = this.nextRunId++;
+    const fields = this.documentFields(doc, runId);
+    const message: SolutionsRequest = { type: 'solutions', ...fields, uri: `${fields.uri}#oneoff-${runId}` };
+    const run = this.send(message, token);
+    this.showProgressIfSlow(run, runId, vscode.l10n.t('Exporting the solutions of {0}', baseName(doc.uri)), getSettings(doc.uri).progressDelay);
+    const res = (await run) as SolutionsFileMessage;
+    return res.bytes ?? res.reason ?? vscode.l10n.t('no solutions were computed');
   }
 
   /**
@@ -357,6 +412,9 @@ export class SolverClient implements vscode.Disposable {
     this.good.clear();
     this.documentRuns.clear();
     this.analyzed.dispose();
+    this.progressed.dispose();
+    this.notified.dispose();
+    this.cancelledRuns.dispose();
     this.started.dispose();
     this.failed.dispose();
     this.busyChanged.dispose();
@@ -386,7 +444,7 @@ export class SolverClient implements vscode.Disposable {
     };
   }
 
-  private send(message: AnalyzeRequest | SimulateRequest, token?: vscode.CancellationToken, onProgress?: Pending['onProgress']): Promise<Settle> {
+  private send(message: RunRequest, token?: vscode.CancellationToken, onProgress?: Pending['onProgress']): Promise<Settle> {
     if (this.disposed) return Promise.reject(new vscode.CancellationError());
     if (token?.isCancellationRequested) return Promise.reject(new vscode.CancellationError());
     return new Promise<Settle>((resolve, reject) => {
@@ -420,7 +478,7 @@ export class SolverClient implements vscode.Disposable {
    * `vscode.workspace.fs` into the request's `files`, within `sslParadigm.worker.maxFileSizeMB`;
    * a file that cannot be read gets its message in `fileErrors` (the core reports it as usual).
    */
-  private async readHostFiles(message: AnalyzeRequest | SimulateRequest, paths: readonly string[]): Promise<void> {
+  private async readHostFiles(message: RunRequest, paths: readonly string[]): Promise<void> {
     const files = (message.files ??= {});
     const errors = (message.fileErrors ??= {});
     const limit = message.maxFileBytes ?? Number.POSITIVE_INFINITY;
@@ -476,6 +534,7 @@ export class SolverClient implements vscode.Disposable {
     const p = this.pending.get(runId);
     if (!p) return;
     this.pending.delete(runId);
+    if (this.isDocumentRun(p)) this.cancelReasons.set(runId, reason);
     p.reject(new vscode.CancellationError());
     if (this.worker) this.worker.postMessage({ type: 'cancel', runId } satisfies HostToWorkerMessage);
     if (this.activeRunId === runId) {
@@ -489,14 +548,36 @@ export class SolverClient implements vscode.Disposable {
     }
   }
 
+  /**
+   * After `delayMs` (setting sslParadigm.worker.progressDelay), a cancellable notification
+   * for a run still going: the worker's progress as increments of the bar and its message
+   * (`reading data.npy: 120000 samples`); Cancel cancels the run (docs/architecture.md §3.4).
+   */
   private showProgressIfSlow(run: Promise<unknown>, runId: number, title: string, delayMs: number): void {
     let done = false;
+    let latest: ProgressEvent | undefined;
+    let report: ((e: ProgressEvent) => void) | undefined;
+    const progressSub = this.progressed.event((e) => {
+      if (e.runId !== runId) return;
+      latest = e;
+      report?.(e);
+    });
     const timer = setTimeout(() => {
       if (done || !this.pending.has(runId)) return;
       void vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `SSL Paradigm: ${title}`, cancellable: true },
-        (_progress, token) => {
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('SSL Paradigm: {0}', title), cancellable: true },
+        (progress, token) => {
           const sub = token.onCancellationRequested(() => this.cancel(runId, 'cancelled'));
+          // The bar only moves forward: a new pass (fraction back near 0) updates the message alone.
+          let shown = 0;
+          report = (e) => {
+            const percent = Math.min(100, Math.max(0, e.fraction * 100));
+            const update = { message: e.message, ...(percent > shown ? { increment: percent - shown } : {}) };
+            progress.report(update);
+            shown = Math.max(shown, percent);
+            this.notified.fire({ runId, title, ...update });
+          };
+          if (latest) report(latest);
           return run.then(
             () => sub.dispose(),
             () => sub.dispose(),
@@ -506,6 +587,8 @@ export class SolverClient implements vscode.Disposable {
     }, delayMs);
     const stop = (): void => {
       done = true;
+      report = undefined;
+      progressSub.dispose();
       clearTimeout(timer);
     };
     run.then(stop, stop);
@@ -554,7 +637,10 @@ export class SolverClient implements vscode.Disposable {
   private dispatch(m: WorkerToHostMessage): void {
     if (m.type === 'progress') {
       if (m.fraction === 0) this.activeRunId = m.runId;
-      this.pending.get(m.runId)?.onProgress?.(m.fraction, m.message);
+      const p = this.pending.get(m.runId);
+      p?.onProgress?.(m.fraction, m.message);
+      if (p && m.fraction > 0)
+        this.progressed.fire({ uri: documentKey(p.message.uri), runId: m.runId, kind: p.message.type, fraction: m.fraction, message: m.message });
       return;
     }
     if (this.activeRunId === m.runId) this.activeRunId = undefined;
@@ -572,6 +658,7 @@ export class SolverClient implements vscode.Disposable {
     switch (m.type) {
       case 'result':
       case 'simulation':
+      case 'solutionsFile':
         p.resolve(m);
         break;
       case 'cancelled':

@@ -1,9 +1,10 @@
 /**
  * Exports of the analysis panel (docs/architecture.md §2, §6): PNG per chart, CSV/JSON of the
- * numbers, a self-contained HTML report. The webview produces the bytes; the host checks
- * them again and writes them only where the user chose in a save dialog (the one other
- * caller is the `sslParadigm.preview.export` command, whose optional `target` skips the
- * dialog for tests and automation).
+ * numbers, a self-contained HTML report, and data mode's solutions as `.npz`. The webview
+ * produces the bytes (the `.npz` comes from the solver worker: those of `sslexp analyze
+ * --output`); the host checks them again and writes them only where the user chose in a
+ * save dialog (the one other caller is the `sslParadigm.preview.export` command, whose
+ * optional `target` skips the dialog for tests and automation).
  */
 import * as vscode from 'vscode';
 import { toJson } from '../core/format/format';
@@ -17,7 +18,10 @@ const FILTERS: Record<ExportMessage['format'], Record<string, string[]>> = {
   csv: { 'CSV (comma-separated values)': ['csv'] },
   json: { JSON: ['json'] },
   html: { 'HTML report': ['html', 'htm'] },
+  npz: { 'NumPy arrays (.npz)': ['npz'] },
 };
+
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 
 export interface ExportContext {
   /** The spec the panel shows. */
@@ -26,6 +30,8 @@ export interface ExportContext {
   /** The model last posted to the panel (JSON exports without content are generated from it). */
   model: PanelModel | undefined;
   log: vscode.LogOutputChannel;
+  /** The `.npz` of the spec's solutions from the solver worker, or why there is none (`npz` exports). */
+  solutionsNpz?: () => Promise<Uint8Array | string>;
 }
 
 /** `strong-noise.sslexp.yaml` -> `strong-noise`. */
@@ -46,6 +52,8 @@ export function defaultExportName(uri: vscode.Uri, m: Pick<ExportMessage, 'forma
       return m.chart ? `${stem}-${m.chart}.json` : `${stem}-analysis.json`;
     case 'html':
       return `${stem}-report.html`;
+    case 'npz':
+      return `${stem}-solutions.npz`;
   }
 }
 
@@ -98,7 +106,24 @@ export function exportBytes(m: ExportMessage, ctx: Pick<ExportContext, 'document
       if (!/^\s*<!DOCTYPE html>/i.test(text)) return 'the report is not an HTML document';
       return enc.encode(text);
     }
+    case 'npz':
+      return vscode.l10n.t('the solutions come from the solver worker');
   }
+}
+
+/** The `.npz` bytes of the solutions (checked to be a zip archive), or why not. */
+async function solutionsBytes(ctx: ExportContext): Promise<Uint8Array | string | undefined> {
+  if (!ctx.solutionsNpz) return vscode.l10n.t('no analysis to export');
+  let bytes: Uint8Array | string;
+  try {
+    bytes = await ctx.solutionsNpz();
+  } catch (err) {
+    if (err instanceof vscode.CancellationError) return undefined;
+    return err instanceof Error ? err.message : String(err);
+  }
+  if (typeof bytes === 'string') return bytes;
+  if (bytes.length < ZIP_SIGNATURE.length || ZIP_SIGNATURE.some((b, i) => bytes[i] !== b)) return vscode.l10n.t('the solutions are not an .npz archive');
+  return bytes;
 }
 
 /**
@@ -107,7 +132,8 @@ export function exportBytes(m: ExportMessage, ctx: Pick<ExportContext, 'document
  * cancelled or the export was refused (logged, and shown).
  */
 export async function runExport(m: ExportMessage, ctx: ExportContext, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const bytes = exportBytes(m, ctx);
+  const bytes = m.format === 'npz' ? await solutionsBytes(ctx) : exportBytes(m, ctx);
+  if (bytes === undefined) return undefined; // the user cancelled the worker's run
   const what = `${m.format.toUpperCase()} export${m.chart ? ` of the ${m.chart} chart` : ''}`;
   if (typeof bytes === 'string') {
     ctx.log.warn(`analysis panel: ${what} refused: ${bytes}`);
@@ -119,7 +145,10 @@ export async function runExport(m: ExportMessage, ctx: ExportContext, target?: v
     const folder = defaultFolder(ctx.documentUri);
     const name = defaultExportName(ctx.documentUri, m);
     uri = await vscode.window.showSaveDialog({
-      title: `Export the ${m.chart ? `${m.chart} chart` : 'analysis'} (${m.format.toUpperCase()})`,
+      title:
+        m.format === 'npz'
+          ? vscode.l10n.t('Export the solutions (.npz)')
+          : `Export the ${m.chart ? `${m.chart} chart` : 'analysis'} (${m.format.toUpperCase()})`,
       defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
       filters: FILTERS[m.format],
       saveLabel: 'Export',

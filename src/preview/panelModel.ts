@@ -6,7 +6,7 @@
 import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems/problems';
 import type { GraphAnalysis, VicregRepresentation } from '../core/theories/spectralEmbedding/types';
 import type { SerializableAlignmentResult, SerializableEngineResult, SerializableGraphResult } from '../shared/workerProtocol';
-import type { AlignmentPanelModel, GraphPanelModel, PanelModel, PanelProblem, PanelSimulation, SigmaSweep } from '../shared/webviewProtocol';
+import type { AlignmentPanelModel, GraphPanelModel, PanelModel, PanelProbe, PanelProblem, PanelSimulation, SigmaSweep } from '../shared/webviewProtocol';
 
 /** The card lists at most this many problems (a broken spec can have hundreds). */
 export const MAX_PANEL_PROBLEMS = 50;
@@ -67,7 +67,22 @@ function toAlignmentPanelModel(
     curve: result.curve ?? null,
   };
   if (simulation) model.simulation = simulation;
+  const summary = result.solutionSummary;
+  if (summary) model.solutions = true;
+  if (summary?.probe) model.probe = panelProbe(summary.probe);
   return model;
+}
+
+/** The probe's accuracies and split sizes, copied field by field (nothing else crosses to the webview). */
+function panelProbe(p: PanelProbe): PanelProbe {
+  return {
+    ...(p.supervised !== undefined ? { supervised: p.supervised } : {}),
+    reconstruction: p.reconstruction,
+    jointEmbedding: p.jointEmbedding,
+    train: p.train,
+    test: p.test,
+    seed: p.seed,
+  };
 }
 
 function toGraphPanelModel(result: SerializableGraphResult, lineStarts: readonly number[]): GraphPanelModel {

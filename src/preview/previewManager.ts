@@ -334,10 +334,17 @@ class AnalysisPreview implements vscode.Disposable {
         documentVersion: posted?.documentVersion ?? 0,
         model: posted?.model,
         log: this.manager.deps.log,
+        solutionsNpz: () => this.solutionsNpz(),
       },
       pending?.target,
     );
     pending?.resolve(uri);
+  }
+
+  /** The `.npz` of the shown spec's solutions: the worker analyses its current text again (docs/architecture.md §2). */
+  private async solutionsNpz(): Promise<Uint8Array | string> {
+    const doc = await vscode.workspace.openTextDocument(this.resourceUri);
+    return this.manager.deps.solver.solutionsNpz(doc);
   }
 
   private async openSource(offset: number | undefined): Promise<void> {
@@ -419,6 +426,9 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
       solver.onDidAnalyze((e) => this.forResource(e.uri, (p) => p.showResult(e))),
       solver.onDidStartAnalysis((e) =>
         this.forResource(e.uri, (p) => p.post({ type: 'busy', runId: e.runId, documentUri: e.uri.toString(), documentVersion: e.version })),
+      ),
+      solver.onDidCancelAnalysis((e) =>
+        this.forResource(e.uri, (p) => p.post({ type: 'cancelled', runId: e.runId, documentUri: e.uri.toString(), documentVersion: e.version })),
       ),
       solver.onDidFailAnalysis((e) =>
         this.forResource(e.uri, (p) =>

@@ -5,7 +5,8 @@
  * restores panels after a reload, and internal commands that are not contributed:
  *
  * - `sslParadigm.preview.toggleLock`: lock the current panel to its spec, or follow again;
- * - `sslParadigm.preview.export` `{format, chart?}`: the panel produces the export and the
+ * - `sslParadigm.preview.export` `{format, chart?}` (`npz`: data mode's solutions, written by
+ *   the worker as `sslexp analyze --output` writes them): the panel produces the export and the
  *   save dialog asks where (a `target` URI replaces the dialog only when the extension runs
  *   in development or test mode);
  * - `sslParadigm.preview.inspect` and `sslParadigm.preview.restore` (development and test
@@ -53,6 +54,11 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
         [
           { label: 'HTML report', description: 'card, every chart and the numbers in one file', format: 'html' as const },
           { label: 'JSON', description: 'the whole analysis', format: 'json' as const },
+          {
+            label: vscode.l10n.t('Solutions (.npz)'),
+            description: vscode.l10n.t('data mode: every solution matrix and vector, as sslexp analyze --output writes them'),
+            format: 'npz' as const,
+          },
         ],
         { title: 'Export the analysis' },
       );

@@ -31,7 +31,7 @@ export { thinSeries, thinIndices, pick, type ThinnedSeries } from '../core/numer
 // ---------------------------------------------------------------------------------------
 
 /** The alignment theory's charts (P1), in display order. */
-export const ALIGNMENT_CHART_IDS = ['thresholds', 'spectrum', 'scores', 'scaling', 'convergence'] as const;
+export const ALIGNMENT_CHART_IDS = ['probe', 'thresholds', 'spectrum', 'scores', 'scaling', 'convergence'] as const;
 /** Graph mode's charts (P2), in display order. */
 export const GRAPH_CHART_IDS = ['laplacian', 'sigma', 'ranks', 'agreement'] as const;
 /**
@@ -106,6 +106,20 @@ export interface PanelSimulation {
   series: { paradigm: SimulatedParadigm; alpha: number; mean: number[]; spread: number[] }[];
 }
 
+/**
+ * Data mode with your own views and labels: the test accuracy of a linear probe on each
+ * encoder (a seeded split of the samples, about 80% train and 20% test; docs/theory.md A10).
+ * `supervised` is absent when the supervised solution was not computed.
+ */
+export interface PanelProbe {
+  supervised?: number;
+  reconstruction: number;
+  jointEmbedding: number;
+  train: number;
+  test: number;
+  seed: number;
+}
+
 /** What the panel renders for a spec of the alignment theory (P1: spectral and data mode). */
 export interface AlignmentPanelModel {
   theory: 'alignment';
@@ -126,6 +140,10 @@ export interface AlignmentPanelModel {
   curve: NoiseScalingCurve | null;
   alphaSweep?: AlphaSweep | null;
   simulation?: PanelSimulation | null;
+  /** Data mode with views and labels: the linear probe of each encoder on the data. */
+  probe?: PanelProbe | null;
+  /** Data mode: the solution matrices exist, so the panel offers "Solutions (.npz)". */
+  solutions?: boolean;
 }
 
 /** Graph mode's linear solutions without their D × D Gram matrices (the panel does not draw them). */
@@ -225,6 +243,14 @@ export interface ErrorMessage {
   message: string;
 }
 
+/** The user cancelled the run (its progress notification): the panel says so and keeps the last result. */
+export interface CancelledMessage {
+  type: 'cancelled';
+  runId: number;
+  documentUri: string;
+  documentVersion: number;
+}
+
 /** The lock state changed (from the command palette or the panel's button). */
 export interface LockMessage {
   type: 'lock';
@@ -255,7 +281,7 @@ export interface RequestExportMessage {
   chart?: ChartId;
 }
 
-export type HostToWebviewMessage = AnalysisMessage | BusyMessage | ErrorMessage | LockMessage | ForgetMessage | RequestExportMessage;
+export type HostToWebviewMessage = AnalysisMessage | BusyMessage | ErrorMessage | CancelledMessage | LockMessage | ForgetMessage | RequestExportMessage;
 
 // ---------------------------------------------------------------------------------------
 // Webview -> host
@@ -265,7 +291,7 @@ export interface ReadyMessage {
   type: 'ready';
 }
 
-export type ExportFormat = 'png' | 'csv' | 'json' | 'html';
+export type ExportFormat = 'png' | 'csv' | 'json' | 'html' | 'npz';
 
 /**
  * Save something through the host's save dialog (the webview never downloads).
@@ -273,6 +299,8 @@ export type ExportFormat = 'png' | 'csv' | 'json' | 'html';
  * - `csv` / `json`: `content` holds the numbers as the panel shows them; `chart` names the
  *   chart (absent for `json` = the whole model). The host may regenerate them instead.
  * - `html`: `content` is a self-contained report (inline PNGs, tables, the card).
+ * - `npz`: nothing else; the host has the worker write the data-mode solutions, the bytes of
+ *   `sslexp analyze FILE --output F.npz`.
  */
 export interface ExportMessage {
   type: 'export';
@@ -363,7 +391,7 @@ export const MAX_REASON_LENGTH = 1024;
 export const MAX_MODEL_PROBLEMS = 1000;
 export const MAX_SERIES_LENGTH = 1_000_000;
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'csv', 'json', 'html'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'csv', 'json', 'html', 'npz'];
 const FORMATS: readonly string[] = EXPORT_FORMATS;
 const THEORIES: readonly string[] = ['alignment', 'spectralEmbedding'] satisfies TheoryId[];
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'] satisfies ProblemSeverity[];
@@ -468,6 +496,8 @@ function isExport(x: Record<string, unknown>): boolean {
       return x.dataUrl === undefined && (x.content === undefined || isBoundedString(x.content, MAX_TEXT_EXPORT_LENGTH));
     case 'html':
       return x.dataUrl === undefined && x.chart === undefined && isBoundedString(x.content, MAX_HTML_EXPORT_LENGTH) && x.content.length > 0;
+    case 'npz':
+      return x.dataUrl === undefined && x.chart === undefined && x.content === undefined;
     default:
       return false;
   }
@@ -528,7 +558,25 @@ function isAlignmentModel(m: Record<string, unknown>): boolean {
     isNullOrRecord(m.curve) &&
     isOptionalNullOrRecord(m.scores) &&
     isOptionalNullOrRecord(m.alphaSweep) &&
-    isOptionalNullOrRecord(m.simulation)
+    isOptionalNullOrRecord(m.simulation) &&
+    (m.probe === undefined || m.probe === null || isPanelProbe(m.probe)) &&
+    (m.solutions === undefined || typeof m.solutions === 'boolean')
+  );
+}
+
+const isAccuracy = (x: unknown): boolean => typeof x === 'number' && x >= 0 && x <= 1;
+
+/** Accuracies in [0, 1], sample counts and the seed as non-negative integers, nothing else. */
+function isPanelProbe(p: unknown): boolean {
+  return (
+    isRecord(p) &&
+    onlyKeys(p, ['supervised', 'reconstruction', 'jointEmbedding', 'train', 'test', 'seed']) &&
+    (p.supervised === undefined || isAccuracy(p.supervised)) &&
+    isAccuracy(p.reconstruction) &&
+    isAccuracy(p.jointEmbedding) &&
+    isCount(p.train) &&
+    isCount(p.test) &&
+    isCount(p.seed)
   );
 }
 
@@ -607,6 +655,7 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
         (x.stale === undefined || isStaleInfo(x.stale))
       );
     case 'busy':
+    case 'cancelled':
       return isRunHeader(x);
     case 'error':
       return isRunHeader(x) && isBoundedString(x.message, MAX_SHORT_STRING);

@@ -11,6 +11,7 @@
  * Pure: no `vscode`, no Node APIs.
  */
 import type { AlignmentEngineResult, EngineResult, SpectralEmbeddingEngineResult } from '../core/engine/types';
+import type { ProbeResult } from '../core/theories/alignment/data/probe';
 import type { PanelScores, PanelSimulation, PanelSpectra } from './webviewProtocol';
 
 // ---------------------------------------------------------------------------------------
@@ -67,7 +68,16 @@ export interface CancelRequest {
   runId: number;
 }
 
-export type HostToWorkerMessage = AnalyzeRequest | SimulateRequest | CancelRequest;
+/**
+ * The `.npz` of a data-mode analysis's solutions (the panel's "Solutions (.npz)" export): the
+ * worker analyses the document again and answers with {@link SolutionsFileMessage}, whose
+ * bytes are those of `sslexp analyze FILE --output F.npz` (docs/architecture.md §2).
+ */
+export interface SolutionsRequest extends DocumentRequest {
+  type: 'solutions';
+}
+
+export type HostToWorkerMessage = AnalyzeRequest | SimulateRequest | SolutionsRequest | CancelRequest;
 
 // ---------------------------------------------------------------------------------------
 // Worker -> host
@@ -106,6 +116,8 @@ export interface SerializableAlignmentResult extends Omit<AlignmentEngineResult,
     reconstruction: { phi: number[]; objective: number };
     jointEmbedding: { omega: number[]; objective: number };
     discrepancy?: NonNullable<AlignmentEngineResult['solutions']>['discrepancy'];
+    /** With your own views and labels: the linear probe's test accuracies (docs/theory.md A10). */
+    probe?: ProbeResult;
   };
 }
 
@@ -138,7 +150,21 @@ export interface SimulationMessage {
   elapsedMs: number;
 }
 
-/** A run started (`fraction` 0) or advanced. */
+/** The answer to a {@link SolutionsRequest}: the `.npz` bytes, or why there are none (`reason`, a sentence). */
+export interface SolutionsFileMessage {
+  type: 'solutionsFile';
+  runId: number;
+  uri: string;
+  version: number;
+  bytes?: Uint8Array;
+  reason?: string;
+  elapsedMs: number;
+}
+
+/**
+ * A run started (`fraction` 0) or advanced. Analyses that read data in blocks report each
+ * pass (`reading data.npy: 120000 samples`), at most {@link PROGRESS_PER_SECOND} a second.
+ */
 export interface ProgressMessage {
   type: 'progress';
   runId: number;
@@ -177,7 +203,8 @@ export interface NeedFilesMessage {
   paths: string[];
 }
 
-export type WorkerToHostMessage = ResultMessage | SimulationMessage | ProgressMessage | ErrorMessage | CancelledMessage | NeedFilesMessage;
+export type WorkerToHostMessage =
+  ResultMessage | SimulationMessage | SolutionsFileMessage | ProgressMessage | ErrorMessage | CancelledMessage | NeedFilesMessage;
 
 // ---------------------------------------------------------------------------------------
 // Constants and validation
@@ -185,6 +212,8 @@ export type WorkerToHostMessage = ResultMessage | SimulationMessage | ProgressMe
 
 /** Default maximum points per thinned series (the panel draws a few thousand). */
 export const DEFAULT_THIN_POINTS = 4000;
+/** Progress messages a run posts per second at most (the worker drops the others). */
+export const PROGRESS_PER_SECOND = 10;
 /** Values listed in {@link SpectrumStats.head}. */
 export const STATS_HEAD = 5;
 
@@ -227,6 +256,7 @@ export function isHostToWorkerMessage(x: unknown): x is HostToWorkerMessage {
         (x.thin === undefined || (typeof x.thin === 'number' && Number.isInteger(x.thin) && x.thin > 0))
       );
     case 'simulate':
+    case 'solutions':
       return isDocumentRequest(x);
     case 'cancel':
       return isRunId(x.runId);
@@ -243,6 +273,14 @@ export function isWorkerToHostMessage(x: unknown): x is WorkerToHostMessage {
       return typeof x.uri === 'string' && typeof x.version === 'number' && isRecord(x.result) && Array.isArray(x.result.problems);
     case 'simulation':
       return typeof x.uri === 'string' && typeof x.version === 'number' && Array.isArray(x.problems);
+    case 'solutionsFile':
+      return (
+        typeof x.uri === 'string' &&
+        typeof x.version === 'number' &&
+        (x.bytes === undefined || x.bytes instanceof Uint8Array) &&
+        (x.reason === undefined || typeof x.reason === 'string') &&
+        (x.bytes !== undefined) !== (x.reason !== undefined)
+      );
     case 'progress':
       return typeof x.fraction === 'number' && typeof x.message === 'string';
     case 'error':

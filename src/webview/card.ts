@@ -7,7 +7,7 @@ import type { Regime, Thresholds } from '../core/theories/alignment/types';
 import type { AlignmentPanelModel, AnalysisMessage, GraphPanelModel, PanelProblem } from '../shared/webviewProtocol';
 import { el } from './dom';
 import { fmt, methodTitle, PARADIGM_LABEL } from './format';
-import { requirementText } from './sections';
+import { probeSentence, requirementText } from './sections';
 
 export interface CardActions {
   openSource(offset?: number): void;
@@ -127,6 +127,11 @@ function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions:
     card.append(regime);
   } else {
     card.append(el(doc, 'p', 'detail-line', 'This spec is not in the paper’s diagonal form: closed-form thresholds are not available.'));
+  }
+  if (model.probe) {
+    const probe = el(doc, 'p', 'detail-line probe-line', probeSentence(model.probe));
+    probe.setAttribute('data-testid', 'probe');
+    card.append(probe);
   }
 
   appendWarnings(doc, card, model.problems, actions);

@@ -130,7 +130,11 @@ jsonAll.addEventListener('click', () => exportModelJson());
 const reportButton = button('HTML report', 'Export a self-contained HTML report', ICONS.report);
 reportButton.setAttribute('data-testid', 'report');
 reportButton.addEventListener('click', () => exportReport());
-actions.append(status, lockButton, openButton, jsonAll, reportButton);
+const npzButton = button('Solutions (.npz)', 'Export every solution matrix and vector as .npz (what sslexp analyze --output writes)', ICONS.file);
+npzButton.setAttribute('data-testid', 'npz');
+npzButton.hidden = true;
+npzButton.addEventListener('click', () => post({ type: 'export', format: 'npz' }));
+actions.append(status, lockButton, openButton, jsonAll, reportButton, npzButton);
 topbar.append(titleBlock, actions);
 
 const errorBanner = el(document, 'div', 'error-banner');
@@ -236,6 +240,7 @@ function render(): void {
   const m = state.message;
   renderHeader(m);
   emptyState.hidden = m !== null;
+  npzButton.hidden = !(m?.model.theory === 'alignment' && m.model.solutions === true);
   if (!m) {
     cardSlot.replaceChildren();
     return;
@@ -506,6 +511,21 @@ function handle(m: HostToWebviewMessage): void {
       errorBanner.replaceChildren(el(document, 'strong', '', 'Analysis failed. '), el(document, 'span', '', m.message));
       errorBanner.hidden = false;
       return;
+    case 'cancelled':
+      if (isStale(m)) return;
+      if (pendingRunId !== null && m.runId >= pendingRunId) pendingRunId = null;
+      setBusy(false);
+      errorBanner.replaceChildren(
+        el(document, 'strong', '', 'Analysis cancelled. '),
+        el(
+          document,
+          'span',
+          '',
+          state.message ? 'The panel shows the previous result; edit the spec to analyse it again.' : 'Edit the spec to analyse it again.',
+        ),
+      );
+      errorBanner.hidden = false;
+      return;
     case 'lock':
       state.locked = m.locked;
       renderLock();
@@ -519,6 +539,7 @@ function handle(m: HostToWebviewMessage): void {
       else if (m.format === 'png' && m.chart) exportPng(m.chart, m.requestId);
       else if ((m.format === 'csv' || m.format === 'json') && m.chart) exportTable(m.chart, m.format, m.requestId);
       else if (m.format === 'json') exportModelJson(m.requestId);
+      else if (m.format === 'npz') post({ type: 'export', format: 'npz', requestId: m.requestId });
       else refuse(m.requestId, `a ${m.format} export needs a chart`);
       return;
   }

@@ -4,7 +4,7 @@
  * summary. Pure apart from the theme colours passed in. The chart helpers are shared.
  */
 import type { Thresholds } from '../core/theories/alignment/types';
-import type { AlignmentPanelModel, ChartId, PanelScores } from '../shared/webviewProtocol';
+import type { AlignmentPanelModel, ChartId, PanelProbe, PanelScores } from '../shared/webviewProtocol';
 import { Chart, type LegendItem } from 'chart.js';
 import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';
 import { fmt, PARADIGM_LABEL } from './format';
@@ -323,6 +323,90 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
     `joint-embedding ${requirementText(t.alpha2JE)}` +
     (alpha === null ? '; the spec sets no α.' : `; the spec’s α = ${fmt(alpha)}.`);
   return { id: 'thresholds', title, subtitle, charts: [{ spec: { id: 'thresholds', datasets, options: o }, aria }], table };
+}
+
+// ---------------------------------------------------------------------------------------
+// 1b. The linear probe (data mode with your own views and labels)
+
+/** `0.91`: an accuracy as the card and the chart print it (two decimals, like the CLI). */
+export function accuracyText(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(2) : '—';
+}
+
+/** The card's sentence: "On your data with your augmentation: joint-embedding's encoder probes at 0.91, …". */
+export function probeSentence(p: PanelProbe): string {
+  return (
+    `On your data with your augmentation: joint-embedding’s encoder probes at ${accuracyText(p.jointEmbedding)}, ` +
+    `reconstruction’s at ${accuracyText(p.reconstruction)}` +
+    (p.supervised !== undefined ? `, supervised ${accuracyText(p.supervised)}` : '') +
+    ` (n_test = ${p.test}, n_train = ${p.train}).`
+  );
+}
+
+function probeSection(probe: PanelProbe, theme: Theme): SectionView {
+  const title = 'Linear probe on your data';
+  const subtitle =
+    `Test accuracy of a least-squares linear probe on each encoder’s features of the clean samples ` +
+    `(seeded split ${probe.seed}: ${probe.train} training, ${probe.test} test samples).`;
+  const bars: { name: string; value: number; color: string; y: number }[] = [
+    ...(probe.supervised !== undefined ? [{ name: 'Supervised', value: probe.supervised, color: theme.sl, y: 2 }] : []),
+    { name: 'Reconstruction', value: probe.reconstruction, color: theme.rc, y: 1 },
+    { name: 'Joint-embedding', value: probe.jointEmbedding, color: theme.je, y: 0 },
+  ];
+  const table: TableData = {
+    caption: title,
+    columns: ['encoder', 'test accuracy', 'test samples', 'training samples'],
+    rows: bars.map((b) => [b.name, b.value, probe.test, probe.train]),
+  };
+  const o = baseOptions(theme);
+  setTitles(o, 'test accuracy', '');
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.min = 0;
+  sx.max = 1;
+  const sy = o.scales!.y as Record<string, unknown>;
+  const top = bars[0].y;
+  sy.min = -0.6;
+  sy.max = top + 0.6;
+  sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    axis.ticks = bars.map((b) => ({ value: b.y }));
+  };
+  sy.ticks = {
+    color: theme.foreground,
+    font: { size: theme.fontSize, weight: '600' },
+    callback: (v: number | string) => bars.find((b) => b.y === Number(v))?.name ?? '',
+  };
+  sy.grid = { display: false };
+  (sy.title as { display: boolean }).display = false;
+  o.plugins!.tooltip!.enabled = false;
+  // Bars drawn as thick segments from 0 to the accuracy (the panel's charts are line charts).
+  const datasets: LineDataset[] = bars.map((b) => ({
+    label: `${b.name}: ${accuracyText(b.value)}`,
+    data: [
+      { x: 0, y: b.y },
+      { x: Number.isFinite(b.value) ? b.value : 0, y: b.y },
+    ],
+    borderColor: b.color,
+    backgroundColor: b.color,
+    borderWidth: 18,
+    borderCapStyle: 'butt',
+    pointRadius: 0,
+    pointHoverRadius: 0,
+  }));
+  texts(
+    o,
+    bars.map((b) => ({
+      x: Number.isFinite(b.value) ? b.value : 0,
+      y: b.y,
+      dx: 6,
+      align: 'left',
+      baseline: 'middle',
+      text: accuracyText(b.value),
+      color: theme.foreground,
+      bold: true,
+    })),
+  );
+  const aria = `Linear-probe test accuracy on ${probe.test} test samples: ${bars.map((b) => `${b.name.toLowerCase()} ${accuracyText(b.value)}`).join(', ')}.`;
+  return { id: 'probe', title, subtitle, charts: [{ spec: { id: 'probe', datasets, options: o }, aria }], table };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -731,7 +815,13 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
 
 /** The sections of the alignment theory's panel (P1), in display order. */
 export function buildAlignmentSections(model: AlignmentPanelModel, theme: Theme): SectionView[] {
-  const out: SectionView[] = [thresholdsSection(model, theme), spectrumSection(model, theme), scoresSection(model, theme), scalingSection(model, theme)];
+  const out: SectionView[] = [
+    ...(model.probe ? [probeSection(model.probe, theme)] : []),
+    thresholdsSection(model, theme),
+    spectrumSection(model, theme),
+    scoresSection(model, theme),
+    scalingSection(model, theme),
+  ];
   const conv = convergenceSection(model, theme);
   if (conv) out.push(conv);
   return out;

@@ -26,8 +26,10 @@ import { LIMITS } from '../core/spec/model';
 import { thinIndices, pick } from '../core/numerics/thin';
 import { importantScores, noiseScores } from '../core/theories/alignment/thresholds';
 import type { PanelScores, PanelSimulation, PanelSpectra } from '../shared/webviewProtocol';
+import { solutionsNpz } from '../core/theories/alignment/data/solutionsFile';
 import {
   DEFAULT_THIN_POINTS,
+  PROGRESS_PER_SECOND,
   STATS_HEAD,
   isHostToWorkerMessage,
   type AnalyzeRequest,
@@ -35,11 +37,12 @@ import {
   type SerializableAlignmentResult,
   type SerializableEngineResult,
   type SimulateRequest,
+  type SolutionsRequest,
   type SpectrumStats,
   type WorkerToHostMessage,
 } from '../shared/workerProtocol';
 
-type Request = AnalyzeRequest | SimulateRequest;
+type Request = AnalyzeRequest | SimulateRequest | SolutionsRequest;
 
 interface Job {
   request: Request;
@@ -128,12 +131,20 @@ async function pump(): Promise<void> {
   try {
     post({ type: 'progress', runId: request.runId, fraction: 0, message: request.type === 'simulate' ? 'Simulating' : 'Analysing' });
     if (request.type === 'analyze') {
-      const result = analyze(request);
+      const result = analyze(request, throttledProgress(request.runId));
       const need = needFiles(request);
       if (need) finish(job, () => post(need));
       else
         finish(job, () =>
           post({ type: 'result', runId: request.runId, uri: request.uri, version: request.version, result, elapsedMs: performance.now() - t0 }),
+        );
+    } else if (request.type === 'solutions') {
+      const out = solutionsFile(request, throttledProgress(request.runId));
+      const need = needFiles(request);
+      if (need) finish(job, () => post(need));
+      else
+        finish(job, () =>
+          post({ type: 'solutionsFile', runId: request.runId, uri: request.uri, version: request.version, ...out, elapsedMs: performance.now() - t0 }),
         );
     } else {
       const out = await simulate(request, job.controller.signal, (fraction, message) => {
@@ -161,6 +172,22 @@ async function pump(): Promise<void> {
     active = undefined;
     schedulePump();
   }
+}
+
+/**
+ * The core's progress of a synchronous analysis (data read in blocks: one report per per cent
+ * of each pass) as `progress` messages, at most {@link PROGRESS_PER_SECOND} a second; the end
+ * of a pass (fraction 1) is always posted. Fractions are kept above 0, which marks a run's start.
+ */
+function throttledProgress(runId: number): (fraction: number, message: string) => void {
+  const gap = 1000 / PROGRESS_PER_SECOND;
+  let last = -Infinity;
+  return (fraction, message) => {
+    const now = performance.now();
+    if (now - last < gap && fraction < 1) return;
+    last = now;
+    post({ type: 'progress', runId, fraction: Math.min(1, Math.max(Number.EPSILON, fraction)), message });
+  };
 }
 
 /** Posts the outcome unless the job was cancelled or superseded meanwhile (stale results are dropped). */
@@ -247,7 +274,7 @@ function rangeFor(request: Request): Pick<EngineOptions, 'fileSize' | 'readRange
   };
 }
 
-function analyze(request: AnalyzeRequest): SerializableEngineResult {
+function analyze(request: AnalyzeRequest, onProgress: (fraction: number, message: string) => void): SerializableEngineResult {
   const refused = overComponentLimit(request);
   if (refused) return refused;
   const result = analyzeText(request.text, {
@@ -258,8 +285,28 @@ function analyze(request: AnalyzeRequest): SerializableEngineResult {
     alpha: request.alpha,
     components: false, // per-component scores travel thinned in `scores`
     curve: request.curve === true,
+    onProgress,
   });
   return serializable(result, request);
+}
+
+/**
+ * The `.npz` of the document's solutions: the document is analysed again as `sslexp analyze`
+ * does (the matrices are never kept in the worker) and written by the one function the CLI
+ * uses, `solutionsNpz`, so that both produce the same bytes.
+ */
+function solutionsFile(request: SolutionsRequest, onProgress: (fraction: number, message: string) => void): { bytes: Uint8Array } | { reason: string } {
+  const result = analyzeText(request.text, {
+    fileName: request.fileName,
+    baseDir: request.baseDir,
+    readFile: readerFor(request),
+    ...rangeFor(request),
+    onProgress,
+  });
+  if (result.theory === 'alignment' && result.mode === 'data' && result.solutions) return { bytes: solutionsNpz(result.solutions) };
+  if (result.problems.some((p) => p.severity === 'error')) return { reason: 'the spec has errors' };
+  if (result.theory !== 'alignment' || result.mode !== 'data') return { reason: 'only a data-mode analysis has solution matrices' };
+  return { reason: 'no solutions were computed' };
 }
 
 /**
@@ -304,6 +351,7 @@ function serializable(result: EngineResult, request: AnalyzeRequest): Serializab
       reconstruction: { phi: solutions.reconstruction.phi, objective: solutions.reconstruction.objective },
       jointEmbedding: { omega: solutions.jointEmbedding.omega, objective: solutions.jointEmbedding.objective },
       ...(solutions.discrepancy ? { discrepancy: solutions.discrepancy } : {}),
+      ...(solutions.probe ? { probe: solutions.probe } : {}),
     };
   }
   if (out.atAlpha && out.atAlpha.components) {

@@ -932,3 +932,94 @@ test('the CSP is really enforced (positive control)', async () => {
     await page.close();
   }
 });
+
+test('data mode with views and labels: the probe sentence on the card, its bar chart and table, the .npz export, the cancelled state', async () => {
+  const { page, problems } = await openPanel('dark');
+  try {
+    await page.waitForSelector('.empty-state:not([hidden])');
+    // examples/digits-views.sslexp.yaml as the worker and the panel model give it (test/unit/panelModel.test.ts)
+    const probe = { supervised: 129 / 201, reconstruction: 161 / 201, jointEmbedding: 158 / 201, train: 799, test: 201, seed: 0 };
+    const message: AlignmentMessage = {
+      type: 'analysis',
+      runId: 7,
+      documentUri: 'file:///w/digits-views.sslexp.yaml',
+      documentVersion: 1,
+      fileName: 'digits-views.sslexp.yaml',
+      locked: false,
+      model: {
+        theory: 'alignment',
+        name: 'Handwritten digits, your own views (shifts and pixel noise)',
+        dimensions: { d: 64, k: 16, latent: 16 },
+        thresholds: null,
+        atAlpha: null,
+        recommendation: null,
+        problems: [],
+        spectra: null,
+        scores: null,
+        curve: null,
+        probe,
+        solutions: true,
+      },
+    };
+    assert.ok(isHostToWebviewMessage(message));
+    // A spectral analysis first: no probe, no .npz offer.
+    await postAnalysis(page, fixture('case-c'));
+    assert.ok(await page.locator('[data-testid="npz"]').isHidden());
+    assert.equal(await page.locator('[data-testid="probe"]').count(), 0);
+    await postAnalysis(page, message);
+
+    assert.equal(
+      await text(page, 'probe'),
+      'On your data with your augmentation: joint-embedding’s encoder probes at 0.79, reconstruction’s at 0.80, supervised 0.64 (n_test = 201, n_train = 799).',
+    );
+    const c = byId(await charts(page));
+    assert.deepEqual(
+      c.probe.map((d) => [d.label, d.n]),
+      [
+        ['Supervised: 0.64', 2],
+        ['Reconstruction: 0.80', 2],
+        ['Joint-embedding: 0.79', 2],
+      ],
+    );
+    // Colours from the theme's --vscode-charts-* variables (dark: green, blue/orange as the other charts).
+    assert.equal(new Set(c.probe.map((d) => d.color)).size, 3);
+    const aria = await page.locator('#chart-probe').getAttribute('aria-label');
+    assert.equal(aria, 'Linear-probe test accuracy on 201 test samples: supervised 0.64, reconstruction 0.80, joint-embedding 0.79.');
+    // The accessible table: the accuracies to 6 significant figures.
+    await page.locator('[data-testid="toggle-probe"]').click();
+    const rows = await page.locator('#table-probe tbody tr').allInnerTexts();
+    assert.deepEqual(
+      rows.map((r) => r.split('\t')),
+      [
+        ['Supervised', '0.641791', '201', '799'],
+        ['Reconstruction', '0.800995', '201', '799'],
+        ['Joint-embedding', '0.78607', '201', '799'],
+      ],
+    );
+
+    await page.screenshot({ path: path.join(RESULTS, 'panel-probe-dark.png') });
+
+    // "Solutions (.npz)": the button and the host's request both post a bare npz export.
+    assert.ok(await page.locator('[data-testid="npz"]').isVisible());
+    await page.locator('[data-testid="npz"]').click();
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'export').at(-1), { type: 'export', format: 'npz' });
+    await post(page, { type: 'requestExport', requestId: 41, format: 'npz' });
+    const r = await reply(page, 41);
+    assert.deepEqual(r, { type: 'export', format: 'npz', requestId: 41 });
+    assert.ok(isWebviewToHostMessage(r));
+
+    // A run the user cancelled: a plain banner, the last result kept.
+    await post(page, { type: 'busy', runId: 8, documentUri: message.documentUri, documentVersion: 2 });
+    await post(page, { type: 'cancelled', runId: 8, documentUri: message.documentUri, documentVersion: 2 });
+    await page.waitForSelector('.error-banner:not([hidden])');
+    assert.equal(
+      await page.locator('.error-banner').innerText(),
+      'Analysis cancelled. The panel shows the previous result; edit the spec to analyse it again.',
+    );
+    assert.equal(await page.locator('.status').innerText(), '');
+    assert.match(await text(page, 'probe'), /probes at 0\.79/);
+    await assertClean(page, problems);
+  } finally {
+    await page.close();
+  }
+});

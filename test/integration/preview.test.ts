@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
+import { npzKeys, readNpz } from '../../src/core/io/npz';
 import { encodeEmbeddedJson } from '../../src/shared/webviewProtocol';
 import { asAlignment } from '../support/engine';
 import { closeAllEditors, extensionId, extensionRoot, screenshot, sleep, waitFor, workspaceRoot } from './helpers';
@@ -273,6 +274,69 @@ describe('analysis panel', function () {
     assert.match(report, /Joint-embedding|joint-embedding/);
     assert.ok((report.match(/<img src="data:image\/png;base64,/g) ?? []).length >= 4, 'every chart inline');
     assert.ok(!/<script/i.test(report), 'no script in the report');
+  });
+
+  it('shows the linear probe of a spec with views and labels, and exports its solutions as .npz', async () => {
+    await closeAllEditors();
+    // examples/digits-views.sslexp.yaml: 1000 digits, 4 views each, labels (read in blocks: your own views)
+    const views = vscode.Uri.joinPath(workspaceRoot(), 'digits-views.sslexp.yaml');
+    await open(views);
+    await vscode.commands.executeCommand('sslParadigm.showPreviewToSide', views);
+    const p = await rendered(views, (x) => sectionsOf(x).includes('probe'), 30_000, 'the probe chart');
+    const model = asAlignment(p.posted!.model);
+    // `sslexp analyze examples/digits-views.sslexp.yaml`: 799 train / 201 test samples, seed 0;
+    // supervised 64.2%, reconstruction 80.1%, joint-embedding 78.6%
+    assert.deepEqual(model.probe, { supervised: 129 / 201, reconstruction: 161 / 201, jointEmbedding: 158 / 201, train: 799, test: 201, seed: 0 });
+    assert.equal(model.solutions, true);
+    const bars = p.rendered!.charts.filter((c) => c.section === 'probe');
+    assert.deepEqual(
+      bars.flatMap((c) => c.datasets.map((d) => d.label)),
+      ['Supervised: 0.64', 'Reconstruction: 0.80', 'Joint-embedding: 0.79'],
+    );
+
+    // "Solutions (.npz)": through the webview's reply, written by the worker's bytes to the target.
+    const target = scratchUri('out/digits-views-solutions.npz');
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('sslParadigm.preview.export', { format: 'npz', target });
+    assert.equal(written?.toString(), target.toString());
+    const bytes = await vscode.workspace.fs.readFile(target);
+    const keys = npzKeys(bytes);
+    assert.deepEqual(keys, [
+      'version',
+      'supervised_V',
+      'supervised_singular',
+      'reconstruction_phi',
+      'reconstruction_map',
+      'reconstruction_row_projector',
+      'reconstruction_objective',
+      'joint_embedding_omega',
+      'joint_embedding_gram',
+      'joint_embedding_objective',
+      'probe_supervised',
+      'probe_reconstruction',
+      'probe_joint_embedding',
+      'probe_train',
+      'probe_test',
+      'probe_seed',
+    ]);
+    const array = (key: string) => readNpz(bytes, 'solutions.npz', key);
+    assert.deepEqual(array('supervised_V').shape, [10, 64]);
+    assert.deepEqual(array('reconstruction_map').shape, [64, 64]);
+    assert.deepEqual(array('joint_embedding_gram').shape, [64, 64]);
+    assert.deepEqual(array('joint_embedding_omega').shape, [64]);
+    assert.deepEqual(array('probe_test').shape, []);
+    assert.equal(array('probe_reconstruction').data[0], 161 / 201);
+    // The panel's ω are those of the file (the summary the worker posted with the model).
+    const summary = api.solver.latest(views)?.result;
+    assert.ok(summary && summary.theory === 'alignment' && summary.solutionSummary);
+    assert.deepEqual([...array('joint_embedding_omega').data], summary.solutionSummary.jointEmbedding.omega);
+
+    // A spectral spec has no solution matrices: nothing is written.
+    await open(strong);
+    await vscode.commands.executeCommand('sslParadigm.showPreviewToSide', strong);
+    await rendered(strong);
+    const none = scratchUri('out/strong-solutions.npz');
+    assert.equal(await vscode.commands.executeCommand('sslParadigm.preview.export', { format: 'npz', target: none }), undefined);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(none)));
   });
 
   it('draws the finite-n convergence curves once the spec was simulated', async () => {

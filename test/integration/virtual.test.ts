@@ -5,7 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { closeAllEditors, extensionId, waitFor } from './helpers';
+import { npzKeys, readNpz } from '../../src/core/io/npz';
+import type { PreviewSnapshot } from '../../src/preview/previewManager';
+import { closeAllEditors, extensionId, waitFor, workspaceRoot } from './helpers';
 
 const SCHEME = 'memfs';
 
@@ -185,5 +187,35 @@ describe('virtual file systems (memfs:)', function () {
       diags.map((d) => [String(d.code), d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
       [['file-not-found', 2, 19, 38, "File 'spectra/missing.npy' not found (looked for /proj/spectra/missing.npy)."]],
     );
+  });
+
+  it('exports the .npz of a data-mode spec on the virtual file system to the virtual file system (the probe on the panel too)', async () => {
+    // examples/digits-views.sslexp.yaml and its three data files, copied onto memfs:
+    for (const name of ['digits-clean.npy', 'digits-augmented-labels.npy', 'digits-augmented-views.npy'])
+      await vscode.workspace.fs.writeFile(uri(`/proj/data/${name}`), await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'data', name)));
+    const specUri = uri('/proj/views.sslexp.yaml');
+    await vscode.workspace.fs.writeFile(specUri, await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'digits-views.sslexp.yaml')));
+    const doc = await vscode.workspace.openTextDocument(specUri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('sslParadigm.showPreviewToSide', specUri);
+    const panel = await waitFor(
+      async () =>
+        ((await vscode.commands.executeCommand<PreviewSnapshot[]>('sslParadigm.preview.inspect')) ?? []).find(
+          (p) => p.resource === specUri.toString() && p.rendered?.charts.some((c) => c.section === 'probe'),
+        ),
+      30_000,
+      'the panel of the memfs views spec with its probe',
+    );
+    const model = panel.posted!.model;
+    assert.equal(model.theory === 'alignment' ? model.probe?.reconstruction : undefined, 161 / 201);
+    assert.ok(fsp.reads.includes('/proj/data/digits-augmented-views.npy'), 'the host read the views through the provider');
+
+    const target = uri('/proj/out/views-solutions.npz');
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('sslParadigm.preview.export', { format: 'npz', target });
+    assert.equal(written?.toString(), target.toString());
+    const bytes = await vscode.workspace.fs.readFile(target);
+    assert.equal(npzKeys(bytes).length, 16);
+    assert.deepEqual(readNpz(bytes, 'views-solutions.npz', 'supervised_V').shape, [10, 64]);
+    assert.equal(readNpz(bytes, 'views-solutions.npz', 'probe_joint_embedding').data[0], 158 / 201);
   });
 });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import { asAlignment } from '../support/engine';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { analyzeText } from '../../src/core/engine/analyze';
 import type { Problem } from '../../src/core/problems/problems';
 import { MAX_PANEL_PROBLEMS, MAX_SIGMA_CURVES, panelProblems, toPanelModel, vicregSigma } from '../../src/preview/panelModel';
@@ -240,4 +242,36 @@ test('graph mode without an analysis (errors): nulls, the problems kept', () => 
   assert.equal(m.sigmaSweep, null);
   assert.equal(m.problems.length, 1);
   assert.ok(isPanelModel(m));
+});
+
+// ---------------------------------------------------------------------------------------
+// Data mode with your own views and labels: the linear probe (docs/theory.md A10)
+
+test('data mode with views and labels: the probe accuracies and split sizes reach the model, with the .npz flag', () => {
+  const root = path.resolve(__dirname, '../../..');
+  const file = path.join(root, 'examples', 'digits-views.sslexp.yaml');
+  const text = readFileSync(file, 'utf8');
+  const engine = asAlignment(analyzeText(text, { fileName: file, baseDir: path.dirname(file), readFile: (p) => readFileSync(p) }));
+  assert.ok(engine.solutions?.probe, JSON.stringify(engine.problems));
+  // What the worker posts (src/worker/worker.ts `serializable`): the spectra and the probe, not the matrices.
+  const { solutions, spectra: _spectra, ...rest } = engine;
+  const result: SerializableEngineResult = {
+    ...rest,
+    solutionSummary: {
+      problem: solutions!.problem,
+      reconstruction: { phi: solutions!.reconstruction.phi, objective: solutions!.reconstruction.objective },
+      jointEmbedding: { omega: solutions!.jointEmbedding.omega, objective: solutions!.jointEmbedding.objective },
+      probe: solutions!.probe,
+    },
+  };
+  const m = asAlignment(toPanelModel({ result, text }));
+  // `sslexp analyze examples/digits-views.sslexp.yaml`: 799 train / 201 test samples, seed 0:
+  // supervised 64.2%, reconstruction 80.1%, joint-embedding 78.6% (129/201, 161/201, 158/201)
+  assert.deepEqual(m.probe, { supervised: 129 / 201, reconstruction: 161 / 201, jointEmbedding: 158 / 201, train: 799, test: 201, seed: 0 });
+  assert.equal(m.solutions, true);
+  assert.ok(isPanelModel(m));
+  // Spectral mode: neither the probe nor the .npz offer.
+  const spectral = asAlignment(toPanelModel({ result: serializable(SCENARIO_M), text: SCENARIO_M }));
+  assert.equal('probe' in spectral, false);
+  assert.equal('solutions' in spectral, false);
 });

@@ -276,3 +276,40 @@ test('the render acknowledgement names the theory and accepts graph sections', (
   const { theory: _t, ...untagged } = ack;
   assert.equal(isWebviewToHostMessage(untagged), false);
 });
+
+test('the linear probe in an alignment model: accuracies in [0, 1], counts, no other keys', () => {
+  const base = fixtureModel('case-c');
+  const probe = { supervised: 0.6417910447761194, reconstruction: 0.8009950248756219, jointEmbedding: 0.7860696517412935, train: 799, test: 201, seed: 0 };
+  assert.ok(isPanelModel({ ...base, probe, solutions: true }));
+  assert.ok(isPanelModel({ ...base, probe: null }));
+  const { supervised: _s, ...withoutSupervised } = probe;
+  assert.ok(isPanelModel({ ...base, probe: withoutSupervised }));
+  const bad: [string, unknown][] = [
+    ['accuracy above 1', { ...probe, jointEmbedding: 1.5 }],
+    ['negative accuracy', { ...probe, reconstruction: -0.1 }],
+    ['NaN accuracy', { ...probe, supervised: NaN }],
+    ['accuracy as text', { ...probe, reconstruction: '0.8' }],
+    ['fractional test count', { ...probe, test: 200.5 }],
+    ['missing train', (({ train: _t, ...rest }) => rest)(probe)],
+    ['extra key', { ...probe, html: '<b>x</b>' }],
+    ['not a record', [0.8, 0.7]],
+  ];
+  for (const [why, p] of bad) assert.equal(isPanelModel({ ...base, probe: p }), false, why);
+  assert.equal(isPanelModel({ ...base, solutions: 'yes' }), false, 'solutions flag');
+});
+
+test('the .npz export carries nothing but its format (the host has the worker write it); the cancelled state is a run header', () => {
+  assert.ok(isWebviewToHostMessage({ type: 'export', format: 'npz' }));
+  assert.ok(isWebviewToHostMessage({ type: 'export', format: 'npz', requestId: 2 }));
+  for (const m of [
+    { type: 'export', format: 'npz', content: 'PK' },
+    { type: 'export', format: 'npz', chart: 'probe' },
+    { type: 'export', format: 'npz', dataUrl: PNG },
+  ])
+    assert.equal(isWebviewToHostMessage(m), false, JSON.stringify(m));
+  assert.ok(isHostToWebviewMessage({ type: 'requestExport', requestId: 1, format: 'npz' }));
+  assert.ok(isHostToWebviewMessage({ type: 'cancelled', runId: 4, documentUri: 'file:///a', documentVersion: 2 }));
+  assert.equal(isHostToWebviewMessage({ type: 'cancelled', runId: 4, documentVersion: 2 }), false);
+  assert.ok(isChartId('probe'));
+  assert.equal(ALIGNMENT_CHART_IDS[0], 'probe');
+});
