@@ -338,10 +338,12 @@ function overComponentLimit(request: AnalyzeRequest): SerializableEngineResult |
 
 function serializable(result: EngineResult, request: AnalyzeRequest): SerializableEngineResult {
   if (result.theory !== 'alignment') return result;
-  // `prepared` (data mode's matrices, kept for a simulation in this thread) is non-enumerable
-  // and never posted; it is named here so that `rest` cannot carry it.
-  const { spectra, solutions, prepared: _prepared, ...rest } = result;
+  // `prepared` (data mode's matrices, kept for a simulation in this thread) and `rowSampler`
+  // (its lazy sample of data read in blocks) are non-enumerable and never posted; they are
+  // named here so that `rest` cannot carry them.
+  const { spectra, solutions, prepared: _prepared, rowSampler: _rowSampler, ...rest } = result;
   void _prepared;
+  void _rowSampler;
   const out: SerializableAlignmentResult = rest;
   // Data mode: the d x d matrices stay in the worker (the CLI's --json has them); the
   // editor shows the spectra of the solutions and their objectives.

@@ -5,7 +5,7 @@
  * (npy.ts), so both accept and refuse the same files. Failures throw `DataFileError`.
  */
 import { DataFileError, MAX_NPY_HEADER, decode, npyLayout, shapeText, type NpyLayout } from './npy';
-import type { ByteSource, RowBlock, RowStream } from './stream';
+import type { ByteSource, RowAccess, RowBlock, RowStream } from './stream';
 
 /** The layout of a .npy file read in blocks (the same header parser as the whole-file reader). */
 export type NpyHeader = NpyLayout;
@@ -27,19 +27,24 @@ export function readNpyHeader(src: ByteSource, name: string): NpyHeader {
 /** Thrown for a Fortran-order array of more than one dimension (its rows are not contiguous). */
 export class NotCOrderError extends DataFileError {}
 
+/** Rows, values per row and bytes per row of a C-order array (refuses Fortran order and 0-d arrays). */
+function rowLayout(header: NpyHeader, name: string): { rows: number; width: number; rowBytes: number } {
+  const { shape, dtype } = header;
+  if (header.fortran && shape.length > 1) {
+    throw new NotCOrderError(`${name} is stored in Fortran order, so its rows cannot be read in blocks; save it in C order (numpy.ascontiguousarray).`);
+  }
+  if (shape.length === 0) throw new DataFileError(`${name} holds a single number (shape ()), not an array of rows.`);
+  const width = shape.slice(1).reduce((p, q) => p * q, 1);
+  return { rows: shape[0], width, rowBytes: width * dtype.size };
+}
+
 /**
  * The rows of a C-order .npy (the leading dimension; a 1-D array has rows of one value).
  * `onRead` sees every byte block read (progress).
  */
 export function openNpyStream(src: ByteSource, name: string, header: NpyHeader = readNpyHeader(src, name)): RowStream {
   const { shape, dtype, dataStart } = header;
-  if (header.fortran && shape.length > 1) {
-    throw new NotCOrderError(`${name} is stored in Fortran order, so its rows cannot be read in blocks; save it in C order (numpy.ascontiguousarray).`);
-  }
-  if (shape.length === 0) throw new DataFileError(`${name} holds a single number (shape ()), not an array of rows.`);
-  const rows = shape[0];
-  const width = shape.slice(1).reduce((p, q) => p * q, 1);
-  const rowBytes = width * dtype.size;
+  const { rows, width, rowBytes } = rowLayout(header, name);
   let at = 0;
   let out = new Float64Array(0);
   let scratch = new ArrayBuffer(0);
@@ -82,5 +87,30 @@ export function openNpyStream(src: ByteSource, name: string, header: NpyHeader =
     },
     where: (row) => `row ${row + 1}`,
     progress: () => ({ done: at * rowBytes, total: rows * rowBytes }),
+  };
+}
+
+/**
+ * The rows of a C-order .npy read by position (io/sampleRows.ts samples them): row i is the
+ * `rowBytes` bytes at `dataStart + i · rowBytes`. Throws {@link NotCOrderError} for a
+ * Fortran-order array.
+ */
+export function npyRowAccess(src: ByteSource, name: string, header: NpyHeader = readNpyHeader(src, name)): RowAccess {
+  const { dtype, dataStart } = header;
+  const { rows, width, rowBytes } = rowLayout(header, name);
+  return {
+    rows,
+    width,
+    rowBytes,
+    name,
+    read(first: number, count: number): Uint8Array {
+      const length = count * rowBytes;
+      const bytes = src.read(dataStart + first * rowBytes, length);
+      if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${first + 1}–${first + count} end beyond the end of the file.`);
+      return bytes;
+    },
+    decode(bytes: Uint8Array, offset: number, out: Float64Array): void {
+      out.set(decode(bytes, offset, width, dtype));
+    },
   };
 }

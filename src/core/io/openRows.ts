@@ -7,10 +7,10 @@
 import { openCsvStream } from './csvStream';
 import { IO_LIMITS } from './limits';
 import { DataFileError, isNpy, readNpy } from './npy';
-import { NotCOrderError, openNpyStream, readNpyHeader } from './npyStream';
+import { NotCOrderError, npyRowAccess, openNpyStream, readNpyHeader } from './npyStream';
 import { npzMember } from './npzStream';
 import { baseName, extension } from './readArray';
-import { arrayRowStream, type ByteSource, type RowStream } from './stream';
+import { arrayRowStream, type ByteSource, type RowAccess, type RowStream } from './stream';
 
 /** The rows of a .npy (or of one .npy inside a .npz), streamed when its layout allows. */
 function npyRows(src: ByteSource, name: string): RowStream {
@@ -43,4 +43,31 @@ export function openRows(src: ByteSource, fileName: string, key?: string): RowSt
     default:
       throw new DataFileError(`${name}: unsupported file type '${extension(fileName) || '(none)'}'; use .npy, .npz or .csv.`);
   }
+}
+
+/**
+ * `fileName`'s rows read by position (sampleRows.ts), when its layout allows: a C-order
+ * `.npy` or a stored `.npz` member. Undefined for text, a Fortran-order `.npy` and a deflated
+ * member (read them with {@link openRows}); format errors throw `DataFileError`.
+ */
+export function openRowAccess(src: ByteSource, fileName: string, key?: string): RowAccess | undefined {
+  const name = baseName(fileName);
+  let source = src;
+  let shown = name;
+  switch (extension(fileName)) {
+    case '.npy':
+      break;
+    case '.npz': {
+      const m = npzMember(src, name, key);
+      if (!m.stored) return undefined;
+      source = m.source;
+      shown = `${name}[${m.key}]`;
+      break;
+    }
+    default:
+      return undefined;
+  }
+  const header = readNpyHeader(source, shown);
+  if (header.fortran && header.shape.length > 1) return undefined;
+  return npyRowAccess(source, shown, header);
 }

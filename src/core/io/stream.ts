@@ -58,6 +58,24 @@ export interface RowStream {
   progress(): { done: number; total: number };
 }
 
+/**
+ * The rows of an array file read by position (a C-order `.npy`, a stored `.npz` member):
+ * row i is the `rowBytes` bytes at a fixed offset plus i · rowBytes, so a sample of rows
+ * costs only the reads of those rows (sampleRows.ts).
+ */
+export interface RowAccess {
+  readonly rows: number;
+  /** Values per row. */
+  readonly width: number;
+  readonly rowBytes: number;
+  /** The file's name, for messages. */
+  readonly name: string;
+  /** The bytes of rows [first, first + count), one positioned read. */
+  read(first: number, count: number): Uint8Array;
+  /** Decodes the row whose bytes start at `offset` of `bytes` into `out[0 .. width)`. */
+  decode(bytes: Uint8Array, offset: number, out: Float64Array): void;
+}
+
 /** An in-memory array (inline data, a deflated .npz member, a Fortran-order .npy) as a RowStream over its leading dimension. */
 export function arrayRowStream(a: NumericArray, name: string): RowStream {
   const rows = a.shape.length ? a.shape[0] : 1;

@@ -2,7 +2,7 @@
 import type { TheoryResultBase } from '../theory';
 import type { DataSpec, SpectralSpec } from '../../spec/model';
 import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, ResolvedSpectra, Thresholds } from './types';
-import type { DataAnalysis, DataSolutions, PreparedData } from './data/dataMode';
+import type { DataAnalysis, DataSolutions, PreparedData, RowSampler } from './data/dataMode';
 
 /** P1, joint-embedding vs reconstruction: spectral and data mode (docs/theory.md §2–§6). */
 export interface AlignmentEngineResult extends TheoryResultBase {
@@ -29,4 +29,9 @@ export interface AlignmentEngineResult extends TheoryResultBase {
    * spread, posted to the host or written by `analyze --json`.
    */
   readonly prepared?: PreparedData;
+  /**
+   * Data mode read in blocks: the sample of rows `simulate` runs on, read only when it runs
+   * (docs/theory.md §6.1). Non-enumerable, like `prepared`.
+   */
+  readonly rowSampler?: RowSampler;
 }

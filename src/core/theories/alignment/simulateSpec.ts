@@ -11,7 +11,15 @@ import type { Dimensions } from './types';
 import type { PipelineData } from './data/pipeline';
 import { LinalgError, Matrix } from '../../numerics/dense';
 import { problem, type Problem } from '../../problems/problems';
-import { dataSimulationSetup, ROTATE_MAX_DIMENSION, runSimulation, spectralSimulationSetup, type SimulationResult, type SimulationSetup } from './simulation';
+import {
+  dataSimulationSetup,
+  ROTATE_MAX_DIMENSION,
+  runSimulation,
+  SimulationCancelled,
+  spectralSimulationSetup,
+  type SimulationResult,
+  type SimulationSetup,
+} from './simulation';
 import { LIMITS, type DataSpec, type SpectralSpec } from '../../spec/model';
 import { computeThresholds } from './thresholds';
 
@@ -37,6 +45,27 @@ export interface SimulationShape {
   rotate: boolean;
   /** data mode: the rows of the pipeline kept in memory during the run */
   rows?: number;
+  /** data read in blocks: the features each of those rows is read with and projected from (once, before the run) */
+  sampledFeatures?: number;
+}
+
+/** What the budget needs of a data-mode analysis: the probe targets (classes), the rows and, for data read in blocks, the sampled features. */
+export interface SimulationData {
+  classes?: number;
+  samples?: number;
+  /** Data read in blocks: the simulation samples at most max(simulate.n) rows of `samples`, each projected from this many features. */
+  sampledFeatures?: number;
+}
+
+/** The {@link SimulationData} of an analysis (theory.ts reports the refusal with it, simulateAlignment checks it). */
+export function simulationData(analysis: AlignmentEngineResult): SimulationData | undefined {
+  const p = analysis.pipeline;
+  if (!p) return undefined;
+  return {
+    ...(p.classes !== undefined ? { classes: p.classes } : {}),
+    samples: p.samples,
+    ...(analysis.rowSampler ? { sampledFeatures: analysis.rowSampler.features } : {}),
+  };
 }
 
 /**
@@ -82,7 +111,9 @@ export function simulationCost(shape: SimulationShape, plan: { n: readonly numbe
       COST.overhead * (1 + A);
   }
   const bytes = COST.baseBytes + COST.rowBytes * maxN * cols + COST.squareBytes * d * d + 8 * (shape.rows ?? 0) * (k + l);
-  return { seconds: plan.repeats * perRepeat, bytes };
+  // data read in blocks: the sample is read and projected to the k PCA coordinates once
+  const sampling = shape.sampledFeatures ? (COST.madd * (k + 1) + COST.byte) * (shape.rows ?? 0) * shape.sampledFeatures : 0;
+  return { seconds: plan.repeats * perRepeat + sampling, bytes };
 }
 
 /** The simulate block's estimated cost against the budget, as the refusal that says what to change, or undefined. */
@@ -97,15 +128,17 @@ function overBudget(sim: NonNullable<SpectralSpec['simulate']>, shape: Simulatio
   const est = `about ${cost.seconds < 100 ? cost.seconds.toFixed(0) : cost.seconds.toPrecision(2)} s and ${gb(cost.bytes)} GB`;
   const hints: string[] = [];
   if (cost.bytes > maxB) {
+    // data read in blocks hold a sample of the largest n rows: a smaller n holds fewer
+    const held = (n: number): SimulationShape => (shape.sampledFeatures ? { ...shape, rows: Math.min(shape.rows ?? 0, n) } : shape);
     // the largest n that fits in memory
     let lo = 1;
     let hi = maxN;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (simulationCost(shape, { ...plan, n: [mid] }).bytes <= maxB) lo = mid;
+      if (simulationCost(held(mid), { ...plan, n: [mid] }).bytes <= maxB) lo = mid;
       else hi = mid - 1;
     }
-    hints.push(simulationCost(shape, { ...plan, n: [lo] }).bytes <= maxB ? `a largest n of at most ${lo} (now ${maxN})` : `a smaller d (now ${shape.d})`);
+    hints.push(simulationCost(held(lo), { ...plan, n: [lo] }).bytes <= maxB ? `a largest n of at most ${lo} (now ${maxN})` : `a smaller d (now ${shape.d})`);
   }
   if (cost.seconds > maxS) {
     const factor = cost.seconds / maxS;
@@ -127,11 +160,7 @@ function overBudget(sim: NonNullable<SpectralSpec['simulate']>, shape: Simulatio
  * {@link simulateAlignment} and the problem of the analysis (theory.ts). Besides the hard
  * limits, the run's estimated time and memory ({@link simulationCost}) must fit the budget.
  */
-export function simulationRefusal(
-  spec: SpectralSpec | DataSpec,
-  dimensions: Dimensions | undefined,
-  pipeline?: { classes?: number; samples?: number },
-): Problem | undefined {
+export function simulationRefusal(spec: SpectralSpec | DataSpec, dimensions: Dimensions | undefined, pipeline?: SimulationData): Problem | undefined {
   const sim = spec.simulate;
   if (!sim) return undefined;
   const at = (code: string, message: string) => problem(code, 'error', message, sim.span.start, sim.span.end);
@@ -142,10 +171,11 @@ export function simulationRefusal(
         'simulation-unsupported',
         `simulate: the finite-n experiment uses P1's augmentation family Θ + α²Γ over the simulate.alpha grid; a ${aug.kind} augmentation has no α.`,
       );
+    // a data file read in blocks is sampled (data/rowSample.ts); a moments file has no rows to sample
     if (spec.data.moments)
       return at(
         'simulation-unsupported',
-        'simulate: data.moments holds sums over the samples, not the rows the finite-n simulation draws; point data.file at the rows to simulate.',
+        'simulate: data.moments holds sums over the samples, not the rows the finite-n simulation draws (no sample of rows can be taken from sums); point data.file at the rows to simulate.',
       );
     if (spec.data.pca === undefined)
       return at(
@@ -160,10 +190,21 @@ export function simulationRefusal(
   const components = spec.mode === 'spectral' ? 'important components' : 'principal components';
   if (latent > k)
     return at('out-of-range', `simulate: latent = ${latent} exceeds the ${k} ${components}; the clean solution is then not unique (docs/theory.md A14).`);
+  // data mode holds the pipeline's rows: all of them in memory, or the sample of at most max(simulate.n) rows of data read in blocks
+  const sampled = pipeline?.sampledFeatures;
+  const rows = pipeline?.samples === undefined ? undefined : sampled !== undefined ? Math.min(pipeline.samples, Math.max(...sim.n.values)) : pipeline.samples;
   const shape: SimulationShape =
     spec.mode === 'spectral'
       ? { d, k, latent, targets: k, rotate: d <= ROTATE_MAX_DIMENSION }
-      : { d, k, latent, targets: pipeline?.classes ?? k, rotate: false, ...(pipeline?.samples !== undefined ? { rows: pipeline.samples } : {}) };
+      : {
+          d,
+          k,
+          latent,
+          targets: pipeline?.classes ?? k,
+          rotate: false,
+          ...(rows !== undefined ? { rows } : {}),
+          ...(sampled !== undefined ? { sampledFeatures: sampled } : {}),
+        };
   const budget = overBudget(sim, shape);
   if (budget) return at('simulation-too-large', budget);
   return undefined;
@@ -171,7 +212,8 @@ export function simulationRefusal(
 
 /**
  * The `simulate` of {@link alignmentTheory}: `analysis` is the error-free analysis of `spec`;
- * in data mode it carries the prepared data, which are not read and prepared again.
+ * in data mode it carries the prepared data, which are not read and prepared again, or, for
+ * data read in blocks, the sampler that reads just the rows the run draws from.
  */
 export async function simulateAlignment(
   spec: SpectralSpec | DataSpec,
@@ -193,10 +235,11 @@ export async function simulateAlignment(
       ],
     };
   }
-  const refusal = simulationRefusal(spec, analysis.dimensions, analysis.pipeline);
+  const refusal = simulationRefusal(spec, analysis.dimensions, simulationData(analysis));
   if (refusal) return { problems: [refusal] };
-  const setup = simulationSetup(spec, analysis);
+  const setup = simulationSetup(spec, analysis, run);
   if (!setup) return { problems: analysis.problems };
+  if (Array.isArray(setup)) return { problems: setup };
   try {
     const result = await runSimulation(setup, { n: sim.n.values, alpha: sim.alpha, repeats: sim.repeats, seed: sim.seed, metric: sim.metric }, run);
     return { problems: [], result };
@@ -206,8 +249,12 @@ export async function simulateAlignment(
   }
 }
 
-/** The simulation setup of an analysed spec, or undefined when the analysis did not get that far. */
-function simulationSetup(spec: SpectralSpec | DataSpec, analysis: AlignmentEngineResult): SimulationSetup | undefined {
+/**
+ * The simulation setup of an analysed spec, or undefined when the analysis did not get
+ * that far. Data read in blocks: the seeded sample of max(simulate.n) rows is read now
+ * (data/rowSample.ts); its failures are the problems returned.
+ */
+function simulationSetup(spec: SpectralSpec | DataSpec, analysis: AlignmentEngineResult, run: SimulationRunOptions): SimulationSetup | Problem[] | undefined {
   const dims = analysis.dimensions;
   if (!dims) return undefined;
   if (spec.mode === 'spectral') {
@@ -215,7 +262,18 @@ function simulationSetup(spec: SpectralSpec | DataSpec, analysis: AlignmentEngin
     return spectra ? spectralSimulationSetup(spectra, dims.latent, analysis.thresholds ?? null, spec.regularize) : undefined;
   }
   const prepared = analysis.prepared;
-  return prepared?.pipeline ? pipelineSimulationSetup(prepared.pipeline, prepared.y, dims.latent, spec.regularize) : undefined;
+  if (prepared?.pipeline) return pipelineSimulationSetup(prepared.pipeline, prepared.y, dims.latent, spec.regularize);
+  const sampler = analysis.rowSampler;
+  const sim = spec.simulate;
+  if (!sampler || !sim) return undefined;
+  const drawn = sampler.sample(Math.max(...sim.n.values), sim.seed, {
+    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+    check: () => {
+      if (run.signal?.aborted) throw new SimulationCancelled();
+    },
+  });
+  if (!drawn.sample) return drawn.problems;
+  return pipelineSimulationSetup(drawn.sample.pipeline, drawn.sample.y, dims.latent, spec.regularize);
 }
 
 /** Data mode: rows of P1's pipeline, probed against the labels (else the PCA coordinates themselves). */

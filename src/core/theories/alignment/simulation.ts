@@ -102,6 +102,15 @@ function unitSeed(seed: number, nIndex: number, repeat: number): number {
 }
 
 /**
+ * The seed of the sample of rows a data set read in blocks lends the simulation
+ * (docs/theory.md §6.1): a stream of its own (n index 1022, never a sample size's; 1023 is
+ * the repeats' bases).
+ */
+export function rowSampleSeed(seed: number): number {
+  return unitSeed(seed, 1022, 0);
+}
+
+/**
  * [x1, N]: the clean rows with the noise coordinates appended, N ~ N(0, diag(gamma)) drawn
  * row by row from `rng` (docs/theory.md §3: the corruption lives in span(Q2)).
  */

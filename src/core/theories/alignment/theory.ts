@@ -5,11 +5,11 @@
 import { problem, type Problem } from '../../problems/problems';
 import { LIMITS, type DataSpec, type SpectralSpec } from '../../spec/model';
 import type { EngineOptions, Theory } from '../theory';
-import { analyzeData, type PreparedData } from './data/dataMode';
+import { analyzeData } from './data/dataMode';
 import { theoryFindings } from './findings';
 import { recommend } from './recommendation';
 import type { AlignmentEngineResult } from './result';
-import { simulateAlignment, simulationRefusal } from './simulateSpec';
+import { simulationData, simulateAlignment, simulationRefusal } from './simulateSpec';
 import type { SimulationResult } from './simulation';
 import { resolveSpectra } from './spectra';
 import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from './thresholds';
@@ -70,7 +70,8 @@ function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: Alignme
   if (data.dimensions) result.dimensions = data.dimensions;
   if (data.solutions) result.solutions = data.solutions;
   if (data.pipeline) result.pipeline = data.pipeline;
-  if (data.prepared) keepPreparedData(result, data.prepared);
+  if (data.prepared) keepInThread(result, 'prepared', data.prepared);
+  if (data.rowSampler) keepInThread(result, 'rowSampler', data.rowSampler);
   const t = data.thresholds;
   if (!t || !data.spectra || !data.dimensions) return;
   // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
@@ -107,9 +108,12 @@ function componentOutput(spec: SpectralSpec, d: number, options: EngineOptions, 
   return false;
 }
 
-/** Keeps the prepared data for `simulate` on a non-enumerable field: it never leaves the thread that analysed. */
-function keepPreparedData(result: AlignmentEngineResult, prepared: PreparedData): void {
-  Object.defineProperty(result, 'prepared', { value: prepared, enumerable: false, configurable: true, writable: false });
+/**
+ * Keeps the prepared data (or the sampler of data read in blocks) for `simulate` on a
+ * non-enumerable field: it never leaves the thread that analysed.
+ */
+function keepInThread<K extends 'prepared' | 'rowSampler'>(result: AlignmentEngineResult, key: K, value: NonNullable<AlignmentEngineResult[K]>): void {
+  Object.defineProperty(result, key, { value, enumerable: false, configurable: true, writable: false });
 }
 
 /**
@@ -119,7 +123,7 @@ function keepPreparedData(result: AlignmentEngineResult, prepared: PreparedData)
  * is not reported twice): the closed-form analysis still runs.
  */
 function reportSimulationRefusal(spec: SpectralSpec | DataSpec, result: AlignmentEngineResult): void {
-  const refusal = simulationRefusal(spec, result.dimensions, result.pipeline);
+  const refusal = simulationRefusal(spec, result.dimensions, simulationData(result));
   if (!refusal) return;
   if (refusal.code === 'simulation-too-large') {
     if (result.problems.some((p) => p.code === 'simulation-too-large')) return;

@@ -21,7 +21,7 @@ import type { DataAnalysis, DataSolutions, PreparedData } from './types';
 import { analyzeStreamed, shouldStream, type DataContext } from './streamed';
 
 export type { SolutionSet };
-export type { DataAnalysis, DataSolutions, PipelineSummary, PreparedData } from './types';
+export type { DataAnalysis, DataSolutions, PipelineSummary, PreparedData, RowSampler } from './types';
 
 const isErr = (ps: readonly Problem[]) => ps.some((p) => p.severity === 'error');
 
@@ -79,6 +79,7 @@ export function analyzeData(spec: DataSpec, ctx: DataContext, alphaOverride?: nu
       ...(s.spectra ? { spectra: s.spectra } : {}),
       ...(s.solutions ? { solutions: s.solutions } : {}),
       ...(s.pipeline ? { pipeline: s.pipeline } : {}),
+      ...(s.rowSampler ? { rowSampler: s.rowSampler } : {}),
     };
   }
   const { prepared, problems } = prepareData(spec, ctx);

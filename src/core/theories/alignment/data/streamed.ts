@@ -14,7 +14,7 @@ import { LinalgError, Matrix } from '../../../numerics/dense';
 import { problem, type Problem } from '../../../problems/problems';
 import { DataFileError, readVector } from '../../../io/readArray';
 import { readNpyHeader } from '../../../io/npyStream';
-import { openRows } from '../../../io/openRows';
+import { openRowAccess, openRows } from '../../../io/openRows';
 import { arrayRowStream, bytesSource, type ByteSource, type RowStream } from '../../../io/stream';
 import { shapeText } from '../../../io/npy';
 import { LIMITS, type DataSpec, type Span } from '../../../spec/model';
@@ -25,13 +25,14 @@ import type { SpectrumContext } from '../spectra';
 import { computeThresholds } from '../thresholds';
 import type { ResolvedSpectra } from '../types';
 import { describeAugmentation, generalAugmentation, pipelineAugmentation } from './augmentation';
-import { centringShift, generalMoments, pcaFromStats, pipelineMoments } from './fromStats';
+import { centringShift, generalMoments, pcaFromStats, pipelineMoments, type StatsPca } from './fromStats';
 import { readMomentsNpz } from './momentsFile';
 import { importantAugmentation, noiseSpectra } from './pipeline';
 import { fitProbes, ProbeScorer } from './probe';
 import { solveAllFromMoments } from './solutions';
 import { addColumnSums, StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
-import type { DataAnalysis } from './types';
+import { samplePipelineRows, SampleMismatch, type PipelineBasis, type SampleSources } from './rowSample';
+import type { DataAnalysis, RowSampler } from './types';
 
 /** What data mode may use beyond a spectrum's context: positioned reads and progress (EngineOptions). */
 export interface DataContext extends SpectrumContext {
@@ -476,6 +477,72 @@ function scoreProbe(spec: DataSpec, ctx: DataContext, scorer: ProbeScorer): void
 }
 
 // ---------------------------------------------------------------------------------------
+// The simulation's sample of rows (rowSample.ts)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The rows of a spec's data file for the simulation's sample: by position when the layout
+ * allows, else a stream; a labels file whole within the reader's limit, else by position
+ * (when the rows are) or a stream; data.Y as written.
+ */
+function sampleSources(spec: DataSpec, ctx: DataContext): SampleSources {
+  const data = spec.data;
+  const rowsSpan = data.fileSpan ?? data.span;
+  const path = data.file!;
+  const src = fileSource(path, data.fileResolved, ctx, rowsSpan, 'the data cannot be sampled');
+  const access = parsing(path, rowsSpan, () => openRowAccess(src, path, data.key));
+  const rows: SampleSources['rows'] = access ? { access } : { stream: rowsOf(src, path, data.key, rowsSpan) };
+  const rawCols = 'access' in rows ? rows.access.width : parsing(path, rowsSpan, () => rows.stream.width);
+  const out: SampleSources = { rows, ...(data.Y ? { targets: data.Y } : {}) };
+  const lab = data.labels;
+  if (lab && 'column' in lab) out.labelColumn = lab.column < 0 ? rawCols + lab.column : lab.column;
+  if (lab && 'file' in lab) {
+    const ls = fileSource(lab.file, undefined, ctx, lab.span, 'the labels cannot be sampled');
+    if (ls.size <= LIMITS.maxFileBytes) out.labels = { values: parsing(lab.file, lab.span, () => readVector(ls.read(0, ls.size), lab.file, lab.key)).data };
+    else {
+      const la = access ? parsing(lab.file, lab.span, () => openRowAccess(ls, lab.file, lab.key)) : undefined;
+      out.labels = la && la.width === 1 ? { access: la } : { stream: rowsOf(ls, lab.file, lab.key, lab.span) };
+    }
+  }
+  return out;
+}
+
+/** The lazy sample of rows a streamed pipeline lends `simulate`: nothing is read until it runs. */
+function rowSampler(spec: DataSpec, ctx: DataContext, pb: PipelineBasis): RowSampler {
+  return {
+    samples: pb.samples,
+    features: pb.basis.rows,
+    sample(m, seed, run) {
+      const data = spec.data;
+      const rowsSpan = data.fileSpan ?? data.span;
+      const labelsSpan = data.labels && 'file' in data.labels ? data.labels.span : rowsSpan;
+      const located = (code: string, message: string, span: Span) => ({ problems: [problem(code, 'error', message, span.start, span.end)] });
+      try {
+        const src = sampleSources(spec, ctx);
+        const rawCols = 'access' in src.rows ? src.rows.access.width : src.rows.stream.width;
+        const blockRows = ctx.streamData?.blockRows ?? Math.max(1, Math.floor(BLOCK_VALUES / (rawCols + 2)));
+        const sample = samplePipelineRows(src, pb, m, seed, {
+          blockRows,
+          ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+          ...(run.check ? { check: run.check } : {}),
+        });
+        return { sample, problems: [] };
+      } catch (e) {
+        if (e instanceof Located) return { problems: [problem(e.code, e.severity === 'warning' ? 'error' : e.severity, e.message, e.span.start, e.span.end)] };
+        if (e instanceof SampleMismatch)
+          return located(
+            'file-read-error',
+            `simulate: cannot sample '${e.on === 'rows' ? data.file : 'the labels'}': ${e.message}`,
+            e.on === 'rows' ? rowsSpan : labelsSpan,
+          );
+        if (e instanceof DataFileError) return located('file-parse-error', `simulate: cannot sample '${data.file}': ${e.message}`, rowsSpan);
+        throw e;
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // The analyses
 // ---------------------------------------------------------------------------------------
 
@@ -485,13 +552,6 @@ function report(out: StatsAnalysis, code: string, severity: Problem['severity'],
 
 function augmentationSpan(spec: DataSpec): Span {
   return spec.augmentation?.span ?? spec.data.span;
-}
-
-/** The simulation samples rows in memory: refused (located on `simulate`) when the data were not loaded. */
-function refuseSimulation(spec: DataSpec, out: StatsAnalysis, why: string): void {
-  const sim = spec.simulate;
-  if (!sim || spec.augmentation?.kind === 'views') return; // views: refused by simulationRefusal (no α)
-  report(out, 'limit-exceeded', 'error', `simulate: ${why}`, sim.span);
 }
 
 function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: StatsAnalysis): void {
@@ -518,14 +578,18 @@ function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: Stats
     ...(withProbe ? { probeSeed } : {}),
   });
   if (data.Y && stats.n !== data.Y.length) fail('dimension-mismatch', `data.Y has ${data.Y.length} rows but the data have ${stats.n} samples.`, data.span);
-  if (!data.X)
-    refuseSimulation(
-      spec,
-      out,
-      `the data file is beyond the in-memory limits (${LIMITS.maxFileBytes} bytes, ${LIMITS.maxDataSamples} samples, ${LIMITS.maxDataValues} values), so it was read in blocks; the finite-n simulation samples rows in memory. Simulate on a subsample of the file.`,
-    );
   if (pipe) {
-    statsPipeline(spec, stats, alpha, out, { thetaImportant: pipe.thetaImportant, gamma: pipe.gamma, thetaNoise: pipe.thetaNoise });
+    const pca = statsPipeline(spec, stats, alpha, out, { thetaImportant: pipe.thetaImportant, gamma: pipe.gamma, thetaNoise: pipe.thetaNoise });
+    // the simulation samples the rows it draws from when it runs (rowSample.ts), not now
+    if (pca && spec.simulate && data.file && out.spectra && out.pipeline)
+      out.rowSampler = rowSampler(spec, ctx, {
+        basis: pca.basis,
+        ...(pca.mu ? { mu: pca.mu } : {}),
+        spectra: out.spectra,
+        explainedVariance: pca.explainedVariance,
+        ...(stats.targets?.classes ? { classes: stats.targets.classes } : {}),
+        samples: stats.n,
+      });
     return;
   }
   const solved = statsGeneral(spec, stats, alpha, ctx, out);
@@ -597,7 +661,7 @@ function statsPipeline(
   alpha: number,
   out: StatsAnalysis,
   noise: { thetaImportant: Float64Array; gamma: Float64Array; thetaNoise: Float64Array },
-): void {
+): StatsPca | undefined {
   const data = spec.data;
   const k = data.pca!;
   if (k > stats.d) fail('out-of-range', `data.pca: ${k} components requested but the data have ${stats.d} features.`, data.span);
@@ -659,7 +723,7 @@ function statsPipeline(
   const problemText = `P1's pipeline (docs/theory.md §6.1): ${n} samples, ${k} principal components + ${m} noise coordinates, ${describeAugmentation(spec, alpha)}`;
   if (!pm.corruptedGram) {
     out.solutions = { problem: problemText, ...clean.set };
-    return;
+    return pca;
   }
   const corrupted = solve(pm.corruptedGram, pm.corruptedYx, false);
   const seed = spec.simulate?.seed ?? 0;
@@ -674,6 +738,7 @@ function statsPipeline(
       jointEmbeddingGram: gramError(clean.raw.je.w, corrupted.raw.je.w),
     },
   };
+  return pca;
 }
 
 function scaleMatrix(a: Matrix, s: number): Matrix {

@@ -7,6 +7,7 @@ import type { Problem } from '../../../problems/problems';
 import type { Dimensions, ResolvedSpectra, Thresholds } from '../types';
 import type { PipelineData } from './pipeline';
 import type { ProbeResult } from './probe';
+import type { SampledPipeline } from './rowSample';
 import type { SolutionSet } from './solutions';
 
 export interface DataSolutions extends SolutionSet {
@@ -42,6 +43,11 @@ export interface DataAnalysis {
   pipeline?: PipelineSummary;
   /** The prepared data the analysis ran on (for the simulation; never serialised). */
   prepared?: PreparedData;
+  /**
+   * Data read in blocks with P1's pipeline and a `simulate` block: the sample of rows the
+   * simulation runs on, read only when it runs (never serialised).
+   */
+  rowSampler?: RowSampler;
   /** How the data were read, when not whole: 'stream' (in blocks) or 'moments' (a moments file). */
   source?: 'stream' | 'moments';
 }
@@ -56,4 +62,21 @@ export interface PreparedData {
   centered: boolean;
   /** The pipeline, when `pca` is given. */
   pipeline?: PipelineData;
+}
+
+/**
+ * The rows of data read in blocks, for `simulate` (data/rowSample.ts, docs/theory.md §6.1):
+ * nothing is read until {@link RowSampler.sample} runs; failures are located problems.
+ */
+export interface RowSampler {
+  /** N, the rows of the data set. */
+  readonly samples: number;
+  /** Values per row the projection reads (features, without a label column). */
+  readonly features: number;
+  /** A seeded uniform sample of min(m, N) rows in PCA coordinates, with their targets. */
+  sample(
+    m: number,
+    seed: number,
+    run: { onProgress?: (fraction: number, message: string) => void; check?: () => void },
+  ): { sample?: SampledPipeline; problems: Problem[] };
 }
