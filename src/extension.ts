@@ -29,7 +29,7 @@ let solver: SolverClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const t0 = performance.now();
-  const log = vscode.window.createOutputChannel('SSL Paradigm Advisor', { log: true });
+  const log = vscode.window.createOutputChannel(vscode.l10n.t('SSL Paradigm Advisor'), { log: true });
   solver = new SolverClient(context.extensionUri, log);
   const deps: HostDeps = { context, log, solver };
   context.subscriptions.push(

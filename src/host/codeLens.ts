@@ -26,7 +26,7 @@ export const COMMAND_MANAGE_TRUST = 'workbench.trust.manage';
  * does, else sqrt(α²) to 3 significant figures (0 means "any α > 0").
  */
 export function formatThreshold(alpha2: number): string {
-  return alpha2 < 0 ? 'any' : formatNumber(Math.sqrt(alpha2), 3);
+  return alpha2 < 0 ? vscode.l10n.t('any') : formatNumber(Math.sqrt(alpha2), 3);
 }
 
 /** `α_RC = 0.764 · α_JE = 0.707 · joint-embedding` */
@@ -39,10 +39,11 @@ export function thresholdsTitle(t: Thresholds, paradigm: string | undefined): st
 /** Plain-text summary of the thresholds (lens and status bar tooltips). */
 export function thresholdsTooltip(result: SerializableAlignmentResult): string {
   const t = result.thresholds;
-  if (!t) return result.thresholds === null ? "The problem is not in the paper's diagonal form: no closed-form thresholds (docs/theory.md A6)." : '';
+  if (!t)
+    return result.thresholds === null ? vscode.l10n.t("The problem is not in the paper's diagonal form: no closed-form thresholds (docs/theory.md A6).") : '';
   const lines = [
-    `Reconstruction: α²_RC = ${formatNumber(t.alpha2RC, 4)}, needs ${requirement(t.alpha2RC)}`,
-    `Joint-embedding: α²_JE = ${formatNumber(t.alpha2JE, 4)}, needs ${requirement(t.alpha2JE)}`,
+    vscode.l10n.t('Reconstruction: α²_RC = {0}, needs {1}', formatNumber(t.alpha2RC, 4), requirement(t.alpha2RC)),
+    vscode.l10n.t('Joint-embedding: α²_JE = {0}, needs {1}', formatNumber(t.alpha2JE, 4), requirement(t.alpha2JE)),
   ];
   if (result.recommendation) lines.push('', result.recommendation.reason);
   return lines.join('\n');
@@ -95,11 +96,13 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     const untrusted = (): vscode.CodeLens =>
       new vscode.CodeLens(range, {
         title: vscode.l10n.t('data files not read in Restricted Mode'),
-        tooltip: 'The workspace is not trusted, so the files the spec names are not read and nothing can be computed. Click to manage workspace trust.',
+        tooltip: vscode.l10n.t(
+          'The workspace is not trusted, so the files the spec names are not read and nothing can be computed. Click to manage workspace trust.',
+        ),
         command: COMMAND_MANAGE_TRUST,
       });
     if (result.theory === 'spectralEmbedding') {
-      if (result.analysis) lenses.push(open(graphLensTitle(result.analysis), graphTooltip(result.analysis)));
+      if (result.analysis) lenses.push(open(graphLensTitle(result.analysis, vscode.l10n.t), graphTooltip(result.analysis, vscode.l10n.t)));
       else if (result.problems.some((p) => p.code === 'untrusted-file')) lenses.push(untrusted());
       lenses.push(open(OPEN, vscode.l10n.t('Open the analysis panel to the side')));
       return lenses;
@@ -107,7 +110,7 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     if (result.thresholds) {
       lenses.push(open(thresholdsTitle(result.thresholds, result.recommendation?.paradigm), thresholdsTooltip(result)));
     } else if (result.thresholds === null) {
-      lenses.push(open('no closed-form thresholds (data mode)', thresholdsTooltip(result)));
+      lenses.push(open(vscode.l10n.t('no closed-form thresholds (data mode)'), thresholdsTooltip(result)));
     } else if (result.problems.some((p) => p.code === 'untrusted-file')) {
       lenses.push(untrusted());
     }
@@ -116,7 +119,7 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
       lenses.push(
         new vscode.CodeLens(range, {
           title: vscode.l10n.t('Run simulation'),
-          tooltip: "Run the spec's finite-n simulation (simulate block) in the background",
+          tooltip: vscode.l10n.t("Run the spec's finite-n simulation (simulate block) in the background"),
           command: COMMAND_RUN_SIMULATION,
           arguments: [doc.uri],
         }),

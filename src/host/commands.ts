@@ -24,8 +24,12 @@ export interface SpecTemplate {
 export const TEMPLATES: readonly SpecTemplate[] = [
   {
     id: 'weak-noise',
-    label: 'Weak noise',
-    detail: 'Low-noise regime: reconstruction recovers at any alignment, joint-embedding needs α > 0.95.',
+    get label() {
+      return vscode.l10n.t('Weak noise');
+    },
+    get detail() {
+      return vscode.l10n.t('Low-noise regime: reconstruction recovers at any alignment, joint-embedding needs α > 0.95.');
+    },
     fileName: 'weak-noise.sslexp.yaml',
     text: `sslexp: 1
 name: Weak sensor noise, augmentations on the signal
@@ -42,8 +46,12 @@ alpha: 0.5                                            # alignment of the augment
   },
   {
     id: 'strong-noise',
-    label: 'Strong noise',
-    detail: 'High-noise regime: joint-embedding needs far less alignment than reconstruction.',
+    get label() {
+      return vscode.l10n.t('Strong noise');
+    },
+    get detail() {
+      return vscode.l10n.t('High-noise regime: joint-embedding needs far less alignment than reconstruction.');
+    },
     fileName: 'strong-noise.sslexp.yaml',
     text: `sslexp: 1
 name: Natural images, cluttered background
@@ -60,8 +68,12 @@ alpha: 1.0
   },
   {
     id: 'straddling',
-    label: 'Straddling noise',
-    detail: 'Noise on both sides of eta^2/delta (no claim by Corollary 4.5), with a finite-n simulation.',
+    get label() {
+      return vscode.l10n.t('Straddling noise');
+    },
+    get detail() {
+      return vscode.l10n.t('Noise on both sides of eta^2/delta (no claim by Corollary 4.5), with a finite-n simulation.');
+    },
     fileName: 'straddling.sslexp.yaml',
     text: `sslexp: 1
 name: Straddling noise
@@ -82,8 +94,12 @@ simulate:
   },
   {
     id: 'mnist-scale',
-    label: 'MNIST-scale',
-    detail: "Scenario M (an MNIST-scale analogue of the paper's Fig. 3), strong noise.",
+    get label() {
+      return vscode.l10n.t('MNIST-scale');
+    },
+    get detail() {
+      return vscode.l10n.t("Scenario M (an MNIST-scale analogue of the paper's Fig. 3), strong noise.");
+    },
     fileName: 'mnist-scale.sslexp.yaml',
     text: `sslexp: 1
 name: MNIST-scale scenario M, strong noise
@@ -98,8 +114,12 @@ alpha: 1
   },
   {
     id: 'data-mode',
-    label: 'Data mode skeleton',
-    detail: 'The linear pipeline on data (rows are samples; six inline rows to replace by a file) with appended noise coordinates.',
+    get label() {
+      return vscode.l10n.t('Data mode skeleton');
+    },
+    get detail() {
+      return vscode.l10n.t('The linear pipeline on data (rows are samples; six inline rows to replace by a file) with appended noise coordinates.');
+    },
     fileName: 'data.sslexp.yaml',
     // Inline rows: the template opens without an error, saved or not (issue 12).
     text: `sslexp: 1
@@ -123,8 +143,12 @@ augmentation: {additive: {alpha: 1.0}}   # or {masking: {keep: 0.5}}, or {covari
   },
   {
     id: 'strong-noise-json',
-    label: 'Strong noise (JSON)',
-    detail: 'The strong-noise spec written as JSON (*.sslexp.json): the same keys and values as YAML.',
+    get label() {
+      return vscode.l10n.t('Strong noise (JSON)');
+    },
+    get detail() {
+      return vscode.l10n.t('The strong-noise spec written as JSON (*.sslexp.json): the same keys and values as YAML.');
+    },
     fileName: 'strong-noise.sslexp.json',
     text: `{
   "sslexp": 1,
@@ -137,8 +161,12 @@ augmentation: {additive: {alpha: 1.0}}   # or {masking: {keep: 0.5}}, or {covari
   },
   {
     id: 'graph-mode',
-    label: 'Graph mode: which joint-embedding method',
-    detail: 'VICReg, SimCLR or Barlow Twins from the positive-pair graph (docs/theory.md §7), on six inline rows.',
+    get label() {
+      return vscode.l10n.t('Graph mode: which joint-embedding method');
+    },
+    get detail() {
+      return vscode.l10n.t('VICReg, SimCLR or Barlow Twins from the positive-pair graph (docs/theory.md §7), on six inline rows.');
+    },
     fileName: 'graph.sslexp.yaml',
     text: `sslexp: 1
 name: Two triangles and a weak bridge
@@ -204,7 +232,7 @@ export async function newSpec(templateId?: string, target?: 'untitled' | 'file')
   if (!template) {
     const pick = await vscode.window.showQuickPick(
       TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
-      { title: 'New SSL experiment spec', placeHolder: 'Choose a template' },
+      { title: vscode.l10n.t('New SSL experiment spec'), placeHolder: vscode.l10n.t('Choose a template') },
     );
     if (!pick) return undefined;
     template = pick.template;
@@ -212,10 +240,10 @@ export async function newSpec(templateId?: string, target?: 'untitled' | 'file')
   if (!target) {
     const where = await vscode.window.showQuickPick(
       [
-        { label: 'Untitled document', description: 'save it later', value: 'untitled' as const },
-        { label: 'File…', description: 'choose where to save it now', value: 'file' as const },
+        { label: vscode.l10n.t('Untitled document'), description: vscode.l10n.t('save it later'), value: 'untitled' as const },
+        { label: vscode.l10n.t('File…'), description: vscode.l10n.t('choose where to save it now'), value: 'file' as const },
       ],
-      { title: `New spec: ${template.label}`, placeHolder: 'Create the spec as' },
+      { title: vscode.l10n.t('New spec: {0}', template.label), placeHolder: vscode.l10n.t('Create the spec as') },
     );
     if (!where) return undefined;
     target = where.value;
@@ -230,16 +258,17 @@ export async function newSpec(templateId?: string, target?: 'untitled' | 'file')
     return editor;
   }
   const chosen = await vscode.window.showSaveDialog({
-    title: `Save the new spec (${template.label})`,
+    title: vscode.l10n.t('Save the new spec ({0})', template.label),
     defaultUri: folder ? await uniqueUri(folder, template.fileName, folder.scheme) : undefined,
-    filters: { 'SSL experiment spec': ['sslexp.yaml', 'sslexp.yml', 'sslexp.json', 'yaml', 'yml'] },
-    saveLabel: 'Create spec',
+    filters: { [vscode.l10n.t('SSL experiment spec')]: ['sslexp.yaml', 'sslexp.yml', 'sslexp.json', 'yaml', 'yml'] },
+    saveLabel: vscode.l10n.t('Create spec'),
   });
   if (!chosen) return undefined;
   const uri = withSpecSuffix(chosen);
   if (uri.toString() !== chosen.toString() && (await exists(uri))) {
-    const overwrite = await vscode.window.showWarningMessage(`${baseName(uri)} already exists. Replace it?`, { modal: true }, 'Replace');
-    if (overwrite !== 'Replace') return undefined;
+    const replace = vscode.l10n.t('Replace');
+    const overwrite = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists. Replace it?', baseName(uri)), { modal: true }, replace);
+    if (overwrite !== replace) return undefined;
   }
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(template.text));
   return vscode.window.showTextDocument(uri, { preview: false });
@@ -251,14 +280,14 @@ export function registerCommands(deps: HostDeps): vscode.Disposable {
   const runSimulation = async (arg?: unknown): Promise<void> => {
     const doc = await specFromArgument(arg);
     if (!doc) {
-      void vscode.window.showErrorMessage('Run simulation: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Run simulation: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.'));
       return;
     }
     const name = baseName(doc.uri);
     const t0 = Date.now();
     try {
       const res = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `SSL Paradigm: simulating ${name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('SSL Paradigm: simulating {0}', name), cancellable: true },
         (progress, token) => {
           let reported = 0;
           return solver.simulate(doc, token, (fraction, message) => {
@@ -271,18 +300,20 @@ export function registerCommands(deps: HostDeps): vscode.Disposable {
       if (!res.simulation) {
         const lineStarts = computeLineStarts(doc.getText());
         const first = res.problems[0];
-        const where = first ? ` (line ${offsetToLineColumn(lineStarts, first.start).line})` : '';
-        const text = first ? `${first.message}${where}` : 'the spec could not be simulated.';
+        const text = first
+          ? vscode.l10n.t('{0} (line {1})', first.message, offsetToLineColumn(lineStarts, first.start).line)
+          : vscode.l10n.t('the spec could not be simulated.');
         log.warn(`simulation of ${name} not run: ${res.problems.map((p) => `${p.code}: ${p.message}`).join('; ') || 'no result'}`);
-        void vscode.window.showErrorMessage(`Cannot simulate ${name}: ${text}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Cannot simulate {0}: {1}', name, text));
         return;
       }
       log.info(`simulated ${name} in ${res.elapsedMs.toFixed(0)} ms (${res.simulation.series.length} series over ${res.simulation.n.length} sample sizes)`);
+      const openAnalysis = vscode.l10n.t('Open analysis');
       const choice = await vscode.window.showInformationMessage(
-        `Simulation of ${name} finished in ${((Date.now() - t0) / 1000).toFixed(1)} s.`,
-        'Open analysis',
+        vscode.l10n.t('Simulation of {0} finished in {1} s.', name, ((Date.now() - t0) / 1000).toFixed(1)),
+        openAnalysis,
       );
-      if (choice === 'Open analysis') await vscode.commands.executeCommand(COMMAND_SHOW_PREVIEW_TO_SIDE, doc.uri);
+      if (choice === openAnalysis) await vscode.commands.executeCommand(COMMAND_SHOW_PREVIEW_TO_SIDE, doc.uri);
     } catch (err) {
       if (err instanceof vscode.CancellationError) {
         log.info(`simulation of ${name} cancelled`);
@@ -290,7 +321,7 @@ export function registerCommands(deps: HostDeps): vscode.Disposable {
       }
       const text = err instanceof Error ? err.message : String(err);
       log.error(`simulation of ${name} failed: ${text}`);
-      void vscode.window.showErrorMessage(`Simulation of ${name} failed: ${text}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Simulation of {0} failed: {1}', name, text));
     }
   };
 

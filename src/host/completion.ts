@@ -59,7 +59,7 @@ export class SpecCompletionProvider implements vscode.CompletionItemProvider {
       if (c.sortText) item.sortText = c.sortText;
       // The label must match what is typed (JSON keys are typed with their quote).
       item.filterText = doc.getText(item.range).startsWith('"') ? `"${c.label}` : c.label;
-      if (c.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+      if (c.retrigger) item.command = { title: vscode.l10n.t('Suggest'), command: 'editor.action.triggerSuggest' };
       return item;
     });
   }

@@ -36,5 +36,5 @@ export class SpecDocumentSymbolProvider implements vscode.DocumentSymbolProvider
 }
 
 export function registerDocumentSymbols(_deps: HostDeps): vscode.Disposable {
-  return vscode.languages.registerDocumentSymbolProvider(SPEC_SELECTOR, new SpecDocumentSymbolProvider(), { label: 'SSL spec' });
+  return vscode.languages.registerDocumentSymbolProvider(SPEC_SELECTOR, new SpecDocumentSymbolProvider(), { label: vscode.l10n.t('SSL spec') });
 }

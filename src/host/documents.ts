@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 
 /** `*.sslexp.yaml`, `*.sslexp.yml`, `*.sslexp.json` (case-insensitive). */
 export const SPEC_FILE_RE = /\.sslexp\.(ya?ml|json)$/i;
-/** For `workspace.findFiles` and file watchers. */
-export const SPEC_GLOB = '**/*.sslexp.{yaml,yml,json}';
+/** For document selectors: {@link SPEC_FILE_RE} as a glob, in any case like the regular expression. */
+export const SPEC_GLOB = '**/*.[sS][sS][lL][eE][xX][pP].{[yY][aA][mM][lL],[yY][mM][lL],[jJ][sS][oO][nN]}';
 /** Schemes whose documents are analysed. */
 export const SPEC_SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remote'];
 /** For `languages.register*Provider`: YAML and JSON documents of the supported schemes whose name marks a spec. */

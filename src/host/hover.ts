@@ -24,34 +24,42 @@ const contains = (s: Span | undefined, offset: number): s is Span => !!s && offs
 const sameSpan = (a: Span, b: Span | undefined): boolean => !!b && a.start === b.start && a.end === b.end;
 
 const PART_LABEL = {
-  signal: { variance: 'c_i, the signal variances', augmentation: 'λ^Θ_i, the augmentation variances on the signal' },
-  noise: { variance: 'λ^Γ_j, the noise variances', augmentation: 'λ^Θ_j, the augmentation variances on the noise' },
+  signal: {
+    variance: () => vscode.l10n.t('c_i, the signal variances'),
+    augmentation: () => vscode.l10n.t('λ^Θ_i, the augmentation variances on the signal'),
+  },
+  noise: {
+    variance: () => vscode.l10n.t('λ^Γ_j, the noise variances'),
+    augmentation: () => vscode.l10n.t('λ^Θ_j, the augmentation variances on the noise'),
+  },
 } as const;
 
 /** `power_law {first: 3e5, exponent: 1, offset: 0}`, `list of 3 values`, ... */
 export function describeSpectrum(s: SpectrumSpec): string {
-  const scale = s.scale !== undefined && s.scale !== 1 ? `, scale ${f(s.scale, 4)}` : '';
+  const scale = s.scale !== undefined && s.scale !== 1 ? vscode.l10n.t(', scale {0}', f(s.scale, 4)) : '';
   switch (s.kind) {
     case 'flat':
-      return `flat ${f(s.value, 4)}${scale}`;
+      return vscode.l10n.t('flat {0}', f(s.value, 4)) + scale;
     case 'list':
-      return `explicit list of ${s.values.length} value${s.values.length === 1 ? '' : 's'}${scale}`;
+      return (s.values.length === 1 ? vscode.l10n.t('explicit list of 1 value') : vscode.l10n.t('explicit list of {0} values', s.values.length)) + scale;
     case 'power_law':
-      return `power_law (first ${f(s.first, 4)}, exponent ${f(s.exponent, 4)}, offset ${f(s.offset, 4)})${scale}`;
+      return vscode.l10n.t('power_law (first {0}, exponent {1}, offset {2})', f(s.first, 4), f(s.exponent, 4), f(s.offset, 4)) + scale;
     case 'exponential':
-      return `exponential (first ${f(s.first, 4)}, rate ${f(s.rate, 4)})${scale}`;
+      return vscode.l10n.t('exponential (first {0}, rate {1})', f(s.first, 4), f(s.rate, 4)) + scale;
     case 'uniform':
-      return `uniform in [${f(s.low, 4)}, ${f(s.high, 4)}), seed ${s.seed}${scale}`;
+      return vscode.l10n.t('uniform in [{0}, {1}), seed {2}', f(s.low, 4), f(s.high, 4), s.seed) + scale;
     case 'file':
-      return `file \`${s.path}\`${scale}`;
+      return vscode.l10n.t('file `{0}`', s.path) + scale;
   }
 }
 
 export function statsMarkdown(st: SpectrumStats): string {
   const more = st.count > st.head.length ? ', …' : '';
+  const first = st.head.map((v) => f(v, 4)).join(', ') + more;
   return (
-    `${st.count} component${st.count === 1 ? '' : 's'}; first values: ${st.head.map((v) => f(v, 4)).join(', ')}${more}  \n` +
-    `sum ${f(st.sum, 4)} · min ${f(st.min, 4)} · max ${f(st.max, 4)}`
+    (st.count === 1 ? vscode.l10n.t('1 component; first values: {0}', first) : vscode.l10n.t('{0} components; first values: {1}', st.count, first)) +
+    '  \n' +
+    vscode.l10n.t('sum {0} · min {1} · max {2}', f(st.sum, 4), f(st.min, 4), f(st.max, 4))
   );
 }
 
@@ -62,23 +70,45 @@ export function alphaHover(result: SerializableEngineResult): vscode.MarkdownStr
   if (!spec) return undefined;
   const md = new vscode.MarkdownString();
   md.appendMarkdown(
-    `**alpha = ${spec.alpha !== undefined ? f(spec.alpha, 4) : '(not set)'}**: alignment of the augmentation with the noise (docs/theory.md §3)\n\n`,
+    vscode.l10n.t(
+      '**alpha = {0}**: alignment of the augmentation with the noise (docs/theory.md §3)',
+      spec.alpha !== undefined ? f(spec.alpha, 4) : vscode.l10n.t('(not set)'),
+    ) + '\n\n',
   );
   if (!t) {
-    md.appendMarkdown(result.thresholds === null ? "No closed-form thresholds: the problem is not in the paper's diagonal form." : 'No thresholds yet.');
+    md.appendMarkdown(
+      result.thresholds === null
+        ? vscode.l10n.t("No closed-form thresholds: the problem is not in the paper's diagonal form.")
+        : vscode.l10n.t('No thresholds yet.'),
+    );
     return md;
   }
   const at = result.atAlpha;
   const status = (recovers: boolean | undefined, alpha2: number): string =>
-    recovers === undefined ? `needs ${requirement(alpha2)}` : recovers ? '✓ recovers' : `✗ does not recover (needs ${requirement(alpha2)})`;
-  md.appendMarkdown(`| | threshold | squared | ${at ? `at α = ${f(at.alpha, 4)}` : 'requirement'} |\n|---|---|---|---|\n`);
+    recovers === undefined
+      ? vscode.l10n.t('needs {0}', requirement(alpha2))
+      : recovers
+        ? vscode.l10n.t('✓ recovers')
+        : vscode.l10n.t('✗ does not recover (needs {0})', requirement(alpha2));
+  const last = at ? vscode.l10n.t('at α = {0}', f(at.alpha, 4)) : vscode.l10n.t('requirement');
+  md.appendMarkdown(vscode.l10n.t('| | threshold | squared | {0} |', last) + '\n|---|---|---|---|\n');
   md.appendMarkdown(
-    `| Reconstruction | α_RC = ${formatThreshold(t.alpha2RC)} | α²_RC = ${f(t.alpha2RC, 4)} | ${status(at?.recovers.reconstruction, t.alpha2RC)} |\n`,
+    vscode.l10n.t(
+      '| Reconstruction | α_RC = {0} | α²_RC = {1} | {2} |',
+      formatThreshold(t.alpha2RC),
+      f(t.alpha2RC, 4),
+      status(at?.recovers.reconstruction, t.alpha2RC),
+    ) + '\n',
   );
   md.appendMarkdown(
-    `| Joint-embedding | α_JE = ${formatThreshold(t.alpha2JE)} | α²_JE = ${f(t.alpha2JE, 4)} | ${status(at?.recovers.jointEmbedding, t.alpha2JE)} |\n\n`,
+    vscode.l10n.t(
+      '| Joint-embedding | α_JE = {0} | α²_JE = {1} | {2} |',
+      formatThreshold(t.alpha2JE),
+      f(t.alpha2JE, 4),
+      status(at?.recovers.jointEmbedding, t.alpha2JE),
+    ) + '\n\n',
   );
-  if (result.recommendation) md.appendMarkdown(`**Recommendation: ${result.recommendation.paradigm}.** `);
+  if (result.recommendation) md.appendMarkdown(vscode.l10n.t('**Recommendation: {0}.**', result.recommendation.paradigm) + ' ');
   md.appendMarkdown(regimeSentence(t));
   return md;
 }
@@ -110,9 +140,9 @@ export class SpecHoverProvider implements vscode.HoverProvider {
       const block = spec[name];
       const stats = result.spectrumStats[name];
       if (contains(block.keySpan, offset)) {
-        const md = new vscode.MarkdownString(`**${name}**: ${stats.variance.count} components\n\n`);
+        const md = new vscode.MarkdownString(vscode.l10n.t('**{0}**: {1} components', name, stats.variance.count) + '\n\n');
         for (const part of ['variance', 'augmentation'] as const) {
-          md.appendMarkdown(`*${name}.${part}* (${PART_LABEL[name][part]}): ${describeSpectrum(block[part])}  \n${statsMarkdown(stats[part])}\n\n`);
+          md.appendMarkdown(`*${name}.${part}* (${PART_LABEL[name][part]()}): ${describeSpectrum(block[part])}  \n${statsMarkdown(stats[part])}\n\n`);
         }
         return new vscode.Hover(md, offsetRange(doc, block.keySpan.start, block.keySpan.end));
       }
@@ -120,7 +150,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
         const s = block[part];
         // An omitted augmentation (flat 0) carries the block key's span, handled above.
         if (sameSpan(s.span, block.keySpan) || !contains(s.span, offset)) continue;
-        const md = new vscode.MarkdownString(`**${name}.${part}**: ${PART_LABEL[name][part]}\n\n${describeSpectrum(s)}  \n${statsMarkdown(stats[part])}`);
+        const md = new vscode.MarkdownString(`**${name}.${part}**: ${PART_LABEL[name][part]()}\n\n${describeSpectrum(s)}  \n${statsMarkdown(stats[part])}`);
         return new vscode.Hover(md, offsetRange(doc, s.span.start, s.span.end));
       }
     }
@@ -151,16 +181,16 @@ function graphHover(doc: vscode.TextDocument, offset: number, result: Serializab
   const keyOf = (key: string, value: Span | undefined, block: Span | undefined): Span | undefined =>
     value ? keySpanBefore(text, value.start, key, block?.start ?? Math.max(0, value.start - 200)) : undefined;
   const candidates: [() => string | undefined, ...(Span | undefined)[]][] = [
-    [() => embeddingHover(a), spec.embeddingKeySpan, spec.embeddingSpan],
-    [() => graphKeyHover(a), spec.graphKeySpan],
+    [() => embeddingHover(a, vscode.l10n.t), spec.embeddingKeySpan, spec.embeddingSpan],
+    [() => graphKeyHover(a, vscode.l10n.t), spec.graphKeySpan],
   ];
   const vicreg = spec.methods.vicreg;
   if (vicreg) {
-    candidates.push([() => invarianceHover(a), keyOf('invariance', vicreg.invarianceSpan, vicreg.span), vicreg.invarianceSpan]);
-    candidates.push([() => varianceHover(a), keyOf('variance', vicreg.varianceSpan, vicreg.span), vicreg.varianceSpan]);
+    candidates.push([() => invarianceHover(a, vscode.l10n.t), keyOf('invariance', vicreg.invarianceSpan, vicreg.span), vicreg.invarianceSpan]);
+    candidates.push([() => varianceHover(a, vscode.l10n.t), keyOf('variance', vicreg.varianceSpan, vicreg.span), vicreg.varianceSpan]);
   }
   const g = spec.graph;
-  if (g.kind === 'knn') candidates.push([() => knnHover(a, g.k), keyOf('k', g.valueSpan, g.span), g.valueSpan]);
+  if (g.kind === 'knn') candidates.push([() => knnHover(a, g.k, vscode.l10n.t), keyOf('k', g.valueSpan, g.span), g.valueSpan]);
   for (const [md, ...spans] of candidates) {
     if (!spans.some((s) => contains(s, offset))) continue;
     return hover(md(), ...spans);

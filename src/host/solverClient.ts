@@ -263,7 +263,7 @@ export class SolverClient implements vscode.Disposable {
     if (!wasBusy) this.busyChanged.fire({ uri: doc.uri, busy: true });
     this.started.fire({ uri: doc.uri, version: doc.version, runId });
     const run = this.send(message, token);
-    this.showProgressIfSlow(run, runId, `Analysing ${baseName(doc.uri)}`, settings.progressDelay);
+    this.showProgressIfSlow(run, runId, vscode.l10n.t('Analysing {0}', baseName(doc.uri)), settings.progressDelay);
     try {
       const res = (await run) as ResultMessage;
       if (this.documentRuns.get(key) !== runId || this.disposed) return undefined;
@@ -316,7 +316,7 @@ export class SolverClient implements vscode.Disposable {
       components: options.components,
     };
     const run = this.send(message, options.token);
-    this.showProgressIfSlow(run, runId, `Analysing ${baseName(doc.uri)}`, settings.progressDelay);
+    this.showProgressIfSlow(run, runId, vscode.l10n.t('Analysing {0}', baseName(doc.uri)), settings.progressDelay);
     return ((await run) as ResultMessage).result;
   }
 
@@ -691,14 +691,24 @@ export class SolverClient implements vscode.Disposable {
     );
     if (!this.crashNotified) {
       this.crashNotified = true;
-      const what = culpritName ? `the analysis of ${culpritName} stopped the solver worker` : 'the solver worker stopped unexpectedly';
+      const why = outOfMemory ? vscode.l10n.t('out of memory') : vscode.l10n.t('exit code {0}', String(code));
+      const showLog = vscode.l10n.t('Show Log');
       void vscode.window
         .showWarningMessage(
-          `SSL Paradigm Advisor: ${what} (${outOfMemory ? 'out of memory' : `exit code ${code}`}); it was restarted and other specs are analysed as usual. Details are in the log.`,
-          'Show Log',
+          culpritName
+            ? vscode.l10n.t(
+                'SSL Paradigm Advisor: the analysis of {0} stopped the solver worker ({1}); it was restarted and other specs are analysed as usual. Details are in the log.',
+                culpritName,
+                why,
+              )
+            : vscode.l10n.t(
+                'SSL Paradigm Advisor: the solver worker stopped unexpectedly ({0}); it was restarted and other specs are analysed as usual. Details are in the log.',
+                why,
+              ),
+          showLog,
         )
         .then((choice) => {
-          if (choice === 'Show Log') this.log.show(true);
+          if (choice === showLog) this.log.show(true);
         });
     }
     const crashLoop = this.crashes.length > MAX_CRASHES;
@@ -774,7 +784,10 @@ function crashedResult(request: AnalyzeRequest, reason: string): ResultMessage {
         {
           code: 'worker-crashed',
           severity: 'error',
-          message: `The analysis of this spec stopped the solver worker: ${reason}. The worker was restarted and other specs are analysed as usual; this spec is analysed again when it changes.`,
+          message: vscode.l10n.t(
+            'The analysis of this spec stopped the solver worker: {0}. The worker was restarted and other specs are analysed as usual; this spec is analysed again when it changes.',
+            reason,
+          ),
           start: 0,
           end: 0,
         },

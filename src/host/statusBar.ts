@@ -15,7 +15,7 @@ import type { HostDeps } from './solverClient';
 export function registerStatusBar(deps: HostDeps): vscode.Disposable {
   const { solver } = deps;
   const item = vscode.window.createStatusBarItem('sslParadigm.status', vscode.StatusBarAlignment.Right, 100);
-  item.name = 'SSL Paradigm Advisor';
+  item.name = vscode.l10n.t('SSL Paradigm Advisor');
   /** uri -> message of the last failed run (cleared by the next result). */
   const failures = new Map<string, string>();
 
@@ -25,16 +25,16 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
       item.hide();
       return;
     }
-    item.command = { title: 'Open analysis', command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] };
+    item.command = { title: vscode.l10n.t('Open analysis'), command: COMMAND_SHOW_PREVIEW_TO_SIDE, arguments: [doc.uri] };
     const latest = solver.latest(doc.uri);
     const failure = failures.get(doc.uri.toString());
     if (!solver.isBusy(doc.uri) && failure !== undefined) {
-      item.text = '$(warning) SSL analysis failed';
-      item.tooltip = `The analysis failed: ${failure}\nEdit the spec to retry; details are in the log (SSL Paradigm: Show Log).`;
+      item.text = vscode.l10n.t('$(warning) SSL analysis failed');
+      item.tooltip = vscode.l10n.t('The analysis failed: {0}\nEdit the spec to retry; details are in the log (SSL Paradigm: Show Log).', failure);
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (solver.isBusy(doc.uri) || !latest) {
-      item.text = '$(sync~spin) SSL analysing';
-      item.tooltip = `Analysing ${vscode.workspace.asRelativePath(doc.uri)}…`;
+      item.text = vscode.l10n.t('$(sync~spin) SSL analysing');
+      item.tooltip = vscode.l10n.t('Analysing {0}…', vscode.workspace.asRelativePath(doc.uri));
       item.backgroundColor = undefined;
     } else {
       const result = latest.result;
@@ -46,27 +46,30 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
         const was = g
           ? g.theory === 'spectralEmbedding'
             ? g.analysis
-              ? graphRecommendationText(g.analysis.recommendation)
+              ? graphRecommendationText(g.analysis.recommendation, vscode.l10n.t)
               : undefined
             : g.recommendation?.paradigm
           : undefined;
-        item.text = `$(error) ${errors} error${errors === 1 ? '' : 's'}${was ? ` · ${was} (stale)` : ''}`;
+        const count = errors === 1 ? vscode.l10n.t('$(error) 1 error') : vscode.l10n.t('$(error) {0} errors', errors);
+        item.text = was ? vscode.l10n.t('{0} · {1} (stale)', count, was) : count;
         item.tooltip =
-          `The spec has ${errors} error${errors === 1 ? '' : 's'} (see the Problems view). Click to open the analysis.` +
-          (was ? `\n\nLast result without errors: ${was}.` : '');
+          (errors === 1
+            ? vscode.l10n.t('The spec has 1 error (see the Problems view). Click to open the analysis.')
+            : vscode.l10n.t('The spec has {0} errors (see the Problems view). Click to open the analysis.', errors)) +
+          (was ? '\n\n' + vscode.l10n.t('Last result without errors: {0}.', was) : '');
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       } else if (result.theory === 'spectralEmbedding') {
         const a = result.analysis;
-        item.text = a ? `$(beaker) ${graphRecommendationText(a.recommendation)}` : '$(beaker) graph mode';
+        item.text = a ? `$(beaker) ${graphRecommendationText(a.recommendation, vscode.l10n.t)}` : vscode.l10n.t('$(beaker) graph mode');
         item.tooltip = a
-          ? `${graphLensTitle(a)}\n\n${graphTooltip(a)}\n\nClick to open the analysis to the side.`
-          : 'Graph mode: no analysis yet. Click to open the analysis to the side.';
+          ? `${graphLensTitle(a, vscode.l10n.t)}\n\n${graphTooltip(a, vscode.l10n.t)}\n\n${vscode.l10n.t('Click to open the analysis to the side.')}`
+          : vscode.l10n.t('Graph mode: no analysis yet. Click to open the analysis to the side.');
         item.backgroundColor = undefined;
       } else {
-        const paradigm = result.recommendation?.paradigm ?? (result.thresholds === null ? 'data mode' : 'SSL');
+        const paradigm = result.recommendation?.paradigm ?? (result.thresholds === null ? vscode.l10n.t('data mode') : 'SSL');
         item.text = `$(beaker) ${paradigm}`;
-        const head = result.thresholds ? thresholdsTitle(result.thresholds, result.recommendation?.paradigm) : 'SSL Paradigm Advisor';
-        item.tooltip = `${head}\n\n${thresholdsTooltip(result)}\n\nClick to open the analysis to the side.`;
+        const head = result.thresholds ? thresholdsTitle(result.thresholds, result.recommendation?.paradigm) : vscode.l10n.t('SSL Paradigm Advisor');
+        item.tooltip = `${head}\n\n${thresholdsTooltip(result)}\n\n${vscode.l10n.t('Click to open the analysis to the side.')}`;
         item.backgroundColor = undefined;
       }
     }

@@ -137,7 +137,7 @@ export async function runExport(m: ExportMessage, ctx: ExportContext, target?: v
   const what = `${m.format.toUpperCase()} export${m.chart ? ` of the ${m.chart} chart` : ''}`;
   if (typeof bytes === 'string') {
     ctx.log.warn(`analysis panel: ${what} refused: ${bytes}`);
-    void vscode.window.showErrorMessage(`Cannot export: ${bytes}.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot export: {0}.', bytes));
     return undefined;
   }
   let uri = target;
@@ -148,10 +148,12 @@ export async function runExport(m: ExportMessage, ctx: ExportContext, target?: v
       title:
         m.format === 'npz'
           ? vscode.l10n.t('Export the solutions (.npz)')
-          : `Export the ${m.chart ? `${m.chart} chart` : 'analysis'} (${m.format.toUpperCase()})`,
+          : m.chart
+            ? vscode.l10n.t('Export the {0} chart ({1})', m.chart, m.format.toUpperCase())
+            : vscode.l10n.t('Export the analysis ({0})', m.format.toUpperCase()),
       defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
       filters: FILTERS[m.format],
-      saveLabel: 'Export',
+      saveLabel: vscode.l10n.t('Export'),
     });
     if (!uri) return undefined;
   }
@@ -160,10 +162,10 @@ export async function runExport(m: ExportMessage, ctx: ExportContext, target?: v
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     ctx.log.error(`analysis panel: ${what} to ${uri.toString()} failed: ${text}`);
-    void vscode.window.showErrorMessage(`Export failed: ${text}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Export failed: {0}', text));
     return undefined;
   }
   ctx.log.info(`analysis panel: ${what} written to ${uri.toString()} (${bytes.length} bytes)`);
-  if (!target) void vscode.window.showInformationMessage(`Exported ${baseName(uri)}.`);
+  if (!target) void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0}.', baseName(uri)));
   return uri;
 }

@@ -130,14 +130,14 @@ class AnalysisPreview implements vscode.Disposable {
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'panel.css')).toString(),
-      title: `Analysis of ${baseName(this.resourceUri)}`,
+      title: vscode.l10n.t('Analysis of {0}', baseName(this.resourceUri)),
       initialState: this.posted ?? null,
     });
   }
 
   private updateTitle(): void {
     const name = baseName(this.resourceUri);
-    this.panel.title = this.locked ? `[Locked] Analysis ${name}` : `Analysis ${name}`;
+    this.panel.title = this.locked ? vscode.l10n.t('[Locked] Analysis {0}', name) : vscode.l10n.t('Analysis {0}', name);
   }
 
   /** Shows another spec (a following panel whose active editor changed). */
@@ -184,7 +184,7 @@ class AnalysisPreview implements vscode.Disposable {
         runId: this.posted?.runId ?? 0,
         documentUri: uri.toString(),
         documentVersion: this.posted?.documentVersion ?? 0,
-        message: `Cannot open ${baseName(uri)}: ${text}`,
+        message: vscode.l10n.t('Cannot open {0}: {1}', baseName(uri), text),
       });
     }
   }
@@ -217,7 +217,13 @@ class AnalysisPreview implements vscode.Disposable {
       locked: this.locked,
       model,
       ...(staleFrom?.firstError
-        ? { stale: { message: staleFrom.firstError.message.slice(0, 1000), line: doc ? doc.positionAt(staleFrom.firstError.start).line + 1 : 1 } }
+        ? {
+            stale: {
+              message: staleFrom.firstError.message.slice(0, 1000),
+              line: doc ? doc.positionAt(staleFrom.firstError.start).line + 1 : 1,
+              code: staleFrom.firstError.code,
+            },
+          }
         : {}),
     };
     this.posted = message;
@@ -489,7 +495,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
     }
     const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
-      `Analysis ${baseName(doc.uri)}`,
+      vscode.l10n.t('Analysis {0}', baseName(doc.uri)),
       { viewColumn: column, preserveFocus: sideBySide },
       { enableScripts: true, enableFindWidget: true, localResourceRoots: this.resourceRoots },
     );
@@ -535,12 +541,15 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
       const text = doc.getText();
       edit.insert(doc.uri, doc.positionAt(text.length), `${text.length && !text.endsWith('\n') ? '\n' : ''}alpha: ${value}\n`);
     } else {
-      void vscode.window.showWarningMessage(`Add "alpha": ${value} to ${baseName(uri)} by hand: the panel cannot place it in this document.`);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Add "alpha": {0} to {1} by hand: the panel cannot place it in this document.', value, baseName(uri)),
+      );
       return false;
     }
     if (confirm) {
-      const choice = await vscode.window.showInformationMessage(`Set alpha to ${value} in ${baseName(uri)}?`, { modal: true }, 'Set alpha');
-      if (choice !== 'Set alpha') return false;
+      const setAlpha = vscode.l10n.t('Set alpha');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Set alpha to {0} in {1}?', value, baseName(uri)), { modal: true }, setAlpha);
+      if (choice !== setAlpha) return false;
     }
     const ok = await vscode.workspace.applyEdit(edit);
     this.deps.log.info(`analysis panel: alpha of ${baseName(uri)} set to ${value}${ok ? '' : ' failed'}`);
@@ -563,7 +572,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
       // Disposing a panel VS Code is restoring makes it log `OverlayWebview has been
       // disposed`: show a static page instead (issue 12); the user closes it.
       this.deps.log.info('analysis panel: nothing to restore (no spec in the saved state)');
-      panel.title = 'Analysis';
+      panel.title = vscode.l10n.t('Analysis');
       panel.iconPath = panelIcon(this.deps.context.extensionUri);
       panel.webview.options = { enableScripts: false, localResourceRoots: [] };
       panel.webview.html = nothingToRestoreHtml();

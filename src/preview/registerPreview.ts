@@ -35,7 +35,7 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
     async (arg?: unknown): Promise<void> => {
       const doc = await specFromArgument(arg);
       if (!doc) {
-        void vscode.window.showErrorMessage('Open analysis: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Open analysis: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.'));
         return;
       }
       await manager.show(doc, sideBySide);
@@ -45,29 +45,29 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
     const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { format?: unknown; chart?: unknown; target?: unknown };
     const preview = manager.current();
     if (!preview) {
-      void vscode.window.showErrorMessage('Export: open an analysis panel first.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Export: open an analysis panel first.'));
       return undefined;
     }
     let format = EXPORT_FORMATS.find((f) => f === a.format);
     if (!format) {
       const pick = await vscode.window.showQuickPick(
         [
-          { label: 'HTML report', description: 'card, every chart and the numbers in one file', format: 'html' as const },
-          { label: 'JSON', description: 'the whole analysis', format: 'json' as const },
+          { label: vscode.l10n.t('HTML report'), description: vscode.l10n.t('card, every chart and the numbers in one file'), format: 'html' as const },
+          { label: vscode.l10n.t('JSON'), description: vscode.l10n.t('the whole analysis'), format: 'json' as const },
           {
             label: vscode.l10n.t('Solutions (.npz)'),
             description: vscode.l10n.t('data mode: every solution matrix and vector, as sslexp analyze --output writes them'),
             format: 'npz' as const,
           },
         ],
-        { title: 'Export the analysis' },
+        { title: vscode.l10n.t('Export the analysis') },
       );
       if (!pick) return undefined;
       format = pick.format;
     }
     const chart = isChartId(a.chart) ? a.chart : undefined;
     if ((format === 'png' || format === 'csv') && !chart) {
-      void vscode.window.showErrorMessage(`Export: a ${format.toUpperCase()} export needs a chart.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Export: a {0} export needs a chart.', format.toUpperCase()));
       return undefined;
     }
     const target = testHooks && a.target instanceof vscode.Uri ? a.target : undefined;
@@ -86,7 +86,12 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
     disposables.push(
       vscode.commands.registerCommand(COMMAND_INSPECT, () => manager.snapshots()),
       vscode.commands.registerCommand(COMMAND_RESTORE, async (state: unknown) => {
-        const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Analysis', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+        const panel = vscode.window.createWebviewPanel(
+          PREVIEW_VIEW_TYPE,
+          vscode.l10n.t('Analysis'),
+          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+          {},
+        );
         await manager.deserializeWebviewPanel(panel, state);
         const restored = manager.snapshots().length > 0;
         // Not adopted: the "nothing to restore" page, closed again once VS Code has shown it

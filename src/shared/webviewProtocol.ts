@@ -220,10 +220,12 @@ export interface AnalysisMessage {
   stale?: StaleInfo;
 }
 
-/** The error that stops a fresh result (1-based line in the spec). */
+/** The error that stops a fresh result (1-based line in the spec) and its problem code. */
 export interface StaleInfo {
   message: string;
   line: number;
+  /** The problem's code (`out-of-range`, `unknown-key`, …); absent in states saved before it was sent. */
+  code?: string;
 }
 
 /** A run started; the panel shows a progress hint and keeps the last result. */
@@ -670,7 +672,7 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
   }
 }
 
-/** The `stale` field of an analysis message: a bounded message and a positive line. */
+/** The `stale` field of an analysis message: a bounded message, a positive line and an optional short code. */
 export function isStaleInfo(x: unknown): x is StaleInfo {
   return (
     isRecord(x) &&
@@ -678,7 +680,8 @@ export function isStaleInfo(x: unknown): x is StaleInfo {
     typeof x.line === 'number' &&
     Number.isSafeInteger(x.line) &&
     x.line >= 1 &&
-    Object.keys(x).every((k) => k === 'message' || k === 'line')
+    (x.code === undefined || (isBoundedString(x.code, 64) && /^[a-z0-9-]+$/.test(x.code))) &&
+    Object.keys(x).every((k) => k === 'message' || k === 'line' || k === 'code')
   );
 }
 

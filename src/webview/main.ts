@@ -491,7 +491,7 @@ function handle(m: HostToWebviewMessage): void {
         // The last analysis without errors, while the newest version has one (issue 12).
         errorBanner.replaceChildren(
           el(document, 'strong', '', 'Showing the last analysis without errors. '),
-          el(document, 'span', '', `Line ${m.stale.line}: ${m.stale.message}`),
+          el(document, 'span', '', `Line ${m.stale.line}: ${m.stale.code ? `${m.stale.code}: ` : ''}${m.stale.message}`),
         );
         errorBanner.hidden = false;
       }

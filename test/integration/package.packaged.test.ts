@@ -32,7 +32,16 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
       }
     };
     walk(ext.extensionPath);
-    for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'schemas/sslexp.schema.json', 'media/panel.css', 'package.json']) {
+    for (const f of [
+      'dist/extension.js',
+      'dist/worker.js',
+      'dist/webview.js',
+      'schemas/sslexp.schema.json',
+      'media/panel.css',
+      'package.json',
+      'package.nls.json',
+      'l10n/bundle.l10n.json',
+    ]) {
       assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     }
     assert.ok(!files.includes('dist/cli.js'), 'the sslexp command is not shipped in the .vsix');

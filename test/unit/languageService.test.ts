@@ -208,6 +208,7 @@ test('selection ranges grow from the value to the document', () => {
 test('the panel protocol validates the optional stale field of an analysis message', async () => {
   const { isStaleInfo } = await import('../../src/shared/webviewProtocol');
   assert.ok(isStaleInfo({ message: 'alpha: must be >= 0', line: 3 }));
+  assert.ok(isStaleInfo({ message: 'alpha: must be >= 0', line: 3, code: 'out-of-range' }));
   for (const bad of [
     null,
     {},
@@ -217,6 +218,9 @@ test('the panel protocol validates the optional stale field of an analysis messa
     { message: 1, line: 1 },
     { message: 'x', line: 1, extra: true },
     { message: 'x'.repeat(100_000), line: 1 },
+    { message: 'x', line: 1, code: 7 },
+    { message: 'x', line: 1, code: 'x'.repeat(65) },
+    { message: 'x', line: 1, code: '<b>' },
   ])
     assert.equal(isStaleInfo(bad), false, JSON.stringify(bad)?.slice(0, 60));
 });

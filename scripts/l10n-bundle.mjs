@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Writes l10n/bundle.l10n.json, the English bundle of every string the extension host shows
+// (docs/architecture.md §2 "Localisation"): the first argument of every `vscode.l10n.t(…)` call
+// (and of `l10n.t(…)` and `t(…)`, the translator the pure host modules take as a parameter) in
+// src/extension.ts, src/host/ and src/preview/, read with the TypeScript parser. A call whose
+// message is not a string literal is an error: its text could not be translated.
+//
+//   node scripts/l10n-bundle.mjs            writes the bundle
+//   node scripts/l10n-bundle.mjs --check    exits 1 when the checked-in bundle differs
+//   node scripts/l10n-bundle.mjs --stdout   prints the bundle (test/unit/l10n.test.ts)
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ts = createRequire(import.meta.url)('typescript');
+const out = join(root, 'l10n', 'bundle.l10n.json');
+
+/** The host-side sources: src/extension.ts and every .ts under src/host and src/preview. */
+function hostFiles() {
+  const files = [join(root, 'src', 'extension.ts')];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) files.push(p);
+    }
+  };
+  walk(join(root, 'src', 'host'));
+  walk(join(root, 'src', 'preview'));
+  return files.sort();
+}
+
+const TRANSLATORS = new Set(['vscode.l10n.t', 'l10n.t', 't']);
+
+/** Every translated message of one source text, and the calls whose message is not a literal. */
+function extract(file, text) {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const messages = [];
+  const errors = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && TRANSLATORS.has(node.expression.getText(sf))) {
+      const arg = node.arguments[0];
+      const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+      if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) messages.push(arg.text);
+      else errors.push(`${relative(root, file)}:${line}: ${node.expression.getText(sf)}() needs a string literal as its message`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return { messages, errors };
+}
+
+const bundle = {};
+const errors = [];
+for (const file of hostFiles()) {
+  const r = extract(file, readFileSync(file, 'utf8'));
+  for (const m of r.messages) bundle[m] = m;
+  errors.push(...r.errors);
+}
+if (errors.length) {
+  process.stderr.write(`${errors.join('\n')}\n`);
+  process.exit(1);
+}
+const sorted = Object.fromEntries(
+  Object.keys(bundle)
+    .sort()
+    .map((k) => [k, bundle[k]]),
+);
+const text = `${JSON.stringify(sorted, null, 2)}\n`;
+
+if (process.argv.includes('--stdout')) {
+  process.stdout.write(text);
+} else if (process.argv.includes('--check')) {
+  if (!existsSync(out) || readFileSync(out, 'utf8') !== text) {
+    process.stderr.write('l10n/bundle.l10n.json is out of date: run `npm run l10n`.\n');
+    process.exit(1);
+  }
+  process.stderr.write(`l10n/bundle.l10n.json is up to date (${Object.keys(sorted).length} messages).\n`);
+} else {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  process.stderr.write(`wrote l10n/bundle.l10n.json (${Object.keys(sorted).length} messages)\n`);
+}

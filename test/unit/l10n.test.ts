@@ -1,0 +1,390 @@
+/**
+ * Localisation (docs/architecture.md §2 "Localisation"):
+ *
+ *   1. l10n/bundle.l10n.json is exactly what scripts/l10n-bundle.mjs extracts from the host code
+ *      (every `vscode.l10n.t` message), and package.json points VS Code at it (`"l10n"`);
+ *   2. no host file hands a bare string or template literal with words in it to a place the user
+ *      reads (notifications and their buttons, QuickPick items and options, progress titles,
+ *      save dialogs, status bar and CodeLens text and tooltips, panel titles, hovers), read with
+ *      the TypeScript compiler API; self-tests on synthetic sources show the check finds each kind;
+ *   3. every string of the manifest a user sees is a `%key%` of package.nls.json, and every key of
+ *      package.nls.json is used;
+ *   4. the settings: titled categories whose ids make VS Code's derived labels read cleanly (the
+ *      derivation below mirrors settingKeyToDisplayFormat of VS Code's settingsTreeModels.ts), and
+ *      integer settings with bounds;
+ *   5. every `when` clause on a spec's file name is the code's matcher (SPEC_FILE_RE), case-insensitive.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type * as TS from 'typescript';
+
+const ts: typeof TS = createRequire(__filename)('typescript');
+// out/test/unit/l10n.test.js -> repository root
+const ROOT = path.resolve(__dirname, '../../..');
+const read = (rel: string): string => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const pkg = JSON.parse(read('package.json')) as { [k: string]: Json } & { contributes: { [k: string]: Json } };
+const nls = JSON.parse(read('package.nls.json')) as Record<string, string>;
+
+// ---------------------------------------------------------------------------------------------
+// 1. The bundle
+
+test('l10n/bundle.l10n.json is generated from the host code (run `node scripts/l10n-bundle.mjs`)', () => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'l10n-bundle.mjs'), '--stdout'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(read('l10n/bundle.l10n.json'), r.stdout, 'the checked-in bundle differs from the host code');
+  const bundle = JSON.parse(r.stdout) as Record<string, string>;
+  // Messages from each kind of place, with their placeholders.
+  for (const m of [
+    'Simulation of {0} finished in {1} s.',
+    'Open analysis',
+    '{0} already exists. Replace it?',
+    'SSL Paradigm: {0}',
+    'Analysing {0}',
+    '$(error) {0} errors',
+    'Analysis {0}',
+    'Nothing to restore',
+    'Pair agreement {0} (aligned with the labels, ≥ 0.9)',
+    '| Reconstruction | α_RC = {0} | α²_RC = {1} | {2} |',
+  ]) {
+    assert.equal(bundle[m], m, m);
+  }
+  assert.equal(pkg.l10n, './l10n');
+  assert.ok(read('.vscodeignore').split('\n').includes('!l10n/**'), 'the bundle is shipped in the .vsix');
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. No bare user-facing literals in the host code
+
+export interface Finding {
+  file: string;
+  line: number;
+  where: string;
+}
+
+/** Does `node` evaluate to text with words that no translator saw (a literal, or one joined with `+`)? */
+function isBareText(node: TS.Expression): boolean {
+  const words = (s: string): boolean => /\p{L}/u.test(s.replace(/\$\([a-z0-9~-]+\)/gi, ''));
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) return isBareText(node.expression);
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return words(node.text);
+  if (ts.isTemplateExpression(node)) return words(node.head.text + node.templateSpans.map((s) => s.literal.text).join(' '));
+  if (ts.isConditionalExpression(node)) return isBareText(node.whenTrue) || isBareText(node.whenFalse);
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return isBareText(node.left) || isBareText(node.right);
+  return false;
+}
+
+/** Properties whose value the user reads, wherever an object literal has them. */
+const TEXT_PROPERTIES = new Set(['title', 'tooltip', 'label', 'description', 'detail', 'placeHolder', 'prompt', 'saveLabel', 'openLabel', 'message']);
+/** Calls whose every argument the user may read. */
+const TEXT_CALLS = new Set([
+  'showInformationMessage',
+  'showWarningMessage',
+  'showErrorMessage',
+  'appendMarkdown',
+  'appendText',
+  'createOutputChannel',
+  'setStatusBarMessage',
+]);
+/** Assignments the user reads: `item.text = …`, `panel.title = …`. */
+const TEXT_ASSIGNMENTS = new Set(['text', 'tooltip', 'title', 'name', 'placeholder', 'prompt', 'description', 'detail', 'label']);
+
+export function bareTextFindings(file: string, text: string): Finding[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const out: Finding[] = [];
+  const add = (node: TS.Node, where: string): void => {
+    out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, where });
+  };
+  const calleeName = (e: TS.Expression): string | undefined => (ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : undefined);
+  const visit = (node: TS.Node): void => {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      const name = calleeName(node.expression);
+      const args = node.arguments ?? ts.factory.createNodeArray<TS.Expression>();
+      if (name && TEXT_CALLS.has(name)) args.forEach((a, i) => isBareText(a) && add(a, `${name}() argument ${i + 1}`));
+      if (name === 'createWebviewPanel' && args[1] && isBareText(args[1])) add(args[1], 'createWebviewPanel() title');
+      if ((name === 'MarkdownString' || name === 'Hover') && args[0] && isBareText(args[0])) add(args[0], `new ${name}() text`);
+      if (name === 'showQuickPick' && args[0] && ts.isArrayLiteralExpression(args[0])) {
+        for (const item of args[0].elements) if (isBareText(item)) add(item, 'showQuickPick() item');
+      }
+    }
+    if (ts.isPropertyAssignment(node)) {
+      const key = node.name;
+      const keyText = ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : undefined;
+      if (keyText && TEXT_PROPERTIES.has(keyText) && isBareText(node.initializer)) add(node.initializer, `property ${keyText}`);
+      // Save and open dialogs: the names of the file filters.
+      if (keyText === 'filters' && ts.isObjectLiteralExpression(node.initializer)) {
+        for (const p of node.initializer.properties) if (p.name && (ts.isStringLiteral(p.name) || ts.isIdentifier(p.name))) add(p.name, 'a dialog filter name');
+      }
+    }
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(node.left) &&
+      TEXT_ASSIGNMENTS.has(node.left.name.text) &&
+      isBareText(node.right)
+    ) {
+      add(node.right, `assignment to .${node.left.name.text}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** src/extension.ts and every .ts under src/host and src/preview (repository-relative). */
+function hostFiles(): string[] {
+  const files = ['src/extension.ts'];
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+      const p = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) files.push(p);
+    }
+  };
+  walk('src/host');
+  walk('src/preview');
+  return files.sort();
+}
+
+test('no host file shows a bare string or template literal to the user', () => {
+  const files = hostFiles();
+  assert.ok(files.includes('src/host/commands.ts') && files.includes('src/preview/previewManager.ts') && files.length >= 15, files.join(', '));
+  const findings = files.flatMap((f) => bareTextFindings(f, read(f)));
+  assert.deepEqual(
+    findings.map((x) => `${x.file}:${x.line}: ${x.where}`),
+    [],
+  );
+});
+
+test('self-test: the literal check finds every kind of bare text, and accepts translated text', () => {
+  const bad = [
+    "vscode.window.showErrorMessage('Cannot export.');",
+    'vscode.window.showWarningMessage(`${name} exists. Replace it?`, { modal: true }, vscode.l10n.t("Replace"));',
+    "vscode.window.showInformationMessage(vscode.l10n.t('Done.'), 'Open analysis');",
+    "vscode.window.showQuickPick([{ label: 'HTML report', value: 1 }], { title: vscode.l10n.t('Export') });",
+    "vscode.window.showQuickPick(items, { placeHolder: 'Choose a template' });",
+    'vscode.window.withProgress({ location: 1, title: `SSL Paradigm: simulating ${name}` }, f);',
+    "item.text = '$(warning) SSL analysis failed';",
+    "item.tooltip = 'The spec has ' + n + ' errors';",
+    "panel.title = locked ? `[Locked] Analysis ${n}` : vscode.l10n.t('Analysis {0}', n);",
+    "new vscode.CodeLens(range, { title: 'Run simulation', command: 'x' });",
+    "vscode.window.createWebviewPanel('type', 'Analysis', 1, {});",
+    'md.appendMarkdown(`**Recommendation: ${p}.**`);',
+    "new vscode.MarkdownString('**signal**');",
+    "vscode.window.showSaveDialog({ filters: { 'SSL experiment spec': ['yaml'] } });",
+    "vscode.window.createOutputChannel('SSL Paradigm Advisor');",
+  ];
+  for (const src of bad) assert.equal(bareTextFindings('bad.ts', src).length, 1, src);
+  const good = [
+    "vscode.window.showErrorMessage(vscode.l10n.t('Cannot export: {0}.', bytes));",
+    "const r = vscode.l10n.t('Replace'); vscode.window.showWarningMessage(vscode.l10n.t('{0} exists.', n), { modal: true }, r);",
+    'item.text = `$(beaker) ${paradigm}`;',
+    "item.tooltip = `${head}\\n\\n${vscode.l10n.t('Click to open the analysis to the side.')}`;",
+    "md.appendMarkdown(vscode.l10n.t('**Recommendation: {0}.**', p) + ' ');",
+    "new vscode.CodeLens(range, { title: vscode.l10n.t('Run simulation'), command: 'sslParadigm.runSimulation' });",
+    "log.info(`activated in ${ms} ms`); const key = 'alpha'; throw new Error('internal');",
+    "vscode.window.showSaveDialog({ filters: { [vscode.l10n.t('SSL experiment spec')]: ['yaml'] } });",
+  ];
+  for (const src of good) assert.deepEqual(bareTextFindings('good.ts', src), [], src);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 3. The manifest's strings
+
+/** Every string of the manifest a user reads, with its JSON path. */
+function manifestTexts(): [string, string][] {
+  const out: [string, string][] = [];
+  const at = (where: string, v: Json | undefined): void => {
+    if (typeof v === 'string') out.push([where, v]);
+    else if (Array.isArray(v)) v.forEach((x, i) => at(`${where}[${i}]`, x));
+  };
+  const c = pkg.contributes as Record<string, Json>;
+  at('displayName', pkg.displayName);
+  at('description', pkg.description);
+  const caps = pkg.capabilities as Record<string, Record<string, Json>>;
+  for (const [k, v] of Object.entries(caps)) at(`capabilities.${k}.description`, v.description);
+  for (const [i, cmd] of (c.commands as Record<string, Json>[]).entries()) {
+    at(`commands[${i}].title`, cmd.title);
+    at(`commands[${i}].category`, cmd.category);
+    at(`commands[${i}].shortTitle`, cmd.shortTitle);
+  }
+  for (const [i, cat] of (c.configuration as Record<string, Json>[]).entries()) {
+    at(`configuration[${i}].title`, cat.title);
+    for (const [key, prop] of Object.entries(cat.properties as Record<string, Record<string, Json>>)) {
+      for (const f of [
+        'description',
+        'markdownDescription',
+        'enumDescriptions',
+        'markdownEnumDescriptions',
+        'deprecationMessage',
+        'markdownDeprecationMessage',
+        'title',
+      ]) {
+        at(`${key}.${f}`, prop[f]);
+      }
+    }
+  }
+  for (const [i, w] of (c.walkthroughs as Record<string, Json>[]).entries()) {
+    at(`walkthroughs[${i}].title`, w.title);
+    at(`walkthroughs[${i}].description`, w.description);
+    for (const [j, s] of (w.steps as Record<string, Json>[]).entries()) {
+      at(`walkthroughs[${i}].steps[${j}].title`, s.title);
+      at(`walkthroughs[${i}].steps[${j}].description`, s.description);
+      at(`walkthroughs[${i}].steps[${j}].media.altText`, (s.media as Record<string, Json>).altText);
+    }
+  }
+  for (const [menu, items] of Object.entries(c.menus as Record<string, Record<string, Json>[]>)) {
+    for (const [i, item] of items.entries()) at(`menus.${menu}[${i}].title`, item.title);
+  }
+  for (const [i, s] of ((c.submenus as Record<string, Json>[] | undefined) ?? []).entries()) at(`submenus[${i}].label`, s.label);
+  return out;
+}
+
+test('every manifest string a user sees is a %key% of package.nls.json, and every key is used', () => {
+  const texts = manifestTexts();
+  // The walk reaches every kind of place (so that it cannot pass by finding nothing).
+  for (const where of [
+    'displayName',
+    'commands[0].title',
+    'commands[0].category',
+    'configuration[0].title',
+    'sslParadigm.worker.maxMemoryMB.markdownDescription',
+  ]) {
+    assert.ok(
+      texts.some(([w]) => w === where),
+      where,
+    );
+  }
+  assert.ok(texts.filter(([w]) => w.startsWith('walkthroughs[0].steps')).length >= 8);
+  const notKeys = texts.filter(([, v]) => !/^%[^%\s]+%$/.test(v));
+  assert.deepEqual(notKeys, [], 'manifest strings that are not %key%');
+  const missing = texts.filter(([, v]) => !(v.slice(1, -1) in nls));
+  assert.deepEqual(missing, [], 'keys missing from package.nls.json');
+  const manifestText = read('package.json');
+  const used = new Set([...manifestText.matchAll(/"%([^%"\s]+)%"/g)].map((m) => m[1]));
+  const unused = Object.keys(nls).filter((k) => !used.has(k));
+  assert.deepEqual(unused, [], 'package.nls.json keys no manifest string uses');
+  for (const [k, v] of Object.entries(nls)) assert.ok(typeof v === 'string' && v.trim().length > 0, k);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. Settings: categories, labels and bounds
+
+/** VS Code's settingsTreeModels.ts: trimCategoryForGroup, for a setting shown under a group id. */
+function trimCategoryForGroup(category: string, groupId: string): string {
+  const doTrim = (forward: boolean): string | null => {
+    const parts = groupId.split('.').map((part) => (part.replace(/-/g, '').toLowerCase() === category.toLowerCase() ? part.replace(/-/g, '') : part));
+    while (parts.length) {
+      const reg = new RegExp(`^${parts.join('\\.')}(\\.|$)`, 'i');
+      if (reg.test(category)) return category.replace(reg, '');
+      if (forward) parts.pop();
+      else parts.shift();
+    }
+    return null;
+  };
+  return doTrim(true) ?? doTrim(false) ?? category;
+}
+
+/** VS Code's wordifyKey (without its table of acronyms: none of ours is in it). */
+function wordifyKey(key: string): string {
+  return key
+    .replace(/\.([a-z0-9])/g, (_, p1: string) => ` \u203A ${p1.toUpperCase()}`)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/^[a-z]/g, (m) => m.toUpperCase());
+}
+
+/** `Category: Label` as the settings editor shows a setting of the group `groupId`. */
+function displayLabel(key: string, groupId: string): string {
+  const dot = key.lastIndexOf('.');
+  const category = wordifyKey(trimCategoryForGroup(key.slice(0, dot), groupId));
+  const label = wordifyKey(key.slice(dot + 1));
+  return category ? `${category}: ${label}` : label;
+}
+
+test('settings: titled, ordered categories whose ids give clean labels', () => {
+  const cats = pkg.contributes.configuration as { id: string; title: string; order: number; properties: Record<string, Record<string, Json>> }[];
+  assert.ok(Array.isArray(cats));
+  const titles = cats.map((c) => nls[c.title.slice(1, -1)]);
+  assert.deepEqual(titles, ['Diagnostics', 'Editor', 'Analysis Panel', 'Worker']);
+  assert.deepEqual(
+    cats.map((c) => c.order),
+    [1, 2, 3, 4],
+  );
+  const labels = Object.fromEntries(cats.flatMap((c) => Object.keys(c.properties).map((k) => [k, `${nls[c.title.slice(1, -1)]} / ${displayLabel(k, c.id)}`])));
+  assert.deepEqual(labels, {
+    'sslParadigm.diagnostics.delay': 'Diagnostics / Delay',
+    'sslParadigm.diagnostics.theoryFindings': 'Diagnostics / Theory Findings',
+    'sslParadigm.codeLens.enabled': 'Editor / Code Lens: Enabled',
+    'sslParadigm.statusBar.enabled': 'Editor / Status Bar: Enabled',
+    'sslParadigm.preview.lockedByDefault': 'Analysis Panel / Locked By Default',
+    'sslParadigm.worker.maxComponents': 'Worker / Max Components',
+    'sslParadigm.worker.maxFileSizeMB': 'Worker / Max File Size MB',
+    'sslParadigm.worker.maxMemoryMB': 'Worker / Max Memory MB',
+    'sslParadigm.worker.maxPoints': 'Worker / Max Points',
+    'sslParadigm.worker.progressDelay': 'Worker / Progress Delay',
+  });
+  // What one object without ids gave: the group is the extension id, nothing is trimmed.
+  assert.equal(displayLabel('sslParadigm.worker.maxPoints', 'ssl-paradigm.ssl-paradigm-advisor'), 'Ssl Paradigm \u203A Worker: Max Points');
+  // Every setting the code reads is declared once.
+  const settingsTs = read('src/host/settings.ts');
+  for (const key of Object.keys(labels)) assert.ok(settingsTs.includes(`'${key.slice('sslParadigm.'.length)}'`), `settings.ts reads ${key}`);
+  // The code clamps every number to the manifest's bounds (and falls back to its default).
+  const props = Object.assign({}, ...cats.map((c) => c.properties)) as Record<string, Record<string, Json>>;
+  const clamps = [...settingsTs.matchAll(/num\(c, '([\w.]+)', ([\w]+), ([\d_]+), ([\d_]+)\)/g)];
+  assert.equal(new Set(clamps.map((x) => x[1])).size, 6, clamps.map((x) => x[1]).join(', '));
+  for (const [, key, fallback, min, max] of clamps) {
+    const p = props[`sslParadigm.${key}`];
+    assert.deepEqual([Number(min.replace(/_/g, '')), Number(max.replace(/_/g, ''))], [p.minimum, p.maximum], key);
+    if (/^[\d_]+$/.test(fallback)) assert.equal(Number(fallback.replace(/_/g, '')), p.default, key);
+  }
+  for (const c of cats) {
+    for (const [key, p] of Object.entries(c.properties)) {
+      if (p.type === 'number' || p.type === 'integer') {
+        assert.equal(p.type, 'integer', `${key} is an integer`);
+        assert.ok(
+          typeof p.minimum === 'number' && typeof p.maximum === 'number' && p.minimum <= (p.default as number) && (p.default as number) <= p.maximum,
+          key,
+        );
+        assert.ok(Number.isInteger(p.default), key);
+      }
+      assert.equal(typeof p.order, 'number', `${key} has an order`);
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 5. when clauses
+
+test('every when clause on a file name is the code’s SPEC_FILE_RE, case-insensitive', () => {
+  const m = /export const SPEC_FILE_RE = (\/.+\/[a-z]*);/.exec(read('src/host/documents.ts'));
+  assert.ok(m, 'SPEC_FILE_RE in src/host/documents.ts');
+  const specRe = m[1];
+  assert.match(specRe, /\/i$/, 'the matcher is case-insensitive');
+  const clauses: [string, string][] = [];
+  const c = pkg.contributes as Record<string, Json>;
+  for (const [menu, items] of Object.entries(c.menus as Record<string, Record<string, Json>[]>)) {
+    for (const item of items) if (typeof item.when === 'string') clauses.push([`menus.${menu} ${String(item.command)}`, item.when]);
+  }
+  for (const k of c.keybindings as Record<string, Json>[]) clauses.push([`keybinding ${String(k.key)}`, k.when as string]);
+  for (const w of c.walkthroughs as { steps: { id: string; completionEvents?: string[] }[] }[]) {
+    for (const s of w.steps) for (const e of s.completionEvents ?? []) if (e.startsWith('onContext:')) clauses.push([`walkthrough step ${s.id}`, e.slice(10)]);
+  }
+  const onFileName = clauses.filter(([, w]) => /resource(Filename|Extname|LangId|Path)\b/.test(w));
+  assert.ok(
+    onFileName.some(([w]) => w.startsWith('menus.explorer/context')),
+    'the explorer menu is checked',
+  );
+  assert.ok(onFileName.length >= 8, onFileName.map(([w]) => w).join(', '));
+  for (const [where, when] of onFileName) {
+    const found = [...when.matchAll(/resourceFilename =~ (\/(?:\\\/|[^/])+\/[a-z]*)/g)].map((x) => x[1]);
+    assert.deepEqual(found, [specRe], `${where}: ${when}`);
+    // The clause matches what the code matches, in any case.
+    const re = new RegExp(found[0].slice(1, found[0].lastIndexOf('/')), found[0].slice(found[0].lastIndexOf('/') + 1));
+    for (const name of ['a.sslexp.yaml', 'B.SSLEXP.YML', 'c.SslExp.Json']) assert.ok(re.test(name), `${where} matches ${name}`);
+    for (const name of ['a.yaml', 'a.sslexp.yaml.bak', 'sslexp.yaml']) assert.ok(!re.test(name), `${where} does not match ${name}`);
+  }
+});
