@@ -75,6 +75,43 @@ describe('language service (no other extension installed)', function () {
     assert.deepEqual(json, ['augmentation', 'variance']);
   });
 
+  it('completion inside item 2 of a block list and after a multi-line flow sequence', async () => {
+    const items = await completionAt('list.sslexp.yaml', 'sslexp: 1\nsimulate:\n  n:\n    - 100\n    - 1000\n    - |\n  seed: 1\n');
+    assert.deepEqual(
+      items.map((i) => [label(i), i.detail, snippet(i)]),
+      [['1000', 'example', '1000']],
+    );
+    const keys = await completionAt('flowseq.sslexp.yaml', 'sslexp: 1\nsimulate: {n: [100,\n              1000], |}\n');
+    assert.deepEqual(keys.map(label).sort(), ['alpha', 'metric', 'repeats', 'seed']);
+  });
+
+  it('hover on the second line of a multi-line flow mapping: the numbers of the spectrum, or the key', async () => {
+    const text =
+      'sslexp: 1\nsignal:\n  count: 10\n  variance: {power_law: {first: 100,\n                         exponent: 1}}\n' +
+      'noise: {variance: {uniform: {low: 0.5, high: 5, seed: 3}},\n        count: 20}\nalpha: 0.5\n';
+    const editor = await openScratch('multiline.sslexp.yaml', text);
+    const doc = editor.document;
+    await waitFor(() => api.solver.latestFor(doc), 15_000, 'the analysis');
+    const hoverAt = async (needle: string) => {
+      const offset = text.indexOf(needle) + 2;
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(offset));
+      const h = hovers.find((x) => x.range?.contains(doc.positionAt(offset)));
+      assert.ok(h, needle);
+      return { text: h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n'), range: doc.getText(h.range) };
+    };
+    const exponent = await hoverAt('exponent: 1}');
+    assert.equal(exponent.range, '{power_law: {first: 100,\n                         exponent: 1}}');
+    assert.ok(
+      exponent.text.startsWith(
+        '**signal.variance**: c_i, the signal variances\n\npower_law (first 100, exponent 1, offset 0)  \n10 components; first values: 100, 50,',
+      ),
+      exponent.text,
+    );
+    const count = await hoverAt('count: 20');
+    assert.equal(count.range, 'count');
+    assert.ok(count.text.startsWith('**count**\n\nd - k, the number of noise components'), count.text);
+  });
+
   it('file: values are the workspace data files relative to the spec', async () => {
     const items = (await completionAt('files.sslexp.yaml', 'sslexp: 1\ndata:\n  file: |')).map(label);
     assert.ok(

@@ -6,10 +6,14 @@
  * (completion.ts, hover.ts, documentSymbols.ts, selectionRanges.ts).
  *
  * The cursor's context (which key path, key or value position) comes from a tolerant reader
- * that works on incomplete text: an indentation-based reader for YAML block structure and a
- * bracket scanner for flow collections (`{power_law: {first: 1, |`) and for JSON. Hover,
- * symbols and selection ranges use the source tree with offsets (sourceTree.ts) when the
- * text parses, and the tolerant reader otherwise.
+ * that works on incomplete text: an indentation-based reader for YAML block structure (keys,
+ * `- ` items with their index, `- - ` nested lists) and a bracket scanner for flow collections
+ * (`{power_law: {first: 1, |`) and for JSON. A YAML flow collection (or quoted scalar) that
+ * spans lines belongs to the line where it opened, so the block reader never reads its later
+ * lines as keys; block scalars are text, and only the first YAML document is the spec, as for
+ * the parser (docs/architecture.md §1). Hover, symbols and selection ranges use the source
+ * tree with offsets (sourceTree.ts), which the parser builds also for text with errors, and
+ * the tolerant reader when there is none.
  */
 import { modeOfKeys, resolve } from './definition';
 import type { DefNode, SpecMode } from './definitionTypes';
@@ -36,6 +40,8 @@ export interface CursorContext {
   indent: number;
   /** The mode selected by the document's root keys (undefined: not yet chosen). */
   mode?: SpecMode;
+  /** Not in the spec's structure: a later YAML document, or inside a block or multi-line quoted scalar. */
+  outside?: boolean;
 }
 
 export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'file';
@@ -76,37 +82,187 @@ function splitLines(text: string): Line[] {
 }
 
 const BLANK = /^\s*(#.*)?$/;
-const KEY_LINE = /^(\s*)(-\s+)?("[^"]*"|'[^']*'|[^\s:#\-{[][^:#]*?|-[^\s:#][^:#]*?)\s*:(?:\s+(.*))?$/;
+/** A block key line: indentation, `- ` indicators (any number: `- - a: 1`), the key, the value. */
+const KEY_LINE = /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[^\s:#\-{[][^:#]*?|-[^\s:#][^:#]*?)\s*:(?:\s+(.*))?$/;
+/** Indentation and `- ` indicators at the start of a line (a `-` alone at the end too). */
+const DASHES = /^(\s*)((?:-(?:\s+|$))*)/;
 const unquote = (k: string) => (/^(["']).*\1$/.test(k) ? k.slice(1, -1) : k);
+const stripComment = (v: string) => v.replace(/(^|\s)#.*$/, '').trim();
 
 interface LineInfo {
   indent: number;
-  /** Indentation of the content after a `- `. */
+  /** Columns of the line's `- ` indicators, left to right. */
+  dashes: number[];
+  /** Column of the content after the indicators (where a key on this line starts). */
   content: number;
-  dash: boolean;
   key?: string;
-  /** The value after `key:` (trimmed of a trailing comment), '' when empty. */
-  value?: string;
+  /** The value after `key:`, or the content after the indicators (without a trailing comment); '' when empty. */
+  value: string;
+  /** Column where `value` starts. */
+  valueCol: number;
+}
+
+/** The indentation, the columns of the `- ` indicators at the start of `text` and the column after them. */
+function dashColumns(text: string): { indent: number; dashes: number[]; content: number } {
+  const d = DASHES.exec(text)!;
+  const content = d[0].length;
+  const dashes: number[] = [];
+  for (let c = d[1].length; c < content; c++) if (text[c] === '-') dashes.push(c);
+  return { indent: d[1].length, dashes, content };
 }
 
 function lineInfo(text: string): LineInfo | undefined {
   if (BLANK.test(text)) return undefined;
-  const indent = text.length - text.trimStart().length;
+  const { indent, dashes, content } = dashColumns(text);
   const m = KEY_LINE.exec(text);
-  if (!m) {
-    const d = /^(\s*)(-\s+)?/.exec(text)!;
-    return { indent, content: indent + (d[2]?.length ?? 0), dash: !!d[2] };
+  if (m) {
+    const raw = m[4] ?? '';
+    return { indent, dashes, content, key: unquote(m[3].trim()), ...valueAt(text, raw ? text.length - raw.length : text.length) };
   }
-  const value = (m[4] ?? '').replace(/\s+#.*$/, '').trim();
-  return { indent, content: indent + (m[2]?.length ?? 0), dash: !!m[2], key: unquote(m[3].trim()), value };
+  return { indent, dashes, content, ...valueAt(text, content) };
 }
 
-/** Root keys of a YAML document (keys at column 0). */
-function yamlRootKeys(lines: Line[]): string[] {
+/** The value written from column `col`, after its anchor and tag (`&base`, `!!map`): `key: &a` still opens a block. */
+function valueAt(text: string, col: number): { value: string; valueCol: number } {
+  const props = /^(?:[&!]\S*(?:\s+|$))*/.exec(text.slice(col))![0].length;
+  return { value: stripComment(text.slice(col + props)), valueCol: col + props };
+}
+
+/**
+ * The block structure of the first YAML document, line by line (the parser reads only the first
+ * document: a later `---` or `...` ends what the language service looks at). Lines that begin
+ * inside a flow collection or a quoted scalar that spans lines, and the text lines of block
+ * scalars (`|`, `>`), belong to the line where that value began (`owner`), so that
+ * the block reader never takes them for keys.
+ */
+interface YamlModel {
+  lines: Line[];
+  infos: (LineInfo | undefined)[];
+  /** Number of lines of the first document. */
+  end: number;
+  /** The line where the value a line continues began (-1: none). */
+  owner: number[];
+  /** For a line whose value is a flow collection: its opening bracket and where its text stops. */
+  flow: ({ at: number; stop: number } | undefined)[];
+}
+
+const DOC_MARKER = /^(---|\.\.\.)(\s|$)/;
+
+function yamlModel(text: string): YamlModel {
+  const lines = splitLines(text);
+  const infos: (LineInfo | undefined)[] = [];
+  let end = lines.length;
+  let content = false;
+  for (let k = 0; k < lines.length; k++) {
+    const t = lines[k].text;
+    if (DOC_MARKER.test(t) && (content || t.startsWith('...'))) {
+      end = k;
+      break;
+    }
+    if (!content && (DOC_MARKER.test(t) || t.startsWith('%'))) {
+      infos.push(undefined);
+      continue;
+    }
+    const info = lineInfo(t);
+    infos.push(info);
+    if (info) content = true;
+  }
+  const owner: number[] = new Array<number>(lines.length).fill(-1);
+  const flow: YamlModel['flow'] = [];
+  const limit = end < lines.length ? lines[end].start : text.length;
+  for (let k = 0; k < end; k++) {
+    const info = infos[k];
+    if (!info || owner[k] >= 0) continue;
+    const v = info.value;
+    if (/^[|>][-+1-9]{0,2}$/.test(v)) {
+      // A block scalar: the lines indented deeper than its key (or item) are text.
+      const col = info.key !== undefined ? info.content : (info.dashes[info.dashes.length - 1] ?? info.indent);
+      for (let j = k + 1; j < end; j++) {
+        const t = lines[j].text;
+        if (t.trim() !== '' && t.length - t.trimStart().length <= col) break;
+        owner[j] = k;
+        infos[j] = undefined;
+      }
+      continue;
+    }
+    if (!/^[[{"']/.test(v)) continue;
+    const at = lines[k].start + info.valueCol;
+    const stop = valueEnd(text, at, lines, infos, k, end, limit, info.indent);
+    for (let j = k + 1; j < end && lines[j].start < stop; j++) {
+      owner[j] = k;
+      infos[j] = undefined;
+    }
+    if (v[0] === '[' || v[0] === '{') flow[k] = { at, stop };
+  }
+  return { lines, infos, end, owner, flow };
+}
+
+/**
+ * Where a flow collection or quoted scalar starting at `from` (on line `k`) ends: after its
+ * closing bracket or quote; when it is never closed, at the first later line that is a block
+ * key or item indented no deeper than line `k` (the user is still typing), else at `limit`.
+ */
+function valueEnd(text: string, from: number, lines: Line[], infos: (LineInfo | undefined)[], k: number, end: number, limit: number, indent: number): number {
+  let depth = 0;
+  let line = k;
+  const nextLine = (): number | undefined => {
+    line++;
+    if (line >= end) return limit;
+    const info = infos[line];
+    if (info && info.indent <= indent && (info.key !== undefined || info.dashes.length) && !/^\s*[\]}]/.test(lines[line].text)) return lines[line].start;
+    return undefined;
+  };
+  for (let i = from; i < limit;) {
+    const c = text[i];
+    if (c === '\n') {
+      const stop = nextLine();
+      if (stop !== undefined) return stop;
+      i++;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (i === from || /[\s,[{:]/.test(text[i - 1]))) {
+      let j = i + 1;
+      while (j < limit) {
+        if (c === '"' && text[j] === '\\') j += 2;
+        else if (text[j] === c) {
+          if (c === "'" && text[j + 1] === "'") j += 2;
+          else break;
+        } else {
+          if (text[j] === '\n') {
+            const stop = nextLine();
+            if (stop !== undefined) return stop;
+          }
+          j++;
+        }
+      }
+      i = j + 1;
+      if (depth === 0) return Math.min(i, limit);
+      continue;
+    }
+    if (c === '#' && (i === from || /\s/.test(text[i - 1]))) {
+      while (i < limit && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') {
+      if (--depth <= 0) return i + 1;
+    }
+    i++;
+  }
+  return limit;
+}
+
+/** Root keys of a YAML document: keys at column 0, or the keys of a root flow mapping. */
+function yamlRootKeys(m: YamlModel, text: string): string[] {
   const keys: string[] = [];
-  for (const l of lines) {
-    const info = lineInfo(l.text);
-    if (info?.key !== undefined && info.indent === 0 && !info.dash) keys.push(info.key);
+  for (let k = 0; k < m.end; k++) {
+    const info = m.infos[k];
+    if (!info || info.indent !== 0 || info.dashes.length) continue;
+    if (info.key !== undefined) keys.push(info.key);
+    const f = m.flow[k];
+    if (info.key === undefined && f && info.value.startsWith('{')) {
+      keys.push(...(scanFlow(text.slice(0, f.stop), f.at, f.stop, false).outer?.keys.map((x) => x.key) ?? []));
+    }
   }
   return keys;
 }
@@ -117,58 +273,79 @@ function modeFromRootKeys(keys: readonly string[]): SpecMode | undefined {
   return m === 'spectral' && !keys.some((k) => k === 'signal' || k === 'noise') ? undefined : m;
 }
 
+type Anchor = { kind: 'key'; col: number; key: string; empty: boolean } | { kind: 'dash' | 'other'; col: number };
+
 /**
- * The block path of a YAML position on line `lineNo` whose content starts at column
- * `indent`, and the line range of the enclosing mapping (for the keys already present).
+ * The path of the block collection that holds a key (or item content) starting at column `col`
+ * of line `lineNo`, whose line begins with the indicators `lineDashes`, and the keys of that
+ * mapping on other lines. Reads the lines before it backwards, right to left within a line:
+ * a key with an empty value at a smaller column owns the position, a `- ` at a smaller column
+ * makes it an item of a list (whose index is the number of `- ` at that column before it, up
+ * to the list's owner).
  */
-function yamlParent(lines: Line[], lineNo: number, indent: number): { path: PathSeg[]; from: number; to: number } {
+function blockContainer(m: YamlModel, lineNo: number, col: number, lineDashes: readonly number[]): { path: PathSeg[]; siblings: string[] } {
   const path: PathSeg[] = [];
-  let limit = indent;
-  let from = 0;
-  let first = true;
-  for (let j = lineNo - 1; j >= 0 && limit > 0; j--) {
-    const info = lineInfo(lines[j].text);
+  const siblings: string[] = [];
+  /** What is looked for: the owner of a mapping (`key`) or of a list (`item`) at column `at`. */
+  const st: { kind: 'key' | 'item'; at: number; index: number; collecting: boolean } = { kind: 'key', at: col, index: 0, collecting: true };
+  const visit = (a: Anchor): void => {
+    if (a.col > st.at) return;
+    if (st.kind === 'key') {
+      if (a.col === st.at) {
+        // A sibling key (a `- ` or text at the key's column lies inside an earlier sibling's value).
+        if (a.kind === 'key' && st.collecting) siblings.unshift(a.key);
+        return;
+      }
+      st.collecting = false;
+      if (a.kind === 'dash') {
+        st.kind = 'item';
+        st.index = 0;
+      } else if (a.kind === 'key' && a.empty) path.unshift(a.key);
+      st.at = a.col;
+      return;
+    }
+    if (a.col === st.at) {
+      if (a.kind === 'dash') st.index++;
+      else if (a.kind === 'key') {
+        // `key:` followed by its list at the same column.
+        path.unshift(st.index);
+        if (a.empty) path.unshift(a.key);
+        st.kind = 'key';
+      }
+      return;
+    }
+    path.unshift(st.index);
+    st.at = a.col;
+    if (a.kind === 'dash') st.index = 0;
+    else {
+      st.kind = 'key';
+      if (a.kind === 'key' && a.empty) path.unshift(a.key);
+    }
+  };
+  for (let d = lineDashes.length - 1; d >= 0; d--) visit({ kind: 'dash', col: lineDashes[d] });
+  for (let j = lineNo - 1; j >= 0 && !(st.kind === 'key' && st.at === 0 && !st.collecting); j--) {
+    const info = m.infos[j];
     if (!info) continue;
-    if (info.dash && info.content === limit) {
-      // A sibling in the same list item: the position is inside item 0 of a list.
-      if (first) from = j;
-      first = false;
-      path.unshift(0);
-      limit = info.indent + 1;
-      continue;
-    }
-    if (info.content >= limit) continue;
-    if (info.key === undefined || info.value !== '') {
-      if (info.indent < limit) limit = info.indent;
-      continue;
-    }
-    if (first) from = j + 1;
-    first = false;
-    path.unshift(info.key);
-    if (info.dash) {
-      path.unshift(0);
-      limit = info.indent + 1;
-    } else limit = info.indent;
+    if (info.key !== undefined) visit({ kind: 'key', col: info.content, key: info.key, empty: info.value === '' });
+    else if (!info.dashes.length) visit({ kind: 'other', col: info.indent });
+    for (let d = info.dashes.length - 1; d >= 0; d--) visit({ kind: 'dash', col: info.dashes[d] });
   }
-  let to = lines.length;
-  for (let j = Math.max(from, lineNo + 1); j < lines.length; j++) {
-    const info = lineInfo(lines[j].text);
-    if (info && info.content < indent && !(info.dash && info.indent >= indent - 2 && info.content === indent)) {
-      to = j;
-      break;
-    }
+  if (st.kind === 'item') path.unshift(st.index);
+  // The keys of the same mapping after this line.
+  for (let j = lineNo + 1; j < m.end; j++) {
+    const info = m.infos[j];
+    if (!info) continue;
+    if (info.indent < col) break;
+    if (info.indent === col && !info.dashes.length && info.key !== undefined) siblings.push(info.key);
   }
-  return { path, from: first ? 0 : from, to };
+  return { path, siblings };
 }
 
-function yamlSiblingKeys(lines: Line[], from: number, to: number, indent: number, skip: number): string[] {
-  const keys: string[] = [];
-  for (let j = from; j < to; j++) {
-    if (j === skip) continue;
-    const info = lineInfo(lines[j].text);
-    if (info?.key !== undefined && info.content === indent) keys.push(info.key);
-  }
-  return keys;
+/** The path of the value that starts on line `k` (after `key:`, after `- `, or the whole line). */
+function valuePathOf(m: YamlModel, k: number): PathSeg[] {
+  const info = m.infos[k]!;
+  const c = blockContainer(m, k, info.content, info.dashes);
+  return info.key !== undefined ? [...c.path, info.key] : c.path;
 }
 
 interface Frame {
@@ -182,25 +359,30 @@ interface Frame {
 
 interface FlowState {
   frames: Frame[];
+  /** The outermost collection (its keys: a root mapping's keys, also once it is closed). */
+  outer?: Frame;
   /** The scalar or string token ending at the cursor. */
   token?: { text: string; start: number; quoted: boolean; open: boolean };
 }
 
 /**
- * Scans a flow fragment (JSON, or a YAML `{…}`/`[…]` value) from `from` to the end of the text
- * (of the line, for YAML); returns the frames open at `offset` (their `keys` include
- * the keys after the cursor too).
+ * Scans a flow fragment (JSON, or a YAML `{…}`/`[…]` value, over as many lines as it spans)
+ * from `from` to the end of `text` (for YAML: until the outermost collection closes); returns
+ * the frames open at `offset` (their `keys` include the keys after the cursor too).
  */
-function scanFlow(text: string, from: number, offset: number, json: boolean, stopAtLineEnd: boolean): FlowState | undefined {
+function scanFlow(text: string, from: number, offset: number, json: boolean): FlowState {
   const frames: Frame[] = [];
+  let outer: Frame | undefined;
   let snapshot: FlowState | undefined;
   let depthAtSnapshot = -1;
   let last: { text: string; start: number; end: number; quoted: boolean } | undefined;
   let i = from;
+  // The frames as they are at the cursor; their key lists keep growing (keys after the cursor count too).
+  const frozen = (): Frame[] => frames.map((f) => ({ ...f }));
   const take = (): void => {
     if (snapshot === undefined && i >= offset) {
       const tok = last && last.end === offset ? { text: last.text, start: last.start, quoted: last.quoted, open: false } : undefined;
-      snapshot = { frames: frames.slice(), ...(tok ? { token: tok } : {}) };
+      snapshot = { frames: frozen(), ...(tok ? { token: tok } : {}) };
       depthAtSnapshot = frames.length;
     }
   };
@@ -208,7 +390,6 @@ function scanFlow(text: string, from: number, offset: number, json: boolean, sto
     if (snapshot === undefined && i >= offset) take();
     const c = text[i];
     if (snapshot !== undefined && frames.length < depthAtSnapshot) break;
-    if (c === '\n' && stopAtLineEnd) break;
     if (c === '"' || (!json && c === "'")) {
       const start = i;
       let j = i + 1;
@@ -216,7 +397,7 @@ function scanFlow(text: string, from: number, offset: number, json: boolean, sto
       if (snapshot === undefined && offset > start && offset <= j && (j >= text.length || text[j] !== c || offset <= j)) {
         // The cursor is inside this string.
         if (offset <= j) {
-          snapshot = { frames: frames.slice(), token: { text: text.slice(start + 1, offset), start, quoted: true, open: true } };
+          snapshot = { frames: frozen(), token: { text: text.slice(start + 1, offset), start, quoted: true, open: true } };
           depthAtSnapshot = frames.length;
         }
       }
@@ -238,6 +419,7 @@ function scanFlow(text: string, from: number, offset: number, json: boolean, sto
     if (c === '{' || c === '[') {
       const seg = top ? (top.kind === 'map' ? top.key : top.index) : undefined;
       frames.push({ kind: c === '{' ? 'map' : 'seq', keys: [], index: 0, ...(seg !== undefined ? { seg } : {}) });
+      outer ??= frames[0];
       last = undefined;
       i++;
       continue;
@@ -279,7 +461,7 @@ function scanFlow(text: string, from: number, offset: number, json: boolean, sto
   }
   if (snapshot === undefined) take();
   if (snapshot === undefined) snapshot = { frames: frames.slice() };
-  return snapshot;
+  return outer ? { ...snapshot, outer } : snapshot;
 }
 
 function flowContext(
@@ -289,8 +471,9 @@ function flowContext(
   base: PathSeg[],
   json: boolean,
   ctx: Omit<CursorContext, 'path' | 'position' | 'prefix' | 'replaceStart' | 'replaceEnd' | 'existingKeys' | 'flow'>,
+  stop = text.length,
 ): CursorContext {
-  const state = scanFlow(text, from, offset, json, !json)!;
+  const state = scanFlow(text.slice(0, stop), from, offset, json);
   const path = [...base];
   for (let f = 0; f < state.frames.length; f++) {
     const fr = state.frames[f];
@@ -316,48 +499,69 @@ function flowContext(
 export function cursorContext(text: string, offset: number, fileName: string): CursorContext {
   offset = Math.max(0, Math.min(offset, text.length));
   if (isJsonFileName(fileName)) {
-    const state = scanFlow(text, 0, text.length, true, false);
-    const rootKeys = state?.frames[0]?.keys.map((k) => k.key) ?? [];
-    const mode = modeFromRootKeys(rootKeys);
+    const state = scanFlow(text, 0, text.length, true);
+    const mode = modeFromRootKeys(state.outer?.keys.map((k) => k.key) ?? []);
     return flowContext(text, offset, 0, [], true, { format: 'json', indent: 0, ...(mode ? { mode } : {}) });
   }
-  const lines = splitLines(text);
+  const m = yamlModel(text);
+  const lines = m.lines;
   let lineNo = lines.findIndex((l, k) => offset >= l.start && (k === lines.length - 1 || offset < lines[k + 1].start));
   if (lineNo < 0) lineNo = lines.length - 1;
   const line = lines[lineNo];
-  const before = line.text.slice(0, offset - line.start);
-  const mode = modeFromRootKeys(yamlRootKeys(lines));
+  const mode = modeFromRootKeys(yamlRootKeys(m, text));
   const base = { format: 'yaml' as const, ...(mode ? { mode } : {}) };
+  const none: CursorContext = {
+    ...base,
+    path: [],
+    position: 'value',
+    prefix: '',
+    replaceStart: offset,
+    replaceEnd: offset,
+    existingKeys: [],
+    flow: false,
+    indent: 0,
+    outside: true,
+  };
+  // Later documents are not the spec; block scalars and quoted text that spans lines are text.
+  if (lineNo >= m.end) return none;
+  const owner = m.owner[lineNo];
+  const opening = owner >= 0 ? owner : lineNo;
+  const flow = m.flow[opening];
+  if (flow && (owner >= 0 || offset > flow.at) && offset <= flow.stop)
+    return flowContext(text, offset, flow.at, valuePathOf(m, opening), false, { ...base, indent: m.infos[opening]?.content ?? 0 }, flow.stop);
+  if (owner >= 0) return none;
+
+  const before = line.text.slice(0, offset - line.start);
   let end = offset;
   while (end < line.start + line.text.length && /[\w-]/.test(text[end])) end++;
+  const { dashes, content } = dashColumns(before);
 
-  const keyPos = /^(\s*)(-\s+)?([A-Za-z_][\w-]*|"[^"]*|'[^']*)?$/.exec(before);
+  const keyPos = /^(\s*)((?:-\s+)*)([A-Za-z_][\w-]*|"[^"]*|'[^']*)?$/.exec(before);
   if (keyPos) {
-    const indent = keyPos[1].length + (keyPos[2]?.length ?? 0);
     const word = keyPos[3] ?? '';
-    const parent = yamlParent(lines, lineNo, indent);
-    const path = keyPos[2] ? [...parent.path, 0] : parent.path;
-    const existing = keyPos[2] ? [] : yamlSiblingKeys(lines, parent.from, parent.to, indent, lineNo);
-    return {
+    const c = blockContainer(m, lineNo, content, dashes);
+    const key: CursorContext = {
       ...base,
-      path,
+      path: c.path,
       position: 'key',
       prefix: word.replace(/^["']/, ''),
       replaceStart: offset - word.length,
       replaceEnd: end,
-      existingKeys: existing,
+      existingKeys: c.siblings,
       flow: false,
-      indent,
+      indent: content,
     };
+    // An item of a list of values (sample sizes, alphas, pairs), after `- ` or below it: its value.
+    const item = typeof c.path[c.path.length - 1] === 'number';
+    if (item && !word && !c.siblings.length && m.infos[lineNo]?.key === undefined && !(lookupSpecNode(c.path, mode) ?? lookupSpecNode(c.path))?.children.length)
+      return { ...key, position: 'value', existingKeys: [] };
+    return key;
   }
-  const valuePos = KEY_LINE.exec(before) ?? /^(\s*)(-\s+)?("[^"]*"|'[^']*'|[^\s:#\-{[][^:#]*?)\s*:()$/.exec(before);
+  const valuePos = KEY_LINE.exec(before) ?? /^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[^\s:#\-{[][^:#]*?)\s*:()$/.exec(before);
   if (valuePos) {
-    const indent = valuePos[1].length + (valuePos[2]?.length ?? 0);
-    const parent = yamlParent(lines, lineNo, indent);
-    const path = [...(valuePos[2] ? [...parent.path, 0] : parent.path), unquote(valuePos[3].trim())];
+    const path = [...blockContainer(m, lineNo, content, dashes).path, unquote(valuePos[3].trim())];
     const rest = valuePos[4] ?? '';
     const restStart = offset - rest.length;
-    if (/^[{[]/.test(rest)) return flowContext(text, offset, restStart, path, false, { ...base, indent });
     const word = rest.replace(/^["']/, '');
     return {
       ...base,
@@ -368,22 +572,21 @@ export function cursorContext(text: string, offset: number, fileName: string): C
       replaceEnd: Math.max(end, offset),
       existingKeys: [],
       flow: false,
-      indent,
+      indent: content,
     };
   }
-  const item = /^(\s*)-\s*(.*)$/.exec(before);
-  const indent = item ? item[1].length : before.length - before.trimStart().length;
-  const parent = yamlParent(lines, lineNo, indent + 1);
+  // An item's value (`- 10`), or text that is neither a key nor an item.
+  const rest = before.slice(content);
   return {
     ...base,
-    path: [...parent.path, 0],
+    path: blockContainer(m, lineNo, content, dashes).path,
     position: 'value',
-    prefix: item?.[2] ?? '',
-    replaceStart: offset - (item?.[2]?.length ?? 0),
+    prefix: rest,
+    replaceStart: offset - rest.length,
     replaceEnd: end,
     existingKeys: [],
     flow: false,
-    indent,
+    indent: content,
   };
 }
 
@@ -534,6 +737,7 @@ export function completions(text: string, offset: number, fileName: string, file
   const ctx = cursorContext(text, offset, fileName);
   const json = ctx.format === 'json';
   const out: SpecCompletion[] = [];
+  if (ctx.outside) return out;
   const range = { replaceStart: ctx.replaceStart, replaceEnd: ctx.replaceEnd };
   if (json && ctx.position === 'value' && ctx.path.length === 0) {
     // An empty JSON document.
@@ -625,39 +829,42 @@ function treeOf(text: string, fileName: string): SourceNode | undefined {
 /** The key path under `offset` (on a key, or on a scalar value), from the source tree or tolerantly. */
 export function keyAt(text: string, offset: number, fileName: string): KeyAtOffset | undefined {
   const root = treeOf(text, fileName);
-  if (root) {
-    let node: SourceNode = root;
-    const path: PathSeg[] = [];
-    for (;;) {
-      if (node.kind === 'map') {
-        const e = node.entries.find((x) => !x.merged && offset >= x.keySpan.start && offset <= x.keySpan.end);
-        if (e) return { path: [...path, e.key], start: e.keySpan.start, end: e.keySpan.end, on: 'key' };
-        const v = node.entries.find((x) => !x.merged && offset >= x.value.span.start && offset <= x.value.span.end && x.value.span.end > x.value.span.start);
-        if (!v) return undefined;
-        path.push(v.key);
-        node = v.value;
-      } else if (node.kind === 'seq') {
-        const i = node.items.findIndex((x) => offset >= x.span.start && offset <= x.span.end);
-        if (i < 0) return undefined;
-        path.push(i);
-        node = node.items[i];
-      } else {
-        return path.length ? { path, start: node.span.start, end: node.span.end, on: 'value' } : undefined;
-      }
+  if (!root) return tolerantKeyAt(text, offset, fileName);
+  let node: SourceNode = root;
+  const path: PathSeg[] = [];
+  for (;;) {
+    if (node.kind === 'map') {
+      const e = node.entries.find((x) => !x.merged && offset >= x.keySpan.start && offset <= x.keySpan.end);
+      if (e) return { path: [...path, e.key], start: e.keySpan.start, end: e.keySpan.end, on: 'key' };
+      const v = node.entries.find((x) => !x.merged && offset >= x.value.span.start && offset <= x.value.span.end && x.value.span.end > x.value.span.start);
+      if (!v) return undefined;
+      path.push(v.key);
+      node = v.value;
+    } else if (node.kind === 'seq') {
+      const i = node.items.findIndex((x) => offset >= x.span.start && offset <= x.span.end);
+      if (i < 0) return undefined;
+      path.push(i);
+      node = node.items[i];
+    } else {
+      return path.length ? { path, start: node.span.start, end: node.span.end, on: 'value' } : undefined;
     }
   }
-  // Tolerant: the word under the cursor.
+}
+
+/** The word under the cursor, placed by the tolerant reader (text that does not parse). */
+function tolerantKeyAt(text: string, offset: number, fileName: string): KeyAtOffset | undefined {
   let s = offset;
   let e = offset;
   while (s > 0 && /[\w-]/.test(text[s - 1])) s--;
   while (e < text.length && /[\w-]/.test(text[e])) e++;
   if (s === e) return undefined;
   const ctx = cursorContext(text, e, fileName);
+  if (ctx.outside) return undefined;
   if (ctx.position === 'key') return { path: [...ctx.path, text.slice(s, e)], start: s, end: e, on: 'key' };
   const after = text.slice(e).match(/^["']?\s*:/);
   if (after) {
     const c2 = cursorContext(text, s - (text[s - 1] === '"' ? 1 : 0), fileName);
-    if (c2.position === 'key') return { path: [...c2.path, text.slice(s, e)], start: s, end: e, on: 'key' };
+    if (c2.position === 'key' && !c2.outside) return { path: [...c2.path, text.slice(s, e)], start: s, end: e, on: 'key' };
   }
   return { path: ctx.path, start: s, end: e, on: 'value' };
 }
@@ -684,8 +891,8 @@ export function hoverDoc(text: string, offset: number, fileName: string): SpecHo
 }
 
 function rootKeysOf(text: string, fileName: string): string[] {
-  if (isJsonFileName(fileName)) return scanFlow(text, 0, text.length, true, false)?.frames[0]?.keys.map((k) => k.key) ?? [];
-  return yamlRootKeys(splitLines(text));
+  if (isJsonFileName(fileName)) return scanFlow(text, 0, text.length, true).outer?.keys.map((k) => k.key) ?? [];
+  return yamlRootKeys(yamlModel(text), text);
 }
 
 export type SymbolKind = 'object' | 'array' | 'number' | 'string' | 'boolean' | 'enum' | 'property';
@@ -746,22 +953,15 @@ export function documentSymbols(text: string, fileName: string): SpecSymbol[] {
           };
         });
     if (node.kind === 'seq')
-      return node.items.flatMap((item, i) =>
-        item.kind === 'map'
-          ? [
-              {
-                name: `[${i}]`,
-                detail: '',
-                kind: 'object' as const,
-                start: item.span.start,
-                end: item.span.end,
-                selectionStart: item.span.start,
-                selectionEnd: item.span.end,
-                children: walk(item, [...path, i]),
-              },
-            ]
-          : [],
-      );
+      // Items that hold keys (mappings, and lists of them at any depth) are `[i]`.
+      return node.items.flatMap((item, i): SpecSymbol[] => {
+        if (item.kind === 'scalar') return [];
+        const children = walk(item, [...path, i]);
+        if (item.kind === 'seq' && !children.length) return [];
+        const s = item.span;
+        const kind = item.kind === 'map' ? 'object' : 'array';
+        return [{ name: `[${i}]`, detail: scalarDetail(item), kind, start: s.start, end: s.end, selectionStart: s.start, selectionEnd: s.end, children }];
+      });
     return [];
   };
   return walk(root, []);

@@ -30,7 +30,12 @@ export interface SpecNodeInfo {
 function mappingOf(node: DefNode): ObjectDef | undefined {
   const n = resolve(node);
   if (n.kind === 'object') return n;
-  if (n.kind === 'union') for (const b of n.branches) if (resolve(b).kind === 'object') return resolve(b) as ObjectDef;
+  // A union's mapping alternative, also through a nested union (theta: a matrix or a spectrum).
+  if (n.kind === 'union')
+    for (const b of n.branches) {
+      const m = mappingOf(b);
+      if (m) return m;
+    }
   return undefined;
 }
 
