@@ -1,10 +1,11 @@
 /**
  * `simulate` on data read in blocks (issue 14; docs/theory.md §6.1, "The finite-n
- * experiment"): after the streamed analysis the simulation reads a seeded sample of
- * max(simulate.n) rows — by position from a .npy or a stored .npz member, by a reservoir
- * pass from a CSV — and projects it with the analysis' PCA basis. With m ≥ N it equals the
- * in-memory simulation; with m < N the sample is uniform, seeded, and costs a fraction of
- * the file's bytes.
+ * experiment"): every (n, repeat) draw is a fresh uniform subset of n distinct rows of the
+ * whole file, as in memory. From a .npy or a stored .npz member each draw reads just its rows
+ * by position (the in-memory draw's rows, in its order: the result equals the in-memory one);
+ * a CSV keeps one reservoir of repeats × max(n) rows, a disjoint part per repeat, or, when
+ * that does not fit the memory budget, one shared sample with an info problem. With m ≥ N it
+ * equals the in-memory simulation.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,11 +21,13 @@ import { readRowsAt, reservoirRows, sampleIndices } from '../../src/core/io/samp
 import { arrayRowStream, bytesSource, type RowAccess } from '../../src/core/io/stream';
 import { npyRowAccess, openNpyStream } from '../../src/core/io/npyStream';
 import { Matrix } from '../../src/core/numerics/dense';
-import { samplePipelineRows, SampleMismatch, type SampleSources } from '../../src/core/theories/alignment/data/rowSample';
+import { directDraws, samplePipelineRows, SampleMismatch, type SampleSources } from '../../src/core/theories/alignment/data/rowSample';
 import { Rng } from '../../src/core/numerics/rng';
 import { alignmentTheory } from '../../src/core/theories/alignment/theory';
-import { simulationCost, simulationRefusal } from '../../src/core/theories/alignment/simulateSpec';
-import { SimulationCancelled, type SimulationResult } from '../../src/core/theories/alignment/simulation';
+import { simulationCost, simulationNotice, simulationRefusal, simulationSetup, streamedRows } from '../../src/core/theories/alignment/simulateSpec';
+import { drawRowIndices, SimulationCancelled, type SimulationResult, type SimulationSetup } from '../../src/core/theories/alignment/simulation';
+import type { Problem } from '../../src/core/problems/problems';
+import { PROBLEM_CODES } from '../../src/core/problems/codes';
 import type { DataSpec } from '../../src/core/spec/model';
 import { asAlignment } from '../support/engine';
 import { npy } from './support/npy';
@@ -549,10 +552,276 @@ test('sslexp simulate on a .npy beyond the in-memory limits (10⁶ + 1 samples) 
       s.mean.every((v: number) => Number.isFinite(v) && v >= 0),
       JSON.stringify(s),
     );
-  assert.match(r.stderr, /sampling 1000 of 1000001 rows of huge\.npy/);
+  // every draw reads its own rows by position: no sample is taken before the run
+  assert.doesNotMatch(r.stderr, /sampling/);
+  assert.match(r.stderr, /n = 1000, repeat 2\/2/);
   // the text table too
   const t = spawnSync(process.execPath, [cli, 'simulate', spec], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(t.status, 0, t.stdout + t.stderr);
   assert.match(t.stdout, /finite-n simulation, data mode, d = 4 \(2 important\), latent 2; 2 repeats, seed 1/);
   assert.match(t.stdout, /joint-embedding +4 /);
+});
+
+// ------------------------------------------------------------------ m < N: every (n, repeat) draw its own rows
+
+/** The rows a setup's draw took, read off one-hot targets whose class is the row's index (labels = 0 … N − 1). */
+function drawnRows(y: Matrix): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < y.rows; i++) {
+    let at = -1;
+    for (let c = 0; c < y.cols; c++) if (y.get(i, c) === 1) at = c;
+    assert.ok(at >= 0, `row ${i} has a class`);
+    out.push(at);
+  }
+  return out;
+}
+
+/** The setup of a streamed analysis' simulate block (with another seed when given), and its notices. */
+function streamedSetup(r: AlignmentEngineResult, seed?: number) {
+  const spec = r.spec as DataSpec;
+  const s = seed === undefined ? spec : { ...spec, simulate: { ...spec.simulate!, seed } };
+  const notices: Problem[] = [];
+  const setup = simulationSetup(s, r, {}, notices);
+  assert.ok(setup && !Array.isArray(setup), JSON.stringify(setup));
+  return { setup: setup as SimulationSetup, notices };
+}
+
+test('m < N by position: every draw reads its own n distinct rows of all N — those and in that order the in-memory draw takes — and exactly their bytes', () => {
+  const N = 400;
+  const F = 1030; // 8240 bytes a row: more than the 8 KiB gap, so only adjacent rows share a read
+  const rowBytes = F * 8;
+  const x = dataMatrix(N, F, 41);
+  write('own.npy', npyBytes({ dtype: '<f8', shape: [N, F], data: x }));
+  write('own-labels.npy', npyBytes({ dtype: '<i8', shape: [N], data: Array.from({ length: N }, (_, i) => i) }));
+  const nGrid = [30, 100];
+  const repeats = 4;
+  const text = PIPELINE('own.npy', '  labels: {file: own-labels.npy}\n', `{n: [${nGrid}], alpha: [1], repeats: ${repeats}, seed: 5}`);
+  const ranges = countingReads();
+  const r = analyze(text, tmp, { ...ranges, streamData: { always: true } });
+  assert.deepEqual(
+    r.problems.filter((p) => p.severity !== 'hint' && p.code !== 'singular-clean-problem').map((p) => p.code),
+    [],
+  );
+  const { setup, notices } = streamedSetup(r);
+  assert.deepEqual(notices, []);
+  const memory = analyze(text, tmp);
+  const all = memory.prepared!.pipeline!.xp;
+  const mem = streamedSetup(memory).setup; // the in-memory pipeline's draws
+  const before = ranges.bytes;
+  let wantBytes = 0;
+  const largest: number[][] = [];
+  nGrid.forEach((n, ni) =>
+    Array.from({ length: repeats }, (_, rep) => {
+      const seed = 1000 * ni + rep + 1;
+      const got = setup.draw(n, new Rng(seed), rep);
+      const rows = drawnRows(got.y);
+      assert.equal(rows.length, n);
+      assert.equal(new Set(rows).size, n, `n = ${n}, repeat ${rep}: n distinct rows`);
+      assert.deepEqual(rows, drawnRows(mem.draw(n, new Rng(seed), rep).y), `n = ${n}, repeat ${rep}: the in-memory draw's rows, in its order`);
+      assert.deepEqual(rows, [
+        ...drawRowIndices(
+          N,
+          n,
+          (
+            (g) => () =>
+              g.next()
+          )(new Rng(seed)),
+        ),
+      ]);
+      // the projected rows are those rows' PCA coordinates (up to each component's sign)
+      if (ni === 0 && rep === 0)
+        for (let j = 0; j < 4; j++) {
+          const sign = Math.sign(got.x1.get(0, j) * all.get(rows[0], j));
+          rows.forEach((i, t) => assert.ok(Math.abs(got.x1.get(t, j) - sign * all.get(i, j)) <= 1e-10 * (1 + Math.abs(all.get(i, j)))));
+        }
+      // the read plan: sorted rows, adjacent ones in one read (gaps of more than 8 KiB are not read)
+      wantBytes += n * rowBytes;
+      if (n === Math.max(...nGrid)) largest.push(rows);
+    }),
+  );
+  assert.equal(ranges.bytes - before, wantBytes, 'Σ over draws of n × row bytes, nothing else');
+  assert.equal(wantBytes, repeats * (30 + 100) * rowBytes);
+  // at the largest n (m = 100 < N = 400) the repeats hold different rows
+  for (let a = 0; a < repeats; a++)
+    for (let b = a + 1; b < repeats; b++) assert.notDeepEqual([...largest[a]].sort(), [...largest[b]].sort(), `repeats ${a} and ${b} at n = 100`);
+});
+
+test('m < N by position: the whole simulation equals the in-memory one (every (n, repeat) draw the same rows and noise), deterministic per seed', async () => {
+  const N = 300;
+  const F = 9;
+  const x = dataMatrix(N, F, 43);
+  write('eq.npy', npyBytes({ dtype: '<f8', shape: [N, F], data: x }));
+  write('eq-labels.npy', npyBytes({ dtype: '<i8', shape: [N], data: Array.from({ length: N }, (_, i) => (i * 7) % 4) }));
+  const sim = '{n: [40, 120], alpha: [0.5, 3], repeats: 3, seed: 9}';
+  for (const text of [PIPELINE('eq.npy', '  labels: {file: eq-labels.npy}\n', sim), PIPELINE('eq.npy', '', sim)]) {
+    const mem = await simulate(text, tmp);
+    const ranges = countingReads();
+    const str = await simulate(text, tmp, { ...ranges, streamData: STREAM });
+    sameResult(str, mem, 1e-12, 1e-3, text.split('\n')[2]);
+    // the spread at the largest n is over different rows: not zero, as in memory
+    assert.ok(str.series.every((s) => s.spread[1] > 0));
+    sameResult(await simulate(text, tmp, { ...countingReads(), streamData: STREAM }), str, 0, 1e-3, 'the same seed');
+  }
+});
+
+test('direct draws are uniform: over many seeds every row is in a draw of n with probability n/N (within 5σ)', () => {
+  const N = 50;
+  const F = 3;
+  const x = Float64Array.from({ length: N * F }, (_, i) => i);
+  const basis = new Matrix(F, 1);
+  basis.set(0, 0, 1);
+  const pb = {
+    basis,
+    spectra: { c: new Float64Array(1), thetaImportant: new Float64Array(1), gamma: new Float64Array(0), thetaNoise: new Float64Array(0) },
+    explainedVariance: 1,
+    samples: N,
+  };
+  const draws = directDraws({ rows: { access: npyRowAccess(bytesSource(npyBytes({ dtype: '<f8', shape: [N, F], data: x })), 'u.npy') } }, pb);
+  const n = 12;
+  const seeds = 3000;
+  const counts = new Array<number>(N).fill(0);
+  for (let s = 0; s < seeds; s++) {
+    const rng = new Rng(s + 1);
+    const got = draws.draw(n, () => rng.next());
+    assert.equal(new Set(got.indices).size, n);
+    for (let t = 0; t < n; t++) {
+      const i = got.indices[t];
+      assert.equal(got.x1.get(t, 0), x[i * F], 'the row read is the row drawn');
+      counts[i]++;
+    }
+  }
+  checkInclusion(counts, seeds, n, 'directDraws');
+  assert.equal(draws.rowsRead, seeds * n);
+  assert.ok(draws.bytesRead >= seeds * n * F * 8);
+});
+
+test('m < N from a CSV: a reservoir of repeats × m rows gives each repeat a disjoint part; beyond N it holds every row (the in-memory draws)', () => {
+  const N = 700;
+  const F = 4;
+  const x = dataMatrix(N, F, 47);
+  const lines = ['a,b,c,d,label'];
+  for (let i = 0; i < N; i++) lines.push([...x.subarray(i * F, (i + 1) * F)].map((v) => v.toPrecision(17)).join(',') + `,${i}`);
+  write('parts.csv', lines.join('\n') + '\n');
+  const text = (repeats: number) => PIPELINE('parts.csv', '  labels: {column: -1}\n', `{n: [20, 60], alpha: [1], repeats: ${repeats}, seed: 2}`);
+  const r = analyze(text(5), tmp, { ...countingReads(), streamData: STREAM });
+  assert.ok(!r.problems.some((p) => p.code === 'simulation-shared-sample'));
+  const { setup, notices } = streamedSetup(r);
+  assert.deepEqual(notices, []);
+  const parts: Set<number>[] = [];
+  for (let rep = 0; rep < 5; rep++) {
+    const whole = drawnRows(setup.draw(60, new Rng(100 + rep), rep).y);
+    assert.equal(new Set(whole).size, 60, 'n distinct rows');
+    const part = new Set(whole);
+    const small = drawnRows(setup.draw(20, new Rng(200 + rep), rep).y);
+    assert.equal(new Set(small).size, 20);
+    assert.ok(
+      small.every((i) => part.has(i)),
+      'a smaller n draws from the repeat’s part',
+    );
+    for (const other of parts) assert.ok(![...part].some((i) => other.has(i)), `repeat ${rep}: disjoint from the earlier repeats' parts`);
+    parts.push(part);
+  }
+  // deterministic per seed, other rows for another seed
+  const again = streamedSetup(r).setup;
+  assert.deepEqual(drawnRows(again.draw(60, new Rng(100), 0).y), [...parts[0]]);
+  assert.notDeepEqual(new Set(drawnRows(streamedSetup(r, 3).setup.draw(60, new Rng(100), 0).y)), parts[0]);
+  // 20 repeats × 60 rows > N: every row is held in file order and the draws are the in-memory ones
+  const all = analyze(text(20), tmp, { ...countingReads(), streamData: STREAM });
+  const mem = streamedSetup(analyze(text(20), tmp)).setup;
+  const held = streamedSetup(all).setup;
+  for (let rep = 0; rep < 3; rep++) assert.deepEqual(drawnRows(held.draw(60, new Rng(rep), rep).y), drawnRows(mem.draw(60, new Rng(rep), rep).y));
+  // a Fortran-order .npy promises rows by position by its name but has none: the same parts, from one pass
+  const NF = 300;
+  const xf = dataMatrix(NF, 5, 49);
+  const colMajor = new Array<number>(NF * 5);
+  for (let i = 0; i < NF; i++) for (let j = 0; j < 5; j++) colMajor[i + j * NF] = xf[i * 5 + j];
+  write('parts-f.npy', npy(colMajor, { shape: [NF, 5], fortran: true }));
+  write('parts-f-labels.npy', npyBytes({ dtype: '<i8', shape: [NF], data: Array.from({ length: NF }, (_, i) => i) }));
+  const ft = PIPELINE('parts-f.npy', '  labels: {file: parts-f-labels.npy}\n', '{n: [10, 50], alpha: [1], repeats: 4, seed: 6}');
+  const fr = analyze(ft, tmp, { ...countingReads(), streamData: STREAM });
+  assert.deepEqual(
+    fr.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+    [],
+  );
+  assert.equal(fr.rowSampler!.positioned, true, 'promised by the name');
+  const fs4 = streamedSetup(fr).setup;
+  const seen = new Set<number>();
+  for (let rep = 0; rep < 4; rep++) {
+    const rows = drawnRows(fs4.draw(50, new Rng(rep + 7), rep).y);
+    assert.equal(new Set(rows).size, 50);
+    for (const i of rows) {
+      assert.ok(!seen.has(i), `Fortran order, repeat ${rep}: row ${i} in one part only`);
+      seen.add(i);
+    }
+  }
+});
+
+test('the reservoir parts are uniform: over many seeds every row is in a repeat’s draw with probability n/N (within 5σ)', () => {
+  const N = 40;
+  const lines = ['a,b,label'];
+  for (let i = 0; i < N; i++) lines.push(`${Math.sin(i)},${Math.cos(3 * i)},${i}`);
+  write('upart.csv', lines.join('\n') + '\n');
+  const text = `sslexp: 1\ndata:\n  file: upart.csv\n  labels: {column: -1}\n  pca: 1\n  noise: {count: 1, variance: 1}\naugmentation: {additive: {alpha: 1, theta: 0.5}}\nsimulate: {n: [5, 10], alpha: [1], repeats: 3}\n`;
+  const r = analyze(text, tmp, { ...countingReads(), streamData: STREAM });
+  const seeds = 1500;
+  const counts = [0, 1, 2].map(() => new Array<number>(N).fill(0));
+  for (let s = 0; s < seeds; s++) {
+    const { setup } = streamedSetup(r, s);
+    for (let rep = 0; rep < 3; rep++) for (const i of drawnRows(setup.draw(5, new Rng(s + 1), rep).y)) counts[rep][i]++;
+  }
+  counts.forEach((c, rep) => checkInclusion(c, seeds, 5, `repeat ${rep}`));
+});
+
+test('the budget counts every row read: Σ n × repeats for draws by position; a one-pass file whose reservoir does not fit shares one sample, with an info problem', () => {
+  // 1000 classes: 8 · 1002 bytes a held row; 26 repeats × 10⁴ rows = 2.6·10⁵ rows, about 2.2 GiB: over the 2 GiB budget
+  const wideY = 'sslexp: 1\ndata: {file: big.csv, pca: 2, noise: {count: 2, variance: 1}}\nsimulate: {n: [10000], alpha: [1], repeats: REPEATS}\n';
+  const spec = parsedData(wideY.replace('REPEATS', '26'));
+  const dims = { d: 4, k: 2, latent: 1 };
+  const data = { samples: 1e9, classes: 1000, sampledFeatures: 16 };
+  assert.equal(simulationRefusal(spec, dims, { ...data, positioned: false }), undefined, 'the shared sample fits');
+  const notice = simulationNotice(spec, dims, { ...data, positioned: false })!;
+  assert.equal(notice.code, 'simulation-shared-sample');
+  assert.equal(notice.severity, 'info');
+  assert.match(
+    notice.message,
+    /^simulate: the 26 repeats share one sample of 10000 of the 1000000000 rows: .* a sample of 260000 rows, one part per repeat, would exceed the memory budget of 2\.0 GB\. At n = 10000 every repeat holds the same rows/,
+  );
+  assert.equal(PROBLEM_CODES['simulation-shared-sample'].severity, 'info');
+  // 20 repeats: 2·10⁵ rows fit, each repeat gets its own part; by position no rows are held at all
+  assert.equal(simulationNotice(parsedData(wideY.replace('REPEATS', '20')), dims, { ...data, positioned: false }), undefined);
+  assert.equal(simulationNotice(spec, dims, { ...data, positioned: true }), undefined);
+  assert.deepEqual(
+    streamedRows({ n: [20000, 200000], repeats: 100 }, 1e9, false, (rows) => rows * 160 < 2 ** 31),
+    { kind: 'shared', rows: 200000, wanted: 2e7 },
+  );
+  assert.deepEqual(
+    streamedRows({ n: [20000, 200000], repeats: 10 }, 1e9, false, () => true),
+    { kind: 'parts', rows: 2e6, parts: 10 },
+  );
+  assert.deepEqual(
+    streamedRows({ n: [20000, 200000], repeats: 100 }, 1e9, true, () => false),
+    { kind: 'direct', read: 2.2e7 },
+  );
+  // by position, 100 repeats of 10⁵ rows: reading and projecting 10⁷ rows of 4096 features is over 60 s, of 16 features not
+  const many = parsedData('sslexp: 1\ndata: {file: big.npy, pca: 2, noise: {count: 2, variance: 1}}\nsimulate: {n: [100000], alpha: [1], repeats: 100}\n');
+  const dims2 = { d: 4, k: 2, latent: 2 };
+  const slow = simulationRefusal(many, dims2, { samples: 1e9, classes: 2, sampledFeatures: 4096, positioned: true })!;
+  assert.equal(slow.code, 'simulation-too-large');
+  assert.match(slow.message, /estimated at about 4\.0e\+2 s/);
+  assert.equal(simulationRefusal(many, dims2, { samples: 1e9, classes: 2, sampledFeatures: 16, positioned: true }), undefined);
+  // the time counts the rows read exactly: Σ n × repeats rows × features, at the projection's rate
+  const shape = { d: 20, k: 10, latent: 10, targets: 10, rotate: false };
+  const plan = { n: [1000, 10000], alphas: 1, repeats: 7 };
+  const plain = simulationCost(shape, plan);
+  const read = simulationCost({ ...shape, sampledFeatures: 784, rows: 0, readRows: 7 * 11000 }, plan);
+  const once = simulationCost({ ...shape, sampledFeatures: 784, rows: 0, readRows: 11000 }, plan);
+  assert.equal(read.bytes, plain.bytes, 'draws by position hold no rows beyond the draw');
+  const perRow = (once.seconds - plain.seconds) / 11000;
+  assert.ok(perRow > 0);
+  assert.ok(Math.abs(read.seconds - plain.seconds - 7 * 11000 * perRow) <= 1e-9 * read.seconds);
+  // m ≥ N: every row, whatever the layout
+  assert.deepEqual(
+    streamedRows({ n: [10, 500], repeats: 9 }, 400, true, () => true),
+    { kind: 'all', rows: 400 },
+  );
 });

@@ -92,6 +92,10 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   },
   'not-finite': { severity: 'error', summary: 'A matrix holds NaN or infinite values.' },
   'no-convergence': { severity: 'error', summary: 'An eigen- or singular-value iteration did not converge.' },
+  'simulation-shared-sample': {
+    severity: 'info',
+    summary: 'simulate on a data file read in one pass: the repeats share one sample of max(n) rows (independent parts would not fit the memory budget).',
+  },
   'simulation-unsupported': { severity: 'error', summary: "simulate needs P1's additive augmentation (an alpha grid) and, in data mode, the pca pipeline." },
   'moments-only': {
     severity: 'info',

@@ -7,13 +7,18 @@
  */
 import type { EngineOptions, SimulationRunOptions } from '../theory';
 import type { AlignmentEngineResult } from './result';
-import type { Dimensions } from './types';
+import type { Dimensions, ResolvedSpectra } from './types';
+import { DrawFailed } from './data/rowSample';
+import { Rng } from '../../numerics/rng';
 import type { PipelineData } from './data/pipeline';
 import { LinalgError, Matrix } from '../../numerics/dense';
 import { problem, type Problem } from '../../problems/problems';
 import {
   dataSimulationSetup,
+  drawRowIndices,
+  gatherRows,
   ROTATE_MAX_DIMENSION,
+  rowPartsSeed,
   runSimulation,
   SimulationCancelled,
   spectralSimulationSetup,
@@ -45,16 +50,20 @@ export interface SimulationShape {
   rotate: boolean;
   /** data mode: the rows of the pipeline kept in memory during the run */
   rows?: number;
-  /** data read in blocks: the features each of those rows is read with and projected from (once, before the run) */
+  /** data read in blocks: the features each row read is read with and projected from */
   sampledFeatures?: number;
+  /** data read in blocks: the rows read and projected over the run (the held rows, or every draw's rows when each draw reads its own); default `rows` */
+  readRows?: number;
 }
 
 /** What the budget needs of a data-mode analysis: the probe targets (classes), the rows and, for data read in blocks, the sampled features. */
 export interface SimulationData {
   classes?: number;
   samples?: number;
-  /** Data read in blocks: the simulation samples at most max(simulate.n) rows of `samples`, each projected from this many features. */
+  /** Data read in blocks: the simulation reads rows of `samples`, each projected from this many features. */
   sampledFeatures?: number;
+  /** Data read in blocks: whether its rows can be read by position (then every draw reads its own rows). */
+  positioned?: boolean;
 }
 
 /** The {@link SimulationData} of an analysis (theory.ts reports the refusal with it, simulateAlignment checks it). */
@@ -64,8 +73,42 @@ export function simulationData(analysis: AlignmentEngineResult): SimulationData 
   return {
     ...(p.classes !== undefined ? { classes: p.classes } : {}),
     samples: p.samples,
-    ...(analysis.rowSampler ? { sampledFeatures: analysis.rowSampler.features } : {}),
+    ...(analysis.rowSampler ? { sampledFeatures: analysis.rowSampler.features, positioned: analysis.rowSampler.positioned } : {}),
   };
+}
+
+/**
+ * Where the draws of a simulation on data read in blocks take their rows
+ * (docs/theory.md §6.1): `all` — every row held in file order, the in-memory draws (m ≥ N,
+ * or a one-pass layout whose m × repeats rows cover the file); `direct` — every draw reads
+ * its n rows of all N by position; `parts` — one pass keeps a reservoir of repeats × m rows,
+ * one disjoint part of m rows per repeat; `shared` — one sample of m rows for every repeat,
+ * when the reservoir would not fit the memory budget.
+ */
+export type StreamedRows =
+  | { kind: 'all'; rows: number }
+  | { kind: 'direct'; read: number }
+  | { kind: 'parts'; rows: number; parts: number }
+  | { kind: 'shared'; rows: number; wanted: number };
+
+/** The {@link StreamedRows} of a plan: `fits(rows)` says whether holding that many rows fits the memory budget. */
+export function streamedRows(
+  plan: { n: readonly number[]; repeats: number },
+  samples: number,
+  positioned: boolean,
+  fits: (rows: number) => boolean,
+): StreamedRows {
+  const m = Math.max(...plan.n);
+  if (m >= samples) return { kind: 'all', rows: samples };
+  if (positioned) return { kind: 'direct', read: plan.repeats * plan.n.reduce((s, n) => s + n, 0) };
+  const wanted = Math.min(samples, plan.repeats * m);
+  if (fits(wanted)) return wanted === samples ? { kind: 'all', rows: samples } : { kind: 'parts', rows: wanted, parts: plan.repeats };
+  return { kind: 'shared', rows: m, wanted };
+}
+
+/** The rows a {@link StreamedRows} holds and reads, as fields of a {@link SimulationShape}. */
+function streamedShape(rows: StreamedRows): { rows: number; readRows: number } {
+  return rows.kind === 'direct' ? { rows: 0, readRows: rows.read } : { rows: rows.rows, readRows: rows.rows };
 }
 
 /**
@@ -111,13 +154,17 @@ export function simulationCost(shape: SimulationShape, plan: { n: readonly numbe
       COST.overhead * (1 + A);
   }
   const bytes = COST.baseBytes + COST.rowBytes * maxN * cols + COST.squareBytes * d * d + 8 * (shape.rows ?? 0) * (k + l);
-  // data read in blocks: the sample is read and projected to the k PCA coordinates once
-  const sampling = shape.sampledFeatures ? (COST.madd * (k + 1) + COST.byte) * (shape.rows ?? 0) * shape.sampledFeatures : 0;
+  // data read in blocks: every row read is projected to the k PCA coordinates (once per draw that reads it)
+  const sampling = shape.sampledFeatures ? (COST.madd * (k + 1) + COST.byte) * (shape.readRows ?? shape.rows ?? 0) * shape.sampledFeatures : 0;
   return { seconds: plan.repeats * perRepeat + sampling, bytes };
 }
 
 /** The simulate block's estimated cost against the budget, as the refusal that says what to change, or undefined. */
-function overBudget(sim: NonNullable<SpectralSpec['simulate']>, shape: SimulationShape): string | undefined {
+function overBudget(
+  sim: NonNullable<SpectralSpec['simulate']>,
+  shape: SimulationShape,
+  shapeAt: (n: number[]) => SimulationShape = () => shape,
+): string | undefined {
   const plan = { n: sim.n.values, alphas: sim.alpha.length, repeats: sim.repeats };
   const cost = simulationCost(shape, plan);
   const maxS = LIMITS.maxSimulationSeconds;
@@ -128,8 +175,8 @@ function overBudget(sim: NonNullable<SpectralSpec['simulate']>, shape: Simulatio
   const est = `about ${cost.seconds < 100 ? cost.seconds.toFixed(0) : cost.seconds.toPrecision(2)} s and ${gb(cost.bytes)} GB`;
   const hints: string[] = [];
   if (cost.bytes > maxB) {
-    // data read in blocks hold a sample of the largest n rows: a smaller n holds fewer
-    const held = (n: number): SimulationShape => (shape.sampledFeatures ? { ...shape, rows: Math.min(shape.rows ?? 0, n) } : shape);
+    // data read in blocks hold rows in proportion to the largest n: a smaller n holds fewer
+    const held = (n: number): SimulationShape => shapeAt([n]);
     // the largest n that fits in memory
     let lo = 1;
     let hi = maxN;
@@ -190,24 +237,64 @@ export function simulationRefusal(spec: SpectralSpec | DataSpec, dimensions: Dim
   const components = spec.mode === 'spectral' ? 'important components' : 'principal components';
   if (latent > k)
     return at('out-of-range', `simulate: latent = ${latent} exceeds the ${k} ${components}; the clean solution is then not unique (docs/theory.md A14).`);
-  // data mode holds the pipeline's rows: all of them in memory, or the sample of at most max(simulate.n) rows of data read in blocks
-  const sampled = pipeline?.sampledFeatures;
-  const rows = pipeline?.samples === undefined ? undefined : sampled !== undefined ? Math.min(pipeline.samples, Math.max(...sim.n.values)) : pipeline.samples;
-  const shape: SimulationShape =
-    spec.mode === 'spectral'
-      ? { d, k, latent, targets: k, rotate: d <= ROTATE_MAX_DIMENSION }
-      : {
-          d,
-          k,
-          latent,
-          targets: pipeline?.classes ?? k,
-          rotate: false,
-          ...(rows !== undefined ? { rows } : {}),
-          ...(sampled !== undefined ? { sampledFeatures: sampled } : {}),
-        };
-  const budget = overBudget(sim, shape);
+  const shapeAt = (n: number[]): SimulationShape => {
+    if (spec.mode === 'spectral') return { d, k, latent, targets: k, rotate: d <= ROTATE_MAX_DIMENSION };
+    const base: SimulationShape = { d, k, latent, targets: pipeline?.classes ?? k, rotate: false };
+    // data mode holds the pipeline's rows: all of them in memory; data read in blocks, the rows of streamedRows
+    if (pipeline?.samples === undefined) return base;
+    if (pipeline.sampledFeatures === undefined) return { ...base, rows: pipeline.samples };
+    const sampled = { ...base, sampledFeatures: pipeline.sampledFeatures };
+    const fits = (rows: number) => simulationCost({ ...sampled, rows }, plan(n)).bytes <= LIMITS.maxSimulationBytes;
+    return { ...sampled, ...streamedShape(streamedRows({ n, repeats: sim.repeats }, pipeline.samples, pipeline.positioned ?? false, fits)) };
+  };
+  const plan = (n: number[]) => ({ n, alphas: sim.alpha.length, repeats: sim.repeats });
+  const shape = shapeAt(sim.n.values);
+  const budget = overBudget(sim, shape, shapeAt);
   if (budget) return at('simulation-too-large', budget);
   return undefined;
+}
+
+/**
+ * The rows a simulation on data read in blocks draws from ({@link streamedRows}), or
+ * undefined for other specs; `positioned` overrides the layout the file's name promises.
+ */
+function dataRowsOf(
+  spec: SpectralSpec | DataSpec,
+  dimensions: Dimensions | undefined,
+  pipeline: SimulationData | undefined,
+  positioned?: boolean,
+): StreamedRows | undefined {
+  const sim = spec.simulate;
+  if (!sim || spec.mode !== 'data' || !dimensions || pipeline?.samples === undefined || pipeline.sampledFeatures === undefined) return undefined;
+  const { d, k, latent } = dimensions;
+  const shape: SimulationShape = { d, k, latent, targets: pipeline.classes ?? k, rotate: false, sampledFeatures: pipeline.sampledFeatures };
+  const plan = { n: sim.n.values, alphas: sim.alpha.length, repeats: sim.repeats };
+  const fits = (rows: number) => simulationCost({ ...shape, rows }, plan).bytes <= LIMITS.maxSimulationBytes;
+  return streamedRows(plan, pipeline.samples, positioned ?? pipeline.positioned ?? false, fits);
+}
+
+/**
+ * The info problem on the `simulate` block when the repeats of a simulation on data read in
+ * one pass share one sample of max(n) rows (docs/theory.md §6.1): the reservoir of
+ * repeats × max(n) rows that would give each repeat its own rows does not fit the memory
+ * budget. `positioned`: the layout as found (default: as the file's name promises).
+ */
+export function simulationNotice(
+  spec: SpectralSpec | DataSpec,
+  dimensions: Dimensions | undefined,
+  pipeline?: SimulationData,
+  positioned?: boolean,
+): Problem | undefined {
+  const rows = dataRowsOf(spec, dimensions, pipeline, positioned);
+  const sim = spec.simulate;
+  if (!sim || rows?.kind !== 'shared') return undefined;
+  return problem(
+    'simulation-shared-sample',
+    'info',
+    `simulate: the ${sim.repeats} repeats share one sample of ${rows.rows} of the ${pipeline!.samples} rows: this file is read in one pass (no rows by position), and a sample of ${rows.wanted} rows, one part per repeat, would exceed the memory budget of ${(LIMITS.maxSimulationBytes / 1024 ** 3).toFixed(1)} GB. At n = ${rows.rows} every repeat holds the same rows, so the spread there comes from the noise draws alone; fewer repeats or a smaller largest n give each repeat its own rows.`,
+    sim.span.start,
+    sim.span.end,
+  );
 }
 
 /**
@@ -237,24 +324,34 @@ export async function simulateAlignment(
   }
   const refusal = simulationRefusal(spec, analysis.dimensions, simulationData(analysis));
   if (refusal) return { problems: [refusal] };
-  const setup = simulationSetup(spec, analysis, run);
+  const notices: Problem[] = [];
+  const setup = simulationSetup(spec, analysis, run, notices);
   if (!setup) return { problems: analysis.problems };
   if (Array.isArray(setup)) return { problems: setup };
   try {
     const result = await runSimulation(setup, { n: sim.n.values, alpha: sim.alpha, repeats: sim.repeats, seed: sim.seed, metric: sim.metric }, run);
-    return { problems: [], result };
+    return { problems: notices, result };
   } catch (e) {
     if (e instanceof LinalgError) return { problems: [problem(e.code, 'error', `simulate: ${e.message}`, sim.span.start, sim.span.end)] };
+    if (e instanceof DrawFailed) return { problems: e.problems };
     throw e;
   }
 }
 
 /**
  * The simulation setup of an analysed spec, or undefined when the analysis did not get
- * that far. Data read in blocks: the seeded sample of max(simulate.n) rows is read now
- * (data/rowSample.ts); its failures are the problems returned.
+ * that far. Data read in blocks (docs/theory.md §6.1): with max(n) < N and rows read by
+ * position, every draw reads its own rows from the file (data/rowSample.ts directDraws);
+ * otherwise the rows of {@link streamedRows} are read now (a seeded sample or reservoir),
+ * and the notice that the repeats share them goes to `notices`. Failures are the problems
+ * returned. Exported for the tests (the draws of every layout).
  */
-function simulationSetup(spec: SpectralSpec | DataSpec, analysis: AlignmentEngineResult, run: SimulationRunOptions): SimulationSetup | Problem[] | undefined {
+export function simulationSetup(
+  spec: SpectralSpec | DataSpec,
+  analysis: AlignmentEngineResult,
+  run: SimulationRunOptions,
+  notices: Problem[],
+): SimulationSetup | Problem[] | undefined {
   const dims = analysis.dimensions;
   if (!dims) return undefined;
   if (spec.mode === 'spectral') {
@@ -265,15 +362,68 @@ function simulationSetup(spec: SpectralSpec | DataSpec, analysis: AlignmentEngin
   if (prepared?.pipeline) return pipelineSimulationSetup(prepared.pipeline, prepared.y, dims.latent, spec.regularize);
   const sampler = analysis.rowSampler;
   const sim = spec.simulate;
-  if (!sampler || !sim) return undefined;
-  const drawn = sampler.sample(Math.max(...sim.n.values), sim.seed, {
-    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
-    check: () => {
-      if (run.signal?.aborted) throw new SimulationCancelled();
-    },
-  });
+  const spectra = analysis.spectra;
+  if (!sampler || !sim || !spectra) return undefined;
+  const check = () => {
+    if (run.signal?.aborted) throw new SimulationCancelled();
+  };
+  const data = simulationData(analysis);
+  let rows = dataRowsOf(spec, dims, data);
+  let positioned: boolean | undefined;
+  if (rows?.kind === 'direct') {
+    const got = sampler.draws({ check });
+    if (got.problems.length) return got.problems;
+    const draws = got.draws;
+    if (draws) {
+      return drawnSimulationSetup(spectra, dims.latent, spec.regularize, (n, rng) => {
+        const { x1, y } = draws.draw(n, () => rng.next());
+        return { x1, y };
+      });
+    }
+    // the file's layout has no rows by position after all (Fortran order, a deflated member): one pass, within the budget
+    const refusal = simulationRefusal(spec, dims, { ...data, positioned: false });
+    if (refusal) return [refusal];
+    positioned = false;
+    rows = dataRowsOf(spec, dims, data, positioned);
+  }
+  const notice = simulationNotice(spec, dims, data, positioned);
+  if (notice) notices.push(notice);
+  const held = rows && rows.kind !== 'direct' ? rows.rows : Math.max(...sim.n.values);
+  const drawn = sampler.sample(held, sim.seed, { ...(run.onProgress ? { onProgress: run.onProgress } : {}), check });
   if (!drawn.sample) return drawn.problems;
-  return pipelineSimulationSetup(drawn.sample.pipeline, drawn.sample.y, dims.latent, spec.regularize);
+  const { pipeline, y } = drawn.sample;
+  if (rows?.kind !== 'parts') return pipelineSimulationSetup(pipeline, y, dims.latent, spec.regularize);
+  // one disjoint part of max(n) rows per repeat: a seeded shuffle of the reservoir, cut in parts
+  const m = Math.max(...sim.n.values);
+  const total = pipeline.xp.rows;
+  const perm = Int32Array.from({ length: total }, (_, i) => i);
+  const shuffle = new Rng(rowPartsSeed(sim.seed));
+  for (let i = total - 1; i > 0; i--) {
+    const j = Math.floor(shuffle.next() * (i + 1));
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  const clean = pipeline.xp;
+  const targets = y ?? new Matrix(clean.rows, clean.cols, Float64Array.from(clean.data));
+  return drawnSimulationSetup(spectra, dims.latent, spec.regularize, (n, rng, repeat) => {
+    const part = perm.subarray((repeat % rows.parts) * m, (repeat % rows.parts) * m + m);
+    const at = drawRowIndices(m, n, () => rng.next());
+    return gatherRows(
+      clean,
+      targets,
+      Float64Array.from(at, (i) => part[i]),
+    );
+  });
+}
+
+/** Data mode with its own draw (data read in blocks): the pipeline's spectra, thresholds and augmentation. */
+function drawnSimulationSetup(spectra: ResolvedSpectra, latent: number, regularize: number | undefined, draw: SimulationSetup['draw']): SimulationSetup {
+  const k = spectra.thetaImportant.length;
+  const theta = new Float64Array(k + spectra.gamma.length);
+  theta.set(spectra.thetaImportant, 0);
+  theta.set(spectra.thetaNoise, k);
+  return dataSimulationSetup(new Matrix(0, k), new Matrix(0, 0), theta, spectra.gamma, latent, computeThresholds(spectra, latent), regularize, draw);
 }
 
 /** Data mode: rows of P1's pipeline, probed against the labels (else the PCA coordinates themselves). */

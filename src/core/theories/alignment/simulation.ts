@@ -36,8 +36,8 @@ export interface SimulationSetup {
   gamma: Float64Array;
   /** Rotate by a random orthogonal basis (spectral mode; d small enough). */
   rotate: boolean;
-  /** Draws n clean samples: their k important coordinates and the probe targets. */
-  draw(n: number, rng: Rng): { x1: Matrix; y: Matrix };
+  /** Draws n clean samples of a repeat: their k important coordinates and the probe targets. */
+  draw(n: number, rng: Rng, repeat: number): { x1: Matrix; y: Matrix };
   /** Closed-form thresholds of the setup, when known: the predicted outcome per alpha. */
   thresholds?: Thresholds | null;
   /** Added to S when it is singular (spec `regularize`), docs/theory.md §2.5. */
@@ -108,6 +108,14 @@ function unitSeed(seed: number, nIndex: number, repeat: number): number {
  */
 export function rowSampleSeed(seed: number): number {
   return unitSeed(seed, 1022, 0);
+}
+
+/**
+ * The seed of the split of a reservoir of rows into one part per repeat (docs/theory.md
+ * §6.1, data read in one pass): the stream after {@link rowSampleSeed}'s.
+ */
+export function rowPartsSeed(seed: number): number {
+  return unitSeed(seed, 1022, 1);
 }
 
 /**
@@ -187,7 +195,7 @@ export async function runSimulation(setup: SimulationSetup, plan: SimulationPlan
     for (let ni = 0; ni < plan.n.length; ni++) {
       const n = plan.n[ni];
       await progress.checkpoint(`n = ${n}, repeat ${r + 1}/${plan.repeats}`);
-      const unit = drawUnit(setup, plan, basis, n, new Rng(unitSeed(plan.seed, ni, r)), tally.notes);
+      const unit = drawUnit(setup, plan, basis, n, r, new Rng(unitSeed(plan.seed, ni, r)), tally.notes);
       for (let ai = 0; ai < plan.alpha.length; ai++) {
         if (options.signal?.aborted) throw new SimulationCancelled();
         recordCorrupted(setup, plan, unit, basis.sigmas[ai], ai, ni, tally);
@@ -299,10 +307,10 @@ interface DrawUnit {
   slCleanLoss: number;
 }
 
-function drawUnit(setup: SimulationSetup, plan: SimulationPlan, basis: RepeatBasis, n: number, rng: Rng, notes: Set<string>): DrawUnit {
+function drawUnit(setup: SimulationSetup, plan: SimulationPlan, basis: RepeatBasis, n: number, repeat: number, rng: Rng, notes: Set<string>): DrawUnit {
   const { d, latent } = setup;
   const qt = basis.qt;
-  const { x1, y } = setup.draw(n, rng);
+  const { x1, y } = setup.draw(n, rng, repeat);
   // Corrupted data in canonical coordinates, [x1, N2] (the clean data [x1, 0] are only
   // needed through x1: see the reduced clean reference below).
   const xt = corrupt(x1, setup.gamma, rng);
@@ -463,10 +471,49 @@ export function spectralSimulationSetup(
 }
 
 /**
+ * n row numbers of [0, rows) as the in-memory draw picks them (docs/theory.md §6.1): a
+ * uniformly random subset of n distinct rows in random order (partial Fisher–Yates, one
+ * `random()` per row) while n ≤ rows, n uniform rows with replacement beyond. The swaps are
+ * kept in a map, so memory is O(n) whatever `rows` (data read in blocks draw from all N
+ * rows of the file, data/rowSample.ts): the same rows, in the same order, as the dense
+ * permutation of {@link dataSimulationSetup} for the same `random`.
+ */
+export function drawRowIndices(rows: number, n: number, random: () => number): Float64Array {
+  const idx = new Float64Array(n);
+  if (n > rows) {
+    for (let i = 0; i < n; i++) idx[i] = Math.floor(random() * rows);
+    return idx;
+  }
+  const swapped = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (rows - i));
+    const at = swapped.get(j) ?? j;
+    swapped.set(j, swapped.get(i) ?? i);
+    idx[i] = at;
+  }
+  return idx;
+}
+
+/** The clean rows `idx` of `clean` (k columns) and their targets, in that order. */
+export function gatherRows(clean: Matrix, targets: Matrix, idx: ArrayLike<number>): { x1: Matrix; y: Matrix } {
+  const n = idx.length;
+  const k = clean.cols;
+  const l = targets.cols;
+  const x1 = new Matrix(n, k);
+  const y = new Matrix(n, l);
+  for (let i = 0; i < n; i++) {
+    x1.data.set(clean.data.subarray(idx[i] * k, idx[i] * k + k), i * k);
+    y.data.set(targets.data.subarray(idx[i] * l, idx[i] * l + l), i * l);
+  }
+  return { x1, y };
+}
+
+/**
  * Data mode (docs/theory.md §6.1): rows are sampled from the pipeline's clean data (its k PCA
  * coordinates), without replacement while n does not exceed the data set, with
  * replacement beyond. Targets: one-hot labels when the data set has labels (A10), else
- * the PCA coordinates.
+ * the PCA coordinates. `draw` replaces that draw (data read in blocks: rows read from the
+ * file per draw, or a part of a reservoir per repeat; simulateSpec.ts).
  */
 export function dataSimulationSetup(
   clean: Matrix,
@@ -476,11 +523,11 @@ export function dataSimulationSetup(
   latent: number,
   thresholds: Thresholds | null,
   regularize?: number,
+  draw?: SimulationSetup['draw'],
 ): SimulationSetup {
   const k = clean.cols;
   const d = k + gamma.length;
   const rows = clean.rows;
-  const l = targets.cols;
   return {
     mode: 'data',
     k,
@@ -491,26 +538,22 @@ export function dataSimulationSetup(
     rotate: false, // P1's pipeline works in PCA coordinates, Q = I (docs/theory.md §6.1 step 1)
     thresholds,
     ...(regularize !== undefined ? { regularize } : {}),
-    draw(n: number, rng: Rng) {
-      const idx = new Int32Array(n);
-      if (n <= rows) {
-        // partial Fisher-Yates: a uniformly random subset of n distinct rows
-        const perm = Int32Array.from({ length: rows }, (_, i) => i);
-        for (let i = 0; i < n; i++) {
-          const j = i + Math.floor(rng.next() * (rows - i));
-          const t = perm[i];
-          perm[i] = perm[j];
-          perm[j] = t;
-          idx[i] = perm[i];
-        }
-      } else for (let i = 0; i < n; i++) idx[i] = Math.floor(rng.next() * rows);
-      const x1 = new Matrix(n, k);
-      const y = new Matrix(n, l);
-      for (let i = 0; i < n; i++) {
-        x1.data.set(clean.data.subarray(idx[i] * k, idx[i] * k + k), i * k);
-        y.data.set(targets.data.subarray(idx[i] * l, idx[i] * l + l), i * l);
-      }
-      return { x1, y };
-    },
+    draw:
+      draw ??
+      ((n: number, rng: Rng) => {
+        const idx = new Int32Array(n);
+        if (n <= rows) {
+          // partial Fisher-Yates: a uniformly random subset of n distinct rows
+          const perm = Int32Array.from({ length: rows }, (_, i) => i);
+          for (let i = 0; i < n; i++) {
+            const j = i + Math.floor(rng.next() * (rows - i));
+            const t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+            idx[i] = perm[i];
+          }
+        } else for (let i = 0; i < n; i++) idx[i] = Math.floor(rng.next() * rows);
+        return gatherRows(clean, targets, idx);
+      }),
   };
 }

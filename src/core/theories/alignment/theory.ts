@@ -9,7 +9,7 @@ import { analyzeData } from './data/dataMode';
 import { theoryFindings } from './findings';
 import { recommend } from './recommendation';
 import type { AlignmentEngineResult } from './result';
-import { simulationData, simulateAlignment, simulationRefusal } from './simulateSpec';
+import { simulationData, simulateAlignment, simulationNotice, simulationRefusal } from './simulateSpec';
 import type { SimulationResult } from './simulation';
 import { resolveSpectra } from './spectra';
 import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from './thresholds';
@@ -124,7 +124,12 @@ function keepInThread<K extends 'prepared' | 'rowSampler'>(result: AlignmentEngi
  */
 function reportSimulationRefusal(spec: SpectralSpec | DataSpec, result: AlignmentEngineResult): void {
   const refusal = simulationRefusal(spec, result.dimensions, simulationData(result));
-  if (!refusal) return;
+  if (!refusal) {
+    // data read in one pass whose repeats must share one sample of rows: said before a run
+    const notice = simulationNotice(spec, result.dimensions, simulationData(result));
+    if (notice) result.problems.push(notice);
+    return;
+  }
   if (refusal.code === 'simulation-too-large') {
     if (result.problems.some((p) => p.code === 'simulation-too-large')) return;
     refusal.severity = 'warning';

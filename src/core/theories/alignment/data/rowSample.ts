@@ -1,20 +1,20 @@
 /**
- * The finite-n experiment on data read in blocks (docs/theory.md §6.1, "The finite-n
- * experiment"): the simulation draws at most m = max(simulate.n) rows, so after the
- * streamed analysis a seeded uniform sample of min(m, N) rows is read (io/sampleRows.ts:
- * by position where the file allows, else one reservoir pass) and projected to P1's
- * pipeline coordinates exactly as the in-memory pipeline does: (x − μ) V_k with the mean
- * and PCA basis of the analysis' statistics (fromStats.ts). Memory: the sample in PCA
- * coordinates (m × k), its targets, and one read buffer; the raw rows are never kept.
- * With m ≥ N the sample is every row in file order, so the simulation equals the
- * in-memory one.
+ * The rows of the finite-n experiment on data read in blocks (docs/theory.md §6.1, "The
+ * finite-n experiment"), projected to P1's pipeline coordinates exactly as the in-memory
+ * pipeline does: (x − μ) V_k with the mean and PCA basis of the analysis' statistics
+ * (fromStats.ts); the raw rows are never kept. {@link directDraws}: every draw reads its own
+ * rows of all N by position (memory O(n · k) per draw). {@link samplePipelineRows}: a seeded
+ * uniform sample of min(m, N) rows read once (by position where the file allows, else one
+ * reservoir pass), for every row (m ≥ N: the in-memory simulation) or for one part per repeat
+ * (simulateSpec.ts streamedRows).
  */
 import { matmul, Matrix } from '../../../numerics/dense';
 import { Rng } from '../../../numerics/rng';
 import { pickRows, readRowsAt, reservoirRows, RowCountError, sampleIndices } from '../../../io/sampleRows';
 import type { RowAccess, RowStream } from '../../../io/stream';
-import { rowSampleSeed } from '../simulation';
+import { drawRowIndices, rowSampleSeed } from '../simulation';
 import type { ResolvedSpectra } from '../types';
+import type { Problem } from '../../../problems/problems';
 import type { PipelineData } from './pipeline';
 
 /** Where a streamed spec's rows come from, opened (by streamed.ts) only when the simulation runs. */
@@ -77,9 +77,7 @@ export interface SampleOptions {
  * changed since the analysis throws {@link SampleMismatch}.
  */
 export function samplePipelineRows(src: SampleSources, pb: PipelineBasis, m: number, seed: number, opts: SampleOptions): SampledPipeline {
-  const { basis, mu } = pb;
-  const features = basis.rows;
-  const k = basis.cols;
+  const k = pb.basis.cols;
   const rng = new Rng(rowSampleSeed(seed));
   const random = () => rng.next();
   const N = pb.samples;
@@ -90,32 +88,10 @@ export function samplePipelineRows(src: SampleSources, pb: PipelineBasis, m: num
   const rowsName = 'access' in src.rows ? src.rows.access.name : src.rows.stream.name;
   const progress = (fraction: number) => opts.onProgress?.(fraction, `sampling ${size} of ${N} rows of ${rowsName}`);
 
-  // The projection (x − μ) V_k, a block of rows at a time through the dense kernel.
-  const B = Math.max(1, Math.min(256, Math.floor((1 << 20) / features)));
-  const buf = new Float64Array(B * features);
-  const bufSlot = new Int32Array(B);
-  let pending = 0;
-  const flush = () => {
-    if (!pending) return;
-    const p = matmul(new Matrix(pending, features, buf.subarray(0, pending * features)), basis);
-    for (let i = 0; i < pending; i++) xp.data.set(p.data.subarray(i * k, (i + 1) * k), bufSlot[i] * k);
-    pending = 0;
-  };
-  const lc = src.labelColumn;
-  const keep = (slot: number, raw: Float64Array) => {
-    const o = pending * features;
-    let jj = 0;
-    for (let j = 0; j < raw.length; j++) {
-      if (j === lc) labels![slot] = raw[j];
-      else {
-        buf[o + jj] = mu ? raw[j] - mu[jj] : raw[j];
-        jj++;
-      }
-    }
-    if (jj !== features) throw new SampleMismatch(`${rowsName} has ${jj} features per row, the analysis had ${features}.`, 'rows');
-    bufSlot[pending++] = slot;
-    if (pending === B) flush();
-  };
+  const proj = projector(pb, src.labelColumn, rowsName, xp, labels);
+  const keep = proj.keep;
+  const flush = proj.flush;
+  const pending = proj.pending;
 
   if (src.labels && 'values' in src.labels && src.labels.values.length !== N)
     throw new SampleMismatch(`the labels file has ${src.labels.values.length} labels, the data have ${N}.`, 'labels');
@@ -164,7 +140,7 @@ export function samplePipelineRows(src: SampleSources, pb: PipelineBasis, m: num
         random,
         (slot, rows) => {
           // a slot replaced while its earlier row is still waiting to be projected: project first
-          for (let i = 0; i < pending; i++) if (bufSlot[i] === slot) flush();
+          if (pending(slot)) flush();
           keep(slot, rows[0]);
           if (lab) labels![slot] = rows[1][0];
         },
@@ -195,6 +171,113 @@ export function samplePipelineRows(src: SampleSources, pb: PipelineBasis, m: num
   }
   progress(1);
   return { pipeline: { xp, spectra: pb.spectra, explainedVariance: pb.explainedVariance }, ...targetsOf(src, pb, labels, indices), indices, bytesRead };
+}
+
+/**
+ * Projects raw rows to (x − μ) V_k into rows of `xp` (the slot given), a block of rows at a
+ * time through the dense kernel, taking the label column out into `labels`.
+ */
+function projector(pb: PipelineBasis, lc: number | undefined, rowsName: string, xp: Matrix, labels: Float64Array | undefined) {
+  const { basis, mu } = pb;
+  const features = basis.rows;
+  const k = basis.cols;
+  // (no block longer than the rows it will hold: a small draw allocates little)
+  const B = Math.max(1, Math.min(256, xp.rows, Math.floor((1 << 20) / features)));
+  const buf = new Float64Array(B * features);
+  const bufSlot = new Int32Array(B);
+  let waiting = 0;
+  const flush = () => {
+    if (!waiting) return;
+    const p = matmul(new Matrix(waiting, features, buf.subarray(0, waiting * features)), basis);
+    for (let i = 0; i < waiting; i++) xp.data.set(p.data.subarray(i * k, (i + 1) * k), bufSlot[i] * k);
+    waiting = 0;
+  };
+  const keep = (slot: number, raw: Float64Array) => {
+    const o = waiting * features;
+    let jj = 0;
+    for (let j = 0; j < raw.length; j++) {
+      if (j === lc) labels![slot] = raw[j];
+      else {
+        buf[o + jj] = mu ? raw[j] - mu[jj] : raw[j];
+        jj++;
+      }
+    }
+    if (jj !== features) throw new SampleMismatch(`${rowsName} has ${jj} features per row, the analysis had ${features}.`, 'rows');
+    bufSlot[waiting++] = slot;
+    if (waiting === B) flush();
+  };
+  /** Whether the slot's earlier row still waits to be projected. */
+  const pending = (slot: number) => {
+    for (let i = 0; i < waiting; i++) if (bufSlot[i] === slot) return true;
+    return false;
+  };
+  return { keep, flush, pending };
+}
+
+/** A draw that could not read its rows, with the located problems (streamed.ts): the run stops with them. */
+export class DrawFailed extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => p.message).join('; '));
+  }
+}
+
+/** Rows drawn from the file per draw (data read by position): the draws and what they read. */
+export interface DirectDraws {
+  /** n distinct rows of all N, the rows and order the in-memory draw takes for `random` (simulation.ts drawRowIndices), in PCA coordinates, with their targets (the coordinates themselves without labels or data.Y). */
+  draw(n: number, random: () => number): { x1: Matrix; y: Matrix; indices: Float64Array };
+  /** Bytes read by position so far (rows and labels). */
+  readonly bytesRead: number;
+  /** Rows read so far. */
+  readonly rowsRead: number;
+}
+
+/**
+ * The finite-n draws of data read by position (docs/theory.md §6.1): every draw picks n of
+ * all N rows as the in-memory draw does, reads just those rows (sorted, neighbours
+ * coalesced: io/sampleRows.ts readRowsAt), projects them as they arrive and puts them back
+ * in the draw's order. Memory: O(n · k) per draw plus one read buffer.
+ */
+export function directDraws(src: SampleSources, pb: PipelineBasis, opts: { check?: () => void } = {}): DirectDraws {
+  if (!('access' in src.rows)) throw new Error('direct draws need rows read by position');
+  if (src.labels && 'stream' in src.labels) throw new Error('direct draws need labels in memory or by position');
+  const access = src.rows.access;
+  const N = pb.samples;
+  if (access.rows !== N)
+    throw new SampleMismatch(`${access.name} has ${access.rows} rows, the analysis read ${N}: the file changed; analyse it again.`, 'rows');
+  const lab = src.labels;
+  if (lab && 'values' in lab && lab.values.length !== N)
+    throw new SampleMismatch(`the labels file has ${lab.values.length} labels, the data have ${N}.`, 'labels');
+  if (lab && 'access' in lab && lab.access.rows !== N)
+    throw new SampleMismatch(`${lab.access.name} has ${lab.access.rows} labels, the data have ${N}.`, 'labels');
+  const k = pb.basis.cols;
+  const labelsNeeded = src.labelColumn !== undefined || lab !== undefined;
+  const read = opts.check ? { check: opts.check } : {};
+  let bytesRead = 0;
+  let rowsRead = 0;
+  return {
+    get bytesRead() {
+      return bytesRead;
+    },
+    get rowsRead() {
+      return rowsRead;
+    },
+    draw(n, random) {
+      const indices = drawRowIndices(N, n, random);
+      // read in file order; slot = the row's place in the draw
+      const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => indices[a] - indices[b]);
+      const sorted = Float64Array.from(order, (i) => indices[i]);
+      const xp = new Matrix(n, k);
+      const labels = labelsNeeded ? new Float64Array(n) : undefined;
+      const proj = projector(pb, src.labelColumn, access.name, xp, labels);
+      bytesRead += readRowsAt(access, sorted, (t, row) => proj.keep(order[t], row), read);
+      proj.flush();
+      if (lab && 'access' in lab) bytesRead += readRowsAt(lab.access, sorted, (t, row) => (labels![order[t]] = row[0]), read);
+      else if (lab) for (let i = 0; i < n; i++) labels![i] = lab.values[indices[i]];
+      rowsRead += n;
+      const { y } = targetsOf(src, pb, labels, indices);
+      return { x1: xp, y: y ?? new Matrix(n, k, Float64Array.from(xp.data)), indices };
+    },
+  };
 }
 
 /** The probe targets of the sample: one-hot over the whole data set's classes (loadData.ts' order), or the data.Y rows. */

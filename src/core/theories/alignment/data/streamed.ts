@@ -31,7 +31,7 @@ import { importantAugmentation, noiseSpectra } from './pipeline';
 import { fitProbes, ProbeScorer } from './probe';
 import { solveAllFromMoments } from './solutions';
 import { addColumnSums, StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
-import { samplePipelineRows, SampleMismatch, type PipelineBasis, type SampleSources } from './rowSample';
+import { directDraws, DrawFailed, samplePipelineRows, SampleMismatch, type DirectDraws, type PipelineBasis, type SampleSources } from './rowSample';
 import type { DataAnalysis, RowSampler } from './types';
 
 /** What data mode may use beyond a spectrum's context: positioned reads and progress (EngineOptions). */
@@ -509,35 +509,70 @@ function sampleSources(spec: DataSpec, ctx: DataContext): SampleSources {
 
 /** The lazy sample of rows a streamed pipeline lends `simulate`: nothing is read until it runs. */
 function rowSampler(spec: DataSpec, ctx: DataContext, pb: PipelineBasis): RowSampler {
+  const data = spec.data;
+  const rowsSpan = data.fileSpan ?? data.span;
+  const labelsSpan = data.labels && 'file' in data.labels ? data.labels.span : rowsSpan;
+  const located = (code: string, message: string, span: Span) => ({ problems: [problem(code, 'error', message, span.start, span.end)] });
+  /** A failure to read the rows as a located problem (other errors are thrown again). */
+  const failure = (e: unknown): { problems: Problem[] } => {
+    if (e instanceof Located) return { problems: [problem(e.code, e.severity === 'warning' ? 'error' : e.severity, e.message, e.span.start, e.span.end)] };
+    if (e instanceof SampleMismatch)
+      return located(
+        'file-read-error',
+        `simulate: cannot sample '${e.on === 'rows' ? data.file : 'the labels'}': ${e.message}`,
+        e.on === 'rows' ? rowsSpan : labelsSpan,
+      );
+    if (e instanceof DataFileError) return located('file-parse-error', `simulate: cannot sample '${data.file}': ${e.message}`, rowsSpan);
+    throw e;
+  };
+  /** Runs `f` on the opened sources; its failures are located problems. */
+  const guarded = <T>(f: (src: SampleSources) => T): { value?: T; problems: Problem[] } => {
+    try {
+      return { value: f(sampleSources(spec, ctx)), problems: [] };
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  const ext = (data.file ?? '').toLowerCase();
   return {
     samples: pb.samples,
     features: pb.basis.rows,
+    positioned: ext.endsWith('.npy') || ext.endsWith('.npz'),
+    draws(run) {
+      const got = guarded((src) =>
+        'access' in src.rows && !(src.labels && 'stream' in src.labels) ? directDraws(src, pb, run.check ? { check: run.check } : {}) : undefined,
+      );
+      const direct = got.value;
+      if (!direct) return { problems: got.problems };
+      // a draw that fails (the file changed during the run) stops the run with its problem
+      const draws: DirectDraws = {
+        get bytesRead() {
+          return direct.bytesRead;
+        },
+        get rowsRead() {
+          return direct.rowsRead;
+        },
+        draw(n, random) {
+          try {
+            return direct.draw(n, random);
+          } catch (e) {
+            throw new DrawFailed(failure(e).problems);
+          }
+        },
+      };
+      return { draws, problems: [] };
+    },
     sample(m, seed, run) {
-      const data = spec.data;
-      const rowsSpan = data.fileSpan ?? data.span;
-      const labelsSpan = data.labels && 'file' in data.labels ? data.labels.span : rowsSpan;
-      const located = (code: string, message: string, span: Span) => ({ problems: [problem(code, 'error', message, span.start, span.end)] });
-      try {
-        const src = sampleSources(spec, ctx);
+      const got = guarded((src) => {
         const rawCols = 'access' in src.rows ? src.rows.access.width : src.rows.stream.width;
         const blockRows = ctx.streamData?.blockRows ?? Math.max(1, Math.floor(BLOCK_VALUES / (rawCols + 2)));
-        const sample = samplePipelineRows(src, pb, m, seed, {
+        return samplePipelineRows(src, pb, m, seed, {
           blockRows,
           ...(run.onProgress ? { onProgress: run.onProgress } : {}),
           ...(run.check ? { check: run.check } : {}),
         });
-        return { sample, problems: [] };
-      } catch (e) {
-        if (e instanceof Located) return { problems: [problem(e.code, e.severity === 'warning' ? 'error' : e.severity, e.message, e.span.start, e.span.end)] };
-        if (e instanceof SampleMismatch)
-          return located(
-            'file-read-error',
-            `simulate: cannot sample '${e.on === 'rows' ? data.file : 'the labels'}': ${e.message}`,
-            e.on === 'rows' ? rowsSpan : labelsSpan,
-          );
-        if (e instanceof DataFileError) return located('file-parse-error', `simulate: cannot sample '${data.file}': ${e.message}`, rowsSpan);
-        throw e;
-      }
+      });
+      return { ...(got.value ? { sample: got.value } : {}), problems: got.problems };
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Problem } from '../../../problems/problems';
 import type { Dimensions, ResolvedSpectra, Thresholds } from '../types';
 import type { PipelineData } from './pipeline';
 import type { ProbeResult } from './probe';
-import type { SampledPipeline } from './rowSample';
+import type { DirectDraws, SampledPipeline } from './rowSample';
 import type { SolutionSet } from './solutions';
 
 export interface DataSolutions extends SolutionSet {
@@ -66,13 +66,25 @@ export interface PreparedData {
 
 /**
  * The rows of data read in blocks, for `simulate` (data/rowSample.ts, docs/theory.md §6.1):
- * nothing is read until {@link RowSampler.sample} runs; failures are located problems.
+ * nothing is read until {@link RowSampler.draws} or {@link RowSampler.sample} runs; failures are
+ * located problems.
  */
 export interface RowSampler {
   /** N, the rows of the data set. */
   readonly samples: number;
   /** Values per row the projection reads (features, without a label column). */
   readonly features: number;
+  /**
+   * Whether the file's name promises rows read by position (`.npy`, `.npz`), known without
+   * reading anything (the analysis' budget check); {@link RowSampler.draws} finds out.
+   */
+  readonly positioned: boolean;
+  /**
+   * Draws read from the file per draw (docs/theory.md §6.1), when its rows (and labels) can
+   * be read by position; `draws` undefined without problems when they cannot (text, a
+   * Fortran-order `.npy`, a deflated `.npz` member, labels in a text file beyond the reader's limit).
+   */
+  draws(run: { check?: () => void }): { draws?: DirectDraws; problems: Problem[] };
   /** A seeded uniform sample of min(m, N) rows in PCA coordinates, with their targets. */
   sample(
     m: number,
