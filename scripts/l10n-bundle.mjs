@@ -2,8 +2,10 @@
 // Writes l10n/bundle.l10n.json, the English bundle of every string the extension host shows
 // (docs/architecture.md §2 "Localisation"): the first argument of every `vscode.l10n.t(…)` call
 // (and of `l10n.t(…)` and `t(…)`, the translator the pure host modules take as a parameter) in
-// src/extension.ts, src/host/ and src/preview/, read with the TypeScript parser. A call whose
-// message is not a string literal is an error: its text could not be translated.
+// src/extension.ts, src/host/ and src/preview/, read with the TypeScript parser, and every message
+// of the analysis panel's table `WEBVIEW_MESSAGES` in src/shared/webviewStrings.ts (the host
+// translates the table by these English texts). A call whose message is not a string literal, or
+// a table entry that is not one, is an error: its text could not be translated.
 //
 //   node scripts/l10n-bundle.mjs            writes the bundle
 //   node scripts/l10n-bundle.mjs --check    exits 1 when the checked-in bundle differs
@@ -52,10 +54,46 @@ function extract(file, text) {
   return { messages, errors };
 }
 
+/** The English texts of the panel's table `WEBVIEW_MESSAGES` (an object literal of string literals). */
+function extractWebviewMessages(file, text) {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const messages = [];
+  const errors = [];
+  let found = false;
+  const visit = (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === 'WEBVIEW_MESSAGES') {
+      found = true;
+      let init = node.initializer;
+      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression?.(init) || ts.isParenthesizedExpression(init))) init = init.expression;
+      if (!init || !ts.isObjectLiteralExpression(init)) {
+        errors.push(`${relative(root, file)}: WEBVIEW_MESSAGES must be an object literal`);
+        return;
+      }
+      for (const p of init.properties) {
+        const line = sf.getLineAndCharacterOfPosition(p.getStart(sf)).line + 1;
+        if (ts.isPropertyAssignment(p) && (ts.isStringLiteral(p.initializer) || ts.isNoSubstitutionTemplateLiteral(p.initializer)))
+          messages.push(p.initializer.text);
+        else errors.push(`${relative(root, file)}:${line}: every WEBVIEW_MESSAGES entry needs a string literal as its message`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  if (!found) errors.push(`${relative(root, file)}: no WEBVIEW_MESSAGES table`);
+  return { messages, errors };
+}
+
+const WEBVIEW_STRINGS = join(root, 'src', 'shared', 'webviewStrings.ts');
+
 const bundle = {};
 const errors = [];
 for (const file of hostFiles()) {
   const r = extract(file, readFileSync(file, 'utf8'));
+  for (const m of r.messages) bundle[m] = m;
+  errors.push(...r.errors);
+}
+{
+  const r = extractWebviewMessages(WEBVIEW_STRINGS, readFileSync(WEBVIEW_STRINGS, 'utf8'));
   for (const m of r.messages) bundle[m] = m;
   errors.push(...r.errors);
 }

@@ -3,10 +3,12 @@
  * `vscode` import, so it is unit-tested in Node and reused by the browser harness.
  *
  * The document is a fixed skeleton: no markup is ever built from data. The only data
- * in it are the (escaped) title and the initial state, embedded as escaped JSON in a
- * non-executable `<script type="application/json">` element.
+ * in it are the (escaped) title, the language tag, the initial state and the panel's
+ * translated messages (docs/architecture.md §2 "Localisation"), the last two embedded as
+ * escaped JSON in non-executable `<script type="application/json">` elements.
  */
 import { encodeEmbeddedJson } from '../shared/webviewProtocol';
+import { WEBVIEW_MESSAGES, type WebviewStrings } from '../shared/webviewStrings';
 
 export interface PanelHtmlOptions {
   /** `webview.cspSource` (e.g. `https://*.vscode-cdn.net`). */
@@ -20,6 +22,10 @@ export interface PanelHtmlOptions {
   /** Restored by the webview when it has no saved state (e.g. the last analysis). */
   initialState?: unknown;
   title: string;
+  /** The panel's messages, translated by the host (`translateWebviewMessages`); English when absent. */
+  strings?: WebviewStrings;
+  /** The display language (`vscode.env.language`, e.g. `de` or `zh-cn`); `en` when absent or not a language tag. */
+  lang?: string;
 }
 
 /** The exact policy the panel runs under. */
@@ -36,9 +42,11 @@ export function buildPanelHtml(options: PanelHtmlOptions): string {
   if (!/^(?:'self'|[^\s;,'"<>]+)(?: (?:'self'|[^\s;,'"<>]+))*$/.test(cspSource)) throw new Error('buildPanelHtml: invalid cspSource');
   const csp = buildCsp(cspSource, nonce);
   const state = encodeEmbeddedJson(options.initialState ?? null);
+  const strings = options.strings ?? WEBVIEW_MESSAGES;
+  const lang = options.lang && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(options.lang) ? options.lang : 'en';
   return [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html lang="${escapeAttribute(lang)}">`,
     '<head>',
     '<meta charset="UTF-8">',
     `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">`,
@@ -48,7 +56,8 @@ export function buildPanelHtml(options: PanelHtmlOptions): string {
     '</head>',
     '<body>',
     '<main id="app" aria-live="polite" aria-busy="true"></main>',
-    '<noscript>The analysis panel needs JavaScript.</noscript>',
+    `<noscript>${escapeText(strings.noScript)}</noscript>`,
+    `<script type="application/json" id="l10n-strings" nonce="${escapeAttribute(nonce)}">${encodeEmbeddedJson(strings)}</script>`,
     `<script type="application/json" id="initial-state" nonce="${escapeAttribute(nonce)}">${state}</script>`,
     `<script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(scriptUri)}"></script>`,
     '</body>',

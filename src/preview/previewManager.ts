@@ -28,6 +28,7 @@ import {
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
 import { runExport } from './exporter';
+import { translateWebviewMessages } from '../shared/webviewStrings';
 import { buildPanelHtml, makeNonce } from './htmlBuilder';
 import { toPanelModel } from './panelModel';
 
@@ -63,6 +64,12 @@ interface PendingExport {
 }
 
 const EXPORT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * The panel's messages are translated by their English text, which the bundle lists from
+ * src/shared/webviewStrings.ts (scripts/l10n-bundle.mjs; docs/architecture.md §2 "Localisation").
+ */
+const translateMessage: (message: string) => string = vscode.l10n.t;
 
 /** A short, safe description of a rejected message for the log. */
 function describeMessage(x: unknown): string {
@@ -132,6 +139,8 @@ class AnalysisPreview implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'panel.css')).toString(),
       title: vscode.l10n.t('Analysis of {0}', baseName(this.resourceUri)),
       initialState: this.posted ?? null,
+      strings: translateWebviewMessages(translateMessage),
+      lang: vscode.env.language,
     });
   }
 

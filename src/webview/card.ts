@@ -6,34 +6,33 @@
 import type { Regime, Thresholds } from '../core/theories/alignment/types';
 import type { AlignmentPanelModel, AnalysisMessage, GraphPanelModel, PanelProblem } from '../shared/webviewProtocol';
 import { el } from './dom';
-import { fmt, methodTitle, PARADIGM_LABEL } from './format';
+import { t, type MessageKey } from './l10n';
+import { fmt, methodTitle, paradigmLabel } from './format';
 import { probeSentence, requirementText } from './sections';
 
 export interface CardActions {
   openSource(offset?: number): void;
 }
 
-const REGIME_TITLE: Record<Regime, string> = {
-  'low-noise': 'Low noise',
-  'high-noise': 'High noise',
-  mixed: 'Mixed noise',
-  'no-noise': 'No noise',
+const REGIME_TITLE: Record<Regime, MessageKey> = {
+  'low-noise': 'regimeLowNoise',
+  'high-noise': 'regimeHighNoise',
+  mixed: 'regimeMixed',
+  'no-noise': 'regimeNoNoise',
 };
 
 /** Plain-language regime explanation (Corollary 4.5). */
-export function regimeExplanation(t: Thresholds): string {
-  const b = fmt(t.boundary);
-  switch (t.regime) {
+export function regimeExplanation(th: Thresholds): string {
+  const b = fmt(th.boundary);
+  switch (th.regime) {
     case 'low-noise':
-      return `Low noise: noise variances all below η²/δ = ${b}, reconstruction needs less alignment.`;
+      return t('regimeExplainLow', b);
     case 'high-noise':
-      return `High noise: noise variances all above η²/δ = ${b}, joint-embedding needs less alignment.`;
+      return t('regimeExplainHigh', b);
     case 'mixed':
-      return Number.isNaN(t.boundary)
-        ? 'Mixed: some signal variance is zero, so the boundary η²/δ is undefined and Corollary 4.5 makes no claim.'
-        : `Mixed: the noise variances straddle η²/δ = ${b}, so Corollary 4.5 makes no claim — compare the thresholds directly.`;
+      return Number.isNaN(th.boundary) ? t('regimeExplainMixedUndefined') : t('regimeExplainMixed', b);
     case 'no-noise':
-      return 'No noise: no noise component has positive variance, so nothing competes with the signal.';
+      return t('regimeExplainNoNoise');
   }
 }
 
@@ -67,15 +66,10 @@ function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions:
   const card = el(doc, 'section', 'card');
   card.setAttribute('aria-labelledby', 'rec-heading');
   const head = el(doc, 'div', 'card-head');
-  const eyebrow = el(doc, 'div', 'eyebrow', 'Recommendation');
+  const eyebrow = el(doc, 'div', 'eyebrow', t('cardRecommendation'));
   eyebrow.id = 'rec-heading';
   const rec = model.recommendation;
-  const paradigm = el(
-    doc,
-    'div',
-    `paradigm ${rec ? paradigmClass(rec.paradigm) : 'p-none'}`,
-    rec ? (PARADIGM_LABEL[rec.paradigm] ?? rec.paradigm) : 'No recommendation',
-  );
+  const paradigm = el(doc, 'div', `paradigm ${rec ? paradigmClass(rec.paradigm) : 'p-none'}`, rec ? paradigmLabel(rec.paradigm) : t('cardNoRecommendation'));
   paradigm.setAttribute('data-testid', 'paradigm');
   head.append(eyebrow, paradigm);
   if (rec) {
@@ -85,29 +79,28 @@ function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions:
   }
   card.append(head);
 
-  const t = model.thresholds;
+  const th = model.thresholds;
   const a = model.atAlpha;
-  if (t) {
+  if (th) {
     const metrics = el(doc, 'div', 'metrics');
-    const at = a ? ` at α = ${fmt(a.alpha)}` : '';
     metrics.append(
       metric(
         doc,
-        'α_RC · reconstruction',
-        thresholdValue(t.alpha2RC, t.alphaRC),
-        requirementText(t.alpha2RC),
-        a ? { ok: a.recovers.reconstruction, text: `${a.recovers.reconstruction ? 'recovers' : 'fails'}${at}` } : undefined,
+        t('metricRc'),
+        thresholdValue(th.alpha2RC, th.alphaRC),
+        requirementText(th.alpha2RC),
+        a ? { ok: a.recovers.reconstruction, text: t(a.recovers.reconstruction ? 'verdictRecoversAt' : 'verdictFailsAt', fmt(a.alpha)) } : undefined,
         'm-rc',
       ),
       metric(
         doc,
-        'α_JE · joint-embedding',
-        thresholdValue(t.alpha2JE, t.alphaJE),
-        requirementText(t.alpha2JE),
-        a ? { ok: a.recovers.jointEmbedding, text: `${a.recovers.jointEmbedding ? 'recovers' : 'fails'}${at}` } : undefined,
+        t('metricJe'),
+        thresholdValue(th.alpha2JE, th.alphaJE),
+        requirementText(th.alpha2JE),
+        a ? { ok: a.recovers.jointEmbedding, text: t(a.recovers.jointEmbedding ? 'verdictRecoversAt' : 'verdictFailsAt', fmt(a.alpha)) } : undefined,
         'm-je',
       ),
-      metric(doc, 'Spec α', a ? fmt(a.alpha) : '—', a ? 'alignment set in the spec' : 'not set in the spec', undefined, 'm-alpha'),
+      metric(doc, t('metricSpecAlpha'), a ? fmt(a.alpha) : '—', a ? t('specAlphaSet') : t('specAlphaUnset'), undefined, 'm-alpha'),
     );
     for (const [i, m] of Array.from(metrics.children).entries()) m.setAttribute('data-testid', ['alpha-rc', 'alpha-je', 'alpha-spec'][i]);
     card.append(metrics);
@@ -115,18 +108,17 @@ function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions:
       doc,
       'p',
       'detail-line',
-      `α²_RC = ${fmt(t.alpha2RC)} · α²_JE = ${fmt(t.alpha2JE)} · δ = ${fmt(t.delta)} · η = ${fmt(t.eta)} · η²/δ = ${fmt(t.boundary)} · ` +
-        `d = ${model.dimensions.d}, k = ${model.dimensions.k}` +
-        (model.dimensions.latent !== model.dimensions.k ? `, latent = ${model.dimensions.latent}` : ''),
+      t('squaredLine', fmt(th.alpha2RC), fmt(th.alpha2JE), fmt(th.delta), fmt(th.eta), fmt(th.boundary), model.dimensions.d, model.dimensions.k) +
+        (model.dimensions.latent !== model.dimensions.k ? t('squaredLatent', model.dimensions.latent) : ''),
     );
     squared.setAttribute('data-testid', 'squared');
     card.append(squared);
-    const regime = el(doc, 'div', `regime r-${t.regime}`);
-    regime.append(el(doc, 'span', 'regime-badge', REGIME_TITLE[t.regime]), el(doc, 'span', 'regime-text', regimeExplanation(t)));
+    const regime = el(doc, 'div', `regime r-${th.regime}`);
+    regime.append(el(doc, 'span', 'regime-badge', t(REGIME_TITLE[th.regime])), el(doc, 'span', 'regime-text', regimeExplanation(th)));
     regime.setAttribute('data-testid', 'regime');
     card.append(regime);
   } else {
-    card.append(el(doc, 'p', 'detail-line', 'This spec is not in the paper’s diagonal form: closed-form thresholds are not available.'));
+    card.append(el(doc, 'p', 'detail-line', t('notDiagonal')));
   }
   if (model.probe) {
     const probe = el(doc, 'p', 'detail-line probe-line', probeSentence(model.probe));
@@ -142,7 +134,7 @@ function appendWarnings(doc: Document, card: HTMLElement, problems: PanelProblem
   const warnings = problems.filter((p) => p.severity === 'warning' || p.severity === 'error');
   if (!warnings.length) return;
   const box = el(doc, 'div', 'warnings');
-  box.append(el(doc, 'div', 'warnings-title', `Assumptions & findings (${warnings.length})`));
+  box.append(el(doc, 'div', 'warnings-title', t('warningsTitle', warnings.length)));
   const ul = el(doc, 'ul');
   for (const p of warnings.slice(0, 50)) ul.append(problemItem(doc, p, actions));
   box.append(ul);
@@ -152,7 +144,7 @@ function appendWarnings(doc: Document, card: HTMLElement, problems: PanelProblem
 /** `N = 1000 rows · D = 64 features · K = 16` */
 export function graphDimensionsText(model: GraphPanelModel): string {
   const d = model.dimensions;
-  return d ? `N = ${d.N} rows · D = ${d.D} features · K = ${d.K}` : '';
+  return d ? t('graphDims', d.N, d.D, d.K) : '';
 }
 
 /** `3/8`, and whether the rank is below K (dimensional collapse). */
@@ -165,10 +157,10 @@ function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardAct
   const card = el(doc, 'section', 'card graph-card');
   card.setAttribute('aria-labelledby', 'rec-heading');
   const head = el(doc, 'div', 'card-head');
-  const eyebrow = el(doc, 'div', 'eyebrow', 'Joint-embedding method');
+  const eyebrow = el(doc, 'div', 'eyebrow', t('graphEyebrow'));
   eyebrow.id = 'rec-heading';
   const rec = model.recommendation;
-  const method = el(doc, 'div', `paradigm ${rec ? `p-${rec.method}` : 'p-none'}`, rec ? methodTitle(rec.method, rec.invariance) : 'No recommendation');
+  const method = el(doc, 'div', `paradigm ${rec ? `p-${rec.method}` : 'p-none'}`, rec ? methodTitle(rec.method, rec.invariance) : t('cardNoRecommendation'));
   method.setAttribute('data-testid', 'paradigm');
   head.append(eyebrow, method);
   if (rec) {
@@ -188,10 +180,10 @@ function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardAct
       const r = rankText(v.rank, K);
       const tile = metric(
         doc,
-        'VICReg rank · representation',
+        t('rankVicregLabel'),
         r.value,
-        sw ? `σ_k = 1 on ${sw.full} of ${K} directions at g = ${fmt(sw.invariance)}` : `${v.rank} of K = ${K} dimensions used`,
-        { ok: !r.collapsed, text: r.collapsed ? `${K - v.rank} dimension${K - v.rank === 1 ? '' : 's'} collapse` : 'full rank' },
+        sw ? t('rankVicregSweep', sw.full, K, fmt(sw.invariance)) : t('rankVicregUsed', v.rank, K),
+        { ok: !r.collapsed, text: r.collapsed ? t(K - v.rank === 1 ? 'vicregCollapseOne' : 'vicregCollapseMany', K - v.rank) : t('fullRank') },
         'm-vicreg',
       );
       tile.setAttribute('data-testid', 'rank-vicreg');
@@ -202,10 +194,10 @@ function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardAct
       const r = rankText(c.rank, K);
       const tile = metric(
         doc,
-        'SimCLR rank · representation',
+        t('rankSimclrLabel'),
         r.value,
-        `positive eigenvalues of D^−½ G D^−½ among the top ${K}`,
-        { ok: !r.collapsed, text: r.collapsed ? `collapse: ${K - c.rank} dimension${K - c.rank === 1 ? ' is' : 's are'} 0` : 'full rank' },
+        t('rankSimclrDetail', K),
+        { ok: !r.collapsed, text: r.collapsed ? t(K - c.rank === 1 ? 'simclrCollapseOne' : 'simclrCollapseMany', K - c.rank) : t('fullRank') },
         'm-simclr',
       );
       tile.setAttribute('data-testid', 'rank-simclr');
@@ -214,10 +206,10 @@ function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardAct
     const al = model.alignment;
     const agreement = metric(
       doc,
-      'Pair agreement · labels',
+      t('agreementLabel'),
       al ? fmt(al.pairAgreement) : '—',
-      al ? 'share of positive-pair weight on same-label pairs' : 'no labels in the spec',
-      al ? { ok: al.aligned, text: al.aligned ? 'G aligned with the labels (≥ 0.9)' : 'G misaligned with the labels (< 0.9)' } : undefined,
+      al ? t('agreementDetail') : t('agreementNoLabels'),
+      al ? { ok: al.aligned, text: al.aligned ? t('agreementAligned') : t('agreementMisaligned') } : undefined,
       'm-agreement',
     );
     agreement.setAttribute('data-testid', 'agreement');
@@ -226,20 +218,29 @@ function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardAct
 
     const parts = [graphDimensionsText(model)];
     const g = model.graph;
-    if (g) parts.push(`${g.kind} graph: ${g.edges} edge${g.edges === 1 ? '' : 's'}, ${g.components} component${g.components === 1 ? '' : 's'}`);
+    if (g) {
+      parts.push(
+        t(
+          'graphKindLine',
+          g.kind,
+          t(g.edges === 1 ? 'edgesOne' : 'edgesMany', g.edges),
+          t(g.components === 1 ? 'componentsOne' : 'componentsMany', g.components),
+        ),
+      );
+    }
     if (sw) parts.push(`a = ${fmt(sw.variance)}, g = ${fmt(sw.invariance)}, a/(4g) = ${fmt(sw.cut)}`);
     const lin = model.linear;
     const linear = [
-      lin.vicreg ? `VICReg ${lin.vicreg.rank}` : '',
-      lin.simclr ? `SimCLR ${lin.simclr.rank}` : '',
-      lin.barlow ? `Barlow ${lin.barlow.rank}` : '',
+      lin.vicreg ? t('linearVicreg', lin.vicreg.rank) : '',
+      lin.simclr ? t('linearSimclr', lin.simclr.rank) : '',
+      lin.barlow ? t('linearBarlow', lin.barlow.rank) : '',
     ].filter(Boolean);
-    if (linear.length) parts.push(`linear ranks: ${linear.join(', ')}`);
+    if (linear.length) parts.push(t('linearRanks', linear.join(t('listSeparator'))));
     const line = el(doc, 'p', 'detail-line', parts.join(' · '));
     line.setAttribute('data-testid', 'graph-dims');
     card.append(line);
   } else {
-    card.append(el(doc, 'p', 'detail-line', 'The graph analysis did not run: see the problems below.'));
+    card.append(el(doc, 'p', 'detail-line', t('graphDidNotRun')));
   }
   appendWarnings(doc, card, model.problems, actions);
   return card;
@@ -247,14 +248,14 @@ function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardAct
 
 function problemItem(doc: Document, p: PanelProblem, actions: CardActions | null): HTMLLIElement {
   const li = el(doc, 'li', `problem sev-${p.severity}`);
-  li.append(el(doc, 'span', 'sev', p.severity === 'error' ? 'Error' : p.severity === 'warning' ? 'Warning' : 'Info'));
+  li.append(el(doc, 'span', 'sev', t(p.severity === 'error' ? 'sevError' : p.severity === 'warning' ? 'sevWarning' : 'sevInfo')));
   li.append(el(doc, 'span', 'msg', p.message));
   if (actions) {
-    const b = el(doc, 'button', 'link', `line ${p.line}`);
+    const b = el(doc, 'button', 'link', t('problemLine', p.line));
     b.type = 'button';
-    b.title = `Go to line ${p.line} (${p.code})`;
+    b.title = t('problemGoTo', p.line, p.code);
     b.addEventListener('click', () => actions.openSource(p.offset));
     li.append(b);
-  } else li.append(el(doc, 'span', 'line', `line ${p.line} · ${p.code}`));
+  } else li.append(el(doc, 'span', 'line', t('problemLineCode', p.line, p.code)));
   return li;
 }

@@ -173,6 +173,23 @@ export class ChartView {
   }
 }
 
+/** Every text a chart draws on its canvas: axis titles, tick labels, legend labels, annotations (the debug hook's `chartTexts`). */
+export function chartTexts(chart: Chart<'line', Pt[]>): { axes: string[]; ticks: string[]; legend: string[]; annotations: string[] } {
+  const scales = Object.values(chart.scales);
+  const title = (id: string): string => {
+    const t = (chart.options.scales?.[id] as { title?: { display?: boolean; text?: unknown } } | undefined)?.title;
+    return t && t.display !== false && typeof t.text === 'string' ? t.text : '';
+  };
+  return {
+    axes: Object.keys(chart.options.scales ?? {})
+      .map(title)
+      .filter(Boolean),
+    ticks: scales.flatMap((s) => s.ticks.map((t) => (Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? '')))).filter(Boolean),
+    legend: chart.options.plugins?.legend?.display === false ? [] : chart.data.datasets.map((d) => String(d.label ?? '')),
+    annotations: (chart.options.plugins?.sslAnnotations?.texts ?? []).map((t) => t.text ?? ''),
+  };
+}
+
 /** Chart.js-wide defaults that follow the theme (fonts, text colour). */
 export function applyChartDefaults(fontFamily: string, fontSize: number, color: string): void {
   Chart.defaults.font.family = fontFamily;

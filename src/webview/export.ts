@@ -6,6 +6,7 @@
 import type { AnalysisMessage } from '../shared/webviewProtocol';
 import { renderCard } from './card';
 import { el } from './dom';
+import { t } from './l10n';
 import { renderTable, type TableData } from './tables';
 import type { Theme } from './theme';
 
@@ -55,7 +56,7 @@ export function buildReport(message: AnalysisMessage, sections: ReportSection[],
   // head is static apart from the escaped title and sanitised theme values. (A <style>
   // element may not be created in this webview's documents: the panel's CSP forbids it.)
   const doc = document.implementation.createHTMLDocument('');
-  const title = `SSL analysis — ${message.model.name ?? message.fileName}`;
+  const title = t('reportTitle', message.model.name ?? message.fileName);
   const titleEl = doc.createElement('title');
   titleEl.textContent = title;
   const bg = safeCss(theme.background, '#ffffff');
@@ -87,7 +88,7 @@ export function buildReport(message: AnalysisMessage, sections: ReportSection[],
   ].join('\n');
   const body = doc.body;
   body.append(el(doc, 'h1', '', title));
-  body.append(el(doc, 'div', 'muted', `${message.fileName} · document version ${message.documentVersion} · generated ${new Date().toISOString()}`));
+  body.append(el(doc, 'div', 'muted', t('reportMeta', message.fileName, message.documentVersion, new Date().toISOString())));
   body.append(renderCard(doc, message, null));
   for (const s of sections) {
     body.append(el(doc, 'h2', '', s.title), el(doc, 'p', 'sub', s.subtitle));
@@ -100,5 +101,6 @@ export function buildReport(message: AnalysisMessage, sections: ReportSection[],
     if (s.table.rows.length) body.append(renderTable(s.table, doc));
     if (s.table.note) body.append(el(doc, 'p', 'muted', s.table.note));
   }
-  return `<!DOCTYPE html>\n<html lang="en">\n${head}\n${body.outerHTML}\n</html>\n`;
+  const lang = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(document.documentElement.lang) ? document.documentElement.lang : 'en';
+  return `<!DOCTYPE html>\n<html lang="${lang}">\n${head}\n${body.outerHTML}\n</html>\n`;
 }

@@ -1,5 +1,6 @@
 /** Number formatting for the panel (3 significant figures, typographic minus). */
 import { formatNumber } from '../core/format/format';
+import { t, type MessageKey } from './l10n';
 
 /** 3 significant figures; −, ∞ and "undefined" spelled for display. */
 export function fmt(x: number | null | undefined, sig = 3): string {
@@ -22,22 +23,30 @@ export function csvNumber(x: number | null | undefined): string {
   return String(x);
 }
 
-export const PARADIGM_LABEL: Record<string, string> = {
-  'joint-embedding': 'Joint-embedding',
-  reconstruction: 'Reconstruction',
-  supervised: 'Supervised',
-  either: 'Either paradigm',
+const PARADIGM_LABEL: Record<string, MessageKey> = {
+  'joint-embedding': 'paradigmJointEmbedding',
+  reconstruction: 'paradigmReconstruction',
+  supervised: 'paradigmSupervised',
+  either: 'paradigmEither',
 };
 
+/** A paradigm as the panel names it (`Joint-embedding`); an unknown one as it is. */
+export function paradigmLabel(paradigm: string): string {
+  const key = PARADIGM_LABEL[paradigm];
+  return key ? t(key) : paradigm;
+}
+
 /** Graph mode's methods as the panel names them. */
-export const METHOD_LABEL: Record<string, string> = {
-  vicreg: 'VICReg',
-  simclr: 'SimCLR',
-  barlow: 'Barlow Twins',
-  any: 'Any method',
+const METHOD_LABEL: Record<string, MessageKey> = {
+  vicreg: 'methodVicreg',
+  simclr: 'methodSimclr',
+  barlow: 'methodBarlow',
+  any: 'methodAny',
 };
 
 /** `VICReg, low invariance`, `SimCLR`, `Any method`. */
 export function methodTitle(method: string, invariance: 'high' | 'low' | null): string {
-  return `${METHOD_LABEL[method] ?? method}${invariance ? `, ${invariance} invariance` : ''}`;
+  const key = METHOD_LABEL[method];
+  const name = key ? t(key) : method;
+  return invariance ? t(invariance === 'high' ? 'methodHighInvariance' : 'methodLowInvariance', name) : name;
 }

@@ -7,7 +7,8 @@
  */
 import type { GraphPanelModel } from '../shared/webviewProtocol';
 import type { AnnotationText, LineDataset, Pt } from './charts';
-import { fmt } from './format';
+import { fmt, methodTitle } from './format';
+import { t } from './l10n';
 import { baseOptions, finiteRange, hline, line, logTick, markerLine, niceCeil, setTitles, texts, type SectionView } from './sections';
 import type { TableData } from './tables';
 import { withAlpha, type Theme } from './theme';
@@ -54,12 +55,11 @@ const points = (n: number): Partial<LineDataset> => ({ pointRadius: n > 200 ? 1.
 // 1. Laplacian spectrum and the a/(4g) cut
 
 function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
-  const title = 'Laplacian spectrum';
-  const subtitle =
-    'The smallest eigenvalues of L = D_G − G (k = 0 is the constant direction). VICReg keeps σ_k = 1 on the directions at or below a/(4g) and shrinks the others.';
-  const table: TableData = { caption: title, columns: ['k', 'λ_k of L', 'VICReg σ_k', 'direction'], rows: [] };
+  const title = t('laplacianTitle');
+  const subtitle = t('laplacianSubtitle');
+  const table: TableData = { caption: title, columns: ['k', t('lambdaOfL'), t('colVicregSigma'), t('colDirection')], rows: [] };
   const g = model.graph;
-  if (!g || g.laplacian.length === 0) return { id: 'laplacian', title, subtitle, charts: [], table, empty: 'No graph spectrum for this spec.' };
+  if (!g || g.laplacian.length === 0) return { id: 'laplacian', title, subtitle, charts: [], table, empty: t('laplacianEmpty') };
   const v = model.representation.vicreg;
   const sw = model.sigmaSweep;
   // An eigensolver's rounding noise around 0 (±1e-15) is drawn and listed as 0.
@@ -68,28 +68,28 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
   const K = model.dimensions?.K ?? lap.length - 1;
   lap.forEach((lambda, k) => {
     const sigma = k === 0 ? null : (v?.sigma[k - 1] ?? null);
-    table.rows.push([k, lambda, sigma, k === 0 ? 'constant' : sigma === null ? '' : isFull(sigma) ? 'σ_k = 1' : 'shrunk']);
+    table.rows.push([k, lambda, sigma, k === 0 ? t('directionConstant') : sigma === null ? '' : isFull(sigma) ? 'σ_k = 1' : t('directionShrunk')]);
   });
   const datasets: LineDataset[] = [];
   const at = (k: number): Pt => ({ x: k, y: lap[k] });
-  datasets.push(line('λ_0 (constant direction)', [at(0)], theme.muted, theme, { showLine: false, pointStyle: 'rectRot', pointRadius: 5 }));
+  datasets.push(line(t('lambda0Legend'), [at(0)], theme.muted, theme, { showLine: false, pointStyle: 'rectRot', pointRadius: 5 }));
   const rest = lap.map((_, k) => k).slice(1);
   if (sw && v) {
     const full = rest.filter((k) => v.sigma[k - 1] !== undefined && isFull(v.sigma[k - 1]));
     const shrunk = rest.filter((k) => v.sigma[k - 1] !== undefined && !isFull(v.sigma[k - 1]));
     const beyond = rest.filter((k) => v.sigma[k - 1] === undefined);
-    datasets.push(line('λ_k ≤ a/(4g): σ_k = 1', full.map(at), theme.signal, theme, { showLine: false, ...points(full.length) }));
-    datasets.push(line('λ_k > a/(4g): σ_k < 1', shrunk.map(at), theme.vicreg, theme, { showLine: false, pointStyle: 'triangle', ...points(shrunk.length) }));
-    if (beyond.length) datasets.push(line('λ_k beyond K', beyond.map(at), theme.muted, theme, { showLine: false, ...points(beyond.length) }));
+    datasets.push(line(t('fullLegend'), full.map(at), theme.signal, theme, { showLine: false, ...points(full.length) }));
+    datasets.push(line(t('shrunkLegend'), shrunk.map(at), theme.vicreg, theme, { showLine: false, pointStyle: 'triangle', ...points(shrunk.length) }));
+    if (beyond.length) datasets.push(line(t('beyondKLegend'), beyond.map(at), theme.muted, theme, { showLine: false, ...points(beyond.length) }));
   } else {
-    datasets.push(line('λ_k of L', rest.map(at), theme.vicreg, theme, { showLine: false, ...points(rest.length) }));
+    datasets.push(line(t('lambdaOfL'), rest.map(at), theme.vicreg, theme, { showLine: false, ...points(rest.length) }));
   }
   const x0 = -0.5;
   const x1 = lap.length - 0.5;
   const range = finiteRange(lap) ?? [0, 1];
   const top = Math.max(range[1], 0);
   const o = baseOptions(theme);
-  setTitles(o, 'k — eigenvalue index (ascending)', 'λ_k of L');
+  setTitles(o, t('eigenIndexAxis'), t('lambdaOfL'));
   const sx = o.scales!.x as Record<string, unknown>;
   sx.min = x0;
   sx.max = x1;
@@ -122,7 +122,7 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
         y: 'top',
         dx: -4,
         align: 'right',
-        text: `a/(4g) = ${fmt(cut)}: above every λ_k shown (every σ_k = 1)`,
+        text: t('cutAboveNote', fmt(cut)),
         color: theme.boundary,
         bold: true,
       });
@@ -133,9 +133,8 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
   }
   texts(o, notes);
   const aria =
-    `Laplacian spectrum of the ${g.kind} graph (${g.edges} edges, ${g.components} connected component${g.components === 1 ? '' : 's'}): ` +
-    `the ${lap.length} smallest eigenvalues of L from ${fmt(range[0])} to ${fmt(range[1])}, ${zeros} of them zero` +
-    (sw ? `; VICReg's cut a/(4g) = ${fmt(sw.cut)} keeps σ_k = 1 on ${sw.full} of K = ${K} directions.` : '.');
+    t(g.components === 1 ? 'laplacianAriaOne' : 'laplacianAriaMany', g.kind, g.edges, g.components, lap.length, fmt(range[0]), fmt(range[1]), zeros) +
+    (sw ? t('laplacianAriaCut', fmt(sw.cut), sw.full, K) : '.');
   return { id: 'laplacian', title, subtitle, charts: [{ spec: { id: 'laplacian', datasets, options: o }, aria }], table };
 }
 
@@ -145,30 +144,29 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
 const CURVE_DASHES: number[][] = [[], [7, 4], [2, 3], [12, 4, 2, 4]];
 
 function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
-  const title = 'VICReg σ_k and the invariance weight';
-  const subtitle =
-    'σ_k = 1 while λ_k ≤ a/(4g), else (a/(4gλ_k))²: a larger g trusts G more and shrinks the high-energy directions; VICReg never drops a direction (σ_k > 0).';
+  const title = t('sigmaTitle');
+  const subtitle = t('sigmaSubtitle');
   const table: TableData = {
     caption: title,
-    columns: ['k', 'λ_k', 'σ_k at the spec’s g', 'σ_k = 1 while g ≤ a/(4λ_k)', 'linear μ_k', 'linear σ_k'],
+    columns: ['k', 'λ_k', t('colSigmaAtG'), t('colSigmaFullWhile'), t('colLinearMu'), t('colLinearSigma')],
     rows: [],
   };
   const v = model.representation.vicreg;
   const sw = model.sigmaSweep;
-  if (!v || !sw) return { id: 'sigma', title, subtitle, charts: [], table, empty: 'VICReg is not among the spec’s methods.' };
+  if (!v || !sw) return { id: 'sigma', title, subtitle, charts: [], table, empty: t('sigmaEmpty') };
   const lin = model.linear.vicreg;
   const K = v.sigma.length;
   for (let k = 0; k < K; k++) {
     const lambda = v.eigenvalues[k];
     table.rows.push([k + 1, lambda, v.sigma[k], lambda > 0 ? sw.variance / (4 * lambda) : Infinity, lin?.mu[k] ?? null, lin?.sigma[k] ?? null]);
   }
-  table.note = `a = ${fmt(sw.variance)}, g = ${fmt(sw.invariance)}, a/(4g) = ${fmt(sw.cut)}; every σ_k = 1 for g ≤ ${fmt(sw.gAllFull)}.`;
+  table.note = t('sigmaNote', fmt(sw.variance), fmt(sw.invariance), fmt(sw.cut), fmt(sw.gAllFull));
 
   // (a) σ_k per direction at the spec's g.
   const xs = Array.from({ length: K }, (_, i) => i + 1);
   const perK: LineDataset[] = [
     line(
-      `σ_k at g = ${fmt(sw.invariance)} (representation)`,
+      t('sigmaAtGLegend', fmt(sw.invariance)),
       xs.map((x) => ({ x, y: v.sigma[x - 1] })),
       theme.vicreg,
       theme,
@@ -178,7 +176,7 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
   if (lin && lin.sigma.length) {
     perK.push(
       line(
-        'σ_k of linear VICReg',
+        t('linearVicregSigmaLegend'),
         lin.sigma.map((y, i) => ({ x: i + 1, y })),
         theme.theta,
         theme,
@@ -187,14 +185,14 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
     );
   }
   const oa = baseOptions(theme);
-  setTitles(oa, 'k — direction (ascending λ_k)', 'σ_k');
+  setTitles(oa, t('directionAscAxis'), 'σ_k');
   const ax = oa.scales!.x as Record<string, unknown>;
   ax.min = 0.5;
   ax.max = K + 0.5;
   integerTicks(ax, 1, K);
   sigmaAxis(oa.scales!.y as Record<string, unknown>);
-  texts(oa, [{ x: 'right', y: 'above', align: 'right', text: `${sw.full}/${K} at σ = 1`, color: theme.vicreg, bold: true }]);
-  const captionA = `At g = ${fmt(sw.invariance)}: σ_k = 1 on ${sw.full} of ${K} directions; the smallest σ_k is ${fmt(Math.min(...v.sigma))}.`;
+  texts(oa, [{ x: 'right', y: 'above', align: 'right', text: t('fullAtSigmaNote', sw.full, K), color: theme.vicreg, bold: true }]);
+  const captionA = t('sigmaCaptionA', fmt(sw.invariance), sw.full, K, fmt(Math.min(...v.sigma)));
 
   // (b) σ as g varies, one curve per distinct λ_k, log g.
   const gMin = sw.g[0];
@@ -212,28 +210,26 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
       },
     ),
   );
-  perG.push(markerLine(`spec g = ${fmt(sw.invariance)}`, sw.invariance, 0, 1.1, theme.marker, theme));
+  perG.push(markerLine(t('specGNote', fmt(sw.invariance)), sw.invariance, 0, 1.1, theme.marker, theme));
   const ob = baseOptions(theme);
-  setTitles(ob, 'g — invariance weight (log)', 'σ_k');
+  setTitles(ob, t('invarianceAxis'), 'σ_k');
   const bx = ob.scales!.x as Record<string, unknown>;
   bx.type = 'logarithmic';
   bx.min = gMin;
   bx.max = gMax;
   bx.ticks = { ...(bx.ticks as object), callback: (x: number | string) => logTick(Number(x)) };
   sigmaAxis(ob.scales!.y as Record<string, unknown>);
-  const notesB: AnnotationText[] = [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: `spec g = ${fmt(sw.invariance)}`, color: theme.marker }];
+  const notesB: AnnotationText[] = [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: t('specGNote', fmt(sw.invariance)), color: theme.marker }];
   const bands =
     Number.isFinite(sw.gAllFull) && sw.gAllFull > gMin
       ? [{ axis: 'x' as const, from: gMin, to: Math.min(sw.gAllFull, gMax), color: withAlpha(theme.signal, 0.08) }]
       : [];
   texts(ob, notesB, bands);
   const captionB = Number.isFinite(sw.gAllFull)
-    ? `Every σ_k = 1 for g ≤ a/(4 max λ_k) = ${fmt(sw.gAllFull)} (shaded).${sw.capped ? ` ${sw.curves.length} of the distinct λ_k shown.` : ''}`
-    : 'Every λ_k is 0: σ_k = 1 for every g.';
-  const ariaA = `VICReg σ_k for ${K} directions at the spec’s invariance weight g = ${fmt(sw.invariance)}: ${captionA}`;
-  const ariaB =
-    `VICReg σ_k as the invariance weight g goes from ${fmt(gMin)} to ${fmt(gMax)} on a log axis, ${sw.curves.length} curve${sw.curves.length === 1 ? '' : 's'} (one per distinct λ_k). ` +
-    captionB;
+    ? t('sigmaCaptionB', fmt(sw.gAllFull)) + (sw.capped ? t('sigmaCaptionBCapped', sw.curves.length) : '')
+    : t('sigmaCaptionBZero');
+  const ariaA = t('sigmaAriaA', K, fmt(sw.invariance), captionA);
+  const ariaB = t(sw.curves.length === 1 ? 'sigmaAriaBOne' : 'sigmaAriaBMany', fmt(gMin), fmt(gMax), sw.curves.length, captionB);
   return {
     id: 'sigma',
     title,
@@ -262,33 +258,32 @@ function rankRows(model: GraphPanelModel, theme: Theme, K: number, D: number): R
   const { representation: r, linear: l } = model;
   const lb = Math.min(D, K);
   const rows: (RankRow | null)[] = [
-    r.vicreg && { key: 'vicreg', name: 'VICReg', rank: r.vicreg.rank, bound: K, color: theme.vicreg },
-    r.simclr && { key: 'simclr', name: 'SimCLR', rank: r.simclr.rank, bound: K, color: theme.simclr },
-    l.vicreg && { key: 'vicreg-linear', name: 'VICReg (linear)', rank: l.vicreg.rank, bound: lb, color: theme.vicreg },
-    l.simclr && { key: 'simclr-linear', name: 'SimCLR (linear)', rank: l.simclr.rank, bound: lb, color: theme.simclr },
-    l.barlow && { key: 'barlow-linear', name: 'Barlow Twins (linear)', rank: l.barlow.rank, bound: lb, color: theme.barlow },
+    r.vicreg && { key: 'vicreg', name: methodTitle('vicreg', null), rank: r.vicreg.rank, bound: K, color: theme.vicreg },
+    r.simclr && { key: 'simclr', name: methodTitle('simclr', null), rank: r.simclr.rank, bound: K, color: theme.simclr },
+    l.vicreg && { key: 'vicreg-linear', name: t('linearMethod', methodTitle('vicreg', null)), rank: l.vicreg.rank, bound: lb, color: theme.vicreg },
+    l.simclr && { key: 'simclr-linear', name: t('linearMethod', methodTitle('simclr', null)), rank: l.simclr.rank, bound: lb, color: theme.simclr },
+    l.barlow && { key: 'barlow-linear', name: t('linearMethod', methodTitle('barlow', null)), rank: l.barlow.rank, bound: lb, color: theme.barlow },
   ];
   return rows.filter((x): x is RankRow => !!x);
 }
 
 function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
-  const title = 'Rank of each method against K';
-  const subtitle =
-    'VICReg keeps every direction; SimCLR and Barlow Twins are limited by the positive spectrum of their G-derived kernel — dimensions beyond it are exactly 0 (dimensional collapse).';
-  const table: TableData = { caption: title, columns: ['method', 'rank', 'largest possible', 'collapsed dimensions'], rows: [] };
+  const title = t('ranksTitle');
+  const subtitle = t('ranksSubtitle');
+  const table: TableData = { caption: title, columns: [t('colMethod'), t('colRank'), t('colLargestPossible'), t('colCollapsed')], rows: [] };
   const d = model.dimensions;
   const rows = d ? rankRows(model, theme, d.K, d.D) : [];
-  if (!d || rows.length === 0) return { id: 'ranks', title, subtitle, charts: [], table, empty: 'No method was analysed for this spec.' };
+  if (!d || rows.length === 0) return { id: 'ranks', title, subtitle, charts: [], table, empty: t('ranksEmpty') };
   const K = d.K;
   for (const r of rows) table.rows.push([r.name, r.rank, r.bound, Math.max(0, r.bound - r.rank)]);
-  table.note = `A representation has at most K = ${K} dimensions; a linear map at most min(D, K) = ${Math.min(d.D, K)} (and the rank of X).`;
+  table.note = t('ranksNote', K, Math.min(d.D, K));
 
   // (a) Horizontal bars, one per method (top row first), 0..rank on a 0..K axis.
   const n = rows.length;
   const yOf = (i: number): number => n - 1 - i;
   const xMax = K + Math.max(0.5, K * 0.08);
   const bars: LineDataset[] = rows.map((r, i) => ({
-    label: `${r.name}: rank ${r.rank}/${r.bound}`,
+    label: t('rankLegend', r.name, r.rank, r.bound),
     data: [
       { x: 0, y: yOf(i) },
       { x: r.rank, y: yOf(i) },
@@ -302,7 +297,7 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   }));
   bars.push(markerLine(`K = ${K}`, K, -0.6, n - 0.4, theme.marker, theme));
   const oa = baseOptions(theme);
-  setTitles(oa, 'rank (dimensions of the representation that are not 0)', '');
+  setTitles(oa, t('rankAxis'), '');
   const ax = oa.scales!.x as Record<string, unknown>;
   ax.min = 0;
   ax.max = xMax;
@@ -329,14 +324,14 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
       dx: 6,
       baseline: 'middle',
       align: 'left',
-      text: r.rank < r.bound ? `${r.rank}/${r.bound} · collapse` : `${r.rank}/${r.bound}${r.bound < K ? ` (D = ${d.D})` : ''}`,
+      text: r.rank < r.bound ? t('rankCollapseNote', r.rank, r.bound) : `${r.rank}/${r.bound}${r.bound < K ? ` (D = ${d.D})` : ''}`,
       color: r.rank < r.bound ? theme.noise : theme.foreground,
       bold: true,
       halo: withAlpha(theme.background, 0.85),
     })),
     { x: K, y: 'top', dx: -4, align: 'right', text: `K = ${K}`, color: theme.marker },
   ]);
-  const ariaA = `Rank of each method against K = ${K}: ${rows.map((r) => `${r.name} ${r.rank} of ${r.bound}${r.rank < r.bound ? ' (collapse)' : ''}`).join(', ')}.`;
+  const ariaA = t('ranksAria', K, rows.map((r) => t(r.rank < r.bound ? 'rankOfCollapse' : 'rankOf', r.name, r.rank, r.bound)).join(t('listSeparator')));
 
   // (b) The spectra that decide the ranks: SimCLR's kernel eigenvalues, linear SimCLR's λ⁺, Barlow's correlations.
   const spec: LineDataset[] = [];
@@ -345,7 +340,7 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   if (r.simclr)
     spec.push(
       line(
-        'SimCLR: eigenvalues of D^−½ G D^−½',
+        t('simclrEigenLegend'),
         r.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })),
         theme.simclr,
         theme,
@@ -355,7 +350,7 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   if (l.simclr)
     spec.push(
       line(
-        'SimCLR (linear): λ⁺',
+        t('simclrLinearLegend'),
         l.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })),
         theme.simclr,
         theme,
@@ -365,7 +360,7 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   if (l.barlow)
     spec.push(
       line(
-        'Barlow Twins: canonical correlations',
+        t('barlowLegend'),
         l.barlow.correlations.map((y, i) => ({ x: i + 1, y })),
         theme.barlow,
         theme,
@@ -375,7 +370,7 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   const charts: SectionView['charts'] = [{ spec: { id: 'ranks', datasets: bars, options: oa }, aria: ariaA }];
   if (spec.length) {
     const ob = baseOptions(theme);
-    setTitles(ob, 'k — direction (descending)', 'eigenvalue / correlation');
+    setTitles(ob, t('directionDescAxis'), t('eigenCorrAxis'));
     const bx = ob.scales!.x as Record<string, unknown>;
     bx.min = 0.5;
     bx.max = K + 0.5;
@@ -385,17 +380,17 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
     const by = ob.scales!.y as Record<string, unknown>;
     by.min = Math.min(0, Math.floor(yr[0] * 4) / 4);
     by.max = Math.max(1.05, yr[1] * 1.05);
-    spec.push(hline('0 (a collapsed dimension)', 0, 0.5, K + 0.5, theme.muted, theme, [2, 3]));
+    spec.push(hline(t('collapsedZeroLegend'), 0, 0.5, K + 0.5, theme.muted, theme, [2, 3]));
     texts(ob, []);
     const positive = (xs: number[]): number => xs.filter((x) => x > 1e-9).length;
     const parts = [
-      r.simclr ? `SimCLR kernel: ${positive(r.simclr.eigenvalues)} positive of ${r.simclr.eigenvalues.length}` : '',
-      l.barlow ? `Barlow correlations: ${positive(l.barlow.correlations)} positive of ${l.barlow.correlations.length}` : '',
+      r.simclr ? t('simclrKernelPositive', positive(r.simclr.eigenvalues), r.simclr.eigenvalues.length) : '',
+      l.barlow ? t('barlowPositive', positive(l.barlow.correlations), l.barlow.correlations.length) : '',
     ].filter(Boolean);
     const caption = parts.join(' · ');
     charts.push({
       spec: { id: 'ranks-spectra', datasets: spec, options: ob },
-      aria: `The spectra that decide the ranks, per direction k = 1..${K}. ${caption}.`,
+      aria: t('ranksSpectraAria', K, caption),
       caption,
     });
   }
@@ -409,17 +404,16 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
 export const AGREEMENT_THRESHOLD = 0.9;
 
 function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
-  const title = 'Pair agreement';
-  const subtitle = 'The share of the positive-pair weight Σ G_ij that joins rows with the same label: at or above 0.9 the graph is aligned with the task.';
-  const table: TableData = { caption: title, columns: ['pair agreement', 'threshold', 'aligned'], rows: [] };
+  const title = t('agreementTitle');
+  const subtitle = t('agreementSubtitle');
+  const table: TableData = { caption: title, columns: [t('colPairAgreement'), t('colThreshold'), t('colAligned')], rows: [] };
   const al = model.alignment;
-  if (!al)
-    return { id: 'agreement', title, subtitle, charts: [], table, empty: 'No labels: add data.labels to measure how often positive pairs share a label.' };
-  table.rows.push([al.pairAgreement, AGREEMENT_THRESHOLD, al.aligned ? 'yes' : 'no']);
+  if (!al) return { id: 'agreement', title, subtitle, charts: [], table, empty: t('agreementEmpty') };
+  table.rows.push([al.pairAgreement, AGREEMENT_THRESHOLD, al.aligned ? t('yes') : t('no')]);
   const color = al.aligned ? theme.signal : theme.noise;
   const datasets: LineDataset[] = [
     {
-      label: `pair agreement ${fmt(al.pairAgreement)}`,
+      label: t('agreementLegend', fmt(al.pairAgreement)),
       data: [
         { x: 0, y: 0 },
         { x: al.pairAgreement, y: 0 },
@@ -431,10 +425,10 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
       pointRadius: 0,
       pointHoverRadius: 0,
     },
-    markerLine(`aligned at ≥ ${AGREEMENT_THRESHOLD}`, AGREEMENT_THRESHOLD, -0.8, 0.8, theme.boundary, theme),
+    markerLine(t('alignedAtLegend', AGREEMENT_THRESHOLD), AGREEMENT_THRESHOLD, -0.8, 0.8, theme.boundary, theme),
   ];
   const o = baseOptions(theme);
-  setTitles(o, 'share of the pair weight on same-label pairs', '');
+  setTitles(o, t('agreementAxis'), '');
   const sx = o.scales!.x as Record<string, unknown>;
   sx.min = 0;
   sx.max = 1;
@@ -464,12 +458,12 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
       y: 'top',
       dx: -4,
       align: 'right',
-      text: `${al.aligned ? 'aligned' : 'misaligned'} (threshold ${AGREEMENT_THRESHOLD})`,
+      text: t(al.aligned ? 'alignedNote' : 'misalignedNote', AGREEMENT_THRESHOLD),
       color,
       bold: true,
     },
   ]);
-  const aria = `Pair agreement ${fmt(al.pairAgreement)} on a 0 to 1 axis; the graph is ${al.aligned ? 'aligned' : 'misaligned'} with the labels (threshold ${AGREEMENT_THRESHOLD}).`;
+  const aria = t(al.aligned ? 'agreementAriaAligned' : 'agreementAriaMisaligned', fmt(al.pairAgreement), AGREEMENT_THRESHOLD);
   return { id: 'agreement', title, subtitle, charts: [{ spec: { id: 'agreement', datasets, options: o }, aria }], table };
 }
 

@@ -20,10 +20,11 @@ import {
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
 import { graphDimensionsText, renderCard } from './card';
-import { applyChartDefaults, ChartView } from './charts';
+import { applyChartDefaults, chartTexts, ChartView } from './charts';
 import { el, icon, ICONS } from './dom';
 import { buildReport, composePng } from './export';
 import { buildGraphSections } from './graphSections';
+import { readStrings, t } from './l10n';
 import { buildAlignmentSections, type SectionView } from './sections';
 import { renderTable, toCsv, toJsonRows } from './tables';
 import { readTheme, type Theme } from './theme';
@@ -70,6 +71,8 @@ interface DebugHook {
   renders(): number;
   lastRenderMs(): number;
   theme(): string;
+  /** What each shown chart draws as text on its canvas (axis titles, ticks, legend, annotations). */
+  chartTexts(): { id: string; section: ChartId; axes: string[]; ticks: string[]; legend: string[]; annotations: string[] }[];
 }
 
 declare global {
@@ -78,6 +81,8 @@ declare global {
   }
 }
 
+// The translated messages come first: everything below builds text (docs/architecture.md §2 "Localisation").
+readStrings(document);
 const vscode = getVsCodeApi<PersistedState>();
 const app = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
 
@@ -114,23 +119,23 @@ function button(text: string, title: string, iconPaths?: string[], cls = 'btn'):
 
 const topbar = el(document, 'header', 'topbar');
 const titleBlock = el(document, 'div', 'title-block');
-const h1 = el(document, 'h1', '', 'SSL paradigm analysis');
+const h1 = el(document, 'h1', '', t('panelHeading'));
 const fileLine = el(document, 'div', 'file-line');
 titleBlock.append(h1, fileLine);
 const actions = el(document, 'div', 'actions');
 const status = el(document, 'span', 'status');
 status.setAttribute('role', 'status');
-const lockButton = button('Following the active editor', 'Lock the panel to this spec', ICONS.unlocked, 'btn lock');
+const lockButton = button(t('following'), t('followingTitle'), ICONS.unlocked, 'btn lock');
 lockButton.setAttribute('data-testid', 'lock');
 lockButton.addEventListener('click', () => post({ type: 'toggleLock' }));
-const openButton = button('Open spec', 'Reveal the spec in the editor', ICONS.source);
+const openButton = button(t('openSpec'), t('openSpecTitle'), ICONS.source);
 openButton.addEventListener('click', () => post({ type: 'openSource' }));
-const jsonAll = button('JSON', 'Export the whole analysis as JSON', ICONS.file);
+const jsonAll = button(t('json'), t('exportAnalysisJsonTitle'), ICONS.file);
 jsonAll.addEventListener('click', () => exportModelJson());
-const reportButton = button('HTML report', 'Export a self-contained HTML report', ICONS.report);
+const reportButton = button(t('htmlReport'), t('htmlReportTitle'), ICONS.report);
 reportButton.setAttribute('data-testid', 'report');
 reportButton.addEventListener('click', () => exportReport());
-const npzButton = button('Solutions (.npz)', 'Export every solution matrix and vector as .npz (what sslexp analyze --output writes)', ICONS.file);
+const npzButton = button(t('npz'), t('npzTitle'), ICONS.file);
 npzButton.setAttribute('data-testid', 'npz');
 npzButton.hidden = true;
 npzButton.addEventListener('click', () => post({ type: 'export', format: 'npz' }));
@@ -141,7 +146,7 @@ const errorBanner = el(document, 'div', 'error-banner');
 errorBanner.setAttribute('role', 'alert');
 errorBanner.hidden = true;
 const cardSlot = el(document, 'div', 'card-slot');
-const emptyState = el(document, 'div', 'empty-state', 'Open a *.sslexp.yaml spec to see its analysis.');
+const emptyState = el(document, 'div', 'empty-state', t('emptyState'));
 const grid = el(document, 'div', 'grid');
 app.replaceChildren(topbar, errorBanner, emptyState, cardSlot, grid);
 
@@ -172,18 +177,18 @@ function sectionDom(id: ChartId): SectionDom {
   titles.append(h2, subtitle);
   const toolbar = el(document, 'div', 'toolbar');
   toolbar.setAttribute('role', 'toolbar');
-  toolbar.setAttribute('aria-label', 'Chart actions');
-  const toggle = button('Show data', 'Show the numbers as a table', ICONS.table, 'btn ghost toggle');
+  toolbar.setAttribute('aria-label', t('chartActions'));
+  const toggle = button(t('showData'), t('showDataTitle'), ICONS.table, 'btn ghost toggle');
   toggle.setAttribute('aria-expanded', 'false');
   toggle.setAttribute('aria-controls', `table-${id}`);
   toggle.setAttribute('data-testid', `toggle-${id}`);
   toggle.addEventListener('click', () => toggleTable(id));
-  const png = button('PNG', 'Export this chart as PNG', ICONS.image, 'btn ghost');
+  const png = button(t('png'), t('pngTitle'), ICONS.image, 'btn ghost');
   png.setAttribute('data-testid', `png-${id}`);
   png.addEventListener('click', () => exportPng(id));
-  const csv = button('CSV', 'Export the numbers as CSV', undefined, 'btn ghost');
+  const csv = button(t('csv'), t('csvTitle'), undefined, 'btn ghost');
   csv.addEventListener('click', () => exportTable(id, 'csv'));
-  const json = button('JSON', 'Export the numbers as JSON', undefined, 'btn ghost');
+  const json = button(t('json'), t('jsonTitle'), undefined, 'btn ghost');
   json.addEventListener('click', () => exportTable(id, 'json'));
   toolbar.append(toggle, png, csv, json);
   head.append(titles, toolbar);
@@ -213,7 +218,7 @@ function renderHeader(m: AnalysisMessage | null): void {
     fileLine.append(el(document, 'span', 'file-name', m.fileName));
     if (m.model.name) fileLine.append(el(document, 'span', 'spec-name', m.model.name));
     if (m.model.theory === 'spectralEmbedding' && m.model.dimensions) {
-      const dims = el(document, 'span', 'spec-dims', `graph mode · ${graphDimensionsText(m.model)}`);
+      const dims = el(document, 'span', 'spec-dims', t('headerGraphMode', graphDimensionsText(m.model)));
       dims.setAttribute('data-testid', 'header-dims');
       fileLine.append(dims);
     }
@@ -223,14 +228,14 @@ function renderHeader(m: AnalysisMessage | null): void {
 
 function renderLock(): void {
   const locked = state.locked ?? state.message?.locked ?? false;
-  const name = state.message?.fileName ?? 'this spec';
+  const name = state.message?.fileName ?? t('thisSpec');
   lockButton.replaceChildren(
     icon(document, locked ? ICONS.locked : ICONS.unlocked),
-    el(document, 'span', 'btn-text', locked ? `Locked to ${name}` : 'Following the active editor'),
+    el(document, 'span', 'btn-text', locked ? t('lockedTo', name) : t('following')),
   );
   lockButton.classList.toggle('is-locked', locked);
   lockButton.setAttribute('aria-pressed', String(locked));
-  const label = locked ? `Locked to ${name}. Click to follow the active editor.` : 'Following the active editor. Click to lock the panel to this spec.';
+  const label = locked ? t('lockedToTitle', name) : t('followingTitle');
   lockButton.title = label;
   lockButton.setAttribute('aria-label', label);
 }
@@ -341,7 +346,7 @@ function renderCharts(): void {
     });
     const open = state.openTables.includes(view.id);
     dom.toggle.setAttribute('aria-expanded', String(open));
-    dom.toggle.querySelector('.btn-text')!.textContent = open ? 'Hide data' : 'Show data';
+    dom.toggle.querySelector('.btn-text')!.textContent = open ? t('hideData') : t('showData');
     dom.tableWrap.hidden = !open;
     if (open) fillTable(dom);
   }
@@ -352,7 +357,7 @@ function fillTable(dom: SectionDom): void {
   if (!view) return;
   const children: Node[] = [renderTable(view.table)];
   if (view.table.note) children.push(el(document, 'p', 'table-note', view.table.note));
-  if (!view.table.rows.length) children.splice(0, 1, el(document, 'p', 'table-note', 'No numbers to show.'));
+  if (!view.table.rows.length) children.splice(0, 1, el(document, 'p', 'table-note', t('noNumbers')));
   dom.tableWrap.replaceChildren(...children);
 }
 
@@ -363,7 +368,7 @@ function toggleTable(id: ChartId): void {
   const dom = sections.get(id);
   if (!dom) return;
   dom.toggle.setAttribute('aria-expanded', String(open));
-  dom.toggle.querySelector('.btn-text')!.textContent = open ? 'Hide data' : 'Show data';
+  dom.toggle.querySelector('.btn-text')!.textContent = open ? t('hideData') : t('showData');
   dom.tableWrap.hidden = !open;
   if (open) fillTable(dom);
   else dom.tableWrap.replaceChildren();
@@ -458,7 +463,7 @@ function exportReport(requestId?: number): void {
 // Messages
 
 function setBusy(busy: boolean): void {
-  status.textContent = busy ? 'Updating…' : '';
+  status.textContent = busy ? t('updating') : '';
   status.classList.toggle('busy', busy);
   app.setAttribute('aria-busy', String(busy));
 }
@@ -490,8 +495,14 @@ function handle(m: HostToWebviewMessage): void {
       if (m.stale) {
         // The last analysis without errors, while the newest version has one (issue 12).
         errorBanner.replaceChildren(
-          el(document, 'strong', '', 'Showing the last analysis without errors. '),
-          el(document, 'span', '', `Line ${m.stale.line}: ${m.stale.code ? `${m.stale.code}: ` : ''}${m.stale.message}`),
+          el(document, 'strong', '', t('staleHead')),
+          document.createTextNode(' '),
+          el(
+            document,
+            'span',
+            '',
+            m.stale.code ? t('staleLineCode', m.stale.line, m.stale.code, m.stale.message) : t('staleLine', m.stale.line, m.stale.message),
+          ),
         );
         errorBanner.hidden = false;
       }
@@ -508,7 +519,7 @@ function handle(m: HostToWebviewMessage): void {
       if (isStale(m)) return;
       if (pendingRunId !== null && m.runId >= pendingRunId) pendingRunId = null;
       setBusy(false);
-      errorBanner.replaceChildren(el(document, 'strong', '', 'Analysis failed. '), el(document, 'span', '', m.message));
+      errorBanner.replaceChildren(el(document, 'strong', '', t('analysisFailed')), document.createTextNode(' '), el(document, 'span', '', m.message));
       errorBanner.hidden = false;
       return;
     case 'cancelled':
@@ -516,13 +527,9 @@ function handle(m: HostToWebviewMessage): void {
       if (pendingRunId !== null && m.runId >= pendingRunId) pendingRunId = null;
       setBusy(false);
       errorBanner.replaceChildren(
-        el(document, 'strong', '', 'Analysis cancelled. '),
-        el(
-          document,
-          'span',
-          '',
-          state.message ? 'The panel shows the previous result; edit the spec to analyse it again.' : 'Edit the spec to analyse it again.',
-        ),
+        el(document, 'strong', '', t('analysisCancelled')),
+        document.createTextNode(' '),
+        el(document, 'span', '', state.message ? t('cancelledKeepsResult') : t('cancelledNoResult')),
       );
       errorBanner.hidden = false;
       return;
@@ -619,6 +626,12 @@ window.__sslPanel = Object.freeze({
   renders: () => renders,
   lastRenderMs: () => lastRenderMs,
   theme: () => theme.kind,
+  chartTexts: () =>
+    ORDER.flatMap((id) => {
+      const dom = sections.get(id);
+      if (!dom || dom.root.hidden) return [];
+      return dom.views.flatMap((v) => (v.instance ? [{ id: v.id, section: id, ...chartTexts(v.instance) }] : []));
+    }),
 });
 
 restore();

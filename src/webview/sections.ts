@@ -7,7 +7,8 @@ import type { Thresholds } from '../core/theories/alignment/types';
 import type { AlignmentPanelModel, ChartId, PanelProbe, PanelScores } from '../shared/webviewProtocol';
 import { Chart, type LegendItem } from 'chart.js';
 import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';
-import { fmt, PARADIGM_LABEL } from './format';
+import { fmt, paradigmLabel } from './format';
+import { t, type MessageKey } from './l10n';
 import type { TableData } from './tables';
 import { withAlpha, type Theme } from './theme';
 
@@ -106,7 +107,7 @@ export function baseOptions(theme: Theme): LineOptions {
           label: (ctx) => {
             const p = ctx.raw as Pt;
             const y = p.raw ?? p.y;
-            return `${ctx.dataset.label ?? ''}: ${fmt(y, 4)}`;
+            return t('nameValue', ctx.dataset.label ?? '', fmt(y, 4));
           },
         },
       },
@@ -201,8 +202,8 @@ export function recoveryStart(alpha2: number): number | null {
 
 /** "α > 0.764", "any α ≥ 0", "α > 0", "never". */
 export function requirementText(alpha2: number): string {
-  if (Number.isNaN(alpha2) || alpha2 === Infinity) return 'never recovers';
-  if (alpha2 < 0) return 'any α ≥ 0';
+  if (Number.isNaN(alpha2) || alpha2 === Infinity) return t('neverRecovers');
+  if (alpha2 < 0) return t('anyAlpha');
   if (alpha2 === 0) return 'α > 0';
   return `α > ${fmt(Math.sqrt(alpha2))}`;
 }
@@ -218,27 +219,27 @@ function recoversAt(alpha: number, alpha2: number): boolean {
 // 1. Alignment thresholds
 
 function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionView {
-  const title = 'Alignment thresholds';
-  const subtitle = 'Each paradigm recovers the clean encoder when the augmentation’s alignment α exceeds its threshold.';
-  const t = model.thresholds;
+  const title = t('thresholdsTitle');
+  const subtitle = t('thresholdsSubtitle');
+  const th = model.thresholds;
   const table: TableData = {
-    caption: 'Alignment thresholds',
-    columns: ['paradigm', 'α²_th (squared)', 'α_th (effective)', 'requirement', 'at the spec’s α'],
+    caption: title,
+    columns: [t('colParadigm'), t('colAlpha2th'), t('colAlphaTh'), t('colRequirement'), t('colAtSpecAlpha')],
     rows: [],
   };
-  if (!t) return { id: 'thresholds', title, subtitle, charts: [], table, empty: 'Thresholds are not available for this spec.' };
+  if (!th) return { id: 'thresholds', title, subtitle, charts: [], table, empty: t('thresholdsEmpty') };
   const alpha = model.atAlpha?.alpha ?? null;
   const rows: { key: 'rc' | 'je'; name: string; a2: number; eff: number; y: number; color: string }[] = [
-    { key: 'rc', name: 'Reconstruction', a2: t.alpha2RC, eff: t.alphaRC, y: 1, color: theme.rc },
-    { key: 'je', name: 'Joint-embedding', a2: t.alpha2JE, eff: t.alphaJE, y: 0, color: theme.je },
+    { key: 'rc', name: paradigmLabel('reconstruction'), a2: th.alpha2RC, eff: th.alphaRC, y: 1, color: theme.rc },
+    { key: 'je', name: paradigmLabel('joint-embedding'), a2: th.alpha2JE, eff: th.alphaJE, y: 0, color: theme.je },
   ];
   for (const r of rows) {
-    table.rows.push([r.name, r.a2, r.eff, requirementText(r.a2), alpha === null ? '—' : recoversAt(alpha, r.a2) ? 'recovers' : 'fails']);
+    table.rows.push([r.name, r.a2, r.eff, requirementText(r.a2), alpha === null ? '—' : recoversAt(alpha, r.a2) ? t('recovers') : t('fails')]);
   }
-  const candidates = [recoveryStart(t.alpha2RC), recoveryStart(t.alpha2JE), alpha].filter((v): v is number => v !== null && Number.isFinite(v) && v > 0);
+  const candidates = [recoveryStart(th.alpha2RC), recoveryStart(th.alpha2JE), alpha].filter((v): v is number => v !== null && Number.isFinite(v) && v > 0);
   const xMax = niceCeil(Math.max(0.5, ...candidates) * 1.3);
   const o = baseOptions(theme);
-  setTitles(o, 'α — alignment of the augmentation with the noise', '');
+  setTitles(o, t('thresholdsAxis'), '');
   const sx = o.scales!.x as Record<string, unknown>;
   sx.min = 0;
   sx.max = xMax;
@@ -251,7 +252,7 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
   sy.ticks = {
     color: theme.foreground,
     font: { size: theme.fontSize, weight: '600' },
-    callback: (v: number | string) => (Number(v) === 1 ? 'Reconstruction' : Number(v) === 0 ? 'Joint-embedding' : ''),
+    callback: (v: number | string) => rows.find((r) => r.y === Number(v))?.name ?? '',
   };
   sy.grid = { display: false };
   (sy.title as { display: boolean }).display = false;
@@ -276,7 +277,7 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
           ];
     const cut = start ?? Infinity;
     datasets.push({
-      label: `${r.name} recovers (${r.key === 'rc' ? 'α > α_RC' : 'α > α_JE'})`,
+      label: t('thresholdsBandLabel', r.name, r.key === 'rc' ? 'α > α_RC' : 'α > α_JE'),
       data,
       borderColor: r.color,
       backgroundColor: band,
@@ -295,9 +296,9 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
     });
     const label =
       start === null
-        ? `never recovers (α²${r.key === 'rc' ? '_RC' : '_JE'} = ∞)`
+        ? t('neverRecoversNote', r.key === 'rc' ? 'α²_RC' : 'α²_JE')
         : r.a2 < 0
-          ? `any α ≥ 0 (α² = ${fmt(r.a2)})`
+          ? t('anyAlphaNote', fmt(r.a2))
           : r.a2 === 0
             ? 'α > 0'
             : `${r.key === 'rc' ? 'α_RC' : 'α_JE'} = ${fmt(start)}`;
@@ -314,14 +315,22 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
     });
   }
   if (alpha !== null) {
-    datasets.push(markerLine(`Spec α = ${fmt(alpha)}`, alpha, -0.6, 1.6, theme.marker, theme));
-    notes.push({ x: alpha, y: -0.62, baseline: 'top', text: `spec α = ${fmt(alpha)}`, color: theme.marker, dy: 2, halo: withAlpha(theme.background, 0.9) });
+    datasets.push(markerLine(t('specAlphaLegend', fmt(alpha)), alpha, -0.6, 1.6, theme.marker, theme));
+    notes.push({
+      x: alpha,
+      y: -0.62,
+      baseline: 'top',
+      text: t('specAlphaNote', fmt(alpha)),
+      color: theme.marker,
+      dy: 2,
+      halo: withAlpha(theme.background, 0.9),
+    });
   }
   texts(o, notes);
   const aria =
-    `Alignment thresholds on an α axis from 0 to ${fmt(xMax)}: reconstruction ${requirementText(t.alpha2RC)}, ` +
-    `joint-embedding ${requirementText(t.alpha2JE)}` +
-    (alpha === null ? '; the spec sets no α.' : `; the spec’s α = ${fmt(alpha)}.`);
+    alpha === null
+      ? t('thresholdsAriaNoAlpha', fmt(xMax), requirementText(th.alpha2RC), requirementText(th.alpha2JE))
+      : t('thresholdsAria', fmt(xMax), requirementText(th.alpha2RC), requirementText(th.alpha2JE), fmt(alpha));
   return { id: 'thresholds', title, subtitle, charts: [{ spec: { id: 'thresholds', datasets, options: o }, aria }], table };
 }
 
@@ -335,31 +344,28 @@ export function accuracyText(v: number): string {
 
 /** The card's sentence: "On your data with your augmentation: joint-embedding's encoder probes at 0.91, …". */
 export function probeSentence(p: PanelProbe): string {
-  return (
-    `On your data with your augmentation: joint-embedding’s encoder probes at ${accuracyText(p.jointEmbedding)}, ` +
-    `reconstruction’s at ${accuracyText(p.reconstruction)}` +
-    (p.supervised !== undefined ? `, supervised ${accuracyText(p.supervised)}` : '') +
-    ` (n_test = ${p.test}, n_train = ${p.train}).`
-  );
+  return p.supervised !== undefined
+    ? t('probeSentenceSupervised', accuracyText(p.jointEmbedding), accuracyText(p.reconstruction), accuracyText(p.supervised), p.test, p.train)
+    : t('probeSentence', accuracyText(p.jointEmbedding), accuracyText(p.reconstruction), p.test, p.train);
 }
 
 function probeSection(probe: PanelProbe, theme: Theme): SectionView {
-  const title = 'Linear probe on your data';
-  const subtitle =
-    `Test accuracy of a least-squares linear probe on each encoder’s features of the clean samples ` +
-    `(seeded split ${probe.seed}: ${probe.train} training, ${probe.test} test samples).`;
-  const bars: { name: string; value: number; color: string; y: number }[] = [
-    ...(probe.supervised !== undefined ? [{ name: 'Supervised', value: probe.supervised, color: theme.sl, y: 2 }] : []),
-    { name: 'Reconstruction', value: probe.reconstruction, color: theme.rc, y: 1 },
-    { name: 'Joint-embedding', value: probe.jointEmbedding, color: theme.je, y: 0 },
+  const title = t('probeTitle');
+  const subtitle = t('probeSubtitle', probe.seed, probe.train, probe.test);
+  const bars: { name: string; ariaKey: MessageKey; value: number; color: string; y: number }[] = [
+    ...(probe.supervised !== undefined
+      ? [{ name: paradigmLabel('supervised'), ariaKey: 'probeAriaSupervised' as const, value: probe.supervised, color: theme.sl, y: 2 }]
+      : []),
+    { name: paradigmLabel('reconstruction'), ariaKey: 'probeAriaReconstruction', value: probe.reconstruction, color: theme.rc, y: 1 },
+    { name: paradigmLabel('joint-embedding'), ariaKey: 'probeAriaJointEmbedding', value: probe.jointEmbedding, color: theme.je, y: 0 },
   ];
   const table: TableData = {
     caption: title,
-    columns: ['encoder', 'test accuracy', 'test samples', 'training samples'],
+    columns: [t('colEncoder'), t('colTestAccuracy'), t('colTestSamples'), t('colTrainingSamples')],
     rows: bars.map((b) => [b.name, b.value, probe.test, probe.train]),
   };
   const o = baseOptions(theme);
-  setTitles(o, 'test accuracy', '');
+  setTitles(o, t('colTestAccuracy'), '');
   const sx = o.scales!.x as Record<string, unknown>;
   sx.min = 0;
   sx.max = 1;
@@ -380,7 +386,7 @@ function probeSection(probe: PanelProbe, theme: Theme): SectionView {
   o.plugins!.tooltip!.enabled = false;
   // Bars drawn as thick segments from 0 to the accuracy (the panel's charts are line charts).
   const datasets: LineDataset[] = bars.map((b) => ({
-    label: `${b.name}: ${accuracyText(b.value)}`,
+    label: t('nameValue', b.name, accuracyText(b.value)),
     data: [
       { x: 0, y: b.y },
       { x: Number.isFinite(b.value) ? b.value : 0, y: b.y },
@@ -405,7 +411,7 @@ function probeSection(probe: PanelProbe, theme: Theme): SectionView {
       bold: true,
     })),
   );
-  const aria = `Linear-probe test accuracy on ${probe.test} test samples: ${bars.map((b) => `${b.name.toLowerCase()} ${accuracyText(b.value)}`).join(', ')}.`;
+  const aria = t('probeAria', probe.test, bars.map((b) => t(b.ariaKey, accuracyText(b.value))).join(t('listSeparator')));
   return { id: 'probe', title, subtitle, charts: [{ spec: { id: 'probe', datasets, options: o }, aria }], table };
 }
 
@@ -413,34 +419,34 @@ function probeSection(probe: PanelProbe, theme: Theme): SectionView {
 // 2. Spectrum
 
 function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView {
-  const title = 'Spectrum';
-  const subtitle = 'Signal, noise and augmentation variances per component, against the low/high-noise boundary η²/δ.';
+  const title = t('spectrumTitle');
+  const subtitle = t('spectrumSubtitle');
   const s = model.spectra;
-  const table: TableData = { caption: 'Spectrum', columns: ['component', 'block', 'c (signal)', 'λΘ (augmentation)', 'λΓ (noise)'], rows: [] };
-  if (!s) return { id: 'spectrum', title, subtitle, charts: [], table, empty: 'No spectra for this spec.' };
+  const table: TableData = { caption: title, columns: [t('colComponent'), t('colBlock'), t('colSignal'), t('colAugmentation'), t('colNoise')], rows: [] };
+  if (!s) return { id: 'spectrum', title, subtitle, charts: [], table, empty: t('spectrumEmpty') };
   const k = s.total.k;
   const d = k + s.total.noise;
-  for (let i = 0; i < s.important.index.length; i++) table.rows.push([s.important.index[i], 'important', s.important.c[i], s.important.theta[i], null]);
-  for (let i = 0; i < s.noise.index.length; i++) table.rows.push([s.noise.index[i], 'noise', null, s.noise.theta[i], s.noise.gamma[i]]);
-  if (s.thinned) table.note = `Thinned for display (min/max per bucket) from ${k} important and ${s.total.noise} noise components.`;
+  for (let i = 0; i < s.important.index.length; i++) table.rows.push([s.important.index[i], t('blockImportant'), s.important.c[i], s.important.theta[i], null]);
+  for (let i = 0; i < s.noise.index.length; i++) table.rows.push([s.noise.index[i], t('blockNoise'), null, s.noise.theta[i], s.noise.gamma[i]]);
+  if (s.thinned) table.note = t('spectrumThinned', k, s.total.noise);
   const x0 = 0.5;
   const x1 = d + 0.5;
   const b = model.thresholds?.boundary ?? NaN;
   const datasets: LineDataset[] = [
     line(
-      'c (signal variance)',
+      t('signalVariance'),
       s.important.index.map((x, i) => ({ x, y: pos(s.important.c[i]) })),
       theme.signal,
       theme,
     ),
     line(
-      'λΓ (noise variance)',
+      t('noiseVariance'),
       s.noise.index.map((x, i) => ({ x, y: pos(s.noise.gamma[i]) })),
       theme.noise,
       theme,
     ),
     line(
-      'λΘ (other augmentation)',
+      t('otherAugmentation'),
       [...s.important.index.map((x, i) => ({ x, y: pos(s.important.theta[i]) })), ...s.noise.index.map((x, i) => ({ x, y: pos(s.noise.theta[i]) }))],
       theme.theta,
       theme,
@@ -448,7 +454,7 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
     ),
   ];
   const o = baseOptions(theme);
-  setTitles(o, 'component index', 'variance (log scale)');
+  setTitles(o, t('componentIndex'), t('varianceLog'));
   const sx = o.scales!.x as Record<string, unknown>;
   sx.min = x0;
   sx.max = x1;
@@ -457,11 +463,11 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
   sy.type = 'logarithmic';
   sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
   const notes: AnnotationText[] = [
-    { x: (x0 + k + 0.5) / 2, y: 'above', text: `important · k = ${k}`, color: theme.muted },
-    { x: (k + 0.5 + x1) / 2, y: 'above', text: `noise · d − k = ${s.total.noise}`, color: theme.muted },
+    { x: (x0 + k + 0.5) / 2, y: 'above', text: t('importantBlockNote', k), color: theme.muted },
+    { x: (k + 0.5 + x1) / 2, y: 'above', text: t('noiseBlockNote', s.total.noise), color: theme.muted },
   ];
   if (b > 0 && Number.isFinite(b)) {
-    datasets.push(hline(`η²/δ boundary = ${fmt(b)}`, b, x0, x1, theme.boundary, theme));
+    datasets.push(hline(t('boundaryLegend', fmt(b)), b, x0, x1, theme.boundary, theme));
     notes.push({
       x: 'right',
       y: b,
@@ -485,11 +491,11 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
   const gr = positiveRange(s.noise.gamma);
   const cr = positiveRange(s.important.c);
   const regime = model.thresholds?.regime;
+  const range = (r: [number, number] | null): string => (r ? t('fromTo', fmt(r[0]), fmt(r[1])) : t('allZero'));
   const aria =
-    `Spectrum of ${d} components on a log scale: signal variances c ${cr ? `from ${fmt(cr[0])} to ${fmt(cr[1])}` : 'all zero'}, ` +
-    `noise variances λΓ ${gr ? `from ${fmt(gr[0])} to ${fmt(gr[1])}` : 'all zero'}` +
-    (b > 0 ? `; boundary η²/δ = ${fmt(b)}${regime ? ` (${regime} regime)` : ''}.` : '.') +
-    (s.thinned ? ' Series thinned for display.' : '');
+    t('spectrumAria', d, range(cr), range(gr)) +
+    (b > 0 ? (regime ? t('spectrumAriaBoundaryRegime', fmt(b), regime) : t('spectrumAriaBoundary', fmt(b))) : '.') +
+    (s.thinned ? t('seriesThinned') : '');
   return { id: 'spectrum', title, subtitle, charts: [{ spec: { id: 'spectrum', datasets, options: o }, aria }], table };
 }
 
@@ -521,23 +527,23 @@ function scoresOf(model: AlignmentPanelModel): PanelScores | null {
 
 function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   const a = model.atAlpha;
-  const title = a ? `Per-component scores at α = ${fmt(a.alpha)}` : 'Per-component scores';
-  const subtitle = 'A paradigm recovers when its weakest deciding important score beats the strongest noise score.';
-  const table: TableData = { caption: title, columns: ['component', 'block', 'RC score', 'JE score'], rows: [] };
+  const title = a ? t('scoresTitleAt', fmt(a.alpha)) : t('scoresTitle');
+  const subtitle = t('scoresSubtitle');
+  const table: TableData = { caption: title, columns: [t('colComponent'), t('colBlock'), t('colRcScore'), t('colJeScore')], rows: [] };
   const sc = scoresOf(model);
-  if (!a) return { id: 'scores', title, subtitle, charts: [], table, empty: 'Add “alpha:” to the spec to see the per-component scores at that alignment.' };
+  if (!a) return { id: 'scores', title, subtitle, charts: [], table, empty: t('scoresEmpty') };
   const d = model.dimensions.d;
   const k = model.dimensions.k;
   if (sc) {
-    for (let i = 0; i < sc.important.index.length; i++) table.rows.push([sc.important.index[i], 'important', sc.important.rc[i], sc.important.je[i]]);
-    for (let i = 0; i < sc.noise.index.length; i++) table.rows.push([sc.noise.index[i], 'noise', sc.noise.rc[i], sc.noise.je[i]]);
-    if (sc.thinned) table.note = 'Thinned for display (min/max per bucket).';
+    for (let i = 0; i < sc.important.index.length; i++) table.rows.push([sc.important.index[i], t('blockImportant'), sc.important.rc[i], sc.important.je[i]]);
+    for (let i = 0; i < sc.noise.index.length; i++) table.rows.push([sc.noise.index[i], t('blockNoise'), sc.noise.rc[i], sc.noise.je[i]]);
+    if (sc.thinned) table.note = t('thinnedNote');
   }
   const x0 = 0.5;
   const x1 = d + 0.5;
   const charts: SectionView['charts'] = [];
   for (const key of ['rc', 'je'] as const) {
-    const name = key === 'rc' ? 'Reconstruction' : 'Joint-embedding';
+    const name = paradigmLabel(key === 'rc' ? 'reconstruction' : 'joint-embedding');
     const summary = key === 'rc' ? a.scores.reconstruction : a.scores.jointEmbedding;
     const recovers = key === 'rc' ? a.recovers.reconstruction : a.recovers.jointEmbedding;
     const color = key === 'rc' ? theme.rc : theme.je;
@@ -546,7 +552,7 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
     if (sc) {
       datasets.push(
         line(
-          'Important',
+          t('importantLegend'),
           sc.important.index.map((x, i) => ({ x, y: tr(sc.important[key][i]) })),
           theme.signal,
           theme,
@@ -555,7 +561,7 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
       );
       datasets.push(
         line(
-          'Noise',
+          t('noiseLegend'),
           sc.noise.index.map((x, i) => ({ x, y: tr(sc.noise[key][i]) })),
           theme.noise,
           theme,
@@ -565,10 +571,10 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
     }
     const mi = summary.minImportant;
     const mn = summary.maxNoise;
-    if (Number.isFinite(mi)) datasets.push(hline('Deciding important score', mi, x0, x1, theme.signal, theme, [2, 3]));
-    if (Number.isFinite(mn)) datasets.push(hline('Deciding noise score', mn, x0, x1, theme.noise, theme, [2, 3]));
+    if (Number.isFinite(mi)) datasets.push(hline(t('decidingImportant'), mi, x0, x1, theme.signal, theme, [2, 3]));
+    if (Number.isFinite(mn)) datasets.push(hline(t('decidingNoise'), mn, x0, x1, theme.noise, theme, [2, 3]));
     const o = baseOptions(theme);
-    setTitles(o, 'component index', key === 'rc' ? 'RC score g/√s (log)' : 'JE score g/s');
+    setTitles(o, t('componentIndex'), key === 'rc' ? t('rcScoreAxis') : t('jeScoreAxis'));
     const sx = o.scales!.x as Record<string, unknown>;
     sx.min = x0;
     sx.max = x1;
@@ -594,11 +600,10 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
       Number.isFinite(mi) && Number.isFinite(mn) && (key === 'je' || (mi > 0 && mn > 0))
         ? [{ axis: 'y' as const, from: Math.min(mi, mn), to: Math.max(mi, mn), color: gapColor }]
         : [];
-    const verdict = recovers ? 'recovers' : 'fails';
-    const rel = Number.isFinite(mn) ? (recovers ? '>' : '≤') : '';
+    const verdict = recovers ? t('recovers') : t('fails');
     const caption = Number.isFinite(mn)
-      ? `${name}: deciding important ${fmt(mi)} ${rel} deciding noise ${fmt(mn)} → ${verdict}`
-      : `${name}: no competing noise component → ${verdict}`;
+      ? t(recovers ? 'scoresCaptionRecovers' : 'scoresCaptionFails', name, fmt(mi), fmt(mn))
+      : t(recovers ? 'scoresCaptionNoNoiseRecovers' : 'scoresCaptionNoNoiseFails', name);
     texts(
       o,
       [
@@ -607,14 +612,14 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
           x: 'right',
           y: 'above',
           align: 'right',
-          text: verdict === 'recovers' ? '✓ recovers' : '✗ fails',
+          text: `${recovers ? '✓' : '✗'} ${verdict}`,
           color: recovers ? theme.signal : theme.noise,
           bold: true,
         },
       ],
       [...bands, ...(k < d ? [{ axis: 'x' as const, from: k + 0.5, to: x1, color: withAlpha(theme.noise, 0.05) }] : [])],
     );
-    const aria = `${name} scores at α = ${fmt(a.alpha)} for ${d} components. ${caption}.`;
+    const aria = t('scoresAria', name, fmt(a.alpha), d, caption);
     charts.push({ spec: { id: `scores-${key}`, datasets, options: o }, aria, caption });
   }
   return { id: 'scores', title, subtitle, charts, table };
@@ -632,25 +637,25 @@ function symlogInverse(y: number): number {
 }
 
 function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
-  const title = 'Thresholds as the noise grows';
-  const subtitle = 'α²_RC(t) and α²_JE(t) when every noise variance is multiplied by t; α²_JE stays below (1 − δ)/δ.';
+  const title = t('scalingTitle');
+  const subtitle = t('scalingSubtitle');
   const c = model.curve;
-  const table: TableData = { caption: title, columns: ['t (noise scale)', 'α²_RC(t)', 'α²_JE(t)'], rows: [] };
-  if (!c || c.t.length === 0) return { id: 'scaling', title, subtitle, charts: [], table, empty: 'No noise-scaling curve for this spec.' };
+  const table: TableData = { caption: title, columns: [t('colNoiseScale'), 'α²_RC(t)', 'α²_JE(t)'], rows: [] };
+  if (!c || c.t.length === 0) return { id: 'scaling', title, subtitle, charts: [], table, empty: t('scalingEmpty') };
   for (let i = 0; i < c.t.length; i++) table.rows.push([c.t[i], c.alpha2RC[i], c.alpha2JE[i]]);
   const tMin = c.t[0];
   const tMax = c.t[c.t.length - 1];
   const pt = (x: number, v: number): Pt => ({ x, y: symlog(v), raw: v });
   const datasets: LineDataset[] = [
     line(
-      'α²_RC(t) reconstruction',
+      t('scalingRcLegend'),
       c.t.map((x, i) => pt(x, c.alpha2RC[i])),
       theme.rc,
       theme,
       { pointRadius: 0, borderWidth: 2.5 * theme.lineScale },
     ),
     line(
-      'α²_JE(t) joint-embedding',
+      t('scalingJeLegend'),
       c.t.map((x, i) => pt(x, c.alpha2JE[i])),
       theme.je,
       theme,
@@ -658,7 +663,7 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
     ),
   ];
   if (Number.isFinite(c.jeBound)) {
-    const b = hline('JE bound (1 − δ)/δ', symlog(c.jeBound), tMin, tMax, theme.je, theme, [7, 5]);
+    const b = hline(t('jeBoundLegend'), symlog(c.jeBound), tMin, tMax, theme.je, theme, [7, 5]);
     b.data.forEach((p) => (p.raw = c.jeBound));
     datasets.push(b);
   }
@@ -669,7 +674,7 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   const hi = Math.ceil(r[1] * 2) / 2 + 0.25;
   if (c.crossing !== null && Number.isFinite(c.crossing)) {
     const v = interpolateLog(c.t, c.alpha2JE, c.crossing);
-    const cp = line(`Crossing t = ${fmt(c.crossing)}`, [pt(c.crossing, v)], theme.marker, theme, {
+    const cp = line(t('crossingLegend', fmt(c.crossing)), [pt(c.crossing, v)], theme.marker, theme, {
       pointRadius: 6,
       pointHoverRadius: 7,
       pointStyle: 'rectRot',
@@ -692,7 +697,7 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   if (tMin <= 1 && tMax >= 1) {
     datasets.push(
       line(
-        'Spec noise (t = 1)',
+        t('specNoiseLegend'),
         [
           { x: 1, y: lo },
           { x: 1, y: hi },
@@ -702,10 +707,10 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
         { borderDash: [2, 4], borderWidth: 1.2 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 },
       ),
     );
-    notes.push({ x: 1, y: 'top', dx: 4, align: 'left', text: 'spec (t = 1)', color: theme.muted });
+    notes.push({ x: 1, y: 'top', dx: 4, align: 'left', text: t('specNoiseNote'), color: theme.muted });
   }
   const o = baseOptions(theme);
-  setTitles(o, 't — noise scale (log)', 'α² (signed log scale)');
+  setTitles(o, t('noiseScaleAxis'), t('signedLogAxis'));
   const sx = o.scales!.x as Record<string, unknown>;
   sx.type = 'logarithmic';
   sx.min = tMin;
@@ -734,14 +739,13 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
       dx: -6,
       dy: -4,
       align: 'right',
-      text: 'α² < 0: any α ≥ 0 recovers',
+      text: t('negativeAlpha2Note'),
       color: theme.muted,
       halo: withAlpha(theme.background, 0.8),
     });
   const aria =
-    `Squared thresholds as the noise scale t goes from ${fmt(tMin)} to ${fmt(tMax)}: α²_RC grows to ${fmt(c.alpha2RC[c.alpha2RC.length - 1])}, ` +
-    `α²_JE stays below its bound ${fmt(c.jeBound)}` +
-    (c.crossing !== null ? `; the curves cross at t = ${fmt(c.crossing)}.` : '; the curves do not cross in this range.');
+    t('scalingAria', fmt(tMin), fmt(tMax), fmt(c.alpha2RC[c.alpha2RC.length - 1]), fmt(c.jeBound)) +
+    (c.crossing !== null ? t('scalingAriaCross', fmt(c.crossing)) : t('scalingAriaNoCross'));
   return { id: 'scaling', title, subtitle, charts: [{ spec: { id: 'scaling', datasets, options: o }, aria }], table };
 }
 
@@ -764,11 +768,11 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
   const sim = model.simulation;
   if (!sim) return null;
   const metric = sim.metric;
-  const title = 'Finite-n convergence';
-  const subtitle = `${metric} between the clean and the corrupted solution as the sample count n grows (log–log), one line per paradigm and α.`;
+  const title = t('convergenceTitle');
+  const subtitle = t('convergenceSubtitle', metric);
   const table: TableData = {
     caption: title,
-    columns: ['n', ...sim.series.flatMap((s) => [`${PARADIGM_LABEL[s.paradigm]} α=${fmt(s.alpha)} mean`, 'spread'])],
+    columns: ['n', ...sim.series.flatMap((s) => [t('colSeriesMean', paradigmLabel(s.paradigm), fmt(s.alpha)), t('colSpread')])],
     rows: [],
   };
   for (let i = 0; i < sim.n.length; i++) table.rows.push([sim.n[i], ...sim.series.flatMap((s) => [s.mean[i] ?? null, s.spread[i] ?? null])]);
@@ -776,7 +780,7 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
   const colorOf = (p: string): string => (p === 'reconstruction' ? theme.rc : p === 'joint-embedding' ? theme.je : theme.sl);
   const datasets: LineDataset[] = sim.series.map((s) =>
     line(
-      `${PARADIGM_LABEL[s.paradigm]} · α = ${fmt(s.alpha)}`,
+      t('seriesLegend', paradigmLabel(s.paradigm), fmt(s.alpha)),
       sim.n.map((x, i) => ({ x, y: pos(s.mean[i]) })),
       colorOf(s.paradigm),
       theme,
@@ -788,7 +792,7 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
     ),
   );
   const o = baseOptions(theme);
-  setTitles(o, 'n — samples (log)', `${metric} (log)`);
+  setTitles(o, t('samplesAxis'), t('metricLogAxis', metric));
   const sx = o.scales!.x as Record<string, unknown>;
   sx.type = 'logarithmic';
   sx.ticks = { ...(sx.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
@@ -807,7 +811,13 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
     sy.max = 10 ** (Math.ceil(Math.log10(yr[1]) - 1e-9) + 0.25);
   }
   texts(o, []);
-  const aria = `${metric} against n on log–log axes for ${sim.series.length} series (${[...new Set(sim.series.map((s) => PARADIGM_LABEL[s.paradigm]))].join(', ')}; α = ${alphas.map((v) => fmt(v)).join(', ')}).`;
+  const aria = t(
+    'convergenceAria',
+    metric,
+    sim.series.length,
+    [...new Set(sim.series.map((s) => paradigmLabel(s.paradigm)))].join(t('listSeparator')),
+    alphas.map((v) => fmt(v)).join(t('listSeparator')),
+  );
   return { id: 'convergence', title, subtitle, charts: [{ spec: { id: 'convergence', datasets, options: o }, aria }], table };
 }
 

@@ -27,6 +27,7 @@ import {
   type AnalysisMessage,
   type GraphPanelModel,
 } from '../../src/shared/webviewProtocol';
+import { translateWebviewMessages, type WebviewStrings } from '../../src/shared/webviewStrings';
 
 function findRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -139,8 +140,16 @@ let origin = '';
 let browser: Browser;
 /** Initial states the harness can embed: `/?state=<name>`. */
 const initialStates = new Map<string, unknown>();
+/**
+ * The panel's messages as the host passes them (translated with `vscode.l10n.t` there): English by
+ * default, or a pseudo-translation that wraps every message in ⟦ ⟧ (`/?l10n=pseudo`).
+ */
+const stringTables = new Map<string, WebviewStrings>([
+  ['en', translateWebviewMessages((m) => m)],
+  ['pseudo', translateWebviewMessages((m) => `⟦${m}⟧`)],
+]);
 
-function harnessHtml(stateName: string | null): string {
+function harnessHtml(stateName: string | null, l10n: string | null = null): string {
   return buildPanelHtml({
     // The form VS Code 1.100 gives (`webview.cspSource`): the 'self' keyword, then the resource origin.
     cspSource: `'self' ${origin}`,
@@ -149,6 +158,7 @@ function harnessHtml(stateName: string | null): string {
     styleUri: `${origin}/media/panel.css`,
     title: 'SSL analysis',
     initialState: stateName ? (initialStates.get(stateName) ?? null) : null,
+    strings: stringTables.get(l10n ?? 'en') ?? stringTables.get('en'),
   });
 }
 
@@ -164,7 +174,7 @@ before(async () => {
     const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(harnessHtml(url.searchParams.get('state')));
+      res.end(harnessHtml(url.searchParams.get('state'), url.searchParams.get('l10n')));
       return;
     }
     const file = FILES[url.pathname];
@@ -213,6 +223,7 @@ interface Hook {
   renders(): number;
   lastRenderMs(): number;
   theme(): string;
+  chartTexts(): { id: string; section: string; axes: string[]; ticks: string[]; legend: string[]; annotations: string[] }[];
 }
 type Win = Window & { __sslPanel: Hook; __posted: Record<string, unknown>[]; __violations: string[] };
 
@@ -1018,6 +1029,149 @@ test('data mode with views and labels: the probe sentence on the card, its bar c
     );
     assert.equal(await page.locator('.status').innerText(), '');
     assert.match(await text(page, 'probe'), /probes at 0\.79/);
+    await assertClean(page, problems);
+  } finally {
+    await page.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// Localisation (docs/architecture.md §2 "Localisation")
+
+/** What is left of a text once every ⟦…⟧ (nested too) is taken out. */
+function outsideTranslations(text: string): string {
+  let s = text;
+  for (let prev = ''; prev !== s;) {
+    prev = s;
+    s = s.replace(/⟦[^⟦⟧]*⟧/g, '');
+  }
+  return s;
+}
+/** English outside every translated message: a word of three letters or more (notation such as `α_RC = 0.764`, `1e-5`, `K = 16` is not). */
+const untranslated = (text: string): boolean => /[A-Za-z][a-z]{2,}|[A-Z]{3,}/.test(outsideTranslations(text));
+
+test('pseudo-translated table: every visible text and aria label of the card and of a chart section, the chart texts and the report come from the table; graph mode’s card and charts too', async () => {
+  const { page, problems } = await openPanel('light', '?l10n=pseudo');
+  try {
+    await page.waitForSelector('.empty-state:not([hidden])');
+    assert.equal(await page.locator('.empty-state').innerText(), '⟦Open a *.sslexp.yaml spec to see its analysis.⟧');
+    await postAnalysis(page, fixture('case-c'));
+    // Every visible text node and every aria-label / title of the card and of the thresholds section.
+    const found = await page.evaluate(() => {
+      const out: { where: string; text: string }[] = [];
+      for (const root of [document.querySelector('.card'), document.querySelector('#section-thresholds')]) {
+        if (!root) throw new Error('missing root');
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const parent = n.parentElement!;
+          const text = (n.textContent ?? '').trim();
+          // Text of the core (the reason, the problems' messages) is English by design; a canvas's fallback is its aria-label.
+          if (!text || parent.closest('.reason, .msg, canvas') || !parent.checkVisibility()) continue;
+          out.push({ where: `${parent.tagName.toLowerCase()}.${parent.className}`, text });
+        }
+        for (const e of [root, ...root.querySelectorAll('*')]) {
+          for (const a of ['aria-label', 'title']) {
+            const v = e.getAttribute(a);
+            if (v) out.push({ where: `${e.tagName.toLowerCase()}[${a}]`, text: v });
+          }
+        }
+      }
+      return out;
+    });
+    assert.ok(found.length >= 30, `${found.length} texts`);
+    assert.deepEqual(
+      found.filter((f) => untranslated(f.text)),
+      [],
+      'untranslated English',
+    );
+    // What the table gave, exactly, in each kind of place.
+    const texts = new Set(found.map((f) => f.text));
+    for (const expected of [
+      '⟦Recommendation⟧',
+      '⟦Joint-embedding⟧',
+      '⟦α_RC · reconstruction⟧',
+      '⟦fails at α = 0.73⟧',
+      '⟦recovers at α = 0.73⟧',
+      '⟦alignment set in the spec⟧',
+      '⟦α²_RC = 0.583 · α²_JE = 0.5 · δ = 0.667 · η = 1.15 · η²/δ = 2 · d = 4, k = 2⟧',
+      '⟦Mixed noise⟧',
+      '⟦Alignment thresholds⟧',
+      '⟦Show data⟧',
+      '⟦Show the numbers as a table⟧',
+      '⟦Chart actions⟧',
+      '⟦Export this chart as PNG⟧',
+    ]) {
+      assert.ok(texts.has(expected), `${expected} in ${[...texts].join(' | ')}`);
+    }
+    assert.ok(
+      found.some((f) => f.where === 'canvas[aria-label]' && f.text.startsWith('⟦Alignment thresholds on an α axis from 0 to ')),
+      'the chart’s aria-label',
+    );
+    // The chart itself: axis title, tick labels, legend and annotations.
+    const chart = (await page.evaluate(() => (window as unknown as Win).__sslPanel.chartTexts())).find((c) => c.id === 'thresholds');
+    assert.ok(chart);
+    assert.deepEqual(chart.axes, ['⟦α — alignment of the augmentation with the noise⟧']);
+    assert.ok(chart.ticks.includes('⟦Reconstruction⟧') && chart.ticks.includes('⟦Joint-embedding⟧'), chart.ticks.join(' | '));
+    assert.deepEqual(chart.legend, ['⟦⟦Reconstruction⟧ recovers (α > α_RC)⟧', '⟦⟦Joint-embedding⟧ recovers (α > α_JE)⟧', '⟦Spec α = 0.73⟧']);
+    assert.deepEqual(chart.annotations, ['α_RC = 0.764', 'α_JE = 0.707', '⟦spec α = 0.73⟧']);
+    // Every chart of the panel: nothing drawn in English outside the table.
+    const all = await page.evaluate(() => (window as unknown as Win).__sslPanel.chartTexts());
+    assert.equal(all.length, 6);
+    const english = all.flatMap((c) => [...c.axes, ...c.ticks, ...c.legend, ...c.annotations].filter(untranslated).map((x) => `${c.id}: ${x}`));
+    assert.deepEqual(english, []);
+    // The data table of a section: caption, headers and the words in its cells.
+    await page.locator('[data-testid="toggle-thresholds"]').click();
+    const table = await page.locator('#table-thresholds table').innerText();
+    assert.match(table, /⟦Alignment thresholds⟧/);
+    assert.match(table, /⟦paradigm⟧\s+⟦α²_th \(squared\)⟧/);
+    assert.ok(!untranslated(table), table);
+    assert.equal(await page.locator('[data-testid="toggle-thresholds"] .btn-text').innerText(), '⟦Hide data⟧');
+    // The HTML report uses the same table.
+    await post(page, { type: 'requestExport', requestId: 51, format: 'html' });
+    const report = await reply(page, 51);
+    const html = String(report.content);
+    assert.ok(html.includes('<title>⟦SSL analysis — '), html.slice(0, 400));
+    assert.ok(html.includes('<h2>⟦Alignment thresholds⟧</h2>'));
+    assert.ok(html.includes('⟦Recommendation⟧') && html.includes('⟦Per-component scores at α = 0.73⟧'));
+    assert.ok(!html.includes('>Alignment thresholds<') && !html.includes('>Recommendation<'));
+
+    // Graph mode: its card, its four sections' headings and every text its charts draw.
+    await postAnalysis(page, graphFixture('graph-labels'));
+    const graphTexts = await page.evaluate(() =>
+      [...document.querySelectorAll('.card, .chart-section:not([hidden]) .section-titles, .file-line .spec-dims')].flatMap((root) => {
+        const out: string[] = [];
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = (n.textContent ?? '').trim();
+          if (text && !n.parentElement!.closest('.reason, .msg')) out.push(text);
+        }
+        return out;
+      }),
+    );
+    assert.ok(graphTexts.includes('⟦Joint-embedding method⟧') && graphTexts.includes('⟦Pair agreement⟧'), graphTexts.join(' | '));
+    assert.deepEqual(graphTexts.filter(untranslated), []);
+    const graphCharts = await page.evaluate(() => (window as unknown as Win).__sslPanel.chartTexts());
+    assert.ok(graphCharts.length >= 5, graphCharts.map((c) => c.id).join(', '));
+    assert.deepEqual(
+      graphCharts.flatMap((c) => [...c.axes, ...c.ticks, ...c.legend, ...c.annotations].filter(untranslated).map((x) => `${c.id}: ${x}`)),
+      [],
+    );
+    await assertClean(page, problems);
+  } finally {
+    await page.close();
+  }
+});
+
+test('the English table, as an English host passes it, gives the panel’s English text', async () => {
+  const { page, problems } = await openPanel('light', '?l10n=en');
+  try {
+    await postAnalysis(page, fixture('case-c'));
+    assert.equal(await page.locator('.card .eyebrow').textContent(), 'Recommendation');
+    assert.equal(await page.locator('#title-thresholds').innerText(), 'Alignment thresholds');
+    assert.equal(await page.locator('#section-thresholds .toolbar').getAttribute('aria-label'), 'Chart actions');
+    const chart = (await page.evaluate(() => (window as unknown as Win).__sslPanel.chartTexts())).find((c) => c.id === 'thresholds');
+    assert.deepEqual(chart?.axes, ['α — alignment of the augmentation with the noise']);
+    assert.deepEqual(chart?.legend, ['Reconstruction recovers (α > α_RC)', 'Joint-embedding recovers (α > α_JE)', 'Spec α = 0.73']);
     await assertClean(page, problems);
   } finally {
     await page.close();

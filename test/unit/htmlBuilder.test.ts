@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCsp, buildPanelHtml, makeNonce } from '../../src/preview/htmlBuilder';
 import { decodeEmbeddedJson } from '../../src/shared/webviewProtocol';
+import { WEBVIEW_MESSAGES, type WebviewStrings } from '../../src/shared/webviewStrings';
 
 const base = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
@@ -39,7 +40,8 @@ test('CSP is present and exact', () => {
 test('every script element carries the nonce; no inline script code, no inline styles', () => {
   const html = buildPanelHtml({ ...base, initialState: { a: 1 } });
   const scripts = html.match(/<script\b[^>]*>/g) ?? [];
-  assert.equal(scripts.length, 2);
+  // The initial state, the panel's messages (both JSON, not executed) and the bundle.
+  assert.equal(scripts.length, 3);
   for (const s of scripts) assert.ok(s.includes(`nonce="${base.nonce}"`), `nonce on ${s}`);
   const exec = scripts.filter((s) => !s.includes('type="application/json"'));
   assert.equal(exec.length, 1);
@@ -59,16 +61,40 @@ test('a malicious name in the initial state cannot break out of the JSON script'
   const text = initialStateText(html);
   assert.ok(!/[<>&\u2028\u2029]/.test(text), 'no raw <, >, &, U+2028, U+2029 in the embedded JSON');
   assert.deepEqual(decodeEmbeddedJson(text), state);
-  // Exactly the two script elements of the skeleton.
-  assert.equal((html.match(/<script\b/g) ?? []).length, 2);
-  assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
+  // Exactly the three script elements of the skeleton.
+  assert.equal((html.match(/<script\b/g) ?? []).length, 3);
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 3);
+});
+
+function stringsText(html: string): string {
+  const m = /<script type="application\/json" id="l10n-strings" nonce="[^"]*">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, 'l10n-strings element present');
+  return m[1];
+}
+
+test('the panel’s messages: English by default, a translated table as escaped JSON, the noscript text and lang from it', () => {
+  const english = buildPanelHtml(base);
+  assert.deepEqual(decodeEmbeddedJson(stringsText(english)), WEBVIEW_MESSAGES);
+  assert.ok(english.includes('<html lang="en">'));
+  assert.ok(english.includes('<noscript>The analysis panel needs JavaScript.</noscript>'));
+  const evil = '</script><script>alert(1)</script> & <b>';
+  const strings = { ...WEBVIEW_MESSAGES, noScript: `Das Panel braucht JavaScript ${evil}`, showData: evil } as WebviewStrings;
+  const html = buildPanelHtml({ ...base, strings, lang: 'de' });
+  assert.ok(html.includes('<html lang="de">'));
+  assert.ok(html.includes('<noscript>Das Panel braucht JavaScript &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;</noscript>'));
+  const text = stringsText(html);
+  assert.ok(!/[<>&]/.test(text), 'no raw <, > or & in the embedded messages');
+  assert.deepEqual(decodeEmbeddedJson(text), strings);
+  assert.equal((html.match(/<script\b/g) ?? []).length, 3);
+  // A language that is not a tag cannot reach the attribute.
+  assert.ok(buildPanelHtml({ ...base, lang: 'de" onload="x' }).includes('<html lang="en">'));
 });
 
 test('the title and URIs are escaped', () => {
   const html = buildPanelHtml({ ...base, title: '<b>"x" & \'y\'</b>', scriptUri: 'https://a/b.js?x="><script>', styleUri: 'https://a/c.css' });
   assert.ok(html.includes('<title>&lt;b&gt;"x" &amp; \'y\'&lt;/b&gt;</title>'));
   assert.ok(html.includes('src="https://a/b.js?x=&quot;&gt;&lt;script&gt;"'));
-  assert.equal((html.match(/<script\b/g) ?? []).length, 2);
+  assert.equal((html.match(/<script\b/g) ?? []).length, 3);
 });
 
 test('the initial state defaults to null', () => {

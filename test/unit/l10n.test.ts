@@ -12,7 +12,12 @@
  *   4. the settings: titled categories whose ids make VS Code's derived labels read cleanly (the
  *      derivation below mirrors settingKeyToDisplayFormat of VS Code's settingsTreeModels.ts), and
  *      integer settings with bounds;
- *   5. every `when` clause on a spec's file name is the code's matcher (SPEC_FILE_RE), case-insensitive.
+ *   5. every `when` clause on a spec's file name is the code's matcher (SPEC_FILE_RE), case-insensitive;
+ *   6. the analysis panel (src/webview): its messages are one table (src/shared/webviewStrings.ts) that
+ *      the bundle contains, every message is used, and no webview file hands bare English to the DOM
+ *      or to a chart (text, labels, aria labels, titles, axis titles, legends, annotations, table
+ *      headers and cells), read with the TypeScript compiler API, with self-tests; the table's
+ *      translation, validation and formatting.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +26,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as TS from 'typescript';
+import { formatMessage, parseWebviewStrings, translateWebviewMessages, WEBVIEW_MESSAGES } from '../../src/shared/webviewStrings';
 
 const ts: typeof TS = createRequire(__filename)('typescript');
 // out/test/unit/l10n.test.js -> repository root
@@ -387,4 +393,268 @@ test('every when clause on a file name is the code’s SPEC_FILE_RE, case-insens
     for (const name of ['a.sslexp.yaml', 'B.SSLEXP.YML', 'c.SslExp.Json']) assert.ok(re.test(name), `${where} matches ${name}`);
     for (const name of ['a.yaml', 'a.sslexp.yaml.bak', 'sslexp.yaml']) assert.ok(!re.test(name), `${where} does not match ${name}`);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 6. The analysis panel's messages
+
+test('the bundle contains every message of the panel’s table, by its English text', () => {
+  const bundle = JSON.parse(read('l10n/bundle.l10n.json')) as Record<string, string>;
+  const messages = Object.values(WEBVIEW_MESSAGES);
+  assert.ok(messages.length >= 250, `${messages.length} messages`);
+  const missing = messages.filter((m) => bundle[m] !== m);
+  assert.deepEqual(missing, []);
+  // A few with placeholders and with leading or trailing spaces, exactly.
+  for (const m of ['Per-component scores at α = {0}', 'Locked to {0}. Click to follow the active editor.', ', ', ' Series thinned for display.', 'Show data']) {
+    assert.equal(bundle[m], m, m);
+  }
+});
+
+/** The webview's sources (repository-relative). */
+function webviewFiles(): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, 'src/webview'))
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))
+    .map((n) => `src/webview/${n}`)
+    .sort();
+}
+
+test('every message of the panel’s table is used by the webview or the HTML builder', () => {
+  const sources = [...webviewFiles(), 'src/preview/htmlBuilder.ts'].map((f) => read(f)).join('\n');
+  const unused = Object.keys(WEBVIEW_MESSAGES).filter((k) => !sources.includes(`'${k}'`) && !sources.includes(`.${k}`));
+  assert.deepEqual(unused, []);
+});
+
+/** English in a literal: a word of three or more letters (notation such as `α_RC`, `K = `, `σ_k` is not). */
+const englishWord = (text: string): boolean => /[A-Za-z][a-z]{2,}/.test(text);
+
+/** Calls whose arguments (by index) the panel shows: DOM helpers, chart labels and titles, canvas text. */
+const WEBVIEW_TEXT_ARGS: Record<string, number[]> = {
+  el: [3],
+  button: [0, 1],
+  metric: [1, 2, 3],
+  createTextNode: [0],
+  setTitles: [1, 2],
+  line: [0],
+  markerLine: [0],
+  hline: [0],
+  composePng: [1],
+  fillText: [0],
+  alert: [0],
+};
+/** Attributes a user reads or hears. */
+const TEXT_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'aria-valuetext', 'title', 'alt', 'placeholder']);
+/** `x.textContent = …`, `table.note = …` and the like. */
+const DOM_TEXT_ASSIGNMENTS = new Set([
+  'textContent',
+  'innerText',
+  'title',
+  'alt',
+  'placeholder',
+  'ariaLabel',
+  'label',
+  'note',
+  'caption',
+  'subtitle',
+  'empty',
+  'aria',
+  'text',
+]);
+/** Object properties that become text in the panel: sections, charts, datasets, annotations, table rows' names. */
+const WEBVIEW_TEXT_PROPERTIES = new Set(['title', 'subtitle', 'caption', 'aria', 'empty', 'note', 'text', 'label', 'name', 'alt']);
+
+export function webviewBareTextFindings(file: string, text: string): Finding[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const out: Finding[] = [];
+  // Local constants and variables by name, so that `{ title }` or `el(doc, 'p', '', caption)` is checked at its definition.
+  const declarations = new Map<string, TS.Expression[]>();
+  const collect = (node: TS.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+      declarations.set(node.name.text, [...(declarations.get(node.name.text) ?? []), node.initializer]);
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(sf);
+  const bare = (node: TS.Expression, seen = new Set<string>()): boolean => {
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return bare(node.expression, seen);
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return englishWord(node.text);
+    if (ts.isTemplateExpression(node)) {
+      if (englishWord(node.head.text + node.templateSpans.map((sp) => ` ${sp.literal.text}`).join(''))) return true;
+      return node.templateSpans.some((sp) => bare(sp.expression, seen));
+    }
+    if (ts.isConditionalExpression(node)) return bare(node.whenTrue, seen) || bare(node.whenFalse, seen);
+    if (ts.isBinaryExpression(node)) {
+      const op = node.operatorToken.kind;
+      if (op === ts.SyntaxKind.PlusToken) return bare(node.left, seen) || bare(node.right, seen);
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken)
+        return bare(node.right, seen);
+      return false;
+    }
+    if (ts.isIdentifier(node) && !seen.has(node.text)) {
+      seen.add(node.text);
+      return (declarations.get(node.text) ?? []).some((init) => bare(init, seen));
+    }
+    if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return bare(node.body, seen);
+    return false;
+  };
+  const add = (node: TS.Node, where: string): void => {
+    out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, where });
+  };
+  const check = (node: TS.Expression | undefined, where: string): void => {
+    if (node && bare(node)) add(node, where);
+  };
+  const calleeName = (e: TS.Expression): string | undefined => (ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : undefined);
+  const visit = (node: TS.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const name = calleeName(node.expression);
+      const args = node.arguments;
+      if (name && WEBVIEW_TEXT_ARGS[name]) for (const i of WEBVIEW_TEXT_ARGS[name]) check(args[i], `${name}() argument ${i + 1}`);
+      if (name === 'setAttribute' && args[0] && ts.isStringLiteral(args[0]) && TEXT_ATTRIBUTES.has(args[0].text))
+        check(args[1], `setAttribute('${args[0].text}')`);
+      // Table rows: `table.rows.push([...cells])`.
+      if (name === 'push' && ts.isPropertyAccessExpression(node.expression) && calleeName(node.expression.expression) === 'rows') {
+        for (const a of args) if (ts.isArrayLiteralExpression(a)) for (const cell of a.elements) check(cell, 'a table cell');
+      }
+    }
+    if (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) {
+      const key = node.name;
+      const keyText = ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : undefined;
+      const value = ts.isPropertyAssignment(node) ? node.initializer : node.name;
+      if (keyText && WEBVIEW_TEXT_PROPERTIES.has(keyText)) check(value, `property ${keyText}`);
+      // Table headers, and the labels of chart ticks.
+      if (keyText === 'columns' && ts.isArrayLiteralExpression(value)) for (const c of value.elements) check(c, 'a table header');
+      if (keyText === 'callback' && (ts.isArrowFunction(value) || ts.isFunctionExpression(value))) {
+        const body = value.body;
+        if (ts.isBlock(body)) {
+          const returns = (n: TS.Node): void => {
+            if (ts.isReturnStatement(n)) check(n.expression, 'a tick label');
+            else if (!ts.isFunctionLike(n)) ts.forEachChild(n, returns);
+          };
+          returns(body);
+        } else check(body, 'a tick label');
+      }
+    }
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(node.left) &&
+      DOM_TEXT_ASSIGNMENTS.has(node.left.name.text)
+    ) {
+      check(node.right, `assignment to .${node.left.name.text}`);
+    }
+    // Lookup tables of display names: `const LABEL: Record<string, string> = { reconstruction: 'Reconstruction' }`.
+    if (
+      ts.isVariableDeclaration(node) &&
+      node.type &&
+      /^Record<.*,\s*string>$/s.test(node.type.getText(sf)) &&
+      node.initializer &&
+      ts.isObjectLiteralExpression(node.initializer)
+    ) {
+      for (const p of node.initializer.properties) if (ts.isPropertyAssignment(p)) check(p.initializer, `a display name in ${node.name.getText(sf)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+test('no webview file hands bare English to the DOM or to a chart', () => {
+  const files = webviewFiles();
+  for (const f of ['src/webview/card.ts', 'src/webview/sections.ts', 'src/webview/graphSections.ts', 'src/webview/main.ts', 'src/webview/export.ts']) {
+    assert.ok(files.includes(f), f);
+  }
+  const findings = files.flatMap((f) => webviewBareTextFindings(f, read(f)));
+  assert.deepEqual(
+    findings.map((x) => `${x.file}:${x.line}: ${x.where}`),
+    [],
+  );
+});
+
+test('self-test: the webview check finds every kind of bare text, and accepts translated text and notation', () => {
+  const bad = [
+    "el(doc, 'div', 'eyebrow', 'Recommendation');",
+    "el(doc, 'p', 'detail-line', `${n} rows`);",
+    "b.textContent = open ? t('hideData') : 'Show data';",
+    "node.innerText = 'Updating…';",
+    "canvas.setAttribute('aria-label', `Spectrum of ${d} components`);",
+    "button.setAttribute('title', 'Export this chart as PNG');",
+    "b.title = 'Go to line ' + p.line;",
+    "const png = button('PNG', 'Export this chart as PNG', ICONS.image);",
+    "box.append(doc.createTextNode(' recovers'));",
+    "setTitles(o, 'component index', '');",
+    "setTitles(o, t('componentIndex'), `${metric} (log)`);",
+    "datasets.push(line('Noise', data, theme.noise, theme));",
+    'datasets.push(hline(`JE bound ${b}`, y, x0, x1, c, theme));',
+    "datasets.push(markerLine('spec α', a, 0, 1, c, theme));",
+    'const ds = { label: `${r.name} recovers`, data };',
+    "notes.push({ x: 1, y: 'top', text: 'spec (t = 1)', color });",
+    "const title = 'Spectrum'; return { id: 'spectrum', title, subtitle, charts: [] };",
+    "const caption = ok ? t('a') : 'no competing noise'; charts.push({ spec, aria, caption });",
+    "return { id: 's', title, subtitle, charts: [], table, empty: 'No spectra for this spec.' };",
+    "const table = { caption: title, columns: [t('colComponent'), 'block'], rows: [] };",
+    "table.rows.push([i, 'important', c[i]]);",
+    "sy.ticks = { callback: (v) => (Number(v) === 1 ? 'Reconstruction' : '') };",
+    'table.note = `Thinned from ${k} components.`;',
+    "ctx.fillText('Alignment thresholds', pad, pad);",
+    "const rows = [{ key: 'rc', name: 'Reconstruction', y: 1 }];",
+    "metric(doc, 'Spec α', v, t('specAlphaSet'));",
+    "export const PARADIGM_LABEL: Record<string, string> = { reconstruction: 'Reconstruction', 'joint-embedding': 'J' };",
+  ];
+  for (const src of bad) assert.equal(webviewBareTextFindings('bad.ts', src).length, 1, src);
+  const good = [
+    "el(doc, 'div', 'eyebrow', t('cardRecommendation'));",
+    "const h = el(doc, 'div', 'metric-label metric m-rc');",
+    "el(doc, 'span', 'verdict-mark', ok ? '✓' : '✗');",
+    "b.textContent = open ? t('hideData') : t('showData');",
+    "canvas.setAttribute('aria-label', c.aria); canvas.setAttribute('role', 'img'); t.setAttribute('data-testid', 'paradigm');",
+    "toggle.setAttribute('aria-controls', `table-${id}`);",
+    "setTitles(o, t('componentIndex'), 'σ_k'); setTitles(o, 'n', 'α²_RC(t)');",
+    'datasets.push(line(`λ = ${fmt(l)} (k = ${ks})`, data, c, theme));',
+    'datasets.push(hline(`a/(4g) = ${fmt(cut)}`, cut, x0, x1, c, theme));',
+    "const ds = { label: t('rankLegend', r.name, r.rank, r.bound), data, borderCapStyle: 'butt', pointStyle: 'line' };",
+    "notes.push({ x: 'right', y: 'above', align: 'right', text: `${r.rank}/${r.bound}`, color });",
+    "const title = t('spectrumTitle'); return { id: 'spectrum', title, charts: [] };",
+    "const table = { caption: title, columns: ['k', 'λ_k', t('colDirection')], rows: [] };",
+    "table.rows.push([k, lambda, k === 0 ? t('directionConstant') : 'σ_k = 1']);",
+    "sy.ticks = { callback: (v) => rows.find((r) => r.y === Number(v))?.name ?? '' };",
+    "post({ type: 'export', format: 'png', chart: id }); refuse(id, 'no analysis is shown');",
+    "if (m.type === 'analysis') document.getElementById('initial-state');",
+    "const REGIME_TITLE: Record<Regime, MessageKey> = { mixed: 'regimeMixed', 'no-noise': 'regimeNoNoise' };",
+    "const CLASS: Record<string, string> = { reconstruction: 'p-rc', 'joint-embedding': 'p-je' };",
+  ];
+  for (const src of good) assert.deepEqual(webviewBareTextFindings('good.ts', src), [], src);
+});
+
+test('the panel’s table: translated by the host, checked and formatted by the webview', () => {
+  // Pseudo-translation: every message wrapped, placeholders kept.
+  const pseudo = translateWebviewMessages((m) => `⟦${m}⟧`);
+  assert.deepEqual(Object.keys(pseudo), Object.keys(WEBVIEW_MESSAGES));
+  assert.equal(pseudo.scoresTitleAt, '⟦Per-component scores at α = {0}⟧');
+  // A translator that gives nothing back leaves the English text.
+  assert.equal(translateWebviewMessages(() => '').showData, 'Show data');
+  // The webview's check: a text that lost or invented a placeholder, a missing key or a non-string falls back to English.
+  const received = parseWebviewStrings({
+    ...pseudo,
+    scoresTitleAt: 'Scores',
+    lockedTo: 'Gesperrt auf {0} und {1}',
+    showData: 42,
+    unknownKey: 'x',
+    hideData: undefined,
+  });
+  assert.equal(received.scoresTitleAt, 'Per-component scores at α = {0}');
+  assert.equal(received.lockedTo, 'Locked to {0}');
+  assert.equal(received.showData, 'Show data');
+  assert.equal(received.hideData, 'Hide data');
+  assert.equal(received.csv, '⟦CSV⟧');
+  assert.equal(received.staleLineCode, '⟦Line {0}: {1}: {2}⟧');
+  assert.ok(!('unknownKey' in received));
+  assert.deepEqual(parseWebviewStrings(null), WEBVIEW_MESSAGES);
+  assert.deepEqual(parseWebviewStrings(['x']), WEBVIEW_MESSAGES);
+  // A translation may reorder the placeholders.
+  assert.equal(parseWebviewStrings({ rankLegend: '{2}/{1} — {0}' }).rankLegend, '{2}/{1} — {0}');
+  // Formatting: every occurrence, in one pass (an argument's own `{1}` is not replaced), missing arguments kept.
+  assert.equal(formatMessage('{0}: {1} ({0})', ['a', 2]), 'a: 2 (a)');
+  assert.equal(formatMessage('{0} and {1}', ['{1}', 'x']), '{1} and x');
+  assert.equal(formatMessage('{0} and {1}', ['a']), 'a and {1}');
+  assert.equal(formatMessage('no placeholders', ['a']), 'no placeholders');
 });
