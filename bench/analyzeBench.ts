@@ -5,19 +5,21 @@
  * solution arrays) against numpy doing the same (np.load + the same closed forms with
  * LAPACK). Printed as ratios; not a test. The last column is the same analysis on the
  * scalar JS kernels on one thread, what the WebAssembly SIMD kernels and the helper
- * thread are measured against.
+ * thread are measured against. Then the whole process at d = 784 (issue 14).
  */
 import { asAlignment } from '../test/support/engine';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzeText } from '../src/core/engine/analyze';
 import { Rng } from '../src/core/numerics/rng';
 import { npy } from '../test/unit/support/npy';
-import { timeIt } from './timing';
+import { median, timeIt } from './timing';
 import { setKernelBackend, setKernelHelperEnabled } from '../src/core/numerics/dense/kernels';
 
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
 const N = 4000;
 const K = 16;
 const DIMS = [64, 256, 784];
@@ -43,6 +45,9 @@ def analyze(f, p, k):
     e = pt[:k] @ sh; m = (r[:, :k] * phi[:k]) @ e
     qq, _ = np.linalg.qr(e.T); proj = qq @ qq.T
     return gram, m, proj
+if len(sys.argv) > 2:
+    analyze(sys.argv[1], 0.7, ${K})
+    sys.exit(0)
 out = {}
 for f, reps in json.loads(sys.argv[1]):
     analyze(f, 0.7, ${K})
@@ -100,7 +105,45 @@ export function runAnalyzeBench(out: (s: string) => void): void {
         `${String(d).padStart(4)} ${ours[i].toFixed(1).padStart(10)} ${(n === undefined ? 'n/a' : n.toFixed(1)).padStart(10)} ${(n === undefined ? 'n/a' : (ours[i] / n).toFixed(2)).padStart(8)} ${target.padStart(7)} ${scalar[i].toFixed(1).padStart(10)} ${(ours[i] / scalar[i]).toFixed(3).padStart(8)}`,
       );
     });
+    wholeProcess(dir, files[files.length - 1][0], DIMS[DIMS.length - 1], out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Issue 14's target: the whole process, `sslexp analyze` (text output) of the d = 784 spec
+ * as a user runs it (start-up, module load, file read, solves, text) against a python3
+ * process doing the same with numpy (interpreter start-up and `import numpy` included).
+ * Runs alternate, so both see the same machine state; medians and the median of the ratios
+ * of back-to-back pairs.
+ */
+function wholeProcess(dir: string, file: string, d: number, out: (s: string) => void): void {
+  if (!existsSync(CLI)) return;
+  const spec = path.join(dir, `s${d}.sslexp.yaml`);
+  writeFileSync(spec, `sslexp: 1\nlatent: ${K}\ndata: {file: ${path.basename(file)}}\naugmentation: {masking: {keep: 0.7}}\n`);
+  const wall = (cmd: string, args: string[]): number => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) return NaN;
+    return performance.now() - t0;
+  };
+  const ours: number[] = [];
+  const np: number[] = [];
+  const ratios: number[] = [];
+  wall(process.execPath, [CLI, 'analyze', spec]);
+  wall('python3', ['-c', NUMPY, file, 'once']);
+  for (let r = 0; r < 9; r++) {
+    const a = wall(process.execPath, [CLI, 'analyze', spec]);
+    const b = wall('python3', ['-c', NUMPY, file, 'once']);
+    ours.push(a);
+    np.push(b);
+    ratios.push(a / b);
+  }
+  out(
+    `  whole process, d = ${d}: sslexp analyze (text) ${median(ours).toFixed(0)} ms (${Math.min(...ours).toFixed(0)}–${Math.max(...ours).toFixed(0)}), ` +
+      (np.some(Number.isNaN)
+        ? 'python3 + numpy n/a'
+        : `python3 + numpy ${median(np).toFixed(0)} ms (${Math.min(...np).toFixed(0)}–${Math.max(...np).toFixed(0)}); ours / numpy ${median(ratios).toFixed(2)} (pairs ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target 1.0)`),
+  );
 }

@@ -25,7 +25,8 @@ export function readLimited(absPath: string, limit: number = LIMITS.maxFileBytes
 /** Positioned reads for data read in blocks (any file size; each read within the limit). */
 export const rangeReader = {
   fileSize: (absPath: string): number => fileSizeOf(absPath),
-  readRange: (absPath: string, position: number, length: number): Uint8Array => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes),
+  readRange: (absPath: string, position: number, length: number, into?: Uint8Array): Uint8Array =>
+    readRangeCapped(absPath, position, length, LIMITS.maxFileBytes, into),
 };
 
 /** Progress lines on stderr when it is a terminal or SSLEXP_PROGRESS=1 (as `simulate`), one per whole percent. */

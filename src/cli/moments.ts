@@ -28,7 +28,7 @@ const NOWHERE = { start: 0, end: 0 };
 /** A file read by position, for the shards of `--merge`. */
 function shardSource(file: string) {
   const abs = path.resolve(file);
-  return { size: rangeReader.fileSize(abs), read: (p: number, l: number) => rangeReader.readRange(abs, p, l) };
+  return { size: rangeReader.fileSize(abs), read: (p: number, l: number, into?: Uint8Array) => rangeReader.readRange(abs, p, l, into) };
 }
 
 function summary(stats: SufficientStats): string {

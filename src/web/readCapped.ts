@@ -17,6 +17,6 @@ export function fileSizeOf(absPath: string): number {
   return unavailable(absPath);
 }
 
-export function readRangeCapped(absPath: string, _position: number, _length: number, _limit: number): Uint8Array {
+export function readRangeCapped(absPath: string, _position: number, _length: number, _limit: number, _into?: Uint8Array): Uint8Array {
   return unavailable(absPath);
 }

@@ -58,14 +58,16 @@ export function fileSizeOf(absPath: string): number {
 
 /**
  * At most `length` bytes of a file from `position` (fewer only at its end): one block of a
- * file read in blocks. Each read is capped at `limit` bytes; the whole file is not.
+ * file read in blocks. Each read is capped at `limit` bytes; the whole file is not. With
+ * `into` of at least `length` bytes the bytes are read into it (a block buffer reused
+ * block after block: no fresh pages to fault in for every block) and a view of it returned.
  */
-export function readRangeCapped(absPath: string, position: number, length: number, limit: number): Uint8Array {
+export function readRangeCapped(absPath: string, position: number, length: number, limit: number, into?: Uint8Array): Uint8Array {
   if (!(length >= 0) || !(position >= 0)) throw new RangeError(`invalid read of ${length} bytes at ${position}`);
   if (length > limit) throw new FileTooLargeError(`a read of ${length} bytes from ${absPath} is over the limit of ${limit} bytes`);
   const fd = fs.openSync(absPath, 'r');
   try {
-    const buf = Buffer.allocUnsafe(length);
+    const buf = into && into.length >= length ? into : Buffer.allocUnsafe(length);
     let used = 0;
     while (used < length) {
       const n = fs.readSync(fd, buf, used, length - used, position + used);

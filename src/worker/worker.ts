@@ -270,7 +270,7 @@ function rangeFor(request: Request): Pick<EngineOptions, 'fileSize' | 'readRange
   if (!request.trusted || request.files) return {}; // files read by the host are whole files
   return {
     fileSize: (absPath) => fileSizeOf(absPath),
-    readRange: (absPath, position, length) => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes),
+    readRange: (absPath, position, length, into) => readRangeCapped(absPath, position, length, LIMITS.maxFileBytes, into),
   };
 }
 

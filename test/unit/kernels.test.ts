@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/numerics/rng';
 import { Matrix, cholesky, gram, matmul, matmulTransA, symmetricEigen, symmetricEigenvalues, topSymmetricEigen } from '../../src/core/numerics/dense';
 import { reduceSymmetric, rightSolveLowerTrans, solveLower, solveLowerTrans, tryCholesky } from '../../src/core/numerics/dense/factor';
-import { gemmTN, operand } from '../../src/core/numerics/dense/blas';
+import { gemmTN, GramStream, operand } from '../../src/core/numerics/dense/blas';
 import { kernelHelperReady, setKernelBackend, setKernelHelperEnabled } from '../../src/core/numerics/dense/kernels';
 import { kernelThreadsReady, startKernelThreads } from '../../src/worker/kernelThreads';
 import { readMatrix } from '../../src/core/io/readArray';
@@ -192,6 +192,66 @@ test('the helper thread splits large products and gives bit-identical results', 
   assert.deepEqual(two.g, one.g);
   assert.deepEqual(two.p, one.p);
   assert.ok(maxRelDiff(two.g, naiveMul(x.transpose(), x).data) < 1e-13);
+});
+
+test('a Gram accumulated block after block with the helper left running equals gemmTN per block, bit for bit', async () => {
+  setKernelBackend('wasm-simd');
+  startKernelThreads();
+  assert.equal(await kernelThreadsReady(), true);
+  const rng = new Rng(17);
+  for (const [d, blocks] of [
+    [203, [1000, 1000, 37, 1000]],
+    [64, [700, 5, 2500]],
+  ] as [number, number[]][]) {
+    const xs = blocks.map((rows) => randn(rng, rows, d).data);
+    const other = randn(rng, 600, 150);
+    // reference: one accumulating gemmTN per block, on this thread only
+    setKernelHelperEnabled(false);
+    const ref = new Float64Array(d * d);
+    xs.forEach((x, b) => {
+      const a = operand(x, d, 0, 0, blocks[b], d, false);
+      gemmTN(1, a, a, ref, 0, d, { accumulate: true });
+    });
+    const otherRef = gram(other).data;
+    setKernelHelperEnabled(true);
+    const got = new Float64Array(d * d);
+    const s = new GramStream(got, d);
+    // a second stream of another width, interleaved
+    const got2 = new Float64Array(150 * 150);
+    const s2 = new GramStream(got2, 150);
+    let otherGot: Float64Array = new Float64Array(0);
+    xs.forEach((x, b) => {
+      s.add(x, blocks[b]);
+      // any other use of the kernels first settles the block left running
+      if (b === 1) otherGot = gram(other).data;
+      if (b === 2) s2.add(other.data, 600);
+    });
+    s.finish();
+    s2.finish();
+    assert.deepEqual(got, ref, `d = ${d}`);
+    assert.deepEqual(otherGot, otherRef);
+    assert.deepEqual(got2, otherRef);
+    const all = new Matrix(
+      blocks.reduce((p, q) => p + q, 0),
+      d,
+      Float64Array.from(xs.flatMap((x) => [...x])),
+    );
+    assert.ok(maxRelDiff(got, naiveMul(all.transpose(), all).data) < 1e-13);
+  }
+  // the scalar backend has no helper: the same sums, on this thread
+  setKernelBackend('js');
+  try {
+    const x = randn(rng, 300, 9).data;
+    const got = new Float64Array(81);
+    const s = new GramStream(got, 9);
+    s.add(x, 300);
+    s.finish();
+    const ref = new Float64Array(81);
+    gemmTN(1, operand(x, 9, 0, 0, 300, 9, false), operand(x, 9, 0, 0, 300, 9, false), ref, 0, 9, { accumulate: true });
+    assert.deepEqual(got, ref);
+  } finally {
+    setKernelBackend('wasm-simd');
+  }
 });
 
 test('.npy doubles from a pooled Node Buffer (non-zero byteOffset) decode to the right values', () => {

@@ -35,6 +35,12 @@ export interface ReadLimits {
   maxValues?: number;
   /** What the limit is of, for the message ("values of the data matrix"). */
   what?: string;
+  /**
+   * The caller owns `bytes` and accepts a result that is a view of them: aligned
+   * little-endian float64 data in C order are then not copied (no second buffer of the
+   * file's size to allocate and fault in).
+   */
+  view?: boolean;
 }
 
 /** An array whose header declares more values than the caller's {@link ReadLimits}: nothing was decoded. */
@@ -114,8 +120,12 @@ export function readNpy(bytes: Uint8Array, name = 'array', limits: ReadLimits = 
   const need = count * dtype.size;
   const have = bytes.length - dataStart;
   if (have < need) throw new DataFileError(`${name} is truncated: shape ${shapeText(shape)} of ${descr} needs ${need} bytes of data, the file has ${have}.`);
+  const cOrder = !fortran || shape.length <= 1;
+  if (limits.view && cOrder && dtype.kind === 'f' && dtype.size === 8 && dtype.little && (bytes.byteOffset + dataStart) % 8 === 0) {
+    return { data: new Float64Array(bytes.buffer, bytes.byteOffset + dataStart, count), shape };
+  }
   let data = decode(bytes, dataStart, count, dtype);
-  if (fortran && shape.length > 1) data = fortranToC(data, shape);
+  if (!cOrder) data = fortranToC(data, shape);
   return { data, shape };
 }
 

@@ -1,7 +1,8 @@
 /**
- * A C-order `.npy` file read a block of rows at a time (any numeric dtype, either byte
- * order; float32 and float64 little-endian take a fast path). Only the header and one
- * block are in memory. The header is parsed by the same code as the whole-file reader
+ * A `.npy` file read a block of rows at a time (any numeric dtype, either byte order;
+ * float32 and float64 little-endian take a fast path). A C-order block is one positioned
+ * read; a Fortran-order block is one read per column segment (the block's rows of each
+ * column, which are contiguous in the file). Only the header and one block are in memory. The header is parsed by the same code as the whole-file reader
  * (npy.ts), so both accept and refuse the same files. Failures throw `DataFileError`.
  */
 import { DataFileError, MAX_NPY_HEADER, decode, npyLayout, shapeText, type NpyLayout } from './npy';
@@ -38,16 +39,20 @@ function rowLayout(header: NpyHeader, name: string): { rows: number; width: numb
   return { rows: shape[0], width, rowBytes: width * dtype.size };
 }
 
-/**
- * The rows of a C-order .npy (the leading dimension; a 1-D array has rows of one value).
- * `onRead` sees every byte block read (progress).
- */
+/** The rows of a .npy (the leading dimension; a 1-D array has rows of one value), in C order whatever the file's order. */
 export function openNpyStream(src: ByteSource, name: string, header: NpyHeader = readNpyHeader(src, name)): RowStream {
   const { shape, dtype, dataStart } = header;
-  const { rows, width, rowBytes } = rowLayout(header, name);
+  if (shape.length === 0) throw new DataFileError(`${name} holds a single number (shape ()), not an array of rows.`);
+  if (header.fortran && shape.length > 1) return fortranStream(src, name, header);
+  const rows = shape[0];
+  const width = shape.slice(1).reduce((p, q) => p * q, 1);
+  const rowBytes = width * dtype.size;
   let at = 0;
   let out = new Float64Array(0);
   let scratch = new ArrayBuffer(0);
+  // the block's bytes are read into one buffer, reused block after block: the first block's
+  // own buffer when the source allocated one for it (the host's positioned read)
+  let raw: Uint8Array | undefined;
   const fast = dtype.little && dtype.kind === 'f' && (dtype.size === 4 || dtype.size === 8);
   return {
     shape,
@@ -59,7 +64,8 @@ export function openNpyStream(src: ByteSource, name: string, header: NpyHeader =
       const r = Math.max(1, Math.min(maxRows, rows - at));
       const count = r * width;
       const length = count * dtype.size;
-      const bytes = src.read(dataStart + at * rowBytes, length);
+      const bytes = src.read(dataStart + at * rowBytes, length, raw && raw.length >= length ? raw : undefined);
+      if (!raw && bytes.byteOffset === 0 && bytes.buffer.byteLength === length) raw = bytes;
       if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} end beyond the end of the file.`);
       let view: Float64Array;
       if (fast && dtype.size === 8 && bytes.byteOffset % 8 === 0) {
@@ -112,5 +118,82 @@ export function npyRowAccess(src: ByteSource, name: string, header: NpyHeader = 
     decode(bytes: Uint8Array, offset: number, out: Float64Array): void {
       out.set(decode(bytes, offset, width, dtype));
     },
+  };
+}
+
+/**
+ * Where each value of a row lands: a row of a Fortran-order array of shape (n, s1, …, sk)
+ * is stored as its `width` values at stride n, the trailing index varying slowest in
+ * Fortran order; `cPos[t]` is the C-order position in the row of the t-th of them.
+ */
+function fortranPositions(trailing: readonly number[]): Int32Array {
+  const width = trailing.reduce((p, q) => p * q, 1);
+  const cPos = new Int32Array(width);
+  const k = trailing.length;
+  const cStride = new Array<number>(k);
+  let s = 1;
+  for (let d = k - 1; d >= 0; d--) {
+    cStride[d] = s;
+    s *= trailing[d];
+  }
+  // walk the Fortran order (first index fastest) with an odometer, tracking the C offset
+  const idx = new Array<number>(k).fill(0);
+  let c = 0;
+  for (let t = 0; t < width; t++) {
+    cPos[t] = c;
+    for (let d = 0; d < k; d++) {
+      idx[d]++;
+      c += cStride[d];
+      if (idx[d] < trailing[d]) break;
+      c -= cStride[d] * trailing[d];
+      idx[d] = 0;
+    }
+  }
+  return cPos;
+}
+
+/** A Fortran-order .npy of two or more dimensions: a block of rows is `width` positioned reads of the block's rows of each column. */
+function fortranStream(src: ByteSource, name: string, header: NpyHeader): RowStream {
+  const { shape, dtype, dataStart } = header;
+  const rows = shape[0];
+  const cPos = fortranPositions(shape.slice(1));
+  const width = cPos.length;
+  let at = 0;
+  let out = new Float64Array(0);
+  let scratch = new ArrayBuffer(0);
+  const fast = dtype.little && dtype.kind === 'f' && (dtype.size === 4 || dtype.size === 8);
+  return {
+    shape,
+    rows,
+    width,
+    name,
+    next(maxRows: number): RowBlock | undefined {
+      if (at >= rows) return undefined;
+      const r = Math.max(1, Math.min(maxRows, rows - at));
+      if (out.length < r * width) out = new Float64Array(r * width);
+      const length = r * dtype.size;
+      for (let t = 0; t < width; t++) {
+        const bytes = src.read(dataStart + (t * rows + at) * dtype.size, length);
+        if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} of column ${t + 1} end beyond the end of the file.`);
+        let seg: ArrayLike<number>;
+        if (fast) {
+          let buf = bytes.buffer;
+          let off = bytes.byteOffset;
+          if (off % dtype.size !== 0) {
+            if (scratch.byteLength < length) scratch = new ArrayBuffer(length);
+            new Uint8Array(scratch, 0, length).set(bytes);
+            buf = scratch;
+            off = 0;
+          }
+          seg = dtype.size === 4 ? new Float32Array(buf, off, r) : new Float64Array(buf, off, r);
+        } else seg = decode(bytes, 0, r, dtype);
+        for (let i = 0, o = cPos[t]; i < r; i++, o += width) out[o] = seg[i];
+      }
+      const block = { data: out.subarray(0, r * width), rows: r, first: at };
+      at += r;
+      return block;
+    },
+    where: (row) => `row ${row + 1}`,
+    progress: () => ({ done: at * width * dtype.size, total: rows * width * dtype.size }),
   };
 }

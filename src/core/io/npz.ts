@@ -24,6 +24,11 @@ const u64 = (b: Uint8Array, o: number): number => u32(b, o) + u32(b, o + 4) * 42
 
 let crcTable: Int32Array | undefined;
 export function crc32(data: Uint8Array): number {
+  return crc32Update(0, data);
+}
+
+/** The CRC-32 of bytes seen so far (`crc`, 0 at the start) continued over `data`. */
+export function crc32Update(crc: number, data: Uint8Array): number {
   if (!crcTable) {
     crcTable = new Int32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -32,8 +37,9 @@ export function crc32(data: Uint8Array): number {
       crcTable[n] = c;
     }
   }
-  let c = -1;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  const t = crcTable;
+  let c = crc ^ -1;
+  for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 

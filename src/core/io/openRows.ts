@@ -1,37 +1,25 @@
 /**
- * Opens an array file as a {@link RowStream} by its extension: a C-order `.npy` and a
- * stored `.npz` member are read a block of rows at a time, `.csv`/`.tsv`/`.txt` a piece of
- * text at a time; a Fortran-order `.npy` or a deflated `.npz` member is decoded whole
- * (within the reader's byte limit) and then handed out by blocks.
+ * Opens an array file as a {@link RowStream} by its extension: a `.npy` (C or Fortran
+ * order) and a `.npz` member (stored or deflated) are read a block of rows at a time,
+ * `.csv`/`.tsv`/`.txt` a piece of text at a time (docs/architecture.md §5).
  */
 import { openCsvStream } from './csvStream';
-import { IO_LIMITS } from './limits';
-import { DataFileError, isNpy, readNpy } from './npy';
-import { NotCOrderError, npyRowAccess, openNpyStream, readNpyHeader } from './npyStream';
-import { npzMember } from './npzStream';
+import { DataFileError, isNpy } from './npy';
+import { npyRowAccess, openNpyStream, readNpyHeader } from './npyStream';
+import { deflatedRows, npzMember } from './npzStream';
 import { baseName, extension } from './readArray';
-import { arrayRowStream, type ByteSource, type RowAccess, type RowStream } from './stream';
-
-/** The rows of a .npy (or of one .npy inside a .npz), streamed when its layout allows. */
-function npyRows(src: ByteSource, name: string): RowStream {
-  const header = readNpyHeader(src, name);
-  try {
-    return openNpyStream(src, name, header);
-  } catch (e) {
-    if (!(e instanceof NotCOrderError) || src.size > IO_LIMITS.maxFileBytes) throw e;
-    return arrayRowStream(readNpy(src.read(0, src.size), name), name);
-  }
-}
+import type { ByteSource, RowAccess, RowStream } from './stream';
 
 /** Opens `fileName` (its bytes through `src`) as rows; `key` chooses the array of a .npz. */
 export function openRows(src: ByteSource, fileName: string, key?: string): RowStream {
   const name = baseName(fileName);
   switch (extension(fileName)) {
     case '.npy':
-      return npyRows(src, name);
+      return openNpyStream(src, name);
     case '.npz': {
       const m = npzMember(src, name, key);
-      return npyRows(m.source, `${name}[${m.key}]`);
+      const deflated = m.deflated;
+      return deflated ? deflatedRows(deflated, `${name}[${m.key}]`) : openNpyStream(m.source, `${name}[${m.key}]`);
     }
     case '.csv':
     case '.tsv':

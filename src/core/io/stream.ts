@@ -7,11 +7,16 @@
  */
 import type { NumericArray } from './npy';
 
-/** A file read by position: `read` returns `length` bytes at `position`, fewer only at the end. */
+/**
+ * A file read by position: `read` returns `length` bytes at `position`, fewer only at the
+ * end. `into`, when given, is a buffer of at least `length` bytes that the source may fill
+ * and return a view of (a reader's block buffer, reused block after block); it may also
+ * ignore it.
+ */
 export interface ByteSource {
   /** Size in bytes. */
   readonly size: number;
-  read(position: number, length: number): Uint8Array;
+  read(position: number, length: number, into?: Uint8Array): Uint8Array;
 }
 
 /** A whole file already in memory, as a ByteSource. */
@@ -26,7 +31,7 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
 export function sliceSource(src: ByteSource, offset: number, size: number): ByteSource {
   return {
     size,
-    read: (position, length) => src.read(offset + Math.min(position, size), Math.max(0, Math.min(length, size - position))),
+    read: (position, length, into) => src.read(offset + Math.min(position, size), Math.max(0, Math.min(length, size - position)), into),
   };
 }
 

@@ -17,10 +17,11 @@ export interface EngineOptions {
    * Size in bytes of a file, and a positioned read of at most `length` bytes of it (fewer
    * only at its end): together they let data mode read data files of any size in blocks
    * (docs/architecture.md §5). Absent: files are read whole through `readFile`. Never used
-   * without `readFile` (an untrusted workspace reads nothing).
+   * without `readFile` (an untrusted workspace reads nothing). `into`, when given and large
+   * enough, is a buffer the read may fill and return a view of (one block reused block after block).
    */
   fileSize?: (absPath: string) => number;
-  readRange?: (absPath: string, position: number, length: number) => Uint8Array;
+  readRange?: (absPath: string, position: number, length: number, into?: Uint8Array) => Uint8Array;
   /** Progress of a long analysis (data read in blocks): a fraction in [0, 1] and a message. */
   onProgress?: (fraction: number, message: string) => void;
   /** Data mode: read data files in blocks even within the in-memory limits, `blockRows` rows at a time (tests, benchmarks). */

@@ -8,7 +8,7 @@
  * and keeps a 4x4 block of C in registers. When A and B are the same operand the product
  * is symmetric and only block pairs q >= p are computed.
  */
-import { kernelsWithHeap } from './kernels';
+import { deferKernelJoin, kernels, kernelsWithHeap, settleKernels } from './kernels';
 
 /**
  * A K x m view of the row-major `data` (leading dimension `ld`) starting at (row0, col0):
@@ -147,6 +147,97 @@ function mirrorUpper(C: Float64Array, m: number, ldc: number): void {
         const ci = i * ldc;
         for (let j = Math.max(j0, i + 1); j < j1; j++) C[j * ldc + i] = C[ci + j];
       }
+    }
+  }
+}
+
+/** The token of the stream whose block's helper share is left running, if any. */
+let running: object | undefined;
+
+/** Room for one block's packed rows in a {@link GramStream} (two of them: double-buffered). */
+const STREAM_PACK = PACK_BUDGET + (PACK_BUDGET >> 3);
+
+/**
+ * `out += XᵀX` block after block (data read in blocks, docs/architecture.md §5): per block
+ * the same arithmetic as `gemmTN(1, X, X, out, 0, d, { accumulate: true })`, so the sums
+ * are bit-identical to it, but the helper thread's share of one block is left running
+ * while this thread reads, decodes and packs the next (two pack buffers), and the share
+ * adapts so that neither thread waits for the other. `finish` (or any other use of the
+ * kernels) settles the last block.
+ */
+export class GramStream {
+  /** The helper's share of the 4x4 blocks of the next block's product. */
+  private share = 0.5;
+  private slot = 0;
+  private readonly token = {};
+
+  constructor(
+    private readonly out: Float64Array,
+    private readonly d: number,
+  ) {}
+
+  add(x: Float64Array, rows: number): void {
+    const d = this.d;
+    if (rows === 0 || d === 0) return;
+    const np = (d + 3) >> 2;
+    const kc = Math.max(1, Math.min(KC, rows));
+    const chunks = Math.ceil(rows / kc);
+    const cSize = 16 * np * np;
+    const a = operand(x, d, 0, 0, rows, d, false);
+    // another stream's block left running uses its own layout of the heap: settle it first
+    if (running !== this.token) settleKernels();
+    const ker = kernels();
+    let room = 4 * kc * np * chunks <= STREAM_PACK && ker.panelsDeferred !== undefined;
+    if (room) {
+      try {
+        // growing the shared memory leaves the helper's running share where it is
+        ker.reserve(cSize + 2 * STREAM_PACK);
+      } catch {
+        room = false;
+      }
+    }
+    if (!room || !ker.panelsDeferred) {
+      gemmTN(1, a, a, this.out, 0, d, { accumulate: true });
+      return;
+    }
+    // pack this block into the buffer the helper is not reading, then settle the previous block
+    const off = cSize + this.slot * STREAM_PACK;
+    this.slot ^= 1;
+    let H = ker.heap();
+    for (let ch = 0; ch < chunks; ch++) pack(H, a, ch * kc, Math.min(kc, rows - ch * kc), kc, off + ch * 4 * kc * np);
+    settleKernels();
+    H = ker.heap();
+    H.fill(0, 0, cSize);
+    const join = ker.panelsDeferred(off, off, kc, chunks, np, np, 0, true, 0, np, this.share);
+    if (!join) {
+      this.flush(ker.heap(), np);
+      return;
+    }
+    running = this.token;
+    deferKernelJoin(() => {
+      running = undefined;
+      // the helper done before it was waited for: this thread is the slower one, give the helper more
+      const early = join();
+      this.share = Math.min(0.9, Math.max(0.5, this.share + (early ? 0.02 : -0.02)));
+      this.flush(kernels().heap(), np);
+    });
+  }
+
+  /** Settles the last block: `out` then holds every block's product. */
+  finish(): void {
+    settleKernels();
+  }
+
+  /** out += C (the upper triangle computed, mirrored), as gemmTN's accumulate. */
+  private flush(H: Float64Array, np: number): void {
+    const d = this.d;
+    const ldc = 4 * np;
+    mirrorUpper(H, d, ldc);
+    const out = this.out;
+    for (let i = 0; i < d; i++) {
+      const ci = i * ldc;
+      const oi = i * d;
+      for (let j = 0; j < d; j++) out[oi + j] += 1 * H[ci + j];
     }
   }
 }

@@ -49,6 +49,27 @@ export interface Kernels {
   trsml(l: number, ldl: number, x: number, ldx: number, nb: number, len: number): void;
   /** Householder reflector on count rows (len entries from offset rows, stride ldr): r -= beta (v . r) v. */
   reflect(v: number, beta: number, rows: number, ldr: number, count: number, len: number): void;
+  /**
+   * `panels` with the helper thread's share left running: this thread computes its share
+   * (the first panel rows, about 1 − `helperShare` of the blocks) and returns; the returned
+   * function waits for the helper's share and tells whether it had already finished.
+   * Undefined when everything ran on this thread (no helper, or a small product). Until
+   * the wait, the operands and C must stay as they are and no other kernel may run
+   * (`deferKernelJoin`). Absent on backends without a helper.
+   */
+  panelsDeferred?(
+    pa: number,
+    pb: number,
+    kc: number,
+    chunks: number,
+    np: number,
+    nq: number,
+    c: number,
+    upper: boolean,
+    p0: number,
+    p1: number,
+    helperShare: number,
+  ): (() => boolean) | undefined;
 }
 
 function createJsKernels(): Kernels {
@@ -262,29 +283,9 @@ function createWasmKernels(): WasmBackend | undefined {
       helperOk = on;
     };
     let view = new Float64Array(memory.buffer);
-    const runPanels = (pa: number, pb: number, kc: number, chunks: number, np: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void => {
-      const up = upper ? 1 : 0;
-      let total = 0;
-      for (let p = p0; p < p1; p++) total += upper ? nq - p : nq;
-      const big = total * kc * chunks * 16 >= SPLIT_MIN_FMA;
-      if (big && helperWanted) {
-        // first product worth splitting: have the entry point start the helper (it is
-        // ready for the next one; this one runs on this thread)
-        const start = helperWanted;
-        helperWanted = undefined;
-        start();
-      }
-      if (!helperOk || Atomics.load(ctl, 1) !== 1 || !big) {
-        ex.panels(8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, p0, p1);
-        return;
-      }
-      // split the panel rows so both threads get about half of the 4x4 blocks
-      let split = p0;
-      for (let acc = 0; split < p1 && 2 * acc < total; split++) acc += upper ? nq - split : nq;
-      ctl.set([8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, split, p1], 2);
-      Atomics.store(ctl, 0, 1);
-      Atomics.notify(ctl, 0);
-      ex.panels(8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, p0, split);
+    /** Waits for the helper's share; true when it had finished before the wait. */
+    const joinHelper = (): boolean => {
+      const early = Atomics.load(ctl, 0) !== 1;
       const t0 = Date.now();
       while (Atomics.load(ctl, 0) === 1) {
         Atomics.wait(ctl, 0, 1, 1000);
@@ -299,6 +300,53 @@ function createWasmKernels(): WasmBackend | undefined {
         helperOk = false;
         throw new Error('the kernel helper thread failed');
       }
+      return early;
+    };
+    /**
+     * Runs this thread's share of a `panels` call and hands the rest (about `share` of the
+     * 4x4 blocks, the last panel rows) to the helper; undefined when it all ran here. Each
+     * block of C is computed by one thread in the same order whatever the split, so the
+     * results are bit-identical with or without the helper.
+     */
+    const startPanels = (
+      pa: number,
+      pb: number,
+      kc: number,
+      chunks: number,
+      np: number,
+      nq: number,
+      c: number,
+      upper: boolean,
+      p0: number,
+      p1: number,
+      share: number,
+    ): (() => boolean) | undefined => {
+      const up = upper ? 1 : 0;
+      let total = 0;
+      for (let p = p0; p < p1; p++) total += upper ? nq - p : nq;
+      const big = total * kc * chunks * 16 >= SPLIT_MIN_FMA;
+      if (big && helperWanted) {
+        // first product worth splitting: have the entry point start the helper (it is
+        // ready for the next one; this one runs on this thread)
+        const start = helperWanted;
+        helperWanted = undefined;
+        start();
+      }
+      if (!helperOk || Atomics.load(ctl, 1) !== 1 || !big) {
+        ex.panels(8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, p0, p1);
+        return undefined;
+      }
+      // split the panel rows so this thread gets about 1 - share of the 4x4 blocks
+      let split = p0;
+      for (let acc = 0; split < p1 && acc < (1 - share) * total; split++) acc += upper ? nq - split : nq;
+      ctl.set([8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, split, p1], 2);
+      Atomics.store(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      ex.panels(8 * pa, 8 * pb, kc, chunks, np, nq, 8 * c, up, p0, split);
+      return joinHelper;
+    };
+    const runPanels = (pa: number, pb: number, kc: number, chunks: number, np: number, nq: number, c: number, upper: boolean, p0: number, p1: number): void => {
+      startPanels(pa, pb, kc, chunks, np, nq, c, upper, p0, p1, 0.5)?.();
     };
     const k: Kernels = {
       name: 'wasm-simd',
@@ -311,6 +359,7 @@ function createWasmKernels(): WasmBackend | undefined {
       },
       heap: () => (view.length * 8 === memory.buffer.byteLength ? view : (view = new Float64Array(memory.buffer))),
       panels: runPanels,
+      panelsDeferred: startPanels,
       trirow: (a, len, vi, wi, ui, p, v, u, q) => ex.trirow(8 * a, len, vi, wi, ui, 8 * p, 8 * v, 8 * u, 8 * q),
       trisweep: (a, n, i0, v, u, p, q) => ex.trisweep(8 * a, n, i0, 8 * v, 8 * u, 8 * p, 8 * q),
       trsml: (l, ldl, x, ldx, nb, len) => ex.trsml(8 * l, 8 * ldl, 8 * x, 8 * ldx, nb, len),
@@ -336,6 +385,26 @@ function createWasmKernels(): WasmBackend | undefined {
   }
 }
 
+/** The work a `panelsDeferred` call left running, settled before any other use of the kernels. */
+let deferred: (() => void) | undefined;
+
+/**
+ * Registers `settle` (wait for the helper's share of a `panelsDeferred` call, then use its
+ * result) to run before the kernels or their heap are next used by anyone (every
+ * `kernelsWithHeap`), or at `settleKernels`. One at a time: an earlier one is settled first.
+ */
+export function deferKernelJoin(settle: () => void): void {
+  settleKernels();
+  deferred = settle;
+}
+
+/** Settles the deferred work, if any (docs/architecture.md §5). */
+export function settleKernels(): void {
+  const settle = deferred;
+  deferred = undefined;
+  settle?.();
+}
+
 /** Set by kernelThreads.ts: starts the helper thread, called once, when a product is first worth splitting. */
 let helperWanted: (() => void) | undefined;
 
@@ -349,6 +418,7 @@ let useHelper: (on: boolean) => void = () => undefined;
 
 /** Lets tests and the benchmark compare one and two threads; the helper is used by default once ready. */
 export function setKernelHelperEnabled(on: boolean): void {
+  settleKernels();
   useHelper(on);
 }
 
@@ -387,6 +457,7 @@ export function kernelHelperLink(): KernelHelperLink | undefined {
  * instead of failing the analysis.
  */
 export function kernelsWithHeap(doubles: number): Kernels {
+  settleKernels();
   const k = kernels();
   try {
     k.reserve(doubles);
@@ -402,6 +473,7 @@ export function kernelsWithHeap(doubles: number): Kernels {
  * use afterwards: asking for `wasm-simd` where it is unavailable keeps `js`.
  */
 export function setKernelBackend(name: KernelBackendName): KernelBackendName {
+  settleKernels();
   active = name === 'js' ? jsKernels : (wasm()?.kernels ?? jsKernels);
   return active.name;
 }

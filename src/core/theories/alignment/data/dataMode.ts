@@ -40,8 +40,10 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
   // ---- labels and targets
   const labels = readLabels(data, raw, ctx, problems);
   if (!labels) return { problems };
-  const x = featureMatrix(raw, labels.column, dataFileSpan(data), problems);
-  if (!x) return { problems };
+  const features = featureMatrix(raw, labels.column, dataFileSpan(data), problems);
+  if (!features) return { problems };
+  // centred in place below: not in the file's bytes, which the matrix may be a view of (loadData.ts)
+  const x = data.center && features.data === raw.data ? features.clone() : features;
   const targets = readTargets(data, labels.values, raw.rows, problems);
   if (!targets) return { problems };
   // ---- centring (docs/theory.md §1: only when asked; the pipeline's PCA centres)

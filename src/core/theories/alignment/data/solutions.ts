@@ -103,13 +103,56 @@ function solveWith(x: Matrix, y: Matrix | undefined, m: Moments, latent: number)
   return { rc, je, ...(y ? { sl: solveSupervised(x, y, m) } : {}) };
 }
 
-/** The JSON-friendly arrays of `analyze --json` (issue 3 contract). */
+/**
+ * The JSON-friendly arrays of `analyze --json` (issue 3 contract). The d × d matrices
+ * become nested arrays when first read (JSON output, the panel, a copy to another thread),
+ * not for the text output, which prints only the spectra and objectives.
+ */
 function solutionSet({ rc, je, sl }: RawSolutions): SolutionSet {
   return {
-    ...(sl ? { supervised: { V: sl.v.toArray(), singular: sl.singular } } : {}),
-    reconstruction: { phi: Array.from(rc.phi), map: rc.map.toArray(), rowProjector: rc.rowProjector.toArray(), objective: rc.objective },
-    jointEmbedding: { omega: Array.from(je.omega), gram: je.gram.toArray(), objective: je.objective },
+    ...(sl
+      ? {
+          supervised: lazyArrays<SupervisedSet>([
+            ['V', sl.v],
+            ['singular', sl.singular],
+          ]),
+        }
+      : {}),
+    reconstruction: lazyArrays<SolutionSet['reconstruction']>([
+      ['phi', Array.from(rc.phi)],
+      ['map', rc.map],
+      ['rowProjector', rc.rowProjector],
+      ['objective', rc.objective],
+    ]),
+    jointEmbedding: lazyArrays<SolutionSet['jointEmbedding']>([
+      ['omega', Array.from(je.omega)],
+      ['gram', je.gram],
+      ['objective', je.objective],
+    ]),
   };
+}
+
+type SupervisedSet = NonNullable<SolutionSet['supervised']>;
+
+/** An object of `entries` in their order; a Matrix value is an enumerable property whose nested array is built when first read. */
+function lazyArrays<T>(entries: [string, unknown][]): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of entries) {
+    if (!(v instanceof Matrix)) {
+      out[key] = v;
+      continue;
+    }
+    let value: number[][] | undefined;
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => (value ??= v.toArray()),
+      set: (x: number[][]) => {
+        value = x;
+      },
+    });
+  }
+  return out as T;
 }
 
 /**

@@ -37,7 +37,7 @@ import type { DataAnalysis, RowSampler } from './types';
 /** What data mode may use beyond a spectrum's context: positioned reads and progress (EngineOptions). */
 export interface DataContext extends SpectrumContext {
   fileSize?: (absPath: string) => number;
-  readRange?: (absPath: string, position: number, length: number) => Uint8Array;
+  readRange?: (absPath: string, position: number, length: number, into?: Uint8Array) => Uint8Array;
   onProgress?: (fraction: number, message: string) => void;
   streamData?: { always?: boolean; blockRows?: number };
 }
@@ -103,9 +103,9 @@ function fileSource(path: string, resolved: string | undefined, ctx: DataContext
     }
     return {
       size,
-      read: (position, length) => {
+      read: (position, length, into) => {
         try {
-          return readRange(abs, position, length);
+          return readRange(abs, position, length, into);
         } catch (e) {
           return readError(e, path, abs, span);
         }
@@ -141,7 +141,7 @@ function parsing<T>(path: string, span: Span, f: () => T): T {
 
 /**
  * Whether a plain data file goes through the streamed path: it is beyond the in-memory
- * limits (512 MiB; a .npy header over 10⁶ samples or 5·10⁷ values; a CSV over 64 MiB), or
+ * limits (512 MiB; a .npy or .npz member header over 10⁶ samples or 5·10⁷ values; a CSV over 64 MiB), or
  * the context asks for it. Needs positioned reads; decided without reading the data.
  */
 export function shouldStream(spec: DataSpec, ctx: DataContext): boolean {
@@ -153,8 +153,9 @@ export function shouldStream(spec: DataSpec, ctx: DataContext): boolean {
     const src = fileSource(data.file, data.fileResolved, ctx, data.fileSpan ?? data.span, '');
     if (src.size > LIMITS.maxFileBytes) return true;
     const ext = extensionOf(data.file);
-    if (ext === '.npy') {
-      const h = readNpyHeader(src, data.file);
+    if (ext === '.npy' || ext === '.npz') {
+      // a .npz member's header only (a deflated member: its first inflated bytes)
+      const h = ext === '.npy' ? readNpyHeader(src, data.file) : openRows(src, data.file, data.key);
       const values = h.shape.reduce((p, q) => p * q, 1);
       return h.shape.length > 0 && (h.shape[0] > LIMITS.maxDataSamples || values > LIMITS.maxDataValues);
     }
