@@ -9,6 +9,7 @@
  */
 import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, Thresholds } from '../core/theories/alignment/types';
 import type { SimulatedParadigm } from '../core/theories/alignment/simulation';
+import type { ProbeResult } from '../core/theories/alignment/data/probe';
 import type {
   BarlowLinear,
   GraphDimensions,
@@ -111,14 +112,7 @@ export interface PanelSimulation {
  * encoder (a seeded split of the samples, about 80% train and 20% test; docs/theory.md A10).
  * `supervised` is absent when the supervised solution was not computed.
  */
-export interface PanelProbe {
-  supervised?: number;
-  reconstruction: number;
-  jointEmbedding: number;
-  train: number;
-  test: number;
-  seed: number;
-}
+export type PanelProbe = ProbeResult;
 
 /** What the panel renders for a spec of the alignment theory (P1: spectral and data mode). */
 export interface AlignmentPanelModel {

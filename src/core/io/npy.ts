@@ -393,6 +393,33 @@ function halfToFloat(h: number): number {
   return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
+/** Whether values of `t` can be seen through a Float32Array / Float64Array (little-endian float32 or float64). */
+export function isTypedFloat(t: Dtype): boolean {
+  return t.little && t.kind === 'f' && (t.size === 4 || t.size === 8);
+}
+
+/**
+ * Little-endian float32/float64 bytes seen as a typed array over them: the block readers'
+ * decode without a DataView. Misaligned bytes are copied once into a scratch buffer that is
+ * kept for the next block.
+ */
+export class FloatViews {
+  private scratch = new ArrayBuffer(0);
+
+  view(bytes: Uint8Array, count: number, size: number): Float32Array | Float64Array {
+    let buf: ArrayBufferLike = bytes.buffer;
+    let off = bytes.byteOffset;
+    if (off % size !== 0) {
+      const length = count * size;
+      if (this.scratch.byteLength < length) this.scratch = new ArrayBuffer(length);
+      new Uint8Array(this.scratch, 0, length).set(bytes.subarray(0, length));
+      buf = this.scratch;
+      off = 0;
+    }
+    return size === 4 ? new Float32Array(buf, off, count) : new Float64Array(buf, off, count);
+  }
+}
+
 export function decode(bytes: Uint8Array, start: number, count: number, t: Dtype): Float64Array {
   if (t.kind === 'f' && t.size === 8 && t.little) {
     // Fast path: one byte copy into the (aligned) result

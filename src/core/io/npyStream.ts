@@ -5,7 +5,7 @@
  * column, which are contiguous in the file). Only the header and one block are in memory. The header is parsed by the same code as the whole-file reader
  * (npy.ts), so both accept and refuse the same files. Failures throw `DataFileError`.
  */
-import { DataFileError, MAX_NPY_HEADER, decode, npyLayout, shapeText, type NpyLayout } from './npy';
+import { DataFileError, FloatViews, MAX_NPY_HEADER, decode, isTypedFloat, npyLayout, shapeText, type NpyLayout } from './npy';
 import type { ByteSource, RowAccess, RowBlock, RowStream } from './stream';
 
 /** The layout of a .npy file read in blocks (the same header parser as the whole-file reader). */
@@ -49,11 +49,11 @@ export function openNpyStream(src: ByteSource, name: string, header: NpyHeader =
   const rowBytes = width * dtype.size;
   let at = 0;
   let out = new Float64Array(0);
-  let scratch = new ArrayBuffer(0);
+  const floats = new FloatViews();
   // the block's bytes are read into one buffer, reused block after block: the first block's
   // own buffer when the source allocated one for it (the host's positioned read)
   let raw: Uint8Array | undefined;
-  const fast = dtype.little && dtype.kind === 'f' && (dtype.size === 4 || dtype.size === 8);
+  const fast = isTypedFloat(dtype);
   return {
     shape,
     rows,
@@ -74,16 +74,7 @@ export function openNpyStream(src: ByteSource, name: string, header: NpyHeader =
       } else if (fast) {
         if (out.length < count) out = new Float64Array(count);
         view = out.subarray(0, count);
-        // aligned typed-array views where possible, else one copy into an aligned scratch buffer
-        let buf = bytes.buffer;
-        let off = bytes.byteOffset;
-        if (off % dtype.size !== 0) {
-          if (scratch.byteLength < length) scratch = new ArrayBuffer(length);
-          new Uint8Array(scratch, 0, length).set(bytes);
-          buf = scratch;
-          off = 0;
-        }
-        view.set(dtype.size === 4 ? new Float32Array(buf, off, count) : new Float64Array(buf, off, count));
+        view.set(floats.view(bytes, count, dtype.size));
       } else {
         view = decode(bytes, 0, count, dtype);
       }
@@ -160,8 +151,8 @@ function fortranStream(src: ByteSource, name: string, header: NpyHeader): RowStr
   const width = cPos.length;
   let at = 0;
   let out = new Float64Array(0);
-  let scratch = new ArrayBuffer(0);
-  const fast = dtype.little && dtype.kind === 'f' && (dtype.size === 4 || dtype.size === 8);
+  const floats = new FloatViews();
+  const fast = isTypedFloat(dtype);
   return {
     shape,
     rows,
@@ -176,17 +167,8 @@ function fortranStream(src: ByteSource, name: string, header: NpyHeader): RowStr
         const bytes = src.read(dataStart + (t * rows + at) * dtype.size, length);
         if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} of column ${t + 1} end beyond the end of the file.`);
         let seg: ArrayLike<number>;
-        if (fast) {
-          let buf = bytes.buffer;
-          let off = bytes.byteOffset;
-          if (off % dtype.size !== 0) {
-            if (scratch.byteLength < length) scratch = new ArrayBuffer(length);
-            new Uint8Array(scratch, 0, length).set(bytes);
-            buf = scratch;
-            off = 0;
-          }
-          seg = dtype.size === 4 ? new Float32Array(buf, off, r) : new Float64Array(buf, off, r);
-        } else seg = decode(bytes, 0, r, dtype);
+        if (fast) seg = floats.view(bytes, r, dtype.size);
+        else seg = decode(bytes, 0, r, dtype);
         for (let i = 0, o = cPos[t]; i < r; i++, o += width) out[o] = seg[i];
       }
       const block = { data: out.subarray(0, r * width), rows: r, first: at };

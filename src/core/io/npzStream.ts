@@ -7,7 +7,7 @@
  */
 import { Inflate, inflateSync } from 'fflate';
 import { IO_LIMITS } from './limits';
-import { DataFileError, MAX_NPY_HEADER, decode, npyLayout, readNpy, shapeText, type NpyLayout } from './npy';
+import { DataFileError, MAX_NPY_HEADER, decode, isTypedFloat, npyLayout, readNpy, shapeText, type NpyLayout } from './npy';
 import { crc32, crc32Update, listZip } from './npz';
 import { arrayRowStream, bytesSource, sliceSource, type ByteSource, type RowBlock, type RowStream } from './stream';
 
@@ -263,7 +263,7 @@ export function deflatedRows(z: DeflatedData, name: string): RowStream {
   let at = 0;
   let buf = new Uint8Array(0);
   let out = new Float64Array(0);
-  const fast = dtype.little && dtype.kind === 'f' && (dtype.size === 4 || dtype.size === 8);
+  const fast = isTypedFloat(dtype);
   /** After the last row: the rest of the stream, the declared size and the CRC. */
   const finish = (): void => {
     const sink = new Uint8Array(PUSH_BYTES);
