@@ -15,6 +15,7 @@ import { problem, type Problem } from '../../../problems/problems';
 import { DataFileError, readVector } from '../../../io/readArray';
 import { readNpyHeader } from '../../../io/npyStream';
 import { openRowAccess, openRows } from '../../../io/openRows';
+import { npzMember } from '../../../io/npzStream';
 import { arrayRowStream, bytesSource, type ByteSource, type RowStream } from '../../../io/stream';
 import { shapeText } from '../../../io/npy';
 import { LIMITS, type DataSpec, type Span } from '../../../spec/model';
@@ -119,9 +120,25 @@ function fileSource(path: string, resolved: string | undefined, ctx: DataContext
   }
 }
 
+/**
+ * Deflate expands at most about 1032:1; real data (floats, pixels) stays far below 100:1.
+ * A member read in blocks that declares more is refused before any work (a "zip bomb":
+ * bounded in memory when streamed, but not in time).
+ */
+const MAX_INFLATE_RATIO = 100;
+
 /** Opens a file's rows; format errors are `file-parse-error` on `span`. */
 function rowsOf(src: ByteSource, path: string, key: string | undefined, span: Span): RowStream {
   try {
+    if (extensionOf(path) === '.npz') {
+      const z = npzMember(src, path, key).deflated;
+      if (z && z.size > MAX_INFLATE_RATIO * Math.max(1, z.raw.size) && z.size > CSV_STREAM_BYTES)
+        fail(
+          'limit-exceeded',
+          `${z.where} declares ${z.size} bytes from ${z.raw.size} compressed bytes (${Math.round(z.size / Math.max(1, z.raw.size))}:1); a member read in blocks may expand at most ${MAX_INFLATE_RATIO}:1 (a likely zip bomb). Store the array uncompressed (numpy.save, numpy.savez) to analyse it.`,
+          span,
+        );
+    }
     return openRows(src, path, key);
   } catch (e) {
     if (e instanceof DataFileError) return fail('file-parse-error', `Cannot read '${path}': ${e.message}`, span);
