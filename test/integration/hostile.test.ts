@@ -69,7 +69,10 @@ describe('hostile specs and files (issue 13)', function () {
     const doc = await open('bomb.sslexp.yaml', 'sslexp: 1\ndata:\n  file: d/bomb.npz\n  pca: 2\n');
     const [code, line, character, text, message] = await diagnosticWith(doc, 'limit-exceeded');
     assert.deepEqual([code, line, character, text], ['limit-exceeded', 2, 8, 'd/bomb.npz']);
-    assert.match(message, /bomb\.npz: member 'x\.npy' declares 500000128 bytes from \d+ compressed bytes \(\d+:1\); a member read in blocks may expand at most 100:1/);
+    assert.match(
+      message,
+      /bomb\.npz: member 'x\.npy' declares 500000128 bytes from \d+ compressed bytes \(\d+:1\); a member read in blocks may expand at most 100:1/,
+    );
     assert.ok(Date.now() - t0 < 20_000, `${Date.now() - t0} ms`);
     await stillAnalyses('bomb');
   });

@@ -136,12 +136,14 @@ export function cholesky(a: Matrix): Matrix {
  * (enough for the upper triangle, which only needs those columns of earlier block rows;
  * the other entries are left as they were in B).
  */
-export function solveLower(l: Matrix, b: Matrix, upperOnly = false): Matrix {
+export function solveLower(l: Matrix, b: Matrix, upperOnly = false, transB = false): Matrix {
   const n = l.rows;
-  const m = b.cols;
-  if (b.rows !== n) throw new LinalgError('dimension-mismatch', `solveLower: ${n} x ${n} vs ${b.rows} x ${b.cols}`);
+  const m = transB ? b.rows : b.cols;
+  if ((transB ? b.cols : b.rows) !== n)
+    throw new LinalgError('dimension-mismatch', `solveLower: ${n} x ${n} vs ${b.rows} x ${b.cols}${transB ? ' (transposed)' : ''}`);
   const L = l.data;
-  const X = b.data.slice();
+  // with transB the right-hand side is b^T, transposed into the working copy
+  const X = transB ? b.transpose().data : b.data.slice();
   for (let i0 = 0; i0 < n; i0 += NB) {
     const i1 = Math.min(n, i0 + NB);
     const c0 = upperOnly ? Math.min(i0, m) : 0;
@@ -221,7 +223,7 @@ export function solveLowerTrans(l: Matrix, b: Matrix): Matrix {
 export function rightSolveLowerTrans(b: Matrix, l: Matrix, lowerOnly = false): Matrix {
   const n = l.rows;
   if (b.cols !== n) throw new LinalgError('dimension-mismatch', `rightSolveLowerTrans: ${b.rows} x ${b.cols} vs ${n} x ${n}`);
-  const xt = solveLower(l, b.transpose(), lowerOnly);
+  const xt = solveLower(l, b, lowerOnly, true);
   if (!lowerOnly) return xt.transpose();
   // X^T is valid on and above its diagonal: X = (X^T)^T is valid on and below; mirror
   const Z = xt.data;

@@ -163,6 +163,42 @@ export function gram(x: Matrix, scale = 1): Matrix {
   return matmulTransA(x, x, scale);
 }
 
+/**
+ * scale * y y^T for y (p x n) without forming y^T: the symmetric product of the transposed
+ * operand, with the same packed panels (and sums) as gram(y^T).
+ */
+export function gramOfRows(y: Matrix, scale = 1): Matrix {
+  const op = operand(y.data, y.cols, 0, 0, y.cols, y.rows, true);
+  const out = new Float64Array(y.rows * y.rows);
+  gemmTN(scale, op, op, out, 0, y.rows);
+  return new Matrix(y.rows, y.rows, out);
+}
+
+/**
+ * True when a is square and a[i][j] === a[j][i] for all i, j (and no entry is so large that
+ * (x + x) / 2 would overflow), so that symmetrize(a) would return a's values unchanged.
+ */
+export function isExactlySymmetric(a: Matrix): boolean {
+  if (a.rows !== a.cols) return false;
+  const n = a.rows;
+  const x = a.data;
+  const T = 32;
+  for (let i0 = 0; i0 < n; i0 += T) {
+    const i1 = Math.min(n, i0 + T);
+    for (let j0 = i0; j0 < n; j0 += T) {
+      const j1 = Math.min(n, j0 + T);
+      for (let i = i0; i < i1; i++) {
+        const ri = i * n;
+        for (let j = Math.max(j0, i); j < j1; j++) {
+          const v = x[ri + j];
+          if (v !== x[j * n + i] || !(Math.abs(v) < 2 ** 1023)) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 export function add(a: Matrix, b: Matrix, sb = 1): Matrix {
   checkSame(a, b, 'add');
   const out = new Float64Array(a.data.length);
@@ -200,12 +236,20 @@ export function symmetrize(a: Matrix): Matrix {
   const n = a.rows;
   const x = a.data;
   const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    out[i * n + i] = x[i * n + i];
-    for (let j = i + 1; j < n; j++) {
-      const v = 0.5 * (x[i * n + j] + x[j * n + i]);
-      out[i * n + j] = v;
-      out[j * n + i] = v;
+  const T = 32; // tiles: the transposed side is read and written with a stride
+  for (let i0 = 0; i0 < n; i0 += T) {
+    const i1 = Math.min(n, i0 + T);
+    for (let j0 = i0; j0 < n; j0 += T) {
+      const j1 = Math.min(n, j0 + T);
+      for (let i = i0; i < i1; i++) {
+        const ri = i * n;
+        if (j0 === i0) out[ri + i] = x[ri + i];
+        for (let j = Math.max(j0, i + 1); j < j1; j++) {
+          const v = 0.5 * (x[ri + j] + x[j * n + i]);
+          out[ri + j] = v;
+          out[j * n + i] = v;
+        }
+      }
     }
   }
   return new Matrix(n, n, out);

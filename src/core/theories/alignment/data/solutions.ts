@@ -46,7 +46,7 @@ export interface Solved {
 export function solveAll(x: Matrix, y: Matrix | undefined, aug: Augmentation, latent: number, regularize: number | undefined, importantCount?: number): Solved {
   const g = gram(x, 1 / x.rows);
   try {
-    const raw = solveWith(x, y, augmentationMoments(x, aug, { gramOfX: g, ...(regularize !== undefined ? { regularize } : {}) }), latent);
+    const raw = solveWith(x, y, augmentationMoments(x, aug, { gramOfX: g, consumeGram: true, ...(regularize !== undefined ? { regularize } : {}) }), latent);
     return { set: solutionSet(raw), raw };
   } catch (e) {
     if (!(e instanceof LinalgError) || e.code !== 'not-positive-definite' || importantCount === undefined || aug.kind !== 'additive' || latent > importantCount)
@@ -113,20 +113,20 @@ function solutionSet({ rc, je, sl }: RawSolutions): SolutionSet {
     ...(sl
       ? {
           supervised: lazyArrays<SupervisedSet>([
-            ['V', sl.v],
+            ['V', () => sl.v],
             ['singular', sl.singular],
           ]),
         }
       : {}),
     reconstruction: lazyArrays<SolutionSet['reconstruction']>([
       ['phi', Array.from(rc.phi)],
-      ['map', rc.map],
-      ['rowProjector', rc.rowProjector],
+      ['map', () => rc.map],
+      ['rowProjector', () => rc.rowProjector],
       ['objective', rc.objective],
     ]),
     jointEmbedding: lazyArrays<SolutionSet['jointEmbedding']>([
       ['omega', Array.from(je.omega)],
-      ['gram', je.gram],
+      ['gram', () => je.gram],
       ['objective', je.objective],
     ]),
   };
@@ -134,19 +134,24 @@ function solutionSet({ rc, je, sl }: RawSolutions): SolutionSet {
 
 type SupervisedSet = NonNullable<SolutionSet['supervised']>;
 
-/** An object of `entries` in their order; a Matrix value is an enumerable property whose nested array is built when first read. */
+/**
+ * An object of `entries` in their order; a function value gives a Matrix (computed only
+ * then: docs/architecture.md §5) and is an enumerable property whose nested array is built
+ * when first read.
+ */
 function lazyArrays<T>(entries: [string, unknown][]): T {
   const out: Record<string, unknown> = {};
   for (const [key, v] of entries) {
-    if (!(v instanceof Matrix)) {
+    if (typeof v !== 'function') {
       out[key] = v;
       continue;
     }
+    const matrix = v as () => Matrix;
     let value: number[][] | undefined;
     Object.defineProperty(out, key, {
       enumerable: true,
       configurable: true,
-      get: () => (value ??= v.toArray()),
+      get: () => (value ??= matrix().toArray()),
       set: (x: number[][]) => {
         value = x;
       },

@@ -60,3 +60,42 @@ export function choleskyOfS(s: Matrix): Matrix {
     `S = G + Σ is not positive definite (smallest eigenvalue ${lmin.toExponential(2)} ≤ tolerance ${tol.toExponential(2)}); add \`regularize: eps\` to the spec`,
   );
 }
+
+/** A value of {@link withLazy} computed when first read. */
+export class Lazy<V> {
+  constructor(readonly compute: () => V) {}
+}
+
+/**
+ * An object of `fields` in their order, each {@link Lazy} one an enumerable property
+ * computed when first read: the d × d matrices only `analyze --json` and the panel read
+ * (docs/architecture.md §5), not the text output. A write replaces the value.
+ */
+export function withLazy<T extends object>(fields: { [K in keyof T]: T[K] | Lazy<T[K]> }): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(fields)) {
+    if (!(v instanceof Lazy)) {
+      out[key] = v;
+      continue;
+    }
+    const lazy = v as Lazy<unknown>;
+    let value: unknown;
+    let done = false;
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!done) {
+          value = lazy.compute();
+          done = true;
+        }
+        return value;
+      },
+      set: (x: unknown) => {
+        value = x;
+        done = true;
+      },
+    });
+  }
+  return out as T;
+}

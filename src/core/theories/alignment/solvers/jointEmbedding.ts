@@ -12,7 +12,7 @@
 import { Matrix, matmulTransA } from '../../../numerics/dense/matrix';
 import { reduceSymmetric, solveLowerTrans } from '../../../numerics/dense/factor';
 import { symmetricEigenTopK } from '../../../numerics/dense/eigen';
-import { checkK, checkMoments, choleskyOfS } from './common';
+import { checkK, checkMoments, choleskyOfS, Lazy, withLazy } from './common';
 import type { Moments } from './moments';
 
 export interface JointEmbeddingSolution {
@@ -34,9 +34,10 @@ export function solveJointEmbedding(m: Moments, k: number): JointEmbeddingSoluti
   for (let j = 0; j < d; j++) omega[j] = Math.min(1, Math.max(0, e.values[j]));
   const wt = solveLowerTrans(l, e.vectors); // W^T = L^{-T} Y_k  (d x k)
   const w = wt.transpose();
-  const gramW = matmulTransA(w, w); // W^T W
   let sum = 0;
   for (let j = 0; j < k; j++) sum += omega[j];
   // (V-JE), A15: value with the 1/n convention = 2 (k - Σ_{j<=k} ω_j)
-  return { w, omega, gram: gramW, objective: 2 * (k - sum) };
+  const objective = 2 * (k - sum);
+  // W^T W (d x d) computed when first read
+  return withLazy<JointEmbeddingSolution>({ w, omega, gram: new Lazy(() => matmulTransA(w, w)), objective });
 }

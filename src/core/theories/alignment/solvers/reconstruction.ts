@@ -11,10 +11,10 @@
  * - larger d: eigenvalues of B^T B (φ² = eigenvalues, docs/theory.md §2.3 "unified view") via
  *   one tridiagonalisation, top-k vectors by inverse iteration (O(d² k)).
  */
-import { Matrix, gram, matmul } from '../../../numerics/dense/matrix';
-import { qr, rightSolveLowerTrans, solveLowerTrans, svd } from '../../../numerics/dense/factor';
+import { Matrix, gramOfRows, matmul, matmulTransA } from '../../../numerics/dense/matrix';
+import { qr, solveLower, solveLowerTrans, svd } from '../../../numerics/dense/factor';
 import { symmetricEigenTopK } from '../../../numerics/dense/eigen';
-import { checkK, checkMoments, choleskyOfS } from './common';
+import { checkK, checkMoments, choleskyOfS, Lazy, withLazy } from './common';
 import type { Moments } from './moments';
 
 export interface ReconstructionSolution {
@@ -33,32 +33,40 @@ export function solveReconstruction(m: Moments, k: number): ReconstructionSoluti
   const d = m.d;
   checkK(k, d);
   const l = choleskyOfS(m.s);
-  const b = rightSolveLowerTrans(m.cross, l); // B = cross L^{-T}
+  // Bᵀ = L^{-1} crossᵀ, kept as it is solved (B itself is never formed at large d)
+  const bt = solveLower(l, m.cross, false, true);
   let phi: Float64Array;
   let pk: Matrix; // d x k right singular vectors of B
   let sumTop = 0;
   if (d <= SVD_MAX_D) {
-    const r = svd(b);
+    const r = svd(bt.transpose());
     phi = r.s;
     const out = new Float64Array(d * k);
     for (let i = 0; i < d; i++) for (let j = 0; j < k; j++) out[i * k + j] = r.v.data[i * d + j];
     pk = new Matrix(d, k, out);
     for (let j = 0; j < k; j++) sumTop += phi[j] * phi[j];
   } else {
-    const e = symmetricEigenTopK(gram(b), k); // B^T B
+    const e = symmetricEigenTopK(gramOfRows(bt), k); // BᵀB = Bᵀ (Bᵀ)ᵀ
     phi = new Float64Array(d);
     for (let j = 0; j < d; j++) phi[j] = Math.sqrt(Math.max(0, e.values[j]));
     for (let j = 0; j < k; j++) sumTop += Math.max(0, e.values[j]);
     pk = e.vectors;
   }
-  const dec = matmul(b, pk); // D = B P_k = R_k Φ_k
+  const dec = matmulTransA(bt, pk); // D = B P_k = R_k Φ_k
   const et = solveLowerTrans(l, pk); // E^T = L^{-T} P_k
   const e = et.transpose();
-  const map = matmul(dec, e);
-  // row space projector E^T (E E^T)^{-1} E = Q Q^T with E^T = Q R (stable form)
-  const q = qr(et).q;
-  const rowProjector = matmul(q, q.transpose());
   // (V-RC): (1/n) Tr(X^T X) - Σ_{j<=k} φ_j²
   const objective = m.traceXtX - sumTop;
-  return { e, dec, map, phi, rowProjector, objective };
+  return withLazy<ReconstructionSolution>({
+    e,
+    dec,
+    map: new Lazy(() => matmul(dec, e)),
+    phi,
+    // row space projector E^T (E E^T)^{-1} E = Q Q^T with E^T = Q R (stable form)
+    rowProjector: new Lazy(() => {
+      const q = qr(et).q;
+      return matmul(q, q.transpose());
+    }),
+    objective,
+  });
 }
