@@ -26,7 +26,8 @@ export interface FuzzCase {
 
 export { rng };
 
-class Gen {
+/** The seeded generator of the fuzz cases (and of the mutation fuzzer, test/unit/fuzz.test.ts). */
+export class Gen {
   readonly r: () => number;
   /** How often this case departs from a valid spec: most cases are nearly valid, some are wild. */
   bad = 0.05;
@@ -293,7 +294,8 @@ const TOKENS = [
   '? ',
 ];
 
-function mutate(text: string, g: Gen): string {
+/** 1–4 seeded edits of a spec's text: deletions, inserted tokens, duplicated lines, extreme numbers, truncation. */
+export function mutate(text: string, g: Gen): string {
   let s = text;
   const edits = g.int(1, 4);
   for (let e = 0; e < edits; e++) {

@@ -3,6 +3,7 @@
  * examples must each give a result or problems — never an exception, never a hang.
  */
 import { mulberry32 as rng } from '../support/mulberry32';
+import { Gen, mutate } from '../support/fuzzCases';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -24,87 +25,17 @@ function examples(): { file: string; text: string }[] {
   return out;
 }
 
-const TOKENS = [
-  '-',
-  ':',
-  '{',
-  '}',
-  '[',
-  ']',
-  ',',
-  ' ',
-  '\n',
-  '\t',
-  '#',
-  '"',
-  "'",
-  '&a',
-  '*a',
-  '!!str',
-  '.nan',
-  '.inf',
-  '-.inf',
-  '-1',
-  '0',
-  '1e308',
-  '1e-320',
-  '9999999',
-  '10000001',
-  'null',
-  'true',
-  '~',
-  'count',
-  'variance',
-  'signal',
-  'noise',
-  'alpha',
-  'power_law',
-  'uniform',
-  'file',
-  'flat',
-  'exponent',
-  'seed',
-  'simulate',
-  '\u0000',
-  '\ufeff',
-  '\u2028',
-  'é',
-  '𝛼',
-];
-
-function mutate(text: string, r: () => number): string {
-  let s = text;
-  const edits = 1 + Math.floor(r() * 4);
-  for (let e = 0; e < edits; e++) {
-    const pos = Math.floor(r() * (s.length + 1));
-    const op = r();
-    if (op < 0.3) s = s.slice(0, pos) + s.slice(pos + 1 + Math.floor(r() * 8));
-    else if (op < 0.65) s = s.slice(0, pos) + TOKENS[Math.floor(r() * TOKENS.length)] + s.slice(pos);
-    else if (op < 0.8) {
-      // Duplicate a line somewhere else (duplicate keys, wrong indentation).
-      const lines = s.split('\n');
-      const i = Math.floor(r() * lines.length);
-      lines.splice(Math.floor(r() * lines.length), 0, lines[i]);
-      s = lines.join('\n');
-    } else if (op < 0.9) {
-      // Replace a number by an extreme one.
-      s = s.replace(/\d+(\.\d+)?(e[+-]?\d+)?/, ['-3', '0', '1e400', 'NaN', '2.5', '1e7', '-0'][Math.floor(r() * 7)]);
-    } else s = s.slice(0, pos); // truncation
-  }
-  return s;
-}
-
 test('fuzz: 4000 mutated examples never throw or hang', () => {
   const docs = examples();
   assert.ok(docs.length >= 10);
-  const r = rng(20261122);
+  const g = new Gen(20261122);
   let slowest = 0;
   let withErrors = 0;
   let analysed = 0;
   const N = 4000;
   for (let i = 0; i < N; i++) {
     const doc = docs[i % docs.length];
-    const text = mutate(doc.text, r);
+    const text = mutate(doc.text, g);
     const t0 = performance.now();
     let result;
     try {

@@ -308,19 +308,7 @@ function createWasmKernels(): WasmBackend | undefined {
      * block of C is computed by one thread in the same order whatever the split, so the
      * results are bit-identical with or without the helper.
      */
-    const startPanels = (
-      pa: number,
-      pb: number,
-      kc: number,
-      chunks: number,
-      np: number,
-      nq: number,
-      c: number,
-      upper: boolean,
-      p0: number,
-      p1: number,
-      share: number,
-    ): (() => boolean) | undefined => {
+    const startPanels: NonNullable<Kernels['panelsDeferred']> = (pa, pb, kc, chunks, np, nq, c, upper, p0, p1, share) => {
       const up = upper ? 1 : 0;
       let total = 0;
       for (let p = p0; p < p1; p++) total += upper ? nq - p : nq;
