@@ -420,6 +420,31 @@ export class FloatViews {
   }
 }
 
+/**
+ * A block reader's decode of `count` values of `dtype` to float64: aligned little-endian
+ * float64 is a view of the bytes themselves, other float32/float64 go through a typed view
+ * into a float64 buffer kept for the next block, the rest through {@link decode}.
+ */
+export class BlockDecoder {
+  private out = new Float64Array(0);
+  private readonly floats = new FloatViews();
+  private readonly fast: boolean;
+
+  constructor(private readonly dtype: Dtype) {
+    this.fast = isTypedFloat(dtype);
+  }
+
+  decode(bytes: Uint8Array, count: number): Float64Array {
+    const { dtype } = this;
+    if (this.fast && dtype.size === 8 && bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, count);
+    if (!this.fast) return decode(bytes, 0, count, dtype);
+    if (this.out.length < count) this.out = new Float64Array(count);
+    const view = this.out.subarray(0, count);
+    view.set(this.floats.view(bytes, count, dtype.size));
+    return view;
+  }
+}
+
 export function decode(bytes: Uint8Array, start: number, count: number, t: Dtype): Float64Array {
   if (t.kind === 'f' && t.size === 8 && t.little) {
     // Fast path: one byte copy into the (aligned) result

@@ -5,8 +5,8 @@
  * column, which are contiguous in the file). Only the header and one block are in memory. The header is parsed by the same code as the whole-file reader
  * (npy.ts), so both accept and refuse the same files. Failures throw `DataFileError`.
  */
-import { DataFileError, FloatViews, MAX_NPY_HEADER, decode, isTypedFloat, npyLayout, shapeText, type NpyLayout } from './npy';
-import type { ByteSource, RowAccess, RowBlock, RowStream } from './stream';
+import { BlockDecoder, DataFileError, FloatViews, MAX_NPY_HEADER, decode, isTypedFloat, npyLayout, shapeText, type NpyLayout } from './npy';
+import { fileRowStream, type ByteSource, type RowAccess, type RowStream } from './stream';
 
 /** The layout of a .npy file read in blocks (the same header parser as the whole-file reader). */
 export type NpyHeader = NpyLayout;
@@ -42,49 +42,19 @@ function rowLayout(header: NpyHeader, name: string): { rows: number; width: numb
 /** The rows of a .npy (the leading dimension; a 1-D array has rows of one value), in C order whatever the file's order. */
 export function openNpyStream(src: ByteSource, name: string, header: NpyHeader = readNpyHeader(src, name)): RowStream {
   const { shape, dtype, dataStart } = header;
-  if (shape.length === 0) throw new DataFileError(`${name} holds a single number (shape ()), not an array of rows.`);
   if (header.fortran && shape.length > 1) return fortranStream(src, name, header);
-  const rows = shape[0];
-  const width = shape.slice(1).reduce((p, q) => p * q, 1);
-  const rowBytes = width * dtype.size;
-  let at = 0;
-  let out = new Float64Array(0);
-  const floats = new FloatViews();
+  const { width, rowBytes } = rowLayout(header, name);
+  const decoder = new BlockDecoder(dtype);
   // the block's bytes are read into one buffer, reused block after block: the first block's
   // own buffer when the source allocated one for it (the host's positioned read)
   let raw: Uint8Array | undefined;
-  const fast = isTypedFloat(dtype);
-  return {
-    shape,
-    rows,
-    width,
-    name,
-    next(maxRows: number): RowBlock | undefined {
-      if (at >= rows) return undefined;
-      const r = Math.max(1, Math.min(maxRows, rows - at));
-      const count = r * width;
-      const length = count * dtype.size;
-      const bytes = src.read(dataStart + at * rowBytes, length, raw && raw.length >= length ? raw : undefined);
-      if (!raw && bytes.byteOffset === 0 && bytes.buffer.byteLength === length) raw = bytes;
-      if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} end beyond the end of the file.`);
-      let view: Float64Array;
-      if (fast && dtype.size === 8 && bytes.byteOffset % 8 === 0) {
-        // little-endian float64, aligned: the read buffer itself, no copy
-        view = new Float64Array(bytes.buffer, bytes.byteOffset, count);
-      } else if (fast) {
-        if (out.length < count) out = new Float64Array(count);
-        view = out.subarray(0, count);
-        view.set(floats.view(bytes, count, dtype.size));
-      } else {
-        view = decode(bytes, 0, count, dtype);
-      }
-      const block = { data: view, rows: r, first: at };
-      at += r;
-      return block;
-    },
-    where: (row) => `row ${row + 1}`,
-    progress: () => ({ done: at * rowBytes, total: rows * rowBytes }),
-  };
+  return fileRowStream(shape, width, name, rowBytes, (at, r) => {
+    const length = r * rowBytes;
+    const bytes = src.read(dataStart + at * rowBytes, length, raw && raw.length >= length ? raw : undefined);
+    if (!raw && bytes.byteOffset === 0 && bytes.buffer.byteLength === length) raw = bytes;
+    if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} end beyond the end of the file.`);
+    return decoder.decode(bytes, r * width);
+  });
 }
 
 /**
@@ -149,33 +119,18 @@ function fortranStream(src: ByteSource, name: string, header: NpyHeader): RowStr
   const rows = shape[0];
   const cPos = fortranPositions(shape.slice(1));
   const width = cPos.length;
-  let at = 0;
   let out = new Float64Array(0);
   const floats = new FloatViews();
   const fast = isTypedFloat(dtype);
-  return {
-    shape,
-    rows,
-    width,
-    name,
-    next(maxRows: number): RowBlock | undefined {
-      if (at >= rows) return undefined;
-      const r = Math.max(1, Math.min(maxRows, rows - at));
-      if (out.length < r * width) out = new Float64Array(r * width);
-      const length = r * dtype.size;
-      for (let t = 0; t < width; t++) {
-        const bytes = src.read(dataStart + (t * rows + at) * dtype.size, length);
-        if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} of column ${t + 1} end beyond the end of the file.`);
-        let seg: ArrayLike<number>;
-        if (fast) seg = floats.view(bytes, r, dtype.size);
-        else seg = decode(bytes, 0, r, dtype);
-        for (let i = 0, o = cPos[t]; i < r; i++, o += width) out[o] = seg[i];
-      }
-      const block = { data: out.subarray(0, r * width), rows: r, first: at };
-      at += r;
-      return block;
-    },
-    where: (row) => `row ${row + 1}`,
-    progress: () => ({ done: at * width * dtype.size, total: rows * width * dtype.size }),
-  };
+  return fileRowStream(shape, width, name, width * dtype.size, (at, r) => {
+    if (out.length < r * width) out = new Float64Array(r * width);
+    const length = r * dtype.size;
+    for (let t = 0; t < width; t++) {
+      const bytes = src.read(dataStart + (t * rows + at) * dtype.size, length);
+      if (bytes.length < length) throw new DataFileError(`${name} is truncated: rows ${at + 1}–${at + r} of column ${t + 1} end beyond the end of the file.`);
+      const seg: ArrayLike<number> = fast ? floats.view(bytes, r, dtype.size) : decode(bytes, 0, r, dtype);
+      for (let i = 0, o = cPos[t]; i < r; i++, o += width) out[o] = seg[i];
+    }
+    return out.subarray(0, r * width);
+  });
 }

@@ -7,9 +7,9 @@
  */
 import { Inflate, inflateSync } from 'fflate';
 import { IO_LIMITS } from './limits';
-import { DataFileError, MAX_NPY_HEADER, decode, isTypedFloat, npyLayout, readNpy, shapeText, type NpyLayout } from './npy';
+import { BlockDecoder, DataFileError, MAX_NPY_HEADER, npyLayout, readNpy, shapeText, type NpyLayout } from './npy';
 import { crc32, crc32Update, listZip } from './npz';
-import { arrayRowStream, bytesSource, sliceSource, type ByteSource, type RowBlock, type RowStream } from './stream';
+import { arrayRowStream, bytesSource, fileRowStream, sliceSource, type ByteSource, type RowStream } from './stream';
 
 /** Where a deflated member's compressed bytes are, and what its central-directory entry declares. */
 export interface DeflatedData {
@@ -257,13 +257,10 @@ export function deflatedRows(z: DeflatedData, name: string): RowStream {
   // the bytes between the header and the data (none in numpy's files) are skipped
   const skip = new Uint8Array(Math.max(0, dataStart - have));
   if (take(skip, skip.length) < skip.length) throw new DataFileError(`${name} is truncated: the .npy header is incomplete.`);
-  const rows = shape[0];
   const width = shape.slice(1).reduce((p, q) => p * q, 1);
   const rowBytes = width * dtype.size;
-  let at = 0;
   let buf = new Uint8Array(0);
-  let out = new Float64Array(0);
-  const fast = isTypedFloat(dtype);
+  const decoder = new BlockDecoder(dtype);
   /** After the last row: the rest of the stream, the declared size and the CRC. */
   const finish = (): void => {
     const sink = new Uint8Array(PUSH_BYTES);
@@ -271,36 +268,17 @@ export function deflatedRows(z: DeflatedData, name: string): RowStream {
     if (inflated !== z.size) throw new DataFileError(`${where}: expected ${z.size} bytes after decompression, got ${inflated}.`);
     if (crc !== z.crc) throw new DataFileError(`${where}: CRC mismatch (the archive is corrupt).`);
   };
-  return {
-    shape,
-    rows,
-    width,
-    name,
-    next(maxRows: number): RowBlock | undefined {
-      if (at >= rows) return undefined;
-      const r = Math.max(1, Math.min(maxRows, rows - at));
-      const length = r * rowBytes;
-      if (buf.length < length) buf = new Uint8Array(length);
-      if (take(buf, length) < length) {
-        throw new DataFileError(
-          `${where}: the deflate stream ends after ${inflated} of the ${z.size} bytes it declares, before the end of rows ${at + 1}–${at + r} (corrupt or truncated).`,
-        );
-      }
-      let data: Float64Array;
-      if (fast && dtype.size === 8) data = new Float64Array(buf.buffer, 0, r * width);
-      else if (fast) {
-        if (out.length < r * width) out = new Float64Array(r * width);
-        data = out.subarray(0, r * width);
-        data.set(new Float32Array(buf.buffer, 0, r * width));
-      } else data = decode(buf, 0, r * width, dtype);
-      const block = { data, rows: r, first: at };
-      at += r;
-      if (at >= rows) finish();
-      return block;
-    },
-    where: (row) => `row ${row + 1}`,
-    progress: () => ({ done: pushed, total: raw.size }),
+  const readRows = (at: number, r: number): Float64Array => {
+    const length = r * rowBytes;
+    if (buf.length < length) buf = new Uint8Array(length);
+    if (take(buf, length) < length) {
+      throw new DataFileError(
+        `${where}: the deflate stream ends after ${inflated} of the ${z.size} bytes it declares, before the end of rows ${at + 1}–${at + r} (corrupt or truncated).`,
+      );
+    }
+    return decoder.decode(buf, r * width);
   };
+  return fileRowStream(shape, width, name, rowBytes, readRows, { onEnd: finish, progress: () => ({ done: pushed, total: raw.size }) });
 }
 
 /** A deflated member inflated whole, within the reader's byte limit (a Fortran-order member: its rows are not contiguous). */

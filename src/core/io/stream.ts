@@ -81,6 +81,40 @@ export interface RowAccess {
   decode(bytes: Uint8Array, offset: number, out: Float64Array): void;
 }
 
+/**
+ * The bookkeeping every block reader of a file shares: blocks of at least one and at most
+ * `maxRows` rows, numbered from 0; `readRows(first, count)` returns the `count · width`
+ * values of rows [first, first + count). `onEnd` runs after the last block is read (a
+ * deflated member's size and CRC checks); `progress` defaults to `rowBytes` per row read.
+ */
+export function fileRowStream(
+  shape: readonly number[],
+  width: number,
+  name: string,
+  rowBytes: number,
+  readRows: (first: number, count: number) => Float64Array,
+  opts: { onEnd?: () => void; progress?: () => { done: number; total: number } } = {},
+): RowStream {
+  const rows = shape[0];
+  let at = 0;
+  return {
+    shape,
+    rows,
+    width,
+    name,
+    next(maxRows) {
+      if (at >= rows) return undefined;
+      const r = Math.max(1, Math.min(maxRows, rows - at));
+      const block = { data: readRows(at, r), rows: r, first: at };
+      at += r;
+      if (at >= rows) opts.onEnd?.();
+      return block;
+    },
+    where: (row) => `row ${row + 1}`,
+    progress: opts.progress ?? (() => ({ done: at * rowBytes, total: rows * rowBytes })),
+  };
+}
+
 /** An in-memory array (inline data, a deflated .npz member, a Fortran-order .npy) as a RowStream over its leading dimension. */
 export function arrayRowStream(a: NumericArray, name: string): RowStream {
   const rows = a.shape.length ? a.shape[0] : 1;
