@@ -14,31 +14,17 @@ import type { ExtensionApi } from '../../src/extension';
 import { TEMPLATES } from '../../src/host/commands';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import { asAlignment } from '../support/engine';
-import { closeAllEditors, extensionId, extensionRoot, replaceDocumentText, sleep, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, extensionId, extensionRoot, panels, renderedLatest, replaceDocumentText, sleep, waitFor, workspaceRoot } from './helpers';
 
 const SCRATCH = ['.scratch', `contributions-${process.pid}`];
-const INSPECT = 'sslParadigm.preview.inspect';
 const round3 = (x: number): number => Number(x.toPrecision(3));
 
 let api: ExtensionApi;
 
-async function panels(): Promise<PreviewSnapshot[]> {
-  return (await vscode.commands.executeCommand<PreviewSnapshot[]>(INSPECT)) ?? [];
-}
-
 /** The panel of `uri` once its webview rendered the latest posted analysis and `accept` holds. */
 function rendered(uri: vscode.Uri, accept: (p: PreviewSnapshot) => boolean, what: string, timeoutMs = 20_000): Promise<PreviewSnapshot> {
   return waitFor(
-    async () =>
-      (await panels()).find(
-        (p) =>
-          p.resource === uri.toString() &&
-          p.posted?.documentUri === uri.toString() &&
-          p.rendered &&
-          p.rendered.runId === p.posted.runId &&
-          p.rendered.documentVersion === p.posted.documentVersion &&
-          accept(p),
-      ),
+    async () => (await panels()).find((p) => renderedLatest(p, uri) && p.posted?.documentUri === uri.toString() && accept(p)),
     timeoutMs,
     what,
     25,

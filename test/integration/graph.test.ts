@@ -20,7 +20,9 @@ import {
   extensionId,
   openScratch as openScratchIn,
   openSpec,
+  panels,
   positionOf,
+  renderedLatest,
   waitFor,
   workspaceRoot,
   type DiagRow,
@@ -195,24 +197,8 @@ describe('graph mode', function () {
   });
 
   describe('analysis panel', () => {
-    const INSPECT = 'sslParadigm.preview.inspect';
-    const panels = async (): Promise<PreviewSnapshot[]> => (await vscode.commands.executeCommand<PreviewSnapshot[]>(INSPECT)) ?? [];
     const rendered = (uri: vscode.Uri, accept: (p: PreviewSnapshot) => boolean = () => true) =>
-      waitFor(
-        async () =>
-          (await panels()).find(
-            (p) =>
-              p.resource === uri.toString() &&
-              p.posted &&
-              p.rendered &&
-              p.rendered.runId === p.posted.runId &&
-              p.rendered.documentVersion === p.posted.documentVersion &&
-              accept(p),
-          ),
-        30_000,
-        `the panel of ${path.basename(uri.path)} to render`,
-        50,
-      );
+      waitFor(async () => (await panels()).find((p) => renderedLatest(p, uri) && accept(p)), 30_000, `the panel of ${path.basename(uri.path)} to render`, 50);
 
     it('shows the graph section: N, D, K, the method, and the four graph charts with data; exports them', async () => {
       const uri = vscode.Uri.joinPath(workspaceRoot(), 'graph', 'digit-labels.sslexp.yaml');

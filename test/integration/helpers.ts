@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import type { PreviewSnapshot } from '../../src/preview/previewManager';
 
 /** Environment variables shared by the runner, the test index and these helpers. */
 export const ENV = {
@@ -204,4 +205,20 @@ export function analysisHelpers(getApi: () => ExtensionApi, timeoutMs: number) {
     return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
   }
   return { analysed, lensTitles, hoverText };
+}
+
+/** Every analysis panel as the extension's test command reports it. */
+export async function panels(): Promise<PreviewSnapshot[]> {
+  return (await vscode.commands.executeCommand<PreviewSnapshot[]>('sslParadigm.preview.inspect')) ?? [];
+}
+
+/** The panel shows `uri` and its webview drew the last model posted to it. */
+export function renderedLatest(p: PreviewSnapshot, uri: vscode.Uri): boolean {
+  return (
+    p.resource === uri.toString() &&
+    !!p.posted &&
+    !!p.rendered &&
+    p.rendered.runId === p.posted.runId &&
+    p.rendered.documentVersion === p.posted.documentVersion
+  );
 }

@@ -14,10 +14,9 @@ import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import { npzKeys, readNpz } from '../../src/core/io/npz';
 import { encodeEmbeddedJson } from '../../src/shared/webviewProtocol';
 import { asAlignment } from '../support/engine';
-import { closeAllEditors, extensionId, extensionRoot, screenshot, sleep, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, extensionId, extensionRoot, panels, renderedLatest, screenshot, sleep, waitFor, workspaceRoot } from './helpers';
 
 const SCRATCH = ['.scratch', `preview-${process.pid}`];
-const INSPECT = 'sslParadigm.preview.inspect';
 
 let api: ExtensionApi;
 
@@ -38,10 +37,6 @@ async function open(uri: vscode.Uri, column = vscode.ViewColumn.One): Promise<vs
   return vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
 }
 
-async function panels(): Promise<PreviewSnapshot[]> {
-  return (await vscode.commands.executeCommand<PreviewSnapshot[]>(INSPECT)) ?? [];
-}
-
 /** The panel showing `uri` once the webview acknowledged rendering its latest analysis and `accept` holds. */
 async function rendered(
   uri: vscode.Uri,
@@ -54,15 +49,7 @@ async function rendered(
     return await waitFor(
       async () => {
         last = await panels();
-        return last.find(
-          (p) =>
-            p.resource === uri.toString() &&
-            p.posted &&
-            p.rendered &&
-            p.rendered.runId === p.posted.runId &&
-            p.rendered.documentVersion === p.posted.documentVersion &&
-            accept(p),
-        );
+        return last.find((p) => renderedLatest(p, uri) && accept(p));
       },
       timeoutMs,
       `${what} of ${path.basename(uri.path)} to render`,
