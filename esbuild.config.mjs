@@ -55,14 +55,14 @@ const webRedirects = {
   'src/host/solverClient.ts': { 'node:worker_threads': 'src/web/hostWorkerThreads.ts' },
   'src/worker/worker.ts': {
     'node:worker_threads': 'src/web/workerThreads.ts',
-    './kernelThreads': 'src/web/kernelThreads.ts',
-    './readCapped': 'src/web/readCapped.ts',
+    '../node/kernelThreads': 'src/web/kernelThreads.ts',
+    '../node/readCapped': 'src/web/readCapped.ts',
   },
 };
 const webPlugin = {
   name: 'web-redirects',
   setup(build) {
-    build.onResolve({ filter: /^(node:worker_threads|\.\/kernelThreads|\.\/readCapped|\.\/platform)$/ }, (args) => {
+    build.onResolve({ filter: /^(node:worker_threads|\.\.\/node\/kernelThreads|\.\.\/node\/readCapped|\.\/platform)$/ }, (args) => {
       const from = relative(process.cwd(), args.importer).split(sep).join('/');
       if (args.path === './platform' && from.startsWith('src/host/')) return { path: resolve('src/host/platform.web.ts') };
       const to = webRedirects[from]?.[args.path];

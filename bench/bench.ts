@@ -9,7 +9,7 @@ import { runAnalyzeBench } from './analyzeBench';
 import { runGraphBench } from './graphBench';
 import { runMomentsBench } from './momentsBench';
 import { kernels } from '../src/core/numerics/dense/kernels';
-import { kernelThreadsReady, startKernelThreads } from '../src/worker/kernelThreads';
+import { kernelThreadsReady, startKernelThreads } from '../src/node/kernelThreads';
 
 const TARGET_MS = 50;
 

@@ -24,7 +24,7 @@ import type { ByteSource } from '../src/core/io/stream';
 import { Rng } from '../src/core/numerics/rng';
 import { momentsNpz, readMomentsNpz } from '../src/core/theories/alignment/data/momentsFile';
 import { mergeStats, StatsAccumulator, type SufficientStats } from '../src/core/theories/alignment/data/sufficient';
-import { fileSizeOf, readRangeCapped } from '../src/worker/readCapped';
+import { fileSizeOf, readRangeCapped } from '../src/node/readCapped';
 import { median } from './timing';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -7,7 +7,7 @@ import { analyzeText } from '../core/engine/analyze';
 import type { EngineResult } from '../core/engine/types';
 import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems/problems';
 import { LIMITS } from '../core/spec/model';
-import { FileTooLargeError, fileSizeOf, readFileCapped, readRangeCapped } from '../worker/readCapped';
+import { FileTooLargeError, fileSizeOf, readFileCapped, readRangeCapped } from '../node/readCapped';
 
 /** Spec files are small documents; anything larger is refused before parsing. */
 const MAX_SPEC_BYTES = 8 * 1024 * 1024;

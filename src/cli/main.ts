@@ -7,7 +7,7 @@ import { check } from './check';
 import { momentsCommand } from './moments';
 import { safeText, type CliIo } from './io';
 import { runSimulateCommand } from './simulate';
-import { startKernelThreads } from '../worker/kernelThreads';
+import { startKernelThreads } from '../node/kernelThreads';
 
 const VERSION = '0.1.0';
 

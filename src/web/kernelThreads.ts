@@ -1,5 +1,5 @@
 /**
- * The browser build's src/worker/kernelThreads.ts: no helper thread. The dense kernels run
+ * The browser build's src/node/kernelThreads.ts: no helper thread. The dense kernels run
  * single-threaded (src/core/numerics/dense/kernels.ts falls back to one thread, and to scalar
  * JS without WebAssembly SIMD or SharedArrayBuffer).
  */

@@ -1,5 +1,5 @@
 /**
- * The browser build's src/worker/readCapped.ts: a Web Worker has no file system. Every
+ * The browser build's src/node/readCapped.ts: a Web Worker has no file system. Every
  * request of the browser build carries the files the host read (`files`, see
  * src/shared/workerProtocol.ts), so these are never reached.
  */

@@ -13,8 +13,8 @@
  * or an engine bug becomes an `error` message, never the death of the worker.
  */
 import { parentPort } from 'node:worker_threads';
-import { enableKernelThreads } from './kernelThreads';
-import { fileSizeOf, readFileCapped, readRangeCapped } from './readCapped';
+import { enableKernelThreads } from '../node/kernelThreads';
+import { fileSizeOf, readFileCapped, readRangeCapped } from '../node/readCapped';
 import { analyzeText } from '../core/engine/analyze';
 import { simulateSpecText } from '../core/engine/simulate';
 import type { SimulationResult } from '../core/theories/alignment/simulation';

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readFileCapped, FileTooLargeError } from '../../src/worker/readCapped';
+import { readFileCapped, FileTooLargeError } from '../../src/node/readCapped';
 import { safeText } from '../../src/cli/io';
 
 const root = path.resolve(__dirname, '../../..');

@@ -21,7 +21,7 @@ import { readNpz } from '../../src/core/io/npz';
 import { readCsv } from '../../src/core/io/csv';
 import { computeLineStarts, offsetToLineColumn } from '../../src/core/problems/problems';
 import { LIMITS } from '../../src/core/spec/model';
-import { readFileCapped } from '../../src/worker/readCapped';
+import { readFileCapped } from '../../src/node/readCapped';
 import { deepSpec, npyHeader, zipBombNpz } from '../support/hostile';
 import { npy } from './support/npy';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/numerics/rng';
 import { gram } from '../../src/core/numerics/dense';
 import { kernelHelperReady, kernels } from '../../src/core/numerics/dense/kernels';
-import { enableKernelThreads, kernelThreadsReady } from '../../src/worker/kernelThreads';
+import { enableKernelThreads, kernelThreadsReady } from '../../src/node/kernelThreads';
 import { randn } from './support/matrices';
 
 test('the helper thread starts on the first product worth splitting, not before', async () => {

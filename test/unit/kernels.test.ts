@@ -11,7 +11,7 @@ import { Matrix, cholesky, gram, matmul, matmulTransA, symmetricEigen, symmetric
 import { reduceSymmetric, rightSolveLowerTrans, solveLower, solveLowerTrans, tryCholesky } from '../../src/core/numerics/dense/factor';
 import { gemmTN, GramStream, operand } from '../../src/core/numerics/dense/blas';
 import { kernelHelperReady, setKernelBackend, setKernelHelperEnabled } from '../../src/core/numerics/dense/kernels';
-import { kernelThreadsReady, startKernelThreads } from '../../src/worker/kernelThreads';
+import { kernelThreadsReady, startKernelThreads } from '../../src/node/kernelThreads';
 import { readMatrix } from '../../src/core/io/readArray';
 import { npy } from './support/npy';
 import { naiveMul, randn } from './support/matrices';
