@@ -126,7 +126,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
-    entryPoints: ifExists([{ in: 'src/cli/main.ts', out: 'cli' }]),
+    entryPoints: ifExists([{ in: 'src/cli/sslexp.ts', out: 'cli' }]),
     outdir: 'dist',
   },
 ];
