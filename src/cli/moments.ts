@@ -7,9 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { momentsNpz, readMomentsNpz } from '../core/theories/alignment/data/momentsFile';
-import { statsOfSpec } from '../core/theories/alignment/data/streamed';
-import { mergeStats, StatsError, type SufficientStats } from '../core/theories/alignment/data/sufficient';
+import { mergeStats, momentsNpz, readMomentsNpz, statsOfSpec, StatsError, type SufficientStats } from '../core/theories/alignment/index';
 import { DataFileError } from '../core/io/npy';
 import type { DataSpec } from '../core/spec/model';
 import { progressReporter, rangeReader, readLimited, safeText, type CliIo } from './io';

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Problem, Severity } from '../core/problems/problems';
 import { isSpecDocument, offsetRange, openSpecDocuments } from './documents';
-import { affectsSettings, getSettings, THEORY_FINDING_CODES } from './settings';
+import { affectsSettings, getSettings, theoryFindingCodes } from './settings';
 import type { AnalysisEvent, HostDeps } from './solverClient';
 
 export const DIAGNOSTIC_SOURCE = 'sslexp';
@@ -32,11 +32,13 @@ export function toDiagnostic(doc: vscode.TextDocument, p: Problem): vscode.Diagn
 
 /** The problems of a result that are shown as diagnostics under the current settings. */
 export function visibleProblems(problems: readonly Problem[], theoryFindings: boolean): Problem[] {
-  return theoryFindings ? [...problems] : problems.filter((p) => !THEORY_FINDING_CODES.has(p.code));
+  if (theoryFindings) return [...problems];
+  const hidden = theoryFindingCodes();
+  return problems.filter((p) => !hidden.has(p.code));
 }
 
 /**
- * One problem, one diagnostic (issue 12): VS Code's built-in JSON language features report
+ * One problem, one diagnostic (docs/architecture.md §2): VS Code's built-in JSON language features report
  * the syntax errors of every JSON document themselves, so ours (`json-syntax`) are not
  * repeated there (they still count in the CodeLens and the status bar). Structural problems
  * are ours alone: the schema is not contributed (`jsonValidation` / `yamlValidation`).

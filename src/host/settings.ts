@@ -3,12 +3,15 @@
  * `contributes.configuration`; keep the defaults here in sync with it).
  */
 import * as vscode from 'vscode';
+import { theories } from '../core/engine/index';
 import { DEFAULT_MAX_FILE_MB } from './platform';
 
 export const SECTION = 'sslParadigm';
 
-/** Codes of the theory findings (src/core/findings.ts), hidden by `diagnostics.theoryFindings: false`. */
-export const THEORY_FINDING_CODES: ReadonlySet<string> = new Set(['alpha-below-rc', 'alpha-below-je', 'regime']);
+/** Codes of every theory's findings (each face's `findingCodes`), hidden by `diagnostics.theoryFindings: false`. */
+export function theoryFindingCodes(): ReadonlySet<string> {
+  return new Set(theories().flatMap((t) => [...t.face.findingCodes]));
+}
 
 export interface Settings {
   /** Debounce of diagnostics after an edit, ms. */

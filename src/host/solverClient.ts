@@ -17,13 +17,14 @@ import {
   type FileError,
   type HostToWorkerMessage,
   type ResultMessage,
-  type SerializableEngineResult,
+  type PostedResult,
   type SimulateRequest,
   type SimulationMessage,
   type SolutionsFileMessage,
   type SolutionsRequest,
   type WorkerToHostMessage,
 } from '../shared/workerProtocol';
+import { problemsOnly } from '../core/engine/index';
 import { baseName, engineBaseDir, engineFileName } from './documents';
 import { hostReadsFiles, workerScript } from './platform';
 import { getSettings } from './settings';
@@ -41,7 +42,7 @@ export interface AnalysisEvent {
   version: number;
   /** Increases with every run the client starts (across documents). */
   runId: number;
-  result: SerializableEngineResult;
+  result: PostedResult;
   /** Time spent in the worker. */
   elapsedMs: number;
   /** True when the run included the curve and the per-component scores ({@link SolverClient.retainDetail}). */
@@ -54,7 +55,7 @@ export interface LastGood {
   /** A newer analysis of the document has errors. */
   stale: boolean;
   errors: number;
-  firstError?: SerializableEngineResult['problems'][number];
+  firstError?: PostedResult['problems'][number];
 }
 
 /** A finished simulation of one document version ({@link SolverClient.simulate}). */
@@ -133,7 +134,7 @@ export class SolverClient implements vscode.Disposable {
   /** uri -> runId of the document run whose result will be cached. */
   private readonly documentRuns = new Map<string, number>();
   private readonly cache = new Map<string, AnalysisEvent>();
-  /** uri -> the last analysis without errors (issue 12: partial results while typing). */
+  /** uri -> the last analysis without errors (partial results while typing, docs/architecture.md §2). */
   private readonly good = new Map<string, AnalysisEvent>();
   private readonly detailRefs = new Map<string, number>();
   private readonly crashes: number[] = [];
@@ -301,7 +302,7 @@ export class SolverClient implements vscode.Disposable {
    * no events, does not supersede the document's own runs. Rejects with
    * `vscode.CancellationError` when cancelled and with an Error when the worker fails.
    */
-  async analyze(doc: vscode.TextDocument, options: AnalyzeOptions = {}): Promise<SerializableEngineResult> {
+  async analyze(doc: vscode.TextDocument, options: AnalyzeOptions = {}): Promise<PostedResult> {
     const runId = this.nextRunId++;
     const settings = getSettings(doc.uri);
     // A distinct key: one-off runs neither supersede nor are superseded by document runs.
@@ -778,21 +779,18 @@ function crashedResult(request: AnalyzeRequest, reason: string): ResultMessage {
     uri: request.uri,
     version: request.version,
     elapsedMs: 0,
-    result: {
-      theory: 'alignment',
-      problems: [
-        {
-          code: 'worker-crashed',
-          severity: 'error',
-          message: vscode.l10n.t(
-            'The analysis of this spec stopped the solver worker: {0}. The worker was restarted and other specs are analysed as usual; this spec is analysed again when it changes.',
-            reason,
-          ),
-          start: 0,
-          end: 0,
-        },
-      ],
-    },
+    result: problemsOnly([
+      {
+        code: 'worker-crashed',
+        severity: 'error',
+        message: vscode.l10n.t(
+          'The analysis of this spec stopped the solver worker: {0}. The worker was restarted and other specs are analysed as usual; this spec is analysed again when it changes.',
+          reason,
+        ),
+        start: 0,
+        end: 0,
+      },
+    ]),
   };
 }
 

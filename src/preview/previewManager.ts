@@ -11,6 +11,7 @@
  * logged and dropped.
  */
 import * as vscode from 'vscode';
+import { chartIds } from '../core/engine/index';
 import { activeSpecDocument, baseName, isSpecDocument, isSpecScheme } from '../host/documents';
 import { getSettings } from '../host/settings';
 import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
@@ -209,7 +210,7 @@ class AnalysisPreview implements vscode.Disposable {
     this.baseline = { documentVersion: e.version, runId: e.runId };
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     const sim = simulation ?? this.manager.deps.solver.latestSimulation(e.uri);
-    // An error in one part of the spec keeps the last good analysis, with a banner (issue 12).
+    // An error in one part of the spec keeps the last good analysis, with a banner (docs/architecture.md §2).
     const good = e.result.problems.some((p) => p.severity === 'error') ? this.manager.deps.solver.lastGood(e.uri) : undefined;
     const staleFrom = good?.stale && good.firstError ? good : undefined;
     const model = toPanelModel({
@@ -274,7 +275,7 @@ class AnalysisPreview implements vscode.Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    if (!isWebviewToHostMessage(raw)) {
+    if (!isWebviewToHostMessage(raw, chartIds())) {
       this.manager.deps.log.warn(`analysis panel: dropped an invalid message from the webview (${describeMessage(raw)})`);
       return;
     }
@@ -579,7 +580,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
     uri ??= activeSpecDocument()?.uri;
     if (!uri) {
       // Disposing a panel VS Code is restoring makes it log `OverlayWebview has been
-      // disposed`: show a static page instead (issue 12); the user closes it.
+      // disposed`: show a static page instead (docs/architecture.md §2); the user closes it.
       this.deps.log.info('analysis panel: nothing to restore (no spec in the saved state)');
       panel.title = vscode.l10n.t('Analysis');
       panel.iconPath = panelIcon(this.deps.context.extensionUri);

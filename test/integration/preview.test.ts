@@ -314,8 +314,9 @@ describe('analysis panel', function () {
     assert.equal(array('probe_reconstruction').data[0], 161 / 201);
     // The panel's ω are those of the file (the summary the worker posted with the model).
     const summary = api.solver.latest(views)?.result;
-    assert.ok(summary && summary.theory === 'alignment' && summary.solutionSummary);
-    assert.deepEqual([...array('joint_embedding_omega').data], summary.solutionSummary.jointEmbedding.omega);
+    const solutionSummary = summary && asAlignment(summary).solutionSummary;
+    assert.ok(solutionSummary);
+    assert.deepEqual([...array('joint_embedding_omega').data], solutionSummary.jointEmbedding.omega);
 
     // A spectral spec has no solution matrices: nothing is written.
     await open(strong);

@@ -455,7 +455,7 @@ test('a .npy beyond the in-memory limits is streamed without being asked (header
   // masking: G = p² (1/n) XᵀX, ω_1 = p²/(p² + p(1−p)) = p
   assert.ok(Math.abs(r.solutions!.jointEmbedding.omega[0] - 0.5) < 1e-12);
   assert.ok(Math.abs(r.solutions!.reconstruction.objective - (sq / n - r.solutions!.reconstruction.phi[0] ** 2)) < 1e-9);
-  // a streamed file is no reason to refuse `simulate` (it samples the rows it draws, issue 14);
+  // a streamed file is no reason to refuse `simulate` (it samples the rows it draws, docs/architecture.md §5);
   // a masking augmentation still is (it has no α), located on the block
   assert.ok(!r.problems.some((p) => p.code === 'limit-exceeded'), codes.join());
   const refusal = r.problems.find((p) => p.code === 'simulation-unsupported')!;

@@ -42,7 +42,7 @@ export function loadRows(spec: GraphSpec, files: GraphFileAccess, problems: Prob
       return undefined;
     }
     try {
-      // the shape is checked on the header, before any value is decoded (issue 13)
+      // the shape is checked on the header, before any value is decoded (docs/architecture.md §6)
       const a = readRows(read.bytes, data.file, data.key, { maxValues: LIMITS.maxDataValues, what: 'values of the data' });
       raw = { data: a.data, rows: a.rows, cols: a.cols, ...(a.groups !== undefined ? { groups: a.groups } : {}) };
     } catch (e) {
