@@ -33,7 +33,8 @@ function hostFiles() {
   walk(join(root, 'src', 'host'));
   walk(join(root, 'src', 'preview'));
   const theories = join(root, 'src', 'core', 'theories');
-  for (const e of readdirSync(theories, { withFileTypes: true })) if (e.isDirectory() && existsSync(join(theories, e.name, 'face'))) walk(join(theories, e.name, 'face'));
+  for (const e of readdirSync(theories, { withFileTypes: true }))
+    if (e.isDirectory() && existsSync(join(theories, e.name, 'face'))) walk(join(theories, e.name, 'face'));
   return files.sort();
 }
 

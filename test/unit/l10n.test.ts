@@ -161,7 +161,10 @@ function hostFiles(): string[] {
 test('no host file shows a bare string or template literal to the user', () => {
   const files = hostFiles();
   assert.ok(
-    files.includes('src/host/commands.ts') && files.includes('src/preview/previewManager.ts') && files.includes('src/core/theories/alignment/face/summary.ts') && files.length >= 15,
+    files.includes('src/host/commands.ts') &&
+      files.includes('src/preview/previewManager.ts') &&
+      files.includes('src/core/theories/alignment/face/summary.ts') &&
+      files.length >= 15,
     files.join(', '),
   );
   const findings = files.flatMap((f) => bareTextFindings(f, read(f)));
