@@ -12,7 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { activeSpecDocument, baseName, isSpecDocument, isSpecScheme } from '../host/documents';
-import { getSettings } from '../host/settings';
+import { windowSettings } from '../host/settings';
 import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
 import {
   decodeEmbeddedJson,
@@ -491,7 +491,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
   async show(doc: vscode.TextDocument, sideBySide: boolean): Promise<AnalysisPreview> {
     const editorColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
     const column = sideBySide ? vscode.ViewColumn.Beside : editorColumn;
-    const lockedByDefault = getSettings(doc.uri).previewLockedByDefault;
+    const lockedByDefault = windowSettings().previewLockedByDefault;
     const key = doc.uri.toString();
     const existing = lockedByDefault
       ? [...this.previews].find((p) => p.locked && p.resource.toString() === key)
@@ -587,7 +587,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
       panel.webview.html = nothingToRestoreHtml();
       return;
     }
-    const locked = parsed?.locked ?? getSettings(uri).previewLockedByDefault;
+    const locked = parsed?.locked ?? windowSettings().previewLockedByDefault;
     // A second following panel cannot exist: a restored one beyond the first is locked.
     this.adopt(panel, uri, locked || this.following !== undefined, parsed?.message);
     this.deps.log.info(`analysis panel restored for ${baseName(uri)}`);
