@@ -52,7 +52,7 @@ const watPlugin = {
  * replaced fails the build, so nothing Node-only slips into dist/web.
  */
 const webRedirects = {
-  'src/host/solverClient.ts': { 'node:worker_threads': 'src/web/hostWorkerThreads.ts' },
+  'src/host/solver/workerProcess.ts': { 'node:worker_threads': 'src/web/hostWorkerThreads.ts' },
   'src/worker/worker.ts': {
     'node:worker_threads': 'src/web/workerThreads.ts',
     '../node/kernelThreads': 'src/web/kernelThreads.ts',

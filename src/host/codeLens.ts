@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { faceOf } from '../core/engine/index';
 import type { PostedResult } from '../shared/workerProtocol';
 import { isSpecDocument, SPEC_SELECTOR } from './documents';
-import { affectsSettings, getSettings } from './settings';
+import { affectsSettings, resourceSettings } from './settings';
 import type { HostDeps, SolverClient } from './solverClient';
 
 export const COMMAND_SHOW_PREVIEW_TO_SIDE = 'sslParadigm.showPreviewToSide';
@@ -32,7 +32,7 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!isSpecDocument(doc) || !getSettings(doc.uri).codeLensEnabled) return [];
+    if (!isSpecDocument(doc) || !resourceSettings(doc.uri).codeLensEnabled) return [];
     const latest = this.solver.latest(doc.uri);
     if (!latest) return [];
     const range = new vscode.Range(0, 0, 0, 0);

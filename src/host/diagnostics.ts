@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Problem, Severity } from '../core/problems/problems';
 import { isSpecDocument, offsetRange, openSpecDocuments } from './documents';
-import { affectsSettings, getSettings, theoryFindingCodes } from './settings';
+import { affectsSettings, resourceSettings, theoryFindingCodes } from './settings';
 import type { AnalysisEvent, HostDeps } from './solverClient';
 
 export const DIAGNOSTIC_SOURCE = 'sslexp';
@@ -46,7 +46,8 @@ export function visibleProblems(problems: readonly Problem[], theoryFindings: bo
 export function jsonServiceReportsSyntax(doc: vscode.TextDocument): boolean {
   if (doc.languageId !== 'json' && doc.languageId !== 'jsonc') return false;
   if (!vscode.extensions.getExtension('vscode.json-language-features')) return false;
-  return vscode.workspace.getConfiguration('json', doc.uri).get<boolean>('validate.enable', true) !== false;
+  // window-scoped in the JSON extension: read without a resource
+  return vscode.workspace.getConfiguration('json').get<boolean>('validate.enable', true) !== false;
 }
 
 export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
@@ -70,7 +71,7 @@ export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
       setTimeout(() => {
         timers.delete(key);
         analyzeNow(doc);
-      }, getSettings(doc.uri).diagnosticsDelay),
+      }, resourceSettings(doc.uri).diagnosticsDelay),
     );
   };
   const analyzeAll = (why: string): void => {
@@ -83,7 +84,7 @@ export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     // A result for an older version would point at the wrong text; the newer run will replace it.
     if (!doc || doc.isClosed || doc.version !== e.version) return;
-    const { theoryFindings } = getSettings(doc.uri);
+    const { theoryFindings } = resourceSettings(doc.uri);
     const shown = visibleProblems(e.result.problems, theoryFindings).filter((p) => !(p.code === 'json-syntax' && jsonServiceReportsSyntax(doc)));
     collection.set(
       doc.uri,

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { faceOf } from '../core/engine/index';
 import { COMMAND_SHOW_PREVIEW_TO_SIDE, errorCount } from './codeLens';
 import { activeSpecDocument } from './documents';
-import { affectsSettings, getSettings } from './settings';
+import { affectsSettings, windowSettings } from './settings';
 import type { HostDeps } from './solverClient';
 
 export function registerStatusBar(deps: HostDeps): vscode.Disposable {
@@ -21,7 +21,7 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
 
   const update = (): void => {
     const doc = activeSpecDocument();
-    if (!doc || !getSettings(doc.uri).statusBarEnabled) {
+    if (!doc || !windowSettings().statusBarEnabled) {
       item.hide();
       return;
     }

@@ -13,7 +13,7 @@
 import * as vscode from 'vscode';
 import { chartIds } from '../core/engine/index';
 import { activeSpecDocument, baseName, isSpecDocument, isSpecScheme } from '../host/documents';
-import { getSettings } from '../host/settings';
+import { windowSettings } from '../host/settings';
 import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
 import {
   decodeEmbeddedJson,
@@ -492,7 +492,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
   async show(doc: vscode.TextDocument, sideBySide: boolean): Promise<AnalysisPreview> {
     const editorColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
     const column = sideBySide ? vscode.ViewColumn.Beside : editorColumn;
-    const lockedByDefault = getSettings(doc.uri).previewLockedByDefault;
+    const lockedByDefault = windowSettings().previewLockedByDefault;
     const key = doc.uri.toString();
     const existing = lockedByDefault
       ? [...this.previews].find((p) => p.locked && p.resource.toString() === key)
@@ -588,7 +588,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
       panel.webview.html = nothingToRestoreHtml();
       return;
     }
-    const locked = parsed?.locked ?? getSettings(uri).previewLockedByDefault;
+    const locked = parsed?.locked ?? windowSettings().previewLockedByDefault;
     // A second following panel cannot exist: a restored one beyond the first is locked.
     this.adopt(panel, uri, locked || this.following !== undefined, parsed?.message);
     this.deps.log.info(`analysis panel restored for ${baseName(uri)}`);

@@ -182,7 +182,7 @@ describe('analysis panel', function () {
     assert.equal(round3(asAlignment(final.posted!.model).thresholds!.alphaRC), 10.5);
     await editor.document.save();
     const sorted = [...times].sort((a, b) => a - b);
-    const delay = vscode.workspace.getConfiguration('sslParadigm').get<number>('diagnostics.delay');
+    const delay = vscode.workspace.getConfiguration('sslParadigm', editor.document.uri).get<number>('diagnostics.delay');
     this.test!.title += ` [edit→panel ${times.join(', ')} ms; median ${sorted[Math.floor(sorted.length / 2)]} ms, incl. the ${delay} ms debounce]`;
     assert.ok(sorted[sorted.length - 1] < 5000, `edit to panel ${times.join(', ')} ms`);
   });
