@@ -4,7 +4,8 @@
 // and runs python/tests (pytest when present, else unittest) against it and dist/cli.js.
 // Prints `python: N passed, N failed`. Under CI a missing interpreter, numpy, dask or
 // venv support is a failure; elsewhere the stage is skipped with the reason printed.
-// SSLEXP_PYTHON overrides the interpreter (default /usr/bin/python3).
+// SSLEXP_PYTHON overrides the interpreter (default /usr/bin/python3); SSLEXP_PYTEST=0 runs
+// unittest even where pytest is installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -46,7 +47,7 @@ if (pip.status !== 0) {
 }
 
 const env = { ...process.env, SSLEXP_NODE: process.execPath, SSLEXP_CLI: path.join(root, 'dist', 'cli.js'), SSLEXP_REQUIRE_CLI: ci ? '1' : '' };
-const hasPytest = run(venvPython, ['-c', 'import pytest']).status === 0;
+const hasPytest = process.env.SSLEXP_PYTEST !== '0' && run(venvPython, ['-c', 'import pytest']).status === 0;
 // run from python/tests' parent so that the installed package, not python/src, is imported
 const args = hasPytest
   ? ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'python/tests']

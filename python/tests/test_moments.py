@@ -221,6 +221,7 @@ class Files(unittest.TestCase):
             ),
             (dict(base, version=np.int64(2)), r"version 2; this package reads version 1"),
             ({k: v for k, v in base.items() if k != "xtx"}, r"is not a moments file: it has no array 'xtx'"),
+            ({k: v for k, v in good.items() if k != "scatter"}, r"is not a moments file: it has no array 'scatter' \(available: version, n, sum_x"),
         ]
         for arrays, message in cases:
             np.savez(self.path("bad.npz"), **arrays)

@@ -321,6 +321,44 @@ test('in the analysis: one error on the data.moments.file value naming the membe
   assert.doesNotMatch(analyze.stdout, /α²_RC/);
 });
 
+test('every kind of impossible file, in one sslexp check: each spec gets its located error with the reader message', () => {
+  const good = withViews();
+  const edit = (key: string, f: (v: number, i: number) => number): Members => ({ ...good, [key]: { ...good[key], data: good[key].data.map(f) } });
+  const files: [string, Members][] = [
+    [
+      'nonsym.npz',
+      base(
+        6,
+        sumOf(X),
+        xtxOf(X).map((v, i) => (i === 1 ? v + 5 : v)),
+      ),
+    ],
+    ['indefinite.npz', base(6, sumOf(X), [50, 0, 0, 0, 40, 0, 0, 0, -30])],
+    [
+      'big.npz',
+      base(
+        6,
+        sumOf(X).map((v) => 10 * v),
+        xtxOf(X),
+      ),
+    ],
+    ['scatter-nonsym.npz', edit('scatter', (v, i) => (i === 2 ? v + 1 : v))],
+    ['scatter-indefinite.npz', edit('scatter', (_, i) => [4, 5, 0, 5, 4, 0, 0, 0, 1][i])],
+    ['n62.npz', { ...base(1, sumOf(X), xtxOf(X)), n: { dtype: '<f8', shape: [], data: [2 ** 62] } }],
+  ];
+  const expected: string[] = [];
+  files.forEach(([file, m], k) => {
+    write(file, npz(m));
+    const spec = `sslexp: 1\n# case ${k}\ndata: {moments: {file: ${file}}, pca: 2, noise: {count: 2, variance: 1}}\naugmentation: {additive: {theta: 0.1}}\n`;
+    write(`case${k}.sslexp.yaml`, spec);
+    expected.push(`case${k}.sslexp.yaml:3:24: error file-parse-error: Cannot read '${file}': ${refusal(m, file)}`);
+  });
+  const r = sslexp(['check', ...files.map((_, k) => `case${k}.sslexp.yaml`)]);
+  assert.equal(r.status, 1);
+  assert.deepEqual(r.stdout.trim().split('\n'), expected);
+  assert.ok(expected.every((line) => !line.endsWith('accepted')));
+});
+
 test('sslexp moments --merge refuses an impossible shard, FILE: error CODE: message, and writes nothing', () => {
   const r = sslexp(['moments', '--merge', 'nonsym.npz', 'indefinite.npz', '-o', 'merged.npz']);
   assert.equal(r.status, 1);

@@ -51,9 +51,14 @@ def load(file: PathLike, check: bool = True) -> Moments:
     with np.load(file, allow_pickle=False) as z:
         arrays: Dict[str, np.ndarray] = {k: z[k] for k in z.files}
     name = str(file)
-    for key in ("version", "n", "sum_x", "xtx"):
+
+    def need(key: str) -> np.ndarray:
         if key not in arrays:
-            raise ValueError(f"{name} is not a moments file: it has no array '{key}'")
+            raise ValueError(f"{name} is not a moments file: it has no array '{key}' (available: {', '.join(arrays) or 'none'})")
+        return arrays[key]
+
+    for key in ("version", "n", "sum_x", "xtx"):
+        need(key)
     version = _count(arrays["version"], f"{name}[version]", 1)
     if version != MOMENTS_VERSION:
         raise ValueError(f"{name} is a moments file of version {version}; this package reads version {MOMENTS_VERSION}")
@@ -65,9 +70,9 @@ def load(file: PathLike, check: bool = True) -> Moments:
     clean["xtx"] = _finite(arrays["xtx"], f"{name}[xtx]", (d, d))
     if "views" in arrays:
         clean["views"] = _count(arrays["views"], f"{name}[views]", 2)
-        clean["sum_xbar"] = _finite(arrays.get("sum_xbar", np.zeros(0)), f"{name}[sum_xbar]", (d,))
+        clean["sum_xbar"] = _finite(need("sum_xbar"), f"{name}[sum_xbar]", (d,))
         for key in ("xbar_t_xbar", "x_t_xbar", "scatter"):
-            clean[key] = _finite(arrays.get(key, np.zeros(0)), f"{name}[{key}]", (d, d))
+            clean[key] = _finite(need(key), f"{name}[{key}]", (d, d))
     if "classes" in arrays:
         classes = arrays["classes"]
         if classes.ndim != 1 or not 1 <= len(classes) <= MAX_CLASSES:
@@ -76,15 +81,15 @@ def load(file: PathLike, check: bool = True) -> Moments:
         clean["classes"] = _finite(classes, f"{name}[classes]", (c,))
         if np.any(np.diff(clean["classes"]) <= 0):
             raise ValueError(f"{name}[classes] must be strictly increasing")
-        counts = arrays.get("class_counts", np.zeros(0))
+        counts = need("class_counts")
         if counts.shape != (c,):
             raise ValueError(f"{name}[class_counts] has shape {counts.shape}, expected {(c,)}")
         clean["class_counts"] = np.array([_count(v, f"{name}[class_counts][{i}]", 0) for i, v in enumerate(counts)], dtype=np.int64)
         if int(clean["class_counts"].sum()) != n:
             raise ValueError(f"{name}: the class counts add up to {int(clean['class_counts'].sum())} but n = {n}")
-        clean["y_t_x"] = _finite(arrays.get("y_t_x", np.zeros(0)), f"{name}[y_t_x]", (c, d))
+        clean["y_t_x"] = _finite(need("y_t_x"), f"{name}[y_t_x]", (c, d))
         if "views" in clean:
-            clean["y_t_xbar"] = _finite(arrays.get("y_t_xbar", np.zeros(0)), f"{name}[y_t_xbar]", (c, d))
+            clean["y_t_xbar"] = _finite(need("y_t_xbar"), f"{name}[y_t_xbar]", (c, d))
     m = Moments.from_members(clean)
     if check:
         check_moments(m, name)

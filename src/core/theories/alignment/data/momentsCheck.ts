@@ -63,17 +63,17 @@ function checkDiagonal(a: Float64Array, d: number, delta: number, where: string,
 }
 
 /**
- * The smallest eigenvalue of the symmetric `a` (d × d, in units where its entries are O(1))
- * when it is below −τ, else undefined. A Cholesky factorisation of a + 2τI is the cheap test;
- * only when it fails are the eigenvalues computed (docs/theory.md §2.1.1).
+ * The smallest eigenvalue of the symmetric `a` (d × d, in units where its entries are O(1);
+ * a scratch copy, shifted in place) when it is below −τ, else undefined. A Cholesky
+ * factorisation of a + 2τI is the cheap test; only when it fails are the eigenvalues
+ * computed (docs/theory.md §2.1.1).
  */
 function eigenvalueBelow(a: Float64Array, d: number, tau: number): number | undefined {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return -Infinity;
-  const shifted = Float64Array.from(a);
-  for (let j = 0; j < d; j++) shifted[j * d + j] += 2 * tau;
-  if ('l' in tryCholesky(new Matrix(d, d, shifted), 0)) return undefined;
-  const values = symmetricEigenvalues(new Matrix(d, d, Float64Array.from(a)));
-  const smallest = values[d - 1];
+  for (let j = 0; j < d; j++) a[j * d + j] += 2 * tau;
+  if ('l' in tryCholesky(new Matrix(d, d, a), 0)) return undefined;
+  for (let j = 0; j < d; j++) a[j * d + j] -= 2 * tau;
+  const smallest = symmetricEigenvalues(new Matrix(d, d, a))[d - 1];
   return smallest < -tau ? smallest : undefined;
 }
 
@@ -116,7 +116,9 @@ interface Block {
 }
 
 const eigenText = (lambda: number, sigma: number, tau: number): string =>
-  `has the eigenvalue ${fmt(lambda * sigma)}, below −τ = ${fmt(-tau * sigma)} (docs/theory.md §2.1.1)`;
+  Number.isFinite(lambda * sigma)
+    ? `has the eigenvalue ${fmt(lambda * sigma)}, below −τ = ${fmt(-tau * sigma)} (docs/theory.md §2.1.1)`
+    : `has entries far beyond its diagonal, so a negative eigenvalue too large for float64 (docs/theory.md §2.1.1)`;
 
 /** Symmetric, non-negative diagonal, and positive semi-definite once centred; returns the block's rounding tolerance. */
 function checkBlock(b: Block, d: number, file: string): number {
