@@ -102,7 +102,7 @@ function centred(a: Float64Array, d: number, groups: Group[], sigma: number): Fl
 /** A power of two near the largest diagonal entry: the unit the eigenvalue tests work in (exact scaling). */
 const unitOf = (m: number): number => (m > 0 ? 2 ** Math.round(Math.log2(m)) : 1);
 
-/** What one symmetric block of the file is called, for the messages. */
+/** One Gram member of the file: its values, how many products it sums, its first moments, and its names for the messages. */
 interface Block {
   /** the member (`xtx`, `xbar_t_xbar`, `scatter`) */
   key: string;
