@@ -9,8 +9,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const python = process.env.SSLEXP_PYTHON || '/usr/bin/python3';
 const venv = path.join(root, '.cache', 'python-venv');
 const venvPython = path.join(venv, 'bin', 'python');
