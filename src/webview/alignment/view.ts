@@ -5,7 +5,7 @@ import { renderAlignmentCard } from './card';
 import { buildAlignmentSections } from './sections';
 
 export const alignmentView: TheoryView<AlignmentPanelModel> = {
-  theory: 'alignment',
+  theory: alignmentPanel.theory,
   charts: alignmentPanel.charts,
   isPanelModel: alignmentPanel.isPanelModel,
   card: renderAlignmentCard,

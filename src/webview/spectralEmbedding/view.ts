@@ -6,7 +6,7 @@ import { graphDimensionsText, renderGraphCard } from './card';
 import { buildGraphSections } from './sections';
 
 export const spectralEmbeddingView: TheoryView<GraphPanelModel> = {
-  theory: 'spectralEmbedding',
+  theory: graphPanel.theory,
   charts: graphPanel.charts,
   isPanelModel: graphPanel.isPanelModel,
   card: renderGraphCard,

@@ -18,6 +18,7 @@ export const ALIGNMENT_FINDING_CODES = ['alpha-below-rc', 'alpha-below-je', 'reg
 
 /** The parts of the face the panel's webview uses (kept small: the webview bundles only these). */
 export const alignmentPanel = {
+  theory: 'alignment' as const,
   charts: ALIGNMENT_CHART_IDS,
   isPanelModel: isAlignmentPanelModel,
   recommended: (m: AlignmentPanelModel): string | null => m.recommendation?.paradigm ?? null,

@@ -11,6 +11,7 @@ import { graphSummary } from './summary';
 
 /** The parts of the face the panel's webview uses (kept small: the webview bundles only these). */
 export const graphPanel = {
+  theory: 'spectralEmbedding' as const,
   charts: GRAPH_CHART_IDS,
   isPanelModel: isGraphPanelModel,
   recommended: (m: GraphPanelModel): string | null => m.recommendation?.method ?? null,
