@@ -1,5 +1,5 @@
 /**
- * Data of any size (README "Data mode", "Moments as a file"), printed as ratios; not a test:
+ * Data of any size (docs/spec.md "Data mode", "Moments as a file"), printed as ratios; not a test:
  *
  * 1. the moments of an n = 4000 × d = 784 .npy, read in blocks and accumulated
  *    (StatsAccumulator) against read whole and reduced in memory (readMatrix + Gram), the

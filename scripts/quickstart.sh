@@ -8,12 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-need=()
-for pkg in chromium libkrb5-dev ripgrep python3-numpy; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "quickstart: apt-get install ${need[*]}"
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+bash scripts/install-system-deps.sh quickstart
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 bash scripts/setup-vscode-host.sh
 node esbuild.config.mjs

@@ -19,7 +19,7 @@ import { registerStatusBar } from './host/statusBar';
 /** What `activate` returns (`vscode.extensions.getExtension(id).exports`), used by the integration tests. */
 export interface ExtensionApi {
   solver: SolverClient;
-  /** Milliseconds spent in activate() (README: "Activation"). */
+  /** Milliseconds spent in activate() (docs/development.md). */
   activationMs: number;
   /** Whether activate() itself started the worker (only when a spec was already open). */
   workerStartedOnActivation: boolean;

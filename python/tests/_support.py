@@ -12,7 +12,7 @@ import numpy as np
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
-#: Every member sslexp writes, in its order (README "Moments as a file"), with its dtype.
+#: Every member sslexp writes, in its order (docs/spec.md "Moments as a file"), with its dtype.
 DOCUMENTED = [
     ("version", "<i8"),
     ("n", "<i8"),
@@ -85,7 +85,7 @@ def assert_same_members(t: unittest.TestCase, got: Dict[str, np.ndarray], want: 
 
 
 def assert_documented_dtypes(t: unittest.TestCase, got: Dict[str, np.ndarray], what: str = "") -> None:
-    """Each member present has the dtype of README's table, and the members come in its order."""
+    """Each member present has the dtype of docs/spec.md's table, and the members come in its order."""
     order = [name for name, _ in DOCUMENTED if name in got]
     t.assertEqual(list(got), order, f"{what}: member order")
     for name, dtype in DOCUMENTED:

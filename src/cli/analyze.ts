@@ -27,7 +27,7 @@ export function analyzeCommand(file: string, opts: { json: boolean; alpha?: numb
   return hasError(r) ? 1 : 0;
 }
 
-/** `--output F.npz`: every solution matrix and vector of the analysis, for numpy.load (README "The sslexp command"). */
+/** `--output F.npz`: every solution matrix and vector of the analysis, for numpy.load (docs/cli.md). */
 function writeSolutions(output: string, loaded: Loaded, io: CliIo): number {
   const face = faceOf(loaded.result.theory);
   const file = face.solutionsFile?.(loaded.result) ?? {

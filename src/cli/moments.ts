@@ -1,7 +1,7 @@
 /**
  * `sslexp moments DATA [--views VIEWS] [--labels LABELS | --label-column I] -o moments.npz`:
  * the sufficient statistics of data mode in one pass over the rows (any file size, in
- * blocks), written as a moments file (README "Moments as a file").
+ * blocks), written as a moments file (docs/spec.md "Moments as a file").
  * `sslexp moments --merge a.npz b.npz ... -o all.npz`: the statistics of the union of
  * disjoint shards, every sum added (never an average of averages).
  */

@@ -368,7 +368,7 @@ test('8: a simulate block is refused before it runs when its estimate is over 60
 });
 
 test('8: the estimate follows the measured runs (seconds of CPU and peak RSS on the reference machine) within a factor of 2', () => {
-  // [d, k, n, alphas, measured CPU s, measured peak MB] from `sslexp simulate` runs (README "Robustness")
+  // [d, k, n, alphas, measured CPU s, measured peak MB] from `sslexp simulate` runs (docs/development.md "Robustness")
   const measured: [number, number, number[], number, number, number][] = [
     [400, 200, [100], 4, 5.0, 164],
     [1600, 800, [100], 1, 42, 545],

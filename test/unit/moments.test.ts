@@ -1,5 +1,5 @@
 /**
- * Data of any size (README "Data mode", "Moments as a file"): the block readers against the
+ * Data of any size (docs/spec.md "Data mode", "Moments as a file"): the block readers against the
  * whole-file readers, the sufficient statistics against a direct computation, the streamed
  * analysis against the in-memory one (1e-12 relative), shards merged against the whole, the
  * moments file re-read by the project's reader and by numpy, and `sslexp moments` /

@@ -1,5 +1,5 @@
 /**
- * Your own augmentations (README "Your own augmentations (views)"): `augmentation: {views}`
+ * Your own augmentations (docs/spec.md "Your own augmentations (views)"): `augmentation: {views}`
  * through the spec — the empirical moments of docs/theory.md §2.1 against a direct
  * computation, the closed forms on them, the linear probe against an independent fit,
  * located errors for views that do not fit the data, the schema and the validator, the

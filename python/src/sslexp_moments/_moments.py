@@ -1,6 +1,6 @@
 """The moments of a set of samples and the moments file that holds them.
 
-A moments file (README "Moments as a file") is a ``.npz`` of uncentred sums over samples,
+A moments file (docs/spec.md "Moments as a file") is a ``.npz`` of uncentred sums over samples,
 the sufficient statistics of sslexp's data mode (docs/theory.md §2.1). Sums of disjoint
 shards add exactly, so a file can be computed block by block anywhere and merged.
 """

@@ -516,9 +516,9 @@ const data: ObjectDef = {
     moments: {
       kind: 'object',
       description:
-        'The data as their sufficient statistics: a .npz written by `sslexp moments` (n, column sums, X^T X and, when present, view and label statistics; README "Moments as a file"). Everything but the finite-n simulation and the probe is computed from it.',
+        'The data as their sufficient statistics: a .npz written by `sslexp moments` (n, column sums, X^T X and, when present, view and label statistics; docs/spec.md "Moments as a file"). Everything but the finite-n simulation and the probe is computed from it.',
       markdown:
-        'The data as their sufficient statistics: a `.npz` written by `sslexp moments` (n, column sums, XᵀX and, when present, view and label statistics; README "Moments as a file"). Everything but the finite-n simulation and the probe is computed from it.',
+        'The data as their sufficient statistics: a `.npz` written by `sslexp moments` (n, column sums, XᵀX and, when present, view and label statistics; docs/spec.md "Moments as a file"). Everything but the finite-n simulation and the probe is computed from it.',
       parameters: { shape: '{file}' },
       required: ['file'],
       properties: { file: filePath('Moments file (.npz from `sslexp moments`), relative to the spec.', ['.npz'], 'a moments file', ['data/moments.npz']) },

@@ -84,7 +84,7 @@ export type AugmentationSpec =
   | { kind: 'additive'; alpha: number; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
   | { kind: 'masking'; keep: number; span: Span }
   | { kind: 'covariance'; matrix: number[][]; span: Span }
-  /** Your own augmentations (README "Your own augmentations"): an n × V × d array of views of the n samples. */
+  /** Your own augmentations (docs/spec.md "Your own augmentations (views)"): an n × V × d array of views of the n samples. */
   | { kind: 'views'; file: string; fileSpan: Span; fileResolved?: string; key?: string; span: Span };
 
 export interface DataSourceSpec {

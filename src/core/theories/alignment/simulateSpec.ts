@@ -113,7 +113,7 @@ function streamedShape(rows: StreamedRows): { rows: number; readRows: number } {
 
 /**
  * Coefficients of {@link simulationCost}, fitted to runs of `sslexp simulate` on the reference
- * machine (2 cores; CPU time of both threads; README "Robustness"): estimates are within a
+ * machine (2 cores; CPU time of both threads; docs/development.md "Robustness"): estimates are within a
  * factor of 2 of what was measured, mostly above (test/unit/hostile.test.ts keeps the table).
  */
 const COST = {

@@ -1,5 +1,5 @@
 /**
- * The moments file (README "Moments as a file"): the sufficient statistics of sufficient.ts
+ * The moments file (docs/spec.md "Moments as a file"): the sufficient statistics of sufficient.ts
  * as a `.npz` that numpy reads and writes, so that shards computed anywhere (one machine,
  * Dask, Spark) add up exactly. Version 1; every sum is uncentred and over samples:
  *

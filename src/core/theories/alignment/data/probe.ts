@@ -1,5 +1,5 @@
 /**
- * The linear probe of data mode with labels (README "Your own augmentations"): each
+ * The linear probe of data mode with labels (docs/spec.md "Your own augmentations (views)"): each
  * encoder is applied to the clean samples, a least-squares map onto the one-hot labels
  * (no intercept, as in docs/theory.md A10) is fitted on the training split and the
  * accuracy of its argmax is measured on the other samples. The supervised solution is its

@@ -1,6 +1,6 @@
 /**
  * The solutions of a data-mode analysis as a `.npz` that `numpy.load` reads
- * (`sslexp analyze FILE --output solutions.npz`; README "The sslexp command"): every matrix
+ * (`sslexp analyze FILE --output solutions.npz`; docs/cli.md): every matrix
  * and vector of `solutions` under a flat name, scalars as 0-d arrays.
  */
 import { writeNpz, type NpzEntry } from '../../../io/npzWrite';

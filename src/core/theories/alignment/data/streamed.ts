@@ -1,5 +1,5 @@
 /**
- * Data mode on data of any size and on your own augmentations (README "Your own
+ * Data mode on data of any size and on your own augmentations (docs/spec.md "Your own
  * augmentations", "Moments as a file"): one pass over the rows accumulates the sufficient
  * statistics (sufficient.ts) in O(d²) memory plus one block, and the closed forms of
  * docs/theory.md §2 — or P1's pipeline of §6.1 — are computed from them (fromStats.ts).
