@@ -8,7 +8,7 @@
  * and keeps a 4x4 block of C in registers. When A and B are the same operand the product
  * is symmetric and only block pairs q >= p are computed.
  */
-import { deferKernelJoin, kernels, kernelsWithHeap, settleKernels } from './kernels';
+import { deferKernelJoin, kernels, kernelsWithHeap, ownsKernels, settleKernels, type Kernels } from './kernels';
 
 /**
  * A K x m view of the row-major `data` (leading dimension `ld`) starting at (row0, col0):
@@ -151,24 +151,35 @@ function mirrorUpper(C: Float64Array, m: number, ldc: number): void {
   }
 }
 
-/** The token of the stream whose block's helper share is left running, if any. */
-let running: object | undefined;
-
 /** Room for one block's packed rows in a {@link GramStream} (two of them: double-buffered). */
 const STREAM_PACK = PACK_BUDGET + (PACK_BUDGET >> 3);
 
+/** Grows the kernels' heap to `doubles`, or tells that it cannot. */
+function tryReserve(ker: Kernels, doubles: number): boolean {
+  try {
+    ker.reserve(doubles);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * `out += XᵀX` block after block (data read in blocks, docs/architecture.md §5): per block
- * the same arithmetic as `gemmTN(1, X, X, out, 0, d, { accumulate: true })`, so the sums
- * are bit-identical to it, but the helper thread's share of one block is left running
- * while this thread reads, decodes and packs the next (two pack buffers), and the share
- * adapts so that neither thread waits for the other. `finish` (or any other use of the
- * kernels) settles the last block.
+ * `out += XᵀX` block after block (data read in blocks, docs/architecture.md §5). Each block
+ * is packed into one of two pack buffers and its product posted for both threads
+ * (`startPanels`): this thread returns at once to read and decode the next block while the
+ * helper computes, packs it into the other buffer, then joins the running block (runs the
+ * tiles the helper has not claimed, waits for the rest) and posts the new one. Neither
+ * thread waits for the other beyond one tile. The blocks' products accumulate into one C
+ * on the kernels' heap, added to `out` when the stream is settled: at `finish`, or before
+ * any other use of the kernels.
  */
 export class GramStream {
-  /** The helper's share of the 4x4 blocks of the next block's product. */
-  private share = 0.5;
   private slot = 0;
+  /** The running block's join, if it was posted for both threads. */
+  private join: (() => void) | undefined;
+  /** The kernels holding C, while C holds sums not yet added to `out`. */
+  private live: Kernels | undefined;
   private readonly token = {};
 
   constructor(
@@ -184,43 +195,29 @@ export class GramStream {
     const chunks = Math.ceil(rows / kc);
     const cSize = 16 * np * np;
     const a = operand(x, d, 0, 0, rows, d, false);
-    // another stream's block left running uses its own layout of the heap: settle it first
-    if (running !== this.token) settleKernels();
+    // anyone else's work left running uses its own layout of the heap: settle it first
+    if (!ownsKernels(this.token)) settleKernels();
     const ker = kernels();
-    let room = 4 * kc * np * chunks <= STREAM_PACK && ker.panelsDeferred !== undefined;
-    if (room) {
-      try {
-        // growing the shared memory leaves the helper's running share where it is
-        ker.reserve(cSize + 2 * STREAM_PACK);
-      } catch {
-        room = false;
-      }
-    }
-    if (!room || !ker.panelsDeferred) {
+    // growing the shared memory leaves a running block where it is
+    if (4 * kc * np * chunks > STREAM_PACK || !tryReserve(ker, cSize + 2 * STREAM_PACK)) {
+      settleKernels();
       gemmTN(1, a, a, this.out, 0, d, { accumulate: true });
       return;
     }
-    // pack this block into the buffer the helper is not reading, then settle the previous block
+    // pack this block into the buffer the running block does not read, then join that block
     const off = cSize + this.slot * STREAM_PACK;
     this.slot ^= 1;
-    let H = ker.heap();
+    const H = ker.heap();
     for (let ch = 0; ch < chunks; ch++) pack(H, a, ch * kc, Math.min(kc, rows - ch * kc), kc, off + ch * 4 * kc * np);
-    settleKernels();
-    H = ker.heap();
-    H.fill(0, 0, cSize);
-    const join = ker.panelsDeferred(off, off, kc, chunks, np, np, 0, true, 0, np, this.share);
-    if (!join) {
-      this.flush(ker.heap(), np);
-      return;
+    this.join?.();
+    this.join = undefined;
+    if (this.live !== ker) {
+      ker.heap().fill(0, 0, cSize);
+      this.live = ker;
     }
-    running = this.token;
-    deferKernelJoin(() => {
-      running = undefined;
-      // the helper done before it was waited for: this thread is the slower one, give the helper more
-      const early = join();
-      this.share = Math.min(0.9, Math.max(0.5, this.share + (early ? 0.02 : -0.02)));
-      this.flush(kernels().heap(), np);
-    });
+    if (ker.startPanels) this.join = ker.startPanels(off, off, kc, chunks, np, np, 0, true, 0, np);
+    else ker.panels(off, off, kc, chunks, np, np, 0, true, 0, np);
+    deferKernelJoin(this.token, () => this.settle(np));
   }
 
   /** Settles the last block: `out` then holds every block's product. */
@@ -228,8 +225,14 @@ export class GramStream {
     settleKernels();
   }
 
-  /** out += C (the upper triangle computed, mirrored), as gemmTN's accumulate. */
-  private flush(H: Float64Array, np: number): void {
+  /** Joins the running block and adds C to `out` (the upper triangle computed, mirrored), as gemmTN's accumulate. */
+  private settle(np: number): void {
+    this.join?.();
+    this.join = undefined;
+    const ker = this.live;
+    this.live = undefined;
+    if (!ker) return;
+    const H = ker.heap();
     const d = this.d;
     const ldc = 4 * np;
     mirrorUpper(H, d, ldc);
