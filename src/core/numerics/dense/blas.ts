@@ -151,11 +151,18 @@ class PackPipeline {
   }
 }
 
-/** Zeroes the blocks of C (np x nq blocks, row stride 4 nq) a product accumulates into: the upper ones when symmetric. */
-function zeroC(H: Float64Array, np: number, nq: number, sym: boolean): void {
+/**
+ * Zeroes the blocks of C (np x nq blocks, row stride 4 nq, at offset 0) a product
+ * accumulates into, the upper ones when symmetric, below `fresh` (the heap is still zero
+ * from there: its pages are left for the kernel threads to touch first).
+ */
+function zeroC(H: Float64Array, np: number, nq: number, sym: boolean, fresh: number): void {
   const ldc = 4 * nq;
-  if (!sym) return void H.fill(0, 0, 4 * np * ldc);
-  for (let r = 0; r < 4 * np; r++) H.fill(0, r * ldc + (r & ~3), (r + 1) * ldc);
+  for (let r = 0; r < 4 * np; r++) {
+    const start = r * ldc + (sym ? r & ~3 : 0);
+    if (start >= fresh) break;
+    H.fill(0, start, Math.min(fresh, (r + 1) * ldc));
+  }
 }
 
 /**
@@ -182,7 +189,7 @@ export function gemmTN(alpha: number, a: Operand, b: Operand, out: Float64Array,
   const jobChunks = PackPipeline.jobChunks(np, nq, sym);
   const ker = kernelsWithHeap(16 * np * nq + 2 * 4 * KC * (np + (sym ? 0 : nq)) * jobChunks);
   const pipe = new PackPipeline(ker, np, nq, sym, jobChunks, 16 * np * nq);
-  zeroC(ker.heap(), np, nq, sym);
+  zeroC(ker.heap(), np, nq, sym, ker.freshFrom());
   for (let k0 = 0; k0 < K; k0 += kc * jobChunks) pipe.push(a, b, k0, Math.min(kc * jobChunks, K - k0), kc);
   pipe.drain();
   const H = ker.heap();
@@ -283,7 +290,7 @@ export class GramStream {
         gemmTN(1, a, a, this.out, 0, d, { accumulate: true });
         return;
       }
-      zeroC(ker.heap(), np, np, true);
+      zeroC(ker.heap(), np, np, true, ker.freshFrom());
       this.pipe = pipe;
       this.ker = ker;
     }

@@ -28,6 +28,12 @@ export interface Kernels {
   reserve(doubles: number): void;
   heap(): Float64Array;
   /**
+   * The heap offset from which the latest `reserve` gave memory no one has reserved before:
+   * still zero there (a product's C need not be cleared, and its pages are first touched by
+   * the threads that compute it).
+   */
+  freshFrom(): number;
+  /**
    * For panel pairs p in [p0, p1) and q in [upper ? p : 0, nq): block (p, q) of C
    * (row-major, 4 nq doubles per row, at offset c) += sum over the chunks of A_p^T B_q,
    * where A_p and B_q are kc x 4 panels stored consecutively, chunk ch of A (np panels)
@@ -72,6 +78,17 @@ export interface Kernels {
     p0: number,
     p1: number,
   ): (() => void) | undefined;
+}
+
+/** How much of a heap has ever been reserved, and where the latest reservation's never-reserved part starts. */
+interface HeapMarks {
+  reserved: number;
+  fresh: number;
+}
+
+function reserved(marks: HeapMarks, doubles: number): void {
+  marks.fresh = marks.reserved;
+  marks.reserved = Math.max(marks.reserved, doubles);
 }
 
 /** `Kernels.panels` in scalar JavaScript on the heap H (offsets in doubles). */
@@ -219,6 +236,7 @@ function jsReflect(H: Float64Array, v: number, beta: number, rows: number, ldr: 
 
 function createJsKernels(): Kernels {
   let buf = new Float64Array(1 << 13);
+  const marks = { reserved: 0, fresh: 0 };
   return {
     name: 'js',
     reserve(doubles) {
@@ -227,8 +245,10 @@ function createJsKernels(): Kernels {
         next.set(buf);
         buf = next;
       }
+      reserved(marks, doubles);
     },
     heap: () => buf,
+    freshFrom: () => marks.fresh,
     panels: (pa, pb, kc, chunks, np, nq, c, upper, p0, p1) => jsPanels(buf, pa, pb, kc, chunks, np, nq, c, upper, p0, p1),
     trirow: (a, len, vi, wi, ui, p, v, u, q) => jsTrirow(buf, a, len, vi, wi, ui, p, v, u, q),
     trisweep: (a, n, i0, v, u, p, q) => jsTrisweep(buf, a, n, i0, v, u, p, q),
@@ -350,7 +370,7 @@ function productSize(kc: number, chunks: number, nq: number, upper: boolean, p0:
 }
 
 /** The kernels of one instance of kernels.wat on the shared memory (`moduleIndex` as in KernelHelperLink). */
-function wasmKernels(name: KernelBackendName, ex: WasmExports, moduleIndex: number, memory: WebAssembly.Memory, board: JobBoard): Kernels {
+function wasmKernels(name: KernelBackendName, ex: WasmExports, moduleIndex: number, memory: WebAssembly.Memory, board: JobBoard, marks: HeapMarks): Kernels {
   let view = new Float64Array(memory.buffer, JOB_BYTES);
   const fresh = () => (view.length === (memory.buffer.byteLength - JOB_BYTES) / 8 ? view : (view = new Float64Array(memory.buffer, JOB_BYTES)));
   const startPanels: NonNullable<Kernels['startPanels']> = (pa, pb, kc, chunks, np, nq, c, upper, p0, p1) => {
@@ -375,8 +395,10 @@ function wasmKernels(name: KernelBackendName, ex: WasmExports, moduleIndex: numb
       const have = memory.buffer.byteLength;
       if (bytes > have) memory.grow(Math.ceil((Math.min(WASM_MAX_BYTES, Math.max(bytes, 2 * have)) - have) / 65536));
       fresh();
+      reserved(marks, doubles);
     },
     heap: fresh,
+    freshFrom: () => marks.fresh,
     panels: (pa, pb, kc, chunks, np, nq, c, upper, p0, p1) => startPanels(pa, pb, kc, chunks, np, nq, c, upper, p0, p1)?.(),
     startPanels,
     trirow: (a, len, vi, wi, ui, p, v, u, q) => ex.trirow(at(a), len, vi, wi, ui, at(p), at(v), at(u), at(q)),
@@ -417,14 +439,16 @@ function createWasmKernels(): WasmBackends | undefined {
     if (!WebAssembly.validate(simdBytes)) return undefined;
     const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_MAX_BYTES / 65536, shared: true });
     const board = createJobBoard(memory);
+    // one memory, one heap: both modules' kernels share its marks
+    const marks: HeapMarks = { reserved: 0, fresh: 0 };
     const instance = (m: WebAssembly.Module) => new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as WasmExports;
     const modules = [new WebAssembly.Module(simdBytes)];
-    const simd = wasmKernels('wasm-simd', instance(modules[0]), 0, memory, board);
+    const simd = wasmKernels('wasm-simd', instance(modules[0]), 0, memory, board, marks);
     if (!productIsRight(simd)) return undefined;
     let fma: Kernels | undefined;
     if (WebAssembly.validate(relaxedBytes)) {
       modules.push(new WebAssembly.Module(relaxedBytes));
-      fma = wasmKernels('wasm-fma', instance(modules[1]), 1, memory, board);
+      fma = wasmKernels('wasm-fma', instance(modules[1]), 1, memory, board, marks);
       if (!productIsRight(fma)) {
         fma = undefined;
         modules.pop();
