@@ -16,6 +16,7 @@ import { kernelHelperReady, kernelHelperTiles, kernels, setKernelBackend, setKer
 import { enableRelaxedSimd, kernelThreadsReady, startKernelThreads } from '../../src/node/kernelThreads';
 import { readFileSync } from 'node:fs';
 import { readMatrix } from '../../src/core/io/readArray';
+import { giveScratch, takeScratch } from '../../src/core/numerics/dense/scratch';
 import { npy } from './support/npy';
 import { naiveMul, randn } from './support/matrices';
 
@@ -362,4 +363,33 @@ test('.npy doubles from a pooled Node Buffer (non-zero byteOffset) decode to the
   const m = readMatrix(bytes, 'x.npy');
   assert.deepEqual(m.shape, [3, 2]);
   assert.deepEqual(Array.from(m.data), values);
+});
+
+test('scratch arrays are reused within their budget, and eigensolvers on reused scratch give the same bits', () => {
+  // larger than anything the other tests left in the scratch
+  const a = takeScratch(3_000_000);
+  a.fill(7);
+  giveScratch(a);
+  const b = takeScratch(2_900_000);
+  assert.equal(b.buffer, a.buffer, 'a kept array large enough is reused');
+  assert.equal(b.length, 2_900_000);
+  const c = takeScratch(3_500_000);
+  assert.notEqual(c.buffer, a.buffer, 'none kept is large enough: a new one');
+  giveScratch(b);
+  giveScratch(c);
+  // 3.5e6 + 3e6 doubles exceed the budget of 2^22: only the larger one stays
+  assert.equal(takeScratch(3_400_000).buffer, c.buffer);
+  assert.notEqual(takeScratch(2_900_000).buffer, a.buffer, 'dropped beyond the budget');
+  const huge = new Float64Array((1 << 22) + 1);
+  giveScratch(huge);
+  assert.notEqual(takeScratch(1 << 22).buffer, huge.buffer, 'larger than the budget: never kept');
+  // the work arrays of the eigensolvers come from the scratch: garbage left by other calls must not matter
+  setKernelBackend('wasm-fma');
+  const rng = new Rng(20);
+  const { a: m } = spd(rng, 90, 1e3);
+  const first = { all: symmetricEigen(m), values: symmetricEigenvalues(m), top: topSymmetricEigen(m, 5) };
+  for (const n of [90, 120, 60]) symmetricEigen(gram(randn(rng, n + 7, n)));
+  assert.deepEqual(symmetricEigen(m), first.all);
+  assert.deepEqual(symmetricEigenvalues(m), first.values);
+  assert.deepEqual(topSymmetricEigen(m, 5), first.top);
 });

@@ -233,9 +233,13 @@ export function frobenius(a: Matrix): number {
 /** (a + a^T) / 2 for a square a. */
 export function symmetrize(a: Matrix): Matrix {
   if (a.rows !== a.cols) throw new LinalgError('dimension-mismatch', `expected a square matrix, got ${a.rows} x ${a.cols}`);
+  return new Matrix(a.rows, a.cols, symmetrizeInto(a, new Float64Array(a.rows * a.cols)));
+}
+
+/** `symmetrize` into `out` (n x n, row-major, every entry written); returns out. */
+export function symmetrizeInto(a: Matrix, out: Float64Array): Float64Array {
   const n = a.rows;
   const x = a.data;
-  const out = new Float64Array(n * n);
   const T = 32; // tiles: the transposed side is read and written with a stride
   for (let i0 = 0; i0 < n; i0 += T) {
     const i1 = Math.min(n, i0 + T);
@@ -252,5 +256,5 @@ export function symmetrize(a: Matrix): Matrix {
       }
     }
   }
-  return new Matrix(n, n, out);
+  return out;
 }
