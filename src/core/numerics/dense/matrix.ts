@@ -90,20 +90,7 @@ export class Matrix {
   }
 
   transpose(): Matrix {
-    const { rows: m, cols: n, data: a } = this;
-    const t = new Float64Array(m * n);
-    const B = 32; // blocked to keep both access patterns in cache
-    for (let ii = 0; ii < m; ii += B) {
-      const ie = Math.min(m, ii + B);
-      for (let jj = 0; jj < n; jj += B) {
-        const je = Math.min(n, jj + B);
-        for (let i = ii; i < ie; i++) {
-          const ro = i * n;
-          for (let j = jj; j < je; j++) t[j * m + i] = a[ro + j];
-        }
-      }
-    }
-    return new Matrix(n, m, t);
+    return new Matrix(this.cols, this.rows, transposeInto(this, new Float64Array(this.rows * this.cols)));
   }
 
   clone(): Matrix {
@@ -228,6 +215,23 @@ export function frobenius(a: Matrix): number {
     s += v * v;
   }
   return mx * Math.sqrt(s);
+}
+
+/** a^T (cols x rows, row-major) into `out`; returns out. */
+export function transposeInto(a: Matrix, out: Float64Array): Float64Array {
+  const { rows: m, cols: n, data: x } = a;
+  const B = 32; // blocked to keep both access patterns in cache
+  for (let ii = 0; ii < m; ii += B) {
+    const ie = Math.min(m, ii + B);
+    for (let jj = 0; jj < n; jj += B) {
+      const je = Math.min(n, jj + B);
+      for (let i = ii; i < ie; i++) {
+        const ro = i * n;
+        for (let j = jj; j < je; j++) out[j * m + i] = x[ro + j];
+      }
+    }
+  }
+  return out;
 }
 
 /** (a + a^T) / 2 for a square a. */
