@@ -30,10 +30,25 @@
   ;; C (row stride ldc bytes) 4x4 block at $c += sum over kc rows of a[r][0..3]^T b[r][0..3];
   ;; a and b are kc x 4 row-major panels (32 bytes per row).
   (func $mk4x4 (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc i32)
-    (local $end i32)
+    (local $end i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $o00 v128) (local $o01 v128) (local $o10 v128) (local $o11 v128)
+    (local $o20 v128) (local $o21 v128) (local $o30 v128) (local $o31 v128)
     (local $b0 v128) (local $b1 v128) (local $x v128)
+    ;; C's block is loaded before the loop, not after it: its cache lines (C is too large for
+    ;; the caches) arrive while the loop runs instead of stalling the end of every call
+    (local.set $c1 (i32.add (local.get $c) (local.get $ldc)))
+    (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
+    (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
+    (local.set $o00 (v128.load (local.get $c)))
+    (local.set $o01 (v128.load offset=16 (local.get $c)))
+    (local.set $o10 (v128.load (local.get $c1)))
+    (local.set $o11 (v128.load offset=16 (local.get $c1)))
+    (local.set $o20 (v128.load (local.get $c2)))
+    (local.set $o21 (v128.load offset=16 (local.get $c2)))
+    (local.set $o30 (v128.load (local.get $c3)))
+    (local.set $o31 (v128.load offset=16 (local.get $c3)))
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 5))))
     (if (i32.lt_u (local.get $a) (local.get $end))
       (then
@@ -55,17 +70,14 @@
           (local.set $a (i32.add (local.get $a) (i32.const 32)))
           (local.set $b (i32.add (local.get $b) (i32.const 32)))
           (br_if $r (i32.lt_u (local.get $a) (local.get $end))))))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c00)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c01)))
-    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c10)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c11)))
-    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c20)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c21)))
-    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c30)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
+    (v128.store (local.get $c) (f64x2.add (local.get $o00) (local.get $c00)))
+    (v128.store offset=16 (local.get $c) (f64x2.add (local.get $o01) (local.get $c01)))
+    (v128.store (local.get $c1) (f64x2.add (local.get $o10) (local.get $c10)))
+    (v128.store offset=16 (local.get $c1) (f64x2.add (local.get $o11) (local.get $c11)))
+    (v128.store (local.get $c2) (f64x2.add (local.get $o20) (local.get $c20)))
+    (v128.store offset=16 (local.get $c2) (f64x2.add (local.get $o21) (local.get $c21)))
+    (v128.store (local.get $c3) (f64x2.add (local.get $o30) (local.get $c30)))
+    (v128.store offset=16 (local.get $c3) (f64x2.add (local.get $o31) (local.get $c31))))
 
   ;; The blocks (p, q), p in [p0, p1), q in [q0, q1) (and q >= p when upper), of
   ;; C += sum over the chunks of A_p^T B_q: chunk by chunk, so that every block of C sees the
