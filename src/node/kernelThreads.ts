@@ -14,7 +14,14 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { HELPER_SOURCE, kernelHelperGone, kernelHelperLink, kernelHelperReady, onKernelHelperWanted } from '../core/numerics/dense/kernels';
+import {
+  HELPER_SOURCE,
+  kernelHelperGone,
+  kernelHelperLink,
+  kernelHelperReady,
+  kernelHelperStarting,
+  onKernelHelperWanted,
+} from '../core/numerics/dense/kernels';
 
 /** (module (func (param v128 v128 v128) (result v128) (f64x2.relaxed_madd (local.get 0) (local.get 1) (local.get 2)))) */
 const RELAXED_PROBE = new Uint8Array([
@@ -54,6 +61,8 @@ export function startKernelThreads(): void {
   try {
     started = new Worker(HELPER_SOURCE, { eval: true, workerData: link });
     started.unref();
+    // products are posted for it already: it joins the one running when it is ready
+    kernelHelperStarting();
     // a helper that dies between jobs is no longer offered work (a death during a job is
     // caught by the timeout in kernels.ts)
     started.on('error', kernelHelperGone);

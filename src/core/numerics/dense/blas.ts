@@ -248,6 +248,14 @@ function writeSymmetric(
   }
 }
 
+/** Writes one value per 4 KB page of a[from, to) with its own value: its pages are mapped now (the values are unchanged). */
+function touchPages(a: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i += 512) {
+    const v = a[i];
+    a[i] = v; // a write: a read alone would map the shared zero page
+  }
+}
+
 /** Grows the kernels' heap to `doubles`, or tells that it cannot. */
 function tryReserve(ker: Kernels, doubles: number): boolean {
   try {
@@ -270,6 +278,8 @@ export class GramStream {
   private pipe: PackPipeline | undefined;
   private ker: Kernels | undefined;
   private readonly token = {};
+  /** How much of `out` has had its pages touched (`touchPages`). */
+  private touched = 0;
 
   constructor(
     private readonly out: Float64Array,
@@ -297,6 +307,13 @@ export class GramStream {
     const kc = Math.max(1, Math.min(KC, rows));
     const step = kc * Math.floor((KC * PackPipeline.jobChunks(np, np, true)) / kc);
     for (let k0 = 0; k0 < rows; k0 += step) this.pipe.push(a, a, k0, Math.min(step, rows - k0), kc);
+    if (this.touched < this.out.length) {
+      // a fresh `out` costs its page faults when first written: take them a sixteenth at a
+      // time while the helper computes the job just posted, not in the final flush, when it idles
+      const end = Math.min(this.out.length, this.touched + Math.max(512, Math.ceil(this.out.length / 16)));
+      touchPages(this.out, this.touched, end);
+      this.touched = end;
+    }
     deferKernelJoin(this.token, () => this.settle());
   }
 

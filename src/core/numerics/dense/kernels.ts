@@ -272,7 +272,7 @@ const WASM_MAX_BYTES = 2 ** 31;
 /** Bytes at address 0 of the memory that hold the job block; the heap of doubles starts after them. */
 const JOB_BYTES = 128;
 /** Words of the job block (kernels.wat, `work`). */
-const JOB = { claim: 0, gen: 1, finished: 2, failed: 3, ready: 4, params: 5, module: 15, helperTiles: 16 } as const;
+const JOB = { claim: 0, gen: 1, finished: 2, failed: 3, ready: 4, params: 5, module: 15, helperTiles: 16, started: 17 } as const;
 
 /**
  * The second core. A helper thread (started by the Node entry points through
@@ -294,7 +294,8 @@ const { workerData } = require('node:worker_threads');
 const { modules, memory } = workerData;
 const ctl = new Int32Array(memory.buffer, 0, ${JOB_BYTES / 4});
 const ex = modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports);
-let seen = Atomics.load(ctl, ${JOB.gen});
+// -1: the job posted while this thread was starting, if any, is joined at once
+let seen = -1;
 Atomics.store(ctl, ${JOB.ready}, 1);
 for (;;) {
   Atomics.wait(ctl, ${JOB.gen}, seen);
@@ -334,7 +335,8 @@ function createJobBoard(memory: WebAssembly.Memory): JobBoard {
     throw new Error(why);
   };
   return {
-    helping: () => enabled && Atomics.load(ctl, JOB.ready) === 1,
+    // a helper still starting joins the posted job when it is ready (HELPER_SOURCE)
+    helping: () => enabled && (Atomics.load(ctl, JOB.ready) === 1 || Atomics.load(ctl, JOB.started) === 1),
     setEnabled(on) {
       enabled = on;
     },
@@ -512,10 +514,19 @@ export function kernelHelperTiles(): number {
   return link ? Atomics.load(new Int32Array(link.memory.buffer, 0, JOB_BYTES / 4), JOB.helperTiles) : 0;
 }
 
+/** Marks the helper as starting (kernelThreads.ts, once its thread is spawned): products are posted for it from now on. */
+export function kernelHelperStarting(): void {
+  const link = wasm()?.link;
+  if (link) Atomics.store(new Int32Array(link.memory.buffer, 0, JOB_BYTES / 4), JOB.started, 1);
+}
+
 /** Marks the helper as gone (kernelThreads.ts, when its thread exits): products stay on this thread. */
 export function kernelHelperGone(): void {
   const link = wasm()?.link;
-  if (link) Atomics.store(new Int32Array(link.memory.buffer, 0, JOB_BYTES / 4), JOB.ready, 0);
+  if (!link) return;
+  const ctl = new Int32Array(link.memory.buffer, 0, JOB_BYTES / 4);
+  Atomics.store(ctl, JOB.started, 0);
+  Atomics.store(ctl, JOB.ready, 0);
 }
 
 const jsKernels = createJsKernels();

@@ -165,6 +165,7 @@
   ;;   [1] generation of the posted job   [2] tiles finished   [3] failed   [4] helper waiting
   ;;   [5..14] the product: pa, pb, kc, chunks, np, nq, c, upper, p0, p1 (as `panels`)
   ;;   [15] which module runs it   [16] tiles the helper has run (for tests and the benchmark)
+  ;;   [17] a helper thread is starting (products are posted for it before it is ready)
   ;; Claims tiles of job $gen until none is left (or a newer job replaced it) and runs them;
   ;; the thread that finishes the last tile wakes a waiter on word 2. Returns the tiles run.
   (func (export "work") (param $gen i32) (result i32)
