@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { zipSync } from 'fflate';
-import { npyBytes, writeNpz, type NpzEntry } from '../../src/core/io/npzWrite';
+import { npyBytes, npzParts, writeNpz, type NpzEntry } from '../../src/core/io/npzWrite';
 import { readArray } from '../../src/core/io/readArray';
 import { crc32, crc32Update, npzKeys, readNpz } from '../../src/core/io/npz';
 import { readNpy } from '../../src/core/io/npy';
@@ -178,4 +178,24 @@ test('writeNpz writes a Float64Array member with one byte copy: the same archive
   const b = writeNpz([{ name: 'x', dtype: '<f8', shape: [20, 30], data: Array.from(data) }]);
   assert.deepEqual(a, b);
   assert.deepEqual([...readArray(a, 'x.npz', 'x').data], [...data]);
+});
+
+test('npzParts: the parts concatenate to writeNpz, and a Float64Array member is a view of its own bytes', () => {
+  const data = Float64Array.from({ length: 300 }, (_, i) => i / 7 - 3);
+  const entries: NpzEntry[] = [...ENTRIES, { name: 'big', dtype: '<f8', shape: [10, 30], data }];
+  const parts = npzParts(entries);
+  const whole = writeNpz(entries);
+  assert.equal(
+    parts.reduce((n, p) => n + p.length, 0),
+    whole.length,
+  );
+  let o = 0;
+  for (const p of parts) {
+    assert.deepEqual(whole.subarray(o, o + p.length), p);
+    o += p.length;
+  }
+  assert.ok(
+    parts.some((p) => p.buffer === data.buffer),
+    'the values are not copied',
+  );
 });
