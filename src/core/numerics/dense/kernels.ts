@@ -378,8 +378,8 @@ function wasmKernels(name: KernelBackendName, ex: WasmExports, moduleIndex: numb
   const startPanels: NonNullable<Kernels['startPanels']> = (pa, pb, kc, chunks, np, nq, c, upper, p0, p1) => {
     const big = productSize(kc, chunks, nq, upper, p0, p1) >= SPLIT_MIN_FMA;
     if (big && helperWanted) {
-      // first product worth splitting: have the entry point start the helper (it is
-      // ready for the next one; this one runs on this thread)
+      // first product worth splitting: have the entry point start the helper (it joins
+      // this product if it is ready before the product is done)
       const start = helperWanted;
       helperWanted = undefined;
       start();
