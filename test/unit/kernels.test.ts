@@ -96,6 +96,8 @@ for (const backend of BACKENDS) {
       [300, 9, 6],
       [513, 30, 17],
       [0, 3, 2],
+      [40, 0, 5],
+      [40, 6, 0],
     ] as const) {
       const a = randn(rng, k, m);
       const b = randn(rng, k, n);
@@ -130,6 +132,11 @@ for (const backend of BACKENDS) {
       }
     assert.equal(upper[0], 7);
     assert.equal(upper[ld * ld - 1], 7);
+    // an empty symmetric product (no columns) is empty, not an error
+    const empty = operand(new Float64Array(0), 0, 0, 0, 40, 0, false);
+    const none = new Float64Array(0);
+    gemmTN(1, empty, empty, none, 0, 0);
+    assert.equal(gram(new Matrix(40, 0)).data.length, 0);
   });
 
   test(`[${backend}] blocked Cholesky and triangular solves across block boundaries`, () => {

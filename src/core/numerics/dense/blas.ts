@@ -104,6 +104,7 @@ class PackPipeline {
   static jobChunks(np: number, nq: number, sym: boolean): number {
     const perChunk = 4 * KC * (np + (sym ? 0 : nq));
     const macs = (sym ? (np * (np + 1)) / 2 : np * nq) * 16 * KC;
+    if (macs === 0) return 1; // an empty product: one chunk per job, nothing computed
     return Math.max(1, Math.min(Math.ceil(JOB_MACS / macs), Math.floor(SLOT_DOUBLES / perChunk)));
   }
 

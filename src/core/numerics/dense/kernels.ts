@@ -321,7 +321,7 @@ const at = (o: number): number => JOB_BYTES + 8 * o;
 interface JobBoard {
   /** Posts `panels(...)` of module `moduleIndex` for both threads; returns the join (claim what is left, wait for the rest). */
   post(ex: WasmExports, moduleIndex: number, args: number[]): () => void;
-  /** The helper is instantiated, waiting, and allowed to take work. */
+  /** A helper thread is ready or starting, and allowed to take work. */
   helping(): boolean;
   setEnabled(on: boolean): void;
 }
