@@ -22,25 +22,69 @@ function collect(dir, re) {
 const ifExists = (list) => list.filter((e) => existsSync(typeof e === 'string' ? e : e.in));
 
 /**
- * `import bytes from './x.wat'`: the WebAssembly text is assembled here (wabt, SIMD and shared memory on)
- * and embedded as a Uint8Array, so the shipped bundles carry the kernels and no .wasm
- * file is fetched or downloaded at run time.
+ * The same WebAssembly text without relaxed SIMD: each `(f64x2.relaxed_madd a b c)` (operands
+ * written as folded expressions) becomes `(f64x2.add (f64x2.mul a b) c)`, a * b + c rounded
+ * twice instead of once, for runtimes without relaxed SIMD.
+ */
+function withoutRelaxedSimd(text) {
+  const head = '(f64x2.relaxed_madd';
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, from)) {
+    out += text.slice(from, at);
+    let j = at + head.length;
+    const skipSpace = () => {
+      while (/\s/.test(text[j] ?? '')) j++;
+    };
+    const operands = [];
+    while (operands.length < 3) {
+      skipSpace();
+      if (text[j] !== '(') throw new Error(`f64x2.relaxed_madd at offset ${at}: operand ${operands.length + 1} is not a folded expression`);
+      const start = j;
+      let depth = 0;
+      do {
+        if (text[j] === '(') depth++;
+        else if (text[j] === ')') depth--;
+        j++;
+      } while (depth > 0 && j < text.length);
+      operands.push(text.slice(start, j));
+    }
+    skipSpace();
+    if (text[j] !== ')') throw new Error(`f64x2.relaxed_madd at offset ${at}: more than three operands`);
+    out += `(f64x2.add (f64x2.mul ${operands[0]} ${operands[1]}) ${operands[2]})`;
+    from = j + 1;
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * `import bytes from './x.wat'`: the WebAssembly text is assembled here (wabt, SIMD and shared
+ * memory on) without relaxed SIMD (`withoutRelaxedSimd`); `'./x.wat?relaxed'` assembles it as
+ * written, relaxed SIMD on. Either is embedded as a Uint8Array, so the shipped bundles carry
+ * the kernels and no .wasm file is fetched or downloaded at run time.
  */
 const wabt = await createWabt();
+/** Whether this Node validates relaxed SIMD (V8 ≥ 11.4, or --experimental-wasm-relaxed-simd). */
+const relaxedSimdHere = WebAssembly.validate(
+  // (module (func (param v128 v128 v128) (result v128) (f64x2.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))
+  Buffer.from('0061736d0100000001080160037b7b7b017b030201000a0d010b00200020012002fd87020b', 'hex'),
+);
 const watPlugin = {
   name: 'wat',
   setup(build) {
     build.onLoad({ filter: /\.wat$/ }, (args) => {
+      const relaxed = args.suffix === '?relaxed';
       const text = readFileSync(args.path, 'utf8');
       try {
-        const mod = wabt.parseWat(args.path, text, { simd: true, threads: true });
+        const mod = wabt.parseWat(args.path, relaxed ? text : withoutRelaxedSimd(text), { simd: true, threads: true, relaxed_simd: relaxed });
         const { buffer } = mod.toBinary({});
         mod.destroy();
         // wabt's own validator rejects shared memories whatever the features; V8's accepts them
-        if (!WebAssembly.validate(buffer)) throw new Error('the assembled module does not validate');
+        // (the relaxed module only where this Node has relaxed SIMD on)
+        if ((!relaxed || relaxedSimdHere) && !WebAssembly.validate(buffer)) throw new Error('the assembled module does not validate');
         return { contents: buffer, loader: 'binary' };
       } catch (e) {
-        return { errors: [{ text: `WebAssembly text ${args.path}: ${e.message}` }] };
+        return { errors: [{ text: `WebAssembly text ${args.path}${args.suffix}: ${e.message}` }] };
       }
     });
   },

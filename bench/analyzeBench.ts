@@ -83,7 +83,7 @@ export function runAnalyzeBench(out: (s: string) => void): void {
       try {
         scalar.push(timeIt(run, d <= 256 ? reps : 1));
       } finally {
-        setKernelBackend('wasm-simd');
+        setKernelBackend('wasm-fma');
         setKernelHelperEnabled(true);
       }
     }

@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: prints timings as ratios (never a pass/fail test). Spectral mode
  * against the design target (50 ms for 10^6 components); dense kernels against
- * ml-matrix and, when python3 with numpy is present, against numpy/LAPACK.
+ * ml-matrix and, when python3 with numpy is present, against numpy/LAPACK; the Gram's
+ * GFLOP/s against the machine's measured peak.
  */
 import { runSpectralBench } from './spectralBench';
 import { runLinalgBench } from './linalgBench';
 import { runAnalyzeBench } from './analyzeBench';
 import { runGraphBench } from './graphBench';
 import { runMomentsBench } from './momentsBench';
+import { runGramBench } from './gramBench';
 import { kernels } from '../src/core/numerics/dense/kernels';
 import { kernelThreadsReady, startKernelThreads } from '../src/node/kernelThreads';
 
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
   }
   runAnalyzeBench(out);
   runMomentsBench(out);
+  await runGramBench(out);
   runLinalgBench(out);
   runGraphBench(out);
 }

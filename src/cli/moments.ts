@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mergeStats, momentsNpz, readMomentsNpz, statsOfSpec, StatsError, type SufficientStats } from '../core/theories/alignment/index';
+import { mergeStats, momentsNpzParts, readMomentsNpz, statsOfSpec, StatsError, type SufficientStats } from '../core/theories/alignment/index';
 import { DataFileError } from '../core/io/npy';
 import type { DataSpec } from '../core/spec/model';
 import { progressReporter, rangeReader, readLimited, safeText, type CliIo } from './io';
@@ -47,9 +47,19 @@ function summary(stats: SufficientStats): string {
   return parts.join(', ');
 }
 
+/** Writes the parts one after another: the large arrays go to the file from their own memory, never copied into one archive buffer first. */
+function writeParts(output: string, parts: Uint8Array[]): void {
+  const fd = fs.openSync(output, 'w');
+  try {
+    for (const part of parts) for (let done = 0; done < part.length;) done += fs.writeSync(fd, part, done, part.length - done);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function write(output: string, stats: SufficientStats, io: CliIo): number {
   try {
-    fs.writeFileSync(output, momentsNpz(stats));
+    writeParts(output, momentsNpzParts(stats));
   } catch (e) {
     io.err(`sslexp moments: cannot write '${safeText(output)}': ${safeText((e as Error).message)}`);
     return 1;

@@ -1,8 +1,10 @@
 /**
- * The dense kernels behind the solvers (src/core/linalg/kernels.ts, blas.ts): the
- * WebAssembly SIMD backend, the scalar JS backend and the two-thread split must give the
- * same numbers, and the blocked routines built on them (Cholesky, triangular solves,
- * tridiagonalisation) must be right at sizes that cross every block boundary.
+ * The dense kernels behind the solvers (src/core/numerics/dense/kernels.ts, blas.ts): the
+ * WebAssembly backends with and without relaxed-SIMD fused multiply-add, the scalar JS
+ * backend and the two-thread split must agree (bit for bit where the arithmetic is the
+ * same, to roundoff where FMA rounds once instead of twice), and the blocked routines built
+ * on them (Cholesky, triangular solves, tridiagonalisation) must be right at sizes that
+ * cross every block boundary.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,9 +12,11 @@ import { Rng } from '../../src/core/numerics/rng';
 import { Matrix, cholesky, gram, matmul, matmulTransA, symmetricEigen, symmetricEigenvalues, topSymmetricEigen } from '../../src/core/numerics/dense';
 import { reduceSymmetric, rightSolveLowerTrans, solveLower, solveLowerTrans, tryCholesky } from '../../src/core/numerics/dense/factor';
 import { gemmTN, GramStream, operand } from '../../src/core/numerics/dense/blas';
-import { kernelHelperReady, setKernelBackend, setKernelHelperEnabled } from '../../src/core/numerics/dense/kernels';
-import { kernelThreadsReady, startKernelThreads } from '../../src/node/kernelThreads';
+import { kernelHelperReady, kernelHelperTiles, kernels, setKernelBackend, setKernelHelperEnabled } from '../../src/core/numerics/dense/kernels';
+import { enableRelaxedSimd, kernelThreadsReady, startKernelThreads } from '../../src/node/kernelThreads';
+import { readFileSync } from 'node:fs';
 import { readMatrix } from '../../src/core/io/readArray';
+import { giveScratch, takeScratch } from '../../src/core/numerics/dense/scratch';
 import { npy } from './support/npy';
 import { naiveMul, randn } from './support/matrices';
 
@@ -42,11 +46,44 @@ function spd(rng: Rng, n: number, cond: number): { a: Matrix; eig: Float64Array 
   return { a, eig };
 }
 
-const BACKENDS = ['wasm-simd', 'js'] as const;
+// before the kernels are first used: Node 20 has relaxed SIMD behind a V8 flag
+const relaxed = enableRelaxedSimd();
 
-test('the WebAssembly SIMD backend is available in this runtime (Node 20 has SIMD and shared memory)', () => {
+const BACKENDS = ['wasm-fma', 'wasm-simd', 'js'] as const;
+
+test('both WebAssembly backends are available in this runtime (Node 20: SIMD, shared memory, relaxed SIMD once enabled)', () => {
+  assert.equal(relaxed, true);
+  assert.equal(kernels().name, 'wasm-fma', 'the default where relaxed SIMD validates');
   assert.equal(setKernelBackend('wasm-simd'), 'wasm-simd');
+  assert.equal(setKernelBackend('wasm-fma'), 'wasm-fma');
 });
+
+test('wasm-fma rounds a multiply-add once (where the CPU fuses), wasm-simd and js twice', () => {
+  // C = a1 b1 + a2 b2 with a1 b1 = -(1 + 2^-29) and a2 b2 = (1 + 2^-30)^2 = 1 + 2^-29 + 2^-60:
+  // fused, the second step keeps 2^-60; rounded twice, (1 + 2^-30)^2 rounds to 1 + 2^-29 and C = 0
+  const t = 1 + 2 ** -30;
+  const x = new Matrix(2, 1, Float64Array.from([-(1 + 2 ** -29), t]));
+  const y = new Matrix(2, 1, Float64Array.from([1, t]));
+  const got: Record<string, number> = {};
+  for (const backend of BACKENDS) {
+    assert.equal(setKernelBackend(backend), backend);
+    got[backend] = matmulTransA(x, y).data[0];
+  }
+  assert.equal(got.js, 0);
+  assert.equal(got['wasm-simd'], 0);
+  // relaxed SIMD lets a CPU without FMA round twice; an x86-64 CPU with FMA3 fuses
+  const fma = /^flags\s*:.*\bfma\b/m.test(readCpuInfo());
+  if (fma) assert.equal(got['wasm-fma'], 2 ** -60);
+  else assert.ok(got['wasm-fma'] === 0 || got['wasm-fma'] === 2 ** -60);
+});
+
+function readCpuInfo(): string {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 for (const backend of BACKENDS) {
   test(`[${backend}] gemmTN: every shape, transposition and write mode against the naive product`, () => {
@@ -59,6 +96,8 @@ for (const backend of BACKENDS) {
       [300, 9, 6],
       [513, 30, 17],
       [0, 3, 2],
+      [40, 0, 5],
+      [40, 6, 0],
     ] as const) {
       const a = randn(rng, k, m);
       const b = randn(rng, k, n);
@@ -93,6 +132,11 @@ for (const backend of BACKENDS) {
       }
     assert.equal(upper[0], 7);
     assert.equal(upper[ld * ld - 1], 7);
+    // an empty symmetric product (no columns) is empty, not an error
+    const empty = operand(new Float64Array(0), 0, 0, 0, 40, 0, false);
+    const none = new Float64Array(0);
+    gemmTN(1, empty, empty, none, 0, 0);
+    assert.equal(gram(new Matrix(40, 0)).data.length, 0);
   });
 
   test(`[${backend}] blocked Cholesky and triangular solves across block boundaries`, () => {
@@ -152,10 +196,11 @@ for (const backend of BACKENDS) {
   });
 }
 
-test('both backends agree to roundoff on a Gram, a reduction and a spectrum', () => {
+test('the three backends agree on a Gram, a reduction and a spectrum: wasm-simd and js bit for bit, wasm-fma to roundoff', () => {
   const rng = new Rng(15);
   const x = randn(rng, 600, 97);
-  const run = () => {
+  const run = (backend: (typeof BACKENDS)[number]) => {
+    assert.equal(setKernelBackend(backend), backend);
     const g = gram(x, 1 / 600);
     const s = new Matrix(
       97,
@@ -165,92 +210,152 @@ test('both backends agree to roundoff on a Gram, a reduction and a spectrum', ()
     const k = reduceSymmetric(g, cholesky(s));
     return { g: g.data, k: k.data, ev: symmetricEigenvalues(k) };
   };
-  setKernelBackend('js');
-  const js = run();
-  setKernelBackend('wasm-simd');
-  const wasm = run();
-  assert.ok(maxRelDiff(wasm.g, js.g) < 1e-14);
-  assert.ok(maxRelDiff(wasm.k, js.k) < 1e-12);
-  assert.ok(maxRelDiff(wasm.ev, js.ev) < 1e-12);
+  const js = run('js');
+  const simd = run('wasm-simd');
+  const fma = run('wasm-fma');
+  // the same products, rounded the same way in every lane: the same bits
+  assert.deepEqual(simd.g, js.g);
+  const naive = naiveMul(x.transpose(), x).data.map((v) => v / 600);
+  for (const r of [js, simd, fma]) assert.ok(maxRelDiff(r.g, naive) < 1e-14);
+  assert.ok(maxRelDiff(fma.g, js.g) < 1e-14);
+  assert.ok(maxRelDiff(fma.k, js.k) < 1e-12);
+  assert.ok(maxRelDiff(fma.ev, js.ev) < 1e-12);
+  assert.ok(maxRelDiff(simd.k, js.k) < 1e-12);
+  assert.ok(maxRelDiff(simd.ev, js.ev) < 1e-12);
   // ω of a Cholesky-reduced G ⪯ S lie in [0, 1]
-  assert.ok(wasm.ev[0] < 1 && wasm.ev[96] > 0);
+  assert.ok(fma.ev[0] < 1 && fma.ev[96] > 0);
 });
 
-test('the helper thread splits large products and gives bit-identical results', async () => {
-  setKernelBackend('wasm-simd');
-  startKernelThreads();
-  assert.equal(await kernelThreadsReady(), true);
-  assert.equal(kernelHelperReady(), true);
-  const rng = new Rng(16);
-  const x = randn(rng, 1000, 203); // 2.1e7 multiply-adds per chunk: above the split threshold
-  const y = randn(rng, 1000, 150);
-  setKernelHelperEnabled(false);
-  const one = { g: gram(x).data, p: matmulTransA(x, y).data };
-  setKernelHelperEnabled(true);
-  const two = { g: gram(x).data, p: matmulTransA(x, y).data };
-  // each 4x4 block is computed whole by one thread, in the same order: same bits
-  assert.deepEqual(two.g, one.g);
-  assert.deepEqual(two.p, one.p);
-  assert.ok(maxRelDiff(two.g, naiveMul(x.transpose(), x).data) < 1e-13);
-});
+for (const backend of ['wasm-fma', 'wasm-simd'] as const) {
+  test(`[${backend}] the helper thread shares large products tile by tile and gives bit-identical results`, async () => {
+    assert.equal(setKernelBackend(backend), backend);
+    startKernelThreads();
+    assert.equal(await kernelThreadsReady(), true);
+    assert.equal(kernelHelperReady(), true);
+    const rng = new Rng(16);
+    // 203 columns: 2 x 2 tiles of 32 panels; 1000 rows: 4 chunks, the last one short
+    const x = randn(rng, 1000, 203);
+    const y = randn(rng, 1000, 150);
+    // 300 columns: 3 x 3 tiles, 6 of them in the upper triangle
+    const z = randn(rng, 700, 300);
+    setKernelHelperEnabled(false);
+    const one = { g: gram(x).data, p: matmulTransA(x, y).data, z: gram(z).data };
+    setKernelHelperEnabled(true);
+    const two = { g: gram(x).data, p: matmulTransA(x, y).data, z: gram(z).data };
+    // each 4x4 block is computed whole by one thread, chunk after chunk: same bits
+    assert.deepEqual(two.g, one.g);
+    assert.deepEqual(two.p, one.p);
+    assert.deepEqual(two.z, one.z);
+    assert.ok(maxRelDiff(two.g, naiveMul(x.transpose(), x).data) < 1e-13);
+    assert.ok(maxRelDiff(two.p, naiveMul(x.transpose(), y).data) < 1e-13);
+    assert.ok(maxRelDiff(two.z, naiveMul(z.transpose(), z).data) < 1e-13);
+  });
 
-test('a Gram accumulated block after block with the helper left running equals gemmTN per block, bit for bit', async () => {
-  setKernelBackend('wasm-simd');
-  startKernelThreads();
-  assert.equal(await kernelThreadsReady(), true);
-  const rng = new Rng(17);
-  for (const [d, blocks] of [
-    [203, [1000, 1000, 37, 1000]],
-    [64, [700, 5, 2500]],
-  ] as [number, number[]][]) {
+  test(`[${backend}] the tiles the helper thread runs alone equal this thread's, bit for bit`, async () => {
+    assert.equal(setKernelBackend(backend), backend);
+    startKernelThreads();
+    assert.equal(await kernelThreadsReady(), true);
+    // a packed 300-column Gram: 75 panels, a 3 x 3 grid of 32-panel tiles, 2 chunks of 256 rows
+    const np = 75;
+    const kc = 256;
+    const chunks = 2;
+    const cSize = 16 * np * np;
+    const ker = kernels();
+    ker.reserve(2 * cSize + 4 * kc * np * chunks);
+    const rng = new Rng(19);
+    let H = ker.heap();
+    for (let i = 2 * cSize; i < 2 * cSize + 4 * kc * np * chunks; i++) H[i] = rng.normal();
+    H.fill(0, 0, 2 * cSize);
+    setKernelHelperEnabled(false);
+    ker.panels(2 * cSize, 2 * cSize, kc, chunks, np, np, 0, true, 0, np);
+    setKernelHelperEnabled(true);
+    const before = kernelHelperTiles();
+    const join = ker.startPanels?.(2 * cSize, 2 * cSize, kc, chunks, np, np, cSize, true, 0, np);
+    assert.ok(join, 'posted for both threads');
+    // this thread claims nothing before the join: wait until the helper has run every tile
+    const t0 = Date.now();
+    while (kernelHelperTiles() - before < 9 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(kernelHelperTiles() - before, 9, 'the 9 tiles (3 of them empty, below the diagonal) ran on the helper');
+    join();
+    H = ker.heap();
+    for (let i = 0; i < 4 * np; i++)
+      for (let j = 4 * Math.floor(i / 4); j < 4 * np; j++) assert.equal(H[cSize + i * 4 * np + j], H[i * 4 * np + j], `C[${i}][${j}]`);
+  });
+
+  test(`[${backend}] a Gram accumulated block after block, the helper computing while blocks are packed, equals gemmTN over the same rows`, async () => {
+    assert.equal(setKernelBackend(backend), backend);
+    startKernelThreads();
+    assert.equal(await kernelThreadsReady(), true);
+    const rng = new Rng(17);
+    const d = 203;
+    // blocks of whole 256-row chunks: the stream's chunks are gemmTN's over the concatenation
+    const blocks = [1024, 512, 768, 256];
     const xs = blocks.map((rows) => randn(rng, rows, d).data);
     const other = randn(rng, 600, 150);
-    // reference: one accumulating gemmTN per block, on this thread only
-    setKernelHelperEnabled(false);
-    const ref = new Float64Array(d * d);
-    xs.forEach((x, b) => {
-      const a = operand(x, d, 0, 0, blocks[b], d, false);
-      gemmTN(1, a, a, ref, 0, d, { accumulate: true });
-    });
-    const otherRef = gram(other).data;
-    setKernelHelperEnabled(true);
-    const got = new Float64Array(d * d);
-    const s = new GramStream(got, d);
-    // a second stream of another width, interleaved
-    const got2 = new Float64Array(150 * 150);
-    const s2 = new GramStream(got2, 150);
-    let otherGot: Float64Array = new Float64Array(0);
-    xs.forEach((x, b) => {
-      s.add(x, blocks[b]);
-      // any other use of the kernels first settles the block left running
-      if (b === 1) otherGot = gram(other).data;
-      if (b === 2) s2.add(other.data, 600);
-    });
+    const rowsOf = (from: number, to: number) => Float64Array.from(xs.slice(from, to).flatMap((x) => [...x]));
+    const gemmInto = (out: Float64Array, x: Float64Array, width: number) => {
+      const a = operand(x, width, 0, 0, x.length / width, width, false);
+      gemmTN(1, a, a, out, 0, width, { accumulate: true });
+    };
+    for (const helper of [false, true]) {
+      setKernelHelperEnabled(helper);
+      // uninterrupted: C accumulates every block and is added to out once
+      const ref = new Float64Array(d * d);
+      gemmInto(ref, rowsOf(0, 4), d);
+      const got = new Float64Array(d * d);
+      const s = new GramStream(got, d);
+      xs.forEach((x, b) => s.add(x, blocks[b]));
+      s.finish();
+      assert.deepEqual(got, ref, `uninterrupted, helper ${helper}`);
+      // interrupted after block 1 by another use of the kernels, and by a second stream
+      // after block 2: each interruption adds the sums so far to out
+      const ref2 = new Float64Array(d * d);
+      gemmInto(ref2, rowsOf(0, 2), d);
+      gemmInto(ref2, rowsOf(2, 3), d);
+      gemmInto(ref2, rowsOf(3, 4), d);
+      const otherRef = gram(other).data;
+      const got2 = new Float64Array(d * d);
+      const s2 = new GramStream(got2, d);
+      const got3 = new Float64Array(150 * 150);
+      const s3 = new GramStream(got3, 150);
+      let otherGot: Float64Array = new Float64Array(0);
+      xs.forEach((x, b) => {
+        s2.add(x, blocks[b]);
+        if (b === 1) otherGot = gram(other).data;
+        if (b === 2) s3.add(other.data, 600);
+      });
+      s2.finish();
+      s3.finish();
+      assert.deepEqual(got2, ref2, `interrupted, helper ${helper}`);
+      assert.deepEqual(otherGot, otherRef);
+      assert.deepEqual(got3, otherRef);
+    }
+    // blocks that cut chunks short: the same sums to roundoff
+    const odd = [1000, 1000, 37, 1000].map((rows) => randn(rng, rows, 64));
+    const got = new Float64Array(64 * 64);
+    const s = new GramStream(got, 64);
+    odd.forEach((x) => s.add(x.data, x.rows));
     s.finish();
-    s2.finish();
-    assert.deepEqual(got, ref, `d = ${d}`);
-    assert.deepEqual(otherGot, otherRef);
-    assert.deepEqual(got2, otherRef);
-    const all = new Matrix(
-      blocks.reduce((p, q) => p + q, 0),
-      d,
-      Float64Array.from(xs.flatMap((x) => [...x])),
-    );
+    const all = new Matrix(3037, 64, Float64Array.from(odd.flatMap((x) => [...x.data])));
     assert.ok(maxRelDiff(got, naiveMul(all.transpose(), all).data) < 1e-13);
-  }
-  // the scalar backend has no helper: the same sums, on this thread
-  setKernelBackend('js');
+  });
+}
+
+test('[js] a Gram accumulated block after block (no helper) equals gemmTN over the same rows', () => {
+  assert.equal(setKernelBackend('js'), 'js');
   try {
+    const rng = new Rng(18);
     const x = randn(rng, 300, 9).data;
     const got = new Float64Array(81);
     const s = new GramStream(got, 9);
-    s.add(x, 300);
+    s.add(x.subarray(0, 256 * 9), 256);
+    s.add(x.subarray(256 * 9), 44);
     s.finish();
     const ref = new Float64Array(81);
     gemmTN(1, operand(x, 9, 0, 0, 300, 9, false), operand(x, 9, 0, 0, 300, 9, false), ref, 0, 9, { accumulate: true });
     assert.deepEqual(got, ref);
   } finally {
-    setKernelBackend('wasm-simd');
+    setKernelBackend('wasm-fma');
   }
 });
 
@@ -265,4 +370,33 @@ test('.npy doubles from a pooled Node Buffer (non-zero byteOffset) decode to the
   const m = readMatrix(bytes, 'x.npy');
   assert.deepEqual(m.shape, [3, 2]);
   assert.deepEqual(Array.from(m.data), values);
+});
+
+test('scratch arrays are reused within their budget, and eigensolvers on reused scratch give the same bits', () => {
+  // larger than anything the other tests left in the scratch
+  const a = takeScratch(3_000_000);
+  a.fill(7);
+  giveScratch(a);
+  const b = takeScratch(2_900_000);
+  assert.equal(b.buffer, a.buffer, 'a kept array large enough is reused');
+  assert.equal(b.length, 2_900_000);
+  const c = takeScratch(3_500_000);
+  assert.notEqual(c.buffer, a.buffer, 'none kept is large enough: a new one');
+  giveScratch(b);
+  giveScratch(c);
+  // 3.5e6 + 3e6 doubles exceed the budget of 2^22: only the larger one stays
+  assert.equal(takeScratch(3_400_000).buffer, c.buffer);
+  assert.notEqual(takeScratch(2_900_000).buffer, a.buffer, 'dropped beyond the budget');
+  const huge = new Float64Array((1 << 22) + 1);
+  giveScratch(huge);
+  assert.notEqual(takeScratch(1 << 22).buffer, huge.buffer, 'larger than the budget: never kept');
+  // the work arrays of the eigensolvers come from the scratch: garbage left by other calls must not matter
+  setKernelBackend('wasm-fma');
+  const rng = new Rng(20);
+  const { a: m } = spd(rng, 90, 1e3);
+  const first = { all: symmetricEigen(m), values: symmetricEigenvalues(m), top: topSymmetricEigen(m, 5) };
+  for (const n of [90, 120, 60]) symmetricEigen(gram(randn(rng, n + 7, n)));
+  assert.deepEqual(symmetricEigen(m), first.all);
+  assert.deepEqual(symmetricEigenvalues(m), first.values);
+  assert.deepEqual(topSymmetricEigen(m, 5), first.top);
 });

@@ -98,9 +98,12 @@ function packageOf(spec: string): { pkg: string; builtin: boolean } {
   return { pkg, builtin: BUILTINS.has(pkg) };
 }
 
-/** The file a relative specifier names, among `files` (TypeScript's resolution of extensionless paths). */
+/**
+ * The file a relative specifier names, among `files` (TypeScript's resolution of extensionless
+ * paths; a `?query` suffix, as in the build's `./x.wat?relaxed`, names the file without it).
+ */
 function resolveRelative(from: string, spec: string, files: ReadonlySet<string>): string | undefined {
-  const base = path.posix.join(path.posix.dirname(from), spec);
+  const base = path.posix.join(path.posix.dirname(from), spec.replace(/\?[^/]*$/, ''));
   for (const c of [base, `${base}.ts`, `${base}.tsx`, `${base}.d.ts`, `${base}/index.ts`, `${base}/index.d.ts`]) {
     if (files.has(c)) return c;
   }
@@ -423,7 +426,7 @@ test('self-test: a clean synthetic tree has no violation', () => {
     'src/extension.ts': "import * as vscode from 'vscode';\nimport { a } from './host/a';\n",
     'src/host/a.ts': "import * as vscode from 'vscode';\nimport { run } from '../core/engine/run';\nexport const a = 1;\n",
     'src/core/engine/run.ts': "import { m } from '../numerics/dense';\nimport type { T } from '../theories/theory';\nexport const run = 1;\n",
-    'src/core/numerics/dense/index.ts': "export * from './matrix';\nimport bytes from './wasm/k.wat';\n",
+    'src/core/numerics/dense/index.ts': "export * from './matrix';\nimport bytes from './wasm/k.wat';\nimport relaxed from './wasm/k.wat?relaxed';\n",
     'src/core/numerics/dense/matrix.ts': "import { Rng } from '../rng';\nexport const m = 1;\n",
     'src/core/numerics/dense/wasm/k.wat': '',
     'src/core/numerics/rng.ts': 'export class Rng {}\n',

@@ -10,9 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { zipSync } from 'fflate';
-import { npyBytes, writeNpz, type NpzEntry } from '../../src/core/io/npzWrite';
+import { npyBytes, npzParts, writeNpz, type NpzEntry } from '../../src/core/io/npzWrite';
 import { readArray } from '../../src/core/io/readArray';
-import { npzKeys, readNpz } from '../../src/core/io/npz';
+import { crc32, crc32Update, npzKeys, readNpz } from '../../src/core/io/npz';
 import { readNpy } from '../../src/core/io/npy';
 import { npzMember, npzMembers } from '../../src/core/io/npzStream';
 import { openRows } from '../../src/core/io/openRows';
@@ -147,4 +147,55 @@ test('numpy.load reads what writeNpz writes (skipped without python3 + numpy)', 
     const have = g.values.map((v) => (typeof v === 'string' ? (['nan', 'inf', '-inf'].includes(v) ? v : Number(v)) : v));
     assert.deepEqual(have, want, e.name);
   }
+});
+
+test('CRC-32 eight bytes at a time equals the bitwise definition at every length, offset and split', () => {
+  const bitwise = (data: Uint8Array): number => {
+    let c = 0xffffffff;
+    for (const b of data) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const bytes = new Uint8Array(1000);
+  let x = 12345;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  for (let len = 0; len <= 40; len++)
+    for (const start of [0, 1, 3, 7]) {
+      const part = bytes.subarray(start, start + len);
+      assert.equal(crc32(part), bitwise(part), `length ${len} from ${start}`);
+    }
+  assert.equal(crc32(bytes), bitwise(bytes));
+  for (const cut of [1, 5, 8, 13, 999]) assert.equal(crc32Update(crc32(bytes.subarray(0, cut)), bytes.subarray(cut)), crc32(bytes), `split at ${cut}`);
+});
+
+test('writeNpz writes a Float64Array member with one byte copy: the same archive as from a plain array', () => {
+  const data = Float64Array.from({ length: 600 }, (_, i) => Math.sin(i) * 1e-3 - i);
+  const view = new Float64Array(new ArrayBuffer(8 * 700), 8 * 50, 600);
+  view.set(data);
+  const a = writeNpz([{ name: 'x', dtype: '<f8', shape: [20, 30], data: view }]);
+  const b = writeNpz([{ name: 'x', dtype: '<f8', shape: [20, 30], data: Array.from(data) }]);
+  assert.deepEqual(a, b);
+  assert.deepEqual([...readArray(a, 'x.npz', 'x').data], [...data]);
+});
+
+test('npzParts: the parts concatenate to writeNpz, and a Float64Array member is a view of its own bytes', () => {
+  const data = Float64Array.from({ length: 300 }, (_, i) => i / 7 - 3);
+  const entries: NpzEntry[] = [...ENTRIES, { name: 'big', dtype: '<f8', shape: [10, 30], data }];
+  const parts = npzParts(entries);
+  const whole = writeNpz(entries);
+  assert.equal(
+    parts.reduce((n, p) => n + p.length, 0),
+    whole.length,
+  );
+  let o = 0;
+  for (const p of parts) {
+    assert.deepEqual(whole.subarray(o, o + p.length), p);
+    o += p.length;
+  }
+  assert.ok(
+    parts.some((p) => p.buffer === data.buffer),
+    'the values are not copied',
+  );
 });

@@ -8,7 +8,7 @@
  * and keeps a 4x4 block of C in registers. When A and B are the same operand the product
  * is symmetric and only block pairs q >= p are computed.
  */
-import { deferKernelJoin, kernels, kernelsWithHeap, settleKernels } from './kernels';
+import { deferKernelJoin, kernels, kernelsWithHeap, ownsKernels, settleKernels, type Kernels } from './kernels';
 
 /**
  * A K x m view of the row-major `data` (leading dimension `ld`) starting at (row0, col0):
@@ -30,8 +30,13 @@ export function operand(data: Float64Array, ld: number, row0: number, col0: numb
 
 /** Rows per packed chunk: a 4-column panel of KC rows is 8 KB and stays in L1. */
 const KC = 256;
-/** Doubles of packed operands per kernel call (32 MB): n = 4000, d = 784 fits in one call. */
-const PACK_BUDGET = 1 << 22;
+/**
+ * Doubles of one pack buffer (8 MB; two of them, with C, are a product's heap). Small on
+ * purpose: the first touch of fresh memory costs far more than the packing (docs/architecture.md §5).
+ */
+const SLOT_DOUBLES = 1 << 20;
+/** Multiply-adds per posted job (~10 ms on one thread): the fork/join's ~0.1 ms stays small next to it. */
+const JOB_MACS = 1 << 27;
 
 /**
  * Packs rows [k0, k0 + rows) of op(o) into ceil(m/4) panels of kc x 4 at H[dst..]: zero
@@ -81,6 +86,87 @@ export interface ProductOptions {
 }
 
 /**
+ * C += op(A)ᵀ op(B) over a pipeline of jobs (docs/architecture.md §5): the rows of the
+ * operands are packed, a job of `jobChunks` chunks of kc rows at a time, alternately into
+ * two pack buffers on the kernels' heap (after C, at offset 0); each job is posted for both
+ * threads (`startPanels`) and left running while this thread packs the next, which then
+ * joins it (running the tiles the helper has not claimed) before posting its own. Every
+ * block of C sees the chunks in order, so the sums do not depend on the job size or the
+ * split between the threads.
+ */
+class PackPipeline {
+  /** Doubles of one pack buffer. */
+  readonly slotDoubles: number;
+  private slot = 0;
+  private join: (() => void) | undefined;
+
+  /** The job size for op(A) (np panels) and, unless symmetric, op(B) (nq panels). */
+  static jobChunks(np: number, nq: number, sym: boolean): number {
+    const perChunk = 4 * KC * (np + (sym ? 0 : nq));
+    const macs = (sym ? (np * (np + 1)) / 2 : np * nq) * 16 * KC;
+    if (macs === 0) return 1; // an empty product: one chunk per job, nothing computed
+    return Math.max(1, Math.min(Math.ceil(JOB_MACS / macs), Math.floor(SLOT_DOUBLES / perChunk)));
+  }
+
+  constructor(
+    private readonly ker: Kernels,
+    private readonly np: number,
+    private readonly nq: number,
+    private readonly sym: boolean,
+    private readonly jobChunks: number,
+    /** Heap offset of the two pack buffers. */
+    private readonly base: number,
+  ) {
+    this.slotDoubles = 4 * KC * (np + (sym ? 0 : nq)) * jobChunks;
+  }
+
+  /** Heap doubles of C (np x nq blocks of 4 x 4) and the two pack buffers. */
+  get heapDoubles(): number {
+    return this.base + 2 * this.slotDoubles;
+  }
+
+  /** Packs rows [k0, k0 + rows) of op(a), op(b) (at most jobChunks chunks of kc) as one job, then joins the running job and posts this one. */
+  push(a: Operand, b: Operand, k0: number, rows: number, kc: number): void {
+    const { np, nq, sym, ker } = this;
+    const pa = this.base + this.slot * this.slotDoubles;
+    const pb = pa + 4 * KC * np * this.jobChunks;
+    this.slot ^= 1;
+    const chunks = Math.ceil(rows / kc);
+    const H = ker.heap();
+    for (let ch = 0; ch < chunks; ch++) {
+      const r = Math.min(kc, rows - ch * kc);
+      pack(H, a, k0 + ch * kc, r, kc, pa + ch * 4 * kc * np);
+      if (!sym) pack(H, b, k0 + ch * kc, r, kc, pb + ch * 4 * kc * nq);
+    }
+    this.drain();
+    const q = sym ? pa : pb;
+    if (ker.startPanels) this.join = ker.startPanels(pa, q, kc, chunks, np, nq, 0, sym, 0, np);
+    else ker.panels(pa, q, kc, chunks, np, nq, 0, sym, 0, np);
+  }
+
+  /** Waits for the running job. */
+  drain(): void {
+    const join = this.join;
+    this.join = undefined;
+    join?.();
+  }
+}
+
+/**
+ * Zeroes the blocks of C (np x nq blocks, row stride 4 nq, at offset 0) a product
+ * accumulates into, the upper ones when symmetric, below `fresh` (the heap is still zero
+ * from there: its pages are left for the kernel threads to touch first).
+ */
+function zeroC(H: Float64Array, np: number, nq: number, sym: boolean, fresh: number): void {
+  const ldc = 4 * nq;
+  for (let r = 0; r < 4 * np; r++) {
+    const start = r * ldc + (sym ? r & ~3 : 0);
+    if (start >= fresh) break;
+    H.fill(0, start, Math.min(fresh, (r + 1) * ldc));
+  }
+}
+
+/**
  * out[o + i ldo + j] (=|+=) alpha (op(A)^T op(B))[i][j] for i < a.m, j < b.m. Passing the
  * same object as `a` and `b` makes it a symmetric rank-K update: half the work; with
  * `mirror: false` only j >= i is written.
@@ -99,77 +185,102 @@ export function gemmTN(alpha: number, a: Operand, b: Operand, out: Float64Array,
   const np = (a.m + 3) >> 2;
   const nq = (b.m + 3) >> 2;
   const K = a.k;
-  // chunks of kc rows (all the same kc, the last one zero padded); as many chunks as fit
-  // in PACK_BUDGET go to the kernel in one call (one fork/join with the helper thread)
+  // chunks of kc rows (all the same kc, the last one zero padded), jobChunks of them per job
   const kc = Math.max(1, Math.min(KC, K));
-  const perChunk = 4 * kc * (np + (sym ? 0 : nq));
-  const group = Math.max(1, Math.min(Math.ceil(K / kc), Math.floor(PACK_BUDGET / perChunk)));
-  const cSize = 16 * np * nq;
-  const paOff = cSize;
-  const pbOff = paOff + 4 * kc * np * group;
-  const ker = kernelsWithHeap(pbOff + (sym ? 0 : 4 * kc * nq * group));
+  const jobChunks = PackPipeline.jobChunks(np, nq, sym);
+  const ker = kernelsWithHeap(16 * np * nq + 2 * 4 * KC * (np + (sym ? 0 : nq)) * jobChunks);
+  const pipe = new PackPipeline(ker, np, nq, sym, jobChunks, 16 * np * nq);
+  zeroC(ker.heap(), np, nq, sym, ker.freshFrom());
+  for (let k0 = 0; k0 < K; k0 += kc * jobChunks) pipe.push(a, b, k0, Math.min(kc * jobChunks, K - k0), kc);
+  pipe.drain();
   const H = ker.heap();
-  H.fill(0, 0, cSize);
-  for (let g0 = 0; g0 < K; g0 += kc * group) {
-    let chunks = 0;
-    for (let k0 = g0; k0 < Math.min(K, g0 + kc * group); k0 += kc, chunks++) {
-      const rows = Math.min(kc, K - k0);
-      pack(H, a, k0, rows, kc, paOff + chunks * 4 * kc * np);
-      if (!sym) pack(H, b, k0, rows, kc, pbOff + chunks * 4 * kc * nq);
-    }
-    ker.panels(paOff, sym ? paOff : pbOff, kc, chunks, np, nq, 0, sym, 0, np);
-  }
   const ldc = 4 * nq;
-  const mirror = sym && opts.mirror !== false;
-  // symmetric: only blocks q >= p were computed; fill the lower triangle of C when needed
-  if (sym && (mirror || tr)) mirrorUpper(H, a.m, ldc);
   const acc = opts.accumulate === true;
+  if (sym) return writeSymmetric(H, ldc, a.m, alpha, out, o, ldo, acc, opts.mirror === false ? (tr ? 'lower' : 'upper') : 'full');
   for (let i = 0; i < a.m; i++) {
-    // columns written in row i: all, or the upper (j >= i) / lower (j <= i) triangle
-    const j0 = sym && !mirror && !tr ? i : 0;
-    const j1 = sym && !mirror && tr ? i + 1 : b.m;
     const ci = i * ldc;
     const oi = o + i * ldo;
-    if (acc) for (let j = j0; j < j1; j++) out[oi + j] += alpha * H[ci + j];
-    else if (alpha === 1) for (let j = j0; j < j1; j++) out[oi + j] = H[ci + j];
-    else for (let j = j0; j < j1; j++) out[oi + j] = alpha * H[ci + j];
+    if (acc) for (let j = 0; j < b.m; j++) out[oi + j] += alpha * H[ci + j];
+    else if (alpha === 1) for (let j = 0; j < b.m; j++) out[oi + j] = H[ci + j];
+    else for (let j = 0; j < b.m; j++) out[oi + j] = alpha * H[ci + j];
   }
 }
 
-/** C[j][i] = C[i][j] for j > i, i, j < m (row stride ldc), in cache-sized tiles. */
-function mirrorUpper(C: Float64Array, m: number, ldc: number): void {
+/**
+ * out (offset o, row stride ldo) (=|+=) alpha C for the symmetric m x m C (row stride ldc)
+ * of which only the upper triangle (j >= i) is read: written whole (`full`), as its upper
+ * triangle, or as its lower triangle (`lower`: (i, j) at out[j][i]). In cache-sized tiles.
+ */
+function writeSymmetric(
+  C: Float64Array,
+  ldc: number,
+  m: number,
+  alpha: number,
+  out: Float64Array,
+  o: number,
+  ldo: number,
+  acc: boolean,
+  part: 'full' | 'upper' | 'lower',
+): void {
   const T = 32;
+  const up = part !== 'lower';
+  const down = part !== 'upper';
   for (let i0 = 0; i0 < m; i0 += T) {
     const i1 = Math.min(m, i0 + T);
     for (let j0 = i0; j0 < m; j0 += T) {
       const j1 = Math.min(m, j0 + T);
       for (let i = i0; i < i1; i++) {
         const ci = i * ldc;
-        for (let j = Math.max(j0, i + 1); j < j1; j++) C[j * ldc + i] = C[ci + j];
+        for (let j = Math.max(j0, i); j < j1; j++) {
+          const v = C[ci + j];
+          const ij = o + i * ldo + j;
+          const ji = o + j * ldo + i;
+          if (acc) {
+            if (up) out[ij] += alpha * v;
+            if (down && (j !== i || !up)) out[ji] += alpha * v;
+          } else {
+            const w = alpha === 1 ? v : alpha * v;
+            if (up) out[ij] = w;
+            if (down) out[ji] = w;
+          }
+        }
       }
     }
   }
 }
 
-/** The token of the stream whose block's helper share is left running, if any. */
-let running: object | undefined;
+/** Writes one value per 4 KB page of a[from, to) with its own value: its pages are mapped now (the values are unchanged). */
+function touchPages(a: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i += 512) {
+    const v = a[i];
+    a[i] = v; // a write: a read alone would map the shared zero page
+  }
+}
 
-/** Room for one block's packed rows in a {@link GramStream} (two of them: double-buffered). */
-const STREAM_PACK = PACK_BUDGET + (PACK_BUDGET >> 3);
+/** Grows the kernels' heap to `doubles`, or tells that it cannot. */
+function tryReserve(ker: Kernels, doubles: number): boolean {
+  try {
+    ker.reserve(doubles);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
- * `out += XᵀX` block after block (data read in blocks, docs/architecture.md §5): per block
- * the same arithmetic as `gemmTN(1, X, X, out, 0, d, { accumulate: true })`, so the sums
- * are bit-identical to it, but the helper thread's share of one block is left running
- * while this thread reads, decodes and packs the next (two pack buffers), and the share
- * adapts so that neither thread waits for the other. `finish` (or any other use of the
- * kernels) settles the last block.
+ * `out += XᵀX` block after block (data read in blocks, docs/architecture.md §5). The
+ * blocks go through one {@link PackPipeline} whose last job is left running when `add`
+ * returns, so the helper computes while this thread reads and decodes the next block; the
+ * products accumulate into one C on the kernels' heap, added to `out` when the stream is
+ * settled: at `finish`, or before any other use of the kernels.
  */
 export class GramStream {
-  /** The helper's share of the 4x4 blocks of the next block's product. */
-  private share = 0.5;
-  private slot = 0;
+  /** The pipeline holding C, while C holds sums not yet added to `out`. */
+  private pipe: PackPipeline | undefined;
+  private ker: Kernels | undefined;
   private readonly token = {};
+  /** How much of `out` has had its pages touched (`touchPages`). */
+  private touched = 0;
 
   constructor(
     private readonly out: Float64Array,
@@ -180,47 +291,31 @@ export class GramStream {
     const d = this.d;
     if (rows === 0 || d === 0) return;
     const np = (d + 3) >> 2;
-    const kc = Math.max(1, Math.min(KC, rows));
-    const chunks = Math.ceil(rows / kc);
-    const cSize = 16 * np * np;
     const a = operand(x, d, 0, 0, rows, d, false);
-    // another stream's block left running uses its own layout of the heap: settle it first
-    if (running !== this.token) settleKernels();
-    const ker = kernels();
-    let room = 4 * kc * np * chunks <= STREAM_PACK && ker.panelsDeferred !== undefined;
-    if (room) {
-      try {
-        // growing the shared memory leaves the helper's running share where it is
-        ker.reserve(cSize + 2 * STREAM_PACK);
-      } catch {
-        room = false;
+    // anyone else's work left running uses its own layout of the heap: settle it first
+    if (!ownsKernels(this.token)) settleKernels();
+    if (!this.pipe) {
+      const ker = kernels();
+      const pipe = new PackPipeline(ker, np, np, true, PackPipeline.jobChunks(np, np, true), 16 * np * np);
+      if (!tryReserve(ker, pipe.heapDoubles)) {
+        gemmTN(1, a, a, this.out, 0, d, { accumulate: true });
+        return;
       }
+      zeroC(ker.heap(), np, np, true, ker.freshFrom());
+      this.pipe = pipe;
+      this.ker = ker;
     }
-    if (!room || !ker.panelsDeferred) {
-      gemmTN(1, a, a, this.out, 0, d, { accumulate: true });
-      return;
+    const kc = Math.max(1, Math.min(KC, rows));
+    const step = kc * Math.floor((KC * PackPipeline.jobChunks(np, np, true)) / kc);
+    for (let k0 = 0; k0 < rows; k0 += step) this.pipe.push(a, a, k0, Math.min(step, rows - k0), kc);
+    if (this.touched < this.out.length) {
+      // a fresh `out` costs its page faults when first written: take them a sixteenth at a
+      // time while the helper computes the job just posted, not in the final flush, when it idles
+      const end = Math.min(this.out.length, this.touched + Math.max(512, Math.ceil(this.out.length / 16)));
+      touchPages(this.out, this.touched, end);
+      this.touched = end;
     }
-    // pack this block into the buffer the helper is not reading, then settle the previous block
-    const off = cSize + this.slot * STREAM_PACK;
-    this.slot ^= 1;
-    let H = ker.heap();
-    for (let ch = 0; ch < chunks; ch++) pack(H, a, ch * kc, Math.min(kc, rows - ch * kc), kc, off + ch * 4 * kc * np);
-    settleKernels();
-    H = ker.heap();
-    H.fill(0, 0, cSize);
-    const join = ker.panelsDeferred(off, off, kc, chunks, np, np, 0, true, 0, np, this.share);
-    if (!join) {
-      this.flush(ker.heap(), np);
-      return;
-    }
-    running = this.token;
-    deferKernelJoin(() => {
-      running = undefined;
-      // the helper done before it was waited for: this thread is the slower one, give the helper more
-      const early = join();
-      this.share = Math.min(0.9, Math.max(0.5, this.share + (early ? 0.02 : -0.02)));
-      this.flush(kernels().heap(), np);
-    });
+    deferKernelJoin(this.token, () => this.settle());
   }
 
   /** Settles the last block: `out` then holds every block's product. */
@@ -228,16 +323,13 @@ export class GramStream {
     settleKernels();
   }
 
-  /** out += C (the upper triangle computed, mirrored), as gemmTN's accumulate. */
-  private flush(H: Float64Array, np: number): void {
-    const d = this.d;
-    const ldc = 4 * np;
-    mirrorUpper(H, d, ldc);
-    const out = this.out;
-    for (let i = 0; i < d; i++) {
-      const ci = i * ldc;
-      const oi = i * d;
-      for (let j = 0; j < d; j++) out[oi + j] += 1 * H[ci + j];
-    }
+  /** Joins the running job and adds C to `out` (its upper triangle, mirrored), as gemmTN's accumulate. */
+  private settle(): void {
+    const { pipe, ker } = this;
+    this.pipe = undefined;
+    this.ker = undefined;
+    if (!pipe || !ker) return;
+    pipe.drain();
+    writeSymmetric(ker.heap(), 4 * ((this.d + 3) >> 2), this.d, 1, this.out, 0, this.d, true, 'full');
   }
 }

@@ -12,8 +12,9 @@
  *   after the reduction. The result is verified (residual, orthogonality) and the full
  *   QL path is used when the check fails.
  */
-import { LinalgError, Matrix, assertFinite, isExactlySymmetric, matmul, matmulTransA, symmetrize } from './matrix';
+import { LinalgError, Matrix, assertFinite, isExactlySymmetric, matmul, matmulTransA, symmetrize, symmetrizeInto } from './matrix';
 import { kernelsWithHeap } from './kernels';
+import { giveScratch, takeScratch } from './scratch';
 
 const EPS = 2.220446049250313e-16;
 
@@ -270,14 +271,14 @@ function maxAbs(x: Float64Array): number {
   return m;
 }
 
+/** The symmetrised, scaled work matrix of an eigensolver (a scratch array: `giveScratch` it when done). */
 function prepare(a: Matrix, what: string): { work: Float64Array; n: number; s: number } {
   if (a.rows !== a.cols) throw new LinalgError('dimension-mismatch', `${what}: expected a square matrix, got ${a.rows} x ${a.cols}`);
   assertFinite(a, what);
-  const sym = symmetrize(a);
-  const mx = maxAbs(sym.data);
+  const work = symmetrizeInto(a, takeScratch(a.rows * a.cols));
+  const mx = maxAbs(work);
   // power-of-two scaling to max|a| ~ 1: exact, so e.g. diagonal inputs come back exactly
   const s = mx > 0 ? 2 ** Math.round(Math.log2(mx)) : 0;
-  const work = sym.data;
   if (s > 0 && s !== 1) {
     const inv = 1 / s;
     for (let i = 0; i < work.length; i++) work[i] *= inv;
@@ -294,8 +295,12 @@ function sortDescending(values: Float64Array): Int32Array {
 /** All eigenvalues, descending (no vectors): tridiagonalisation + QL, 4/3 d^3 + O(d^2). */
 export function symmetricEigenvalues(a: Matrix): Float64Array {
   const { work, n, s } = prepare(a, 'symmetricEigenvalues');
-  if (s === 0) return new Float64Array(n);
+  if (s === 0) {
+    giveScratch(work);
+    return new Float64Array(n);
+  }
   const t = tridiagonalize(work, n);
+  giveScratch(work);
   tql(t.d, t.e, n);
   const out = Float64Array.from(t.d).sort().reverse();
   for (let i = 0; i < n; i++) out[i] *= s;
@@ -305,9 +310,12 @@ export function symmetricEigenvalues(a: Matrix): Float64Array {
 /** Full eigendecomposition: values descending, orthonormal eigenvectors as columns. */
 export function symmetricEigen(a: Matrix): { values: Float64Array; vectors: Matrix } {
   const { work, n, s } = prepare(a, 'symmetricEigen');
-  if (s === 0) return { values: new Float64Array(n), vectors: Matrix.identity(n) };
+  if (s === 0) {
+    giveScratch(work);
+    return { values: new Float64Array(n), vectors: Matrix.identity(n) };
+  }
   const t = tridiagonalize(work, n);
-  const zt = new Float64Array(n * n);
+  const zt = takeScratch(n * n).fill(0);
   for (let i = 0; i < n; i++) zt[i * n + i] = 1;
   tql(t.d, t.e, n, zt);
   backTransformRows(t, zt, n);
@@ -320,6 +328,8 @@ export function symmetricEigen(a: Matrix): { values: Float64Array; vectors: Matr
     const so = src * n;
     for (let r = 0; r < n; r++) vec[r * n + c] = zt[so + r];
   }
+  giveScratch(work);
+  giveScratch(zt);
   return { values, vectors: new Matrix(n, n, vec) };
 }
 
@@ -437,7 +447,10 @@ export function symmetricEigenTopK(a: Matrix, k: number): { values: Float64Array
   };
   if (n <= 48 || k > n / 4) return full();
   const { work, s } = prepare(a, 'symmetricEigen');
-  if (s === 0) return { values: new Float64Array(n), vectors: takeColumns(Matrix.identity(n), k) };
+  if (s === 0) {
+    giveScratch(work);
+    return { values: new Float64Array(n), vectors: takeColumns(Matrix.identity(n), k) };
+  }
   const t = tridiagonalize(work, n);
   const d0 = Float64Array.from(t.d);
   const e0 = Float64Array.from(t.e);
@@ -459,6 +472,7 @@ export function symmetricEigenTopK(a: Matrix, k: number): { values: Float64Array
     rows.set(vec, j * n);
   }
   backTransformRows(t, rows, k);
+  giveScratch(work);
   const out = new Float64Array(n * k);
   for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) out[i * k + j] = rows[j * n + i];
   const vectors = new Matrix(n, k, out);

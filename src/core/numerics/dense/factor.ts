@@ -4,7 +4,8 @@
  * factor: high relative accuracy, so small singular values are accurate), pseudo-inverse,
  * and the Cholesky-reduced generalized symmetric eigenproblem (docs/theory.md §2.4).
  */
-import { LinalgError, Matrix, assertFinite, matmul, symmetrize } from './matrix';
+import { LinalgError, Matrix, assertFinite, matmul, symmetrize, transposeInto } from './matrix';
+import { giveScratch, takeScratch } from './scratch';
 import { gemmTN, operand } from './blas';
 import { kernelsWithHeap } from './kernels';
 import { symmetricEigen, symmetricEigenTopK, symmetricEigenvalues, takeColumns } from './eigen';
@@ -141,9 +142,14 @@ export function solveLower(l: Matrix, b: Matrix, upperOnly = false, transB = fal
   const m = transB ? b.rows : b.cols;
   if ((transB ? b.cols : b.rows) !== n)
     throw new LinalgError('dimension-mismatch', `solveLower: ${n} x ${n} vs ${b.rows} x ${b.cols}${transB ? ' (transposed)' : ''}`);
-  const L = l.data;
   // with transB the right-hand side is b^T, transposed into the working copy
-  const X = transB ? b.transpose().data : b.data.slice();
+  return solveLowerInPlace(l, transB ? b.transpose().data : b.data.slice(), m, upperOnly);
+}
+
+/** `solveLower` on X (n x m, row-major), overwritten with L^{-1} X: the working copy is the caller's (a scratch array, say). */
+function solveLowerInPlace(l: Matrix, X: Float64Array, m: number, upperOnly = false): Matrix {
+  const n = l.rows;
+  const L = l.data;
   for (let i0 = 0; i0 < n; i0 += NB) {
     const i1 = Math.min(n, i0 + NB);
     const c0 = upperOnly ? Math.min(i0, m) : 0;
@@ -206,13 +212,14 @@ export function solveLowerTrans(l: Matrix, b: Matrix): Matrix {
   const n = l.rows;
   const m = b.cols;
   if (b.rows !== n) throw new LinalgError('dimension-mismatch', `solveLowerTrans: ${n} x ${n} vs ${b.rows} x ${b.cols}`);
-  const reverseRows = (a: Float64Array): Float64Array => {
-    const out = new Float64Array(n * m);
+  const reverseRows = (a: Float64Array, out: Float64Array): Float64Array => {
     for (let i = 0; i < n; i++) out.set(a.subarray((n - 1 - i) * m, (n - i) * m), i * m);
     return out;
   };
-  const x = solveLower(reversedTranspose(l), new Matrix(n, m, reverseRows(b.data)));
-  return new Matrix(n, m, reverseRows(x.data));
+  const work = reverseRows(b.data, takeScratch(n * m));
+  const x = reverseRows(solveLowerInPlace(reversedTranspose(l), work, m).data, new Float64Array(n * m));
+  giveScratch(work);
+  return new Matrix(n, m, x);
 }
 
 /**
@@ -223,8 +230,15 @@ export function solveLowerTrans(l: Matrix, b: Matrix): Matrix {
 export function rightSolveLowerTrans(b: Matrix, l: Matrix, lowerOnly = false): Matrix {
   const n = l.rows;
   if (b.cols !== n) throw new LinalgError('dimension-mismatch', `rightSolveLowerTrans: ${b.rows} x ${b.cols} vs ${n} x ${n}`);
+  if (!lowerOnly) {
+    // X^T in a scratch array, transposed into the result
+    const work = takeScratch(n * b.rows);
+    transposeInto(b, work);
+    const x = solveLowerInPlace(l, work, b.rows).transpose();
+    giveScratch(work);
+    return x;
+  }
   const xt = solveLower(l, b, lowerOnly, true);
-  if (!lowerOnly) return xt.transpose();
   // X^T is valid on and above its diagonal: X = (X^T)^T is valid on and below; mirror
   const Z = xt.data;
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) Z[i * n + j] = Z[j * n + i];
@@ -237,7 +251,15 @@ export function rightSolveLowerTrans(b: Matrix, l: Matrix, lowerOnly = false): M
  * only: d^3/2 + d^3/6 multiply-adds.
  */
 export function reduceSymmetric(a: Matrix, l: Matrix): Matrix {
-  return rightSolveLowerTrans(solveLower(l, a), l, true);
+  requireSquare(a, 'reduceSymmetric');
+  const n = l.rows;
+  if (a.rows !== n) throw new LinalgError('dimension-mismatch', `reduceSymmetric: ${n} x ${n} vs ${a.rows} x ${a.cols}`);
+  // Y = L^{-1} A in a scratch array (dead once K is formed from it)
+  const work = takeScratch(n * n);
+  work.set(a.data);
+  const k = rightSolveLowerTrans(solveLowerInPlace(l, work, n), l, true);
+  giveScratch(work);
+  return k;
 }
 
 export function solveSPD(a: Matrix, b: Matrix): Matrix {

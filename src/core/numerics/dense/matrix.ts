@@ -90,20 +90,7 @@ export class Matrix {
   }
 
   transpose(): Matrix {
-    const { rows: m, cols: n, data: a } = this;
-    const t = new Float64Array(m * n);
-    const B = 32; // blocked to keep both access patterns in cache
-    for (let ii = 0; ii < m; ii += B) {
-      const ie = Math.min(m, ii + B);
-      for (let jj = 0; jj < n; jj += B) {
-        const je = Math.min(n, jj + B);
-        for (let i = ii; i < ie; i++) {
-          const ro = i * n;
-          for (let j = jj; j < je; j++) t[j * m + i] = a[ro + j];
-        }
-      }
-    }
-    return new Matrix(n, m, t);
+    return new Matrix(this.cols, this.rows, transposeInto(this, new Float64Array(this.rows * this.cols)));
   }
 
   clone(): Matrix {
@@ -230,12 +217,33 @@ export function frobenius(a: Matrix): number {
   return mx * Math.sqrt(s);
 }
 
+/** a^T (cols x rows, row-major) into `out`; returns out. */
+export function transposeInto(a: Matrix, out: Float64Array): Float64Array {
+  const { rows: m, cols: n, data: x } = a;
+  const B = 32; // blocked to keep both access patterns in cache
+  for (let ii = 0; ii < m; ii += B) {
+    const ie = Math.min(m, ii + B);
+    for (let jj = 0; jj < n; jj += B) {
+      const je = Math.min(n, jj + B);
+      for (let i = ii; i < ie; i++) {
+        const ro = i * n;
+        for (let j = jj; j < je; j++) out[j * m + i] = x[ro + j];
+      }
+    }
+  }
+  return out;
+}
+
 /** (a + a^T) / 2 for a square a. */
 export function symmetrize(a: Matrix): Matrix {
   if (a.rows !== a.cols) throw new LinalgError('dimension-mismatch', `expected a square matrix, got ${a.rows} x ${a.cols}`);
+  return new Matrix(a.rows, a.cols, symmetrizeInto(a, new Float64Array(a.rows * a.cols)));
+}
+
+/** `symmetrize` into `out` (n x n, row-major, every entry written); returns out. */
+export function symmetrizeInto(a: Matrix, out: Float64Array): Float64Array {
   const n = a.rows;
   const x = a.data;
-  const out = new Float64Array(n * n);
   const T = 32; // tiles: the transposed side is read and written with a stride
   for (let i0 = 0; i0 < n; i0 += T) {
     const i1 = Math.min(n, i0 + T);
@@ -252,5 +260,5 @@ export function symmetrize(a: Matrix): Matrix {
       }
     }
   }
-  return new Matrix(n, n, out);
+  return out;
 }

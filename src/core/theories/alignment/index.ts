@@ -12,6 +12,6 @@ export type { AlignmentPanelModel, AlphaSweep, PanelProbe, PanelSimulation } fro
 export type { AtAlpha, Dimensions, NoiseScalingCurve, Paradigm, Recommendation, Regime, Thresholds } from './types';
 export type { SimulatedParadigm, SimulationResult } from './simulation';
 // Moments files: written, read and merged by `sslexp moments` (docs/architecture.md §5).
-export { momentsNpz, readMomentsNpz } from './data/momentsFile';
+export { momentsNpz, momentsNpzParts, readMomentsNpz } from './data/momentsFile';
 export { statsOfSpec } from './data/streamed';
 export { mergeStats, StatsError, type SufficientStats } from './data/sufficient';

@@ -1,28 +1,54 @@
 ;; Dense kernels in WebAssembly SIMD (f64x2), assembled at build time (esbuild.config.mjs)
 ;; and loaded by ../kernels.ts. All pointers are byte offsets into the shared memory; the
-;; caller (JS) owns the layout. They carry almost all of the O(n d^2) and O(d^3) work of
-;; the solvers (the speed target of docs/architecture.md §5):
+;; caller (JS) owns the layout above the 128-byte job block at address 0. They carry almost
+;; all of the O(n d^2) and O(d^3) work of the solvers (docs/architecture.md §5):
 ;;
-;; - panels: C[4p.., 4q..] += A_p^T B_q for packed 4-wide column panels of kc rows
-;;   (the GEMM/SYRK micro-kernel: a 4x4 register block = 8 f64x2 accumulators, which
-;;   with the 2 B loads and 1 splat stays inside the 16 xmm registers of x86-64);
+;; - panels / work: C[4p.., 4q..] += A_p^T B_q for packed 4-wide column panels of kc rows
+;;   (the GEMM/SYRK micro-kernel $mk4x4: a 4x4 register block = 8 f64x2 accumulators, which
+;;   with the 2 B loads and 1 splat stays inside the 16 xmm registers of x86-64), cut into
+;;   tiles of TP x TQ panels so that a tile's B panels stay in L2 while its A panels stream;
+;;   `work` lets two threads claim the tiles of one product from the job block;
 ;; - trirow / trisweep: the fused rank-2 update + symmetric mat-vec of the Householder
 ;;   tridiagonalisation (tridiagonalize in ../eigen.ts), one row / one whole step;
 ;; - trsml: forward substitution with a small lower-triangular block (blocked Cholesky
 ;;   and triangular solves in ../factor.ts);
 ;; - reflect: a Householder reflector applied to rows (backTransformRows in ../eigen.ts).
+;;
+;; The build assembles this text twice (esbuild.config.mjs): as written, with the fused
+;; multiply-add of relaxed SIMD in $mk4x4 (`?relaxed`, for runtimes that have it), and with
+;; each relaxed_madd of a, b, c rewritten to an f64x2.add of c to an f64x2.mul of a and b.
 (module
-  ;; shared, so a helper thread (../kernels.ts, HELPER_SOURCE) can run $panels on the same
+  ;; shared, so a helper thread (../kernels.ts, HELPER_SOURCE) can run `work` on the same
   ;; packed operands; 32768 pages = 2 GiB, the heap limit of kernels.ts
   (import "env" "memory" (memory 1 32768 shared))
+
+  ;; Tile of a product: TP panel rows of A by TQ panels of B (32 panels of kc = 256 rows:
+  ;; 256 KB of B per chunk, held in L2 while the A panels of the tile pass by).
+  (global $TP i32 (i32.const 32))
+  (global $TQ i32 (i32.const 32))
 
   ;; C (row stride ldc bytes) 4x4 block at $c += sum over kc rows of a[r][0..3]^T b[r][0..3];
   ;; a and b are kc x 4 row-major panels (32 bytes per row).
   (func $mk4x4 (param $a i32) (param $b i32) (param $kc i32) (param $c i32) (param $ldc i32)
-    (local $end i32)
+    (local $end i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $o00 v128) (local $o01 v128) (local $o10 v128) (local $o11 v128)
+    (local $o20 v128) (local $o21 v128) (local $o30 v128) (local $o31 v128)
     (local $b0 v128) (local $b1 v128) (local $x v128)
+    ;; C's block is loaded before the loop, not after it: its cache lines (C is too large for
+    ;; the caches) arrive while the loop runs instead of stalling the end of every call
+    (local.set $c1 (i32.add (local.get $c) (local.get $ldc)))
+    (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
+    (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
+    (local.set $o00 (v128.load (local.get $c)))
+    (local.set $o01 (v128.load offset=16 (local.get $c)))
+    (local.set $o10 (v128.load (local.get $c1)))
+    (local.set $o11 (v128.load offset=16 (local.get $c1)))
+    (local.set $o20 (v128.load (local.get $c2)))
+    (local.set $o21 (v128.load offset=16 (local.get $c2)))
+    (local.set $o30 (v128.load (local.get $c3)))
+    (local.set $o31 (v128.load offset=16 (local.get $c3)))
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 5))))
     (if (i32.lt_u (local.get $a) (local.get $end))
       (then
@@ -30,76 +56,140 @@
           (local.set $b0 (v128.load (local.get $b)))
           (local.set $b1 (v128.load offset=16 (local.get $b)))
           (local.set $x (v128.load64_splat (local.get $a)))
-          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
-          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $c00 (f64x2.relaxed_madd (local.get $x) (local.get $b0) (local.get $c00)))
+          (local.set $c01 (f64x2.relaxed_madd (local.get $x) (local.get $b1) (local.get $c01)))
           (local.set $x (v128.load64_splat offset=8 (local.get $a)))
-          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
-          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $c10 (f64x2.relaxed_madd (local.get $x) (local.get $b0) (local.get $c10)))
+          (local.set $c11 (f64x2.relaxed_madd (local.get $x) (local.get $b1) (local.get $c11)))
           (local.set $x (v128.load64_splat offset=16 (local.get $a)))
-          (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
-          (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $c20 (f64x2.relaxed_madd (local.get $x) (local.get $b0) (local.get $c20)))
+          (local.set $c21 (f64x2.relaxed_madd (local.get $x) (local.get $b1) (local.get $c21)))
           (local.set $x (v128.load64_splat offset=24 (local.get $a)))
-          (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
-          (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $c30 (f64x2.relaxed_madd (local.get $x) (local.get $b0) (local.get $c30)))
+          (local.set $c31 (f64x2.relaxed_madd (local.get $x) (local.get $b1) (local.get $c31)))
           (local.set $a (i32.add (local.get $a) (i32.const 32)))
           (local.set $b (i32.add (local.get $b) (i32.const 32)))
           (br_if $r (i32.lt_u (local.get $a) (local.get $end))))))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c00)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c01)))
-    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c10)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c11)))
-    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c20)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c21)))
-    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c30)))
-    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
+    (v128.store (local.get $c) (f64x2.add (local.get $o00) (local.get $c00)))
+    (v128.store offset=16 (local.get $c) (f64x2.add (local.get $o01) (local.get $c01)))
+    (v128.store (local.get $c1) (f64x2.add (local.get $o10) (local.get $c10)))
+    (v128.store offset=16 (local.get $c1) (f64x2.add (local.get $o11) (local.get $c11)))
+    (v128.store (local.get $c2) (f64x2.add (local.get $o20) (local.get $c20)))
+    (v128.store offset=16 (local.get $c2) (f64x2.add (local.get $o21) (local.get $c21)))
+    (v128.store (local.get $c3) (f64x2.add (local.get $o30) (local.get $c30)))
+    (v128.store offset=16 (local.get $c3) (f64x2.add (local.get $o31) (local.get $c31))))
 
-  ;; For panel pairs p in [p0, p1), q in [upper ? p : 0, nq): the 4x4 block (p, q) of C
-  ;; (row-major, 4 nq doubles per row) += panelA_p^T panelB_q. Panels are kc x 4, stored
-  ;; one after another (32 kc bytes each) from $pa and $pb.
-  (func $panels (param $pa i32) (param $pb i32) (param $kc i32) (param $nq i32)
-        (param $c i32) (param $upper i32) (param $p0 i32) (param $p1 i32)
-    (local $p i32) (local $q i32) (local $stride i32) (local $ldc i32) (local $crow i32)
+  ;; The blocks (p, q), p in [p0, p1), q in [q0, q1) (and q >= p when upper), of
+  ;; C += sum over the chunks of A_p^T B_q: chunk by chunk, so that every block of C sees the
+  ;; chunks in order whatever the tiling and whichever thread runs it (the results do not
+  ;; depend on the split). C is row-major, 4 nq doubles per row; the panels are kc x 4, one
+  ;; after another (32 kc bytes each), chunk ch of A (np panels) at pa + 32 kc np ch and of
+  ;; B (nq panels) at pb + 32 kc nq ch.
+  (func $tile (param $pa i32) (param $pb i32) (param $kc i32) (param $chunks i32) (param $np i32) (param $nq i32)
+        (param $c i32) (param $upper i32) (param $p0 i32) (param $p1 i32) (param $q0 i32) (param $q1 i32)
+    (local $ch i32) (local $p i32) (local $q i32) (local $stride i32) (local $ldc i32) (local $crow i32)
     (local.set $stride (i32.shl (local.get $kc) (i32.const 5)))
     (local.set $ldc (i32.shl (local.get $nq) (i32.const 5)))
-    (local.set $p (local.get $p0))
     (block $done
-      (loop $lp
-        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
-        (local.set $q (select (local.get $p) (i32.const 0) (local.get $upper)))
-        ;; row block p of C starts 4 rows down per panel: 4 * p * ldc bytes
-        (local.set $crow (i32.add (local.get $c) (i32.mul (i32.shl (local.get $p) (i32.const 2)) (local.get $ldc))))
-        (block $qdone
-          (loop $lq
-            (br_if $qdone (i32.ge_u (local.get $q) (local.get $nq)))
-            (call $mk4x4
-              (i32.add (local.get $pa) (i32.mul (local.get $p) (local.get $stride)))
-              (i32.add (local.get $pb) (i32.mul (local.get $q) (local.get $stride)))
-              (local.get $kc)
-              (i32.add (local.get $crow) (i32.shl (local.get $q) (i32.const 5)))
-              (local.get $ldc))
-            (local.set $q (i32.add (local.get $q) (i32.const 1)))
-            (br $lq)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $lp))))
+      (loop $chunk
+        (br_if $done (i32.ge_u (local.get $ch) (local.get $chunks)))
+        (local.set $p (local.get $p0))
+        (block $pdone
+          (loop $lp
+            (br_if $pdone (i32.ge_u (local.get $p) (local.get $p1)))
+            (local.set $q (local.get $q0))
+            (if (i32.and (local.get $upper) (i32.gt_u (local.get $p) (local.get $q0)))
+              (then (local.set $q (local.get $p))))
+            ;; row block p of C starts 4 rows down per panel: 4 * p * ldc bytes
+            (local.set $crow (i32.add (local.get $c) (i32.mul (i32.shl (local.get $p) (i32.const 2)) (local.get $ldc))))
+            (block $qdone
+              (loop $lq
+                (br_if $qdone (i32.ge_u (local.get $q) (local.get $q1)))
+                (call $mk4x4
+                  (i32.add (local.get $pa) (i32.mul (local.get $p) (local.get $stride)))
+                  (i32.add (local.get $pb) (i32.mul (local.get $q) (local.get $stride)))
+                  (local.get $kc)
+                  (i32.add (local.get $crow) (i32.shl (local.get $q) (i32.const 5)))
+                  (local.get $ldc))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $lq)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $lp)))
+        (local.set $pa (i32.add (local.get $pa) (i32.mul (local.get $stride) (local.get $np))))
+        (local.set $pb (i32.add (local.get $pb) (i32.mul (local.get $stride) (local.get $nq))))
+        (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+        (br $chunk))))
 
-  ;; $panels over `chunks` consecutive chunks of packed rows (chunk ch of A at
-  ;; pa + 32 kc np ch, of B at pb + 32 kc nq ch): one call, and one fork/join with the
-  ;; helper thread, for a whole product.
+  ;; ceil(a / b)
+  (func $ceildiv (param $a i32) (param $b i32) (result i32)
+    (i32.div_u (i32.add (local.get $a) (i32.sub (local.get $b) (i32.const 1))) (local.get $b)))
+
+  ;; How many tiles a product over panel rows [p0, p1) and nq panels of B is cut into.
+  (func $tiles (export "tiles") (param $p0 i32) (param $p1 i32) (param $nq i32) (result i32)
+    (i32.mul (call $ceildiv (i32.sub (local.get $p1) (local.get $p0)) (global.get $TP))
+             (call $ceildiv (local.get $nq) (global.get $TQ))))
+
+  ;; Tile u (row-major over the tile grid) of the product `panels` describes; a tile wholly
+  ;; below the diagonal of a symmetric product is empty.
+  (func $runTile (param $pa i32) (param $pb i32) (param $kc i32) (param $chunks i32) (param $np i32) (param $nq i32)
+        (param $c i32) (param $upper i32) (param $p0 i32) (param $p1 i32) (param $u i32)
+    (local $ntq i32) (local $tp0 i32) (local $tp1 i32) (local $tq0 i32) (local $tq1 i32)
+    (local.set $ntq (call $ceildiv (local.get $nq) (global.get $TQ)))
+    (local.set $tp0 (i32.add (local.get $p0) (i32.mul (i32.div_u (local.get $u) (local.get $ntq)) (global.get $TP))))
+    (local.set $tp1 (i32.add (local.get $tp0) (global.get $TP)))
+    (if (i32.gt_u (local.get $tp1) (local.get $p1)) (then (local.set $tp1 (local.get $p1))))
+    (local.set $tq0 (i32.mul (i32.rem_u (local.get $u) (local.get $ntq)) (global.get $TQ)))
+    (local.set $tq1 (i32.add (local.get $tq0) (global.get $TQ)))
+    (if (i32.gt_u (local.get $tq1) (local.get $nq)) (then (local.set $tq1 (local.get $nq))))
+    (if (i32.and (local.get $upper) (i32.le_u (local.get $tq1) (local.get $tp0))) (then (return)))
+    (call $tile (local.get $pa) (local.get $pb) (local.get $kc) (local.get $chunks) (local.get $np) (local.get $nq)
+      (local.get $c) (local.get $upper) (local.get $tp0) (local.get $tp1) (local.get $tq0) (local.get $tq1)))
+
+  ;; For panel pairs p in [p0, p1), q in [upper ? p : 0, nq): the 4x4 block (p, q) of C
+  ;; (row-major, 4 nq doubles per row) += sum over the chunks of A_p^T B_q, on this thread,
+  ;; tile by tile.
   (func (export "panels") (param $pa i32) (param $pb i32) (param $kc i32) (param $chunks i32)
         (param $np i32) (param $nq i32) (param $c i32) (param $upper i32) (param $p0 i32) (param $p1 i32)
-    (local $ch i32)
+    (local $u i32) (local $units i32)
+    (local.set $units (call $tiles (local.get $p0) (local.get $p1) (local.get $nq)))
     (block $done
       (loop $each
-        (br_if $done (i32.ge_u (local.get $ch) (local.get $chunks)))
-        (call $panels
-          (i32.add (local.get $pa) (i32.mul (local.get $ch) (i32.shl (i32.mul (local.get $kc) (local.get $np)) (i32.const 5))))
-          (i32.add (local.get $pb) (i32.mul (local.get $ch) (i32.shl (i32.mul (local.get $kc) (local.get $nq)) (i32.const 5))))
-          (local.get $kc) (local.get $nq) (local.get $c) (local.get $upper) (local.get $p0) (local.get $p1))
-        (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+        (br_if $done (i32.ge_u (local.get $u) (local.get $units)))
+        (call $runTile (local.get $pa) (local.get $pb) (local.get $kc) (local.get $chunks) (local.get $np) (local.get $nq)
+          (local.get $c) (local.get $upper) (local.get $p0) (local.get $p1) (local.get $u))
+        (local.set $u (i32.add (local.get $u) (i32.const 1)))
         (br $each))))
+
+  ;; The job block at address 0 (i32 words; ../kernels.ts writes it, both threads run `work`):
+  ;;   [0] claim: (job generation & 0xffff) << 16 | next unclaimed tile
+  ;;   [1] generation of the posted job   [2] tiles finished   [3] failed   [4] helper waiting
+  ;;   [5..14] the product: pa, pb, kc, chunks, np, nq, c, upper, p0, p1 (as `panels`)
+  ;;   [15] which module runs it   [16] tiles the helper has run (for tests and the benchmark)
+  ;;   [17] a helper thread is starting (products are posted for it before it is ready)
+  ;; Claims tiles of job $gen until none is left (or a newer job replaced it) and runs them;
+  ;; the thread that finishes the last tile wakes a waiter on word 2. Returns the tiles run.
+  (func (export "work") (param $gen i32) (result i32)
+    (local $tag i32) (local $v i32) (local $u i32) (local $units i32) (local $ran i32)
+    (local.set $tag (i32.shl (local.get $gen) (i32.const 16)))
+    (local.set $units (call $tiles (i32.load offset=52 (i32.const 0)) (i32.load offset=56 (i32.const 0)) (i32.load offset=40 (i32.const 0))))
+    (block $done
+      (loop $claim
+        (local.set $v (i32.atomic.load (i32.const 0)))
+        (br_if $done (i32.ne (i32.and (local.get $v) (i32.const 0xffff0000)) (local.get $tag)))
+        (local.set $u (i32.and (local.get $v) (i32.const 0xffff)))
+        (br_if $done (i32.ge_u (local.get $u) (local.get $units)))
+        ;; another thread claimed it first: look again
+        (br_if $claim (i32.ne (i32.atomic.rmw.cmpxchg (i32.const 0) (local.get $v) (i32.add (local.get $v) (i32.const 1))) (local.get $v)))
+        (call $runTile
+          (i32.load offset=20 (i32.const 0)) (i32.load offset=24 (i32.const 0)) (i32.load offset=28 (i32.const 0))
+          (i32.load offset=32 (i32.const 0)) (i32.load offset=36 (i32.const 0)) (i32.load offset=40 (i32.const 0))
+          (i32.load offset=44 (i32.const 0)) (i32.load offset=48 (i32.const 0)) (i32.load offset=52 (i32.const 0))
+          (i32.load offset=56 (i32.const 0)) (local.get $u))
+        (local.set $ran (i32.add (local.get $ran) (i32.const 1)))
+        (if (i32.eq (i32.add (i32.atomic.rmw.add offset=8 (i32.const 0) (i32.const 1)) (i32.const 1)) (local.get $units))
+          (then (drop (memory.atomic.notify offset=8 (i32.const 0) (i32.const 1)))))
+        (br $claim)))
+    (local.get $ran))
 
   ;; One row of the fused tridiagonalisation pass, over j = 0..len-1 (pointers already at
   ;; column i+1 of row i):  a_j -= vi p_j + wi v_j;  acc += a_j u_j;  q_j += a_j ui.

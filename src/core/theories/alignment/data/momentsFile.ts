@@ -21,7 +21,7 @@
  */
 import { DataFileError, readNpy, shapeText } from '../../../io/npy';
 import { npzMembers } from '../../../io/npzStream';
-import { writeNpz, type NpzEntry } from '../../../io/npzWrite';
+import { npzParts, writeNpz, type NpzEntry } from '../../../io/npzWrite';
 import type { ByteSource } from '../../../io/stream';
 import { LIMITS } from '../../../spec/model';
 import { checkMoments } from './momentsCheck';
@@ -29,8 +29,8 @@ import { MAX_CLASSES, type SufficientStats } from './sufficient';
 
 export const MOMENTS_VERSION = 1;
 
-/** The .npz bytes of `stats` (dense targets and the per-pass noise and probe sums are not part of the format). */
-export function momentsNpz(stats: SufficientStats): Uint8Array {
+/** The arrays of the moments file of `stats` (dense targets and the per-pass noise and probe sums are not part of the format). */
+function momentsEntries(stats: SufficientStats): NpzEntry[] {
   const { n, d } = stats;
   const e: NpzEntry[] = [
     { name: 'version', dtype: '<i8', shape: [], data: [MOMENTS_VERSION] },
@@ -58,7 +58,17 @@ export function momentsNpz(stats: SufficientStats): Uint8Array {
     );
     if (t.ytxb) e.push({ name: 'y_t_xbar', dtype: '<f8', shape: [c, d], data: t.ytxb });
   }
-  return writeNpz(e);
+  return e;
+}
+
+/** The .npz bytes of `stats`. */
+export function momentsNpz(stats: SufficientStats): Uint8Array {
+  return writeNpz(momentsEntries(stats));
+}
+
+/** `momentsNpz` as consecutive parts (`npzParts`: the large arrays not copied), for a host that writes them one after another. */
+export function momentsNpzParts(stats: SufficientStats): Uint8Array[] {
+  return npzParts(momentsEntries(stats));
 }
 
 /**

@@ -46,8 +46,12 @@ export interface DataContext extends SpectrumContext {
 /** What a streamed analysis found (merged into dataMode.ts' DataAnalysis): the same shape, never `prepared`. */
 type StatsAnalysis = Omit<DataAnalysis, 'prepared'>;
 
-/** Values per block of rows (32 MB of float64). */
-const BLOCK_VALUES = 1 << 22;
+/**
+ * Values per block of rows (8 MB of float64): small, because every fresh page a process
+ * touches costs more than the pass over it (docs/architecture.md §5); each block is still
+ * a few chunks of the Gram's packed product.
+ */
+const BLOCK_VALUES = 1 << 20;
 /** CSV data files above this size are read in blocks (a CSV's number of values is unknown until it is parsed). */
 const CSV_STREAM_BYTES = 64 * 1024 * 1024;
 
