@@ -21,6 +21,8 @@ import { connectedComponents, componentRows, type Components } from './component
 import { CsrMatrix, SparseError, inverseSqrtDegrees } from './csr';
 import type { ScaledCsr } from './vectorKernels';
 import { symmetricEigs } from './lanczos';
+import { analyzeCholesky } from './cholesky';
+import { shiftInvertPairs } from './shiftInvert';
 
 export type GraphOperatorKind = 'laplacian' | 'normalized-adjacency';
 
@@ -51,6 +53,8 @@ export const DENSE_COMPONENT_ROWS = 400;
 export const DENSE_MAX_ROWS = 4000;
 /** Most doubles a Lanczos workspace may take (rows × (2 basis + 2): the basis and the restart's scratch). */
 export const MAX_BASIS_DOUBLES = 80_000_000;
+/** Most entries of a sparse Cholesky factor for shift-invert (12 bytes each). */
+export const FACTOR_MAX_ENTRIES = 60_000_000;
 
 /** The `count` smallest eigenvalues of L = D_G − G, ascending. */
 export function laplacianSmallest(g: CsrMatrix, count: number, opts: GraphSpectrumOptions = {}): GraphSpectrum {
@@ -171,6 +175,10 @@ function componentSpectrum(
       'limit-exceeded',
       `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${2 * m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`,
     );
+  }
+  const sym = analyzeCholesky(sub, FACTOR_MAX_ENTRIES);
+  if (sym) {
+    return shiftInvertPairs(sub, deg, want, lap, sym, { vectors: wantVectors, tol: opts.tol ?? 1e-10, seed: (opts.seed ?? 1) + 31 * comp });
   }
   // Lanczos on the complement of the trivial (exact) eigenvector u
   const u = new Float64Array(s);
