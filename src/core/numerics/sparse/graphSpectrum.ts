@@ -21,7 +21,7 @@ import { connectedComponents, componentRows, type Components } from './component
 import { CsrMatrix, SparseError, inverseSqrtDegrees } from './csr';
 import type { ScaledCsr } from './vectorKernels';
 import { symmetricEigs } from './lanczos';
-import { analyzeCholesky } from './cholesky';
+import { analyzeCholesky, type CholeskySymbolic } from './cholesky';
 import { shiftInvertPairs } from './shiftInvert';
 
 export type GraphOperatorKind = 'laplacian' | 'normalized-adjacency';
@@ -34,6 +34,8 @@ export interface GraphSpectrumOptions {
   degrees?: Float64Array;
   /** Components of at most this many rows are solved densely (default {@link DENSE_COMPONENT_ROWS}). */
   denseRows?: number;
+  /** Forces the solver of the components that are not solved densely (tests); default: chosen per component (docs/theory.md §7.9). */
+  solver?: 'lanczos' | 'shift-invert';
   /** Lanczos residual tolerance relative to ‖A‖ (default 1e-10). */
   tol?: number;
   seed?: number;
@@ -110,7 +112,16 @@ function graphSpectrum(g: CsrMatrix, count: number, kind: GraphOperatorKind, opt
       const r =
         w !== undefined
           ? { values: new Float64Array(want).fill(lap ? w * s : -1 / (s - 1)), ...(wantVectors ? { vectors: helmert(s, want) } : {}), matvecs: 0 }
-          : componentSpectrum(comps.count === 1 ? g : g.submatrix(rows), comps.count === 1 ? degrees : pick(degrees, rows), want, kind, wantVectors, opts, c);
+          : componentSpectrum(
+              comps.count === 1 ? g : g.submatrix(rows),
+              comps.count === 1 ? degrees : pick(degrees, rows),
+              want,
+              kind,
+              wantVectors,
+              opts,
+              c,
+              g,
+            );
       matvecs += r.matvecs;
       for (let i = 0; i < want; i++) cands.push({ value: r.values[i], comp: c, ...(r.vectors ? { vector: r.vectors[i] } : {}) });
     }
@@ -164,6 +175,7 @@ function componentSpectrum(
   wantVectors: boolean,
   opts: GraphSpectrumOptions,
   comp: number,
+  parent: CsrMatrix,
 ): { values: Float64Array; vectors?: Float64Array[]; matvecs: number } {
   const s = sub.n;
   const lap = kind === 'laplacian';
@@ -176,11 +188,50 @@ function componentSpectrum(
       `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${2 * m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`,
     );
   }
-  const sym = analyzeCholesky(sub, FACTOR_MAX_ENTRIES);
-  if (sym) {
-    return shiftInvertPairs(sub, deg, want, lap, sym, { vectors: wantVectors, tol: opts.tol ?? 1e-10, seed: (opts.seed ?? 1) + 31 * comp });
+  const seed = (opts.seed ?? 1) + 31 * comp;
+  const tol = opts.tol ?? 1e-10;
+  const sym = opts.solver === 'lanczos' ? undefined : symbolicFor(parent, comp, sub);
+  if (sym && opts.solver !== 'shift-invert') {
+    // Lanczos first when it may be cheaper: a budget of products worth one shift-invert run
+    const perProduct = sub.nnz + 2 * m * s;
+    const budget = Math.max(m, Math.ceil(shiftInvertCost(sym) / perProduct));
+    try {
+      return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed, maxMatvecs: budget });
+    } catch (e) {
+      if (!(e instanceof SparseError && e.code === 'no-convergence')) throw e;
+    }
   }
-  // Lanczos on the complement of the trivial (exact) eigenvector u
+  if (sym) return shiftInvertPairs(sub, deg, want, lap, sym, { vectors: wantVectors, tol, seed });
+  return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed });
+}
+
+/** Multiply-adds of a shift-invert run: the factorisation and about {@link SHIFT_INVERT_SOLVES} solves of 2 × entries each. */
+export function shiftInvertCost(sym: CholeskySymbolic): number {
+  return sym.flops + SHIFT_INVERT_SOLVES * 2 * sym.entries;
+}
+/** Solves of a typical shift-invert run (measured 85–115 for 16 pairs; more with many repeated eigenvalues). */
+const SHIFT_INVERT_SOLVES = 100;
+
+/** The symbolic factorisation of component `comp` of g, computed once for both operators; undefined when over {@link FACTOR_MAX_ENTRIES}. */
+const symbolicCache = new WeakMap<CsrMatrix, Map<number, CholeskySymbolic | null>>();
+function symbolicFor(g: CsrMatrix, comp: number, sub: CsrMatrix): CholeskySymbolic | undefined {
+  let perGraph = symbolicCache.get(g);
+  if (!perGraph) symbolicCache.set(g, (perGraph = new Map()));
+  let sym = perGraph.get(comp);
+  if (sym === undefined) perGraph.set(comp, (sym = analyzeCholesky(sub, FACTOR_MAX_ENTRIES) ?? null));
+  return sym ?? undefined;
+}
+
+/** Thick-restart Lanczos on L or D^-1/2 G D^-1/2 itself, on the complement of the trivial (exact) eigenvector. */
+function lanczosPairs(
+  sub: CsrMatrix,
+  deg: Float64Array,
+  want: number,
+  lap: boolean,
+  wantVectors: boolean,
+  o: { tol?: number; seed: number; maxMatvecs?: number },
+): { values: Float64Array; vectors?: Float64Array[]; matvecs: number } {
+  const s = sub.n;
   const u = new Float64Array(s);
   if (lap) u.fill(1 / Math.sqrt(s));
   else {
@@ -193,8 +244,9 @@ function componentSpectrum(
     which: lap ? 'smallest' : 'largest',
     deflate: [u],
     vectors: wantVectors,
-    ...(opts.tol !== undefined ? { tol: opts.tol } : {}),
-    seed: (opts.seed ?? 1) + 31 * comp,
+    ...(o.tol !== undefined ? { tol: o.tol } : {}),
+    ...(o.maxMatvecs !== undefined ? { maxMatvecs: o.maxMatvecs } : {}),
+    seed: o.seed,
   });
   return { values: r.values, ...(r.vectors ? { vectors: r.vectors } : {}), matvecs: r.matvecs };
 }

@@ -85,6 +85,7 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
   const scratch = (): Float64Array => (scratchCache ??= new Float64Array(N * D));
   try {
     const laplacian = laplacianSpectrum(pg, K);
+    if (!overflowFree(laplacian, 'the Laplacian', spec, report)) return undefined;
     const vicreg = m.vicreg ? vicregRepresentation(laplacian, K, a, g) : null;
     const simclr = m.simclr ? simclrRepresentation(pg, K) : null;
     // SimCLR's linear solution uses X as given; VICReg and Barlow Twins then use H X, made in
@@ -94,6 +95,7 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     const linVicreg: VicregLinear | null = m.vicreg
       ? solve('Linear VICReg', 'the covariance C = XᵀHX/N of the rows', () => linearVicreg(rows.x, N, D, pg, K, a, g, spec.regularize, scratch()))
       : null;
+    if (linVicreg && !overflowFree(linVicreg.mu, 'linear VICReg (μ)', spec, report)) return undefined;
     const linBarlow: BarlowLinear | null =
       m.barlow && twoViews
         ? solve('Linear Barlow Twins', "the views' covariance S = (S_aa + S_bb)/2", () => linearBarlow(rows.x, N, D, K, spec.regularize))
@@ -133,4 +135,21 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     }
     throw e;
   }
+}
+
+/**
+ * Explicit weights are analysed scaled (graphBuild.ts, docs/theory.md §7.9) and the results
+ * scaled back; false, with a problem on the weights, when a result in the user's units is
+ * beyond the largest double.
+ */
+function overflowFree(values: readonly number[], what: string, spec: GraphSpec, report: (code: string, message: string, at: Span) => void): boolean {
+  const bad = values.find((v) => !Number.isFinite(v));
+  if (bad === undefined) return true;
+  const rel = spec.graph;
+  report(
+    'limit-exceeded',
+    `graph.edges: with these weights ${what} has eigenvalues beyond the largest double (${Number.MAX_VALUE.toExponential(3)}); divide every weight by a common factor (the methods' answers do not change, the eigenvalues scale with it).`,
+    rel.kind === 'edges-file' ? rel.pathSpan : rel.span,
+  );
+  return false;
 }
