@@ -53,7 +53,7 @@ export interface GraphSpectrum {
 export const DENSE_COMPONENT_ROWS = 400;
 /** Never a dense matrix with more rows than this. */
 export const DENSE_MAX_ROWS = 4000;
-/** Most doubles a Lanczos workspace may take (rows × (2 basis + 2): the basis and the restart's scratch). */
+/** Most doubles a Lanczos workspace may take (rows × (basis + 2): the basis, the residual vector, the trivial vector). */
 export const MAX_BASIS_DOUBLES = 80_000_000;
 /** Most entries of a sparse Cholesky factor for shift-invert (12 bytes each). */
 export const FACTOR_MAX_ENTRIES = 60_000_000;
@@ -182,10 +182,10 @@ function componentSpectrum(
   const denseRows = opts.denseRows ?? DENSE_COMPONENT_ROWS;
   const m = Math.max(2 * want + 24, want + 30); // lanczos.ts's basis
   if (s <= denseRows || (m >= (s - 1) / 2 && s <= DENSE_MAX_ROWS)) return denseComponent(sub, deg, want, kind, wantVectors);
-  if ((2 * m + 2) * s > MAX_BASIS_DOUBLES) {
+  if ((m + 2) * s > MAX_BASIS_DOUBLES) {
     throw new SparseError(
       'limit-exceeded',
-      `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${2 * m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`,
+      `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`,
     );
   }
   const seed = (opts.seed ?? 1) + 31 * comp;
