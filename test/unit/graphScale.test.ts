@@ -15,8 +15,12 @@ import type { SpectralEmbeddingEngineResult } from '../../src/core/theories/spec
 import { SparseError, knnGraph, nearestNeighbors } from '../../src/core/numerics/sparse';
 import { Rng } from '../../src/core/numerics/rng';
 import { npy } from './support/npy';
+import { swissRoll } from './support/swissRoll';
 
 const GUARD = { timeout: 600_000 };
+
+/** An engine result with the spec text it came from (to read problem spans back). */
+type Result = SpectralEmbeddingEngineResult & { text: string };
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'sslexp-graph-scale-'));
@@ -27,13 +31,13 @@ function withDir(fn: (dir: string) => void): void {
   }
 }
 
-function engine(text: string, dir: string): SpectralEmbeddingEngineResult & { text: string } {
+function engine(text: string, dir: string): Result {
   const r = analyzeText(text, { fileName: join(dir, 'g.sslexp.yaml'), baseDir: dir, readFile: (p: string) => readFileSync(p) });
   assert.equal(r.theory, 'spectralEmbedding');
   return Object.assign(r as SpectralEmbeddingEngineResult, { text });
 }
 
-function errors(r: SpectralEmbeddingEngineResult & { text: string }): Array<{ code: string; message: string; text: string }> {
+function errors(r: Result): Array<{ code: string; message: string; text: string }> {
   return r.problems.filter((p) => p.severity === 'error').map((p) => ({ code: p.code, message: p.message, text: r.text.slice(p.start, p.end) }));
 }
 
@@ -90,11 +94,7 @@ function pathEdges(w: string, times: number): Array<[number, number, string]> {
 const ROWS = '[[1, 0.2], [0.1, 1.3], [-0.7, 0.4], [0.3, -1.1]]';
 
 /** The same spec with the pairs inline and from a CSV file: [inline, file] results. */
-function bothWays(
-  dir: string,
-  pairs: Array<[number, number, string]>,
-  K: number,
-): [SpectralEmbeddingEngineResult, SpectralEmbeddingEngineResult, string, string] {
+function bothWays(dir: string, pairs: Array<[number, number, string]>, K: number): [Result, Result, string, string] {
   const inline = `sslexp: 1\ndata:\n  X: ${ROWS}\ngraph:\n  edges: [${pairs.map((p) => `[${p.join(', ')}]`).join(', ')}]\nembedding: ${K}\n`;
   writeFileSync(join(dir, 'pairs.csv'), `i,j,w\n${pairs.map((p) => p.join(',')).join('\n')}\n`);
   const file = `sslexp: 1\ndata:\n  X: ${ROWS}\ngraph:\n  edges: {file: pairs.csv}\nembedding: ${K}\n`;
@@ -136,30 +136,6 @@ test('weights 1e308 given twice: λ_1 = 2e308 (2 − √2) is reported; with K =
     assert.equal(i2.analysis, undefined);
   });
 });
-
-/** A swiss roll (sklearn's make_swiss_roll, 3-D noise 0.05) rotated into D = 16, plus isotropic noise 1e-3: low intrinsic dimension in many coordinates. */
-export function swissRoll(n: number, D: number, seed: number): Float64Array {
-  const rng = new Rng(seed);
-  const q: Float64Array[] = [];
-  for (let c = 0; c < 3; c++) {
-    const v = Float64Array.from({ length: D }, () => rng.normal());
-    for (const w of q) {
-      let s = 0;
-      for (let i = 0; i < D; i++) s += v[i] * w[i];
-      for (let i = 0; i < D; i++) v[i] -= s * w[i];
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < D; i++) v[i] /= norm;
-    q.push(v);
-  }
-  const x = new Float64Array(n * D);
-  for (let r = 0; r < n; r++) {
-    const t = 1.5 * Math.PI * (1 + 2 * rng.next());
-    const p = [t * Math.cos(t) + 0.05 * rng.normal(), 21 * rng.next() + 0.05 * rng.normal(), t * Math.sin(t) + 0.05 * rng.normal()];
-    for (let i = 0; i < D; i++) x[r * D + i] = p[0] * q[0][i] + p[1] * q[1][i] + p[2] * q[2][i] + 1e-3 * rng.normal();
-  }
-  return x;
-}
 
 test('kNN in D = 16: the k-d tree over principal axes finds exactly the brute-force neighbours (swiss roll, Gaussian, ties on a lattice)', GUARD, () => {
   const cases: Array<[string, Float64Array, number, number]> = [

@@ -12,7 +12,10 @@
  *   computed, on the complement of the trivial vector: in closed form for a complete
  *   component with equal weights (L: w s, s − 1 times; normalised: −1/(s − 1), s − 1 times;
  *   views and label graphs are of this kind), densely for a small component, else by
- *   Lanczos (lanczos.ts) on the component's own submatrix.
+ *   Lanczos (lanczos.ts) on the component's own submatrix within a budget worth one
+ *   shift-invert run, and by shift-invert (shiftInvert.ts: Lanczos on (L + σI)^-1 or
+ *   D^1/2 (L + σD)^-1 D^1/2 through a sparse Cholesky factor) when that does not converge
+ *   (docs/theory.md §7.9: clustered or repeated small eigenvalues, paths, rings, grids).
  * No N × N dense matrix is formed beyond {@link DENSE_MAX_ROWS} rows.
  */
 import { Matrix } from '../dense/matrix';
@@ -165,7 +168,7 @@ function globalVector(n: number, comps: Components, c: Candidate, kind: GraphOpe
 /**
  * The `want` next eigenpairs of one connected component (s ≥ 2 rows, local indices, not
  * complete) on the complement of its trivial vector: Laplacian ascending, normalised
- * adjacency descending; densely when small, else by Lanczos.
+ * adjacency descending; the solver chosen as in docs/theory.md §7.9.
  */
 function componentSpectrum(
   sub: CsrMatrix,

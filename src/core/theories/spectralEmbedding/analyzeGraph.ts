@@ -12,7 +12,8 @@
  *   pairAgreement.ts   G against the labels
  *   recommendation.ts  which method, which invariance weight
  * The eigenvalues come from numerics/sparse (per connected component: exact trivial pairs,
- * closed forms for cliques, dense for small components, thick-restart Lanczos otherwise).
+ * closed forms for cliques, dense for small components, thick-restart Lanczos or shift-invert
+ * through a sparse Cholesky factor otherwise; docs/theory.md §7.9).
  *
  * User-input failures are located problems; numerical failures too (`not-positive-definite`
  * for a singular covariance, with `regularize`; `no-convergence`, `limit-exceeded`).

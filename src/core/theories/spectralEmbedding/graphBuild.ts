@@ -7,7 +7,8 @@
  *   by "or", weight 1 (numerics/sparse/knn.ts);
  * - edges: explicit 0-based pairs [i, j, w?] inline or from a file "i,j[,w]" (a CSV with an
  *   optional header, or an m × 2 / m × 3 array), w > 0 (default 1), symmetrised as
- *   G + Gᵀ with duplicates summed; self-loops are errors.
+ *   G + Gᵀ with duplicates summed; self-loops are errors. Extreme weights are scaled by a
+ *   power of four first (docs/theory.md §7.9).
  * Checks against N and the limits become located problems.
  */
 import { ArrayTooLargeError, DataFileError, readEdgeList } from '../../io/readArray';
