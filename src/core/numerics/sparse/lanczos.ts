@@ -57,6 +57,8 @@ export interface EigsOptions {
   seed?: number;
   /** Check for missed copies of repeated eigenvalues (default true). */
   verify?: boolean;
+  /** With maxMatvecs as a budget: give up early when the convergence so far says it will not suffice. */
+  giveUpEarly?: boolean;
 }
 
 export interface EigsResult {
@@ -101,6 +103,7 @@ export function symmetricEigs(apply: Operator, n: number, nev: number, opts: Eig
     maxMatvecs: opts.maxMatvecs,
     seed,
     vectors: verify || opts.vectors === true,
+    ...(opts.giveUpEarly ? { giveUpEarly: true } : {}),
   });
   const values = main.values;
   const vectors = main.vectors;
@@ -151,6 +154,21 @@ interface LargestOptions {
   vectors: boolean;
   /** nev = 1 check runs: stop once the top Ritz value is provably below this. */
   below?: number;
+  /** Give up (no-convergence) as soon as the residuals' decrease so far says maxMatvecs will not do. */
+  giveUpEarly?: boolean;
+}
+
+/**
+ * True when the residuals of the restart cycles, extrapolated geometrically over the last
+ * three, would need more than four times the products left to reach tol (or have not
+ * decreased over six cycles). Cautious: convergence speeds up as Ritz values settle.
+ */
+function hopeless(history: readonly number[], worst: number, tol: number, left: number, perCycle: number): boolean {
+  if (history.length < 3 || worst <= tol) return false;
+  const before = history[history.length - 3];
+  if (!(worst < before)) return history.length >= 6;
+  const cycles = (3 * Math.log(worst / tol)) / Math.log(before / worst);
+  return cycles * perCycle > 4 * left;
 }
 
 /**
@@ -192,6 +210,7 @@ function largest(
   const run = startRun(apply, n, nev, o);
   const { m } = run;
   const maxMatvecs = o.maxMatvecs ?? Math.max(20000, 200 * m);
+  const history: number[] = [];
   let k = 0;
   for (;;) {
     const { mEff, exhausted } = extend(run, k);
@@ -216,9 +235,13 @@ function largest(
       for (let i = 0; i < nev; i++) vectors.push(V.slice((run.L + i) * n, (run.L + i + 1) * n));
       return { values, vectors, matvecs: run.matvecs, anorm: run.anorm };
     }
-    if (run.matvecs >= maxMatvecs) {
+    // the worst residual of the wanted pairs, relative to ‖A‖
+    let worst = 0;
+    for (let i = 0; i < nev; i++) worst = Math.max(worst, Math.abs(bLast * Y[(mEff - 1) * mEff + i]) / run.anorm);
+    if (run.matvecs >= maxMatvecs || (o.giveUpEarly && hopeless(history, worst, o.tol, maxMatvecs - run.matvecs, mEff - k))) {
       throw new SparseError('no-convergence', `Lanczos did not converge to ${nev} eigenpairs in ${run.matvecs} products (basis ${m}, tolerance ${o.tol})`);
     }
+    history.push(worst);
     k = restart(run, nev, mEff, e, bLast);
   }
 }
