@@ -52,7 +52,7 @@ const watPlugin = {
  * replaced fails the build, so nothing Node-only slips into dist/web.
  */
 const webRedirects = {
-  'src/host/solverClient.ts': { 'node:worker_threads': 'src/web/hostWorkerThreads.ts' },
+  'src/host/solver/workerProcess.ts': { 'node:worker_threads': 'src/web/hostWorkerThreads.ts' },
   'src/worker/worker.ts': {
     'node:worker_threads': 'src/web/workerThreads.ts',
     '../node/kernelThreads': 'src/web/kernelThreads.ts',
@@ -126,7 +126,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
-    entryPoints: ifExists([{ in: 'src/cli/main.ts', out: 'cli' }]),
+    entryPoints: ifExists([{ in: 'src/cli/sslexp.ts', out: 'cli' }]),
     outdir: 'dist',
   },
 ];

@@ -32,10 +32,24 @@ const otherTheory = (name) => ({
   message: 'a theory never imports another theory: share through src/core/theories/theory.ts or a lower layer',
 });
 
+/** Outside src/core, a theory is reached through the engine or its public entry theories/<theory>/index.ts (docs/architecture.md §3.5). */
+const theoryInternals = {
+  regex: '(^|/)core/theories/(?![^/]+/index$)',
+  message: 'outside src/core, reach a theory through src/core/engine or src/core/theories/<theory>/index.ts, not its internals',
+};
+
 /** Per-file layer rules; later blocks replace earlier ones, so each repeats what still applies. */
 const layers = [
-  { files: ['src/cli/**/*.ts', 'src/worker/**/*.ts', 'src/node/**/*.ts'], rules: { 'no-restricted-imports': restricted({ vscode: true }) } },
-  { files: ['src/core/**/*.ts', 'src/webview/**/*.ts', 'src/shared/**/*.ts'], rules: { 'no-restricted-imports': restricted({ vscode: true, node: true }) } },
+  { files: ['src/host/**/*.ts', 'src/preview/**/*.ts', 'src/extension.ts'], rules: { 'no-restricted-imports': restricted({ patterns: [theoryInternals] }) } },
+  {
+    files: ['src/cli/**/*.ts', 'src/worker/**/*.ts', 'src/node/**/*.ts', 'src/web/**/*.ts'],
+    rules: { 'no-restricted-imports': restricted({ vscode: true, patterns: [theoryInternals] }) },
+  },
+  {
+    files: ['src/webview/**/*.ts', 'src/shared/**/*.ts'],
+    rules: { 'no-restricted-imports': restricted({ vscode: true, node: true, patterns: [theoryInternals] }) },
+  },
+  { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': restricted({ vscode: true, node: true }) } },
 ];
 for (const layer of ['src/core/numerics', 'src/core/io']) {
   for (let depth = 1; depth <= 4; depth++) {

@@ -1,11 +1,11 @@
 /**
- * The whole `sslexp analyze` of a data-mode masking spec (issue 3's target): an .npy of
+ * The whole `sslexp analyze` of a data-mode masking spec (the target of docs/architecture.md §5): an .npy of
  * n = 4000 samples x d features, `augmentation: {masking: {keep: 0.7}}`, `latent: 16`, run
  * in-process through the engine (file read, .npy parse, moments, JE, RC, the JSON-ready
  * solution arrays) against numpy doing the same (np.load + the same closed forms with
  * LAPACK). Printed as ratios; not a test. The last column is the same analysis on the
  * scalar JS kernels on one thread, what the WebAssembly SIMD kernels and the helper
- * thread are measured against. Then the whole process at d = 784 (issue 14).
+ * thread are measured against. Then the whole process at d = 784 (docs/architecture.md §5).
  */
 import { asAlignment } from '../test/support/engine';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ const CLI = path.join(ROOT, 'dist/cli.js');
 const N = 4000;
 const K = 16;
 const DIMS = [64, 256, 784];
-/** Issue 3's targets for ours / numpy. */
+/** The targets of docs/architecture.md §5 for ours / numpy. */
 const TARGET: Record<number, number> = { 256: 1.5, 784: 2 };
 
 const NUMPY = `
@@ -112,7 +112,7 @@ export function runAnalyzeBench(out: (s: string) => void): void {
 }
 
 /**
- * Issue 14's target: the whole process, `sslexp analyze` (text output) of the d = 784 spec
+ * The target of docs/architecture.md §5: the whole process, `sslexp analyze` (text output) of the d = 784 spec
  * as a user runs it (start-up, module load, file read, solves, text) against a python3
  * process doing the same with numpy (interpreter start-up and `import numpy` included).
  * Runs alternate, so both see the same machine state; medians and the median of the ratios

@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz`: the release fuzz run of issue 13. 10^5 seeded cases (test/support/fuzzCases.ts:
+ * `npm run fuzz`: the release fuzz run (docs/architecture.md §6). 10^5 seeded cases (test/support/fuzzCases.ts:
  * specs of every mode with their data files, generated and mutated) through `check`,
  * `analyze --json`, `analyze` and cheap `simulate --json` runs (test/support/fuzzRun.ts), in
  * child processes with a 2 GB heap: a child that dies is a crash, a case that gives no answer

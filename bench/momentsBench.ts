@@ -22,6 +22,8 @@ import { npyBytes } from '../src/core/io/npzWrite';
 import { openRows } from '../src/core/io/openRows';
 import type { ByteSource } from '../src/core/io/stream';
 import { Rng } from '../src/core/numerics/rng';
+import { analyzeText } from '../src/core/engine/analyze';
+import { checkMoments } from '../src/core/theories/alignment/data/momentsCheck';
 import { momentsNpz, readMomentsNpz } from '../src/core/theories/alignment/data/momentsFile';
 import { mergeStats, StatsAccumulator, type SufficientStats } from '../src/core/theories/alignment/data/sufficient';
 import { fileSizeOf, readRangeCapped } from '../src/node/readCapped';
@@ -174,6 +176,44 @@ function bigBench(out: (s: string) => void): void {
   }
 }
 
+/**
+ * What refusing impossible moments (momentsCheck.ts) costs: reading a moments file with views
+ * and labels (the check included) against the check alone and against the analysis of the
+ * file (`data: {moments}`, views' own augmentation), at d = 256 and 784.
+ */
+function checkBench(out: (s: string) => void, dir: string): void {
+  for (const d of [256, 784]) {
+    const n = 2000;
+    const V = 2;
+    const rng = new Rng(5);
+    const x = Float64Array.from({ length: n * d }, (_, i) => rng.normal() * (1 + (i % d) / d) + 0.3);
+    const views = Float64Array.from({ length: n * V * d }, (_, i) => x[Math.floor(i / (V * d)) * d + (i % d)] + 0.5 * rng.normal());
+    const acc = new StatsAccumulator(d, { views: V, targets: 'labels' });
+    acc.add(x, n, 0, { views, labels: Float64Array.from({ length: n }, (_, i) => i % 10) });
+    const file = path.join(dir, `views${d}.npz`);
+    writeFileSync(file, momentsNpz(acc.finish()));
+    const src = () => ({ size: fileSizeOf(file), read: (p: number, l: number) => readRangeCapped(file, p, l, 1 << 30) });
+    const spec = `sslexp: 1\nlatent: 16\ndata: {moments: {file: ${path.basename(file)}}}\n`;
+    const analyse = () => analyzeText(spec, { fileName: path.join(dir, 'm.sslexp.yaml'), baseDir: dir, readFile: (p) => readFileSync(p) });
+    const [tr, tc, ta]: number[][] = [[], [], []];
+    for (let r = 0; r < 5; r++) {
+      let t0 = performance.now();
+      const s = readMomentsNpz(src(), file);
+      tr.push(performance.now() - t0);
+      t0 = performance.now();
+      checkMoments(s, file);
+      tc.push(performance.now() - t0);
+      t0 = performance.now();
+      analyse();
+      ta.push(performance.now() - t0);
+    }
+    const [read, check, analysis] = [median(tr), median(tc), median(ta)];
+    out(
+      `  moments file with views and labels, d = ${d}: read ${read.toFixed(1)} ms, of which the impossible-moments check ${check.toFixed(1)} ms (${((100 * check) / read).toFixed(0)}%); the analysis of the file ${analysis.toFixed(0)} ms (check ${((100 * check) / analysis).toFixed(0)}% of it)`,
+    );
+  }
+}
+
 export function runMomentsBench(out: (s: string) => void): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'sslexp-moments-bench-'));
   try {
@@ -246,6 +286,7 @@ export function runMomentsBench(out: (s: string) => void): void {
     out(
       `  merge of ${shards} shards (n = ${shards * per}, d = ${ds}, 10 classes): max relative difference to the whole ${e.toExponential(1)} (target <= 1e-12); in-process ${tMerge.toFixed(1)} ms, sslexp moments --merge ${Number.isNaN(cliMs) ? 'n/a' : `${cliMs.toFixed(0)} ms`}`,
     );
+    checkBench(out, dir);
     if (process.env.SSLEXP_BENCH_BIG === '1') {
       out('  1 GB float32 .npy (n = 10^6, d = 256) through sslexp analyze vs numpy:');
       bigBench(out);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Writes l10n/bundle.l10n.json, the English bundle of every string the extension host shows
 // (docs/architecture.md §2 "Localisation"): the first argument of every `vscode.l10n.t(…)` call
-// (and of `l10n.t(…)` and `t(…)`, the translator the pure host modules take as a parameter) in
-// src/extension.ts, src/host/ and src/preview/, read with the TypeScript parser, and every message
+// (and of `l10n.t(…)` and `t(…)`, the translator the pure host modules and the theories' faces take as
+// a parameter) in src/extension.ts, src/host/, src/preview/ and src/core/theories/*/face/, read with the
+// TypeScript parser, and every message
 // of the analysis panel's table `WEBVIEW_MESSAGES` in src/shared/webviewStrings.ts (the host
 // translates the table by these English texts). A call whose message is not a string literal, or
 // a table entry that is not one, is an error: its text could not be translated.
@@ -19,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(import.meta.url)('typescript');
 const out = join(root, 'l10n', 'bundle.l10n.json');
 
-/** The host-side sources: src/extension.ts and every .ts under src/host and src/preview. */
+/** The host-side sources: src/extension.ts, every .ts under src/host and src/preview, and every theory's face (the editor's text of each theory). */
 function hostFiles() {
   const files = [join(root, 'src', 'extension.ts')];
   const walk = (d) => {
@@ -31,6 +32,9 @@ function hostFiles() {
   };
   walk(join(root, 'src', 'host'));
   walk(join(root, 'src', 'preview'));
+  const theories = join(root, 'src', 'core', 'theories');
+  for (const e of readdirSync(theories, { withFileTypes: true }))
+    if (e.isDirectory() && existsSync(join(theories, e.name, 'face'))) walk(join(theories, e.name, 'face'));
   return files.sort();
 }
 

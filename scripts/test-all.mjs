@@ -13,6 +13,8 @@ const stages = [
   { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.'] },
   { name: 'build', cmd: 'node', args: ['esbuild.config.mjs'] },
   { name: 'unit', cmd: 'node', args: nodeTest('out/test/unit', 'unit'), tap: 'test-results/unit.tap' },
+  // python/ (the sslexp_moments package) against dist/cli.js, Debian's python3 with numpy and dask
+  { name: 'python', cmd: 'node', args: ['scripts/test-python.mjs'], summary: /^python: (\d+) passed, (\d+) failed/m },
   { name: 'webview', cmd: 'node', args: nodeTest('out/test/e2e', 'webview'), tap: 'test-results/webview.tap', when: () => existsSync('out/test/e2e') },
   {
     name: 'integration',

@@ -215,7 +215,9 @@ export async function startCodeServer({
     ];
     log?.write(`$ ${process.execPath} ${args.join(' ')}\n`);
     // Its own process group, so that stop() reaches the extension host, pty host and watchers too.
-    proc = spawn(process.execPath, args, { cwd: tmp, env: childEnv(tmp, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SSL_HOST_LOGS_DIR: where VS Code writes its logs (the extension host's among them), for the suites that read them.
+    const hostEnv = { SSL_HOST_LOGS_DIR: path.join(userDataDir, 'logs'), ...env };
+    proc = spawn(process.execPath, args, { cwd: tmp, env: childEnv(tmp, hostEnv), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     groupsToKill.add(proc.pid);
     proc.stdout.on('data', onOutput);
     proc.stderr.on('data', onOutput);

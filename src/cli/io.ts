@@ -3,9 +3,7 @@
  * simulate): files are read here, never in the core, and always within a byte limit.
  */
 import * as path from 'node:path';
-import { analyzeText } from '../core/engine/analyze';
-import type { EngineResult } from '../core/engine/types';
-import { computeLineStarts, offsetToLineColumn, type Problem } from '../core/problems/problems';
+import { analyzeText, locateProblems, problemsOnly, type EngineResult, type LocatedProblem, type Problem } from '../core/engine/index';
 import { LIMITS } from '../core/spec/model';
 import { FileTooLargeError, fileSizeOf, readFileCapped, readRangeCapped } from '../node/readCapped';
 
@@ -87,8 +85,7 @@ export function loadAndAnalyze(
 ): Loaded {
   const abs = path.resolve(file);
   const read = readSpecText(file);
-  if ('error' in read)
-    return { file, text: '', result: { theory: 'alignment', problems: [{ code: read.code, severity: 'error', message: read.error, start: 0, end: 0 }] } };
+  if ('error' in read) return { file, text: '', result: problemsOnly([{ code: read.code, severity: 'error', message: read.error, start: 0, end: 0 }]) };
   const text = read.text;
   const result = analyzeText(text, {
     fileName: abs,
@@ -103,23 +100,11 @@ export function loadAndAnalyze(
   return { file, text, result };
 }
 
-export interface LocatedProblem {
-  code: string;
-  severity: Problem['severity'];
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+export type { LocatedProblem };
 
+/** The problems of `text` with their lines and columns, messages escaped for a terminal. */
 export function locate(text: string, problems: readonly Problem[]): LocatedProblem[] {
-  const starts = computeLineStarts(text);
-  return problems.map((p) => {
-    const a = offsetToLineColumn(starts, p.start);
-    const b = offsetToLineColumn(starts, p.end);
-    return { code: p.code, severity: p.severity, message: safeText(p.message), line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-  });
+  return locateProblems(text, problems, safeText);
 }
 
 export const hasError = (r: EngineResult): boolean => r.problems.some((p) => p.severity === 'error');

@@ -156,36 +156,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 }
-
-/**
- * A writer that goes quiet once its reader has gone (EPIPE, e.g. `sslexp … | head -1`):
- * the command still finishes and exits with its own status, without a stack trace.
- */
-function pipeWriter(stream: NodeJS.WriteStream): (s: string) => void {
-  let closed = false;
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed = true;
-    else process.exitCode = process.exitCode || 1;
-  });
-  return (s: string) => {
-    if (closed) return;
-    try {
-      stream.write(s + '\n');
-    } catch {
-      closed = true;
-    }
-  };
-}
-
-if (require.main === module) {
-  const write = pipeWriter;
-  main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`sslexp: internal error: ${(e as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}

@@ -7,9 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { momentsNpz, readMomentsNpz } from '../core/theories/alignment/data/momentsFile';
-import { statsOfSpec } from '../core/theories/alignment/data/streamed';
-import { mergeStats, StatsError, type SufficientStats } from '../core/theories/alignment/data/sufficient';
+import { mergeStats, momentsNpz, readMomentsNpz, statsOfSpec, StatsError, type SufficientStats } from '../core/theories/alignment/index';
 import { DataFileError } from '../core/io/npy';
 import type { DataSpec } from '../core/spec/model';
 import { progressReporter, rangeReader, readLimited, safeText, type CliIo } from './io';
@@ -23,7 +21,18 @@ export interface MomentsOptions {
   labelColumn?: number;
 }
 
-const NOWHERE = { start: 0, end: 0 };
+/**
+ * The spec `sslexp moments` builds has no text: each file it names gets its own empty span,
+ * so that a problem's span tells which file it is about (`FILE: severity code: message`,
+ * the form of `sslexp check` without a line).
+ */
+const AT_DATA = { start: 1, end: 1 };
+const AT_VIEWS = { start: 2, end: 2 };
+const AT_LABELS = { start: 3, end: 3 };
+
+function report(io: CliIo, file: string, severity: string, code: string, message: string): void {
+  io.err(`${safeText(file)}: ${severity} ${code}: ${safeText(message)}`);
+}
 
 /** A file read by position, for the shards of `--merge`. */
 function shardSource(file: string) {
@@ -57,18 +66,18 @@ export function momentsCommand(opts: MomentsOptions, io: CliIo): number {
   const spec: DataSpec = {
     sslexp: 1,
     mode: 'data',
-    span: NOWHERE,
+    span: AT_DATA,
     data: {
       file,
-      fileSpan: NOWHERE,
+      fileSpan: AT_DATA,
       fileResolved: abs,
       center: false,
-      span: NOWHERE,
-      ...(opts.labels !== undefined ? { labels: { file: path.resolve(opts.labels), span: NOWHERE } } : {}),
+      span: AT_DATA,
+      ...(opts.labels !== undefined ? { labels: { file: opts.labels, span: AT_LABELS } } : {}),
       ...(opts.labelColumn !== undefined ? { labels: { column: opts.labelColumn } } : {}),
     },
     ...(opts.views !== undefined
-      ? { augmentation: { kind: 'views', file: opts.views, fileSpan: NOWHERE, fileResolved: path.resolve(opts.views), span: NOWHERE } }
+      ? { augmentation: { kind: 'views', file: opts.views, fileSpan: AT_VIEWS, fileResolved: path.resolve(opts.views), span: AT_VIEWS } }
       : {}),
   };
   const { stats, problems } = statsOfSpec(spec, {
@@ -78,7 +87,8 @@ export function momentsCommand(opts: MomentsOptions, io: CliIo): number {
     onProgress: progressReporter(io, 'moments'),
   });
   if (!stats) {
-    for (const p of problems) io.err(`sslexp moments: ${p.severity} ${p.code}: ${safeText(p.message)}`);
+    const fileAt = (start: number): string => (start === AT_VIEWS.start ? opts.views! : start === AT_LABELS.start ? opts.labels! : file);
+    for (const p of problems) report(io, fileAt(p.start), p.severity, p.code, p.message);
     return 1;
   }
   return write(opts.output, stats, io);
@@ -91,12 +101,13 @@ function merge(opts: MomentsOptions, io: CliIo): number {
       const s = readMomentsNpz(shardSource(file), path.basename(file));
       total = total ? mergeStats(total, s) : s;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (e instanceof DataFileError || e instanceof StatsError || code === 'ENOENT' || code === 'EISDIR') {
-        io.err(`sslexp moments: ${safeText(file)}: ${code === 'ENOENT' ? 'no such file' : safeText((e as Error).message)}`);
-        return 1;
-      }
-      throw e;
+      const errno = (e as NodeJS.ErrnoException).code;
+      if (e instanceof DataFileError) report(io, file, 'error', 'file-parse-error', e.message);
+      else if (e instanceof StatsError) report(io, file, 'error', e.code, e.message);
+      else if (errno === 'ENOENT') report(io, file, 'error', 'file-not-found', 'no such file');
+      else if (errno === 'EISDIR') report(io, file, 'error', 'file-read-error', 'is a directory');
+      else throw e;
+      return 1;
     }
   }
   return write(opts.output, total!, io);

@@ -6,9 +6,8 @@
  */
 import * as path from 'node:path';
 import { locate, rangeReader, readLimited, readSpecText, safeText, type CliIo } from './io';
-import { formatNumber as f, toJson } from '../core/format/format';
-import { simulateSpecText } from '../core/engine/simulate';
-import type { SimulationResult } from '../core/theories/alignment/simulation';
+import { toJson } from '../core/format/format';
+import { faceOf, simulateSpecText } from '../core/engine/index';
 
 export async function runSimulateCommand(
   file: string,
@@ -33,7 +32,7 @@ export async function runSimulateCommand(
   const text = read.text;
   let lastShown = -1;
   const t0 = Date.now();
-  const outcome = await simulateSpecText<SimulationResult>(
+  const outcome = await simulateSpecText(
     text,
     { fileName: abs, baseDir: path.dirname(abs), readFile: (p) => readLimited(p), ...rangeReader },
     {
@@ -48,56 +47,14 @@ export async function runSimulateCommand(
   );
   const problems = locate(text, outcome.problems);
   const r = outcome.result;
+  const face = outcome.theory !== undefined ? faceOf(outcome.theory) : undefined;
   if (json) {
-    io.out(
-      toJson({
-        file,
-        problems,
-        simulation: r
-          ? {
-              mode: r.mode,
-              metric: r.metric,
-              metricDescription: r.metricDescription,
-              n: r.n,
-              alpha: r.alpha,
-              repeats: r.repeats,
-              seed: r.seed,
-              dimensions: r.dimensions,
-              series: r.series.map((s) => ({
-                paradigm: s.paradigm,
-                alpha: s.alpha,
-                mean: s.mean,
-                spread: s.spread,
-                ...(s.predictedRecovery !== undefined ? { predictedRecovery: s.predictedRecovery } : {}),
-              })),
-              extra: r.extra,
-              notes: r.notes,
-              elapsedMs: Date.now() - t0,
-            }
-          : null,
-      }),
-    );
-    return r ? 0 : 1;
+    const simulation = r !== undefined && face?.simulationJson ? face.simulationJson(r, Date.now() - t0) : null;
+    io.out(toJson({ file, problems, simulation }));
+    return simulation ? 0 : 1;
   }
   for (const p of problems) io.out(`${safeText(file)}:${p.line}:${p.column}: ${p.severity} ${p.code}: ${p.message}`);
-  if (!r) return 1;
-  const lines: string[] = [];
-  lines.push(
-    `${safeText(file)}: finite-n simulation, ${r.mode} mode, d = ${r.dimensions.d} (${r.dimensions.k} important), latent ${r.dimensions.latent}; ${r.repeats} repeat${r.repeats === 1 ? '' : 's'}, seed ${r.seed}`,
-  );
-  lines.push(`metric ${r.metric}: mean over repeats (± standard deviation)`);
-  const width = 20;
-  const header = ['paradigm', 'α', ...r.n.map((n) => `n=${n}`)];
-  lines.push(header.map((h, i) => (i < 2 ? h.padEnd(i === 0 ? 16 : 7) : h.padStart(width))).join(''));
-  for (const s of r.series) {
-    const cells = s.mean.map((m, i) => `${f(m, 3)} ±${f(s.spread[i], 2)}`.padStart(width));
-    const pred =
-      s.predictedRecovery === undefined || s.paradigm === 'supervised' ? '' : s.predictedRecovery ? '   (theory: recovers)' : '   (theory: does not recover)';
-    lines.push(`${s.paradigm.padEnd(16)}${f(s.alpha, 3).padEnd(7)}${cells.join('')}${pred}`);
-  }
-  for (const [p, what] of Object.entries(r.metricDescription)) lines.push(`  ${p}: ${what}`);
-  for (const note of r.notes) lines.push(`note: ${note}`);
-  lines.push(`(${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  io.out(lines.join('\n'));
+  if (r === undefined || !face?.simulationText) return 1;
+  io.out(face.simulationText(r, { file, problems, safe: safeText }, Date.now() - t0).join('\n'));
   return 0;
 }

@@ -1,18 +1,14 @@
 /**
- * CodeLens on the first line of a spec (docs/architecture.md §2): the two thresholds and the
- * recommendation (`α_RC = 0.764 · α_JE = 0.707 · joint-embedding`), "Open analysis",
- * and "Run simulation" when the spec has a `simulate` block; in graph mode the ranks and the
- * method (`VICReg rank 8/8 · SimCLR rank 3/8 (collapse) · vicreg, low invariance`) and
- * "Open analysis"; when the spec has errors, one lens "N problems" that opens the Problems view.
+ * CodeLens on the first line of a spec (docs/architecture.md §2): the summary of the spec's
+ * theory (`α_RC = 0.764 · α_JE = 0.707 · joint-embedding`; in graph mode the ranks and the
+ * method), "Open analysis", and "Run simulation" when the spec has a finite-n experiment; when
+ * the spec has errors, one lens "N problems" that opens the Problems view.
  */
 import * as vscode from 'vscode';
-import type { Thresholds } from '../core/theories/alignment/types';
-import { formatNumber } from '../core/format/format';
-import { requirement } from '../core/theories/alignment/recommendation';
-import type { SerializableAlignmentResult, SerializableEngineResult } from '../shared/workerProtocol';
+import { faceOf } from '../core/engine/index';
+import type { PostedResult } from '../shared/workerProtocol';
 import { isSpecDocument, SPEC_SELECTOR } from './documents';
-import { graphLensTitle, graphTooltip } from './graphSummary';
-import { affectsSettings, getSettings } from './settings';
+import { affectsSettings, resourceSettings } from './settings';
 import type { HostDeps, SolverClient } from './solverClient';
 
 export const COMMAND_SHOW_PREVIEW_TO_SIDE = 'sslParadigm.showPreviewToSide';
@@ -21,35 +17,7 @@ export const COMMAND_RUN_SIMULATION = 'sslParadigm.runSimulation';
 export const COMMAND_PROBLEMS_VIEW = 'workbench.actions.view.problems';
 export const COMMAND_MANAGE_TRUST = 'workbench.trust.manage';
 
-/**
- * One threshold for display: `any` when every α ≥ 0 recovers (α² < 0), `∞` when no α
- * does, else sqrt(α²) to 3 significant figures (0 means "any α > 0").
- */
-export function formatThreshold(alpha2: number): string {
-  return alpha2 < 0 ? vscode.l10n.t('any') : formatNumber(Math.sqrt(alpha2), 3);
-}
-
-/** `α_RC = 0.764 · α_JE = 0.707 · joint-embedding` */
-export function thresholdsTitle(t: Thresholds, paradigm: string | undefined): string {
-  const parts = [`α_RC = ${formatThreshold(t.alpha2RC)}`, `α_JE = ${formatThreshold(t.alpha2JE)}`];
-  if (paradigm) parts.push(paradigm);
-  return parts.join(' · ');
-}
-
-/** Plain-text summary of the thresholds (lens and status bar tooltips). */
-export function thresholdsTooltip(result: SerializableAlignmentResult): string {
-  const t = result.thresholds;
-  if (!t)
-    return result.thresholds === null ? vscode.l10n.t("The problem is not in the paper's diagonal form: no closed-form thresholds (docs/theory.md A6).") : '';
-  const lines = [
-    vscode.l10n.t('Reconstruction: α²_RC = {0}, needs {1}', formatNumber(t.alpha2RC, 4), requirement(t.alpha2RC)),
-    vscode.l10n.t('Joint-embedding: α²_JE = {0}, needs {1}', formatNumber(t.alpha2JE, 4), requirement(t.alpha2JE)),
-  ];
-  if (result.recommendation) lines.push('', result.recommendation.reason);
-  return lines.join('\n');
-}
-
-export function errorCount(result: SerializableEngineResult): number {
+export function errorCount(result: PostedResult): number {
   return result.problems.filter((p) => p.severity === 'error').length;
 }
 
@@ -64,7 +32,7 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!isSpecDocument(doc) || !getSettings(doc.uri).codeLensEnabled) return [];
+    if (!isSpecDocument(doc) || !resourceSettings(doc.uri).codeLensEnabled) return [];
     const latest = this.solver.latest(doc.uri);
     if (!latest) return [];
     const range = new vscode.Range(0, 0, 0, 0);
@@ -101,21 +69,12 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
         ),
         command: COMMAND_MANAGE_TRUST,
       });
-    if (result.theory === 'spectralEmbedding') {
-      if (result.analysis) lenses.push(open(graphLensTitle(result.analysis, vscode.l10n.t), graphTooltip(result.analysis, vscode.l10n.t)));
-      else if (result.problems.some((p) => p.code === 'untrusted-file')) lenses.push(untrusted());
-      lenses.push(open(OPEN, vscode.l10n.t('Open the analysis panel to the side')));
-      return lenses;
-    }
-    if (result.thresholds) {
-      lenses.push(open(thresholdsTitle(result.thresholds, result.recommendation?.paradigm), thresholdsTooltip(result)));
-    } else if (result.thresholds === null) {
-      lenses.push(open(vscode.l10n.t('no closed-form thresholds (data mode)'), thresholdsTooltip(result)));
-    } else if (result.problems.some((p) => p.code === 'untrusted-file')) {
-      lenses.push(untrusted());
-    }
+    const face = faceOf(result.theory);
+    const summary = face.summary(result, vscode.l10n.t);
+    if (summary) lenses.push(open(summary.title, summary.tooltip));
+    else if (result.problems.some((p) => p.code === 'untrusted-file')) lenses.push(untrusted());
     lenses.push(open(OPEN, vscode.l10n.t('Open the analysis panel to the side')));
-    if (result.spec?.simulate) {
+    if (face.canSimulate(result)) {
       lenses.push(
         new vscode.CodeLens(range, {
           title: vscode.l10n.t('Run simulation'),

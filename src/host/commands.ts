@@ -121,7 +121,7 @@ alpha: 1
       return vscode.l10n.t('The linear pipeline on data (rows are samples; six inline rows to replace by a file) with appended noise coordinates.');
     },
     fileName: 'data.sslexp.yaml',
-    // Inline rows: the template opens without an error, saved or not (issue 12).
+    // Inline rows: the template opens without an error, saved or not (docs/architecture.md §2).
     text: `sslexp: 1
 name: My dataset
 data:
@@ -307,7 +307,7 @@ export function registerCommands(deps: HostDeps): vscode.Disposable {
         void vscode.window.showErrorMessage(vscode.l10n.t('Cannot simulate {0}: {1}', name, text));
         return;
       }
-      log.info(`simulated ${name} in ${res.elapsedMs.toFixed(0)} ms (${res.simulation.series.length} series over ${res.simulation.n.length} sample sizes)`);
+      log.info(`simulated ${name} in ${res.elapsedMs.toFixed(0)} ms`);
       const openAnalysis = vscode.l10n.t('Open analysis');
       const choice = await vscode.window.showInformationMessage(
         vscode.l10n.t('Simulation of {0} finished in {1} s.', name, ((Date.now() - t0) / 1000).toFixed(1)),

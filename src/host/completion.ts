@@ -1,5 +1,5 @@
 /**
- * Completion in spec files (issue 12) with no other extension installed: keys valid at the
+ * Completion in spec files (docs/architecture.md §2) with no other extension installed: keys valid at the
  * cursor (with their documentation, never one already present), enum values, spectrum
  * families and mapping skeletons as snippets, and relative paths of the workspace's data
  * files after `file:`. The logic is pure (src/core/spec/languageService.ts); this file turns

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Problem, Severity } from '../core/problems/problems';
 import { isSpecDocument, offsetRange, openSpecDocuments } from './documents';
-import { affectsSettings, getSettings, THEORY_FINDING_CODES } from './settings';
+import { affectsSettings, resourceSettings, theoryFindingCodes } from './settings';
 import type { AnalysisEvent, HostDeps } from './solverClient';
 
 export const DIAGNOSTIC_SOURCE = 'sslexp';
@@ -32,11 +32,13 @@ export function toDiagnostic(doc: vscode.TextDocument, p: Problem): vscode.Diagn
 
 /** The problems of a result that are shown as diagnostics under the current settings. */
 export function visibleProblems(problems: readonly Problem[], theoryFindings: boolean): Problem[] {
-  return theoryFindings ? [...problems] : problems.filter((p) => !THEORY_FINDING_CODES.has(p.code));
+  if (theoryFindings) return [...problems];
+  const hidden = theoryFindingCodes();
+  return problems.filter((p) => !hidden.has(p.code));
 }
 
 /**
- * One problem, one diagnostic (issue 12): VS Code's built-in JSON language features report
+ * One problem, one diagnostic (docs/architecture.md §2): VS Code's built-in JSON language features report
  * the syntax errors of every JSON document themselves, so ours (`json-syntax`) are not
  * repeated there (they still count in the CodeLens and the status bar). Structural problems
  * are ours alone: the schema is not contributed (`jsonValidation` / `yamlValidation`).
@@ -44,7 +46,8 @@ export function visibleProblems(problems: readonly Problem[], theoryFindings: bo
 export function jsonServiceReportsSyntax(doc: vscode.TextDocument): boolean {
   if (doc.languageId !== 'json' && doc.languageId !== 'jsonc') return false;
   if (!vscode.extensions.getExtension('vscode.json-language-features')) return false;
-  return vscode.workspace.getConfiguration('json', doc.uri).get<boolean>('validate.enable', true) !== false;
+  // window-scoped in the JSON extension: read without a resource
+  return vscode.workspace.getConfiguration('json').get<boolean>('validate.enable', true) !== false;
 }
 
 export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
@@ -68,7 +71,7 @@ export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
       setTimeout(() => {
         timers.delete(key);
         analyzeNow(doc);
-      }, getSettings(doc.uri).diagnosticsDelay),
+      }, resourceSettings(doc.uri).diagnosticsDelay),
     );
   };
   const analyzeAll = (why: string): void => {
@@ -81,7 +84,7 @@ export function registerDiagnostics(deps: HostDeps): vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     // A result for an older version would point at the wrong text; the newer run will replace it.
     if (!doc || doc.isClosed || doc.version !== e.version) return;
-    const { theoryFindings } = getSettings(doc.uri);
+    const { theoryFindings } = resourceSettings(doc.uri);
     const shown = visibleProblems(e.result.problems, theoryFindings).filter((p) => !(p.code === 'json-syntax' && jsonServiceReportsSyntax(doc)));
     collection.set(
       doc.uri,

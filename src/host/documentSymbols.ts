@@ -1,5 +1,5 @@
 /**
- * The outline and breadcrumbs of a spec (issue 12): every key with its value's extent, from
+ * The outline and breadcrumbs of a spec (docs/architecture.md §2): every key with its value's extent, from
  * the source tree (src/core/spec/languageService.ts `documentSymbols`).
  */
 import * as vscode from 'vscode';

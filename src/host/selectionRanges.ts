@@ -1,5 +1,5 @@
 /**
- * Expand / shrink selection in a spec (issue 12): value, key, entry, mapping, ... the whole
+ * Expand / shrink selection in a spec (docs/architecture.md §2): value, key, entry, mapping, ... the whole
  * document, from the source tree (src/core/spec/languageService.ts `selectionRanges`).
  */
 import * as vscode from 'vscode';

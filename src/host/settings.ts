@@ -1,21 +1,25 @@
 /**
  * Typed accessors for the `sslParadigm.*` settings (declared in package.json
- * `contributes.configuration`; keep the defaults here in sync with it).
+ * `contributes.configuration`; keep the defaults here in sync with it). Each setting is read
+ * with the scope package.json declares for it: {@link windowSettings} without a resource,
+ * {@link resourceSettings} for a document (VS Code logs a warning for every read in the wrong scope).
  */
 import * as vscode from 'vscode';
+import { theories } from '../core/engine/index';
 import { DEFAULT_MAX_FILE_MB } from './platform';
 
 export const SECTION = 'sslParadigm';
 
-/** Codes of the theory findings (src/core/findings.ts), hidden by `diagnostics.theoryFindings: false`. */
-export const THEORY_FINDING_CODES: ReadonlySet<string> = new Set(['alpha-below-rc', 'alpha-below-je', 'regime']);
+/** Codes of every theory's findings (each face's `findingCodes`), hidden by `diagnostics.theoryFindings: false`. */
+export function theoryFindingCodes(): ReadonlySet<string> {
+  return new Set(theories().flatMap((t) => [...t.face.findingCodes]));
+}
 
-export interface Settings {
-  /** Debounce of diagnostics after an edit, ms. */
-  diagnosticsDelay: number;
-  /** Show the theory findings (alpha below a threshold, the regime) as diagnostics. */
-  theoryFindings: boolean;
-  codeLensEnabled: boolean;
+/**
+ * The window-scoped settings (package.json declares them without a `scope`, so `window`):
+ * one value for the whole window, read without a resource ({@link windowSettings}).
+ */
+export interface WindowSettings {
   statusBarEnabled: boolean;
   /** New analysis panels start locked to their spec. */
   previewLockedByDefault: boolean;
@@ -29,6 +33,18 @@ export interface Settings {
   progressDelay: number;
   /** JS heap of the analysis worker, MB (`resourceLimits.maxOldGenerationSizeMb`). */
   workerMemoryMB: number;
+}
+
+/**
+ * The resource-scoped settings (`"scope": "resource"` in package.json): a workspace folder may
+ * set its own, so they are read for a document ({@link resourceSettings}).
+ */
+export interface ResourceSettings {
+  /** Debounce of diagnostics after an edit, ms. */
+  diagnosticsDelay: number;
+  /** Show the theory findings (alpha below a threshold, the regime) as diagnostics. */
+  theoryFindings: boolean;
+  codeLensEnabled: boolean;
 }
 
 function num(c: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
@@ -52,13 +68,13 @@ function userSet(c: vscode.WorkspaceConfiguration, key: string): boolean {
   );
 }
 
-/** The current settings for `scope` (a document's URI for resource-scoped values). */
-export function getSettings(scope?: vscode.ConfigurationScope): Settings {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
+/**
+ * The window-scoped settings. Read without a resource: VS Code logs a warning for every
+ * window-scoped value read for a resource.
+ */
+export function windowSettings(): WindowSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
   return {
-    diagnosticsDelay: num(c, 'diagnostics.delay', 300, 0, 10_000),
-    theoryFindings: bool(c, 'diagnostics.theoryFindings', true),
-    codeLensEnabled: bool(c, 'codeLens.enabled', true),
     statusBarEnabled: bool(c, 'statusBar.enabled', true),
     previewLockedByDefault: bool(c, 'preview.lockedByDefault', false),
     maxComponents: Math.floor(num(c, 'worker.maxComponents', 10_000_000, 1, 20_000_000)),
@@ -69,6 +85,19 @@ export function getSettings(scope?: vscode.ConfigurationScope): Settings {
     maxPoints: Math.floor(num(c, 'worker.maxPoints', 4000, 100, 100_000)),
     progressDelay: num(c, 'worker.progressDelay', 1000, 0, 60_000),
     workerMemoryMB: Math.floor(num(c, 'worker.maxMemoryMB', 2048, 64, 16_384)),
+  };
+}
+
+/**
+ * The resource-scoped settings for the document `uri` (its workspace folder's values). VS Code
+ * logs a warning for every resource-scoped value read without a resource.
+ */
+export function resourceSettings(uri: vscode.Uri): ResourceSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, uri);
+  return {
+    diagnosticsDelay: num(c, 'diagnostics.delay', 300, 0, 10_000),
+    theoryFindings: bool(c, 'diagnostics.theoryFindings', true),
+    codeLensEnabled: bool(c, 'codeLens.enabled', true),
   };
 }
 

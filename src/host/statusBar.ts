@@ -1,15 +1,15 @@
 /**
  * The status bar item while a spec is the active editor (docs/architecture.md §2): the
- * recommendation (`$(beaker) joint-embedding`) with the thresholds in its tooltip (graph
- * mode: `$(beaker) vicreg, low invariance` with the ranks, the pair agreement and the reason),
+ * recommendation of the spec's theory (`$(beaker) joint-embedding`) with its summary in the
+ * tooltip,
  * `$(sync~spin)` while the spec is being analysed, `$(error) N errors` when it has
  * errors. A click opens the analysis to the side. Hidden for other editors.
  */
 import * as vscode from 'vscode';
-import { COMMAND_SHOW_PREVIEW_TO_SIDE, errorCount, thresholdsTitle, thresholdsTooltip } from './codeLens';
+import { faceOf } from '../core/engine/index';
+import { COMMAND_SHOW_PREVIEW_TO_SIDE, errorCount } from './codeLens';
 import { activeSpecDocument } from './documents';
-import { graphLensTitle, graphRecommendationText, graphTooltip } from './graphSummary';
-import { affectsSettings, getSettings } from './settings';
+import { affectsSettings, windowSettings } from './settings';
 import type { HostDeps } from './solverClient';
 
 export function registerStatusBar(deps: HostDeps): vscode.Disposable {
@@ -21,7 +21,7 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
 
   const update = (): void => {
     const doc = activeSpecDocument();
-    if (!doc || !getSettings(doc.uri).statusBarEnabled) {
+    if (!doc || !windowSettings().statusBarEnabled) {
       item.hide();
       return;
     }
@@ -41,15 +41,9 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
       const errors = errorCount(result);
       const good = errors > 0 ? solver.lastGood(doc.uri) : undefined;
       if (errors > 0) {
-        // The last result without errors stays visible, marked stale (issue 12).
+        // The last result without errors stays visible, marked stale (docs/architecture.md §2).
         const g = good?.stale ? good.event.result : undefined;
-        const was = g
-          ? g.theory === 'spectralEmbedding'
-            ? g.analysis
-              ? graphRecommendationText(g.analysis.recommendation, vscode.l10n.t)
-              : undefined
-            : g.recommendation?.paradigm
-          : undefined;
+        const was = g ? faceOf(g.theory).summary(g, vscode.l10n.t)?.label : undefined;
         const count = errors === 1 ? vscode.l10n.t('$(error) 1 error') : vscode.l10n.t('$(error) {0} errors', errors);
         item.text = was ? vscode.l10n.t('{0} · {1} (stale)', count, was) : count;
         item.tooltip =
@@ -58,18 +52,12 @@ export function registerStatusBar(deps: HostDeps): vscode.Disposable {
             : vscode.l10n.t('The spec has {0} errors (see the Problems view). Click to open the analysis.', errors)) +
           (was ? '\n\n' + vscode.l10n.t('Last result without errors: {0}.', was) : '');
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-      } else if (result.theory === 'spectralEmbedding') {
-        const a = result.analysis;
-        item.text = a ? `$(beaker) ${graphRecommendationText(a.recommendation, vscode.l10n.t)}` : vscode.l10n.t('$(beaker) graph mode');
-        item.tooltip = a
-          ? `${graphLensTitle(a, vscode.l10n.t)}\n\n${graphTooltip(a, vscode.l10n.t)}\n\n${vscode.l10n.t('Click to open the analysis to the side.')}`
-          : vscode.l10n.t('Graph mode: no analysis yet. Click to open the analysis to the side.');
-        item.backgroundColor = undefined;
       } else {
-        const paradigm = result.recommendation?.paradigm ?? (result.thresholds === null ? vscode.l10n.t('data mode') : 'SSL');
-        item.text = `$(beaker) ${paradigm}`;
-        const head = result.thresholds ? thresholdsTitle(result.thresholds, result.recommendation?.paradigm) : vscode.l10n.t('SSL Paradigm Advisor');
-        item.tooltip = `${head}\n\n${thresholdsTooltip(result)}\n\n${vscode.l10n.t('Click to open the analysis to the side.')}`;
+        const summary = faceOf(result.theory).summary(result, vscode.l10n.t);
+        item.text = `$(beaker) ${summary?.label ?? 'SSL'}`;
+        item.tooltip = summary
+          ? `${summary.title}\n\n${summary.tooltip}\n\n${vscode.l10n.t('Click to open the analysis to the side.')}`
+          : vscode.l10n.t('No analysis yet. Click to open the analysis to the side.');
         item.backgroundColor = undefined;
       }
     }

@@ -11,8 +11,9 @@
  * logged and dropped.
  */
 import * as vscode from 'vscode';
+import { chartIds } from '../core/engine/index';
 import { activeSpecDocument, baseName, isSpecDocument, isSpecScheme } from '../host/documents';
-import { getSettings } from '../host/settings';
+import { windowSettings } from '../host/settings';
 import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
 import {
   decodeEmbeddedJson,
@@ -209,7 +210,7 @@ class AnalysisPreview implements vscode.Disposable {
     this.baseline = { documentVersion: e.version, runId: e.runId };
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     const sim = simulation ?? this.manager.deps.solver.latestSimulation(e.uri);
-    // An error in one part of the spec keeps the last good analysis, with a banner (issue 12).
+    // An error in one part of the spec keeps the last good analysis, with a banner (docs/architecture.md §2).
     const good = e.result.problems.some((p) => p.severity === 'error') ? this.manager.deps.solver.lastGood(e.uri) : undefined;
     const staleFrom = good?.stale && good.firstError ? good : undefined;
     const model = toPanelModel({
@@ -274,7 +275,7 @@ class AnalysisPreview implements vscode.Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    if (!isWebviewToHostMessage(raw)) {
+    if (!isWebviewToHostMessage(raw, chartIds())) {
       this.manager.deps.log.warn(`analysis panel: dropped an invalid message from the webview (${describeMessage(raw)})`);
       return;
     }
@@ -491,7 +492,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
   async show(doc: vscode.TextDocument, sideBySide: boolean): Promise<AnalysisPreview> {
     const editorColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
     const column = sideBySide ? vscode.ViewColumn.Beside : editorColumn;
-    const lockedByDefault = getSettings(doc.uri).previewLockedByDefault;
+    const lockedByDefault = windowSettings().previewLockedByDefault;
     const key = doc.uri.toString();
     const existing = lockedByDefault
       ? [...this.previews].find((p) => p.locked && p.resource.toString() === key)
@@ -579,7 +580,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
     uri ??= activeSpecDocument()?.uri;
     if (!uri) {
       // Disposing a panel VS Code is restoring makes it log `OverlayWebview has been
-      // disposed`: show a static page instead (issue 12); the user closes it.
+      // disposed`: show a static page instead (docs/architecture.md §2); the user closes it.
       this.deps.log.info('analysis panel: nothing to restore (no spec in the saved state)');
       panel.title = vscode.l10n.t('Analysis');
       panel.iconPath = panelIcon(this.deps.context.extensionUri);
@@ -587,7 +588,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
       panel.webview.html = nothingToRestoreHtml();
       return;
     }
-    const locked = parsed?.locked ?? getSettings(uri).previewLockedByDefault;
+    const locked = parsed?.locked ?? windowSettings().previewLockedByDefault;
     // A second following panel cannot exist: a restored one beyond the first is locked.
     this.adopt(panel, uri, locked || this.following !== undefined, parsed?.message);
     this.deps.log.info(`analysis panel restored for ${baseName(uri)}`);

@@ -14,6 +14,7 @@
  *   fresh panel with a given saved state.
  */
 import * as vscode from 'vscode';
+import { chartIds } from '../core/engine/index';
 import { COMMAND_SHOW_PREVIEW, COMMAND_SHOW_PREVIEW_TO_SIDE } from '../host/codeLens';
 import { specFromArgument } from '../host/documents';
 import type { HostDeps } from '../host/solverClient';
@@ -65,7 +66,7 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
       if (!pick) return undefined;
       format = pick.format;
     }
-    const chart = isChartId(a.chart) ? a.chart : undefined;
+    const chart = isChartId(a.chart, chartIds()) ? a.chart : undefined;
     if ((format === 'png' || format === 'csv') && !chart) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Export: a {0} export needs a chart.', format.toUpperCase()));
       return undefined;

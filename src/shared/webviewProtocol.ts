@@ -7,23 +7,10 @@
  *
  * Pure: no `vscode`, no DOM.
  */
-import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, Thresholds } from '../core/theories/alignment/types';
-import type { SimulatedParadigm } from '../core/theories/alignment/simulation';
-import type { ProbeResult } from '../core/theories/alignment/data/probe';
-import type {
-  BarlowLinear,
-  GraphDimensions,
-  GraphRecommendation,
-  GraphSummary,
-  PairAlignment,
-  SimclrLinear,
-  SimclrRepresentation,
-  VicregLinear,
-  VicregRepresentation,
-} from '../core/theories/spectralEmbedding/types';
-import type { TheoryId } from '../core/theories/theory';
+import type { PanelModelBase } from '../core/engine/index';
+import type { PanelProblem } from '../core/problems/panelProblems';
 
-export type { SimulatedParadigm, TheoryId };
+export type { PanelProblem };
 
 export { thinSeries, thinIndices, pick, type ThinnedSeries } from '../core/numerics/thin';
 
@@ -31,165 +18,29 @@ export { thinSeries, thinIndices, pick, type ThinnedSeries } from '../core/numer
 // The model the panel renders
 // ---------------------------------------------------------------------------------------
 
-/** The alignment theory's charts (P1), in display order. */
-export const ALIGNMENT_CHART_IDS = ['probe', 'thresholds', 'spectrum', 'scores', 'scaling', 'convergence'] as const;
-/** Graph mode's charts (P2), in display order. */
-export const GRAPH_CHART_IDS = ['laplacian', 'sigma', 'ranks', 'agreement'] as const;
 /**
- * Every chart of the panel, in display order: the one list used by exports (`export.chart`),
- * the render acknowledgement, the UI state and the panel's section order.
+ * A chart of the panel, by the id its theory gives it (each theory's face lists its charts in
+ * display order: engine `chartIds()` on the host, the webview's registry of theory views).
+ * The protocol checks the shape; which ids exist is the theories' business.
  */
-export const CHART_IDS = [...ALIGNMENT_CHART_IDS, ...GRAPH_CHART_IDS] as const;
-export type ChartId = (typeof CHART_IDS)[number];
-
-export function isChartId(x: unknown): x is ChartId {
-  return typeof x === 'string' && (CHART_IDS as readonly string[]).includes(x);
-}
-
-export type ProblemSeverity = 'error' | 'warning' | 'info' | 'hint';
-
-/** A problem shown on the recommendation card (typically assumption warnings). */
-export interface PanelProblem {
-  severity: ProblemSeverity;
-  code: string;
-  message: string;
-  /** 1-based line in the spec. */
-  line: number;
-  /** UTF-16 offset in the spec; when present the card links to it (`openSource`). */
-  offset?: number;
-}
+export type ChartId = string;
 
 /**
- * Spectra THINNED for display (see `thinIndices` / `thinSeries`). `index` holds 1-based
- * component indices in the shared basis Q: important components are 1..k, noise
- * components k+1..d. Within a block the arrays share one index array.
+ * A chart id: a lower-case letter, then letters, digits or `-`, at most 64 characters; and,
+ * when `known` is given (the host's `chartIds()`, the panel's registry), one of those.
  */
-export interface PanelSpectra {
-  important: { index: number[]; c: number[]; theta: number[] };
-  noise: { index: number[]; gamma: number[]; theta: number[] };
-  /** True when at least one block was decimated. */
-  thinned: boolean;
-  /** Sizes before thinning: k important, d - k noise components. */
-  total: { k: number; noise: number };
+export function isChartId(x: unknown, known?: readonly string[]): x is ChartId {
+  return typeof x === 'string' && /^[a-z][A-Za-z0-9-]{0,63}$/.test(x) && (known === undefined || known.includes(x));
 }
 
-/** Per-component RC and JE scores (docs/theory.md §4.2) of one block, sharing one index array. */
-export interface PanelScoreBlock {
-  /** 1-based component indices, as in {@link PanelSpectra}. */
-  index: number[];
-  rc: number[];
-  je: number[];
-}
-
-/** Per-component scores at the spec's alpha (thinned like the spectra). */
-export interface PanelScores {
-  alpha: number;
-  important: PanelScoreBlock;
-  noise: PanelScoreBlock;
-  thinned: boolean;
-}
+export type ProblemSeverity = PanelProblem['severity'];
 
 /**
- * Optional: the deciding margins as alpha varies, `minImportant - maxNoise` per paradigm
- * (positive = recovers). Not drawn by the current panel; exported with the JSON.
+ * What the panel renders: a theory's panel model (its face's `panelModel`), tagged by the
+ * theory. The protocol carries it as transport; its theory-specific shape is checked by the
+ * webview's view of that theory (src/webview/theories.ts).
  */
-export interface AlphaSweep {
-  alpha: number[];
-  reconstruction: number[];
-  jointEmbedding: number[];
-}
-
-/** Finite-n experiment (docs/theory.md §6.1 / §8.3, paper Fig. 3): metric vs n per paradigm x alpha. */
-export interface PanelSimulation {
-  /** e.g. `probe-gap` or `subspace-angle`. */
-  metric: string;
-  n: number[];
-  series: { paradigm: SimulatedParadigm; alpha: number; mean: number[]; spread: number[] }[];
-}
-
-/**
- * Data mode with your own views and labels: the test accuracy of a linear probe on each
- * encoder (a seeded split of the samples, about 80% train and 20% test; docs/theory.md A10).
- * `supervised` is absent when the supervised solution was not computed.
- */
-export type PanelProbe = ProbeResult;
-
-/** What the panel renders for a spec of the alignment theory (P1: spectral and data mode). */
-export interface AlignmentPanelModel {
-  theory: 'alignment';
-  /** The spec's `name`. */
-  name?: string;
-  dimensions: Dimensions;
-  /** null when the problem is not in the paper's form (data mode with a general covariance). */
-  thresholds: Thresholds | null;
-  /** null when the spec gives no alpha; `components` may be absent or thinned. */
-  atAlpha: AtAlpha | null;
-  recommendation: Recommendation | null;
-  /** Warnings to show on the card (assumption violations, theory findings). */
-  problems: PanelProblem[];
-  /** Thinned spectra; null when unavailable (e.g. data mode). */
-  spectra: PanelSpectra | null;
-  /** Per-component scores at alpha; when absent the panel falls back to `atAlpha.components`. */
-  scores?: PanelScores | null;
-  curve: NoiseScalingCurve | null;
-  alphaSweep?: AlphaSweep | null;
-  simulation?: PanelSimulation | null;
-  /** Data mode with views and labels: the linear probe of each encoder on the data. */
-  probe?: PanelProbe | null;
-  /** Data mode: the solution matrices exist, so the panel offers "Solutions (.npz)". */
-  solutions?: boolean;
-}
-
-/** Graph mode's linear solutions without their D × D Gram matrices (the panel does not draw them). */
-export interface GraphPanelLinear {
-  vicreg: Omit<VicregLinear, 'gram'> | null;
-  simclr: Omit<SimclrLinear, 'gram'> | null;
-  barlow: Omit<BarlowLinear, 'gram'> | null;
-}
-
-/**
- * VICReg's σ_k as the invariance weight g varies at the spec's variance weight a
- * (docs/theory.md §7.5 (b)): σ_k(g) = 1 while g ≤ a/(4λ_k), else (a/(4gλ_k))². Derived by
- * the host from the eigenvalues; directions sharing one λ share one curve.
- */
-export interface SigmaSweep {
-  /** VICReg's weights in the spec: a (variance) and g (invariance). */
-  variance: number;
-  invariance: number;
-  /** a/(4g): directions with λ_k at or below it keep σ_k = 1. */
-  cut: number;
-  /** Directions with σ_k = 1 at the spec's g, out of K. */
-  full: number;
-  /** The largest g with every σ_k = 1, a/(4 max λ_k) (Infinity when every λ_k is 0). */
-  gAllFull: number;
-  /** Log-spaced invariance weights, ascending. */
-  g: number[];
-  /** One curve per distinct λ_k: the 1-based directions sharing it and σ at each g. */
-  curves: { lambda: number; directions: number[]; sigma: number[] }[];
-  /** True when some distinct λ were left out to keep the chart legible. */
-  capped: boolean;
-}
-
-/** What the panel renders for a graph-mode spec (P2: which joint-embedding method, docs/theory.md §7). */
-export interface GraphPanelModel {
-  theory: 'spectralEmbedding';
-  /** The spec's `name`. */
-  name?: string;
-  /** N rows, D features, K the representation dimension; null when the analysis did not run. */
-  dimensions: GraphDimensions | null;
-  graph: GraphSummary | null;
-  representation: { vicreg: VicregRepresentation | null; simclr: SimclrRepresentation | null };
-  linear: GraphPanelLinear;
-  /** Pair agreement with the labels; null without labels. */
-  alignment: PairAlignment | null;
-  recommendation: GraphRecommendation | null;
-  /** VICReg's σ_k as g varies; null without VICReg. */
-  sigmaSweep: SigmaSweep | null;
-  problems: PanelProblem[];
-}
-
-/** The model the panel renders, tagged by the theory of the spec (as the engine's results are). */
-export type PanelModel = AlignmentPanelModel | GraphPanelModel;
+export type PanelModel = PanelModelBase;
 
 // ---------------------------------------------------------------------------------------
 // Host -> webview
@@ -209,7 +60,7 @@ export interface AnalysisMessage {
   model: PanelModel;
   /**
    * Set when `model` is the last analysis without errors of an older version, shown because
-   * the newest version has an error (issue 12): the first error, for the panel's banner.
+   * the newest version has an error (docs/architecture.md §2): the first error, for the panel's banner.
    */
   stale?: StaleInfo;
 }
@@ -345,7 +196,7 @@ export interface RenderedMessage {
   runId: number;
   documentVersion: number;
   /** The theory of the model drawn. */
-  theory: TheoryId;
+  theory: string;
   /**
    * What the card recommends, or null when there is no recommendation: the paradigm
    * (alignment) or the method (`vicreg`, `simclr`, `barlow`, `any`; graph mode).
@@ -389,10 +240,9 @@ export const MAX_SERIES_LENGTH = 1_000_000;
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'csv', 'json', 'html', 'npz'];
 const FORMATS: readonly string[] = EXPORT_FORMATS;
-const THEORIES: readonly string[] = ['alignment', 'spectralEmbedding'] satisfies TheoryId[];
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'] satisfies ProblemSeverity[];
-const GRAPH_KINDS: readonly string[] = ['views', 'labels', 'knn', 'edges'];
-const GRAPH_METHODS: readonly string[] = ['vicreg', 'simclr', 'barlow', 'any'];
+/** A theory id's shape (the registry's ids: `alignment`, `spectralEmbedding`, ...). */
+const isTheoryId = (x: unknown): x is string => typeof x === 'string' && /^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(x);
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -430,7 +280,7 @@ function isBase64(s: string, from: number): boolean {
  * validated). Rejects unknown types and unknown fields, non-finite numbers, oversized
  * strings and anything that is not a base64 PNG data URL where one is expected.
  */
-export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
+export function isWebviewToHostMessage(x: unknown, charts?: readonly string[]): x is WebviewToHostMessage {
   if (!isRecord(x) || typeof x.type !== 'string') return false;
   switch (x.type) {
     case 'ready':
@@ -442,11 +292,11 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
     case 'setAlpha':
       return onlyKeys(x, ['type', 'alpha']) && typeof x.alpha === 'number' && Number.isFinite(x.alpha) && x.alpha >= 0 && x.alpha <= MAX_ALPHA;
     case 'export':
-      return isExport(x);
+      return isExport(x, charts);
     case 'exportFailed':
       return onlyKeys(x, ['type', 'requestId', 'reason']) && isRequestId(x.requestId) && isBoundedString(x.reason, MAX_REASON_LENGTH);
     case 'rendered':
-      return isRendered(x);
+      return isRendered(x, charts);
     default:
       return false;
   }
@@ -456,10 +306,10 @@ const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isS
 /** An export request id: a positive safe integer. */
 export const isRequestId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
 
-function isRendered(x: Record<string, unknown>): boolean {
+function isRendered(x: Record<string, unknown>, charts: readonly string[] | undefined): boolean {
   if (!onlyKeys(x, ['type', 'runId', 'documentVersion', 'theory', 'paradigm', 'charts', 'renderMs', 'theme'])) return false;
   if (!isCount(x.runId) || !isCount(x.documentVersion)) return false;
-  if (typeof x.theory !== 'string' || !THEORIES.includes(x.theory)) return false;
+  if (!isTheoryId(x.theory)) return false;
   if (!(x.paradigm === null || isBoundedString(x.paradigm, MAX_LABEL_LENGTH))) return false;
   if (!(typeof x.renderMs === 'number' && Number.isFinite(x.renderMs) && x.renderMs >= 0)) return false;
   if (!isBoundedString(x.theme, MAX_LABEL_LENGTH)) return false;
@@ -469,17 +319,17 @@ function isRendered(x: Record<string, unknown>): boolean {
       isRecord(c) &&
       onlyKeys(c, ['id', 'section', 'datasets']) &&
       isBoundedString(c.id, MAX_LABEL_LENGTH) &&
-      isChartId(c.section) &&
+      isChartId(c.section, charts) &&
       Array.isArray(c.datasets) &&
       c.datasets.length <= MAX_RENDERED_DATASETS &&
       c.datasets.every((d: unknown) => isRecord(d) && onlyKeys(d, ['label', 'n']) && isBoundedString(d.label, MAX_LABEL_LENGTH) && isCount(d.n)),
   );
 }
 
-function isExport(x: Record<string, unknown>): boolean {
+function isExport(x: Record<string, unknown>, charts: readonly string[] | undefined): boolean {
   if (!onlyKeys(x, ['type', 'format', 'chart', 'dataUrl', 'content', 'requestId'])) return false;
   if (typeof x.format !== 'string' || !FORMATS.includes(x.format)) return false;
-  if (x.chart !== undefined && !isChartId(x.chart)) return false;
+  if (x.chart !== undefined && !isChartId(x.chart, charts)) return false;
   if (x.requestId !== undefined && !isRequestId(x.requestId)) return false;
   switch (x.format) {
     case 'png': {
@@ -513,11 +363,6 @@ function isRunHeader(x: Record<string, unknown>): boolean {
 // The panel model: checked by its theory tag, then its shape (not every number of every
 // series: they come from the extension's own worker and are only drawn or shown as text).
 
-const isNumber = (x: unknown): x is number => typeof x === 'number';
-const isNumberArray = (x: unknown, max = MAX_SERIES_LENGTH): x is number[] => Array.isArray(x) && x.length <= max && x.every(isNumber);
-const isNullOrRecord = (x: unknown): boolean => x === null || isRecord(x);
-const isOptionalNullOrRecord = (x: unknown): boolean => x === undefined || isNullOrRecord(x);
-
 function isPanelProblem(p: unknown): boolean {
   return (
     isRecord(p) &&
@@ -539,99 +384,12 @@ function isModelCommon(m: Record<string, unknown>): boolean {
   );
 }
 
-function isAlignmentModel(m: Record<string, unknown>): boolean {
-  const d = m.dimensions;
-  const r = m.recommendation;
-  return (
-    isRecord(d) &&
-    isCount(d.d) &&
-    isCount(d.k) &&
-    isCount(d.latent) &&
-    isNullOrRecord(m.thresholds) &&
-    isNullOrRecord(m.atAlpha) &&
-    (r === null || (isRecord(r) && isBoundedString(r.paradigm, MAX_LABEL_LENGTH) && isBoundedString(r.reason, MAX_SHORT_STRING))) &&
-    isNullOrRecord(m.spectra) &&
-    isNullOrRecord(m.curve) &&
-    isOptionalNullOrRecord(m.scores) &&
-    isOptionalNullOrRecord(m.alphaSweep) &&
-    isOptionalNullOrRecord(m.simulation) &&
-    (m.probe === undefined || m.probe === null || isPanelProbe(m.probe)) &&
-    (m.solutions === undefined || typeof m.solutions === 'boolean')
-  );
-}
-
-const isAccuracy = (x: unknown): boolean => typeof x === 'number' && x >= 0 && x <= 1;
-
-/** Accuracies in [0, 1], sample counts and the seed as non-negative integers, nothing else. */
-function isPanelProbe(p: unknown): boolean {
-  return (
-    isRecord(p) &&
-    onlyKeys(p, ['supervised', 'reconstruction', 'jointEmbedding', 'train', 'test', 'seed']) &&
-    (p.supervised === undefined || isAccuracy(p.supervised)) &&
-    isAccuracy(p.reconstruction) &&
-    isAccuracy(p.jointEmbedding) &&
-    isCount(p.train) &&
-    isCount(p.test) &&
-    isCount(p.seed)
-  );
-}
-
-/** `null`, or a record whose listed keys hold number arrays and whose `rank` is a count. */
-function isRankedSpectrum(x: unknown, arrays: readonly string[]): boolean {
-  return x === null || (isRecord(x) && isCount(x.rank) && arrays.every((k) => isNumberArray(x[k])));
-}
-
-function isGraphModel(m: Record<string, unknown>): boolean {
-  const d = m.dimensions;
-  const g = m.graph;
-  const rep = m.representation;
-  const lin = m.linear;
-  const al = m.alignment;
-  const r = m.recommendation;
-  const sw = m.sigmaSweep;
-  return (
-    (d === null || (isRecord(d) && isCount(d.N) && isCount(d.D) && isCount(d.K))) &&
-    (g === null ||
-      (isRecord(g) && typeof g.kind === 'string' && GRAPH_KINDS.includes(g.kind) && isCount(g.edges) && isCount(g.components) && isNumberArray(g.laplacian))) &&
-    isRecord(rep) &&
-    isRankedSpectrum(rep.vicreg, ['eigenvalues', 'sigma']) &&
-    isRankedSpectrum(rep.simclr, ['eigenvalues']) &&
-    isRecord(lin) &&
-    isRankedSpectrum(lin.vicreg, ['mu', 'sigma']) &&
-    isRankedSpectrum(lin.simclr, ['eigenvalues']) &&
-    isRankedSpectrum(lin.barlow, ['correlations']) &&
-    (al === null || (isRecord(al) && isNumber(al.pairAgreement) && typeof al.aligned === 'boolean')) &&
-    (r === null ||
-      (isRecord(r) &&
-        typeof r.method === 'string' &&
-        GRAPH_METHODS.includes(r.method) &&
-        (r.invariance === null || r.invariance === 'high' || r.invariance === 'low') &&
-        isBoundedString(r.reason, MAX_SHORT_STRING))) &&
-    (sw === null ||
-      (isRecord(sw) &&
-        isNumber(sw.variance) &&
-        isNumber(sw.invariance) &&
-        isNumber(sw.cut) &&
-        isCount(sw.full) &&
-        isNumber(sw.gAllFull) &&
-        isNumberArray(sw.g) &&
-        typeof sw.capped === 'boolean' &&
-        Array.isArray(sw.curves) &&
-        sw.curves.every((c: unknown) => isRecord(c) && isNumber(c.lambda) && isNumberArray(c.directions) && isNumberArray(c.sigma))))
-  );
-}
-
-/** The check of a {@link PanelModel}: its theory tag, then the shape of that theory's model. */
+/**
+ * The envelope of a {@link PanelModel}: a theory tag, an optional name and the card's problems.
+ * The rest is the theory's: the webview checks it with that theory's view before rendering.
+ */
 export function isPanelModel(x: unknown): x is PanelModel {
-  if (!isRecord(x) || !isModelCommon(x)) return false;
-  switch (x.theory) {
-    case 'alignment':
-      return isAlignmentModel(x);
-    case 'spectralEmbedding':
-      return isGraphModel(x);
-    default:
-      return false;
-  }
+  return isRecord(x) && isTheoryId(x.theory) && isModelCommon(x);
 }
 
 /**
@@ -639,7 +397,7 @@ export function isPanelModel(x: unknown): x is PanelModel {
  * reaches its `message` listener (and to accept a restored state). The model is checked by
  * its theory tag and shape; it is only ever rendered through DOM text APIs.
  */
-export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
+export function isHostToWebviewMessage(x: unknown, charts?: readonly string[]): x is HostToWebviewMessage {
   if (!isRecord(x) || typeof x.type !== 'string') return false;
   switch (x.type) {
     case 'analysis':
@@ -660,7 +418,7 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
     case 'forget':
       return isBoundedString(x.documentUri, MAX_SHORT_STRING);
     case 'requestExport':
-      return isRequestId(x.requestId) && typeof x.format === 'string' && FORMATS.includes(x.format) && (x.chart === undefined || isChartId(x.chart));
+      return isRequestId(x.requestId) && typeof x.format === 'string' && FORMATS.includes(x.format) && (x.chart === undefined || isChartId(x.chart, charts));
     default:
       return false;
   }

@@ -10,9 +10,7 @@
  *
  * Pure: no `vscode`, no Node APIs.
  */
-import type { AlignmentEngineResult, EngineResult, SpectralEmbeddingEngineResult } from '../core/engine/types';
-import type { ProbeResult } from '../core/theories/alignment/data/probe';
-import type { PanelScores, PanelSimulation, PanelSpectra } from './webviewProtocol';
+import type { PostedResultBase, Problem } from '../core/engine/index';
 
 // ---------------------------------------------------------------------------------------
 // Host -> worker
@@ -83,56 +81,19 @@ export type HostToWorkerMessage = AnalyzeRequest | SimulateRequest | SolutionsRe
 // Worker -> host
 // ---------------------------------------------------------------------------------------
 
-/** Summary of one evaluated per-component spectrum (for hovers). */
-export interface SpectrumStats {
-  count: number;
-  /** The first values (up to {@link STATS_HEAD}). */
-  head: number[];
-  sum: number;
-  min: number;
-  max: number;
-}
-
-export interface BlockStats {
-  variance: SpectrumStats;
-  augmentation: SpectrumStats;
-}
-
 /**
- * What the worker posts for an {@link EngineResult}: the same fields minus the full
- * `spectra` typed arrays (replaced by thinned series and statistics), and
- * `atAlpha.components` never included (per-component scores travel thinned in `scores`).
+ * What the worker posts for an analysis: the result as its theory's face posts it (heavy
+ * arrays thinned; the face's `post`), tagged by the theory. The host reads it only through
+ * that face (engine `faceOf`).
  */
-export interface SerializableAlignmentResult extends Omit<AlignmentEngineResult, 'spectra' | 'solutions'> {
-  /** Thinned spectra for display; the panel's {@link PanelSpectra} shape. */
-  spectra?: PanelSpectra;
-  /** Statistics of the four full spectra (signal.variance = c, noise.variance = lambda^Gamma, ...). */
-  spectrumStats?: { signal: BlockStats; noise: BlockStats };
-  /** Thinned per-component scores at alpha (only when requested with `components`). */
-  scores?: PanelScores;
-  /** Data mode: the spectra and objectives of the closed-form solutions (the matrices stay in the worker). */
-  solutionSummary?: {
-    problem: string;
-    reconstruction: { phi: number[]; objective: number };
-    jointEmbedding: { omega: number[]; objective: number };
-    discrepancy?: NonNullable<AlignmentEngineResult['solutions']>['discrepancy'];
-    /** With your own views and labels: the linear probe's test accuracies (docs/theory.md A10). */
-    probe?: ProbeResult;
-  };
-}
-
-/** Graph mode posts its analysis as is (plain JSON; the Gram matrices are D × D). */
-export type SerializableGraphResult = SpectralEmbeddingEngineResult;
-
-/** A worker result, tagged by theory like the engine's. */
-export type SerializableEngineResult = SerializableAlignmentResult | SerializableGraphResult;
+export type PostedResult = PostedResultBase;
 
 export interface ResultMessage {
   type: 'result';
   runId: number;
   uri: string;
   version: number;
-  result: SerializableEngineResult;
+  result: PostedResult;
   /** Time spent in the worker on this run. */
   elapsedMs: number;
 }
@@ -144,9 +105,9 @@ export interface SimulationMessage {
   uri: string;
   version: number;
   /** Problems that prevented (or accompanied) the simulation, e.g. spec errors. */
-  problems: EngineResult['problems'];
-  /** Absent when the spec could not be simulated (see `problems`). */
-  simulation?: PanelSimulation;
+  problems: Problem[];
+  /** What the panel draws (the theory face's `postSimulation`); absent when the spec could not be simulated (see `problems`). */
+  simulation?: unknown;
   elapsedMs: number;
 }
 
@@ -214,8 +175,6 @@ export type WorkerToHostMessage =
 export const DEFAULT_THIN_POINTS = 4000;
 /** Progress messages a run posts per second at most (the worker drops the others). */
 export const PROGRESS_PER_SECOND = 10;
-/** Values listed in {@link SpectrumStats.head}. */
-export const STATS_HEAD = 5;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

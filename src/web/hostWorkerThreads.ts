@@ -1,13 +1,13 @@
 /**
  * The browser build's stand-in for `node:worker_threads` in the extension host
- * (esbuild.config.mjs redirects the import of src/host/solverClient.ts here): the subset of
+ * (esbuild.config.mjs redirects the import of src/host/solver/workerProcess.ts here): the subset of
  * `Worker` the solver client uses, on a Web Worker. The script URL comes from
  * src/host/platform.web.ts; when the extension host may not start a worker from that URL
  * directly (another origin), the script is fetched and started from a Blob URL.
  */
 type Listener = (value: never) => void;
 
-/** What solverClient reads of a worker's stdout/stderr: a Web Worker has none. */
+/** What the worker process (src/host/solver/workerProcess.ts) reads of a worker's stdout/stderr: a Web Worker has none. */
 const silentStream = { setEncoding: () => silentStream, on: () => silentStream };
 
 let nextThreadId = 1;

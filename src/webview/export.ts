@@ -4,7 +4,7 @@
  * The webview never downloads: everything is posted to the host's save dialog.
  */
 import type { AnalysisMessage } from '../shared/webviewProtocol';
-import { renderCard } from './card';
+import { renderCard } from './theories';
 import { el } from './dom';
 import { t } from './l10n';
 import { renderTable, type TableData } from './tables';
@@ -89,7 +89,7 @@ export function buildReport(message: AnalysisMessage, sections: ReportSection[],
   const body = doc.body;
   body.append(el(doc, 'h1', '', title));
   body.append(el(doc, 'div', 'muted', t('reportMeta', message.fileName, message.documentVersion, new Date().toISOString())));
-  body.append(renderCard(doc, message, null));
+  body.append(renderCard(doc, message.model, null));
   for (const s of sections) {
     body.append(el(doc, 'h2', '', s.title), el(doc, 'p', 'sub', s.subtitle));
     if (s.png) {

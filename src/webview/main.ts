@@ -7,7 +7,6 @@
  */
 import { toJson } from '../core/format/format';
 import {
-  CHART_IDS,
   decodeEmbeddedJson,
   encodeEmbeddedJson,
   isChartId,
@@ -19,13 +18,12 @@ import {
   type PanelModel,
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
-import { graphDimensionsText, renderCard } from './card';
 import { applyChartDefaults, chartTexts, ChartView } from './charts';
+import type { SectionView } from './chartKit';
 import { el, icon, ICONS } from './dom';
 import { buildReport, composePng } from './export';
-import { buildGraphSections } from './graphSections';
 import { readStrings, t } from './l10n';
-import { buildAlignmentSections, type SectionView } from './sections';
+import { CHART_ORDER, isRenderable, renderCard, viewOf } from './theories';
 import { renderTable, toCsv, toJsonRows } from './tables';
 import { readTheme, type Theme } from './theme';
 import { getVsCodeApi } from './vscodeApi';
@@ -150,17 +148,16 @@ const emptyState = el(document, 'div', 'empty-state', t('emptyState'));
 const grid = el(document, 'div', 'grid');
 app.replaceChildren(topbar, errorBanner, emptyState, cardSlot, grid);
 
-/** Sections in display order (both theories'; a model draws only its own). */
-const ORDER: readonly ChartId[] = CHART_IDS;
+/** Sections in display order (every theory's; a model draws only its own, through its theory's view). */
+const ORDER: readonly ChartId[] = CHART_ORDER;
 
 function buildSections(model: PanelModel, t: Theme): SectionView[] {
-  return model.theory === 'spectralEmbedding' ? buildGraphSections(model, t) : buildAlignmentSections(model, t);
+  return viewOf(model)?.sections(model, t) ?? [];
 }
 
 /** What the card recommends, as the render acknowledgement names it. */
 function recommended(model: PanelModel): string | null {
-  if (model.theory === 'spectralEmbedding') return model.recommendation?.method ?? null;
-  return model.recommendation?.paradigm ?? null;
+  return viewOf(model)?.recommended(model) ?? null;
 }
 
 function sectionDom(id: ChartId): SectionDom {
@@ -217,8 +214,9 @@ function renderHeader(m: AnalysisMessage | null): void {
   if (m) {
     fileLine.append(el(document, 'span', 'file-name', m.fileName));
     if (m.model.name) fileLine.append(el(document, 'span', 'spec-name', m.model.name));
-    if (m.model.theory === 'spectralEmbedding' && m.model.dimensions) {
-      const dims = el(document, 'span', 'spec-dims', t('headerGraphMode', graphDimensionsText(m.model)));
+    const header = viewOf(m.model)?.header?.(m.model);
+    if (header) {
+      const dims = el(document, 'span', 'spec-dims', header);
       dims.setAttribute('data-testid', 'header-dims');
       fileLine.append(dims);
     }
@@ -245,13 +243,13 @@ function render(): void {
   const m = state.message;
   renderHeader(m);
   emptyState.hidden = m !== null;
-  npzButton.hidden = !(m?.model.theory === 'alignment' && m.model.solutions === true);
+  npzButton.hidden = !(m && viewOf(m.model)?.offersSolutions(m.model));
   if (!m) {
     cardSlot.replaceChildren();
     return;
   }
   cardSlot.replaceChildren(
-    renderCard(document, m, { openSource: (offset) => post(offset === undefined ? { type: 'openSource' } : { type: 'openSource', offset }) }),
+    renderCard(document, m.model, { openSource: (offset) => post(offset === undefined ? { type: 'openSource' } : { type: 'openSource', offset }) }),
   );
   renderCharts();
   app.setAttribute('aria-busy', 'false');
@@ -493,7 +491,7 @@ function handle(m: HostToWebviewMessage): void {
       errorBanner.hidden = true;
       errorBanner.replaceChildren();
       if (m.stale) {
-        // The last analysis without errors, while the newest version has one (issue 12).
+        // The last analysis without errors, while the newest version has one (docs/architecture.md §2).
         errorBanner.replaceChildren(
           el(document, 'strong', '', t('staleHead')),
           document.createTextNode(' '),
@@ -552,9 +550,14 @@ function handle(m: HostToWebviewMessage): void {
   }
 }
 
+/** A message the panel acts on: valid, and an analysis only when its model's theory view accepts the model. */
+function acceptable(x: unknown): x is HostToWebviewMessage {
+  return isHostToWebviewMessage(x, CHART_ORDER) && (x.type !== 'analysis' || isRenderable(x.model));
+}
+
 window.addEventListener('message', (event: MessageEvent) => {
   const data: unknown = event.data;
-  if (isHostToWebviewMessage(data)) handle(data);
+  if (acceptable(data)) handle(data);
 });
 
 // ---------------------------------------------------------------------------------------
@@ -595,15 +598,15 @@ function restore(): void {
     const message = typeof saved.message === 'string' ? decodeEmbeddedJson(saved.message) : null;
     state = {
       v: 1,
-      message: isHostToWebviewMessage(message) && message.type === 'analysis' ? message : null,
-      openTables: Array.isArray(saved.openTables) ? saved.openTables.filter(isChartId) : [],
+      message: acceptable(message) && message.type === 'analysis' ? message : null,
+      openTables: Array.isArray(saved.openTables) ? saved.openTables.filter((id) => isChartId(id, CHART_ORDER)) : [],
       scrollY: typeof saved.scrollY === 'number' && Number.isFinite(saved.scrollY) ? saved.scrollY : 0,
       locked: typeof saved.locked === 'boolean' ? saved.locked : null,
     };
   } else {
     const text = document.getElementById('initial-state')?.textContent ?? '';
     const initial = text ? decodeEmbeddedJson(text) : null;
-    if (isHostToWebviewMessage(initial) && initial.type === 'analysis') {
+    if (acceptable(initial) && initial.type === 'analysis') {
       state.message = initial;
       state.locked = initial.locked;
     }

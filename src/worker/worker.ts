@@ -15,30 +15,18 @@
 import { parentPort } from 'node:worker_threads';
 import { enableKernelThreads } from '../node/kernelThreads';
 import { fileSizeOf, readFileCapped, readRangeCapped } from '../node/readCapped';
-import { analyzeText } from '../core/engine/analyze';
-import { simulateSpecText } from '../core/engine/simulate';
-import type { SimulationResult } from '../core/theories/alignment/simulation';
-import type { EngineOptions, EngineResult } from '../core/engine/types';
-import type { ResolvedSpectra } from '../core/theories/alignment/types';
-import { problem, type Problem } from '../core/problems/problems';
+import { analyzeText, faceOf, simulateSpecText, theoryFor, type EngineOptions, type Problem, type SolutionsFile } from '../core/engine/index';
 import { parseSpec } from '../core/spec/parseSpec';
 import { LIMITS } from '../core/spec/model';
-import { thinIndices, pick } from '../core/numerics/thin';
-import { importantScores, noiseScores } from '../core/theories/alignment/thresholds';
-import type { PanelScores, PanelSimulation, PanelSpectra } from '../shared/webviewProtocol';
-import { solutionsNpz } from '../core/theories/alignment/data/solutionsFile';
 import {
   DEFAULT_THIN_POINTS,
   PROGRESS_PER_SECOND,
-  STATS_HEAD,
   isHostToWorkerMessage,
   type AnalyzeRequest,
   type HostToWorkerMessage,
-  type SerializableAlignmentResult,
-  type SerializableEngineResult,
+  type PostedResult,
   type SimulateRequest,
   type SolutionsRequest,
-  type SpectrumStats,
   type WorkerToHostMessage,
 } from '../shared/workerProtocol';
 
@@ -202,22 +190,19 @@ function finish(job: Job, send: () => void): void {
 
 interface SimulationOutcome {
   problems: Problem[];
-  simulation?: PanelSimulation;
+  simulation?: unknown;
 }
 
-/** Parses and checks the spec, then runs its `simulate` block with progress and cancellation (src/core/simulateSpec.ts). */
+/** Parses and checks the spec, then runs its `simulate` block with progress and cancellation; the series as its theory posts them. */
 async function simulate(request: SimulateRequest, signal: AbortSignal, onProgress: (fraction: number, message: string) => void): Promise<SimulationOutcome> {
-  const out = await simulateSpecText<SimulationResult>(
+  const out = await simulateSpecText(
     request.text,
     { fileName: request.fileName, baseDir: request.baseDir, readFile: readerFor(request), ...rangeFor(request) },
     { signal, onProgress },
   );
-  if (!out.result) return { problems: out.problems };
-  const r = out.result;
-  return {
-    problems: out.problems,
-    simulation: { metric: r.metric, n: r.n, series: r.series.map((s) => ({ paradigm: s.paradigm, alpha: s.alpha, mean: s.mean, spread: s.spread })) },
-  };
+  if (out.result === undefined || out.theory === undefined) return { problems: out.problems };
+  const face = faceOf(out.theory);
+  return { problems: out.problems, simulation: face.postSimulation ? face.postSimulation(out.result) : out.result };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -274,8 +259,8 @@ function rangeFor(request: Request): Pick<EngineOptions, 'fileSize' | 'readRange
   };
 }
 
-function analyze(request: AnalyzeRequest, onProgress: (fraction: number, message: string) => void): SerializableEngineResult {
-  const refused = overComponentLimit(request);
+function analyze(request: AnalyzeRequest, onProgress: (fraction: number, message: string) => void): PostedResult {
+  const refused = editorRefusal(request);
   if (refused) return refused;
   const result = analyzeText(request.text, {
     fileName: request.fileName,
@@ -283,19 +268,19 @@ function analyze(request: AnalyzeRequest, onProgress: (fraction: number, message
     readFile: readerFor(request),
     ...rangeFor(request),
     alpha: request.alpha,
-    components: false, // per-component scores travel thinned in `scores`
+    components: false, // per-component scores travel thinned (the face's `post` with `detail`)
     curve: request.curve === true,
     onProgress,
   });
-  return serializable(result, request);
+  return faceOf(result.theory).post(result, { maxPoints: request.thin ?? DEFAULT_THIN_POINTS, detail: request.components === true, alpha: request.alpha });
 }
 
 /**
  * The `.npz` of the document's solutions: the document is analysed again as `sslexp analyze`
- * does (the matrices are never kept in the worker) and written by the one function the CLI
- * uses, `solutionsNpz`, so that both produce the same bytes.
+ * does (the matrices are never kept in the worker) and written by its theory's face, the one
+ * function the CLI uses, so that both produce the same bytes.
  */
-function solutionsFile(request: SolutionsRequest, onProgress: (fraction: number, message: string) => void): { bytes: Uint8Array } | { reason: string } {
+function solutionsFile(request: SolutionsRequest, onProgress: (fraction: number, message: string) => void): SolutionsFile {
   const result = analyzeText(request.text, {
     fileName: request.fileName,
     baseDir: request.baseDir,
@@ -303,118 +288,24 @@ function solutionsFile(request: SolutionsRequest, onProgress: (fraction: number,
     ...rangeFor(request),
     onProgress,
   });
-  if (result.theory === 'alignment' && result.mode === 'data' && result.solutions) return { bytes: solutionsNpz(result.solutions) };
-  if (result.problems.some((p) => p.severity === 'error')) return { reason: 'the spec has errors' };
-  if (result.theory !== 'alignment' || result.mode !== 'data') return { reason: 'only a data-mode analysis has solution matrices' };
-  return { reason: 'no solutions were computed' };
+  const face = faceOf(result.theory);
+  if (face.solutionsFile) return face.solutionsFile(result);
+  return { reason: result.problems.some((p) => p.severity === 'error') ? 'the spec has errors' : 'this kind of spec has no solution matrices' };
 }
 
 /**
- * The editor's own bound on the size of a spectral problem (setting
- * sslParadigm.worker.maxComponents), checked on the parsed counts before any spectrum
- * is evaluated, so that a typo like `count: 100000000` cannot exhaust the worker's memory.
+ * The editor's own bounds on a spec (settings sslParadigm.worker.*), checked by the spec's
+ * theory on the parsed spec before anything is evaluated, so that a typo like
+ * `count: 100000000` cannot exhaust the worker's memory.
  */
-function overComponentLimit(request: AnalyzeRequest): SerializableEngineResult | undefined {
-  const max = request.maxComponents;
-  if (max === undefined || !(max > 0)) return undefined;
+function editorRefusal(request: AnalyzeRequest): PostedResult | undefined {
   const parsed = parseSpec(request.text, { fileName: request.fileName, baseDir: request.baseDir });
   const spec = parsed.spec;
-  if (!spec || spec.mode !== 'spectral') return undefined;
-  const total = spec.signal.count + spec.noise.count;
-  if (total <= max) return undefined;
-  const block = spec.noise.count >= spec.signal.count ? spec.noise : spec.signal;
-  const span = block.countSpan ?? block.keySpan ?? block.span;
-  const refusal: Problem = problem(
-    'limit-exceeded',
-    'error',
-    `The spec has ${total} components (signal ${spec.signal.count} + noise ${spec.noise.count}), over the editor's limit of ${max} ` +
-      `(setting sslParadigm.worker.maxComponents); it is not analysed in the editor. The sslexp command line has no such limit.`,
-    span.start,
-    span.end,
-  );
+  if (!spec) return undefined;
+  const refusal = theoryFor(spec).face.editorRefusal?.(spec, { maxComponents: request.maxComponents });
+  if (!refusal) return undefined;
   const problems = [...parsed.problems, refusal].sort((a, b) => a.start - b.start || a.end - b.end);
-  return { theory: 'alignment', problems, spec, mode: spec.mode };
-}
-
-function serializable(result: EngineResult, request: AnalyzeRequest): SerializableEngineResult {
-  if (result.theory !== 'alignment') return result;
-  // `prepared` (data mode's matrices, kept for a simulation in this thread) and `rowSampler`
-  // (its lazy sample of data read in blocks) are non-enumerable and never posted; they are
-  // named here so that `rest` cannot carry them.
-  const { spectra, solutions, prepared: _prepared, rowSampler: _rowSampler, ...rest } = result;
-  void _prepared;
-  void _rowSampler;
-  const out: SerializableAlignmentResult = rest;
-  // Data mode: the d x d matrices stay in the worker (the CLI's --json has them); the
-  // editor shows the spectra of the solutions and their objectives.
-  if (solutions) {
-    out.solutionSummary = {
-      problem: solutions.problem,
-      reconstruction: { phi: solutions.reconstruction.phi, objective: solutions.reconstruction.objective },
-      jointEmbedding: { omega: solutions.jointEmbedding.omega, objective: solutions.jointEmbedding.objective },
-      ...(solutions.discrepancy ? { discrepancy: solutions.discrepancy } : {}),
-      ...(solutions.probe ? { probe: solutions.probe } : {}),
-    };
-  }
-  if (out.atAlpha && out.atAlpha.components) {
-    const { components: _dropped, ...atAlpha } = out.atAlpha;
-    void _dropped;
-    out.atAlpha = atAlpha;
-  }
-  if (!spectra) return out;
-  const maxPoints = request.thin ?? DEFAULT_THIN_POINTS;
-  out.spectra = thinSpectra(spectra, maxPoints);
-  out.spectrumStats = {
-    signal: { variance: stats(spectra.c), augmentation: stats(spectra.thetaImportant) },
-    noise: { variance: stats(spectra.gamma), augmentation: stats(spectra.thetaNoise) },
-  };
-  const alpha = request.alpha ?? result.atAlpha?.alpha ?? result.spec?.alpha;
-  if (request.components && alpha !== undefined) out.scores = thinScores(spectra, alpha, maxPoints);
-  return out;
-}
-
-/** 1-based indices (noise components follow the k important ones, as in PanelSpectra). */
-function oneBased(index: number[], offset: number): number[] {
-  return index.map((i) => i + 1 + offset);
-}
-
-function thinSpectra(s: ResolvedSpectra, maxPoints: number): PanelSpectra {
-  const k = s.c.length;
-  const imp = thinIndices([s.c, s.thetaImportant], maxPoints);
-  const noi = thinIndices([s.gamma, s.thetaNoise], maxPoints);
-  return {
-    important: { index: oneBased(imp, 0), c: pick(s.c, imp), theta: pick(s.thetaImportant, imp) },
-    noise: { index: oneBased(noi, k), gamma: pick(s.gamma, noi), theta: pick(s.thetaNoise, noi) },
-    thinned: imp.length < k || noi.length < s.gamma.length,
-    total: { k, noise: s.gamma.length },
-  };
-}
-
-function thinScores(s: ResolvedSpectra, alpha: number, maxPoints: number): PanelScores {
-  const k = s.c.length;
-  const imp = importantScores(s);
-  const noi = noiseScores(s, alpha);
-  const ii = thinIndices([imp.rc, imp.je], maxPoints);
-  const ni = thinIndices([noi.rc, noi.je], maxPoints);
-  return {
-    alpha,
-    important: { index: oneBased(ii, 0), rc: pick(imp.rc, ii), je: pick(imp.je, ii) },
-    noise: { index: oneBased(ni, k), rc: pick(noi.rc, ni), je: pick(noi.je, ni) },
-    thinned: ii.length < k || ni.length < s.gamma.length,
-  };
-}
-
-function stats(values: Float64Array): SpectrumStats {
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { count: values.length, head: Array.from(values.subarray(0, STATS_HEAD)), sum, min, max };
+  return { theory: theoryFor(spec).id, problems, spec };
 }
 
 if (port) {

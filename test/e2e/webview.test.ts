@@ -18,16 +18,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildPanelHtml, makeNonce } from '../../src/preview/htmlBuilder';
-import {
-  isHostToWebviewMessage,
-  isWebviewToHostMessage,
-  thinIndices,
-  pick,
-  type AlignmentPanelModel,
-  type AnalysisMessage,
-  type GraphPanelModel,
-} from '../../src/shared/webviewProtocol';
+import { isHostToWebviewMessage, isWebviewToHostMessage, thinIndices, pick, type AnalysisMessage } from '../../src/shared/webviewProtocol';
 import { translateWebviewMessages, type WebviewStrings } from '../../src/shared/webviewStrings';
+import type { AlignmentPanelModel } from '../../src/core/theories/alignment/index';
+import type { GraphPanelModel } from '../../src/core/theories/spectralEmbedding/index';
 
 function findRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import type { PanelSimulation } from '../../src/core/theories/alignment/index';
 import {
   analysisHelpers,
   closeAllEditors,
@@ -96,7 +97,7 @@ const BROKEN: { name: string; text: string; expected: (dir: string) => DiagRow[]
     name: 'trailing.sslexp.json',
     text: '{\n  "sslexp": 1,\n  "signal": {"variance": [1]},\n  "noise": {"variance": [2]},\n}\n',
     // VS Code's JSON language features report JSON syntax errors; ours (json-syntax, checked by
-    // the CLI tests) are not repeated in the editor (issue 12: one problem, one diagnostic).
+    // the CLI tests) are not repeated in the editor (one problem, one diagnostic: docs/architecture.md §2).
     expected: () => [],
   },
   {
@@ -219,7 +220,7 @@ describe('editor features', function () {
         ],
       );
       // Breaking the document adds a problem count and keeps the last good thresholds, marked
-      // stale (issue 12); fixing it restores the fresh lenses.
+      // stale (docs/architecture.md §2); fixing it restores the fresh lenses.
       await replaceDocumentText(doc, text.replace('variance: [10, 2]', 'variance: [10, -2]'));
       await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.code === 'negative-variance'), 10_000);
       assert.deepEqual(await lensTitles(doc), [
@@ -520,7 +521,7 @@ describe('editor features', function () {
       const p99 = ms(h.percentile(99));
       this.test!.title += ` [simulation ${wallMs.toFixed(0)} ms; event-loop delay p50 ${ms(h.percentile(50))} ms, p99 ${p99} ms, max ${ms(h.max)} ms]`;
       assert.deepEqual(res.problems, []);
-      const sim = res.simulation!;
+      const sim = res.simulation as PanelSimulation;
       assert.equal(sim.metric, 'probe-gap');
       assert.deepEqual(sim.n, [100, 313, 979, 3064, 9587, 30000]);
       assert.equal(sim.series.length, 9);
@@ -528,7 +529,7 @@ describe('editor features', function () {
       const je10 = sim.series.find((s) => s.paradigm === 'joint-embedding' && s.alpha === 10)!.mean;
       assert.ok(rc10[5] > 0.01 && je10[5] < 1e-5, `strong noise at alpha 10: RC ${rc10[5]}, JE ${je10[5]}`);
       assert.ok(fractions.length > 5 && fractions[fractions.length - 1] > 0.9, `progress: ${fractions.join(', ')}`);
-      assert.equal(api.solver.latestSimulation(doc.uri)?.simulation.n.length, 6, 'the result is kept for the panel');
+      assert.equal((api.solver.latestSimulation(doc.uri)?.simulation as PanelSimulation | undefined)?.n.length, 6, 'the result is kept for the panel');
       assert.ok(p99 < 100, `p99 event-loop delay ${p99} ms`);
     });
 
@@ -545,7 +546,7 @@ describe('editor features', function () {
       const small = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'straddling.sslexp.yaml'));
       const after = await api.solver.simulate(small);
       this.test!.title += ` [settled and simulated the next spec ${(performance.now() - tc).toFixed(0)} ms after the cancel]`;
-      assert.equal(after.simulation?.series.length, 12);
+      assert.equal((after.simulation as PanelSimulation | undefined)?.series.length, 12);
     });
 
     it('cancels a long run at once and stays usable (the busy worker is restarted)', async function () {

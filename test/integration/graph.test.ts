@@ -10,9 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { graphRecommendationText } from '../../src/host/graphSummary';
+import { graphRecommendationText } from '../../src/core/theories/spectralEmbedding/face/summary';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
-import type { SerializableEngineResult, SerializableGraphResult } from '../../src/shared/workerProtocol';
+import { asGraph } from '../support/engine';
+import type { SpectralEmbeddingEngineResult } from '../../src/core/theories/spectralEmbedding/index';
 import {
   analysisHelpers,
   closeAllEditors,
@@ -33,11 +34,6 @@ const SCRATCH = ['.scratch', `graph-${process.pid}`];
 let api: ExtensionApi;
 const { analysed, lensTitles, hoverText } = analysisHelpers(() => api, 30_000);
 const openScratch = (name: string, text: string) => openScratchIn(SCRATCH, name, text);
-
-function asGraph(r: SerializableEngineResult): SerializableGraphResult {
-  assert.equal(r.theory, 'spectralEmbedding', 'a graph-mode result');
-  return r as SerializableGraphResult;
-}
 
 /** The graph analysis of the document's current version (fails when the analysis did not run). */
 async function graphAnalysis(doc: vscode.TextDocument) {
@@ -117,7 +113,11 @@ describe('graph mode', function () {
   describe('examples: no problems, CodeLens, hovers', () => {
     // The ranks are fixed by the theory (see the header); the recommendation is the engine's,
     // except for a misaligned graph, where docs/theory.md §7.8 says VICReg with a low invariance weight.
-    const cases: { rel: string; ranks: string; more?: (doc: vscode.TextDocument, a: NonNullable<SerializableGraphResult['analysis']>) => Promise<void> }[] = [
+    const cases: {
+      rel: string;
+      ranks: string;
+      more?: (doc: vscode.TextDocument, a: NonNullable<SpectralEmbeddingEngineResult['analysis']>) => Promise<void>;
+    }[] = [
       {
         rel: 'graph/ring-edges.sslexp.yaml',
         ranks: 'VICReg rank 3/3 · SimCLR rank 3/3',
@@ -206,9 +206,7 @@ describe('graph mode', function () {
       const a = await graphAnalysis(editor.document);
       await vscode.commands.executeCommand('sslParadigm.showPreviewToSide');
       const p = await rendered(uri, (s) => s.rendered!.charts.some((c) => c.section === 'agreement'));
-      const m = p.posted!.model;
-      assert.equal(m.theory, 'spectralEmbedding');
-      if (m.theory !== 'spectralEmbedding') return;
+      const m = asGraph(p.posted!.model);
       assert.equal(m.name, 'Digits, same-label pairs');
       assert.deepEqual(m.dimensions, { N: 1000, D: 64, K: 16 });
       assert.equal(m.graph?.kind, 'labels');
@@ -270,12 +268,9 @@ describe('graph mode', function () {
       p = await rendered(ring);
       assert.equal(p.rendered!.theory, 'spectralEmbedding');
       assert.deepEqual([...new Set(p.rendered!.charts.map((c) => c.section))], ['laplacian', 'sigma', 'ranks'], 'no labels: no agreement chart');
-      const m = p.posted!.model;
-      assert.equal(m.theory, 'spectralEmbedding');
-      if (m.theory === 'spectralEmbedding') {
-        assert.equal(m.sigmaSweep?.full, 0);
-        assert.equal(Number(m.sigmaSweep?.gAllFull.toPrecision(6)), 6.25);
-      }
+      const m = asGraph(p.posted!.model);
+      assert.equal(m.sigmaSweep?.full, 0);
+      assert.equal(Number(m.sigmaSweep?.gAllFull.toPrecision(6)), 6.25);
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(strong), { viewColumn: vscode.ViewColumn.One, preview: false });
       p = await rendered(strong);
       assert.equal(p.rendered!.theory, 'alignment');

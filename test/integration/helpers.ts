@@ -23,6 +23,8 @@ export const ENV = {
   globalTimeout: 'SSL_TEST_GLOBAL_TIMEOUT',
   /** Loopback port of the runner's screenshot endpoint (absent under @vscode/test-electron). */
   runnerPort: 'SSL_RUNNER_PORT',
+  /** The folder VS Code writes its logs to (`<user-data-dir>/logs`, the extension host's in a subfolder; set by scripts/vscode-host.mjs). */
+  hostLogs: 'SSL_HOST_LOGS_DIR',
 } as const;
 
 /** The extension's root folder: the compiled suites live in its out/test/integration/. */

@@ -1,4 +1,4 @@
-// The spec files' own language service in a real VS Code with no other extension (issue 12):
+// The spec files' own language service in a real VS Code with no other extension (docs/architecture.md §2):
 // completion at the positions the issue names (keys, families, enum values, file paths),
 // hover on every key, document symbols, selection ranges, one diagnostic per fault in JSON
 // (no schema contributed: VS Code's JSON service adds nothing of its own), and CodeLens

@@ -1,5 +1,5 @@
 /**
- * Packaging smoke test (issue 4): `npm run package` builds the .vsix, scripts/run-integration.mjs
+ * Packaging smoke test (docs/architecture.md §2): `npm run package` builds the .vsix, scripts/run-integration.mjs
  * installs it into the VS Code host with `--install-extension` and runs this suite with an
  * empty carrier as the extension under development. The installed extension must activate
  * on a spec, run its bundled worker and publish diagnostics and CodeLens.

@@ -182,7 +182,7 @@ describe('analysis panel', function () {
     assert.equal(round3(asAlignment(final.posted!.model).thresholds!.alphaRC), 10.5);
     await editor.document.save();
     const sorted = [...times].sort((a, b) => a - b);
-    const delay = vscode.workspace.getConfiguration('sslParadigm').get<number>('diagnostics.delay');
+    const delay = vscode.workspace.getConfiguration('sslParadigm', editor.document.uri).get<number>('diagnostics.delay');
     this.test!.title += ` [edit→panel ${times.join(', ')} ms; median ${sorted[Math.floor(sorted.length / 2)]} ms, incl. the ${delay} ms debounce]`;
     assert.ok(sorted[sorted.length - 1] < 5000, `edit to panel ${times.join(', ')} ms`);
   });
@@ -314,8 +314,9 @@ describe('analysis panel', function () {
     assert.equal(array('probe_reconstruction').data[0], 161 / 201);
     // The panel's ω are those of the file (the summary the worker posted with the model).
     const summary = api.solver.latest(views)?.result;
-    assert.ok(summary && summary.theory === 'alignment' && summary.solutionSummary);
-    assert.deepEqual([...array('joint_embedding_omega').data], summary.solutionSummary.jointEmbedding.omega);
+    const solutionSummary = summary && asAlignment(summary).solutionSummary;
+    assert.ok(solutionSummary);
+    assert.deepEqual([...array('joint_embedding_omega').data], solutionSummary.jointEmbedding.omega);
 
     // A spectral spec has no solution matrices: nothing is written.
     await open(strong);

@@ -1,4 +1,4 @@
-// Virtual file systems (issue 12): a spec on a `memfs:` FileSystemProvider registered here, whose
+// Virtual file systems (docs/architecture.md §2): a spec on a `memfs:` FileSystemProvider registered here, whose
 // spectrum files are on the same file system. The worker cannot read them with node:fs; the host
 // reads them through `vscode.workspace.fs` and sends them with the request (src/host/solverClient.ts).
 // Expected numbers: `sslexp analyze` of the same spec and files on disk (α_RC = 5.91, α_JE = 1.38).
@@ -8,6 +8,7 @@ import type { ExtensionApi } from '../../src/extension';
 import { npzKeys, readNpz } from '../../src/core/io/npz';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import { closeAllEditors, extensionId, waitFor, workspaceRoot } from './helpers';
+import { asAlignment } from '../support/engine';
 
 const SCHEME = 'memfs';
 
@@ -207,7 +208,7 @@ describe('virtual file systems (memfs:)', function () {
       'the panel of the memfs views spec with its probe',
     );
     const model = panel.posted!.model;
-    assert.equal(model.theory === 'alignment' ? model.probe?.reconstruction : undefined, 161 / 201);
+    assert.equal(asAlignment(model).probe?.reconstruction, 161 / 201);
     assert.ok(fsp.reads.includes('/proj/data/digits-augmented-views.npy'), 'the host read the views through the provider');
 
     const target = uri('/proj/out/views-solutions.npz');

@@ -1,5 +1,5 @@
 /**
- * A seeded generator of hostile inputs for the fuzz suites (issue 13): specs of every mode
+ * A seeded generator of hostile inputs for the fuzz suites (docs/architecture.md §6): specs of every mode
  * (valid, nearly valid and broken; YAML and JSON; then often mutated as text) together
  * with the data files they name (.npy with odd dtypes, orders, versions, shapes and crafted
  * headers; .npz stored or deflated, corrupt or declaring huge arrays; .csv with headers,

@@ -1,7 +1,7 @@
 /**
  * Runs one fuzz case (fuzzCases.ts) through the CLI's commands in this process, as
  * `sslexp check`, `sslexp analyze --json`, `sslexp analyze` and, when the spec has a cheap
- * simulate block, `sslexp simulate --json`, and checks the contract of issue 13: a located
+ * simulate block, `sslexp simulate --json`, and checks the contract of docs/architecture.md §6: a located
  * problem or a result, exit status 0 or 1, exactly one JSON object for --json, well-formed
  * problem lines, never an internal error. Returns the violations (empty when the case passes).
  */

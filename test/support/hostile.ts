@@ -1,5 +1,5 @@
 /**
- * Hostile inputs for the robustness tests (issue 13), built at test time so that nothing
+ * Hostile inputs for the robustness tests (docs/architecture.md §6), built at test time so that nothing
  * large or dangerous is committed: a deeply nested spec, a deflated .npz that declares a
  * huge array (a "zip bomb"), and the header of a .npy of any shape.
  */

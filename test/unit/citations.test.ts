@@ -232,3 +232,26 @@ test('no file names the private reference notes the documentation replaces', () 
     .map((file) => relative(ROOT, file));
   assert.deepEqual(offending, [], 'these files name the private notes; cite docs/theory.md or docs/architecture.md instead');
 });
+
+test('no comment, test or document cites an issue number, which no reader of the repository can open', () => {
+  // Built from parts so that this file does not match itself.
+  const issue = new RegExp(`\\b${'iss'}${'ue'}s?\\s+#?\\d+`, 'i');
+  const offending = CITING.flatMap((p) => walk(join(ROOT, p)))
+    .concat(walk(join(ROOT, 'docs')))
+    .filter((file) => {
+      const text = readText(file);
+      return text !== undefined && issue.test(text);
+    })
+    .map((file) => {
+      const text = readText(file)!;
+      const line = text.slice(0, text.search(issue)).split('\n').length;
+      return `${relative(ROOT, file)}:${line}`;
+    });
+  assert.deepEqual(offending, [], 'cite a docs/ anchor (docs/theory.md §N, docs/architecture.md §N) instead of an issue number');
+});
+
+test('self-test: the issue-number check matches the forms a comment uses, and not ordinary words', () => {
+  const issue = new RegExp(`\\b${'iss'}${'ue'}s?\\s+#?\\d+`, 'i');
+  for (const s of [`(${'iss'}ue 12)`, `${'Iss'}ue 3's target`, `${'iss'}ues 12 and 14`, `${'iss'}ue #4`]) assert.ok(issue.test(s), s);
+  for (const s of ['no issue here', 'tissue 3', 'the issue is 3x slower']) assert.equal(issue.test(s), false, s);
+});

@@ -1,6 +1,6 @@
 /**
  * The built `sslexp` CLI end to end: spawned as a user would, on the examples and on
- * broken files (issue 2). Requires `npm run build` (dist/cli.js).
+ * broken files (docs/architecture.md §2). Requires `npm run build` (dist/cli.js).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -189,7 +189,7 @@ test('usage errors exit 2 with the usage text', () => {
   assert.match(h.stdout, /Usage: sslexp <command>/);
 });
 
-// ------------------------------------------------------------------ issue 3: simulate and data mode
+// ------------------------------------------------------------------ simulate and data mode
 
 test('simulate --json on the straddling example: the series per paradigm and alpha, progress on stderr', () => {
   const r = spawnSync(process.execPath, [cli, 'simulate', ex('straddling.sslexp.yaml'), '--json'], {

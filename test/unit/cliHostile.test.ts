@@ -1,5 +1,5 @@
 /**
- * The CLI against hostile input and hostile pipes (issue 13): output that cannot be
+ * The CLI against hostile input and hostile pipes (docs/architecture.md §6): output that cannot be
  * forged, a closed pipe that ends the command quietly, reads capped by the bytes read.
  */
 import { test } from 'node:test';

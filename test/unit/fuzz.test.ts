@@ -1,5 +1,5 @@
 /**
- * Mutation fuzzing of the engine (issue 2): thousands of seeded mutations of the
+ * Mutation fuzzing of the engine (docs/architecture.md §2): thousands of seeded mutations of the
  * examples must each give a result or problems — never an exception, never a hang.
  */
 import { mulberry32 as rng } from '../support/mulberry32';

@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of the engine and the CLI (issue 13): seeded specs of every mode
+ * Property-based fuzzing of the engine and the CLI (docs/architecture.md §6): seeded specs of every mode
  * with the data files they name (test/support/fuzzCases.ts), each run through `check`,
  * `analyze --json`, `analyze` and a cheap `simulate --json` (test/support/fuzzRun.ts). The
  * contract: a located problem or a result, exit status 0 or 1, exactly one JSON object for

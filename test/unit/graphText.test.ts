@@ -1,7 +1,7 @@
 /**
  * Graph mode as text (docs/theory.md §7): `sslexp analyze` (the pinned JSON document and the
- * readable lines, src/cli/graphText.ts) and the editor's summaries (CodeLens title,
- * tooltip, hovers: src/host/graphSummary.ts), on a hand-built SpectralEmbeddingEngineResult.
+ * readable lines, spectralEmbedding/face/cli.ts) and the editor's summaries (CodeLens title,
+ * tooltip, hovers: face/summary.ts, face/hover.ts), on a hand-built SpectralEmbeddingEngineResult.
  *
  * The example: N = 6 rows in three classes of two, G_ij = 1[y_i = y_j] (three disjoint
  * pairs), K = 4. Then L has eigenvalues 0 (x3) and 2 (x3); VICReg at a = g = 25 has the cut
@@ -11,22 +11,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analysisJson } from '../../src/cli/analyze';
-import { graphAnalysisJson, graphAnalysisText, listHead } from '../../src/cli/graphText';
-import { locate, type Loaded } from '../../src/cli/io';
+import { graphAnalysisJson, graphAnalysisText, listHead } from '../../src/core/theories/spectralEmbedding/face/cli';
+import { locate, safeText, type Loaded } from '../../src/cli/io';
 import type { SpectralEmbeddingEngineResult } from '../../src/core/engine/types';
 import type { GraphSpec } from '../../src/core/spec/model';
 import type { GraphAnalysis } from '../../src/core/theories/spectralEmbedding/types';
-import {
-  embeddingHover,
-  graphKeyHover,
-  graphLensTitle,
-  graphRecommendationText,
-  graphTooltip,
-  invarianceHover,
-  keySpanBefore,
-  knnHover,
-  varianceHover,
-} from '../../src/host/graphSummary';
+import { graphLensTitle, graphRecommendationText, graphTooltip } from '../../src/core/theories/spectralEmbedding/face/summary';
+import { embeddingHover, graphKeyHover, invarianceHover, keySpanBefore, knnHover, varianceHover } from '../../src/core/theories/spectralEmbedding/face/hover';
 
 const TEXT = `sslexp: 1
 name: Three pairs
@@ -114,10 +105,11 @@ function result(a: GraphAnalysis | null = analysis()): SpectralEmbeddingEngineRe
 }
 
 const loaded = (r: SpectralEmbeddingEngineResult): Loaded => ({ file: 'graph/three-pairs.sslexp.yaml', text: TEXT, result: r });
+const ctx = (problems: ReturnType<typeof locate>) => ({ file: 'graph/three-pairs.sslexp.yaml', problems, safe: safeText });
 
 test('analyze: the readable lines of a graph-mode analysis', () => {
   const r = result();
-  const lines = graphAnalysisText(loaded(r), r, locate(TEXT, r.problems));
+  const lines = graphAnalysisText(r, ctx(locate(TEXT, r.problems)));
   assert.deepEqual(lines, [
     'graph/three-pairs.sslexp.yaml — Three pairs',
     '  graph mode: N = 6 rows × D = 3 features, K = 4',
@@ -146,7 +138,7 @@ test('analyze: Barlow Twins, a misaligned graph, other graph kinds and long list
   const r = result(a);
   r.spec!.graph = { kind: 'views', views: 2, valueSpan: { start: 0, end: 1 }, span: { start: 0, end: 1 } };
   r.problems = [];
-  const lines = graphAnalysisText(loaded(r), r, []);
+  const lines = graphAnalysisText(r, ctx([]));
   assert.equal(lines[2], '  views graph (2 views per sample): 12 edges, 12 connected components');
   assert.equal(lines[3], '  Laplacian λ_0..10 = 0, 0, 0, 0, 0, 0, …, 0, 0 (11 values)');
   assert.ok(lines.includes('  linear ranks (of min(D, K) = 4): VICReg 3, SimCLR 2, Barlow Twins 4'), lines.join('\n'));
@@ -169,14 +161,14 @@ test('analyze: Barlow Twins, a misaligned graph, other graph kinds and long list
     [{ kind: 'edges-file', path: 'pairs\n.csv' }, 'edges graph (pairs from pairs\\n.csv)'],
   ] as const) {
     r.spec!.graph = g as unknown as GraphSpec['graph'];
-    assert.ok(graphAnalysisText(loaded(r), r, [])[2].startsWith(`  ${text}: `), text);
+    assert.ok(graphAnalysisText(r, ctx([]))[2].startsWith(`  ${text}: `), text);
   }
 });
 
 test('analyze: a spec that did not get an analysis prints its problems only', () => {
   const r = result(null);
   r.problems = [{ code: 'file-not-found', severity: 'error', message: "File 'x.npy' not found.", start: 0, end: 6 }];
-  assert.deepEqual(graphAnalysisText(loaded(r), r, locate(TEXT, r.problems)), [
+  assert.deepEqual(graphAnalysisText(r, ctx(locate(TEXT, r.problems))), [
     'graph/three-pairs.sslexp.yaml — Three pairs',
     '  problems:',
     "    1:1: error file-not-found: File 'x.npy' not found.",
@@ -210,7 +202,7 @@ test('analyze --json: the pinned keys, in order, with the analysis as is', () =>
     },
   ]);
   // Without an analysis every analysis key is null (the keys stay).
-  const none = graphAnalysisJson(loaded(result(null)), result(null), []);
+  const none: Record<string, unknown> = { file: 'x', ...graphAnalysisJson(result(null)), problems: [] };
   assert.deepEqual(Object.keys(none), Object.keys(doc));
   for (const k of ['dimensions', 'graph', 'representation', 'linear', 'alignment', 'recommendation']) assert.equal(none[k], null, k);
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(doc)));

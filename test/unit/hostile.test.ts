@@ -1,5 +1,5 @@
 /**
- * Nothing a spec or a data file contains can crash, hang or exhaust the engine (issue 13):
+ * Nothing a spec or a data file contains can crash, hang or exhaust the engine (docs/architecture.md §6):
  * each reproducer of the issue, through the engine (as the editor's worker calls it) and,
  * where the CLI adds something (its exit status, its output), through `sslexp`. Every case
  * must end in a located problem, quickly.

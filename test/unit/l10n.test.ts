@@ -141,7 +141,7 @@ export function bareTextFindings(file: string, text: string): Finding[] {
   return out;
 }
 
-/** src/extension.ts and every .ts under src/host and src/preview (repository-relative). */
+/** src/extension.ts, every .ts under src/host and src/preview, and every theory's face (src/core/theories/<t>/face/; repository-relative). */
 function hostFiles(): string[] {
   const files = ['src/extension.ts'];
   const walk = (rel: string): void => {
@@ -153,12 +153,20 @@ function hostFiles(): string[] {
   };
   walk('src/host');
   walk('src/preview');
+  for (const e of fs.readdirSync(path.join(ROOT, 'src/core/theories'), { withFileTypes: true }))
+    if (e.isDirectory() && fs.existsSync(path.join(ROOT, 'src/core/theories', e.name, 'face'))) walk(`src/core/theories/${e.name}/face`);
   return files.sort();
 }
 
 test('no host file shows a bare string or template literal to the user', () => {
   const files = hostFiles();
-  assert.ok(files.includes('src/host/commands.ts') && files.includes('src/preview/previewManager.ts') && files.length >= 15, files.join(', '));
+  assert.ok(
+    files.includes('src/host/commands.ts') &&
+      files.includes('src/preview/previewManager.ts') &&
+      files.includes('src/core/theories/alignment/face/summary.ts') &&
+      files.length >= 15,
+    files.join(', '),
+  );
   const findings = files.flatMap((f) => bareTextFindings(f, read(f)));
   assert.deepEqual(
     findings.map((x) => `${x.file}:${x.line}: ${x.where}`),
@@ -410,13 +418,17 @@ test('the bundle contains every message of the panel’s table, by its English t
   }
 });
 
-/** The webview's sources (repository-relative). */
+/** The webview's sources, its theories' folders included (repository-relative). */
 function webviewFiles(): string[] {
-  return fs
-    .readdirSync(path.join(ROOT, 'src/webview'))
-    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))
-    .map((n) => `src/webview/${n}`)
-    .sort();
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${rel}/${e.name}`);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(`${rel}/${e.name}`);
+    }
+  };
+  walk('src/webview');
+  return out.sort();
 }
 
 test('every message of the panel’s table is used by the webview or the HTML builder', () => {
@@ -560,7 +572,16 @@ export function webviewBareTextFindings(file: string, text: string): Finding[] {
 
 test('no webview file hands bare English to the DOM or to a chart', () => {
   const files = webviewFiles();
-  for (const f of ['src/webview/card.ts', 'src/webview/sections.ts', 'src/webview/graphSections.ts', 'src/webview/main.ts', 'src/webview/export.ts']) {
+  for (const f of [
+    'src/webview/alignment/card.ts',
+    'src/webview/alignment/sections.ts',
+    'src/webview/spectralEmbedding/card.ts',
+    'src/webview/spectralEmbedding/sections.ts',
+    'src/webview/cardKit.ts',
+    'src/webview/chartKit.ts',
+    'src/webview/main.ts',
+    'src/webview/export.ts',
+  ]) {
     assert.ok(files.includes(f), f);
   }
   const findings = files.flatMap((f) => webviewBareTextFindings(f, read(f)));

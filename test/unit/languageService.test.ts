@@ -1,4 +1,4 @@
-// The spec files' own language service (issue 12, src/core/spec/languageService.ts): the
+// The spec files' own language service (docs/architecture.md §1, src/core/spec/languageService.ts): the
 // cursor context on incomplete text, completion at the positions the issue names, hover
 // documentation on every key of the definition, document symbols and selection ranges.
 import { test } from 'node:test';

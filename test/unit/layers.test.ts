@@ -7,7 +7,9 @@
  *   3. a theory never imports another theory (src/core/theories/<a> ↮ src/core/theories/<b>);
  *   4. src/core, src/webview and src/shared import neither `vscode` nor a Node built-in (src/core
  *      also uses no DOM type: tsconfig.core.json has no DOM lib and no @types, checked below);
- *   5. only src/host, src/preview and src/extension.ts import `vscode`.
+ *   5. only src/host, src/preview and src/extension.ts import `vscode`;
+ *   6. outside src/core, code reaches a theory only through the engine or the theory's public
+ *      entry `src/core/theories/<theory>/index.ts` (docs/architecture.md §3.5).
  *
  * Every import of every .ts file under src/ is read with the TypeScript parser (static
  * `import … from`, `export … from`, `import x = require()`, `import()`, `require()` and
@@ -248,7 +250,8 @@ function coreTop(file: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-export type RuleId = 'file-cycles' | 'core-folder-cycles' | 'lower-layers' | 'theories' | 'platform-free' | 'vscode-only-in-host' | 'unresolved';
+export type RuleId =
+  'file-cycles' | 'core-folder-cycles' | 'lower-layers' | 'theories' | 'platform-free' | 'vscode-only-in-host' | 'theory-entries' | 'unresolved';
 
 export interface Violation {
   rule: RuleId;
@@ -306,6 +309,12 @@ export function checkLayers(g: Graph): Violation[] {
     const hostSide = within(f, 'src/host') || within(f, 'src/preview') || f === 'src/extension.ts';
     if (isVscode(i) && !hostSide)
       v.push({ rule: 'vscode-only-in-host', message: `${where(i)}: only src/host/, src/preview/ and src/extension.ts may import vscode` });
+    // 6. Outside src/core, a theory's public entry is the only way in.
+    if (!within(f, 'src/core') && i.to && within(i.to, 'src/core/theories') && !/^src\/core\/theories\/[^/]+\/index\.ts$/.test(i.to))
+      v.push({
+        rule: 'theory-entries',
+        message: `${where(i)}: outside src/core a theory is reached through the engine or src/core/theories/<theory>/index.ts, not ${i.to}`,
+      });
   }
   for (const i of g.unresolved)
     v.push({
@@ -367,6 +376,8 @@ test('src/core/numerics and src/core/io import nothing above them, src/core noth
 test('src/core/theories: no theory imports another theory', () => assertNone('theories', 'imports between theories'));
 test('src/core, src/webview and src/shared import neither vscode nor Node built-ins', () => assertNone('platform-free', 'platform imports'));
 test('only src/host, src/preview and src/extension.ts import vscode', () => assertNone('vscode-only-in-host', 'vscode imports'));
+test('outside src/core, theories are reached only through the engine and theories/*/index.ts', () =>
+  assertNone('theory-entries', "imports of a theory's internals"));
 
 test('tsconfig.core.json: no DOM library and no @types (no Node types) for src/core; no Node types for the webview', () => {
   const read = (name: string): { lib: string[]; types: string[] | undefined; include: string[] } => {
@@ -520,4 +531,24 @@ test('self-test: an unresolvable import and a non-literal dynamic import are rep
     'src/core/spec/a.ts': "import { gone } from './moved';\nconst m = await import(name);\n",
   });
   assert.equal(messages(vs, 'unresolved').length, 2);
+});
+
+test("self-test: outside src/core, an import of a theory's internals is reported, its public entry and the engine are not", () => {
+  const vs = check({
+    'src/core/engine/index.ts': "export * from '../theories/alignment/index';\n",
+    'src/core/theories/alignment/index.ts': "export { t } from './theory';\n",
+    'src/core/theories/alignment/theory.ts': 'export const t = 1;\n',
+    'src/core/theories/alignment/face/panel.ts': 'export type M = 1;\n',
+    'src/core/theories/face.ts': 'export type F = 1;\n',
+    'src/host/ok.ts': "import { t } from '../core/theories/alignment/index';\nimport { x } from '../core/engine/index';\n",
+    'src/webview/bad.ts': "import type { M } from '../core/theories/alignment/face/panel';\n",
+    'src/cli/bad.ts': "import { t } from '../core/theories/alignment/theory';\nimport type { F } from '../core/theories/face';\n",
+    'src/shared/bad.ts': "export type { M } from '../core/theories/alignment/face/panel';\n",
+  });
+  assert.deepEqual(
+    messages(vs, 'theory-entries')
+      .map((m) => m.split(' ')[0])
+      .sort(),
+    ['src/cli/bad.ts:1', 'src/cli/bad.ts:2', 'src/shared/bad.ts:1', 'src/webview/bad.ts:1'],
+  );
 });

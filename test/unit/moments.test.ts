@@ -17,6 +17,7 @@ import { readCsv } from '../../src/core/io/csv';
 import { openCsvStream } from '../../src/core/io/csvStream';
 import { readNpy } from '../../src/core/io/npy';
 import { openNpyStream } from '../../src/core/io/npyStream';
+import { npzMembers } from '../../src/core/io/npzStream';
 import { npyBytes, writeNpz } from '../../src/core/io/npzWrite';
 import { bytesSource, type ByteSource, type RowStream } from '../../src/core/io/stream';
 import { readArray } from '../../src/core/io/readArray';
@@ -32,10 +33,13 @@ const cli = path.join(root, 'dist/cli.js');
 const EXAMPLES = path.join(root, 'examples');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslexp-moments-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const python: string | undefined = (() => {
-  const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8', timeout: 30_000 });
-  return r.status === 0 ? 'python3' : undefined;
-})();
+/** python3 with numpy (PATH's, else Debian's); CI installs it, so there a missing one fails instead of skipping. */
+const python: string | undefined = ['python3', '/usr/bin/python3'].find(
+  (exe) => spawnSync(exe, ['-c', 'import numpy'], { encoding: 'utf8', timeout: 30_000 }).status === 0,
+);
+const NO_PYTHON = 'python3 with numpy is not installed (apt-get install python3-numpy)';
+const skipWithoutPython = python || process.env.CI ? false : NO_PYTHON;
+const needPython = (): string => python ?? assert.fail(`${NO_PYTHON}: CI must have it (.ci/run)`);
 
 function sslexp(args: string[], cwd = tmp) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -91,6 +95,30 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const flat = (m: number[][] | number[]): number[] => (Array.isArray(m[0]) ? (m as number[][]).flat() : (m as number[]));
+
+/** Every member of a moments file, in file order: dtype (from the .npy header), shape and values. */
+function fileMembers(bytes: Uint8Array, name = 'm.npz'): [string, { dtype: string; shape: number[]; data: Float64Array }][] {
+  return [...npzMembers(bytesSource(bytes), name)].map(([key, m]) => {
+    const raw = m.source.read(0, m.source.size);
+    const dtype = /'descr': '([^']+)'/.exec(new TextDecoder().decode(raw.subarray(0, 128)))![1];
+    return [key, { dtype, ...readNpy(raw, `${name}[${key}]`) }];
+  });
+}
+
+/** Two moments files hold the same members in the same order, dtypes and shapes, every value within `tol` relative to the member's largest. */
+function sameMembers(a: Uint8Array, b: Uint8Array, tol: number, what: string): string[] {
+  const ma = fileMembers(a);
+  const mb = fileMembers(b);
+  assert.deepEqual(
+    ma.map(([k, v]) => [k, v.dtype, v.shape]),
+    mb.map(([k, v]) => [k, v.dtype, v.shape]),
+    `${what}: members`,
+  );
+  ma.forEach(([k, v], i) => assert.ok(relErr(v.data, mb[i][1].data) <= tol, `${what}: ${k} differs by ${relErr(v.data, mb[i][1].data)}`));
+  return ma.map(([k]) => k);
+}
+
+const ALL_MEMBERS = ['version', 'n', 'sum_x', 'xtx', 'views', 'sum_xbar', 'xbar_t_xbar', 'x_t_xbar', 'scatter', 'classes', 'class_counts', 'y_t_x', 'y_t_xbar'];
 
 // ------------------------------------------------------------------ block readers
 
@@ -248,31 +276,40 @@ test('the accumulated statistics equal a direct computation (sums, XᵀX, views,
   }
 });
 
-function statsOf(x: number[], n: number, d: number, labels?: number[], from = 0, to = n): SufficientStats {
-  const acc = new StatsAccumulator(d, labels ? { targets: 'labels' } : {});
-  acc.add(Float64Array.from(x.slice(from * d, to * d)), to - from, from, labels ? { labels: Float64Array.from(labels.slice(from, to)) } : {});
+function statsOf(x: number[], n: number, d: number, labels?: number[], from = 0, to = n, views?: { V: number; data: number[] }): SufficientStats {
+  const acc = new StatsAccumulator(d, { ...(labels ? { targets: 'labels' as const } : {}), ...(views ? { views: views.V } : {}) });
+  acc.add(Float64Array.from(x.slice(from * d, to * d)), to - from, from, {
+    ...(labels ? { labels: Float64Array.from(labels.slice(from, to)) } : {}),
+    ...(views ? { views: Float64Array.from(views.data.slice(from * views.V * d, to * views.V * d)) } : {}),
+  });
   return acc.finish();
 }
 
-test('shards merged through moments files equal the whole to 1e-12 (sums added; classes united)', () => {
+test('shards merged through moments files equal the whole in every member to 1e-12 (sums added; classes united; views too)', () => {
   const n = 300;
   const d = 6;
+  const V = 3;
   const x = randomMatrix(n, d, 5, 3);
+  const views = { V, data: randomMatrix(n * V, d, 6, 2) };
   const labels = Array.from({ length: n }, (_, i) => (i < 100 ? i % 2 : i % 4)); // shard 1 has two classes, the others four
-  const whole = statsOf(x, n, d, labels);
+  const whole = momentsNpz(statsOf(x, n, d, labels, 0, n, views));
   const cuts = [0, 100, 170, 300];
   let merged: SufficientStats | undefined;
   for (let s = 0; s + 1 < cuts.length; s++) {
-    const shard = readMomentsNpz(bytesSource(momentsNpz(statsOf(x, n, d, labels, cuts[s], cuts[s + 1]))), `shard${s}.npz`);
+    const shard = readMomentsNpz(bytesSource(momentsNpz(statsOf(x, n, d, labels, cuts[s], cuts[s + 1], views))), `shard${s}.npz`);
     merged = merged ? mergeStats(merged, shard) : shard;
   }
-  assert.equal(merged!.n, n);
-  assert.ok(relErr(merged!.sumX, whole.sumX) < 1e-12);
-  assert.ok(relErr(merged!.xtx, whole.xtx) < 1e-12);
+  // every member the writer writes, each against the whole: a merge that kept one shard's
+  // value of any sum (sum_xbar, xbar_t_xbar, … ) fails here
+  assert.deepEqual(sameMembers(momentsNpz(merged!), whole, 1e-12, 'merged vs whole'), ALL_MEMBERS);
   assert.deepEqual([...merged!.targets!.classes!], [0, 1, 2, 3]);
-  assert.deepEqual([...merged!.targets!.sumY], [...whole.targets!.sumY]);
-  assert.ok(relErr(merged!.targets!.ytx, whole.targets!.ytx) < 1e-12);
-  assert.throws(() => mergeStats(whole, statsOf(randomMatrix(3, 2, 1), 3, 2)), /d = 6 and d = 2/);
+  for (const s of [1, 2]) {
+    // and no shard alone is the whole in any sum: the comparison above can tell them apart
+    const part = fileMembers(momentsNpz(statsOf(x, n, d, labels, cuts[s], cuts[s + 1], views)));
+    for (const [k, v] of part.filter(([k]) => ['sum_x', 'xtx', 'sum_xbar', 'xbar_t_xbar', 'x_t_xbar', 'scatter'].includes(k)))
+      assert.ok(relErr(v.data, fileMembers(whole).find(([w]) => w === k)![1].data) > 1e-3, `${k} of shard ${s}`);
+  }
+  assert.throws(() => mergeStats(readMomentsNpz(bytesSource(whole), 'w.npz'), statsOf(randomMatrix(3, 2, 1), 3, 2)), /d = 6 and d = 2/);
 });
 
 test('readMomentsNpz: a file that is not a moments file, or is inconsistent, fails naming the array', () => {
@@ -455,7 +492,7 @@ test('a .npy beyond the in-memory limits is streamed without being asked (header
   // masking: G = p² (1/n) XᵀX, ω_1 = p²/(p² + p(1−p)) = p
   assert.ok(Math.abs(r.solutions!.jointEmbedding.omega[0] - 0.5) < 1e-12);
   assert.ok(Math.abs(r.solutions!.reconstruction.objective - (sq / n - r.solutions!.reconstruction.phi[0] ** 2)) < 1e-9);
-  // a streamed file is no reason to refuse `simulate` (it samples the rows it draws, issue 14);
+  // a streamed file is no reason to refuse `simulate` (it samples the rows it draws, docs/architecture.md §5);
   // a masking augmentation still is (it has no α), located on the block
   assert.ok(!r.problems.some((p) => p.code === 'limit-exceeded'), codes.join());
   const refusal = r.problems.find((p) => p.code === 'simulation-unsupported')!;
@@ -517,10 +554,10 @@ test('data: {moments} analyses from the statistics alone: the same solutions as 
 
 // ------------------------------------------------------------------ the CLI end to end
 
-test('sslexp moments DATA --views --labels, then --merge of shards: numpy-readable, and the merge equals the whole', () => {
-  const n = 60;
-  const d = 5;
-  const V = 3;
+const CLI_ROWS = { n: 60, d: 5, V: 3 };
+
+test('sslexp moments DATA --views --labels, then --merge of shards: the merge equals the whole in every member', () => {
+  const { n, d, V } = CLI_ROWS;
   const x = randomMatrix(n, d, 11);
   const views = randomMatrix(n * V, d, 12);
   const labels = Array.from({ length: n }, (_, i) => i % 4);
@@ -544,47 +581,72 @@ test('sslexp moments DATA --views --labels, then --merge of shards: numpy-readab
   const merged = sslexp(['moments', '--merge', 's1.npz', 's2.npz', '-o', 'merged.npz']);
   assert.equal(merged.code, 0, merged.stderr);
   assert.equal(merged.stdout.trim(), 'merged.npz: n = 60, d = 5, V = 3 views, 4 classes');
-  const w = readMomentsNpz(bytesSource(fs.readFileSync(path.join(tmp, 'whole.npz'))), 'whole.npz');
-  const m = readMomentsNpz(bytesSource(fs.readFileSync(path.join(tmp, 'merged.npz'))), 'merged.npz');
-  for (const [k, a, b] of [
-    ['xtx', m.xtx, w.xtx],
-    ['scatter', m.views!.scatter, w.views!.scatter],
-    ['x_t_xbar', m.views!.xtxb, w.views!.xtxb],
-    ['y_t_xbar', m.targets!.ytxb!, w.targets!.ytxb!],
-  ] as const) {
-    assert.ok(relErr(a, b) < 1e-12, `${k}: ${relErr(a, b)}`);
-  }
-  // errors: a missing shard, a shard of another width, usage
-  assert.match(sslexp(['moments', '--merge', 's1.npz', 'nope.npz', '-o', 'x.npz']).stderr, /sslexp moments: nope\.npz: no such file/);
+  const file = (f: string) => new Uint8Array(fs.readFileSync(path.join(tmp, f)));
+  assert.deepEqual(sameMembers(file('merged.npz'), file('whole.npz'), 1e-12, 'merged vs whole'), ALL_MEMBERS);
+});
+
+test('sslexp moments errors: FILE: error CODE: message, for the data, views and labels files and every shard', () => {
+  const { n } = CLI_ROWS;
+  const labels = Array.from({ length: n }, (_, i) => i % 4);
+  const err = (args: string[]) => {
+    const r = sslexp(args);
+    return [r.code, r.stderr];
+  };
+  assert.deepEqual(err(['moments', '--merge', 's1.npz', 'nope.npz', '-o', 'x.npz']), [1, 'nope.npz: error file-not-found: no such file\n']);
   write('c1.npy', npyBytes({ dtype: '<f8', shape: [n, 1], data: labels }));
   const other = sslexp(['moments', 'c1.npy', '-o', 'other.npz']);
   assert.equal(other.code, 0, other.stderr);
-  const mix = sslexp(['moments', '--merge', 's1.npz', 'other.npz', '-o', 'x.npz']);
-  assert.equal(mix.code, 1);
-  assert.match(mix.stderr, /other\.npz: the shards have d = 5 and d = 1 features/);
+  assert.deepEqual(err(['moments', '--merge', 's1.npz', 'other.npz', '-o', 'x.npz']), [
+    1,
+    'other.npz: error dimension-mismatch: the shards have d = 5 and d = 1 features\n',
+  ]);
+  // (the archive reader's own words after the prefix)
+  const notZip = err(['moments', '--merge', 's1.npz', 'cx.npy', '-o', 'x.npz']);
+  assert.equal(notZip[0], 1);
+  assert.match(String(notZip[1]), /^cx\.npy: error file-parse-error: cx\.npy is not a valid \.npz \(zip\) archive: [^\n]+\n$/);
+  assert.deepEqual(err(['moments', 's1x.npy', '--views', 'cv.npy', '-o', 'x.npz']), [
+    1,
+    "cv.npy: error dimension-mismatch: augmentation.views: 'cv.npy' has n = 60 samples (shape (60, 3, 5)) but the data have 25; the views must come in the order of the data's rows.\n",
+  ]);
+  assert.deepEqual(err(['moments', 'cx.npy', '--labels', 's1y.csv', '-o', 'x.npz']), [
+    1,
+    "s1y.csv: error dimension-mismatch: data.labels: 's1y.csv' has n = 25 samples but the data have 60; one label per sample, in the data's order.\n",
+  ]);
+  assert.deepEqual(err(['moments', 'cx.npy', '--label-column', '9', '-o', 'x.npz']), [
+    1,
+    'cx.npy: error out-of-range: data.labels.column: 9 is outside the 5 columns of the data.\n',
+  ]);
+  assert.deepEqual(err(['moments', 'missing.npy', '-o', 'x.npz']), [
+    1,
+    `missing.npy: error file-not-found: File 'missing.npy' not found (looked for ${path.join(tmp, 'missing.npy')}).\n`,
+  ]);
+  assert.equal(fs.existsSync(path.join(tmp, 'x.npz')), false);
+  // usage errors stay usage errors (exit 2)
   assert.equal(sslexp(['moments', 'cx.npy']).code, 2);
   assert.match(sslexp(['moments', 'cx.npy']).stderr, /'moments' needs -o FILE\.npz/);
   assert.match(sslexp(['analyze', 'x.yaml', '--views', 'cv.npy']).stderr, /--merge, --views, --labels and --label-column belong to 'moments'/);
-  const mismatch = sslexp(['moments', 's1x.npy', '--views', 'cv.npy', '-o', 'x.npz']);
-  assert.equal(mismatch.code, 1);
-  assert.match(mismatch.stderr, /augmentation\.views: 'cv\.npy' has n = 60 samples \(shape \(60, 3, 5\)\) but the data have 25/);
-  if (python) {
-    const check = spawnSync(
-      python,
-      [
-        '-c',
-        'import numpy as np, sys; z = np.load(sys.argv[1]); x = np.load(sys.argv[2]); print(int(z["version"]), int(z["n"]), z["views"].item(), float(abs(z["xtx"] - x.T @ x).max() / abs(x.T @ x).max()), [int(c) for c in z["class_counts"]])',
-        'merged.npz',
-        'cx.npy',
-      ],
-      { cwd: tmp, encoding: 'utf8' },
-    );
-    assert.equal(check.status, 0, check.stderr);
-    const [version, count, V2, err, ...rest] = check.stdout.trim().split(' ');
-    assert.deepEqual([version, count, V2], ['1', '60', '3']);
-    assert.ok(Number(err) < 1e-12, err);
-    assert.equal(rest.join(' '), '[15, 15, 15, 15]');
-  }
+});
+
+test("numpy reads the merged file: every member equals numpy's sums of the rows", { skip: skipWithoutPython }, () => {
+  // numpy recomputes every documented member from cx/cv/cy and prints its relative error
+  const script = [
+    'import numpy as np, sys',
+    'z = np.load(sys.argv[1]); x = np.load(sys.argv[2]); v = np.load(sys.argv[3]).astype("f8"); y = np.load(sys.argv[4])',
+    'xb = v.mean(1); dv = (v - xb[:, None, :]).reshape(-1, x.shape[1]); c = np.unique(y)',
+    'want = dict(version=1, n=len(x), sum_x=x.sum(0), xtx=x.T @ x, views=v.shape[1], sum_xbar=xb.sum(0), xbar_t_xbar=xb.T @ xb,',
+    '  x_t_xbar=x.T @ xb, scatter=dv.T @ dv / (v.shape[1] - 1), classes=c.astype("f8"), class_counts=np.array([(y == k).sum() for k in c]),',
+    '  y_t_x=np.array([x[y == k].sum(0) for k in c]), y_t_xbar=np.array([xb[y == k].sum(0) for k in c]))',
+    'print(" ".join(z.files) == " ".join(want), " ".join(f"{k}:{z[k].dtype.str}:{abs(z[k] - want[k]).max() / max(abs(np.asarray(want[k])).max(), 1e-300):.3g}" for k in z.files))',
+  ].join('\n');
+  const r = spawnSync(needPython(), ['-c', script, 'merged.npz', 'cx.npy', 'cv.npy', 'cy.npy'], { cwd: tmp, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [same, ...members] = r.stdout.trim().split(' ');
+  assert.equal(same, 'True');
+  assert.deepEqual(
+    members.map((m) => m.split(':').slice(0, 2).join(':')),
+    ALL_MEMBERS.map((k) => `${k}:${['version', 'n', 'views', 'class_counts'].includes(k) ? '<i8' : '<f8'}`),
+  );
+  for (const m of members) assert.ok(Number(m.split(':')[2]) < 1e-12, m);
 });
 
 test("sslexp analyze --output solutions.npz: every solution matrix for numpy.load and the project's reader; --json unchanged", () => {
@@ -605,25 +667,26 @@ test("sslexp analyze --output solutions.npz: every solution matrix for numpy.loa
   assert.deepEqual([...get('corrupted_reconstruction_row_projector').data], json.solutions.corrupted.reconstruction.rowProjector.flat());
   assert.equal(get('discrepancy_joint_embedding').data[0], json.solutions.discrepancy.jointEmbedding);
   assert.equal(get('reconstruction_objective').data[0], json.solutions.reconstruction.objective);
-  if (python) {
-    const p = spawnSync(
-      python,
-      [
-        '-c',
-        'import numpy as np, sys; z = np.load(sys.argv[1]); print(" ".join(sorted(z.files))); print(z["reconstruction_phi"].shape, z["supervised_V"].shape)',
-        out,
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(p.status, 0, p.stderr);
-    const [names, shapes] = p.stdout.trim().split('\n');
-    assert.ok(names.split(' ').includes('joint_embedding_objective') && names.split(' ').includes('corrupted_seed'), names);
-    assert.equal(shapes, '(40,) (10, 40)');
-  }
   const spectral = sslexp(['analyze', path.join(EXAMPLES, 'straddling.sslexp.yaml'), '-o', path.join(tmp, 'none.npz')]);
   assert.equal(spectral.code, 1);
   assert.match(spectral.stderr, /--output: nothing written .*only a data-mode analysis has solution matrices/);
   assert.equal(fs.existsSync(path.join(tmp, 'none.npz')), false);
+});
+
+test("numpy.load reads the analysis' --output file: member names and shapes", { skip: skipWithoutPython }, () => {
+  const p = spawnSync(
+    needPython(),
+    [
+      '-c',
+      'import numpy as np, sys; z = np.load(sys.argv[1]); print(" ".join(sorted(z.files))); print(z["reconstruction_phi"].shape, z["supervised_V"].shape)',
+      path.join(tmp, 'sol.npz'),
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(p.status, 0, p.stderr);
+  const [names, shapes] = p.stdout.trim().split('\n');
+  assert.ok(names.split(' ').includes('joint_embedding_objective') && names.split(' ').includes('corrupted_seed'), names);
+  assert.equal(shapes, '(40,) (10, 40)');
 });
 
 test('data read in blocks: a non-finite value is located by its CSV line (or .npy row) and value, on data.file', () => {

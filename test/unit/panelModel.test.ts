@@ -1,15 +1,22 @@
 import { test } from 'node:test';
-import { asAlignment } from '../support/engine';
+import { asAlignment, asGraph } from '../support/engine';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText } from '../../src/core/engine/analyze';
+import { analyzeText, faceOf, panelProblems } from '../../src/core/engine/index';
 import type { Problem } from '../../src/core/problems/problems';
-import { MAX_PANEL_PROBLEMS, MAX_SIGMA_CURVES, panelProblems, toPanelModel, vicregSigma } from '../../src/preview/panelModel';
+import { MAX_PANEL_PROBLEMS } from '../../src/core/problems/panelProblems';
+import { toPanelModel } from '../../src/preview/panelModel';
 import type { GraphSpec } from '../../src/core/spec/model';
-import type { GraphAnalysis } from '../../src/core/theories/spectralEmbedding/types';
-import type { SerializableEngineResult } from '../../src/shared/workerProtocol';
-import { isPanelModel, type PanelSimulation, type PanelSpectra } from '../../src/shared/webviewProtocol';
+import type { PanelSimulation } from '../../src/core/theories/alignment/index';
+import { MAX_SIGMA_CURVES } from '../../src/core/theories/spectralEmbedding/index';
+import { vicregSigmaAt as vicregSigma } from '../../src/core/theories/spectralEmbedding/representation';
+import type { GraphAnalysis, SpectralEmbeddingEngineResult } from '../../src/core/theories/spectralEmbedding/types';
+import type { PostedResult } from '../../src/shared/workerProtocol';
+import { isPanelModel as isPanelEnvelope } from '../../src/shared/webviewProtocol';
+import { isRenderable } from '../../src/webview/theories';
+
+const isPanelModel = (m: unknown): boolean => isPanelEnvelope(m) && isRenderable(m);
 
 const SCENARIO_M = `# Scenario M, strong noise
 sslexp: 1
@@ -23,21 +30,10 @@ noise:
 alpha: 1
 `;
 
-/** What the worker posts: the engine result without the typed arrays. */
-function serializable(text: string): SerializableEngineResult {
-  const { spectra, ...rest } = asAlignment(analyzeText(text, { fileName: 'm.sslexp.yaml', curve: true }));
-  const out: SerializableEngineResult = rest;
-  if (spectra) {
-    const idx = (n: number, from: number) => Array.from({ length: n }, (_, i) => from + i + 1);
-    const thinned: PanelSpectra = {
-      important: { index: idx(spectra.c.length, 0), c: [...spectra.c], theta: [...spectra.thetaImportant] },
-      noise: { index: idx(spectra.gamma.length, spectra.c.length), gamma: [...spectra.gamma], theta: [...spectra.thetaNoise] },
-      thinned: false,
-      total: { k: spectra.c.length, noise: spectra.gamma.length },
-    };
-    out.spectra = thinned;
-  }
-  return out;
+/** What the worker posts: the engine result as its theory's face posts it (the spectra are short: not thinned). */
+function serializable(text: string): PostedResult {
+  const result = analyzeText(text, { fileName: 'm.sslexp.yaml', curve: true });
+  return faceOf(result.theory).post(result, { maxPoints: 4000, detail: false });
 }
 
 test('maps an analysis: name, dimensions, thresholds, alpha, recommendation, spectra, curve', () => {
@@ -109,7 +105,7 @@ test('the latest simulation is included', () => {
 // Graph mode (docs/theory.md §7): the model's other member
 
 /** Three disjoint pairs (N = 6, K = 4): L has eigenvalues 0, 0, 0, 2, 2, 2 (see graphText.test.ts). */
-function graphResult(withAnalysis = true): SerializableEngineResult {
+function graphResult(withAnalysis = true): SpectralEmbeddingEngineResult {
   const text = 'sslexp: 1\nname: Three pairs\n';
   const analysis: GraphAnalysis = {
     dimensions: { N: 6, D: 3, K: 4 },
@@ -162,9 +158,7 @@ function graphResult(withAnalysis = true): SerializableEngineResult {
 }
 
 test('graph mode: a model tagged spectralEmbedding, the Gram matrices left out', () => {
-  const m = toPanelModel({ result: graphResult(), text: 'sslexp: 1\nname: Three pairs\n' });
-  assert.equal(m.theory, 'spectralEmbedding');
-  if (m.theory !== 'spectralEmbedding') return;
+  const m = asGraph(toPanelModel({ result: graphResult(), text: 'sslexp: 1\nname: Three pairs\n' }));
   assert.equal(m.name, 'Three pairs');
   assert.deepEqual(m.dimensions, { N: 6, D: 3, K: 4 });
   assert.deepEqual(m.graph, { kind: 'labels', edges: 3, components: 3, laplacian: [0, 0, 0, 2, 2] });
@@ -182,9 +176,7 @@ test('graph mode: a model tagged spectralEmbedding, the Gram matrices left out',
 });
 
 test('graph mode: the σ_k sweep over the invariance weight g (docs/theory.md §7.5 (b))', () => {
-  const m = toPanelModel({ result: graphResult(), text: '' });
-  assert.equal(m.theory, 'spectralEmbedding');
-  if (m.theory !== 'spectralEmbedding') return;
+  const m = asGraph(toPanelModel({ result: graphResult(), text: '' }));
   const sw = m.sigmaSweep!;
   assert.equal(sw.variance, 25);
   assert.equal(sw.invariance, 25);
@@ -214,13 +206,12 @@ test('graph mode: the σ_k sweep over the invariance weight g (docs/theory.md §
 });
 
 test('graph mode: many distinct eigenvalues are subsampled to a legible family of curves', () => {
-  const r = graphResult() as Extract<SerializableEngineResult, { theory: 'spectralEmbedding' }>;
+  const r = graphResult();
   const K = 40;
   const eigenvalues = Array.from({ length: K }, (_, i) => 0.01 * (i + 1));
   r.analysis!.dimensions.K = K;
   r.analysis!.representation.vicreg = { eigenvalues, sigma: eigenvalues.map((l) => vicregSigma(l, 25, 25)), loss: 0, rank: K };
-  const m = toPanelModel({ result: r, text: '' });
-  if (m.theory !== 'spectralEmbedding') throw new Error('graph model expected');
+  const m = asGraph(toPanelModel({ result: r, text: '' }));
   const sw = m.sigmaSweep!;
   assert.equal(sw.curves.length, MAX_SIGMA_CURVES);
   assert.equal(sw.capped, true);
@@ -230,9 +221,7 @@ test('graph mode: many distinct eigenvalues are subsampled to a legible family o
 });
 
 test('graph mode without an analysis (errors): nulls, the problems kept', () => {
-  const m = toPanelModel({ result: graphResult(false), text: 'sslexp: 1\nname: x\n' });
-  assert.equal(m.theory, 'spectralEmbedding');
-  if (m.theory !== 'spectralEmbedding') return;
+  const m = asGraph(toPanelModel({ result: graphResult(false), text: 'sslexp: 1\nname: x\n' }));
   assert.equal(m.dimensions, null);
   assert.equal(m.graph, null);
   assert.deepEqual(m.representation, { vicreg: null, simclr: null });
@@ -253,17 +242,9 @@ test('data mode with views and labels: the probe accuracies and split sizes reac
   const text = readFileSync(file, 'utf8');
   const engine = asAlignment(analyzeText(text, { fileName: file, baseDir: path.dirname(file), readFile: (p) => readFileSync(p) }));
   assert.ok(engine.solutions?.probe, JSON.stringify(engine.problems));
-  // What the worker posts (src/worker/worker.ts `serializable`): the spectra and the probe, not the matrices.
-  const { solutions, spectra: _spectra, ...rest } = engine;
-  const result: SerializableEngineResult = {
-    ...rest,
-    solutionSummary: {
-      problem: solutions!.problem,
-      reconstruction: { phi: solutions!.reconstruction.phi, objective: solutions!.reconstruction.objective },
-      jointEmbedding: { omega: solutions!.jointEmbedding.omega, objective: solutions!.jointEmbedding.objective },
-      probe: solutions!.probe,
-    },
-  };
+  // What the worker posts (the face's `post`): the spectra and the probe, not the matrices.
+  const result = faceOf(engine.theory).post(engine, { maxPoints: 4000, detail: false });
+  assert.equal('solutions' in result, false);
   const m = asAlignment(toPanelModel({ result, text }));
   // `sslexp analyze examples/digits-views.sslexp.yaml`: 799 train / 201 test samples, seed 0:
   // supervised 64.2%, reconstruction 80.1%, joint-embedding 78.6% (129/201, 161/201, 158/201)

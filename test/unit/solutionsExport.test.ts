@@ -1,5 +1,5 @@
 /**
- * The panel's "Solutions (.npz)" export and the worker's progress (issue 14): the analysis
+ * The panel's "Solutions (.npz)" export and the worker's progress (docs/architecture.md §5): the analysis
  * worker (dist/worker.js, run in a worker thread as the extension host runs it) answers a
  * `solutions` request with the bytes `sslexp analyze FILE --output F.npz` writes — the same
  * bytes, since both call `solutionsNpz` (src/core/theories/alignment/data/solutionsFile.ts) —

@@ -1,5 +1,5 @@
 /**
- * `simulate` on data read in blocks (issue 14; docs/theory.md §6.1, "The finite-n
+ * `simulate` on data read in blocks (docs/architecture.md §5; docs/theory.md §6.1, "The finite-n
  * experiment"): every (n, repeat) draw is a fresh uniform subset of n distinct rows of the
  * whole file, as in memory. From a .npy or a stored .npz member each draw reads just its rows
  * by position (the in-memory draw's rows, in its order: the result equals the in-memory one);

@@ -321,7 +321,7 @@ test('the threshold predicate agrees with the population score predicate within 
   assert.ok(checked > 200, `checked ${checked}`);
 });
 
-// ---- recommendation rule (issue 2) --------------------------------------------------------
+// ---- recommendation rule (docs/theory.md §5) --------------------------------------------------------
 
 test('recommendation with alpha: exactly one recovers, both, neither', () => {
   const c = computeThresholds(CASES.C.s); // RC 0.764, JE 0.707

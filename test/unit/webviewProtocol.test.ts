@@ -3,21 +3,31 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ALIGNMENT_CHART_IDS,
-  CHART_IDS,
   decodeEmbeddedJson,
   encodeEmbeddedJson,
-  GRAPH_CHART_IDS,
   isChartId,
-  isHostToWebviewMessage,
+  isHostToWebviewMessage as isHostToWebviewShape,
   isOlderResult,
-  isPanelModel,
-  isWebviewToHostMessage,
+  isPanelModel as isPanelEnvelope,
+  isWebviewToHostMessage as isWebviewToHostShape,
   MAX_DATA_URL_LENGTH,
   MAX_REASON_LENGTH,
   thinSeries,
 } from '../../src/shared/webviewProtocol';
 import { thinIndices } from '../../src/core/numerics/thin';
+import { chartIds } from '../../src/core/engine/index';
+import { alignmentPanel } from '../../src/core/theories/alignment/index';
+import { graphPanel } from '../../src/core/theories/spectralEmbedding/index';
+import { CHART_ORDER, isRenderable } from '../../src/webview/theories';
+
+/** The checks as the host and the panel run them: against the registry's charts. */
+const isWebviewToHostMessage = (x: unknown): boolean => isWebviewToHostShape(x, chartIds());
+const isHostToWebviewMessage = (x: unknown): boolean => isHostToWebviewShape(x, CHART_ORDER);
+
+/** What the panel renders: the protocol's envelope and the shape its theory's view accepts. */
+const isPanelModel = (m: unknown): boolean => isPanelEnvelope(m) && isRenderable(m);
+const ALIGNMENT_CHART_IDS = alignmentPanel.charts;
+const GRAPH_CHART_IDS = graphPanel.charts;
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
@@ -197,12 +207,14 @@ function fixtureModel(name: string): Record<string, unknown> {
   return m.model;
 }
 
-test('one list of charts: both theories, in display order', () => {
-  assert.deepEqual([...CHART_IDS], [...ALIGNMENT_CHART_IDS, ...GRAPH_CHART_IDS]);
+test("one list of charts: every theory's, in display order, the same in the engine and the panel", () => {
+  assert.deepEqual(chartIds(), [...ALIGNMENT_CHART_IDS, ...GRAPH_CHART_IDS]);
+  assert.deepEqual([...CHART_ORDER], chartIds());
   assert.deepEqual([...GRAPH_CHART_IDS], ['laplacian', 'sigma', 'ranks', 'agreement']);
-  assert.equal(new Set(CHART_IDS).size, CHART_IDS.length);
-  for (const id of CHART_IDS) assert.ok(isChartId(id));
-  for (const x of ['nope', '', 3, null, 'Laplacian']) assert.equal(isChartId(x), false, String(x));
+  assert.equal(new Set(chartIds()).size, chartIds().length);
+  for (const id of chartIds()) assert.ok(isChartId(id));
+  // the protocol checks the shape of an id; which ids exist is the theories' business
+  for (const x of ['', 3, null, 'Laplacian', 'a b', '1x', 'x'.repeat(65), '<b>']) assert.equal(isChartId(x), false, String(x));
 });
 
 test('panel models of both theories pass; untagged, mistagged or malformed ones do not', () => {
@@ -272,7 +284,7 @@ test('the render acknowledgement names the theory and accepts graph sections', (
     theme: 'light',
   };
   assert.ok(isWebviewToHostMessage(ack));
-  assert.equal(isWebviewToHostMessage({ ...ack, theory: 'graph' }), false);
+  for (const theory of ['', 'a b', 3, '<script>', 'x'.repeat(65)]) assert.equal(isWebviewToHostMessage({ ...ack, theory }), false, String(theory));
   const { theory: _t, ...untagged } = ack;
   assert.equal(isWebviewToHostMessage(untagged), false);
 });

@@ -6,7 +6,7 @@
 import type { EngineOptions, EngineResult } from './types';
 import { problem, type Problem } from '../problems/problems';
 import { parseSpec } from '../spec/parseSpec';
-import { theoryFor } from './theories';
+import { DEFAULT_THEORY, theoryFor, theoryForMode } from './theories';
 
 export function analyzeText(text: string, options: EngineOptions): EngineResult {
   try {
@@ -14,7 +14,7 @@ export function analyzeText(text: string, options: EngineOptions): EngineResult 
   } catch (err) {
     // Defence in depth: an engine bug must never crash the host, the worker or the CLI.
     const message = err instanceof Error ? err.message : String(err);
-    return { theory: 'alignment', problems: [problem('internal-error', 'error', `Internal error while analysing the spec: ${message}`, 0, 0)] };
+    return problemsOnly([problem('internal-error', 'error', `Internal error while analysing the spec: ${message}`, 0, 0)]);
   }
 }
 
@@ -22,7 +22,7 @@ function analyzeUnsafe(text: string, options: EngineOptions): EngineResult {
   const parsed = parseSpec(text, { fileName: options.fileName, baseDir: options.baseDir });
   const problems: Problem[] = [...parsed.problems];
   const spec = parsed.spec;
-  if (!spec) return finish({ theory: parsed.mode === 'graph' ? 'spectralEmbedding' : 'alignment', problems } as EngineResult);
+  if (!spec) return finish({ theory: theoryForMode(parsed.mode ?? 'spectral', parsed.theory)?.id ?? DEFAULT_THEORY, problems } as EngineResult);
   const theory = theoryFor(spec);
   const result = problems.some((p) => p.severity === 'error')
     ? ({ theory: theory.id, problems, spec, mode: spec.mode } as EngineResult)
@@ -33,4 +33,9 @@ function analyzeUnsafe(text: string, options: EngineOptions): EngineResult {
 function finish<R extends EngineResult>(result: R): R {
   result.problems.sort((a, b) => a.start - b.start || a.end - b.end);
   return result;
+}
+
+/** A result that carries only problems (a file that cannot be read, an engine failure), tagged with the default theory. */
+export function problemsOnly(problems: Problem[]): EngineResult {
+  return { theory: DEFAULT_THEORY, problems } as EngineResult;
 }

@@ -12,6 +12,8 @@ import type { EngineOptions, SimulationRunOptions } from './types';
 export interface SpecSimulationOutcome<Sim = unknown> {
   problems: Problem[];
   result?: Sim;
+  /** The theory that ran the simulation (its face posts and prints the result). */
+  theory?: string;
 }
 
 export async function simulateSpecText<Sim = unknown>(
@@ -29,5 +31,6 @@ export async function simulateSpecText<Sim = unknown>(
       problems: [problem('simulation-unsupported', 'error', `This spec's mode (${spec.mode}) has no finite-n simulation.`, spec.span.start, spec.span.start)],
     };
   }
-  return (await theory.simulate(spec, analysis, options, run)) as SpecSimulationOutcome<Sim>;
+  const out = (await theory.simulate(spec, analysis, options, run)) as SpecSimulationOutcome<Sim>;
+  return { ...out, theory: theory.id };
 }

@@ -62,7 +62,10 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'untrusted-file': { severity: 'warning', summary: 'Data files are not read in an untrusted workspace.' },
   'file-not-found': { severity: 'error', summary: 'A referenced file does not exist.' },
   'file-read-error': { severity: 'error', summary: 'A referenced file exists but cannot be read.' },
-  'file-parse-error': { severity: 'error', summary: 'A referenced .npy / .npz / .csv file is malformed or has the wrong shape or dtype.' },
+  'file-parse-error': {
+    severity: 'error',
+    summary: 'A referenced .npy / .npz / .csv file is malformed or has the wrong shape or dtype, or a moments file holds sums no samples can have.',
+  },
   'zero-signal-variance': { severity: 'warning', summary: 'Some c_i = 0: the thresholds are infinite (docs/theory.md §4.5).' },
   'zero-noise-variance': { severity: 'warning', summary: 'Some lambda^Gamma_j = 0: excluded from the max (docs/theory.md §4.5).' },
   'singular-noise-component': { severity: 'warning', summary: 'lambda^Gamma_j = lambda^Theta_j = 0: the corrupted S is singular (docs/theory.md §4.5).' },

@@ -1,5 +1,5 @@
 /**
- * The spec files' own language service (issue 12): completion, hover documentation,
+ * The spec files' own language service (docs/architecture.md §2): completion, hover documentation,
  * document symbols and selection ranges for `*.sslexp.{yaml,yml,json}`, driven by the one
  * definition of the language (definition.ts, read through `lookupSpecNode`). Pure: text and
  * offsets in, plain data with offsets out; the VS Code providers live in src/host/

@@ -1,6 +1,6 @@
 /**
  * Documentation lookup in the spec language's definition (definition.ts), for completion
- * and hover (issue 12): given a path of keys and list indices, the node's documentation,
+ * and hover (docs/architecture.md §2): given a path of keys and list indices, the node's documentation,
  * kind, allowed children, enumeration values, examples and snippets.
  */
 import { SPEC, keysOf, modeDef, own, resolve } from './definition';

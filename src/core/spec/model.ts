@@ -79,7 +79,7 @@ export interface SpectralSpec extends SpecCommon {
   noise: BlockSpec;
 }
 
-/** Data mode (docs/architecture.md §1); consumed by the dense solvers (issue 3). */
+/** Data mode (docs/architecture.md §1); consumed by the dense solvers (docs/theory.md §2). */
 export type AugmentationSpec =
   | { kind: 'additive'; alpha: number; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
   | { kind: 'masking'; keep: number; span: Span }
@@ -154,7 +154,20 @@ export interface GraphSpec extends SpecCommon {
 /** Defaults of graph mode's methods (VICReg's original weights a = g = 25). */
 export const GRAPH_DEFAULTS = { variance: 25, invariance: 25 } as const;
 
-export type Spec = SpectralSpec | DataSpec | GraphSpec;
+/**
+ * A spec of a theory registered at run time (docs/architecture.md §3.5): `sslexp`, `name` and
+ * the theory's own root key, whose value its section checked (spec/extensions.ts).
+ */
+export interface ExtensionSpec extends SpecCommon {
+  mode: 'extension';
+  /** The id of the registered theory. */
+  theory: string;
+  /** Its root key and the value its section returned. */
+  key: string;
+  value: unknown;
+}
+
+export type Spec = SpectralSpec | DataSpec | GraphSpec | ExtensionSpec;
 
 /** Limits (documented in README). Beyond them the parser reports `limit-exceeded`. */
 export const LIMITS = {

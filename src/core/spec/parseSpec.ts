@@ -17,6 +17,7 @@ import { block } from './checkSpectra';
 import { DEF, SPEC, modeDef, modeOfKeys } from './definition';
 import type { SpecMode } from './definitionTypes';
 import { LIMITS, type AugmentationSpec, type BlockSpec, type DataSourceSpec, type SimulateSpec, type Span, type Spec } from './model';
+import { sectionOfKeys, type RegisteredSection } from './extensions';
 import { describeNode, parseSourceTree, type MapEntry, type MapNode, type SourceNode } from './sourceTree';
 
 export { damerauLevenshtein, joinPath, suggest } from './checker';
@@ -38,18 +39,24 @@ export interface ParseSpecResult {
   problems: Problem[];
   /** The mode the root keys select (`graph` → graph mode), also when the spec has errors. */
   mode?: Spec['mode'];
+  /** With mode `extension`: the registered theory its root key selects. */
+  theory?: string;
 }
 
 export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecResult {
   let problems: Problem[];
   let spec: Spec | undefined;
   let mode: Spec['mode'] | undefined;
+  let section: RegisteredSection | undefined;
   try {
     const tree = parseSourceTree(text, options.fileName);
     problems = [...tree.problems];
     if (tree.root && !tree.fatal) {
-      spec = validateRoot(new Checker(text, tree.format, options.baseDir, problems), tree.root);
-      if (tree.root.kind === 'map') mode = modeOfKeys(new Set(tree.root.entries.map((e) => e.key)));
+      const c = new Checker(text, tree.format, options.baseDir, problems);
+      section = tree.root.kind === 'map' ? sectionOfKeys(tree.root.entries.map((e) => e.key)) : undefined;
+      spec = section ? extensionRoot(c, tree.root as MapNode, section) : validateRoot(c, tree.root);
+      if (section) mode = 'extension';
+      else if (tree.root.kind === 'map') mode = modeOfKeys(new Set(tree.root.entries.map((e) => e.key)));
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -57,7 +64,32 @@ export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecRes
   }
   problems = dedupeAndSort(problems, text.length);
   const hasError = problems.some((p) => p.severity === 'error');
-  return hasError || !spec ? { problems, ...(mode ? { mode } : {}) } : { spec, problems, mode: spec.mode };
+  const theory = section ? { theory: section.theory } : {};
+  return hasError || !spec ? { problems, ...(mode ? { mode } : {}), ...theory } : { spec, problems, mode: spec.mode, ...theory };
+}
+
+/** The root of a registered theory's spec: `sslexp`, `name` and its own key (spec/extensions.ts). */
+function extensionRoot(c: Checker, node: MapNode, section: RegisteredSection): Spec | undefined {
+  const k = new Map<string, MapEntry>();
+  for (const e of node.entries) {
+    if (e.key === 'sslexp' || e.key === 'name' || e.key === section.key) k.set(e.key, e);
+    else c.report('unknown-key', `Unknown key '${e.key}' at the top level; allowed keys: sslexp, name, ${section.key}.`, e.keySpan);
+  }
+  const root: Root = { c, map: node, k, mode: 'spectral', firstKey: node.entries.length ? node.entries[0].keySpan : { start: 0, end: 0 } };
+  const head = header(root);
+  const before = c.problems.length;
+  const value = section.parse(k.get(section.key)!.value, (code, message, span, severity) => c.report(code, message, span, undefined, severity));
+  const failed = c.problems.slice(before).some((p) => p.severity === 'error');
+  if (!head.ok || failed || value === undefined || k.size !== node.entries.length) return undefined;
+  return {
+    sslexp: 1,
+    ...(head.name !== undefined ? { name: head.name } : {}),
+    span: node.span,
+    mode: 'extension',
+    theory: section.theory,
+    key: section.key,
+    value,
+  };
 }
 
 function dedupeAndSort(problems: Problem[], length: number): Problem[] {

@@ -5,6 +5,7 @@
  */
 import type { Problem } from '../problems/problems';
 import type { Spec } from '../spec/model';
+import type { PanelModelBase, PostedResultBase, TheoryFace } from './face';
 
 export interface EngineOptions {
   /** Used to choose YAML or JSON and in messages. */
@@ -34,8 +35,11 @@ export interface EngineOptions {
   curve?: boolean;
 }
 
-/** The theories the engine dispatches to (one folder each under core/theories). */
-export type TheoryId = 'alignment' | 'spectralEmbedding';
+/**
+ * A theory's id: its folder under core/theories for the built-in ones (`alignment`,
+ * `spectralEmbedding`); results, posted results and panel models are tagged with it.
+ */
+export type TheoryId = string;
 
 /** What every theory's result carries. */
 export interface TheoryResultBase {
@@ -51,10 +55,17 @@ export interface SimulationRunOptions {
 }
 
 /**
- * One theory: the spec modes it owns and what it computes from a parsed spec. The engine
- * dispatches through this interface (engine/theories.ts); a theory never imports another.
+ * One theory: the spec modes it owns, what it computes from a parsed spec and its public face
+ * (what the editor, the panel and the CLI show of its results). The engine dispatches through
+ * this interface (engine/theories.ts); a theory never imports another.
  */
-export interface Theory<S extends Spec, R extends TheoryResultBase, Sim = unknown> {
+export interface Theory<
+  S extends Spec,
+  R extends TheoryResultBase,
+  Sim = unknown,
+  P extends PostedResultBase = PostedResultBase,
+  M extends PanelModelBase = PanelModelBase,
+> {
   id: TheoryId;
   /** The spec modes (root shapes) this theory analyses. */
   modes: readonly S['mode'][];
@@ -62,4 +73,6 @@ export interface Theory<S extends Spec, R extends TheoryResultBase, Sim = unknow
   analyze(spec: S, options: EngineOptions, problems: Problem[]): R;
   /** The finite-n experiment of a spec's `simulate` block, when the theory has one. */
   simulate?(spec: S, analysis: R, options: EngineOptions, run: SimulationRunOptions): Promise<{ problems: Problem[]; result?: Sim }>;
+  /** What the outer layers show of the results (face.ts). */
+  face: TheoryFace<R, P, Sim, M>;
 }

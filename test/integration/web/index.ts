@@ -11,6 +11,7 @@
 // analysis panel opening.
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
+import type { PanelSimulation } from '../../../src/core/theories/alignment/index';
 
 type State = 'passed' | 'failed' | 'skipped';
 interface TestRecord {
@@ -157,7 +158,8 @@ test('the simulation of straddling.sslexp.yaml runs in the Web Worker', async ()
     [],
     'errors',
   );
-  ok(res.simulation && res.simulation.series.length > 0 && res.simulation.n.length > 0, `a simulation: ${JSON.stringify(res.simulation)?.slice(0, 200)}`);
+  const sim = res.simulation as PanelSimulation | undefined;
+  ok(sim && sim.series.length > 0 && sim.n.length > 0, `a simulation: ${JSON.stringify(res.simulation)?.slice(0, 200)}`);
 });
 
 test('the analysis panel opens', async () => {

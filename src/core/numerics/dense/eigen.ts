@@ -50,7 +50,7 @@ function makeReflector(a: Float64Array, n: number, k: number, d: Float64Array, e
   }
   // The input is scaled to max|a| ~ 1 (prepare): a row below 2^-500 is zero to working
   // precision, and treating it as such keeps 1/scale and alpha^2 below from overflowing and
-  // underflowing into NaN (subnormal rows, e.g. noise variances that underflowed; issue 13).
+  // underflowing into NaN (subnormal rows, e.g. noise variances that underflowed; docs/architecture.md §6).
   if (scale < 2 ** -500) {
     e[k] = 0;
     beta[k] = 0;

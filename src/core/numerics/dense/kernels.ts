@@ -5,7 +5,7 @@
  *
  * - `wasm-simd`: ./wasm/kernels.wat, assembled at build time (esbuild.config.mjs) and
  *   compiled synchronously here; f64x2 SIMD, about 4x the scalar JS rate on this
- *   machine (issue 3's speed target: the whole data-mode analyze within 2x numpy/LAPACK).
+ *   machine (the speed target of docs/architecture.md §5: the whole data-mode analyze within 2x numpy/LAPACK).
  * - `js`: the same kernels in scalar JavaScript, used when WebAssembly SIMD is not
  *   available and selectable for tests (both backends must agree to roundoff).
  *

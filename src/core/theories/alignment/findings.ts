@@ -1,4 +1,4 @@
-/** Theory findings placed on the spec (issue 4): α below a threshold, the regime. */
+/** Theory findings placed on the spec (docs/architecture.md §2): α below a threshold, the regime. */
 import { problem, type Problem, type ProblemFix } from '../../problems/problems';
 import type { Spec } from '../../spec/model';
 import type { ResolvedSpectra, Thresholds } from './types';
@@ -38,7 +38,7 @@ export function theoryFindings(spec: Spec, t: Thresholds, spectra: ResolvedSpect
   return out;
 }
 
-/** Quick fix: α rounded up to 3 significant figures, strictly above the threshold (issue 4). */
+/** Quick fix: α rounded up to 3 significant figures, strictly above the threshold (docs/architecture.md §2). */
 export function raiseAlphaFix(t: Thresholds, paradigm: string, start: number, end: number): ProblemFix | undefined {
   const alpha2 = paradigm === 'reconstruction' ? t.alpha2RC : paradigm === 'joint-embedding' ? t.alpha2JE : Math.max(t.alpha2RC, t.alpha2JE);
   const value = proposedAlpha(alpha2);

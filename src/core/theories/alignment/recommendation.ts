@@ -1,5 +1,5 @@
 /**
- * The recommendation rule (issue 2, built on docs/theory.md §4.3 and Corollary 4.5):
+ * The recommendation rule (docs/theory.md §5 "Recommendation", built on §4.3 and Corollary 4.5):
  * a paradigm recovers at α iff α² > its squared threshold (strict, A3).
  */
 import type { Paradigm, Recommendation, Regime, Thresholds } from './types';

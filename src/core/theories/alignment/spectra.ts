@@ -136,7 +136,7 @@ function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number 
   const bytes = read.bytes;
   let values: Float64Array;
   try {
-    // the length is checked on the header, before any value is decoded (issue 13)
+    // the length is checked on the header, before any value is decoded (docs/architecture.md §6)
     values = readVector(bytes, s.path, undefined, { maxValues: LIMITS.maxComponentsPerBlock, what: 'components per block' }).data;
   } catch (e) {
     if (e instanceof ArrayTooLargeError) return err('limit-exceeded', `Cannot read '${s.path}': ${e.message}`);
@@ -185,7 +185,7 @@ function evaluateBlock(
     if (!r.values) return {};
     out[part] = r.values;
     count = r.values.length;
-    // an empty file is the one way to give a block no component without writing count (issue 13)
+    // an empty file is the one way to give a block no component without writing count (docs/architecture.md §6)
     if (count === 0 && name === 'signal') {
       const s = b[part];
       const at = s.kind === 'file' ? s.pathSpan : s.span;

@@ -5,6 +5,10 @@
 import { problem, type Problem } from '../../problems/problems';
 import { LIMITS, type DataSpec, type SpectralSpec } from '../../spec/model';
 import type { EngineOptions, Theory } from '../theory';
+import { alignmentFace } from './face/face';
+import type { AlignmentPanelModel } from './face/panel';
+import type { AlignmentPostedResult } from './face/posted';
+import { resolveAlpha } from './alpha';
 import { analyzeData } from './data/dataMode';
 import { theoryFindings } from './findings';
 import { recommend } from './recommendation';
@@ -14,7 +18,7 @@ import type { SimulationResult } from './simulation';
 import { resolveSpectra } from './spectra';
 import { computeThresholds, noiseScalingCurve, scoresAtAlpha } from './thresholds';
 
-export const alignmentTheory: Theory<SpectralSpec | DataSpec, AlignmentEngineResult, SimulationResult> = {
+export const alignmentTheory: Theory<SpectralSpec | DataSpec, AlignmentEngineResult, SimulationResult, AlignmentPostedResult, AlignmentPanelModel> = {
   id: 'alignment',
   modes: ['spectral', 'data'],
   analyze(spec, options, problems) {
@@ -25,6 +29,7 @@ export const alignmentTheory: Theory<SpectralSpec | DataSpec, AlignmentEngineRes
     return result;
   },
   simulate: simulateAlignment,
+  face: alignmentFace,
 };
 
 function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: AlignmentEngineResult): void {
@@ -55,7 +60,7 @@ function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: Ali
   result.spectra = spectra;
   const thresholds = computeThresholds(spectra, latent);
   result.thresholds = thresholds;
-  const alpha = options.alpha ?? spec.alpha;
+  const alpha = resolveAlpha(spec, options.alpha);
   result.atAlpha = alpha === undefined ? null : scoresAtAlpha(spectra, alpha, latent, componentOutput(spec, d, options, result.problems));
   result.recommendation = recommend(thresholds, alpha);
   if (options.curve) result.curve = noiseScalingCurve(spectra, latent);
@@ -77,7 +82,7 @@ function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: Alignme
   // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
   const latent = data.dimensions.latent;
   result.spectra = data.spectra;
-  const alpha = options.alpha ?? (spec.augmentation?.kind === 'additive' ? spec.augmentation.alpha : spec.alpha);
+  const alpha = resolveAlpha(spec, options.alpha);
   result.atAlpha = alpha === undefined ? null : scoresAtAlpha(data.spectra, alpha, latent, options.components === true);
   result.recommendation = recommend(t, alpha);
   if (options.curve) result.curve = noiseScalingCurve(data.spectra, latent);

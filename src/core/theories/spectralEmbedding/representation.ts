@@ -16,10 +16,20 @@ import type { SimclrRepresentation, VicregRepresentation } from './types';
 /** Relative threshold of the contrastive ranks (docs/theory.md §7.6). */
 export const RANK_TOLERANCE = 1e-9;
 
+/** VICReg's cut a/(4g): directions with λ_k at or below it keep σ_k = 1 (docs/theory.md §7.5 (b)). */
+export function vicregCut(a: number, g: number): number {
+  return g > 0 ? a / (4 * g) : Infinity;
+}
+
+/** σ_k of VICReg's hinge solution (b → ∞) for one energy λ: 1 while λ ≤ a/(4g), else (a/(4gλ))² (docs/theory.md §7.5 (b)). */
+export function vicregSigmaAt(lambda: number, a: number, g: number): number {
+  const cut = vicregCut(a, g);
+  return lambda <= cut ? 1 : (cut / lambda) ** 2;
+}
+
 /** σ_k, the loss and the rank of VICReg's hinge solution for energies λ_k (docs/theory.md §7.5 (b)). */
 export function vicregSigma(lambda: readonly number[], a: number, g: number): { sigma: number[]; loss: number; rank: number } {
-  const cut = g > 0 ? a / (4 * g) : Infinity;
-  const sigma = lambda.map((l) => (l <= cut ? 1 : (cut / l) ** 2));
+  const sigma = lambda.map((l) => vicregSigmaAt(l, a, g));
   let loss = 0;
   for (let k = 0; k < lambda.length; k++) loss += 2 * g * lambda[k] * sigma[k] + a * (1 - Math.sqrt(sigma[k]));
   return { sigma, loss, rank: sigma.filter((s) => s > 0).length };

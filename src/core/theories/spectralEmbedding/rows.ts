@@ -85,7 +85,7 @@ function readSource(spec: GraphSpec, files: GraphFileAccess, problems: Problem[]
     return undefined;
   }
   try {
-    // the shape is checked on the header, before any value is decoded
+    // the shape is checked on the header, before any value is decoded (docs/architecture.md §6)
     const a = readRows(read.bytes, data.file, data.key, { maxValues: LIMITS.maxDataValues, what: 'values of the data' });
     return { data: a.data, rows: a.rows, cols: a.cols, ...(a.groups !== undefined ? { groups: a.groups } : {}) };
   } catch (e) {

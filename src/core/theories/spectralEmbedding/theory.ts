@@ -6,8 +6,10 @@ import type { GraphSpec } from '../../spec/model';
 import type { Theory } from '../theory';
 import { analyzeGraph } from './analyzeGraph';
 import type { SpectralEmbeddingEngineResult } from './types';
+import { spectralEmbeddingFace } from './face/face';
+import type { GraphPanelModel } from './face/panel';
 
-export const spectralEmbeddingTheory: Theory<GraphSpec, SpectralEmbeddingEngineResult> = {
+export const spectralEmbeddingTheory: Theory<GraphSpec, SpectralEmbeddingEngineResult, unknown, SpectralEmbeddingEngineResult, GraphPanelModel> = {
   id: 'spectralEmbedding',
   modes: ['graph'],
   analyze(spec, options, problems) {
@@ -16,4 +18,5 @@ export const spectralEmbeddingTheory: Theory<GraphSpec, SpectralEmbeddingEngineR
     if (analysis) result.analysis = analysis;
     return result;
   },
+  face: spectralEmbeddingFace,
 };

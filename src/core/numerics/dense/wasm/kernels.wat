@@ -1,7 +1,7 @@
 ;; Dense kernels in WebAssembly SIMD (f64x2), assembled at build time (esbuild.config.mjs)
 ;; and loaded by ../kernels.ts. All pointers are byte offsets into the shared memory; the
 ;; caller (JS) owns the layout. They carry almost all of the O(n d^2) and O(d^3) work of
-;; the solvers (issue 3's speed target):
+;; the solvers (the speed target of docs/architecture.md §5):
 ;;
 ;; - panels: C[4p.., 4q..] += A_p^T B_q for packed 4-wide column panels of kc rows
 ;;   (the GEMM/SYRK micro-kernel: a 4x4 register block = 8 f64x2 accumulators, which

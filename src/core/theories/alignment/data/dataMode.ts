@@ -56,7 +56,7 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
   try {
     pipeline = buildPipeline(spec, x, ctx, problems);
   } catch (e) {
-    // the PCA's eigensolver on data it cannot take (issue 13): a located problem, not an internal error
+    // the PCA's eigensolver on data it cannot take (docs/architecture.md §6): a located problem, not an internal error
     if (!(e instanceof LinalgError)) throw e;
     report(problems, e.code, 'error', `data.pca: ${e.message}`, spec.data.span);
     return { problems };

@@ -62,7 +62,7 @@ function readMatrixFile(data: DataSourceSpec, ctx: SpectrumContext, problems: Pr
     return undefined;
   }
   try {
-    // the shape is checked on the header, before any value is decoded or allocated (issue 13)
+    // the shape is checked on the header, before any value is decoded or allocated (docs/architecture.md §6)
     // the bytes were read for this call alone: the matrix may be a view of them
     const a = readMatrix(read.bytes, data.file!, data.key, { maxValues: LIMITS.maxDataValues, what: 'values of the data matrix', view: true });
     return { data: a.data, rows: a.shape[0], cols: a.shape[1] };

@@ -24,6 +24,7 @@ import { npzMembers } from '../../../io/npzStream';
 import { writeNpz, type NpzEntry } from '../../../io/npzWrite';
 import type { ByteSource } from '../../../io/stream';
 import { LIMITS } from '../../../spec/model';
+import { checkMoments } from './momentsCheck';
 import { MAX_CLASSES, type SufficientStats } from './sufficient';
 
 export const MOMENTS_VERSION = 1;
@@ -60,7 +61,24 @@ export function momentsNpz(stats: SufficientStats): Uint8Array {
   return writeNpz(e);
 }
 
-/** Reads a moments file (any size: members are read by range); failures throw `DataFileError` naming the array. */
+/**
+ * A count read from the file: an integer ≥ `min` that float64 holds exactly. Counts above
+ * 2⁵³ − 1 are refused as such: from 2⁵³ on, float64 no longer holds every integer, so the
+ * count read may not be the count written.
+ */
+function countValue(v: number, where: string, min: number): number {
+  if (Number.isInteger(v) && v > Number.MAX_SAFE_INTEGER)
+    throw new DataFileError(
+      `${where} is above 2^53 − 1 = 9007199254740991 (it reads as ${v.toExponential(4)}): expected an integer from ${min} to 2^53 − 1; float64 does not hold every integer beyond.`,
+    );
+  if (!Number.isSafeInteger(v) || v < min) throw new DataFileError(`${where} is ${v}, expected an integer >= ${min}.`);
+  return v;
+}
+
+/**
+ * Reads a moments file (any size: members are read by range); failures throw `DataFileError`
+ * naming the array, and so do moments that no samples can have (momentsCheck.ts).
+ */
 export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
   const members = npzMembers(src, name);
   const get = (key: string, required = true): { data: Float64Array; shape: number[] } | undefined => {
@@ -82,9 +100,7 @@ export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
     const a = get(key, required);
     if (!a) return undefined;
     if (a.shape.length > 1 || a.data.length !== 1) throw new DataFileError(`${name}[${key}] has shape ${shapeText(a.shape)}, expected a single number ().`);
-    const v = a.data[0];
-    if (!Number.isSafeInteger(v) || v < min) throw new DataFileError(`${name}[${key}] is ${v}, expected an integer >= ${min}.`);
-    return v;
+    return countValue(a.data[0], `${name}[${key}]`, min);
   };
   const finite = (key: string, a: { data: Float64Array }): Float64Array => {
     for (let i = 0; i < a.data.length; i++)
@@ -123,8 +139,7 @@ export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
     shapeIs('class_counts', counts, [c]);
     let total = 0;
     counts.data.forEach((v, i) => {
-      if (!Number.isSafeInteger(v) || v < 0) throw new DataFileError(`${name}[class_counts][${i}] is ${v}, expected a count (an integer >= 0).`);
-      total += v;
+      total += countValue(v, `${name}[class_counts][${i}]`, 0);
     });
     if (total !== n) throw new DataFileError(`${name}: the class counts add up to ${total} but n = ${n}.`);
     const ytx = get('y_t_x')!;
@@ -136,5 +151,6 @@ export function readMomentsNpz(src: ByteSource, name: string): SufficientStats {
       if (!(cl[i] > cl[i - 1])) throw new DataFileError(`${name}[classes] must be strictly increasing (index ${i}: ${cl[i - 1]} then ${cl[i]}).`);
     stats.targets = { classes: cl, width: c, sumY: counts.data, ytx: finite('y_t_x', ytx), ...(ytxbA ? { ytxb: finite('y_t_xbar', ytxbA) } : {}) };
   }
+  checkMoments(stats, name);
   return stats;
 }

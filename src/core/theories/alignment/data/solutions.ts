@@ -104,7 +104,7 @@ function solveWith(x: Matrix, y: Matrix | undefined, m: Moments, latent: number)
 }
 
 /**
- * The JSON-friendly arrays of `analyze --json` (issue 3 contract). The d × d matrices
+ * The JSON-friendly arrays of `analyze --json` (the contract of docs/architecture.md §2 "CLI"). The d × d matrices
  * become nested arrays when first read (JSON output, the panel, a copy to another thread),
  * not for the text output, which prints only the spectra and objectives.
  */

@@ -344,7 +344,7 @@ function checkFinite(a: Float64Array, rows: number, width: number, where: (row: 
       const r = Math.floor(i / width);
       fail('invalid-value', `${what} a non-finite value (${a[i]}) at ${where(first + r)}, ${width > 1 ? `value ${(i % width) + 1}` : 'the only value'}.`, span);
     }
-    // the sums of squares must stay finite (LIMITS.maxDataMagnitude, issue 13)
+    // the sums of squares must stay finite (LIMITS.maxDataMagnitude, docs/architecture.md §5)
     if (Math.abs(a[i]) > LIMITS.maxDataMagnitude) {
       const r = Math.floor(i / width);
       fail(

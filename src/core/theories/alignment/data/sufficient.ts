@@ -81,8 +81,18 @@ export interface SufficientStats {
   probe?: ProbeSplitStats;
 }
 
-/** A failure of the accumulation (too many classes), reported by the caller on the labels. */
-export class StatsError extends Error {}
+/**
+ * A failure of the accumulation (too many classes) or of a merge (shards that do not fit),
+ * reported by the caller on the labels or the shard, with a problem code.
+ */
+export class StatsError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'dimension-mismatch' | 'limit-exceeded' = 'dimension-mismatch',
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Whether sample `row` belongs to the probe's training split: a seeded hash of its index
@@ -144,7 +154,10 @@ class ClassRows {
     let s = this.slots.get(v);
     if (s === undefined) {
       if (this.values.length >= MAX_CLASSES)
-        throw new StatsError(`The labels take more than ${MAX_CLASSES} distinct values; one-hot targets are limited to ${MAX_CLASSES} classes.`);
+        throw new StatsError(
+          `The labels take more than ${MAX_CLASSES} distinct values; one-hot targets are limited to ${MAX_CLASSES} classes.`,
+          'limit-exceeded',
+        );
       s = this.values.length;
       this.slots.set(v, s);
       this.values.push(v);
@@ -396,7 +409,8 @@ function mergeTargets(a: TargetStats, b: TargetStats, d: number): TargetStats {
     return { width: a.width, sumY: sum(a.sumY, b.sumY), ytx: sum(a.ytx, b.ytx), ...(a.ytxb && b.ytxb ? { ytxb: sum(a.ytxb, b.ytxb) } : {}) };
   }
   const classes = Float64Array.from(new Set([...a.classes, ...b.classes])).sort();
-  if (classes.length > MAX_CLASSES) throw new StatsError(`the shards together have ${classes.length} classes, over the limit of ${MAX_CLASSES}`);
+  if (classes.length > MAX_CLASSES)
+    throw new StatsError(`the shards together have ${classes.length} classes, over the limit of ${MAX_CLASSES}`, 'limit-exceeded');
   const c = classes.length;
   const index = new Map([...classes].map((v, i) => [v, i]));
   const out: TargetStats = { classes, width: c, sumY: new Float64Array(c), ytx: new Float64Array(c * d), ...(a.ytxb ? { ytxb: new Float64Array(c * d) } : {}) };

@@ -3,15 +3,15 @@
  * VICReg's a/(4g) cut, VICReg's σ_k per direction and as the invariance weight g varies,
  * the rank of every method against K (and the spectra that decide it), and the pair
  * agreement with the labels. Model + theme -> chart.js datasets/options, the table of
- * numbers and an accessible summary, like the alignment sections (sections.ts).
+ * numbers and an accessible summary, like the alignment sections (alignment/sections.ts).
  */
-import type { GraphPanelModel } from '../shared/webviewProtocol';
-import type { AnnotationText, LineDataset, Pt } from './charts';
-import { fmt, methodTitle } from './format';
-import { t } from './l10n';
-import { baseOptions, finiteRange, hline, line, logTick, markerLine, niceCeil, setTitles, texts, type SectionView } from './sections';
-import type { TableData } from './tables';
-import { withAlpha, type Theme } from './theme';
+import type { GraphPanelModel } from '../../core/theories/spectralEmbedding/index';
+import type { AnnotationText, LineDataset, Pt } from '../charts';
+import { baseOptions, finiteRange, hline, line, logTick, markerLine, niceCeil, setTitles, texts, type SectionView } from '../chartKit';
+import { fmt, methodTitle } from '../format';
+import { t } from '../l10n';
+import type { TableData } from '../tables';
+import { withAlpha, type Theme } from '../theme';
 
 /** σ_k = 1 up to rounding. */
 const isFull = (sigma: number): boolean => sigma >= 1 - 1e-9;

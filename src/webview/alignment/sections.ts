@@ -1,198 +1,15 @@
 /**
- * What each chart of the alignment theory shows (graph mode's are in graphSections.ts):
- * model + theme -> chart.js datasets/options, the table of numbers, and an accessible
- * summary. Pure apart from the theme colours passed in. The chart helpers are shared.
+ * What each chart of the alignment theory shows (P1, docs/theory.md §4–§6): model + theme ->
+ * chart.js datasets/options, the table of numbers, and an accessible summary. Pure apart from
+ * the theme colours passed in.
  */
-import type { Thresholds } from '../core/theories/alignment/types';
-import type { AlignmentPanelModel, ChartId, PanelProbe, PanelScores } from '../shared/webviewProtocol';
-import { Chart, type LegendItem } from 'chart.js';
-import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';
-import { fmt, paradigmLabel } from './format';
-import { t, type MessageKey } from './l10n';
-import type { TableData } from './tables';
-import { withAlpha, type Theme } from './theme';
-
-export interface SectionView {
-  id: ChartId;
-  title: string;
-  subtitle: string;
-  /** One chart per canvas (the scores section has two panels). */
-  charts: { spec: ChartSpec; aria: string; caption?: string }[];
-  table: TableData;
-  /** Shown instead of the charts when the section has nothing to draw. */
-  empty?: string;
-}
-
-// ---------------------------------------------------------------------------------------
-// helpers
-
-export const pos = (v: number): number => (v > 0 && Number.isFinite(v) ? v : NaN);
-
-export function niceCeil(x: number): number {
-  if (!(x > 0) || !Number.isFinite(x)) return 1;
-  const e = Math.floor(Math.log10(x));
-  const base = 10 ** e;
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * base >= x - 1e-12) return m * base;
-  return 10 * base;
-}
-
-export function finiteRange(values: number[]): [number, number] | null {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo <= hi ? [lo, hi] : null;
-}
-
-export function positiveRange(values: number[]): [number, number] | null {
-  return finiteRange(values.filter((v) => v > 0));
-}
-
-function fontString(theme: Theme, size = theme.fontSize - 1): string {
-  return `${size}px ${theme.fontFamily}`;
-}
-
-/** Legend entries drawn with thin strokes whatever the dataset's width (bands are 16px). */
-function legendLabels(chart: Chart): LegendItem[] {
-  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((l) => {
-    const ds = chart.data.datasets[l.datasetIndex ?? 0] as LineDataset | undefined;
-    const color = typeof ds?.borderColor === 'string' ? ds.borderColor : l.strokeStyle;
-    const width = typeof ds?.borderWidth === 'number' ? ds.borderWidth : 2;
-    const dash = Array.isArray(ds?.borderDash) ? (ds.borderDash as number[]) : [];
-    return { ...l, pointStyle: 'line' as const, lineWidth: Math.min(width, 3), strokeStyle: color, fillStyle: color, lineDash: dash };
-  });
-}
-
-export function baseOptions(theme: Theme): LineOptions {
-  const tick = { color: theme.muted, font: { size: Math.max(10, theme.fontSize - 2) }, maxRotation: 0, autoSkipPadding: 12 };
-  const faint = withAlpha(theme.grid, 0.4);
-  const gridColor = (ctx: { tick?: { major?: boolean; label?: unknown } }): string =>
-    !ctx.tick || ctx.tick.major || (ctx.tick.label !== '' && ctx.tick.label !== undefined) ? theme.grid : faint;
-  return {
-    animation: false,
-    responsive: true,
-    maintainAspectRatio: false,
-    parsing: false,
-    normalized: true,
-    color: theme.foreground,
-    layout: { padding: { top: 20, right: 12, left: 4, bottom: 0 } },
-    interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
-    elements: { line: { tension: 0 }, point: { hitRadius: 6 } },
-    plugins: {
-      legend: {
-        position: 'bottom',
-        align: 'start',
-        labels: {
-          color: theme.foreground,
-          boxWidth: 22,
-          boxHeight: 3,
-          padding: 14,
-          usePointStyle: true,
-          pointStyleWidth: 24,
-          generateLabels: legendLabels,
-          font: { size: Math.max(11, theme.fontSize - 1) },
-        },
-      },
-      tooltip: {
-        backgroundColor: withAlpha(theme.background, 0.96),
-        titleColor: theme.foreground,
-        bodyColor: theme.foreground,
-        borderColor: theme.border !== 'transparent' ? theme.border : theme.grid,
-        borderWidth: 1,
-        padding: 8,
-        callbacks: {
-          label: (ctx) => {
-            const p = ctx.raw as Pt;
-            const y = p.raw ?? p.y;
-            return t('nameValue', ctx.dataset.label ?? '', fmt(y, 4));
-          },
-        },
-      },
-      sslAnnotations: { font: fontString(theme) },
-    },
-    scales: {
-      x: {
-        type: 'linear',
-        grid: { color: gridColor, tickColor: theme.grid },
-        border: { color: theme.grid },
-        ticks: tick,
-        title: { display: true, color: theme.muted, text: '' },
-      },
-      y: {
-        type: 'linear',
-        grid: { color: gridColor, tickColor: theme.grid },
-        border: { color: theme.grid },
-        ticks: tick,
-        title: { display: true, color: theme.muted, text: '' },
-      },
-    },
-  };
-}
-
-export function line(label: string, data: Pt[], color: string, theme: Theme, extra: Partial<LineDataset> = {}): LineDataset {
-  const many = data.length > 80;
-  return {
-    label,
-    data,
-    borderColor: color,
-    backgroundColor: color,
-    borderWidth: 2 * theme.lineScale,
-    pointRadius: many ? 0 : 3.5,
-    pointHoverRadius: many ? 3 : 5,
-    pointBackgroundColor: color,
-    pointBorderColor: color,
-    spanGaps: false,
-    ...extra,
-  };
-}
-
-/** A dashed vertical marker at x from y0 to y1 (the spec's α, its g, K, a threshold). */
-export function markerLine(label: string, x: number, y0: number, y1: number, color: string, theme: Theme): LineDataset {
-  return line(
-    label,
-    [
-      { x, y: y0 },
-      { x, y: y1 },
-    ],
-    color,
-    theme,
-    { borderDash: [5, 4], borderWidth: 1.5 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 },
-  );
-}
-
-export function hline(label: string, y: number, x0: number, x1: number, color: string, theme: Theme, dash: number[] = [6, 4]): LineDataset {
-  return line(
-    label,
-    [
-      { x: x0, y },
-      { x: x1, y },
-    ],
-    color,
-    theme,
-    {
-      borderDash: dash,
-      borderWidth: 1.5 * theme.lineScale,
-      pointRadius: 0,
-      pointHoverRadius: 0,
-    },
-  );
-}
-
-export function setTitles(o: LineOptions, x: string, y: string): void {
-  const sx = o.scales?.x as { title: { text: string } } | undefined;
-  const sy = o.scales?.y as { title: { text: string } } | undefined;
-  if (sx) sx.title.text = x;
-  if (sy) sy.title.text = y;
-}
-
-export function texts(o: LineOptions, list: AnnotationText[], bands: NonNullable<NonNullable<LineOptions['plugins']>['sslAnnotations']>['bands'] = []): void {
-  const a = o.plugins!.sslAnnotations!;
-  a.texts = list;
-  a.bands = bands;
-}
+import type { AlignmentPanelModel, PanelProbe, PanelScores, Thresholds } from '../../core/theories/alignment/index';
+import type { AnnotationText, LineDataset, Pt } from '../charts';
+import { baseOptions, finiteRange, hline, line, logTick, markerLine, niceCeil, pos, positiveRange, setTitles, texts, type SectionView } from '../chartKit';
+import { fmt, paradigmLabel } from '../format';
+import { t, type MessageKey } from '../l10n';
+import type { TableData } from '../tables';
+import { withAlpha, type Theme } from '../theme';
 
 /** Lower end of the recovery band: α_th, 0 for "any α", null for "never". */
 export function recoveryStart(alpha2: number): number | null {
@@ -497,15 +314,6 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
     (b > 0 ? (regime ? t('spectrumAriaBoundaryRegime', fmt(b), regime) : t('spectrumAriaBoundary', fmt(b))) : '.') +
     (s.thinned ? t('seriesThinned') : '');
   return { id: 'spectrum', title, subtitle, charts: [{ spec: { id: 'spectrum', datasets, options: o }, aria }], table };
-}
-
-export function logTick(v: number): string {
-  if (!(v > 0)) return '';
-  const e = Math.log10(v);
-  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
-  const n = Math.round(e);
-  if (n >= -2 && n <= 4) return fmt(10 ** n);
-  return `1e${n}`;
 }
 
 // ---------------------------------------------------------------------------------------

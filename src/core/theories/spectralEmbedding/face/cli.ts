@@ -1,14 +1,13 @@
 /** Graph mode in `sslexp analyze`: the pinned JSON document and the readable text. */
-import { formatNumber as f } from '../core/format/format';
-import type { SpectralEmbeddingEngineResult } from '../core/engine/types';
-import type { GraphAnalysis } from '../core/theories/spectralEmbedding/types';
-import { safeText, type Loaded, type LocatedProblem } from './io';
+import { formatNumber as f } from '../../../format/format';
+import type { CliContext } from '../../face';
+import { vicregCut } from '../representation';
+import type { GraphAnalysis, SpectralEmbeddingEngineResult } from '../types';
 
-/** `analyze --json` of a graph-mode spec (docs/theory.md §7; keys pinned by the CLI tests). */
-export function graphAnalysisJson(loaded: Loaded, r: SpectralEmbeddingEngineResult, problems: LocatedProblem[]): Record<string, unknown> {
+/** `analyze --json` of a graph-mode spec besides `file` and `problems` (docs/theory.md §7; keys pinned by the CLI tests). */
+export function graphAnalysisJson(r: SpectralEmbeddingEngineResult): Record<string, unknown> {
   const a = r.analysis;
   return {
-    file: loaded.file,
     mode: r.mode ?? null,
     name: r.spec?.name ?? null,
     dimensions: a?.dimensions ?? null,
@@ -17,7 +16,6 @@ export function graphAnalysisJson(loaded: Loaded, r: SpectralEmbeddingEngineResu
     linear: a?.linear ?? null,
     alignment: a?.alignment ?? null,
     recommendation: a?.recommendation ?? null,
-    problems,
   };
 }
 
@@ -50,7 +48,7 @@ function rank(r: number, bound: number): string {
 }
 
 /** How the spec builds G, as the text names it. */
-function graphKindText(r: SpectralEmbeddingEngineResult, a: GraphAnalysis): string {
+function graphKindText(r: SpectralEmbeddingEngineResult, a: GraphAnalysis, safeText: (s: string) => string): string {
   const g = r.spec?.graph;
   switch (g?.kind) {
     case 'views':
@@ -69,19 +67,20 @@ function graphKindText(r: SpectralEmbeddingEngineResult, a: GraphAnalysis): stri
 }
 
 /** The same in a few readable lines (like spectral mode's `alignmentText`). */
-export function graphAnalysisText(loaded: Loaded, r: SpectralEmbeddingEngineResult, problems: LocatedProblem[]): string[] {
-  const lines = [`${loaded.file}${r.spec?.name ? ` — ${safeText(r.spec.name)}` : ''}`];
+export function graphAnalysisText(r: SpectralEmbeddingEngineResult, context: CliContext): string[] {
+  const { safe: safeText, problems } = context;
+  const lines = [`${context.file}${r.spec?.name ? ` — ${safeText(r.spec.name)}` : ''}`];
   const a = r.analysis;
   if (a) {
     const { N, D, K } = a.dimensions;
     const g = a.graph;
     lines.push(`  graph mode: N = ${N} rows × D = ${D} features, K = ${K}`);
-    lines.push(`  ${graphKindText(r, a)}: ${plural(g.edges, 'edge')}, ${plural(g.components, 'connected component')}`);
+    lines.push(`  ${graphKindText(r, a, safeText)}: ${plural(g.edges, 'edge')}, ${plural(g.components, 'connected component')}`);
     lines.push(`  Laplacian λ_0..${Math.max(0, g.laplacian.length - 1)} = ${listHead(g.laplacian)}`);
     const v = a.representation.vicreg;
     if (v) {
       const w = a.weights;
-      const weights = w ? ` (a = ${f(w.variance, 4)}, g = ${f(w.invariance, 4)}; a/(4g) = ${f(w.variance / (4 * w.invariance), 3)})` : '';
+      const weights = w ? ` (a = ${f(w.variance, 4)}, g = ${f(w.invariance, 4)}; a/(4g) = ${f(vicregCut(w.variance, w.invariance), 3)})` : '';
       const full = v.sigma.filter((s) => s >= 1 - 1e-9).length;
       lines.push(`  VICReg${weights}: rank ${rank(v.rank, K)}, σ_k = 1 on ${full} of ${K}`);
       lines.push(`    λ_1..${v.eigenvalues.length} = ${listHead(v.eigenvalues)}`);

@@ -1,114 +1,16 @@
 /**
- * Graph mode's numbers as the editor shows them (docs/theory.md §7): the CodeLens title, the
- * lens and status-bar tooltip, and the hovers on `embedding`, `methods.vicreg.invariance`,
- * `methods.vicreg.variance`, `graph.knn.k` and `graph`. Pure (no `vscode`): the hovers are
- * Markdown strings, unit-tested in Node. Every sentence goes through the translator `t` the host
- * passes (`vscode.l10n.t`; English by default), docs/architecture.md §2 "Localisation".
+ * Graph mode's hovers with numbers (docs/theory.md §7): on `embedding` the rank of every method
+ * against K; on `methods.vicreg.invariance` / `variance` the cut a/(4g), how many σ_k = 1 and
+ * the weight that makes every σ_k = 1; on `graph.knn.k` and on `graph` the graph and its
+ * Laplacian. Markdown strings, unit-tested in Node.
  */
-import { formatNumber } from '../core/format/format';
-import type { GraphAnalysis, GraphRecommendation } from '../core/theories/spectralEmbedding/types';
-import { vicregFacts } from '../preview/panelModel';
+import type { Span } from '../../../spec/model';
+import { english, type HoverAnswer, type Localize } from '../../face';
+import type { GraphAnalysis, SpectralEmbeddingEngineResult } from '../types';
+import { components, dimensions, edges, f3, graphRecommendationText, head, pairAgreementText } from './summary';
+import { vicregFacts } from './vicregFacts';
 
-/** 3 significant figures. */
-const f3 = (x: number): string => formatNumber(x, 3);
-
-/** A translator with `{0}` placeholders: `vscode.l10n.t` in the host, {@link english} in Node. */
-export type Localize = (message: string, ...args: (string | number | boolean)[]) => string;
-
-/** The untranslated message with its `{n}` placeholders filled in. */
-export const english: Localize = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
-
-const edges = (n: number, t: Localize): string => (n === 1 ? t('1 edge') : t('{0} edges', n));
-const components = (n: number, t: Localize): string => (n === 1 ? t('1 connected component') : t('{0} connected components', n));
-const dimensions = (n: number, t: Localize): string => (n === 1 ? t('1 dimension') : t('{0} dimensions', n));
-
-/** `vicreg, low invariance`, `simclr`, `any method`. */
-export function graphRecommendationText(r: GraphRecommendation, t: Localize = english): string {
-  const method = r.method === 'any' ? t('any method') : r.method;
-  return r.invariance ? t('{0}, {1} invariance', method, r.invariance) : method;
-}
-
-/** `3/8 (collapse)` or `8/8`. */
-function rankOf(rank: number, bound: number, t: Localize): string {
-  return rank < bound ? t('{0}/{1} (collapse)', rank, bound) : `${rank}/${bound}`;
-}
-
-/** `VICReg rank 8/8 · SimCLR rank 3/8 (collapse) · vicreg, low invariance` */
-export function graphLensTitle(a: GraphAnalysis, t: Localize = english): string {
-  const K = a.dimensions.K;
-  const parts: string[] = [];
-  if (a.representation.vicreg) parts.push(t('VICReg rank {0}', rankOf(a.representation.vicreg.rank, K, t)));
-  if (a.representation.simclr) parts.push(t('SimCLR rank {0}', rankOf(a.representation.simclr.rank, K, t)));
-  if (a.linear.barlow) parts.push(t('Barlow rank {0}', rankOf(a.linear.barlow.rank, Math.min(a.dimensions.D, K), t)));
-  parts.push(graphRecommendationText(a.recommendation, t));
-  return parts.join(' · ');
-}
-
-/**
- * The first values of a list, 3 significant figures: `0, 0.198, 0.403, …`; an
- * eigensolver's rounding noise (|x| ≤ 1e-12 of the list's largest) is written as 0.
- */
-export function head(values: readonly number[], n = 6): string {
-  const scale = values.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 1);
-  const shown = values
-    .slice(0, n)
-    .map((v) => f3(Math.abs(v) <= 1e-12 * scale ? 0 : v))
-    .join(', ');
-  return values.length > n ? `${shown}, …` : shown;
-}
-
-/** `Pair agreement 1 (aligned with the labels, ≥ 0.9)` (capitalised: it starts a line or a sentence). */
-function pairAgreementText(a: GraphAnalysis, t: Localize): string | undefined {
-  const al = a.alignment;
-  if (!al) return undefined;
-  return al.aligned
-    ? t('Pair agreement {0} (aligned with the labels, ≥ 0.9)', f3(al.pairAgreement))
-    : t('Pair agreement {0} (misaligned with the labels, < 0.9)', f3(al.pairAgreement));
-}
-
-/** Plain-text summary (the lens and status-bar tooltips). */
-export function graphTooltip(a: GraphAnalysis, t: Localize = english): string {
-  const { N, D, K } = a.dimensions;
-  const g = a.graph;
-  const lines = [t('{0} graph on N = {1} rows (D = {2}): {3}, {4}; K = {5}', g.kind, N, D, edges(g.edges, t), components(g.components, t), K)];
-  const v = a.representation.vicreg;
-  if (v && a.weights) {
-    const x = vicregFacts(v, a.weights);
-    lines.push(
-      t(
-        'VICReg (a = {0}, g = {1}): a/(4g) = {2}, σ_k = 1 on {3} of {4} directions; rank {5}/{4}',
-        f3(x.variance),
-        f3(x.invariance),
-        f3(x.cut),
-        x.full,
-        K,
-        v.rank,
-      ),
-    );
-  } else if (v) lines.push(t('VICReg: rank {0}/{1}', v.rank, K));
-  const s = a.representation.simclr;
-  if (s) {
-    lines.push(
-      (s.rank === 1
-        ? t('SimCLR: 1 positive eigenvalue of D^-1/2 G D^-1/2 among the top {0}; rank 1/{0}', K)
-        : t('SimCLR: {0} positive eigenvalues of D^-1/2 G D^-1/2 among the top {1}; rank {0}/{1}', s.rank, K)) +
-        (s.rank < K ? ' ' + t('(collapse: {0} exactly 0)', dimensions(K - s.rank, t)) : ''),
-    );
-  }
-  const l = a.linear;
-  const lb = Math.min(D, K);
-  const linear = [l.vicreg ? `VICReg ${l.vicreg.rank}` : '', l.simclr ? `SimCLR ${l.simclr.rank}` : '', l.barlow ? `Barlow Twins ${l.barlow.rank}` : ''].filter(
-    Boolean,
-  );
-  if (linear.length) lines.push(t('linear ranks (of min(D, K) = {0}): {1}', lb, linear.join(', ')));
-  const pa = pairAgreementText(a, t);
-  if (pa) lines.push(pa);
-  lines.push('', t('Recommendation: {0}. {1}', graphRecommendationText(a.recommendation, t), a.recommendation.reason));
-  return lines.join('\n');
-}
-
-// ---------------------------------------------------------------------------------------
-// Hovers (Markdown)
+const contains = (s: Span | undefined, offset: number): s is Span => !!s && offset >= s.start && offset <= s.end && s.end > s.start;
 
 /** On `embedding`: K and what each method does with it. */
 export function embeddingHover(a: GraphAnalysis, t: Localize = english): string {
@@ -239,4 +141,34 @@ export function keySpanBefore(text: string, valueStart: number, key: string, fro
   if (!m) return undefined;
   const start = Math.max(0, from) + m.index + m[1].length;
   return { start, end: start + key.length };
+}
+
+/** Graph mode's hovers: the key or the value under the cursor, with the numbers it drives. */
+export function graphHover(result: SpectralEmbeddingEngineResult, text: string, offset: number, t: Localize): HoverAnswer | undefined {
+  const spec = result.spec;
+  const a = result.analysis;
+  if (!spec || spec.mode !== 'graph' || !a) return undefined;
+  const hover = (md: string | undefined, ...spans: (Span | undefined)[]): HoverAnswer | undefined => {
+    const span = spans.find((s) => contains(s, offset));
+    return md && span ? { markdown: md, start: span.start, end: span.end } : undefined;
+  };
+  /** The span of `key` written before a value, searched within `block`. */
+  const keyOf = (key: string, value: Span | undefined, block: Span | undefined): Span | undefined =>
+    value ? keySpanBefore(text, value.start, key, block?.start ?? Math.max(0, value.start - 200)) : undefined;
+  const candidates: [() => string | undefined, ...(Span | undefined)[]][] = [
+    [() => embeddingHover(a, t), spec.embeddingKeySpan, spec.embeddingSpan],
+    [() => graphKeyHover(a, t), spec.graphKeySpan],
+  ];
+  const vicreg = spec.methods.vicreg;
+  if (vicreg) {
+    candidates.push([() => invarianceHover(a, t), keyOf('invariance', vicreg.invarianceSpan, vicreg.span), vicreg.invarianceSpan]);
+    candidates.push([() => varianceHover(a, t), keyOf('variance', vicreg.varianceSpan, vicreg.span), vicreg.varianceSpan]);
+  }
+  const g = spec.graph;
+  if (g.kind === 'knn') candidates.push([() => knnHover(a, g.k, t), keyOf('k', g.valueSpan, g.span), g.valueSpan]);
+  for (const [md, ...spans] of candidates) {
+    if (!spans.some((s) => contains(s, offset))) continue;
+    return hover(md(), ...spans);
+  }
+  return undefined;
 }

@@ -1,0 +1,23 @@
+/**
+ * P2 — which joint-embedding method from the positive-pair graph (docs/theory.md §7): the
+ * theory's one public entry. Code outside src/core reaches this theory only through this file
+ * or the engine (docs/architecture.md §3.5).
+ */
+export { spectralEmbeddingTheory } from './theory';
+export { graphPanel } from './face/face';
+export { MAX_SIGMA_CURVES, type GraphPanelLinear, type GraphPanelModel, type SigmaSweep } from './face/panel';
+export type {
+  BarlowLinear,
+  GraphAnalysis,
+  GraphDimensions,
+  GraphKind,
+  GraphMethod,
+  GraphRecommendation,
+  GraphSummary,
+  PairAlignment,
+  SimclrLinear,
+  SimclrRepresentation,
+  SpectralEmbeddingEngineResult,
+  VicregLinear,
+  VicregRepresentation,
+} from './types';

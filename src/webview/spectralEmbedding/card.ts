@@ -1,0 +1,115 @@
+/**
+ * Graph mode's recommendation card (P2, docs/theory.md §7): method (and invariance), reason,
+ * the representation ranks against K, the pair agreement, the dimensions N, D, K and the graph,
+ * warnings.
+ */
+import type { GraphPanelModel } from '../../core/theories/spectralEmbedding/index';
+import { appendWarnings, metric, type CardActions } from '../cardKit';
+import { el } from '../dom';
+import { fmt, methodTitle } from '../format';
+import { t } from '../l10n';
+
+/** `N = 1000 rows · D = 64 features · K = 16` */
+export function graphDimensionsText(model: GraphPanelModel): string {
+  const d = model.dimensions;
+  return d ? t('graphDims', d.N, d.D, d.K) : '';
+}
+
+/** `3/8`, and whether the rank is below K (dimensional collapse). */
+function rankText(rank: number, K: number): { value: string; collapsed: boolean } {
+  return { value: `${rank}/${K}`, collapsed: rank < K };
+}
+
+/** Graph mode's card (docs/theory.md §7): method, reason, ranks against K, pair agreement, N/D/K. */
+export function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardActions | null): HTMLElement {
+  const card = el(doc, 'section', 'card graph-card');
+  card.setAttribute('aria-labelledby', 'rec-heading');
+  const head = el(doc, 'div', 'card-head');
+  const eyebrow = el(doc, 'div', 'eyebrow', t('graphEyebrow'));
+  eyebrow.id = 'rec-heading';
+  const rec = model.recommendation;
+  const method = el(doc, 'div', `paradigm ${rec ? `p-${rec.method}` : 'p-none'}`, rec ? methodTitle(rec.method, rec.invariance) : t('cardNoRecommendation'));
+  method.setAttribute('data-testid', 'paradigm');
+  head.append(eyebrow, method);
+  if (rec) {
+    const reason = el(doc, 'p', 'reason', rec.reason);
+    reason.setAttribute('data-testid', 'reason');
+    head.append(reason);
+  }
+  card.append(head);
+
+  const dims = model.dimensions;
+  if (dims) {
+    const K = dims.K;
+    const metrics = el(doc, 'div', 'metrics');
+    const v = model.representation.vicreg;
+    const sw = model.sigmaSweep;
+    if (v) {
+      const r = rankText(v.rank, K);
+      const tile = metric(
+        doc,
+        t('rankVicregLabel'),
+        r.value,
+        sw ? t('rankVicregSweep', sw.full, K, fmt(sw.invariance)) : t('rankVicregUsed', v.rank, K),
+        { ok: !r.collapsed, text: r.collapsed ? t(K - v.rank === 1 ? 'vicregCollapseOne' : 'vicregCollapseMany', K - v.rank) : t('fullRank') },
+        'm-vicreg',
+      );
+      tile.setAttribute('data-testid', 'rank-vicreg');
+      metrics.append(tile);
+    }
+    const c = model.representation.simclr;
+    if (c) {
+      const r = rankText(c.rank, K);
+      const tile = metric(
+        doc,
+        t('rankSimclrLabel'),
+        r.value,
+        t('rankSimclrDetail', K),
+        { ok: !r.collapsed, text: r.collapsed ? t(K - c.rank === 1 ? 'simclrCollapseOne' : 'simclrCollapseMany', K - c.rank) : t('fullRank') },
+        'm-simclr',
+      );
+      tile.setAttribute('data-testid', 'rank-simclr');
+      metrics.append(tile);
+    }
+    const al = model.alignment;
+    const agreement = metric(
+      doc,
+      t('agreementLabel'),
+      al ? fmt(al.pairAgreement) : '—',
+      al ? t('agreementDetail') : t('agreementNoLabels'),
+      al ? { ok: al.aligned, text: al.aligned ? t('agreementAligned') : t('agreementMisaligned') } : undefined,
+      'm-agreement',
+    );
+    agreement.setAttribute('data-testid', 'agreement');
+    metrics.append(agreement);
+    card.append(metrics);
+
+    const parts = [graphDimensionsText(model)];
+    const g = model.graph;
+    if (g) {
+      parts.push(
+        t(
+          'graphKindLine',
+          g.kind,
+          t(g.edges === 1 ? 'edgesOne' : 'edgesMany', g.edges),
+          t(g.components === 1 ? 'componentsOne' : 'componentsMany', g.components),
+        ),
+      );
+    }
+    if (sw) parts.push(`a = ${fmt(sw.variance)}, g = ${fmt(sw.invariance)}, a/(4g) = ${fmt(sw.cut)}`);
+    const lin = model.linear;
+    const linear = [
+      lin.vicreg ? t('linearVicreg', lin.vicreg.rank) : '',
+      lin.simclr ? t('linearSimclr', lin.simclr.rank) : '',
+      lin.barlow ? t('linearBarlow', lin.barlow.rank) : '',
+    ].filter(Boolean);
+    if (linear.length) parts.push(t('linearRanks', linear.join(t('listSeparator'))));
+    const line = el(doc, 'p', 'detail-line', parts.join(' · '));
+    line.setAttribute('data-testid', 'graph-dims');
+    card.append(line);
+  } else {
+    card.append(el(doc, 'p', 'detail-line', t('graphDidNotRun')));
+  }
+  appendWarnings(doc, card, model.problems, actions);
+  return card;
+}
