@@ -58,8 +58,8 @@ export const DENSE_COMPONENT_ROWS = 400;
 export const DENSE_MAX_ROWS = 4000;
 /** Most doubles a Lanczos workspace may take (rows × (basis + 2): the basis, the residual vector, the trivial vector). */
 export const MAX_BASIS_DOUBLES = 80_000_000;
-/** Most entries of a sparse Cholesky factor for shift-invert (12 bytes each). */
-export const FACTOR_MAX_ENTRIES = 60_000_000;
+/** Most entries of a sparse Cholesky factor for shift-invert (12 bytes each: 1.8 GB; a 2-D-like kNN graph of 10⁶ rows needs about 10⁸). */
+export const FACTOR_MAX_ENTRIES = 150_000_000;
 
 /** The `count` smallest eigenvalues of L = D_G − G, ascending. */
 export function laplacianSmallest(g: CsrMatrix, count: number, opts: GraphSpectrumOptions = {}): GraphSpectrum {
