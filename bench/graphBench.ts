@@ -7,22 +7,29 @@
  *   eigsh, the linear regime in numpy), printed as a ratio (target ≤ 1.0× scipy's time), with
  *   the eigenvalues of both compared;
  * - a views spec of N = 100,000 rows of D = 64 (two views of 50,000 samples; target: a few
- *   seconds).
- * Timings are medians; this prints, it never fails.
+ *   seconds);
+ * - at scale (docs/architecture.md §5): a knn spec on a swiss roll of N = 10⁵ rows in D = 16
+ *   (test/unit/support/swissRoll.ts; k = 10, K = 16), the whole `sslexp analyze` process against
+ *   the whole scipy + pyamg process (bench/graph_bench.py pipeline: cKDTree, pyamg-preconditioned
+ *   LOBPCG as scikit-learn's amg spectral embedding), time and peak RSS, with the kNN search,
+ *   the graph build and the eigensolver timed apart and the eigenvalues compared; with
+ *   SSLEXP_BENCH_BIG=1 also N = 10⁶ (whole process only).
+ * Timings are medians unless said; this prints, it never fails.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzeText } from '../src/core/engine/analyze';
 import type { SpectralEmbeddingEngineResult } from '../src/core/engine/types';
 import { Rng } from '../src/core/numerics/rng';
-import { connectedComponents, knnGraph, laplacianSmallest, normalizedAdjacencyLargest } from '../src/core/numerics/sparse';
+import { CsrMatrix, connectedComponents, knnGraph, laplacianSmallest, nearestNeighbors, normalizedAdjacencyLargest } from '../src/core/numerics/sparse';
 import type { GraphAnalysis } from '../src/core/theories/spectralEmbedding/types';
 import { linearSimclr, linearVicreg } from '../src/core/theories/spectralEmbedding/linear';
 import type { PairGraph } from '../src/core/theories/spectralEmbedding/graphBuild';
 import { centered } from '../src/core/theories/spectralEmbedding/rows';
 import { npy } from '../test/unit/support/npy';
+import { swissRoll } from '../test/unit/support/swissRoll';
 import { median, timeIt } from './timing';
 
 const KNN = { N: 5000, D: 16, k: 10, K: 16, a: 25, g: 25 };
@@ -137,10 +144,115 @@ export function runGraphBench(out: (s: string) => void): void {
       va = analyzeOnce(vtext, dir);
       times.push(performance.now() - t0);
     }
+    runScaleBench(out, dir, 100_000);
+    if (process.env.SSLEXP_BENCH_BIG === '1') runScaleBench(out, dir, 1_000_000);
+    else out('Graph mode at N = 10⁶: set SSLEXP_BENCH_BIG=1 (about 10 minutes)');
     out(
       `Graph mode: whole analyze of a views spec (n × V × D = ${n} × ${V} × ${Dv} .npy, N = ${n * V}, K = ${Kv}, all three methods): ${median(times).toFixed(0)} ms median of 3 (first ${times[0].toFixed(0)} ms; target: a few seconds); ${va!.graph.components} components, recommendation ${va!.recommendation.method}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// ------------------------------------------------------------------ at scale
+
+/**
+ * The LOBPCG residual tolerance of the scipy + pyamg side: the loosest that still agrees with
+ * the exact eigenvalues to 1e-6 on the N = 10⁵ swiss roll (measured: 2e-8 on L, 1e-7 on
+ * D^-1/2 G D^-1/2); scikit-learn's default, n √ε, does not.
+ */
+const PYAMG_TOL = 1e-4;
+const SCALE = { D: 16, k: 10, K: 16 };
+
+/** A python3 with scipy and pyamg, or undefined. */
+function pyamgPython(): string | undefined {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(py, ['-c', 'import numpy, scipy, pyamg'], { stdio: 'ignore' });
+      return py;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+interface ProcessRun {
+  ms: number;
+  maxRssMb: number;
+  stdout: string;
+  ok: boolean;
+}
+
+/** A whole process, timed by the wall clock; its peak RSS from `maxrss_kb N` on stderr (ours, through a preload) or the JSON (python). */
+function runProcess(cmd: string, args: string[], cwd: string, timeoutMs: number): ProcessRun {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28 });
+  const ms = performance.now() - t0;
+  const m = /maxrss_kb (\d+)/.exec(r.stderr ?? '') ?? /"maxrss_kb": (\d+)/.exec(r.stdout ?? '');
+  return { ms, maxRssMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout ?? '', ok: r.status === 0 };
+}
+
+function runScaleBench(out: (s: string) => void, dir: string, N: number): void {
+  const { D, k, K } = SCALE;
+  const big = N > 100_000;
+  const x = swissRoll(N, D, 2026);
+  const file = `roll${N}.npy`;
+  writeFileSync(path.join(dir, file), npy(Array.from(x), { shape: [N, D] }));
+  writeFileSync(path.join(dir, `roll${N}.sslexp.yaml`), `sslexp: 1\ndata: {file: ${file}}\ngraph: {knn: {k: ${k}}}\nembedding: ${K}\n`);
+  const preload = path.join(dir, 'maxrss.js');
+  writeFileSync(preload, "process.on('exit', () => process.stderr.write('maxrss_kb ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  const cli = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+  out('');
+  out(`Graph mode at scale: knn spec on a swiss roll, N = ${N}, D = ${D}, k = ${k}, K = ${K} (.npy), whole processes`);
+  const ours = runProcess(process.execPath, ['-r', preload, cli, 'analyze', `roll${N}.sslexp.yaml`, '--json'], dir, 1_800_000);
+  const py = pyamgPython();
+  const script = scipyScript();
+  let theirs: ProcessRun | undefined;
+  if (py && script && !big) theirs = runProcess(py, [script, 'pipeline', file, String(k), String(K), String(PYAMG_TOL)], dir, 1_800_000);
+  const mine = ours.ok ? (JSON.parse(ours.stdout) as { graph: { laplacian: number[] }; representation: { simclr: { eigenvalues: number[] } } }) : undefined;
+  out(`  ours (sslexp analyze): ${ours.ok ? `${(ours.ms / 1000).toFixed(1)} s, peak RSS ${ours.maxRssMb.toFixed(0)} MB` : 'FAILED'}`);
+  if (!py) out('  scipy + pyamg: skipped: pyamg not found (run scripts/bench-deps.sh)');
+  else if (big) out('  scipy + pyamg: not run at this size (the LOBPCG of N = 10⁵ already takes minutes at 1e-6 agreement)');
+  else if (theirs && theirs.ok) {
+    const t = JSON.parse(theirs.stdout) as Record<string, number> & { laplacian_values: number[]; simclr_values: number[] };
+    out(
+      `  scipy + pyamg (LOBPCG tol ${PYAMG_TOL}): ${(theirs.ms / 1000).toFixed(1)} s, peak RSS ${theirs.maxRssMb.toFixed(0)} MB; ours/theirs: time ${(ours.ms / theirs.ms).toFixed(2)}, RSS ${(ours.maxRssMb / theirs.maxRssMb).toFixed(2)}`,
+    );
+    if (mine) {
+      const diff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+      out(
+        `  eigenvalues, max |ours − theirs|: L ${diff(mine.graph.laplacian, t.laplacian_values).toExponential(1)}, D^-1/2 G D^-1/2 ${diff(mine.representation.simclr.eigenvalues, t.simclr_values).toExponential(1)}`,
+      );
+    }
+    if (!big) scaleParts(out, x, N, t);
+  } else out('  scipy + pyamg: failed or timed out');
+}
+
+/** The parts in process, ours against the python pipeline's own timings. */
+function scaleParts(out: (s: string) => void, x: Float64Array, N: number, theirs: Record<string, number>): void {
+  const { D, k, K } = SCALE;
+  let nbrs: Int32Array = new Int32Array(0);
+  const search = timeIt(() => (nbrs = nearestNeighbors(x, N, D, k)), 1, false);
+  let g: CsrMatrix | undefined;
+  const build = timeIt(
+    () => {
+      const rows = new Int32Array(N * k);
+      for (let i = 0; i < N; i++) rows.fill(i, i * k, (i + 1) * k);
+      g = CsrMatrix.fromCoo(N, rows, nbrs, undefined, 'max');
+      connectedComponents(g);
+    },
+    1,
+    false,
+  );
+  const lap = timeIt(() => laplacianSmallest(g!, K + 1), 1, false);
+  const nrm = timeIt(() => normalizedAdjacencyLargest(g!, K), 1, false);
+  const row = (name: string, o: number, s: number) =>
+    out(`  ${name.padEnd(28)} ${(o / 1000).toFixed(2).padStart(8)} s ${(s / 1000).toFixed(2).padStart(8)} s ${(o / s).toFixed(2).padStart(7)}`);
+  out(`  ${'part (in process)'.padEnd(28)} ${'ours'.padStart(10)} ${'theirs'.padStart(10)} ${'ratio'.padStart(7)}`);
+  row('kNN search', search, theirs.knn);
+  row('graph build', build, theirs.build);
+  row('eigensolver: L (K + 1)', lap, theirs.laplacian);
+  row('eigensolver: D^-1/2 G D^-1/2 (K)', nrm, theirs.simclr);
 }

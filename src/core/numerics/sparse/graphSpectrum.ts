@@ -12,7 +12,10 @@
  *   computed, on the complement of the trivial vector: in closed form for a complete
  *   component with equal weights (L: w s, s − 1 times; normalised: −1/(s − 1), s − 1 times;
  *   views and label graphs are of this kind), densely for a small component, else by
- *   Lanczos (lanczos.ts) on the component's own submatrix.
+ *   Lanczos (lanczos.ts) on the component's own submatrix within a budget worth one
+ *   shift-invert run, and by shift-invert (shiftInvert.ts: Lanczos on (L + σI)^-1 or
+ *   D^1/2 (L + σD)^-1 D^1/2 through a sparse Cholesky factor) when that does not converge
+ *   (docs/theory.md §7.9: clustered or repeated small eigenvalues, paths, rings, grids).
  * No N × N dense matrix is formed beyond {@link DENSE_MAX_ROWS} rows.
  */
 import { Matrix } from '../dense/matrix';
@@ -21,6 +24,8 @@ import { connectedComponents, componentRows, type Components } from './component
 import { CsrMatrix, SparseError, inverseSqrtDegrees } from './csr';
 import type { ScaledCsr } from './vectorKernels';
 import { symmetricEigs } from './lanczos';
+import { analyzeCholesky, type CholeskySymbolic } from './cholesky';
+import { shiftInvertPairs } from './shiftInvert';
 
 export type GraphOperatorKind = 'laplacian' | 'normalized-adjacency';
 
@@ -32,6 +37,8 @@ export interface GraphSpectrumOptions {
   degrees?: Float64Array;
   /** Components of at most this many rows are solved densely (default {@link DENSE_COMPONENT_ROWS}). */
   denseRows?: number;
+  /** Forces the solver of the components that are not solved densely (tests); default: chosen per component (docs/theory.md §7.9). */
+  solver?: 'lanczos' | 'shift-invert';
   /** Lanczos residual tolerance relative to ‖A‖ (default 1e-10). */
   tol?: number;
   seed?: number;
@@ -49,8 +56,10 @@ export interface GraphSpectrum {
 export const DENSE_COMPONENT_ROWS = 400;
 /** Never a dense matrix with more rows than this. */
 export const DENSE_MAX_ROWS = 4000;
-/** Most doubles a Lanczos workspace may take (rows × (2 basis + 2): the basis and the restart's scratch). */
+/** Most doubles a Lanczos workspace may take (rows × (basis + 2): the basis, the residual vector, the trivial vector). */
 export const MAX_BASIS_DOUBLES = 80_000_000;
+/** Most entries of a sparse Cholesky factor for shift-invert (12 bytes each: 1.8 GB; a 2-D-like kNN graph of 10⁶ rows needs about 10⁸). */
+export const FACTOR_MAX_ENTRIES = 150_000_000;
 
 /** The `count` smallest eigenvalues of L = D_G − G, ascending. */
 export function laplacianSmallest(g: CsrMatrix, count: number, opts: GraphSpectrumOptions = {}): GraphSpectrum {
@@ -106,7 +115,16 @@ function graphSpectrum(g: CsrMatrix, count: number, kind: GraphOperatorKind, opt
       const r =
         w !== undefined
           ? { values: new Float64Array(want).fill(lap ? w * s : -1 / (s - 1)), ...(wantVectors ? { vectors: helmert(s, want) } : {}), matvecs: 0 }
-          : componentSpectrum(comps.count === 1 ? g : g.submatrix(rows), comps.count === 1 ? degrees : pick(degrees, rows), want, kind, wantVectors, opts, c);
+          : componentSpectrum(
+              comps.count === 1 ? g : g.submatrix(rows),
+              comps.count === 1 ? degrees : pick(degrees, rows),
+              want,
+              kind,
+              wantVectors,
+              opts,
+              c,
+              g,
+            );
       matvecs += r.matvecs;
       for (let i = 0; i < want; i++) cands.push({ value: r.values[i], comp: c, ...(r.vectors ? { vector: r.vectors[i] } : {}) });
     }
@@ -150,7 +168,7 @@ function globalVector(n: number, comps: Components, c: Candidate, kind: GraphOpe
 /**
  * The `want` next eigenpairs of one connected component (s ≥ 2 rows, local indices, not
  * complete) on the complement of its trivial vector: Laplacian ascending, normalised
- * adjacency descending; densely when small, else by Lanczos.
+ * adjacency descending; the solver chosen as in docs/theory.md §7.9.
  */
 function componentSpectrum(
   sub: CsrMatrix,
@@ -160,19 +178,65 @@ function componentSpectrum(
   wantVectors: boolean,
   opts: GraphSpectrumOptions,
   comp: number,
+  parent: CsrMatrix,
 ): { values: Float64Array; vectors?: Float64Array[]; matvecs: number } {
   const s = sub.n;
   const lap = kind === 'laplacian';
   const denseRows = opts.denseRows ?? DENSE_COMPONENT_ROWS;
   const m = Math.max(2 * want + 24, want + 30); // lanczos.ts's basis
   if (s <= denseRows || (m >= (s - 1) / 2 && s <= DENSE_MAX_ROWS)) return denseComponent(sub, deg, want, kind, wantVectors);
-  if ((2 * m + 2) * s > MAX_BASIS_DOUBLES) {
+  if ((m + 2) * s > MAX_BASIS_DOUBLES) {
     throw new SparseError(
       'limit-exceeded',
-      `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${2 * m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`,
+      `${want} eigenpairs of a connected component of ${s} rows need a Lanczos workspace of ${m + 2} × ${s} values, over the limit of ${MAX_BASIS_DOUBLES}`,
     );
   }
-  // Lanczos on the complement of the trivial (exact) eigenvector u
+  const seed = (opts.seed ?? 1) + 31 * comp;
+  const tol = opts.tol ?? 1e-10;
+  const sym = opts.solver === 'lanczos' ? undefined : symbolicFor(parent, comp, sub);
+  if (sym && opts.solver !== 'shift-invert') {
+    // Lanczos first when it may be cheaper: a budget of products worth one shift-invert run
+    const perProduct = sub.nnz + 2 * m * s;
+    const budget = Math.max(m, Math.ceil(shiftInvertCost(sym) / perProduct));
+    try {
+      return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed, maxMatvecs: budget, giveUpEarly: s >= GIVE_UP_EARLY_ROWS });
+    } catch (e) {
+      if (!(e instanceof SparseError && e.code === 'no-convergence')) throw e;
+    }
+  }
+  if (sym) return shiftInvertPairs(sub, deg, want, lap, sym, { vectors: wantVectors, tol, seed });
+  return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed });
+}
+
+/** Multiply-adds of a shift-invert run: the factorisation and about {@link SHIFT_INVERT_SOLVES} solves of 2 × entries each. */
+export function shiftInvertCost(sym: CholeskySymbolic): number {
+  return sym.flops + SHIFT_INVERT_SOLVES * 2 * sym.entries;
+}
+/** From this many rows the budgeted Lanczos also stops as soon as its convergence so far says the budget will not do (lanczos.ts). */
+const GIVE_UP_EARLY_ROWS = 20_000;
+/** Solves of a typical shift-invert run (measured 85–115 for 16 pairs; more with many repeated eigenvalues). */
+const SHIFT_INVERT_SOLVES = 100;
+
+/** The symbolic factorisation of component `comp` of g, computed once for both operators; undefined when over {@link FACTOR_MAX_ENTRIES}. */
+const symbolicCache = new WeakMap<CsrMatrix, Map<number, CholeskySymbolic | null>>();
+function symbolicFor(g: CsrMatrix, comp: number, sub: CsrMatrix): CholeskySymbolic | undefined {
+  let perGraph = symbolicCache.get(g);
+  if (!perGraph) symbolicCache.set(g, (perGraph = new Map()));
+  let sym = perGraph.get(comp);
+  if (sym === undefined) perGraph.set(comp, (sym = analyzeCholesky(sub, FACTOR_MAX_ENTRIES) ?? null));
+  return sym ?? undefined;
+}
+
+/** Thick-restart Lanczos on L or D^-1/2 G D^-1/2 itself, on the complement of the trivial (exact) eigenvector. */
+function lanczosPairs(
+  sub: CsrMatrix,
+  deg: Float64Array,
+  want: number,
+  lap: boolean,
+  wantVectors: boolean,
+  o: { tol?: number; seed: number; maxMatvecs?: number; giveUpEarly?: boolean },
+): { values: Float64Array; vectors?: Float64Array[]; matvecs: number } {
+  const s = sub.n;
   const u = new Float64Array(s);
   if (lap) u.fill(1 / Math.sqrt(s));
   else {
@@ -185,8 +249,10 @@ function componentSpectrum(
     which: lap ? 'smallest' : 'largest',
     deflate: [u],
     vectors: wantVectors,
-    ...(opts.tol !== undefined ? { tol: opts.tol } : {}),
-    seed: (opts.seed ?? 1) + 31 * comp,
+    ...(o.tol !== undefined ? { tol: o.tol } : {}),
+    ...(o.maxMatvecs !== undefined ? { maxMatvecs: o.maxMatvecs } : {}),
+    ...(o.giveUpEarly ? { giveUpEarly: true } : {}),
+    seed: o.seed,
   });
   return { values: r.values, ...(r.vectors ? { vectors: r.vectors } : {}), matvecs: r.matvecs };
 }

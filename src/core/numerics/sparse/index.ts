@@ -4,3 +4,6 @@ export * from './knn';
 export * from './lanczos';
 export * from './graphSpectrum';
 export * from './vectorKernels';
+export * from './ordering';
+export * from './cholesky';
+export * from './shiftInvert';

@@ -1,19 +1,30 @@
 /**
  * Exact k-nearest-neighbour graphs (Euclidean; ties to the lower index), graph mode's
- * `knn` relation (docs/theory.md §7.2).
+ * `knn` relation (docs/theory.md §7.2, §7.9).
  *
- * Up to {@link TREE_MAX_DIMENSION} coordinates a k-d tree (measured: it wins clearly up to 6,
- * ties with the brute force at 8). Above, a blocked brute force: the squared distances
- * ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j of the column-centred data, each pair once (j > i, offered to
- * both rows), with the dot products of 4 rows × 4 columns in registers (vectorKernels.ts,
- * WebAssembly SIMD) and only the pairs that can enter a row's k best written out. That
- * expansion is only a filter: a candidate j is skipped when its distance exceeds row i's
- * current k-th best by more than a bound on the rounding error of the expansion, and every
- * candidate that passes has its distance recomputed directly, Σ_t (x_it − x_jt)², on the
- * original values.
- * Both ways the k best by (distance, index) are exact up to the rounding of that direct sum,
- * and equal distances keep the lower index.
+ * Two exact searches, chosen per data set (`nearestNeighbors`):
+ * - a k-d tree over the rows rotated onto their principal axes (so that data of low intrinsic
+ *   dimension in many coordinates, a curved surface in D = 16, is split along the directions
+ *   it fills): nodes split at the median of their widest coordinate and keep their bounding
+ *   boxes; a query descends nearer child first and skips a subtree whose box is farther than
+ *   its current k-th best;
+ * - a blocked brute force: the squared distances ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j of the
+ *   column-centred data, each pair once (j > i, offered to both rows), with the dot products
+ *   of 4 rows × 4 columns in registers (vectorKernels.ts, WebAssembly SIMD) and only the
+ *   pairs that can enter a row's k best written out.
+ * The tree is built first and tried on a spread of {@link PROBE_QUERIES} queries; when they
+ * scan more than {@link TREE_MAX_SHARE} of the rows on average (data that fill many
+ * dimensions; the brute force scans half of them per row, four at a time in SIMD registers),
+ * the brute force does the whole search instead.
+ *
+ * Both ways the rotated or expanded distances only filter: a candidate is skipped (a subtree
+ * pruned) only when that distance exceeds the row's current k-th best by more than a bound
+ * on its rounding error, and every candidate that passes has its distance recomputed
+ * directly, Σ_t (x_it − x_jt)², on the original values. So the k best by (distance, index) are
+ * exact up to the rounding of that direct sum, and equal distances keep the lower index.
  */
+import { Matrix } from '../dense/matrix';
+import { symmetricEigen } from '../dense/eigen';
 import { CsrMatrix, SparseError } from './csr';
 import { knnKernel } from './vectorKernels';
 
@@ -21,34 +32,105 @@ import { knnKernel } from './vectorKernels';
 const ROW_BLOCK = 64;
 const UNIT_ROUNDOFF = 1.1102230246251565e-16;
 
-/** Up to this dimension (and from {@link TREE_MIN_ROWS} rows) a k-d tree replaces the brute force. */
-export const TREE_MAX_DIMENSION = 6;
+/** From this many rows the k-d tree is tried. */
 export const TREE_MIN_ROWS = 2000;
+/** Queries of the tree's trial, and the largest share of the rows they may measure on average for the tree to be kept. */
+export const PROBE_QUERIES = 256;
+export const TREE_MAX_SHARE = 1 / 8;
 
 /**
  * The k nearest other rows of every row of x (n × d, row-major): n × k indices, each row
- * sorted by (distance, index). A k-d tree in low dimension, else the blocked brute force
- * (`method` forces one, for tests).
+ * sorted by (distance, index). The k-d tree when its trial says it prunes well, else the
+ * blocked brute force (`method` forces one, for tests). The brute force is refused
+ * (`limit-exceeded`) when its n² d exceeds `maxBruteWork`.
  */
-export function nearestNeighbors(x: Float64Array, n: number, d: number, k: number, method?: 'tree' | 'brute'): Int32Array {
+export function nearestNeighbors(x: Float64Array, n: number, d: number, k: number, method?: 'tree' | 'brute', maxBruteWork = Infinity): Int32Array {
   if (!Number.isInteger(k) || k < 1 || k > n - 1) throw new SparseError('dimension-mismatch', `k = ${k} nearest neighbours need 1 <= k <= n - 1 = ${n - 1}`);
   if (x.length !== n * d) throw new SparseError('dimension-mismatch', `nearestNeighbors: ${x.length} values for ${n} × ${d}`);
-  const tree = method === 'tree' || (method === undefined && d <= TREE_MAX_DIMENSION && n >= TREE_MIN_ROWS);
-  return tree ? treeNeighbors(x, n, d, k) : bruteNeighbors(x, n, d, k);
+  if (method === 'brute' || (method === undefined && n < TREE_MIN_ROWS)) return bruteNeighbors(x, n, d, k);
+  const tree = buildTree(x, n, d);
+  if (method === undefined) {
+    const queries = Math.min(PROBE_QUERIES, n);
+    if (probeTree(tree, x, n, d, k, queries, TREE_MAX_SHARE * n) > TREE_MAX_SHARE * n) {
+      if (n * n * d > maxBruteWork) {
+        throw new SparseError(
+          'limit-exceeded',
+          `the exact neighbours of N = ${n} rows in D = ${d} fill too many dimensions for the k-d tree, and the brute force takes N² D = ${(n * n * d).toExponential(2)} operations, over the limit of ${maxBruteWork.toExponential(0)}`,
+        );
+      }
+      return bruteNeighbors(x, n, d, k);
+    }
+  }
+  const out = new Int32Array(n * k);
+  const search = treeSearch(tree, x, d, k);
+  for (let p = 0; p < n; p++) search(p, out);
+  return out;
 }
 
 /** Leaf size of the k-d tree. */
-const LEAF = 12;
+const LEAF = 16;
 
 /**
- * k-d tree search: nodes split at the median of their widest coordinate, each node keeps its
- * bounding box, and a subtree is skipped only when the squared distance to its box exceeds
- * the current k-th best (strictly: an equal distance may still hold a lower index). The box
- * bound and the direct distances round the same way (monotone), so no candidate is lost.
+ * The k-d tree over the rotated rows: nodes split at the median of their widest rotated
+ * coordinate, each keeps its bounding box; `y` holds the rotated rows in tree order (a leaf's
+ * rows are contiguous), `perm` the original row of each position.
  */
-function treeNeighbors(x: Float64Array, n: number, d: number, k: number): Int32Array {
+interface KdTree {
+  perm: Int32Array;
+  y: Float64Array;
+  start: Int32Array;
+  end: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  nodes: number;
+  /** ‖x_i − μ‖ per original row, and their maximum (the rounding margin of the rotation) */
+  radius: Float64Array;
+  maxRadius: number;
+}
+
+/**
+ * The rows centred and rotated onto the principal axes of the data, y_i = Qᵀ(x_i − μ): the same
+ * distances up to rounding, but the widest coordinates first, so that a tree over data of low
+ * intrinsic dimension in many coordinates (a curved surface in D = 16) splits along the
+ * directions the data actually fill.
+ */
+function principalRotation(x: Float64Array, n: number, d: number): { y: Float64Array; radius: Float64Array } {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += x[i * d + t];
+  for (let t = 0; t < d; t++) mean[t] /= n;
+  const c = new Matrix(d, d);
+  const z = new Float64Array(d);
+  const radius = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    for (let t = 0; t < d; t++) {
+      z[t] = x[i * d + t] - mean[t];
+      r += z[t] * z[t];
+    }
+    radius[i] = Math.sqrt(r);
+    for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) c.data[a * d + b] += z[a] * z[b];
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) c.data[b * d + a] = c.data[a * d + b];
+  const q = symmetricEigen(c).vectors.data; // columns: principal axes, widest first
+  const y = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) z[t] = x[i * d + t] - mean[t];
+    for (let a = 0; a < d; a++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += z[t] * q[t * d + a];
+      y[i * d + a] = s;
+    }
+  }
+  return { y, radius };
+}
+
+function buildTree(x: Float64Array, n: number, d: number): KdTree {
+  const { y: rotated, radius } = principalRotation(x, n, d);
+  let maxRadius = 0;
+  for (let i = 0; i < n; i++) maxRadius = Math.max(maxRadius, radius[i]);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
-  // nodes: [start, end) of perm, children, box (lo, hi per coordinate)
   const maxNodes = 2 * Math.ceil(n / (LEAF / 2)) + 1;
   const start = new Int32Array(maxNodes);
   const end = new Int32Array(maxNodes);
@@ -57,7 +139,6 @@ function treeNeighbors(x: Float64Array, n: number, d: number, k: number): Int32A
   const lo = new Float64Array(maxNodes * d);
   const hi = new Float64Array(maxNodes * d);
   let count = 0;
-  const stack: number[] = [];
   const make = (s: number, e: number): number => {
     const id = count++;
     start[id] = s;
@@ -66,7 +147,7 @@ function treeNeighbors(x: Float64Array, n: number, d: number, k: number): Int32A
       let a = Infinity;
       let b = -Infinity;
       for (let p = s; p < e; p++) {
-        const v = x[perm[p] * d + t];
+        const v = rotated[perm[p] * d + t];
         if (v < a) a = v;
         if (v > b) b = v;
       }
@@ -75,7 +156,7 @@ function treeNeighbors(x: Float64Array, n: number, d: number, k: number): Int32A
     }
     return id;
   };
-  stack.push(make(0, n));
+  const stack = [make(0, n)];
   const keys = new Float64Array(n);
   while (stack.length) {
     const id = stack.pop()!;
@@ -93,75 +174,119 @@ function treeNeighbors(x: Float64Array, n: number, d: number, k: number): Int32A
     }
     if (!(width > 0)) continue; // all points equal: a leaf
     const mid = (s + e) >> 1;
-    selectByKey(perm, s, e, mid, x, d, axis, keys);
+    selectByKey(perm, s, e, mid, rotated, d, axis, keys);
     left[id] = make(s, mid);
     right[id] = make(mid, e);
     stack.push(left[id], right[id]);
   }
+  // the rotated rows in tree order
+  const y = new Float64Array(n * d);
+  for (let p = 0; p < n; p++) y.set(rotated.subarray(perm[p] * d, perm[p] * d + d), p * d);
+  return { perm, y, start, end, left, right, lo, hi, nodes: count, radius, maxRadius };
+}
+
+/** Mean work of a query (in rotated distances), over a spread of `queries` positions; Infinity once over `budget`. */
+function probeTree(tree: KdTree, x: Float64Array, n: number, d: number, k: number, queries: number, budget: number): number {
+  const search = treeSearch(tree, x, d, k);
+  const scratch = new Int32Array(n * k);
+  let total = 0;
+  for (let q = 0; q < queries; q++) {
+    total += search(Math.floor(((q + 0.5) * n) / queries), scratch);
+    if (total > budget * queries) return Infinity;
+  }
+  return total / queries;
+}
+
+/**
+ * k-d tree search over the principal-axis rotation (module comment). Rotated distances
+ * differ from the direct ones by rounding only: |‖y_i − y_j‖ − ‖x_i − x_j‖| ≤ γ (‖x_i − x_j‖ +
+ * ‖x_i − μ‖ + ‖x_j − μ‖) with γ = 64 d ε generously. So a subtree is skipped, and a row is not
+ * even measured directly, only when its rotated (box) distance exceeds the current k-th best
+ * direct distance by more than that margin; the k best are chosen on direct distances.
+ */
+/** A searcher: the k nearest other rows of the row at tree position p, into out; returns its work in rotated distances (rows scanned, two per inner node). */
+function treeSearch(tree: KdTree, x: Float64Array, d: number, k: number): (p: number, out: Int32Array) => number {
+  const { perm, y, start, end, left, right, lo, hi, nodes, radius, maxRadius } = tree;
+  const gamma = 64 * d * UNIT_ROUNDOFF;
   const hd = new Float64Array(k);
   const hi2 = new Int32Array(k);
-  const out = new Int32Array(n * k);
   const order = new Int32Array(k);
-  const nodeStack = new Int32Array(maxNodes);
-  const nodeBound = new Float64Array(maxNodes);
-  for (let i = 0; i < n; i++) {
+  const nodeStack = new Int32Array(nodes + 1);
+  const nodeBound = new Float64Array(nodes + 1);
+  return (pq, out) => {
+    const i = perm[pq];
     const qo = i * d;
+    const yo = pq * d;
+    const margin = gamma * (radius[i] + maxRadius);
     let size = 0;
-    let worst = Infinity;
+    let thr = Infinity; // rotated squared distances above this cannot enter
+    let work = 0;
+    const update = (): void => {
+      thr = size < k ? Infinity : (Math.sqrt(hd[0]) * (1 + gamma) + margin) ** 2;
+    };
     let top = 0;
     nodeStack[top] = 0;
     nodeBound[top++] = 0;
     while (top > 0) {
       top--;
       const id = nodeStack[top];
-      if (size === k && nodeBound[top] > worst) continue;
+      if (nodeBound[top] > thr) continue;
       if (left[id] < 0) {
+        work += end[id] - start[id];
         for (let p = start[id]; p < end[id]; p++) {
+          if (p === pq) continue;
+          const po = p * d;
+          let dy = 0;
+          for (let t = 0; t < d; t++) {
+            const z = y[yo + t] - y[po + t];
+            dy += z * z;
+          }
+          if (dy > thr) continue;
           const j = perm[p];
-          if (j === i) continue;
-          const yo = j * d;
+          const jo = j * d;
           let dist = 0;
           for (let t = 0; t < d; t++) {
-            const z = x[qo + t] - x[yo + t];
+            const z = x[qo + t] - x[jo + t];
             dist += z * z;
           }
           if (size < k) {
             heapPush(hd, hi2, 0, size, dist, j);
             size++;
-            if (size === k) worst = hd[0];
+            update();
           } else if (dist < hd[0] || (dist === hd[0] && j < hi2[0])) {
             heapReplaceTop(hd, hi2, 0, k, dist, j);
-            worst = hd[0];
+            update();
           }
         }
         continue;
       }
       // push the farther child first, so the nearer is searched first
-      const bl = boxDistance(x, qo, lo, hi, left[id], d);
-      const br = boxDistance(x, qo, lo, hi, right[id], d);
+      work += 2;
+      const bl = boxDistance(y, yo, lo, hi, left[id], d);
+      const br = boxDistance(y, yo, lo, hi, right[id], d);
       const [far, fb, near, nb] = bl <= br ? [right[id], br, left[id], bl] : [left[id], bl, right[id], br];
-      if (!(size === k && fb > worst)) {
+      if (fb <= thr) {
         nodeStack[top] = far;
         nodeBound[top++] = fb;
       }
-      if (!(size === k && nb > worst)) {
+      if (nb <= thr) {
         nodeStack[top] = near;
         nodeBound[top++] = nb;
       }
     }
     for (let q = 0; q < k; q++) order[q] = q;
-    order.sort((p, q) => hd[p] - hd[q] || hi2[p] - hi2[q]);
+    order.sort((a, b) => hd[a] - hd[b] || hi2[a] - hi2[b]);
     for (let q = 0; q < k; q++) out[i * k + q] = hi2[order[q]];
-  }
-  return out;
+    return work;
+  };
 }
 
-/** Squared distance from row qo of x to node id's box (0 inside). */
-function boxDistance(x: Float64Array, qo: number, lo: Float64Array, hi: Float64Array, id: number, d: number): number {
+/** Squared distance from the rotated row at offset qo to node id's box (0 inside). */
+function boxDistance(y: Float64Array, qo: number, lo: Float64Array, hi: Float64Array, id: number, d: number): number {
   let s = 0;
   const o = id * d;
   for (let t = 0; t < d; t++) {
-    const v = x[qo + t];
+    const v = y[qo + t];
     const a = lo[o + t];
     const b = hi[o + t];
     if (v < a) {
@@ -327,8 +452,8 @@ function heapReplaceTop(hd: Float64Array, hi: Int32Array, o: number, k: number, 
  * The kNN graph: G_ij = 1 when j is among the k nearest other rows of i or i among those
  * of j (symmetrised by "or"), from {@link nearestNeighbors}.
  */
-export function knnGraph(x: Float64Array, n: number, d: number, k: number): CsrMatrix {
-  const nbrs = nearestNeighbors(x, n, d, k);
+export function knnGraph(x: Float64Array, n: number, d: number, k: number, maxBruteWork = Infinity): CsrMatrix {
+  const nbrs = nearestNeighbors(x, n, d, k, undefined, maxBruteWork);
   const rows = new Int32Array(n * k);
   for (let i = 0; i < n; i++) rows.fill(i, i * k, (i + 1) * k);
   return CsrMatrix.fromCoo(n, rows, nbrs, undefined, 'max');

@@ -57,6 +57,8 @@ export interface EigsOptions {
   seed?: number;
   /** Check for missed copies of repeated eigenvalues (default true). */
   verify?: boolean;
+  /** With maxMatvecs as a budget: give up early when the convergence so far says it will not suffice. */
+  giveUpEarly?: boolean;
 }
 
 export interface EigsResult {
@@ -101,6 +103,7 @@ export function symmetricEigs(apply: Operator, n: number, nev: number, opts: Eig
     maxMatvecs: opts.maxMatvecs,
     seed,
     vectors: verify || opts.vectors === true,
+    ...(opts.giveUpEarly ? { giveUpEarly: true } : {}),
   });
   const values = main.values;
   const vectors = main.vectors;
@@ -151,6 +154,21 @@ interface LargestOptions {
   vectors: boolean;
   /** nev = 1 check runs: stop once the top Ritz value is provably below this. */
   below?: number;
+  /** Give up (no-convergence) as soon as the residuals' decrease so far says maxMatvecs will not do. */
+  giveUpEarly?: boolean;
+}
+
+/**
+ * True when the residuals of the restart cycles, extrapolated geometrically over the last
+ * three, would need more than four times the products left to reach tol (or have not
+ * decreased over six cycles). Cautious: convergence speeds up as Ritz values settle.
+ */
+function hopeless(history: readonly number[], worst: number, tol: number, left: number, perCycle: number): boolean {
+  if (history.length < 3 || worst <= tol) return false;
+  const before = history[history.length - 3];
+  if (!(worst < before)) return history.length >= 6;
+  const cycles = (3 * Math.log(worst / tol)) / Math.log(before / worst);
+  return cycles * perCycle > 4 * left;
 }
 
 /**
@@ -160,6 +178,28 @@ interface LargestOptions {
  */
 const RESTART_KEEP = 0.3;
 
+/** The state of one thick-restart Lanczos run (lanczos.ts's workspace layout). */
+interface LanczosRun {
+  apply: Operator;
+  ws: VectorWorkspace;
+  n: number;
+  /** deflated vectors: workspace rows 0..L−1; basis vector j in row L + j (j = 0..m) */
+  L: number;
+  m: number;
+  /** offset of the Gram–Schmidt coefficients, and of the scratch of a restart's combination ({@link CHUNK} columns of m rows) */
+  coef: number;
+  chunk: number;
+  alpha: Float64Array;
+  beta: Float64Array;
+  /** kept Ritz values and their couplings to the residual vector (the arrowhead) */
+  theta: Float64Array;
+  sig: Float64Array;
+  rng: Rng;
+  project?: (v: Float64Array) => void;
+  matvecs: number;
+  anorm: number;
+}
+
 /** Thick-restart Lanczos for the nev largest eigenpairs (values descending). */
 function largest(
   apply: Operator,
@@ -167,136 +207,174 @@ function largest(
   nev: number,
   o: LargestOptions,
 ): { values: Float64Array; vectors?: Float64Array[]; matvecs: number; anorm: number } {
-  const dim = o.dimension;
-  const m = Math.max(Math.min(dim, Math.max(o.basis ?? 0, 2 * nev + 24, nev + 30)), nev);
+  const run = startRun(apply, n, nev, o);
+  const { m } = run;
   const maxMatvecs = o.maxMatvecs ?? Math.max(20000, 200 * m);
-  // workspace: rows 0..L-1 the deflated vectors, basis vector j in row L + j (j = 0..m),
-  // then the Gram–Schmidt coefficients
-  const L = o.deflate.length;
-  // rows L + m + 1 .. L + 2m: scratch for the Ritz vectors of a restart
-  const ws = vectorWorkspace((L + 2 * m + 1) * n + L + m + 1, typeof apply === 'function' ? undefined : apply);
-  const V = ws.heap;
-  const scratch = (L + m + 1) * n;
-  const coef = (L + 2 * m + 1) * n;
-  for (let r = 0; r < L; r++) V.set(o.deflate[r], r * n);
-  const at = (j: number): number => (L + j) * n;
-  const row = (j: number): Float64Array => V.subarray(at(j), at(j + 1));
-  const alpha = new Float64Array(m);
-  const beta = new Float64Array(m);
-  let theta = new Float64Array(0);
-  let sig = new Float64Array(0);
-  const rng = new Rng(o.seed);
-  if (!randomOrthogonal(ws, L, n, at(0), rng, o.project, coef)) {
-    throw new SparseError('dimension-mismatch', 'symmetricEigs: the space left by the deflation is empty');
-  }
+  const history: number[] = [];
   let k = 0;
-  let matvecs = 0;
-  let anorm = 0;
   for (;;) {
-    let mEff = m;
-    let exhausted = false;
-    for (let j = k; j < m; j++) {
-      const vj = at(j);
-      const w = at(j + 1);
-      if (typeof apply === 'function') apply(row(j), row(j + 1));
-      else ws.apply(vj, w);
-      matvecs++;
-      if (o.project) o.project(row(j + 1));
-      // the recurrence: the arrowhead couplings right after a restart, else β_{j-1} v_{j-1}
-      if (j === k && k > 0) {
-        for (let i = 0; i < k; i++) ws.axpy(w, at(i), -sig[i], n);
-      } else if (j > 0 && beta[j - 1] !== 0) {
-        ws.axpy(w, at(j - 1), -beta[j - 1], n);
-      }
-      let a = ws.dot(vj, w, n);
-      ws.axpy(w, vj, -a, n);
-      // full reorthogonalisation against the deflated vectors and the basis
-      let b = Math.sqrt(ws.nrm2sq(w, n));
-      for (let pass = 0; pass < 2; pass++) {
-        const before = b;
-        ws.gs(0, L + j + 1, n, w, coef);
-        a += V[coef + L + j];
-        if (o.project) o.project(row(j + 1));
-        b = Math.sqrt(ws.nrm2sq(w, n));
-        if (b > 0.7 * before) break;
-      }
-      alpha[j] = a;
-      const ref = Math.max(anorm, Math.abs(a), j > 0 ? beta[j - 1] : 0);
-      if (b > 1e-12 * ref && b > 1e-300) {
-        beta[j] = b;
-        ws.scal(w, 1 / b, n);
-      } else {
-        // invariant subspace: go on with a random direction orthogonal to everything so far
-        beta[j] = 0;
-        if (!randomOrthogonal(ws, L + j + 1, n, w, rng, o.project, coef)) {
-          mEff = j + 1;
-          exhausted = true;
-          break;
-        }
-      }
-    }
-    // Rayleigh–Ritz on T = Vᵀ A V: arrowhead (kept Ritz values, couplings) + tridiagonal
-    const T = new Matrix(mEff, mEff);
-    const t = T.data;
-    for (let i = 0; i < k; i++) {
-      t[i * mEff + i] = theta[i];
-      t[i * mEff + k] = sig[i];
-      t[k * mEff + i] = sig[i];
-    }
-    for (let j = k; j < mEff; j++) {
-      t[j * mEff + j] = alpha[j];
-      if (j + 1 < mEff) {
-        t[j * mEff + j + 1] = beta[j];
-        t[(j + 1) * mEff + j] = beta[j];
-      }
-    }
-    const e = symmetricEigen(T);
+    const { mEff, exhausted } = extend(run, k);
+    const e = ritz(run, k, mEff);
     const Y = e.vectors.data;
-    const bLast = exhausted ? 0 : beta[mEff - 1];
-    for (let i = 0; i < mEff; i++) anorm = Math.max(anorm, Math.abs(e.values[i]));
+    const bLast = exhausted ? 0 : run.beta[mEff - 1];
+    for (let i = 0; i < mEff; i++) run.anorm = Math.max(run.anorm, Math.abs(e.values[i]));
     if (mEff < nev) throw new SparseError('dimension-mismatch', `symmetricEigs: the space has dimension ${mEff} < ${nev}`);
     let converged = true;
-    for (let i = 0; i < nev && converged; i++) if (Math.abs(bLast * Y[(mEff - 1) * mEff + i]) > o.tol * anorm) converged = false;
+    for (let i = 0; i < nev && converged; i++) if (Math.abs(bLast * Y[(mEff - 1) * mEff + i]) > o.tol * run.anorm) converged = false;
     if (!converged && o.below !== undefined) {
       // a check run: the top Ritz value cannot reach `below` any more
       const res = Math.abs(bLast * Y[(mEff - 1) * mEff]);
-      if (e.values[0] + 2 * res < o.below - o.tol * anorm) converged = true;
+      if (e.values[0] + 2 * res < o.below - o.tol * run.anorm) converged = true;
     }
     if (converged || exhausted) {
       const values = e.values.slice(0, nev);
-      if (!o.vectors) return { values, matvecs, anorm };
-      combineRows(V, L, mEff, n, Y, mEff, nev, scratch);
+      if (!o.vectors) return { values, matvecs: run.matvecs, anorm: run.anorm };
+      combineInPlace(run, mEff, Y, nev);
+      const V = run.ws.heap;
       const vectors: Float64Array[] = [];
-      for (let i = 0; i < nev; i++) vectors.push(V.slice(scratch + i * n, scratch + (i + 1) * n));
-      return { values, vectors, matvecs, anorm };
+      for (let i = 0; i < nev; i++) vectors.push(V.slice((run.L + i) * n, (run.L + i + 1) * n));
+      return { values, vectors, matvecs: run.matvecs, anorm: run.anorm };
     }
-    if (matvecs >= maxMatvecs) {
-      throw new SparseError('no-convergence', `Lanczos did not converge to ${nev} eigenpairs in ${matvecs} products (basis ${m}, tolerance ${o.tol})`);
+    // the worst residual of the wanted pairs, relative to ‖A‖
+    let worst = 0;
+    for (let i = 0; i < nev; i++) worst = Math.max(worst, Math.abs(bLast * Y[(mEff - 1) * mEff + i]) / run.anorm);
+    if (run.matvecs >= maxMatvecs || (o.giveUpEarly && hopeless(history, worst, o.tol, maxMatvecs - run.matvecs, mEff - k))) {
+      throw new SparseError('no-convergence', `Lanczos did not converge to ${nev} eigenpairs in ${run.matvecs} products (basis ${m}, tolerance ${o.tol})`);
     }
-    // thick restart: the kNew best Ritz vectors and the residual vector v_m
-    const kNew = Math.min(mEff - 1, nev + Math.floor(RESTART_KEEP * (mEff - nev)));
-    combineRows(V, L, mEff, n, Y, mEff, kNew, scratch);
-    V.copyWithin(at(kNew), at(mEff), at(mEff + 1));
-    V.copyWithin(at(0), scratch, scratch + kNew * n);
-    theta = e.values.slice(0, kNew);
-    sig = new Float64Array(kNew);
-    for (let i = 0; i < kNew; i++) sig[i] = bLast * Y[(mEff - 1) * mEff + i];
-    k = kNew;
+    history.push(worst);
+    k = restart(run, nev, mEff, e, bLast);
   }
 }
 
-/** Columns per packed product of combineRows (keeps the kernel heap small for large n). */
+/** The workspace (deflated vectors, the basis, the coefficients, a restart's chunk scratch) and a random start vector. */
+function startRun(apply: Operator, n: number, nev: number, o: LargestOptions): LanczosRun {
+  const dim = o.dimension;
+  const m = Math.max(Math.min(dim, Math.max(o.basis ?? 0, 2 * nev + 24, nev + 30)), nev);
+  const L = o.deflate.length;
+  const coef = (L + m + 1) * n;
+  const chunk = coef + L + m + 1;
+  const ws = vectorWorkspace(chunk + m * Math.min(CHUNK, n), typeof apply === 'function' ? undefined : apply);
+  for (let r = 0; r < L; r++) ws.heap.set(o.deflate[r], r * n);
+  const run: LanczosRun = {
+    apply,
+    ws,
+    n,
+    L,
+    m,
+    coef,
+    chunk,
+    alpha: new Float64Array(m),
+    beta: new Float64Array(m),
+    theta: new Float64Array(0),
+    sig: new Float64Array(0),
+    rng: new Rng(o.seed),
+    ...(o.project ? { project: o.project } : {}),
+    matvecs: 0,
+    anorm: 0,
+  };
+  if (!randomOrthogonal(ws, L, n, L * n, run.rng, o.project, coef)) {
+    throw new SparseError('dimension-mismatch', 'symmetricEigs: the space left by the deflation is empty');
+  }
+  return run;
+}
+
+/**
+ * Lanczos steps k..m−1: each removes the recurrence explicitly, then reorthogonalises against
+ * the deflated vectors and the basis (twice when the first pass cancelled much). mEff < m when
+ * the whole space was spanned (exhausted).
+ */
+function extend(run: LanczosRun, k: number): { mEff: number; exhausted: boolean } {
+  const { ws, n, L, m, coef, alpha, beta, sig, apply, project } = run;
+  const V = ws.heap;
+  const at = (j: number): number => (L + j) * n;
+  const row = (j: number): Float64Array => V.subarray(at(j), at(j + 1));
+  for (let j = k; j < m; j++) {
+    const vj = at(j);
+    const w = at(j + 1);
+    if (typeof apply === 'function') apply(row(j), row(j + 1));
+    else ws.apply(vj, w);
+    run.matvecs++;
+    if (project) project(row(j + 1));
+    // the recurrence: the arrowhead couplings right after a restart, else β_{j-1} v_{j-1}
+    if (j === k && k > 0) {
+      for (let i = 0; i < k; i++) ws.axpy(w, at(i), -sig[i], n);
+    } else if (j > 0 && beta[j - 1] !== 0) {
+      ws.axpy(w, at(j - 1), -beta[j - 1], n);
+    }
+    let a = ws.dot(vj, w, n);
+    ws.axpy(w, vj, -a, n);
+    let b = Math.sqrt(ws.nrm2sq(w, n));
+    for (let pass = 0; pass < 2; pass++) {
+      const before = b;
+      ws.gs(0, L + j + 1, n, w, coef);
+      a += V[coef + L + j];
+      if (project) project(row(j + 1));
+      b = Math.sqrt(ws.nrm2sq(w, n));
+      if (b > 0.7 * before) break;
+    }
+    alpha[j] = a;
+    const ref = Math.max(run.anorm, Math.abs(a), j > 0 ? beta[j - 1] : 0);
+    if (b > 1e-12 * ref && b > 1e-300) {
+      beta[j] = b;
+      ws.scal(w, 1 / b, n);
+    } else {
+      // invariant subspace: go on with a random direction orthogonal to everything so far
+      beta[j] = 0;
+      if (!randomOrthogonal(ws, L + j + 1, n, w, run.rng, project, coef)) return { mEff: j + 1, exhausted: true };
+    }
+  }
+  return { mEff: m, exhausted: false };
+}
+
+/** Rayleigh–Ritz on T = Vᵀ A V: the arrowhead (kept Ritz values, couplings) plus the tridiagonal of steps k.. . */
+function ritz(run: LanczosRun, k: number, mEff: number): { values: Float64Array; vectors: Matrix } {
+  const { alpha, beta, theta, sig } = run;
+  const T = new Matrix(mEff, mEff);
+  const t = T.data;
+  for (let i = 0; i < k; i++) {
+    t[i * mEff + i] = theta[i];
+    t[i * mEff + k] = sig[i];
+    t[k * mEff + i] = sig[i];
+  }
+  for (let j = k; j < mEff; j++) {
+    t[j * mEff + j] = alpha[j];
+    if (j + 1 < mEff) {
+      t[j * mEff + j + 1] = beta[j];
+      t[(j + 1) * mEff + j] = beta[j];
+    }
+  }
+  return symmetricEigen(T);
+}
+
+/** Thick restart: the kNew best Ritz vectors in basis rows 0..kNew−1, the residual vector v_m after them; returns kNew. */
+function restart(run: LanczosRun, nev: number, mEff: number, e: { values: Float64Array; vectors: Matrix }, bLast: number): number {
+  const { n, L } = run;
+  const Y = e.vectors.data;
+  const kNew = Math.min(mEff - 1, nev + Math.floor(RESTART_KEEP * (mEff - nev)));
+  combineInPlace(run, mEff, Y, kNew);
+  run.ws.heap.copyWithin((L + kNew) * n, (L + mEff) * n, (L + mEff + 1) * n);
+  run.theta = e.values.slice(0, kNew);
+  run.sig = new Float64Array(kNew);
+  for (let i = 0; i < kNew; i++) run.sig[i] = bLast * Y[(mEff - 1) * mEff + i];
+  return kNew;
+}
+
+/** Columns per packed product of {@link combineInPlace} (the chunk scratch holds m of them). */
 const CHUNK = 8192;
 
 /**
- * Rows `first`.. of V combined: out row i = Σ_r Y[r][i] V_{first + r} (r < rows, i < cols),
- * written to V at offset `out` (rows of length n), by the packed product in column chunks.
+ * Basis rows 0..cols−1 replaced by the combinations Σ_r Y[r][i] v_r (r < rows), column chunk by
+ * column chunk through the chunk scratch: the packed product of each chunk only reads that
+ * chunk, so no second copy of the basis is needed.
  */
-function combineRows(V: Float64Array, first: number, rows: number, n: number, Y: Float64Array, ldY: number, cols: number, out: number): void {
-  const a = operand(Y, ldY, 0, 0, rows, cols, false);
+function combineInPlace(run: LanczosRun, rows: number, Y: Float64Array, cols: number): void {
+  const { n, L, chunk } = run;
+  const V = run.ws.heap;
+  const a = operand(Y, rows, 0, 0, rows, cols, false);
   for (let c0 = 0; c0 < n; c0 += CHUNK) {
     const len = Math.min(CHUNK, n - c0);
-    gemmTN(1, a, operand(V, n, first, c0, rows, len, false), V, out + c0, n);
+    gemmTN(1, a, operand(V, n, L, c0, rows, len, false), V, chunk, len);
+    for (let i = 0; i < cols; i++) V.copyWithin((L + i) * n + c0, chunk + i * len, chunk + (i + 1) * len);
   }
 }
 

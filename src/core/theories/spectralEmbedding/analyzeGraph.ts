@@ -12,7 +12,8 @@
  *   pairAgreement.ts   G against the labels
  *   recommendation.ts  which method, which invariance weight
  * The eigenvalues come from numerics/sparse (per connected component: exact trivial pairs,
- * closed forms for cliques, dense for small components, thick-restart Lanczos otherwise).
+ * closed forms for cliques, dense for small components, thick-restart Lanczos or shift-invert
+ * through a sparse Cholesky factor otherwise; docs/theory.md §7.9).
  *
  * User-input failures are located problems; numerical failures too (`not-positive-definite`
  * for a singular covariance, with `regularize`; `no-convergence`, `limit-exceeded`).
@@ -85,6 +86,7 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
   const scratch = (): Float64Array => (scratchCache ??= new Float64Array(N * D));
   try {
     const laplacian = laplacianSpectrum(pg, K);
+    if (!overflowFree(laplacian, 'the Laplacian', spec, report)) return undefined;
     const vicreg = m.vicreg ? vicregRepresentation(laplacian, K, a, g) : null;
     const simclr = m.simclr ? simclrRepresentation(pg, K) : null;
     // SimCLR's linear solution uses X as given; VICReg and Barlow Twins then use H X, made in
@@ -94,6 +96,7 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     const linVicreg: VicregLinear | null = m.vicreg
       ? solve('Linear VICReg', 'the covariance C = XᵀHX/N of the rows', () => linearVicreg(rows.x, N, D, pg, K, a, g, spec.regularize, scratch()))
       : null;
+    if (linVicreg && !overflowFree(linVicreg.mu, 'linear VICReg (μ)', spec, report)) return undefined;
     const linBarlow: BarlowLinear | null =
       m.barlow && twoViews
         ? solve('Linear Barlow Twins', "the views' covariance S = (S_aa + S_bb)/2", () => linearBarlow(rows.x, N, D, K, spec.regularize))
@@ -133,4 +136,21 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     }
     throw e;
   }
+}
+
+/**
+ * Explicit weights are analysed scaled (graphBuild.ts, docs/theory.md §7.9) and the results
+ * scaled back; false, with a problem on the weights, when a result in the user's units is
+ * beyond the largest double.
+ */
+function overflowFree(values: readonly number[], what: string, spec: GraphSpec, report: (code: string, message: string, at: Span) => void): boolean {
+  const bad = values.find((v) => !Number.isFinite(v));
+  if (bad === undefined) return true;
+  const rel = spec.graph;
+  report(
+    'limit-exceeded',
+    `graph.edges: with these weights ${what} has eigenvalues beyond the largest double (${Number.MAX_VALUE.toExponential(3)}); divide every weight by a common factor (the methods' answers do not change, the eigenvalues scale with it).`,
+    rel.kind === 'edges-file' ? rel.pathSpan : rel.span,
+  );
+  return false;
 }

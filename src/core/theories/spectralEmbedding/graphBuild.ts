@@ -7,25 +7,26 @@
  *   by "or", weight 1 (numerics/sparse/knn.ts);
  * - edges: explicit 0-based pairs [i, j, w?] inline or from a file "i,j[,w]" (a CSV with an
  *   optional header, or an m × 2 / m × 3 array), w > 0 (default 1), symmetrised as
- *   G + Gᵀ with duplicates summed; self-loops are errors.
+ *   G + Gᵀ with duplicates summed; self-loops are errors. Extreme weights are scaled by a
+ *   power of four first (docs/theory.md §7.9).
  * Checks against N and the limits become located problems.
  */
 import { ArrayTooLargeError, DataFileError, readEdgeList } from '../../io/readArray';
-import { CsrMatrix, TREE_MAX_DIMENSION, connectedComponents, inverseSqrtDegrees, knnGraph, type Components } from '../../numerics/sparse';
+import { CsrMatrix, SparseError, connectedComponents, inverseSqrtDegrees, knnGraph, type Components } from '../../numerics/sparse';
 import { problem, type Problem } from '../../problems/problems';
-import type { GraphSpec, Span } from '../../spec/model';
+import type { GraphRelationSpec as GraphRelation, GraphSpec, Span } from '../../spec/model';
 import { readReferencedFile, type SpecFileAccess as GraphFileAccess } from '../../spec/referencedFiles';
 import type { GraphRows } from './rows';
 import type { GraphKind } from './types';
 
 /** Most stored entries (ordered pairs) of G: the labels graph's Σ class_size², the views graph's N (V − 1), the knn graph's N k. */
 export const MAX_GRAPH_ENTRIES = 50_000_000;
-/** Most brute-force distance work N² D of the knn graph (about a minute; the k-d tree of low dimensions has no such limit). */
+/** Most brute-force distance work N² D of the knn graph (about a minute; used only when the k-d tree does not prune, numerics/sparse/knn.ts). */
 export const MAX_KNN_WORK = 1e12;
 
 export interface PairGraph {
   kind: GraphKind;
-  /** G: symmetric, non-negative, no self-loops. */
+  /** G: symmetric, non-negative, no self-loops; the user's weights times 2^weightExponent (docs/theory.md §7.9). */
   g: CsrMatrix;
   /** d_i = Σ_j G_ij */
   degrees: Float64Array;
@@ -36,145 +37,207 @@ export interface PairGraph {
    * `size` consecutive rows (views).
    */
   cliques?: { id: Int32Array; count: number; size?: number };
+  /**
+   * Explicit weights are scaled by an even power of two (exactly, so every result is the
+   * unscaled one's, bit for bit, while nothing under- or overflows): G = 2^e G_user. Absent: e = 0.
+   */
+  weightExponent?: number;
 }
+
+type Report = (code: string, message: string, at: Span, severity?: 'error' | 'warning') => undefined;
+type Built = { kind: GraphKind; g: CsrMatrix; cliques?: PairGraph['cliques']; weightExponent?: number } | undefined;
 
 /** Builds G for the spec's relation; undefined (with problems) when it cannot be built. */
 export function buildGraph(spec: GraphSpec, rows: GraphRows, files: GraphFileAccess, problems: Problem[]): PairGraph | undefined {
   const rel = spec.graph;
-  const N = rows.N;
-  const report = (code: string, message: string, at: Span, severity: 'error' | 'warning' = 'error') => {
+  const report: Report = (code, message, at, severity = 'error') => {
     problems.push(problem(code, severity, message, at.start, at.end));
     return undefined;
   };
-  let g: CsrMatrix;
-  let cliques: PairGraph['cliques'];
-  let kind: GraphKind;
+  let built: Built;
   switch (rel.kind) {
-    case 'views': {
-      kind = 'views';
-      const V = rel.views;
-      if (N % V !== 0)
-        return report(
-          'dimension-mismatch',
-          `graph.views: ${V} views per sample do not divide the N = ${N} rows of the data (consecutive groups of ${V} rows are one sample).`,
-          rel.valueSpan,
-        );
-      if (rows.groups !== undefined && rows.groups !== V) {
-        return report(
-          'dimension-mismatch',
-          `graph.views: ${V} views per sample, but the data file holds ${N / rows.groups} samples × ${rows.groups} views (an n × V × D array); set views: ${rows.groups}.`,
-          rel.valueSpan,
-        );
-      }
-      if (N * (V - 1) > MAX_GRAPH_ENTRIES)
-        return report('limit-exceeded', `graph.views: G would hold N (V − 1) = ${N * (V - 1)} entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
-      const id = new Int32Array(N);
-      for (let i = 0; i < N; i++) id[i] = Math.floor(i / V);
-      cliques = { id, count: N / V, size: V };
-      g = cliqueGraph(N, id, cliques.count);
+    case 'views':
+      built = viewsGraph(rel, rows, report);
       break;
+    case 'labels':
+      built = labelsGraph(rel, rows, report);
+      break;
+    case 'knn':
+      built = knnRelation(rel, rows, report);
+      break;
+    case 'edges':
+      built = inlineEdgesGraph(rel, rows.N, report);
+      break;
+    case 'edges-file':
+      built = fileEdgesGraph(rel, rows.N, files, problems, report);
+      break;
+  }
+  if (!built) return undefined;
+  const { g } = built;
+  return { ...built, degrees: g.rowSums(), components: connectedComponents(g) };
+}
+
+function viewsGraph(rel: Extract<GraphRelation, { kind: 'views' }>, rows: GraphRows, report: Report): Built {
+  const { N } = rows;
+  const V = rel.views;
+  if (N % V !== 0)
+    return report(
+      'dimension-mismatch',
+      `graph.views: ${V} views per sample do not divide the N = ${N} rows of the data (consecutive groups of ${V} rows are one sample).`,
+      rel.valueSpan,
+    );
+  if (rows.groups !== undefined && rows.groups !== V) {
+    return report(
+      'dimension-mismatch',
+      `graph.views: ${V} views per sample, but the data file holds ${N / rows.groups} samples × ${rows.groups} views (an n × V × D array); set views: ${rows.groups}.`,
+      rel.valueSpan,
+    );
+  }
+  if (N * (V - 1) > MAX_GRAPH_ENTRIES)
+    return report('limit-exceeded', `graph.views: G would hold N (V − 1) = ${N * (V - 1)} entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
+  const id = new Int32Array(N);
+  for (let i = 0; i < N; i++) id[i] = Math.floor(i / V);
+  const cliques = { id, count: N / V, size: V };
+  return { kind: 'views', g: cliqueGraph(N, id, cliques.count), cliques };
+}
+
+function labelsGraph(rel: Extract<GraphRelation, { kind: 'labels' }>, rows: GraphRows, report: Report): Built {
+  const { N } = rows;
+  if (!rows.labels)
+    return report('missing-field', 'graph.labels: G_ij = 1[y_i = y_j] needs labels: add data.labels ({column: -1} or {file: labels.npy}).', rel.span);
+  const distinct = [...new Set(rows.labels)].sort((a, b) => a - b);
+  const index = new Map(distinct.map((v, c) => [v, c]));
+  const id = new Int32Array(N);
+  const size = new Float64Array(distinct.length);
+  for (let i = 0; i < N; i++) {
+    id[i] = index.get(rows.labels[i])!;
+    size[id[i]]++;
+  }
+  let entries = 0;
+  let largest = 0;
+  for (const s of size) {
+    entries += s * s;
+    largest = Math.max(largest, s);
+  }
+  if (entries > MAX_GRAPH_ENTRIES) {
+    return report(
+      'limit-exceeded',
+      `graph.labels: the label graph is dense within each class and would hold Σ class_size² = ${entries} entries (largest class ${largest} rows), over the limit of ${MAX_GRAPH_ENTRIES}; use graph.knn or explicit edges.`,
+      rel.span,
+    );
+  }
+  const cliques = { id, count: distinct.length };
+  return { kind: 'labels', g: cliqueGraph(N, id, distinct.length), cliques };
+}
+
+function knnRelation(rel: Extract<GraphRelation, { kind: 'knn' }>, rows: GraphRows, report: Report): Built {
+  const { N, D } = rows;
+  const k = rel.k;
+  if (k >= N) return report('out-of-range', `graph.knn.k: ${k} must be < N = ${N} (each row has N - 1 other rows).`, rel.valueSpan);
+  if (N * k > MAX_GRAPH_ENTRIES)
+    return report('limit-exceeded', `graph.knn: N k = ${N * k} neighbour entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
+  try {
+    return { kind: 'knn', g: knnGraph(rows.x, N, D, k, MAX_KNN_WORK) };
+  } catch (e) {
+    if (e instanceof SparseError && e.code === 'limit-exceeded') return report('limit-exceeded', `graph.knn: ${e.message}.`, rel.span);
+    throw e;
+  }
+}
+
+function inlineEdgesGraph(rel: Extract<GraphRelation, { kind: 'edges' }>, N: number, report: Report): Built {
+  const m = rel.edges.length;
+  const I = new Float64Array(m);
+  const J = new Float64Array(m);
+  const W = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    const [i, j, w] = rel.edges[r];
+    for (const v of [i, j])
+      if (v >= N) return report('out-of-range', `graph.edges[${r}]: row index ${v} is not below N = ${N} (0-based rows of the data).`, rel.span);
+    if (i === j) return report('self-loop', `graph.edges[${r}]: a self-loop (i = j = ${i}) is not a positive pair; remove it.`, rel.span);
+    I[r] = i;
+    J[r] = j;
+    W[r] = w;
+  }
+  return weightedGraph(N, I, J, W);
+}
+
+function fileEdgesGraph(rel: Extract<GraphRelation, { kind: 'edges-file' }>, N: number, files: GraphFileAccess, problems: Problem[], report: Report): Built {
+  const at = rel.pathSpan;
+  const read = readReferencedFile(rel.path, rel.resolved, files, at, 'graph mode cannot be analysed');
+  if ('problem' in read) {
+    problems.push(read.problem);
+    return undefined;
+  }
+  let list;
+  try {
+    list = readEdgeList(read.bytes, rel.path, undefined, { maxValues: (3 * MAX_GRAPH_ENTRIES) / 2, what: 'values of an edge list' });
+  } catch (e) {
+    if (e instanceof DataFileError)
+      return report(e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error', `Cannot read '${rel.path}': ${e.message}`, at);
+    throw e;
+  }
+  if (2 * list.count > MAX_GRAPH_ENTRIES)
+    return report('limit-exceeded', `'${rel.path}' lists ${list.count} pairs, over the limit of ${MAX_GRAPH_ENTRIES / 2}.`, at);
+  for (let r = 0; r < list.count; r++) {
+    const i = list.i[r];
+    const j = list.j[r];
+    const where = `'${rel.path}', pair ${r + 1}`;
+    for (const v of [i, j]) {
+      if (!Number.isInteger(v) || v < 0) return report('file-parse-error', `${where}: row index ${v} is not a non-negative integer (0-based rows).`, at);
+      if (v >= N) return report('out-of-range', `${where}: row index ${v} is not below N = ${N} (0-based rows of the data).`, at);
     }
-    case 'labels': {
-      kind = 'labels';
-      if (!rows.labels)
-        return report('missing-field', 'graph.labels: G_ij = 1[y_i = y_j] needs labels: add data.labels ({column: -1} or {file: labels.npy}).', rel.span);
-      const distinct = [...new Set(rows.labels)].sort((a, b) => a - b);
-      const index = new Map(distinct.map((v, c) => [v, c]));
-      const id = new Int32Array(N);
-      const size = new Float64Array(distinct.length);
-      for (let i = 0; i < N; i++) {
-        id[i] = index.get(rows.labels[i])!;
-        size[id[i]]++;
-      }
-      let entries = 0;
-      let largest = 0;
-      for (const s of size) {
-        entries += s * s;
-        largest = Math.max(largest, s);
-      }
-      if (entries > MAX_GRAPH_ENTRIES) {
-        return report(
-          'limit-exceeded',
-          `graph.labels: the label graph is dense within each class and would hold Σ class_size² = ${entries} entries (largest class ${largest} rows), over the limit of ${MAX_GRAPH_ENTRIES}; use graph.knn or explicit edges.`,
-          rel.span,
-        );
-      }
-      cliques = { id, count: distinct.length };
-      g = cliqueGraph(N, id, distinct.length);
-      break;
-    }
-    case 'knn': {
-      kind = 'knn';
-      const k = rel.k;
-      if (k >= N) return report('out-of-range', `graph.knn.k: ${k} must be < N = ${N} (each row has N - 1 other rows).`, rel.valueSpan);
-      if (N * k > MAX_GRAPH_ENTRIES)
-        return report('limit-exceeded', `graph.knn: N k = ${N * k} neighbour entries, over the limit of ${MAX_GRAPH_ENTRIES}.`, rel.valueSpan);
-      if (rows.D > TREE_MAX_DIMENSION && N * N * rows.D > MAX_KNN_WORK) {
-        return report(
-          'limit-exceeded',
-          `graph.knn: the exact neighbours of N = ${N} rows in D = ${rows.D} take N² D = ${(N * N * rows.D).toExponential(2)} operations, over the limit of ${MAX_KNN_WORK.toExponential(0)}.`,
-          rel.span,
-        );
-      }
-      g = knnGraph(rows.x, N, rows.D, k);
-      break;
-    }
-    case 'edges': {
-      kind = 'edges';
-      const m = rel.edges.length;
-      const I = new Float64Array(m);
-      const J = new Float64Array(m);
-      const W = new Float64Array(m);
-      for (let r = 0; r < m; r++) {
-        const [i, j, w] = rel.edges[r];
-        for (const v of [i, j])
-          if (v >= N) return report('out-of-range', `graph.edges[${r}]: row index ${v} is not below N = ${N} (0-based rows of the data).`, rel.span);
-        if (i === j) return report('self-loop', `graph.edges[${r}]: a self-loop (i = j = ${i}) is not a positive pair; remove it.`, rel.span);
-        I[r] = i;
-        J[r] = j;
-        W[r] = w;
-      }
-      g = CsrMatrix.fromCoo(N, I, J, W, 'sum');
-      break;
-    }
-    case 'edges-file': {
-      kind = 'edges';
-      const at = rel.pathSpan;
-      const read = readReferencedFile(rel.path, rel.resolved, files, at, 'graph mode cannot be analysed');
-      if ('problem' in read) {
-        problems.push(read.problem);
-        return undefined;
-      }
-      let list;
-      try {
-        list = readEdgeList(read.bytes, rel.path, undefined, { maxValues: (3 * MAX_GRAPH_ENTRIES) / 2, what: 'values of an edge list' });
-      } catch (e) {
-        if (e instanceof DataFileError)
-          return report(e instanceof ArrayTooLargeError ? 'limit-exceeded' : 'file-parse-error', `Cannot read '${rel.path}': ${e.message}`, at);
-        throw e;
-      }
-      if (2 * list.count > MAX_GRAPH_ENTRIES)
-        return report('limit-exceeded', `'${rel.path}' lists ${list.count} pairs, over the limit of ${MAX_GRAPH_ENTRIES / 2}.`, at);
-      for (let r = 0; r < list.count; r++) {
-        const i = list.i[r];
-        const j = list.j[r];
-        const where = `'${rel.path}', pair ${r + 1}`;
-        for (const v of [i, j]) {
-          if (!Number.isInteger(v) || v < 0) return report('file-parse-error', `${where}: row index ${v} is not a non-negative integer (0-based rows).`, at);
-          if (v >= N) return report('out-of-range', `${where}: row index ${v} is not below N = ${N} (0-based rows of the data).`, at);
-        }
-        if (i === j) return report('self-loop', `${where}: a self-loop (i = j = ${i}) is not a positive pair; remove it.`, at);
-        if (list.w) {
-          const w = list.w[r];
-          if (!(w > 0) || w === Infinity) return report('invalid-value', `${where}: the weight ${w} must be a finite number > 0.`, at);
-        }
-      }
-      g = CsrMatrix.fromCoo(N, list.i, list.j, list.w, 'sum');
-      break;
+    if (i === j) return report('self-loop', `${where}: a self-loop (i = j = ${i}) is not a positive pair; remove it.`, at);
+    if (list.w) {
+      const w = list.w[r];
+      if (!(w > 0) || w === Infinity) return report('invalid-value', `${where}: the weight ${w} must be a finite number > 0.`, at);
     }
   }
-  const degrees = g.rowSums();
-  return { kind, g, degrees, components: connectedComponents(g), ...(cliques ? { cliques } : {}) };
+  return list.w ? weightedGraph(N, list.i, list.j, list.w) : { kind: 'edges', g: CsrMatrix.fromCoo(N, list.i, list.j, undefined, 'sum') };
+}
+
+/** Weights are used as given while the largest is in [2^-64, 2^64). */
+const WEIGHT_RANGE_EXPONENT = 64;
+
+/**
+ * G = Σ over the pairs of w (e_i e_jᵀ + e_j e_iᵀ), duplicates summed. When the largest weight
+ * is outside [2^-64, 2^64), every weight is first multiplied by 4^m so that the largest lies in
+ * [1/4, 1) (docs/theory.md §7.9): no sum of
+ * duplicates or degree overflows, no subnormal weight loses its digits, and (a power of four)
+ * every result, square roots of degrees included, is the unscaled one times a power of two.
+ * A weight so much smaller than the largest that it would underflow to 0 is kept as the
+ * smallest positive double, so that the pair stays an edge.
+ */
+function weightedGraph(N: number, I: ArrayLike<number>, J: ArrayLike<number>, W: Float64Array): Built {
+  let wmax = 0;
+  for (let r = 0; r < W.length; r++) wmax = Math.max(wmax, W[r]);
+  const e = wmax > 0 ? binaryExponent(wmax) : 0;
+  const m = e >= -WEIGHT_RANGE_EXPONENT && e < WEIGHT_RANGE_EXPONENT ? 0 : -Math.floor(e / 2) - 1;
+  if (m !== 0) for (let r = 0; r < W.length; r++) W[r] = Math.max(timesPowerOfTwo(W[r], 2 * m), Number.MIN_VALUE);
+  return { kind: 'edges', g: CsrMatrix.fromCoo(N, I, J, W, 'sum'), ...(m !== 0 ? { weightExponent: 2 * m } : {}) };
+}
+
+/** ⌊log2 x⌋ for a positive finite x (subnormals included). */
+export function binaryExponent(x: number): number {
+  let e = Math.floor(Math.log2(x));
+  // log2 rounds: correct by one either way
+  if (timesPowerOfTwo(1, e) > x) e--;
+  else if (timesPowerOfTwo(1, e + 1) <= x) e++;
+  return e;
+}
+
+/** x 2^e, exact unless the result under- or overflows (in steps, as 2^e alone may not be a double). */
+export function timesPowerOfTwo(x: number, e: number): number {
+  let y = x;
+  let left = e;
+  while (left > 1000) {
+    y *= 2 ** 1000;
+    left -= 1000;
+  }
+  while (left < -1000) {
+    y *= 2 ** -1000;
+    left += 1000;
+  }
+  return y * 2 ** left;
 }
 
 /** G with G_ij = 1 for i ≠ j in the same clique (rows of each clique listed in increasing order). */

@@ -29,7 +29,7 @@ import {
   tryCholesky,
 } from '../../numerics/dense';
 import { laplacianRows, normalizedAdjacencyRows, type PairGraph } from './graphBuild';
-import { contrastiveRank, vicregSigma } from './representation';
+import { contrastiveRank, userScale, vicregSigma } from './representation';
 import type { SimclrLinear, VicregLinear } from './types';
 
 const EPS = 2.220446049250313e-16;
@@ -57,7 +57,7 @@ export function linearVicreg(
   // the K smallest μ: the top K of (−L_x, C)
   for (let i = 0; i < Lx.data.length; i++) Lx.data[i] = -Lx.data[i];
   const e = generalizedSymmetricEigen(Lx, C, K);
-  const mu = Array.from(e.values, (v) => Math.max(0, -v));
+  const mu = Array.from(e.values, (v) => userScale(pg, Math.max(0, -v)));
   const { sigma, rank } = vicregSigma(mu, a, g);
   // W = [w_k √σ_k]; WWᵀ
   const W = new Matrix(D, K);

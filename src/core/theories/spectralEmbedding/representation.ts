@@ -10,7 +10,7 @@
  * Eigenvalues come from numerics/sparse/graphSpectrum.ts (per component; exact trivial pairs).
  */
 import { laplacianSmallest, normalizedAdjacencyLargest } from '../../numerics/sparse';
-import type { PairGraph } from './graphBuild';
+import { timesPowerOfTwo, type PairGraph } from './graphBuild';
 import type { SimclrRepresentation, VicregRepresentation } from './types';
 
 /** Relative threshold of the contrastive ranks (docs/theory.md §7.6). */
@@ -41,11 +41,19 @@ export function contrastiveRank(values: readonly number[]): number {
   return values.filter((v) => v > RANK_TOLERANCE * top).length;
 }
 
-/** The min(N, K + 1) smallest eigenvalues of L, ascending (L ⪰ 0: roundoff below 0 is clipped). */
+/**
+ * The min(N, K + 1) smallest eigenvalues of the user's L, ascending (L ⪰ 0: roundoff below 0 is
+ * clipped): those of the stored G, scaled back by 2^-weightExponent (graphBuild.ts).
+ */
 export function laplacianSpectrum(pg: PairGraph, K: number): number[] {
   const count = Math.min(pg.g.n, K + 1);
   const r = laplacianSmallest(pg.g, count, { components: pg.components, degrees: pg.degrees });
-  return Array.from(r.values, (v) => Math.max(0, v));
+  return Array.from(r.values, (v) => userScale(pg, Math.max(0, v)));
+}
+
+/** A quantity linear in G, computed on the stored (scaled) G, in the user's units. */
+export function userScale(pg: PairGraph, v: number): number {
+  return pg.weightExponent ? timesPowerOfTwo(v, -pg.weightExponent) : v;
 }
 
 /** VICReg on the graph from the Laplacian's smallest eigenvalues (laplacian[0] is the constant vector's 0). */
