@@ -602,15 +602,31 @@ class YamlBuilder {
     return { kind: 'scalar', value: String(raw), span };
   }
 
+  /**
+   * A scalar key is checked like a scalar value (a tag on a key is not ignored): an unknown
+   * tag, a tag that contradicts the scalar (`!!seq variance:`) or an unresolvable `!!int` /
+   * `!!float` is reported on the tag or the key. After such a report the entry is kept under
+   * the key's text, so that the one error is not followed by "missing key" errors; a key
+   * that resolves to a number or null without a tag problem is a non-string key (undefined).
+   */
+  private scalarKey(keyNode: YamlNode & { value: unknown; source?: string }, keySpan: Span): string | undefined {
+    const reportedBefore = this.problems.length;
+    this.tagCheck(keyNode);
+    this.tagFitCheck(keyNode);
+    const converted = this.scalar(keyNode, keySpan);
+    if (converted.kind === 'scalar' && typeof converted.value === 'string') return converted.value;
+    if (this.problems.length === reportedBefore) return undefined;
+    return typeof keyNode.source === 'string' ? keyNode.source : this.text.slice(keySpan.start, keySpan.end);
+  }
+
   private addPair(pair: YamlPair, entries: MapEntry[], depth: number): void {
     if (this.aborted) return;
     const keyNode = pair.key as YamlNode | null;
     const [ks, ke] = keyNode?.range ?? [0, 0];
     let keySpan: Span = { start: ks, end: ke };
     let key: string | undefined;
-    if (keyNode && isScalar(keyNode) && typeof keyNode.value === 'string') {
-      key = keyNode.value;
-      this.tagCheck(keyNode);
+    if (keyNode && isScalar(keyNode)) {
+      key = this.scalarKey(keyNode, keySpan);
     } else if (isAlias(keyNode)) {
       const target = keyNode.resolve(this.doc);
       if (target && isScalar(target) && typeof target.value === 'string') key = target.value;
