@@ -3,9 +3,10 @@ import { formatNumber as f, toJson } from '../core/format/format';
 import { requirement } from '../core/theories/alignment/recommendation';
 import type { AlignmentEngineResult } from '../core/engine/types';
 import { graphAnalysisJson, graphAnalysisText } from './graphText';
-import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { npzKeys } from '../core/io/npz';
 import { solutionsNpz } from '../core/theories/alignment/data/solutionsFile';
-import { hasError, loadAndAnalyze, locate, progressReporter, safeText, type CliIo, type Loaded } from './io';
+import { checkOutputPath, hasError, loadAndAnalyze, locate, progressReporter, safeText, writeFileAtomic, type CliIo, type Loaded } from './io';
 
 /** The JSON document of `analyze --json` (issue 2 contract; issue 3 adds `solutions`). */
 export function analysisJson(loaded: Loaded): Record<string, unknown> {
@@ -25,10 +26,20 @@ export function analysisJson(loaded: Loaded): Record<string, unknown> {
 }
 
 export function analyzeCommand(file: string, opts: { json: boolean; alpha?: number; components: boolean; output?: string }, io: CliIo): number {
+  // the output must not be the spec (checked now) nor a file the analysis reads (checked after it)
+  const refused = opts.output !== undefined ? checkOutputPath(opts.output, [file]) : undefined;
+  if (refused) {
+    io.err(`sslexp analyze: --output ${refused}.`);
+    return 2;
+  }
   const onProgress = progressReporter(io, 'analyze');
-  const loaded = loadAndAnalyze(file, { alpha: opts.alpha, components: opts.components, ...(onProgress ? { onProgress } : {}) });
+  const readPaths = new Set<string>([path.resolve(file)]);
+  const loaded = loadAndAnalyze(file, { alpha: opts.alpha, components: opts.components, readPaths, ...(onProgress ? { onProgress } : {}) });
   const r = loaded.result;
-  if (opts.output !== undefined && writeSolutions(opts.output, loaded, io) !== 0) return 1;
+  if (opts.output !== undefined) {
+    const status = writeSolutions(opts.output, loaded, readPaths, io);
+    if (status !== 0) return status;
+  }
   if (opts.json) {
     io.out(toJson(analysisJson(loaded)));
     return hasError(r) ? 1 : 0;
@@ -39,8 +50,12 @@ export function analyzeCommand(file: string, opts: { json: boolean; alpha?: numb
   return hasError(r) ? 1 : 0;
 }
 
-/** `--output F.npz`: every solution matrix and vector of a data-mode analysis, for numpy.load (README "The sslexp command"). */
-function writeSolutions(output: string, loaded: Loaded, io: CliIo): number {
+/**
+ * `--output F.npz`: every solution matrix and vector of a data-mode analysis, for numpy.load
+ * (README "The sslexp command"), written atomically; `wrote F (N arrays)` on stderr. 1 when
+ * nothing could be written, 2 when F is one of the files the analysis read.
+ */
+function writeSolutions(output: string, loaded: Loaded, readPaths: ReadonlySet<string>, io: CliIo): number {
   const r = loaded.result;
   if (r.theory !== 'alignment' || r.mode !== 'data' || !r.solutions) {
     const why = hasError(r)
@@ -51,12 +66,19 @@ function writeSolutions(output: string, loaded: Loaded, io: CliIo): number {
     io.err(`sslexp analyze: --output: nothing written to '${safeText(output)}': ${why}.`);
     return 1;
   }
+  const refused = checkOutputPath(output, readPaths);
+  if (refused) {
+    io.err(`sslexp analyze: --output ${refused}.`);
+    return 2;
+  }
+  const bytes = solutionsNpz(r.solutions);
   try {
-    fs.writeFileSync(output, solutionsNpz(r.solutions));
+    writeFileAtomic(output, bytes);
   } catch (e) {
     io.err(`sslexp analyze: cannot write '${safeText(output)}': ${safeText((e as Error).message)}`);
     return 1;
   }
+  io.err(`wrote ${safeText(output)} (${npzKeys(bytes).length} arrays)`);
   return 0;
 }
 
