@@ -81,10 +81,8 @@ test('reads are capped by the bytes actually read: a /proc file whose size is re
   assert.throws(() => readFileCapped('/dev/zero', 1024), /not a regular file/);
   const link = path.join(tmp, 'pagemap.sslexp.yaml');
   fs.symlinkSync('/proc/self/pagemap', link);
-  const t0 = Date.now();
-  const r = sslexp(['check', link]);
+  const r = sslexp(['check', link]); // spawned with a 60 s timeout: a hang is a null status
   assert.equal(r.status, 1);
-  assert.ok(Date.now() - t0 < 20_000);
   assert.match(r.stdout, /:1:1: error /);
 });
 
