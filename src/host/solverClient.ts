@@ -130,6 +130,7 @@ export class SolverClient implements vscode.Disposable {
   /** The run the worker reported as executing (its `progress` 0), until it settles. */
   private activeRunId: number | undefined;
   private hardCancelTimer: NodeJS.Timeout | undefined;
+  private startedWorkers = 0;
   /** uri -> runId of the document run whose result will be cached. */
   private readonly documentRuns = new Map<string, number>();
   private readonly cache = new Map<string, AnalysisEvent>();
@@ -230,6 +231,11 @@ export class SolverClient implements vscode.Disposable {
   /** Has the worker been started (it starts lazily on the first analysis)? */
   get workerStarted(): boolean {
     return this.worker !== undefined;
+  }
+
+  /** Worker threads started so far: a hard cancel, a crash or a new memory limit starts another (read by the integration tests). */
+  get workerStarts(): number {
+    return this.startedWorkers;
   }
 
   /** Is an analysis of `uri` running or queued? */
@@ -610,6 +616,7 @@ export class SolverClient implements vscode.Disposable {
     const memoryMB = getSettings().workerMemoryMB;
     const w = new Worker(file, { name: 'ssl-paradigm-solver', stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: memoryMB } });
     this.worker = w;
+    this.startedWorkers++;
     this.workerMemoryMB = memoryMB;
     this.activeRunId = undefined;
     this.log.info(`solver worker started (thread ${w.threadId}, heap limit ${memoryMB} MB)`);
