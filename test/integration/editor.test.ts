@@ -11,6 +11,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { assertNoHang } from '../support/hangGuard';
+import thresholdOracle from '../oracle/thresholds.json';
 import {
   analysisHelpers,
   closeAllEditors,
@@ -332,20 +333,43 @@ describe('editor features', function () {
   });
 
   describe('CodeLens', () => {
+    /** α shown with 3 significant digits; a negative squared threshold is "any" (docs/theory.md §4.5). */
+    const shown = (alpha2: number, alpha: number): string => (alpha2 < 0 ? 'any' : String(Number(alpha.toPrecision(3))));
+    /** The lens of a spectral example, its thresholds as numpy computes them (test/oracle/thresholds.py). */
+    const lens = (example: string, paradigm: string): string => {
+      const o = (thresholdOracle as Record<string, { alpha2RC: number; alphaRC: number; alpha2JE: number; alphaJE: number }>)[example];
+      return `α_RC = ${shown(o.alpha2RC, o.alphaRC)} · α_JE = ${shown(o.alpha2JE, o.alphaJE)} · ${paradigm}`;
+    };
     const expected: [string, string[]][] = [
-      ['straddling.sslexp.yaml', ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation']],
-      ['mnist-scale-strong.sslexp.yaml', ['α_RC = 10.5 · α_JE = 0.813 · joint-embedding', 'Open analysis']],
-      ['mnist-scale-weak.sslexp.yaml', ['α_RC = any · α_JE = any · either', 'Open analysis']],
-      ['weak-noise.sslexp.yaml', ['α_RC = any · α_JE = 0.948 · reconstruction', 'Open analysis']],
-      ['strong-noise.sslexp.yaml', ['α_RC = 18.9 · α_JE = 1.09 · joint-embedding', 'Open analysis']],
-      ['families/flat.sslexp.yaml', ['α_RC = 1.12 · α_JE = 0 · either', 'Open analysis']],
-      ['families/list.sslexp.yaml', ['α_RC = any · α_JE = 0 · reconstruction', 'Open analysis']],
-      ['families/file.sslexp.yaml', ['α_RC = 1.8 · α_JE = 0.495 · joint-embedding', 'Open analysis']],
-      ['families/json-format.sslexp.json', ['α_RC = 14.1 · α_JE = 1 · joint-embedding', 'Open analysis']],
+      ['straddling.sslexp.yaml', [lens('straddling.sslexp.yaml', 'joint-embedding'), 'Open analysis', 'Run simulation']],
+      ['mnist-scale-strong.sslexp.yaml', [lens('mnist-scale-strong.sslexp.yaml', 'joint-embedding'), 'Open analysis']],
+      ['mnist-scale-weak.sslexp.yaml', [lens('mnist-scale-weak.sslexp.yaml', 'either'), 'Open analysis']],
+      ['weak-noise.sslexp.yaml', [lens('weak-noise.sslexp.yaml', 'reconstruction'), 'Open analysis']],
+      ['strong-noise.sslexp.yaml', [lens('strong-noise.sslexp.yaml', 'joint-embedding'), 'Open analysis']],
+      ['families/flat.sslexp.yaml', [lens('families/flat.sslexp.yaml', 'either'), 'Open analysis']],
+      ['families/list.sslexp.yaml', [lens('families/list.sslexp.yaml', 'reconstruction'), 'Open analysis']],
+      ['families/file.sslexp.yaml', [lens('families/file.sslexp.yaml', 'joint-embedding'), 'Open analysis']],
+      ['families/json-format.sslexp.json', [lens('families/json-format.sslexp.json', 'joint-embedding'), 'Open analysis']],
       // data mode: P1's pipeline on the digits (docs/theory.md §6.1)
       ['digits-weak-noise.sslexp.yaml', ['α_RC = any · α_JE = 1.16 · reconstruction', 'Open analysis', 'Run simulation']],
       ['digits-strong-noise.sslexp.yaml', ['α_RC = 30.7 · α_JE = 1.39 · joint-embedding', 'Open analysis', 'Run simulation']],
     ];
+    it('the numpy oracle gives the lens numbers of the spectral examples (3 significant digits)', () => {
+      assert.deepEqual(
+        expected.slice(0, 9).map(([, titles]) => titles[0]),
+        [
+          'α_RC = 0.764 · α_JE = 0.707 · joint-embedding',
+          'α_RC = 10.5 · α_JE = 0.813 · joint-embedding',
+          'α_RC = any · α_JE = any · either',
+          'α_RC = any · α_JE = 0.948 · reconstruction',
+          'α_RC = 18.9 · α_JE = 1.09 · joint-embedding',
+          'α_RC = 1.12 · α_JE = 0 · either',
+          'α_RC = any · α_JE = 0 · reconstruction',
+          'α_RC = 1.8 · α_JE = 0.495 · joint-embedding',
+          'α_RC = 14.1 · α_JE = 1 · joint-embedding',
+        ],
+      );
+    });
     for (const [rel, titles] of expected) {
       it(`${rel}: ${titles[0]}`, async () => {
         const editor = await openSpec(rel);
