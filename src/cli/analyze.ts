@@ -36,28 +36,30 @@ export function analyzeCommand(file: string, opts: { json: boolean; alpha?: numb
   const readPaths = new Set<string>([path.resolve(file)]);
   const loaded = loadAndAnalyze(file, { alpha: opts.alpha, components: opts.components, readPaths, ...(onProgress ? { onProgress } : {}) });
   const r = loaded.result;
-  if (opts.output !== undefined) {
-    const status = writeSolutions(opts.output, loaded, readPaths, io);
-    if (status !== 0) return status;
-  }
+  // nothing written (1): the analysis is still printed, so that its errors show; an input named as the output (2): a usage error
+  const written = opts.output !== undefined ? writeSolutions(opts.output, loaded, readPaths, io) : 0;
+  if (written === 2) return 2;
+  const status = hasError(r) || written !== 0 ? 1 : 0;
   if (opts.json) {
     io.out(toJson(analysisJson(loaded)));
-    return hasError(r) ? 1 : 0;
+    return status;
   }
   const located = locate(loaded.text, r.problems);
   const lines = r.theory === 'spectralEmbedding' ? graphAnalysisText(loaded, r, located) : alignmentText(loaded, r, located);
   io.out(lines.join('\n'));
-  return hasError(r) ? 1 : 0;
+  return status;
 }
 
 /**
  * `--output F.npz`: every solution matrix and vector of a data-mode analysis, for numpy.load
  * (README "The sslexp command"), written atomically; `wrote F (N arrays)` on stderr. 1 when
- * nothing could be written, 2 when F is one of the files the analysis read.
+ * nothing was written (the spec has errors, no solutions, the write failed), 2 when F is one
+ * of the files the analysis read.
  */
 function writeSolutions(output: string, loaded: Loaded, readPaths: ReadonlySet<string>, io: CliIo): number {
   const r = loaded.result;
-  if (r.theory !== 'alignment' || r.mode !== 'data' || !r.solutions) {
+  // a spec with errors writes nothing, even when some solutions were computed: exit 1 then always means "no file"
+  if (hasError(r) || r.theory !== 'alignment' || r.mode !== 'data' || !r.solutions) {
     const why = hasError(r)
       ? 'the spec has errors'
       : r.theory !== 'alignment' || r.mode !== 'data'

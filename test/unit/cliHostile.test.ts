@@ -223,3 +223,19 @@ test('checkOutputPath: inputs compared as files (the moments command calls it wi
     `'${path.join(dir, 'a.npz')}' is an input of this run ('${a}'); nothing was written: choose another output file`,
   );
 });
+
+test('analyze -o on a spec with errors writes nothing (exit 1), even when solutions were computed', () => {
+  const dir = path.join(tmp, 'o-errors');
+  dataRun(dir);
+  // the data solve; only the simulate block is wrong (data mode simulates P1's pipeline only)
+  fs.writeFileSync(
+    path.join(dir, 'e.sslexp.yaml'),
+    'sslexp: 1\nlatent: 2\ndata: {file: d.npz}\naugmentation: {masking: {keep: 0.5}}\nsimulate: {n: [50], alpha: [1], repeats: 1, seed: 0}\n',
+  );
+  const r = spawnSync(process.execPath, [cli, 'analyze', 'e.sslexp.yaml', '-o', 'sol.npz'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, "sslexp analyze: --output: nothing written to 'sol.npz': the spec has errors.\n");
+  assert.match(r.stdout, /closed-form solutions/);
+  assert.match(r.stdout, /error simulation-unsupported/);
+  assert.equal(fs.existsSync(path.join(dir, 'sol.npz')), false);
+});
