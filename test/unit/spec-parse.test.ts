@@ -338,6 +338,9 @@ test('a tag on a mapping key is checked like the same tag on a value (block, flo
     text: '3',
     message: 'Keys must be strings; this key is a number (3).',
   });
+});
+
+test('a tag on a mapping key: one problem, not followed by missing-key errors; !!str, anchors, aliases and JSON stay fine', () => {
   // after a tag problem the entry is kept under its text: exactly one problem, no "missing key" follow-ups
   for (const text of [
     'sslexp: 1\nsignal: {count: 2, variance: 1}\nnoise: {count: 2, !!seq variance: 1}\n',
