@@ -250,10 +250,11 @@ describe('graph mode', function () {
       const parsed = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(json!)).toString('utf8')) as { model: { theory: string; dimensions: unknown } };
       assert.equal(parsed.model.theory, 'spectralEmbedding');
       assert.deepEqual(parsed.model.dimensions, { N: 1000, D: 64, K: 16 });
-      // A chart this spec does not have: the panel refuses at once (not after the 30 s timeout).
+      // A chart this spec does not have: the webview refuses it (not the host's 30 s export
+      // timeout: half of it is a generous bound that still tells the two apart).
       const t0 = Date.now();
       assert.equal(await exp({ format: 'png', chart: 'thresholds', target: out('thresholds.png') }), undefined);
-      assert.ok(Date.now() - t0 < 5000, `refused after ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 15_000, `refused after ${Date.now() - t0} ms`);
       assert.equal(fs.existsSync(out('thresholds.png').fsPath), false);
     });
 
