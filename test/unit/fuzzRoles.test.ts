@@ -65,10 +65,15 @@ test('graph edges files: huge, tiny, zero, negative and non-finite weights, out-
         `${what}: ${r.errors.join()}`,
       );
   }
-  // weights whose degrees overflow (1e308 + 1.7e308): a located error, never a crash or a NaN
-  // (it is reported on data, as a non-finite Laplacian, rather than on the edges file)
+  // weights whose degrees overflow a double (1e308 + 1.7e308): the weights are scaled by a power
+  // of four (docs/theory.md §7.9), so the analysis runs; whatever it reports is finite (the
+  // contract), and a value of the user's G beyond the largest double would be an error on the
+  // edges line, never on the data
   const huge = await contract(spec('h.csv'), { 'h.csv': '0,1,1e308\n1,2,1.7e308\n2,3,1\n3,4,1\n4,5,1\n5,6,1\n6,7,1\n7,0,1\n' });
-  assert.equal(huge.errors.length, 1, huge.errors.join());
+  assert.ok(
+    huge.errors.every((e) => e.startsWith('4:')),
+    huge.errors.join(),
+  );
   // tiny weights are valid (no error), whatever they do to the spectrum
   const tiny = await contract(spec('t.csv'), { 't.csv': '0,1,1e-320\n1,2,5e-324\n2,3,1\n3,4,1\n4,5,1\n5,6,1\n6,7,1\n7,0,1\n' });
   assert.ok(
