@@ -81,7 +81,8 @@ export interface SpectralSpec extends SpecCommon {
 
 /** Data mode (docs/architecture.md §1); consumed by the dense solvers (issue 3). */
 export type AugmentationSpec =
-  | { kind: 'additive'; alpha: number; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
+  /** `alphaSpan`: the span of `augmentation.additive.alpha`'s value when written (else alpha is the top-level one or 0). */
+  | { kind: 'additive'; alpha: number; alphaSpan?: Span; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
   | { kind: 'masking'; keep: number; span: Span }
   | { kind: 'covariance'; matrix: number[][]; span: Span }
   /** Your own augmentations (README "Your own augmentations"): an n × V × d array of views of the n samples. */

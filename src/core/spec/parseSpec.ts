@@ -38,6 +38,12 @@ export interface ParseSpecResult {
   problems: Problem[];
   /** The mode the root keys select (`graph` → graph mode), also when the spec has errors. */
   mode?: Spec['mode'];
+  /**
+   * When the only errors are a negative top-level `alpha` (`negative-alpha`): the rest of the
+   * spec, without `alpha`, so that the theory can attach quick fixes to that error (engine
+   * `repair`). Never analysed.
+   */
+  repairable?: Spec;
 }
 
 export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecResult {
@@ -56,8 +62,10 @@ export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecRes
     return { problems: [problem('internal-error', 'error', `Internal error while reading the spec: ${message}`, 0, 0)] };
   }
   problems = dedupeAndSort(problems, text.length);
-  const hasError = problems.some((p) => p.severity === 'error');
-  return hasError || !spec ? { problems, ...(mode ? { mode } : {}) } : { spec, problems, mode: spec.mode };
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (spec && errors.length && errors.every((p) => p.code === 'negative-alpha' && p.message.startsWith('alpha:')))
+    return { problems, mode: spec.mode, repairable: spec };
+  return errors.length || !spec ? { problems, ...(mode ? { mode } : {}) } : { spec, problems, mode: spec.mode };
 }
 
 function dedupeAndSort(problems: Problem[], length: number): Problem[] {
@@ -176,7 +184,12 @@ function alphaField({ c, k }: Root): Alpha {
   const e = k.get('alpha');
   if (!e) return { ok: true };
   const n = c.num(e.value, numberDef(SPEC, 'alpha'), 'alpha', e.keySpan);
-  return n ? { ok: true, alpha: n.value, alphaSpan: n.span, alphaKeySpan: e.keySpan } : { ok: false };
+  if (n) return { ok: true, alpha: n.value, alphaSpan: n.span, alphaKeySpan: e.keySpan };
+  // a negative α (reported as negative-alpha) keeps the rest of the spec, so that the
+  // theory can offer the values at which each paradigm recovers (engine `repair`)
+  const v = e.value;
+  const negative = v.kind === 'scalar' && typeof v.value === 'number' && v.value < 0;
+  return { ok: negative };
 }
 
 function spectralBody({ c, k }: Root): Body {

@@ -20,7 +20,6 @@ import { arrayRowStream, bytesSource, type ByteSource, type RowStream } from '..
 import { shapeText } from '../../../io/npy';
 import { LIMITS, type DataSpec, type Span } from '../../../spec/model';
 import { joinPath } from '../../../spec/checker';
-import { gramError, relativeError, sinLargestPrincipalAngle } from '../metrics';
 import { momentsFromGram, type Augmentation } from '../solvers';
 import type { SpectrumContext } from '../spectra';
 import { computeThresholds } from '../thresholds';
@@ -30,7 +29,7 @@ import { centringShift, generalMoments, pcaFromStats, pipelineMoments, type Stat
 import { readMomentsNpz } from './momentsFile';
 import { importantAugmentation, noiseSpectra } from './pipeline';
 import { fitProbes, ProbeScorer } from './probe';
-import { solveAllFromMoments } from './solutions';
+import { discrepancyBlock, solveAllFromMoments } from './solutions';
 import { addColumnSums, StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
 import { directDraws, DrawFailed, samplePipelineRows, SampleMismatch, type DirectDraws, type PipelineBasis, type SampleSources } from './rowSample';
 import type { DataAnalysis, RowSampler } from './types';
@@ -784,12 +783,7 @@ function statsPipeline(
     problem: problemText,
     ...clean.set,
     corrupted: { ...corrupted.set, seed },
-    discrepancy: {
-      ...(clean.raw.sl && corrupted.raw.sl ? { supervised: relativeError(corrupted.raw.sl.v, clean.raw.sl.v) } : {}),
-      reconstruction: sinLargestPrincipalAngle(clean.raw.rc.e, corrupted.raw.rc.e),
-      jointEmbedding: sinLargestPrincipalAngle(clean.raw.je.w, corrupted.raw.je.w),
-      jointEmbeddingGram: gramError(clean.raw.je.w, corrupted.raw.je.w),
-    },
+    discrepancy: discrepancyBlock(clean.raw, corrupted.raw),
   };
   return pca;
 }

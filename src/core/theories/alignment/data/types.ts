@@ -8,7 +8,7 @@ import type { Dimensions, ResolvedSpectra, Thresholds } from '../types';
 import type { PipelineData } from './pipeline';
 import type { ProbeResult } from './probe';
 import type { DirectDraws, SampledPipeline } from './rowSample';
-import type { SolutionSet } from './solutions';
+import type { Discrepancy, SolutionSet } from './solutions';
 
 export interface DataSolutions extends SolutionSet {
   /** Which problem the solutions solve. */
@@ -16,7 +16,7 @@ export interface DataSolutions extends SolutionSet {
   /** Pipeline only: the same solvers on one corrupted draw of the noise coordinates. */
   corrupted?: SolutionSet & { seed: number };
   /** Pipeline only: clean vs corrupted at this n (docs/theory.md §4.4). */
-  discrepancy?: { supervised?: number; reconstruction: number; jointEmbedding: number; jointEmbeddingGram: number };
+  discrepancy?: Discrepancy;
   /** With labels and your own views: the linear probe's test accuracy per encoder (data/probe.ts). */
   probe?: ProbeResult;
 }
