@@ -1,6 +1,7 @@
 /** `sslexp analyze FILE [--json] [--alpha A] [--components]`: the analysis as text or one JSON object. */
 import { formatNumber as f, toJson } from '../core/format/format';
 import { requirement } from '../core/theories/alignment/recommendation';
+import { viewsFitText } from '../core/theories/alignment/viewsAdvice';
 import type { AlignmentEngineResult } from '../core/engine/types';
 import { graphAnalysisJson, graphAnalysisText } from './graphText';
 import * as fs from 'node:fs';
@@ -20,6 +21,7 @@ export function analysisJson(loaded: Loaded): Record<string, unknown> {
     atAlpha: r.atAlpha ?? null,
     recommendation: r.recommendation ?? null,
     ...(r.mode === 'data' ? { pipeline: r.pipeline ?? null, solutions: r.solutions ?? null } : {}),
+    ...(r.fit ? { fit: r.fit, strength: r.strength ?? null } : {}),
     problems: locate(loaded.text, r.problems),
   };
 }
@@ -133,6 +135,7 @@ function alignmentText(loaded: Loaded, r: AlignmentEngineResult, located: Return
       );
     }
   }
+  lines.push(...viewsFitText(r));
   if (r.recommendation) {
     lines.push(`  recommendation: ${r.recommendation.paradigm}`);
     lines.push(`    ${r.recommendation.reason}`);

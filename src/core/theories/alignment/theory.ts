@@ -5,7 +5,8 @@
 import { problem, type Problem } from '../../problems/problems';
 import { LIMITS, type DataSpec, type SpectralSpec } from '../../spec/model';
 import type { EngineOptions, Theory } from '../theory';
-import { analyzeData } from './data/dataMode';
+import { analyzeData, type DataAnalysis } from './data/dataMode';
+import { recommendViews, viewsFinding } from './viewsAdvice';
 import { resolveAlpha, alphaValueSpan } from './alpha';
 import { invalidAlphaFixes, theoryFindings } from './findings';
 import { recommend } from './recommendation';
@@ -99,14 +100,33 @@ function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: Alignme
   if (data.rowSampler) keepInThread(result, 'rowSampler', data.rowSampler);
   const t = data.thresholds;
   if (!t || !data.spectra || !data.dimensions) return;
-  // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
   const latent = data.dimensions.latent;
   result.spectra = data.spectra;
+  if (data.viewsFit) {
+    analyzeViewsFit(spec, options, result, data);
+    return;
+  }
+  // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
   const alpha = resolveAlpha(spec, options);
   result.atAlpha = alpha === undefined ? null : scoresAtAlpha(data.spectra, alpha, latent, options.components === true);
   result.recommendation = recommend(t, alpha);
   if (options.curve) result.curve = noiseScalingCurve(data.spectra, latent);
   result.problems.push(...theoryFindings(spec, t, options.alpha === undefined ? alpha : undefined, alphaValueSpan(spec)));
+}
+
+/** Your own views: the thresholds, scores and recommendation of P1's model fitted to them (docs/theory.md §6.4). */
+function analyzeViewsFit(spec: DataSpec, options: EngineOptions, result: AlignmentEngineResult, data: DataAnalysis): void {
+  const fit = data.viewsFit!;
+  const t = data.thresholds!;
+  const latent = data.dimensions!.latent;
+  result.fit = fit;
+  if (data.strength) result.strength = data.strength;
+  const alpha = resolveAlpha(spec, options, fit.alpha)!;
+  result.atAlpha = scoresAtAlpha(data.spectra!, alpha, latent, options.components === true);
+  result.recommendation = recommendViews(t, fit, alpha, data.solutions?.probe, options.alpha !== undefined);
+  if (options.curve) result.curve = noiseScalingCurve(data.spectra!, latent);
+  const finding = viewsFinding(spec, fit, t);
+  if (finding) result.problems.push(finding);
 }
 
 /**

@@ -82,6 +82,8 @@ export function analyzeData(spec: DataSpec, ctx: DataContext, alphaOverride?: nu
       ...(s.solutions ? { solutions: s.solutions } : {}),
       ...(s.pipeline ? { pipeline: s.pipeline } : {}),
       ...(s.rowSampler ? { rowSampler: s.rowSampler } : {}),
+      ...(s.viewsFit ? { viewsFit: s.viewsFit } : {}),
+      ...(s.strength ? { strength: s.strength } : {}),
     };
   }
   const { prepared, problems } = prepareData(spec, ctx);

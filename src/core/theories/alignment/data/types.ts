@@ -9,6 +9,8 @@ import type { PipelineData } from './pipeline';
 import type { ProbeResult } from './probe';
 import type { DirectDraws, SampledPipeline } from './rowSample';
 import type { Discrepancy, SolutionSet } from './solutions';
+import type { StrengthWhatIf } from './viewsAnalysis';
+import type { ViewsFit } from './viewsFit';
 
 export interface DataSolutions extends SolutionSet {
   /** Which problem the solutions solve. */
@@ -48,6 +50,10 @@ export interface DataAnalysis {
    * simulation runs on, read only when it runs (never serialised).
    */
   rowSampler?: RowSampler;
+  /** Your own views: P1's model fitted to them (docs/theory.md §6.4). */
+  viewsFit?: ViewsFit;
+  /** Your own views: the what-if of the augmentation's strength (docs/theory.md §6.4.8). */
+  strength?: StrengthWhatIf;
   /** How the data were read, when not whole: 'stream' (in blocks) or 'moments' (a moments file). */
   source?: 'stream' | 'moments';
 }
