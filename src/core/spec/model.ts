@@ -128,8 +128,19 @@ export type GraphRelationSpec =
   | { kind: 'edges-file'; path: string; pathSpan: Span; resolved?: string; span: Span };
 
 export interface GraphMethodsSpec {
-  /** VICReg with hinge variance weight a (`variance`) and invariance weight g (`invariance`); b → ∞. */
-  vicreg?: { variance: number; invariance: number; varianceSpan?: Span; invarianceSpan?: Span; span: Span };
+  /**
+   * VICReg with hinge variance weight a (`variance`) and invariance weight g (`invariance`);
+   * covariance weight b (`covariance`) when given, else the b → ∞ closed form.
+   */
+  vicreg?: {
+    variance: number;
+    invariance: number;
+    covariance?: number;
+    varianceSpan?: Span;
+    invarianceSpan?: Span;
+    covarianceSpan?: Span;
+    span: Span;
+  };
   /** Spectral-contrastive surrogate with the kernel D^-1/2 G D^-1/2. */
   simclr?: { span: Span };
   /** Linear CCA of the two views (needs graph.views = 2). */

@@ -28,6 +28,7 @@ import { linearSimclr, linearVicreg } from './linear';
 import { pairAgreement } from './pairAgreement';
 import { recommend, type ContrastiveRank } from './recommendation';
 import { laplacianSpectrum, simclrRepresentation, vicregRepresentation } from './representation';
+import { invarianceSweep as sweep, laplacianPairs } from './sweep';
 import { centerColumns, loadRows } from './rows';
 import type { BarlowLinear, GraphAnalysis, SimclrLinear, VicregLinear } from './types';
 
@@ -83,16 +84,19 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
   // one N × D scratch for the products with L and D^-1/2 G D^-1/2 (fresh pages are slow to fault in)
   let scratchCache: Float64Array | undefined;
   const scratch = (): Float64Array => (scratchCache ??= new Float64Array(N * D));
+  const b = m.vicreg?.covariance;
   try {
-    const laplacian = laplacianSpectrum(pg, K);
-    const vicreg = m.vicreg ? vicregRepresentation(laplacian, K, a, g) : null;
+    // with labels and VICReg the eigenvectors too, for the invariance sweep (sweep.ts)
+    const pairs = rows.labels && m.vicreg ? laplacianPairs(pg, K) : undefined;
+    const laplacian = pairs ? [0, ...pairs.values] : laplacianSpectrum(pg, K);
+    const vicreg = m.vicreg ? vicregRepresentation(laplacian, K, a, g, b) : null;
     const simclr = m.simclr ? simclrRepresentation(pg, K) : null;
     // SimCLR's linear solution uses X as given; VICReg and Barlow Twins then use H X, made in
     // place (the rows are owned here and not needed uncentred afterwards)
     const linSimclr: SimclrLinear | null = m.simclr ? linearSimclr(rows.x, N, D, pg, K, undefined, scratch()) : null;
     if ((m.vicreg || (m.barlow && twoViews)) && !spec.data.center) centerColumns(rows.x, N, D);
     const linVicreg: VicregLinear | null = m.vicreg
-      ? solve('Linear VICReg', 'the covariance C = XᵀHX/N of the rows', () => linearVicreg(rows.x, N, D, pg, K, a, g, spec.regularize, scratch()))
+      ? solve('Linear VICReg', 'the covariance C = XᵀHX/N of the rows', () => linearVicreg(rows.x, N, D, pg, K, a, g, spec.regularize, scratch(), b))
       : null;
     const linBarlow: BarlowLinear | null =
       m.barlow && twoViews
@@ -104,7 +108,22 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     if (linSimclr) ranks.push({ method: 'SimCLR', regime: 'linear', rank: linSimclr.rank });
     if (linBarlow) ranks.push({ method: 'Barlow Twins', regime: 'linear', rank: linBarlow.rank });
     const lambda = laplacian.slice(1, K + 1);
-    const recommendation = recommend({ K, a, g, lambda, alignment, ranks, vicregRank: vicreg?.rank ?? K });
+    const vicregRank = vicreg?.finite?.rank ?? vicreg?.rank ?? K;
+    const classes = rows.labels ? new Set(rows.labels).size : undefined;
+    const recommendation = recommend({
+      K,
+      N,
+      D,
+      a,
+      g,
+      lambda,
+      alignment,
+      ranks,
+      vicregRank,
+      ...(b !== undefined ? { covariance: b } : {}),
+      ...(classes !== undefined ? { classes } : {}),
+    });
+    const invarianceSweep = pairs && rows.labels ? sweep(pairs, rows.labels, a, g) : null;
     const edges = pg.g.nnz / 2;
     if (edges === 0)
       report(
@@ -120,7 +139,8 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
       linear: { vicreg: linVicreg, simclr: linSimclr, barlow: linBarlow },
       alignment,
       recommendation,
-      weights: m.vicreg ? { variance: a, invariance: g } : null,
+      invarianceSweep,
+      weights: m.vicreg ? { variance: a, invariance: g, ...(b !== undefined ? { covariance: b } : {}) } : null,
     };
   } catch (e) {
     if (e instanceof SparseError && (e.code === 'limit-exceeded' || e.code === 'no-convergence')) {

@@ -29,7 +29,8 @@ import {
   tryCholesky,
 } from '../../numerics/dense';
 import { laplacianRows, normalizedAdjacencyRows, type PairGraph } from './graphBuild';
-import { contrastiveRank, vicregSigma } from './representation';
+import { contrastiveRank } from './representation';
+import { vicregFiniteB, vicregHinge } from './vicreg';
 import type { SimclrLinear, VicregLinear } from './types';
 
 const EPS = 2.220446049250313e-16;
@@ -48,6 +49,7 @@ export function linearVicreg(
   g: number,
   regularize?: number,
   scratch?: Float64Array,
+  covariance?: number,
 ): VicregLinear {
   const X = new Matrix(N, D, xc);
   const C = gram(X, 1 / N);
@@ -58,11 +60,17 @@ export function linearVicreg(
   for (let i = 0; i < Lx.data.length; i++) Lx.data[i] = -Lx.data[i];
   const e = generalizedSymmetricEigen(Lx, C, K);
   const mu = Array.from(e.values, (v) => Math.max(0, -v));
-  const { sigma, rank } = vicregSigma(mu, a, g);
+  const { sigma, rank } = vicregHinge(mu, a, g);
   // W = [w_k √σ_k]; WWᵀ
   const W = new Matrix(D, K);
   for (let i = 0; i < D; i++) for (let k = 0; k < K; k++) W.data[i * K + k] = e.vectors.data[i * K + k] * Math.sqrt(sigma[k]);
-  return { mu, sigma, gram: symmetrize(matmul(W, W.transpose())).toArray(), rank };
+  return {
+    mu,
+    sigma,
+    gram: symmetrize(matmul(W, W.transpose())).toArray(),
+    rank,
+    ...(covariance !== undefined ? { finite: vicregFiniteB(mu, a, covariance, g) } : {}),
+  };
 }
 
 /** Linear SimCLR (spectral-contrastive) solution; `scratch` (N × D), when given, holds the kernel's products. */
