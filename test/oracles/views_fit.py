@@ -4,9 +4,9 @@ digits example (examples/digits-views.sslexp.yaml: uncentred data, labels, laten
 test/unit/viewsFit.test.ts stores the numbers this prints.
 
 Steps, as the documentation states them: C = X^T X / n, Sigma = the views' scatter,
-B = sum_c p_c m_c m_c^T, W = C - B; the Fisher directions of (B, W + eps I) with a ratio above
-1e-9 of the largest; the rest from the smallest generalized eigenvalues of Sigma against
-C + eps I in their orthogonal complement; C diagonalised within the important subspace and
+B = sum_c p_c m_c m_c^T, W = C - B; the Fisher directions of (B, W + eps I), eps = 1e-3 tr(W)/d,
+with a ratio above 1e-9 of the largest; the rest from the smallest generalized eigenvalues of
+Sigma against C + eps I (eps = 1e-3 of its mean variance) in their orthogonal complement; C diagonalised within the important subspace and
 its complement; A_j = theta_noise + alpha^2 lambda_j by least squares (both >= 0).
 """
 import numpy as np, scipy.linalg as sla, os
@@ -25,7 +25,7 @@ for c in np.unique(y):
     m = X[y == c].mean(0)
     B += (y == c).mean() * np.outer(m, m)
 def ridge(A):
-    return A + 1e-10 * np.trace(A) / A.shape[0] * np.eye(A.shape[0])
+    return A + 1e-3 * np.trace(A) / A.shape[0] * np.eye(A.shape[0])
 ev, vec = sla.eigh(B, ridge(C - B))
 ev, vec = ev[::-1], vec[:, ::-1]
 r = int(np.sum(ev[:k] > 1e-9 * ev[0]))

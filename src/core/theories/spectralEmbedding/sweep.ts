@@ -15,7 +15,7 @@ import { vicregSigma } from './vicreg';
 /** k of the k-NN vote at most (smaller when a class has fewer rows). */
 export const SWEEP_NEIGHBOURS = 5;
 /** Rows scored at most (a seeded uniform sample beyond). */
-export const SWEEP_MAX_ROWS = 1000;
+export const SWEEP_MAX_ROWS = 500;
 const POINTS_PER_DECADE = 3;
 
 /**

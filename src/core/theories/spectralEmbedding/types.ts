@@ -113,7 +113,7 @@ export interface InvarianceSweep {
   knn: number[];
   /** k of the k-NN vote: min(5, the smallest class size − 1), at least 1 */
   k: number;
-  /** rows scored (all N, or a seeded sample of at most 2000) */
+  /** rows scored (all N, or a seeded sample of 500) */
   rows: number;
   /** the smallest g with the best accuracy */
   best: number;

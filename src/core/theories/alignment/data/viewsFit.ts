@@ -59,8 +59,11 @@ export interface ViewsFitResult {
 
 /** 95% normal quantile. */
 const Z95 = 1.959963984540054;
-/** Relative ridge on W and C, so that directions without any data variance stay well defined. */
-const RIDGE = 1e-10;
+/**
+ * Shrinkage of W (Fisher) and C (the invariance rule) by this fraction of their mean variance:
+ * a ratio of two tiny variances (a nearly constant pixel) does not make a direction important.
+ */
+const RIDGE = 1e-3;
 /** Fisher ratios below this fraction of the largest carry no label information (beyond rank B). */
 const FISHER_RANK_TOLERANCE = 1e-9;
 
