@@ -2,7 +2,7 @@
 import { formatNumber as f } from '../core/format/format';
 import type { SpectralEmbeddingEngineResult } from '../core/engine/types';
 import type { GraphAnalysis, InvarianceSweep } from '../core/theories/spectralEmbedding/types';
-import type { VicregFiniteB } from '../core/theories/spectralEmbedding/vicreg';
+import { vicregCut, type VicregFiniteB } from '../core/theories/spectralEmbedding/vicreg';
 import { safeText, type Loaded, type LocatedProblem } from './io';
 
 /** `analyze --json` of a graph-mode spec (docs/theory.md §7; keys pinned by the CLI tests). */
@@ -98,7 +98,7 @@ export function graphAnalysisText(loaded: Loaded, r: SpectralEmbeddingEngineResu
     const v = a.representation.vicreg;
     if (v) {
       const w = a.weights;
-      const weights = w ? ` (a = ${f(w.variance, 4)}, g = ${f(w.invariance, 4)}; a/(4g) = ${f(w.variance / (4 * w.invariance), 3)})` : '';
+      const weights = w ? ` (a = ${f(w.variance, 4)}, g = ${f(w.invariance, 4)}; a/(4g) = ${f(vicregCut(w.variance, w.invariance), 3)})` : '';
       const full = v.sigma.filter((s) => s >= 1 - 1e-9).length;
       lines.push(`  VICReg${weights}: rank ${rank(v.rank, K)} (b → ∞), σ_k = 1 on ${full} of ${K}`);
       lines.push(`    λ_1..${v.eigenvalues.length} = ${listHead(v.eigenvalues)}`);

@@ -14,7 +14,7 @@
 import { ceilSignificant, floorSignificant, formatNumber as f } from '../../format/format';
 import type { GraphRecommendation, PairAlignment } from './types';
 import { ALIGNED_THRESHOLD } from './pairAgreement';
-import { vicregCut } from './vicreg';
+import { vicregCut, vicregKnee } from './vicreg';
 
 /** Fewer rows than this many per feature is the low-data regime (docs/theory.md §7.9.2). */
 export const LOW_DATA_ROWS_PER_FEATURE = 10;
@@ -95,8 +95,8 @@ function highWeight(r: RecommendationInput): { g: number | null; text: string } 
   if (!(lp > 0))
     return { g: null, text: `direction ${inSpan + 1}, the first off the class span, has λ = 0 (G leaves it undetermined), so no weight shrinks it` };
   const top = inSpan > 0 ? r.lambda[inSpan - 1] : 0;
-  const keep = top > 0 ? r.a / (4 * top) : Infinity;
-  let target = ceilSignificant(r.a / (4 * lp * Math.sqrt(SHRUNK_SIGMA)), 3);
+  const keep = vicregKnee(r.a, top);
+  let target = ceilSignificant(vicregKnee(r.a, lp) / Math.sqrt(SHRUNK_SIGMA), 3);
   const capped = target > keep;
   if (capped) target = floorSignificant(keep, 3);
   const g = r.g >= target && r.g <= keep ? r.g : target;
@@ -110,7 +110,7 @@ function highWeight(r: RecommendationInput): { g: number | null; text: string } 
   const offText = `${off === 1 ? 'the one direction' : `the ${off} directions`} of K = ${r.K} off the class span (λ_k ≥ λ_${inSpan + 1} = ${f(lp)}) ${off === 1 ? 'shrinks' : 'shrink'}`;
   return {
     g,
-    text: `${spanText}${offText} (σ_k < 1) once g > a/(4λ_${inSpan + 1}) = ${f(r.a)}/(4 × ${f(lp)}) = ${f(r.a / (4 * lp))}, ${capped ? `and as far as the class directions allow at g = ${f(target)}` : `to σ_k ≤ ${SHRUNK_SIGMA} from g = ${f(target)}`}: ${changeText(r.g, g)}`,
+    text: `${spanText}${offText} (σ_k < 1) once g > a/(4λ_${inSpan + 1}) = ${f(r.a)}/(4 × ${f(lp)}) = ${f(vicregKnee(r.a, lp))}, ${capped ? `and as far as the class directions allow at g = ${f(target)}` : `to σ_k ≤ ${SHRUNK_SIGMA} from g = ${f(target)}`}: ${changeText(r.g, g)}`,
   };
 }
 
@@ -122,7 +122,7 @@ function highWeight(r: RecommendationInput): { g: number | null; text: string } 
 function lowWeight(r: RecommendationInput): { g: number; text: string } {
   const lk = r.lambda.length ? Math.max(...r.lambda) : 0;
   if (!(lk > 0)) return { g: r.g, text: `every λ_k is 0, so every σ_k = 1 at any g: ${changeText(r.g, r.g)}` };
-  const bound = r.a / (4 * lk);
+  const bound = vicregKnee(r.a, lk);
   const g = r.g <= bound ? r.g : floorSignificant(bound, 3);
   const full = r.lambda.filter((l) => l <= vicregCut(r.a, r.g)).length;
   return {

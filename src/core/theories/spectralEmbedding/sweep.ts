@@ -10,7 +10,7 @@ import { Rng } from '../../numerics/rng';
 import { laplacianSmallest } from '../../numerics/sparse';
 import type { PairGraph } from './graphBuild';
 import type { InvarianceSweep } from './types';
-import { vicregSigma } from './vicreg';
+import { vicregKnee, vicregSigma } from './vicreg';
 
 /** k of the k-NN vote at most (smaller when a class has fewer rows). */
 export const SWEEP_NEIGHBOURS = 5;
@@ -51,7 +51,7 @@ export function laplacianPairs(pg: PairGraph, K: number): { values: number[]; ve
 
 /** The sweep's weights: log-spaced, covering the spec's g and every knee a/(4λ_k) a decade on each side, the spec's g included. */
 export function sweepGrid(lambda: readonly number[], a: number, g: number): number[] {
-  const knees = lambda.filter((l) => l > 0).map((l) => a / (4 * l));
+  const knees = lambda.filter((l) => l > 0).map((l) => vicregKnee(a, l));
   const lo = Math.floor(Math.log10(Math.min(g, ...knees))) - 1;
   const hi = Math.ceil(Math.log10(Math.max(g, ...knees))) + 1;
   const grid: number[] = [];
@@ -116,49 +116,51 @@ function knnAccuracies(u: Float64Array, m: number, K: number, ws: number[][], y:
   const nd = new Float64Array(W * kk);
   const ni = new Int32Array(W * kk);
   const diff = new Float64Array(K);
+  const labels = Float64Array.from(y);
   const correct = new Array<number>(W).fill(0);
   for (let i = 0; i < m; i++) {
     nd.fill(Infinity);
     ni.fill(-1);
+    const ui = i * K;
     for (let j = 0; j < m; j++) {
       if (j === i) continue;
+      const uj = j * K;
       for (let q = 0; q < K; q++) {
-        const t = u[i * K + q] - u[j * K + q];
+        const t = u[ui + q] - u[uj + q];
         diff[q] = t * t;
       }
-      for (let c = 0; c < W; c++) {
+      for (let c = 0, wc = 0, o = 0; c < W; c++, wc += K, o += kk) {
         let d = 0;
-        for (let q = 0; q < K; q++) d += w[c * K + q] * diff[q];
-        insert(nd, ni, c * kk, kk, d, j);
+        for (let q = 0; q < K; q++) d += w[wc + q] * diff[q];
+        if (d >= nd[o + kk - 1]) continue; // not among the kk nearest (ties keep the lower row)
+        let p = kk - 1;
+        while (p > 0 && nd[o + p - 1] > d) {
+          nd[o + p] = nd[o + p - 1];
+          ni[o + p] = ni[o + p - 1];
+          p--;
+        }
+        nd[o + p] = d;
+        ni[o + p] = j;
       }
     }
-    for (let c = 0; c < W; c++) if (vote(ni.subarray(c * kk, (c + 1) * kk), y) === y[i]) correct[c]++;
+    for (let c = 0; c < W; c++) if (vote(ni, c * kk, kk, labels) === y[i]) correct[c]++;
   }
   return correct.map((v) => v / m);
 }
 
-/** Inserts (d, j) into the sorted list of the kk nearest at `o` (strictly nearer only: ties keep the lower row). */
-function insert(nd: Float64Array, ni: Int32Array, o: number, kk: number, d: number, j: number): void {
-  if (d >= nd[o + kk - 1]) return;
-  let p = kk - 1;
-  while (p > 0 && nd[o + p - 1] > d) {
-    nd[o + p] = nd[o + p - 1];
-    ni[o + p] = ni[o + p - 1];
-    p--;
-  }
-  nd[o + p] = d;
-  ni[o + p] = j;
-}
-
-/** The majority label among the neighbours (nearest first); a tie goes to the label seen first. */
-function vote(ni: Int32Array, y: number[]): number {
-  const counts = new Map<number, number>();
-  let best = y[ni[0]];
-  for (const j of ni) {
-    if (j < 0) continue;
-    const c = (counts.get(y[j]) ?? 0) + 1;
-    counts.set(y[j], c);
-    if (c > (counts.get(best) ?? 0)) best = y[j];
+/** The majority label among the kk neighbours at `o` (nearest first); a tie goes to the label seen first. */
+function vote(ni: Int32Array, o: number, kk: number, y: Float64Array): number {
+  let best = y[ni[o]];
+  let bestCount = 0;
+  for (let a = 0; a < kk; a++) {
+    if (ni[o + a] < 0) continue;
+    const label = y[ni[o + a]];
+    let count = 0;
+    for (let b = 0; b <= a; b++) if (ni[o + b] >= 0 && y[ni[o + b]] === label) count++;
+    if (count > bestCount) {
+      best = label;
+      bestCount = count;
+    }
   }
   return best;
 }

@@ -20,6 +20,11 @@ export function vicregCut(a: number, g: number): number {
   return g > 0 ? a / (4 * g) : Infinity;
 }
 
+/** The largest g at which a direction of energy λ keeps σ = 1, a/(4λ) (∞ for λ = 0): the same cut seen from g. */
+export function vicregKnee(a: number, lambda: number): number {
+  return lambda > 0 ? a / (4 * lambda) : Infinity;
+}
+
 /** σ_k of VICReg's hinge solution (b → ∞) for one energy λ: 1 while λ ≤ a/(4g), else (a/(4gλ))². */
 export function vicregSigma(lambda: number, a: number, g: number): number {
   const cut = vicregCut(a, g);
