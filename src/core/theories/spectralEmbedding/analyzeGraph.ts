@@ -23,14 +23,14 @@ import { problem, type Problem } from '../../problems/problems';
 import { GRAPH_DEFAULTS, type GraphSpec, type Span } from '../../spec/model';
 import { linearBarlow } from './barlow';
 import type { SpecFileAccess as GraphFileAccess } from '../../spec/referencedFiles';
-import { buildGraph } from './graphBuild';
+import { buildGraph, type PairGraph } from './graphBuild';
 import { linearSimclr, linearVicreg } from './linear';
 import { pairAgreement } from './pairAgreement';
 import { recommend, type ContrastiveRank } from './recommendation';
 import { laplacianSpectrum, simclrRepresentation, vicregRepresentation } from './representation';
 import { invarianceSweep as sweep, laplacianPairs } from './sweep';
 import { centerColumns, loadRows } from './rows';
-import type { BarlowLinear, GraphAnalysis, SimclrLinear, VicregLinear } from './types';
+import type { BarlowLinear, GraphAnalysis, GraphRecommendation, PairAlignment, SimclrLinear, VicregLinear, VicregRepresentation } from './types';
 
 export type { GraphFileAccess };
 
@@ -102,27 +102,11 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
       m.barlow && twoViews
         ? solve('Linear Barlow Twins', "the views' covariance S = (S_aa + S_bb)/2", () => linearBarlow(rows.x, N, D, K, spec.regularize))
         : null;
-    const alignment = rows.labels ? pairAgreement(pg, rows.labels) : null;
-    const ranks: ContrastiveRank[] = [];
-    if (simclr) ranks.push({ method: 'SimCLR', regime: 'representation', rank: simclr.rank });
-    if (linSimclr) ranks.push({ method: 'SimCLR', regime: 'linear', rank: linSimclr.rank });
-    if (linBarlow) ranks.push({ method: 'Barlow Twins', regime: 'linear', rank: linBarlow.rank });
-    const lambda = laplacian.slice(1, K + 1);
-    const vicregRank = vicreg?.finite?.rank ?? vicreg?.rank ?? K;
-    const classes = rows.labels ? new Set(rows.labels).size : undefined;
-    const recommendation = recommend({
-      K,
-      N,
-      D,
-      a,
-      g,
-      lambda,
-      alignment,
-      ranks,
-      vicregRank,
-      ...(b !== undefined ? { covariance: b } : {}),
-      ...(classes !== undefined ? { classes } : {}),
-    });
+    const { alignment, recommendation } = advise(pg, rows.labels, laplacian, { K, N, D, a, g, b }, vicreg, [
+      ...(simclr ? [{ method: 'SimCLR', regime: 'representation', rank: simclr.rank } as const] : []),
+      ...(linSimclr ? [{ method: 'SimCLR', regime: 'linear', rank: linSimclr.rank } as const] : []),
+      ...(linBarlow ? [{ method: 'Barlow Twins', regime: 'linear', rank: linBarlow.rank } as const] : []),
+    ]);
     const invarianceSweep = pairs && rows.labels ? sweep(pairs, rows.labels, a, g) : null;
     const edges = pg.g.nnz / 2;
     if (edges === 0)
@@ -153,4 +137,28 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     }
     throw e;
   }
+}
+
+/** G against the labels and the recommendation (docs/theory.md §7.8, §7.9). */
+function advise(
+  pg: PairGraph,
+  labels: Float64Array | undefined,
+  laplacian: readonly number[],
+  w: { K: number; N: number; D: number; a: number; g: number; b: number | undefined },
+  vicreg: VicregRepresentation | null,
+  ranks: ContrastiveRank[],
+): { alignment: PairAlignment | null; recommendation: GraphRecommendation } {
+  const { K, b } = w;
+  const alignment = labels ? pairAgreement(pg, labels) : null;
+  const classes = labels ? new Set(labels).size : undefined;
+  const recommendation = recommend({
+    ...w,
+    lambda: laplacian.slice(1, K + 1),
+    alignment,
+    ranks,
+    vicregRank: vicreg?.finite?.rank ?? vicreg?.rank ?? K,
+    ...(b !== undefined ? { covariance: b } : {}),
+    ...(classes !== undefined ? { classes } : {}),
+  });
+  return { alignment, recommendation };
 }
