@@ -141,6 +141,15 @@ test('a moments file with views and labels gives the same fit as the rows (the f
   assert.deepEqual(m.strength!.alpha2RC, rows.strength!.alpha2RC);
 });
 
+test('the fit reads the data in blocks of any size: the same statistics, the same fit and probe', () => {
+  const { dir, r: whole, text } = ON_MODEL[0];
+  const blocks = asAlignment(analyzeText(text, { ...options(dir), streamData: { always: true, blockRows: 777 } }));
+  assert.ok(rel(blocks.fit!.alpha, whole.fit!.alpha) < 1e-12);
+  assert.ok(Math.abs(blocks.fit!.residual - whole.fit!.residual) < 1e-12);
+  assert.deepEqual(blocks.solutions!.probe, whole.solutions!.probe);
+  assert.deepEqual(blocks.strength!.probe, whole.strength!.probe);
+});
+
 test('the strength what-if: α(s) = s α̂, s = 1 is the analysis itself, and joint-embedding does not depend on the scale of Σ', () => {
   const { r } = ON_MODEL[2]; // α = 3: reconstruction recovers from s ≈ 0.8 on
   const s = r.strength!;

@@ -33,9 +33,12 @@ export interface StrengthWhatIf {
   recovers: { reconstruction: boolean[]; jointEmbedding: boolean[] };
   /** The first s in (0, 4] at which each paradigm's recovery changes (bisection to 1e-6); null when it does not. */
   crossing: { reconstruction: number | null; jointEmbedding: number | null };
-  /** The closed forms' optimal values at each s (null where S = G + s²Σ is singular, e.g. s = 0, or d is above the what-if's limit). */
+  /**
+   * The closed forms' optimal values at each s (null where S = G + s²Σ is singular or d is above
+   * the what-if's limit; joint-embedding's also where its solution is not unique, as at s = 0).
+   */
   objective: { reconstruction: (number | null)[]; jointEmbedding: (number | null)[] };
-  /** The linear probe's test accuracy at each s (null without labels, without the rows, or where not solved). */
+  /** The linear probe's test accuracy at each s (null without labels, without the rows, or where not solved or not unique). */
   probe: { supervised: (number | null)[]; reconstruction: (number | null)[]; jointEmbedding: (number | null)[] } | null;
 }
 
@@ -46,6 +49,8 @@ export interface ViewsPlan {
   latent: number;
   /** The closed forms at each s of STRENGTH_SCALES (null where not solved). */
   solved: (RawSolutions | null)[];
+  /** Whether joint-embedding's solution is unique at each s (ω_latent > ω_latent+1; not at s = 0, where every ω = 1). */
+  jeUnique: boolean[];
 }
 
 /**
@@ -81,7 +86,14 @@ export function planViews(
       throw e;
     }
   };
-  return { fitted, thresholds: computeThresholds(fitted.spectra, latent), latent, solved: STRENGTH_SCALES.map(solveAt) };
+  const solved = STRENGTH_SCALES.map(solveAt);
+  return { fitted, thresholds: computeThresholds(fitted.spectra, latent), latent, solved, jeUnique: solved.map((r) => !!r && uniqueTop(r.je.omega, latent)) };
+}
+
+/** ω_latent strictly above ω_latent+1 (relative 1e-9): the top-`latent` eigenspace, hence JE's solution, is unique (docs/theory.md §2.4). */
+function uniqueTop(omega: Float64Array, latent: number): boolean {
+  if (latent >= omega.length) return true;
+  return omega[latent - 1] - omega[latent] > 1e-9 * Math.max(1, Math.abs(omega[0]));
 }
 
 /** The moments with Σ → s²Σ (S = G + s²Σ; G and the cross moment unchanged). */
@@ -112,8 +124,14 @@ export function strengthWhatIf(plan: ViewsPlan, accuracies: (ProbeAccuracies | n
     alpha2JE: at.map((t) => t.alpha2JE),
     recovers: { reconstruction: recovers('alpha2RC'), jointEmbedding: recovers('alpha2JE') },
     crossing: { reconstruction: crossing(plan, 'alpha2RC'), jointEmbedding: crossing(plan, 'alpha2JE') },
-    objective: { reconstruction: pick((r) => r.rc.objective), jointEmbedding: pick((r) => r.je.objective) },
-    probe: accuracies ? { supervised: acc('supervised'), reconstruction: acc('reconstruction'), jointEmbedding: acc('jointEmbedding') } : null,
+    objective: { reconstruction: pick((r) => r.rc.objective), jointEmbedding: pick((r) => r.je.objective).map((v, i) => (plan.jeUnique[i] ? v : null)) },
+    probe: accuracies
+      ? {
+          supervised: acc('supervised'),
+          reconstruction: acc('reconstruction'),
+          jointEmbedding: acc('jointEmbedding').map((v, i) => (plan.jeUnique[i] ? v : null)),
+        }
+      : null,
   };
 }
 
