@@ -1009,7 +1009,7 @@ test('data mode with views and labels: the probe sentence on the card, its bar c
     // "Solutions (.npz)": the button and the host's request both post a bare npz export.
     assert.ok(await page.locator('[data-testid="npz"]').isVisible());
     await page.locator('[data-testid="npz"]').click();
-    assert.deepEqual((await posted(page)).filter((m) => m.type === 'export').at(-1), { type: 'export', format: 'npz' });
+    assert.deepEqual((await posted(page)).filter((m) => (m as { type?: unknown }).type === 'export').at(-1), { type: 'export', format: 'npz' });
     await post(page, { type: 'requestExport', requestId: 41, format: 'npz' });
     const r = await reply(page, 41);
     assert.deepEqual(r, { type: 'export', format: 'npz', requestId: 41 });

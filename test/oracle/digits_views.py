@@ -1,9 +1,9 @@
 """The closed-form solutions and the linear probe of examples/digits-views.sslexp.yaml, in numpy.
 
 Independent of the TypeScript code: the formulas of docs/theory.md §2.1 (views), §2.2 (SL),
-§2.3 (RC), §2.4 (JE) with eigh/svd, the probe of README "Your own augmentations" (a least-
-squares map of each encoding onto the one-hot labels on the training split, no intercept,
-argmax on the test split) and the split's hash (inTrainingSplit: SplitMix32's finaliser of
+§2.3 (RC), §2.4 (JE) with eigh/svd, the probe of docs/theory.md §6.4.7 (a least-squares map of
+each encoding — V x, E x and W x alike — onto the one-hot labels on the training split, no
+intercept, argmax on the test split) and the split's hash (inTrainingSplit: SplitMix32's finaliser of
 row XOR seed, below 0.8 * 2^32), re-implemented on Python integers.
 
 Writes test/oracle/digits_views.json, read by test/unit/oracles.test.ts, panelModel.test.ts,
@@ -91,7 +91,7 @@ def main(out_path):
         "views": nv,
         "latent": k,
         "split": {"seed": 0, "train": int(train.sum()), "test": int((~train).sum()), "firstTrainingRows": [int(i) for i in np.flatnonzero(train)[:20]]},
-        "probeCorrect": {"supervised": accuracy(v), "reconstruction": accuracy(probe_map(e)), "jointEmbedding": accuracy(probe_map(w))},
+        "probeCorrect": {"supervised": accuracy(probe_map(v)), "reconstruction": accuracy(probe_map(e)), "jointEmbedding": accuracy(probe_map(w))},
         "reconstruction": {"objective": float(rc_objective), "phi": [float(t) for t in phi]},
         "jointEmbedding": {"objective": float(je_objective), "omega": [float(t) for t in omega]},
         "supervisedVShape": list(v.shape),

@@ -57,8 +57,8 @@ test('analyze --json on the straddling example (docs/theory.md §8.1 case C) car
   const codes = json.problems.map((p: { code: string }) => p.code);
   assert.ok(codes.includes('alpha-below-rc'), codes.join());
   const rc = json.problems.find((p: { code: string }) => p.code === 'alpha-below-rc');
-  // `alpha: 0.73` is on line 13 of the example; the value starts at column 8.
-  assert.deepEqual([rc.line, rc.column, rc.endLine, rc.endColumn], [13, 8, 13, 12]);
+  // `alpha: 0.73` is on line 15 of the example; the value starts at column 8.
+  assert.deepEqual([rc.line, rc.column, rc.endLine, rc.endColumn], [15, 8, 15, 12]);
   assert.equal(rc.severity, 'info');
 });
 
@@ -214,12 +214,12 @@ test('simulate --json on the straddling example: the series per paradigm and alp
   assert.deepEqual(json.problems, []);
   const sim = json.simulation;
   assert.equal(sim.metric, 'subspace-angle');
-  assert.deepEqual(sim.n, [100, 1000, 10000]);
+  assert.deepEqual(sim.n, [100, 1000, 10000, 100000]);
   assert.deepEqual(sim.alpha, [0.5, 0.73, 1, 3]);
   assert.equal(sim.series.length, 12, '3 paradigms x 4 alphas');
   for (const s of sim.series) {
-    assert.equal(s.mean.length, 3);
-    assert.equal(s.spread.length, 3);
+    assert.equal(s.mean.length, 4);
+    assert.equal(s.spread.length, 4);
   }
   // docs/theory.md §8.3: alpha = 3 converges, alpha = 0.5 does not.
   const je = (a: number) => sim.series.find((s: { paradigm: string; alpha: number }) => s.paradigm === 'joint-embedding' && s.alpha === a);

@@ -66,7 +66,7 @@ test('graph edges files: huge, tiny, zero, negative and non-finite weights, out-
       );
   }
   // weights whose degrees overflow a double (1e308 + 1.7e308): the weights are scaled by a power
-  // of four (docs/theory.md §7.9), so the analysis runs; whatever it reports is finite (the
+  // of four (docs/theory.md §7.10), so the analysis runs; whatever it reports is finite (the
   // contract), and a value of the user's G beyond the largest double would be an error on the
   // edges line, never on the data
   const huge = await contract(spec('h.csv'), { 'h.csv': '0,1,1e308\n1,2,1.7e308\n2,3,1\n3,4,1\n4,5,1\n5,6,1\n6,7,1\n7,0,1\n' });

@@ -56,7 +56,7 @@ test('spectral keys hide the other modes; graph mode shows its own keys', () => 
     ['name', 'regularize', 'data', 'embedding', 'methods'],
   );
   assert.deepEqual(labels('sslexp: 1\ngraph: {views: 2}\ndata:\n  |'), ['file', 'X', 'key', 'labels', 'center']);
-  assert.deepEqual(labels('sslexp: 1\nmethods:\n  vicreg:\n    |'), ['variance', 'invariance']);
+  assert.deepEqual(labels('sslexp: 1\nmethods:\n  vicreg:\n    |'), ['variance', 'invariance', 'covariance']);
 });
 
 test('a child of signal: its keys; after variance: the spectrum families as snippets', () => {

@@ -10,7 +10,7 @@ import { toPanelModel } from '../../src/preview/panelModel';
 import type { GraphSpec } from '../../src/core/spec/model';
 import type { PanelSimulation } from '../../src/core/theories/alignment/index';
 import { MAX_SIGMA_CURVES } from '../../src/core/theories/spectralEmbedding/index';
-import { vicregSigmaAt as vicregSigma } from '../../src/core/theories/spectralEmbedding/representation';
+import { vicregSigma } from '../../src/core/theories/spectralEmbedding/vicreg';
 import type { GraphAnalysis, SpectralEmbeddingEngineResult } from '../../src/core/theories/spectralEmbedding/types';
 import type { PostedResult } from '../../src/shared/workerProtocol';
 import { isPanelModel as isPanelEnvelope } from '../../src/shared/webviewProtocol';
@@ -125,6 +125,7 @@ function graphResult(withAnalysis = true): SpectralEmbeddingEngineResult {
           [0, 0, 1],
         ],
         rank: 3,
+        unique: true,
       },
       simclr: {
         eigenvalues: [0.71, 0.64, 0],
@@ -134,6 +135,7 @@ function graphResult(withAnalysis = true): SpectralEmbeddingEngineResult {
           [0, 0, 0],
         ],
         rank: 2,
+        unique: true,
       },
       barlow: {
         correlations: [0.9, 0.5, 0],
@@ -143,10 +145,12 @@ function graphResult(withAnalysis = true): SpectralEmbeddingEngineResult {
           [0, 0, 0],
         ],
         rank: 2,
+        unique: true,
       },
     },
-    alignment: { pairAgreement: 1, aligned: true },
-    recommendation: { method: 'vicreg', invariance: 'high', reason: 'Aligned.' },
+    alignment: { pairAgreement: 1, classCoverage: 1, aligned: true },
+    recommendation: { method: 'vicreg', invariance: 'high', g: null, lowData: false, reason: 'Aligned.' },
+    invarianceSweep: null,
     weights: { variance: 25, invariance: 25 },
   };
   return {
@@ -164,11 +168,11 @@ test('graph mode: a model tagged spectralEmbedding, the Gram matrices left out',
   assert.deepEqual(m.dimensions, { N: 6, D: 3, K: 4 });
   assert.deepEqual(m.graph, { kind: 'labels', edges: 3, components: 3, laplacian: [0, 0, 0, 2, 2] });
   assert.equal(m.representation.simclr?.rank, 3);
-  assert.deepEqual(m.linear.vicreg, { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], rank: 3 });
-  assert.deepEqual(m.linear.simclr, { eigenvalues: [0.71, 0.64, 0], rank: 2 });
-  assert.deepEqual(m.linear.barlow, { correlations: [0.9, 0.5, 0], rank: 2 });
+  assert.deepEqual(m.linear.vicreg, { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], rank: 3, unique: true });
+  assert.deepEqual(m.linear.simclr, { eigenvalues: [0.71, 0.64, 0], rank: 2, unique: true });
+  assert.deepEqual(m.linear.barlow, { correlations: [0.9, 0.5, 0], rank: 2, unique: true });
   for (const l of [m.linear.vicreg, m.linear.simclr, m.linear.barlow]) assert.equal('gram' in (l ?? {}), false);
-  assert.deepEqual(m.alignment, { pairAgreement: 1, aligned: true });
+  assert.deepEqual(m.alignment, { pairAgreement: 1, classCoverage: 1, aligned: true });
   assert.equal(m.recommendation?.method, 'vicreg');
   assert.deepEqual(m.problems, [{ severity: 'info', code: 'barlow-needs-two-views', message: 'needs views: 2', line: 2, offset: 10 }]);
   assert.equal('thresholds' in m, false, 'no alignment fields');

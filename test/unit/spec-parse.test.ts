@@ -980,7 +980,9 @@ augmentation: {additive: {alpha: 1.0}}
   assert.equal(s.data.center, true);
   assert.equal(s.data.pca, 50);
   assert.equal(s.data.noise!.count, 50);
-  assert.deepEqual({ ...s.augmentation!, span: undefined }, { kind: 'additive', alpha: 1, span: undefined });
+  assert.deepEqual({ ...s.augmentation!, span: undefined, alphaSpan: undefined }, { kind: 'additive', alpha: 1, span: undefined, alphaSpan: undefined });
+  const alphaAt = (s.augmentation as { alphaSpan?: { start: number; end: number } }).alphaSpan!;
+  assert.equal(text.slice(alphaAt.start, alphaAt.end), '1.0', 'the span of augmentation.additive.alpha (findings and quick fixes go there)');
 });
 
 test('data mode: inline matrices', () => {

@@ -105,10 +105,24 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
     summary: 'data.moments: analysed from the sufficient statistics alone (no finite-n simulation, linear probe or corrupted draw).',
   },
   'probe-skipped': { severity: 'info', summary: 'The linear probe of your own views needs samples in both its training and its test split.' },
+  'views-fit': {
+    severity: 'info',
+    summary:
+      "Your own views: P1's model fitted to them (docs/theory.md §6.4), the measured alpha with its interval and the thresholds; a warning when the fit residual is above 0.25 (far from P1's form).",
+  },
+  'views-fit-skipped': {
+    severity: 'info',
+    summary: "Your own views: P1's model could not be fitted (e.g. fewer than 2 directions outside latent); solutions only.",
+  },
 
   // --- the editor (src/host/solverClient.ts; not emitted by the core)
   'worker-crashed': { severity: 'error', summary: 'The analysis of this spec stopped the solver worker (e.g. out of memory); the worker was restarted.' },
 
   // --- graph mode (src/core/theories/spectralEmbedding)
   'empty-graph': { severity: 'warning', summary: 'The pair graph G has no pairs (e.g. every label distinct): its Laplacian is 0.' },
+  'non-unique-solution': {
+    severity: 'info',
+    summary:
+      "A linear solution's K-th eigenvalue ties with the next: any K directions of that eigenspace are optimal, so its Gram WWᵀ is one of many (its eigenvalues and rank are unique).",
+  },
 };

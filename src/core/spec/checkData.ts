@@ -402,5 +402,12 @@ function additive(c: Checker, entry: MapEntry, topAlpha: number | undefined, d: 
     }
   }
   if (!ok) return undefined;
-  return { kind: 'additive', alpha: a?.value ?? topAlpha ?? 0, ...(theta ? { theta } : {}), ...(gamma ? { gamma } : {}), span };
+  return {
+    kind: 'additive',
+    alpha: a?.value ?? topAlpha ?? 0,
+    ...(a ? { alphaSpan: a.span } : {}),
+    ...(theta ? { theta } : {}),
+    ...(gamma ? { gamma } : {}),
+    span,
+  };
 }

@@ -788,8 +788,8 @@ const methods: ObjectDef = {
       kind: 'object',
       nullable: true,
       description:
-        'VICReg with hinge variance weight a (variance) and invariance weight g (invariance), covariance weight b -> infinity (docs/theory.md §7.5).',
-      expected: 'a mapping {variance?, invariance?}',
+        'VICReg with hinge variance weight a (variance), invariance weight g (invariance) and covariance weight b (covariance; omitted: b -> infinity, docs/theory.md §7.5).',
+      expected: 'a mapping {variance?, invariance?, covariance?}',
       properties: {
         variance: {
           kind: 'number',
@@ -804,6 +804,16 @@ const methods: ObjectDef = {
           rule: '> 0 (the VICReg invariance weight g)',
           default: GRAPH_DEFAULTS.invariance,
           description: `g, the invariance weight (> 0, default ${GRAPH_DEFAULTS.invariance}): high trusts G more.`,
+        },
+        covariance: {
+          kind: 'number',
+          exclusiveMinimum: 0,
+          rule: '> 0 (the VICReg covariance weight b)',
+          description:
+            "b, the covariance weight (> 0; VICReg's original value is 1). Omitted: the b -> infinity closed form. Given: the finite-b optimum is found numerically, and it can lose rank (docs/theory.md §7.9.4).",
+          markdown:
+            "b, the covariance weight (> 0; VICReg's original value is 1). Omitted: the b → ∞ closed form. Given: the finite-b optimum is found numerically, and it can lose rank (docs/theory.md §7.9.4).",
+          examples: [1],
         },
       },
       snippets: [{ label: '{variance, invariance}', body: { variance: GRAPH_DEFAULTS.variance, invariance: GRAPH_DEFAULTS.invariance } }],

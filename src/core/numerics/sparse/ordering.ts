@@ -1,6 +1,6 @@
 /**
  * A fill-reducing ordering for the sparse Cholesky factorisation of a graph matrix
- * (cholesky.ts, docs/theory.md §7.9): nested dissection by level structures (George & Liu,
+ * (cholesky.ts, docs/theory.md §7.10): nested dissection by level structures (George & Liu,
  * "Computer Solution of Large Sparse Positive Definite Systems", 1981, ch. 8).
  *
  * A part of the graph is split by a breadth-first search from a pseudo-peripheral row: one
