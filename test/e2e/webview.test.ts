@@ -676,7 +676,7 @@ test('graph mode: card with N, D, K, the four graph sections, tables, exports by
     );
     assert.deepEqual(c['sigma-g'].at(-1), { label: 'spec g = 25', n: 2, color: LIGHT['--vscode-charts-foreground'] });
     assert.deepEqual(ln('ranks'), ['VICReg: rank 6/6:2', 'SimCLR: rank 6/6:2', 'VICReg (linear): rank 4/4:2', 'SimCLR (linear): rank 4/4:2', 'K = 6:2']);
-    assert.deepEqual(ln('ranks-spectra'), ['SimCLR: eigenvalues of D^−½ G D^−½:6', 'SimCLR (linear): λ⁺:4', '0 (a collapsed dimension):2']);
+    assert.deepEqual(ln('ranks-spectra'), ['SimCLR: eigenvalues of D^(−1/2) G D^(−1/2):6', 'SimCLR (linear): λ⁺:4', '0 (a collapsed dimension):2']);
     assert.deepEqual(ln('agreement'), ['pair agreement 0.864:2', 'aligned at ≥ 0.9:2']);
     // Theme colours: VICReg blue, SimCLR orange, the cut yellow, a misaligned agreement red.
     assert.equal(c.laplacian[2].color, LIGHT['--vscode-charts-blue']);

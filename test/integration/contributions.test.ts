@@ -129,7 +129,7 @@ describe('manifest contributions', function () {
     assert.ok(diag, 'the error is a diagnostic');
     assert.equal(diag.code, 'negative-alpha');
     assert.deepEqual(stale.posted!.stale, { message: diag.message, line: 12, code: 'negative-alpha' });
-    assert.match(stale.posted!.stale!.message, /alpha must be >= 0 .*got -1\.$/);
+    assert.match(stale.posted!.stale!.message, /alpha must be ≥ 0 .*got -1\.$/);
     // The numbers are those of the last version without errors (alpha = 1), not of alpha = -1.
     const kept = asAlignment(stale.posted!.model);
     assert.equal(round3(kept.thresholds!.alphaRC), 10.5);

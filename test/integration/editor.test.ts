@@ -83,9 +83,9 @@ const BROKEN: { name: string; text: string; expected: (dir: string) => DiagRow[]
     name: 'negative.sslexp.yaml',
     text: 'sslexp: 1\nsignal:\n  variance: [4, -1]\nnoise:\n  count: 3\n  variance: [2, 1]\nalpha: -0.5\n',
     expected: () => [
-      ['negative-variance', 'error', 2, 16, 2, 18, 'signal.variance[1]: a variance must be >= 0, got -1.'],
+      ['negative-variance', 'error', 2, 16, 2, 18, 'signal.variance[1]: a variance must be ≥ 0, got -1.'],
       ['count-mismatch', 'error', 4, 9, 4, 10, 'noise.count is 3 but noise.variance lists 2 values.'],
-      ['negative-alpha', 'error', 6, 7, 6, 11, 'alpha: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -0.5.'],
+      ['negative-alpha', 'error', 6, 7, 6, 11, 'alpha must be ≥ 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -0.5.'],
     ],
   },
   {
