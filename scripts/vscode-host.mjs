@@ -368,7 +368,9 @@ export async function openWorkbench(url, options) {
 // ------------------------------------------------------------------ screenshot endpoint
 /**
  * Loopback HTTP endpoint for the code under test: `POST /screenshot?name=x` saves
- * `<dir>/<prefix>-x.png` of the current workbench and answers {"path": ...}.
+ * `<dir>/<prefix>-x.png` of the current workbench and answers {"path": ...}; `POST /dom?selector=s`
+ * answers {"texts": [...]}, the text of every element of the workbench page that matches `s` (what
+ * the user sees, e.g. the CodeLens: the latency test polls it).
  */
 async function startScreenshotServer(getPage, dir, prefix, shots) {
   const server = http.createServer(async (req, res) => {
@@ -377,8 +379,19 @@ async function startScreenshotServer(getPage, dir, prefix, shots) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'POST' || u.pathname !== '/screenshot') return reply(404, { error: 'POST /screenshot?name=x' });
     const page = getPage();
+    if (req.method === 'POST' && u.pathname === '/dom') {
+      if (!page) return reply(503, { error: 'no page yet' });
+      const selector = (u.searchParams.get('selector') ?? '').slice(0, 500);
+      try {
+        // runs in the page: `globalThis` is its window
+        const texts = await page.evaluate((sel) => [...globalThis.document.querySelectorAll(sel)].map((e) => e.textContent ?? ''), selector);
+        return reply(200, { texts });
+      } catch (e) {
+        return reply(500, { error: String(e.message || e) });
+      }
+    }
+    if (req.method !== 'POST' || u.pathname !== '/screenshot') return reply(404, { error: 'POST /screenshot?name=x or /dom?selector=s' });
     if (!page) return reply(503, { error: 'no page yet' });
     const name = (u.searchParams.get('name') || `shot-${shots.length + 1}`).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     const file = path.join(dir, `${prefix}-${name}.png`);

@@ -18,8 +18,17 @@ export interface SectionView {
   /** One chart per canvas (the scores section has two panels). */
   charts: { spec: ChartSpec; aria: string; caption?: string }[];
   table: TableData;
-  /** Shown instead of the charts when the section has nothing to draw. */
+  /**
+   * Shown instead of the charts when the section has nothing to draw but the user can change that
+   * (e.g. 'Add "alpha:" to the spec'). A section with nothing to draw and nothing to do is not
+   * built at all: its builder returns null (docs/architecture.md §2 "Analysis panel").
+   */
   empty?: string;
+}
+
+/** Builds the section views that apply to a model, in order (a builder returns null when its section does not apply). */
+export function applicable<M>(model: M, theme: Theme, builders: readonly ((model: M, theme: Theme) => SectionView | null)[]): SectionView[] {
+  return builders.map((b) => b(model, theme)).filter((v): v is SectionView => v !== null);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -54,15 +63,22 @@ function fontString(theme: Theme, size = theme.fontSize - 1): string {
   return `${size}px ${theme.fontFamily}`;
 }
 
-/** Legend entries drawn with thin strokes whatever the dataset's width (bands are 16px). */
+/**
+ * Legend entries drawn with thin strokes whatever the dataset's width (bands are 16px), with the
+ * dataset's point style, and none for a dataset with no point to draw.
+ */
 function legendLabels(chart: Chart): LegendItem[] {
-  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((l) => {
-    const ds = chart.data.datasets[l.datasetIndex ?? 0] as LineDataset | undefined;
-    const color = typeof ds?.borderColor === 'string' ? ds.borderColor : l.strokeStyle;
-    const width = typeof ds?.borderWidth === 'number' ? ds.borderWidth : 2;
-    const dash = Array.isArray(ds?.borderDash) ? (ds.borderDash as number[]) : [];
-    return { ...l, pointStyle: 'line' as const, lineWidth: Math.min(width, 3), strokeStyle: color, fillStyle: color, lineDash: dash };
-  });
+  const drawn = (i: number | undefined): boolean => ((chart.data.datasets[i ?? 0]?.data ?? []) as Pt[]).some((p) => Number.isFinite(p?.y));
+  return Chart.defaults.plugins.legend.labels
+    .generateLabels(chart)
+    .filter((l) => drawn(l.datasetIndex))
+    .map((l) => {
+      const ds = chart.data.datasets[l.datasetIndex ?? 0] as LineDataset | undefined;
+      const color = typeof ds?.borderColor === 'string' ? ds.borderColor : l.strokeStyle;
+      const width = typeof ds?.borderWidth === 'number' ? ds.borderWidth : 2;
+      const dash = Array.isArray(ds?.borderDash) ? (ds.borderDash as number[]) : [];
+      return { ...l, pointStyle: 'line' as const, lineWidth: Math.min(width, 3), strokeStyle: color, fillStyle: color, lineDash: dash };
+    });
 }
 
 export function baseOptions(theme: Theme): LineOptions {
@@ -144,8 +160,35 @@ export function line(label: string, data: Pt[], color: string, theme: Theme, ext
     pointBackgroundColor: color,
     pointBorderColor: color,
     spanGaps: false,
+    // A marker on the frame is drawn whole, not cut in half by the chart area.
+    clip: 8,
     ...extra,
   };
+}
+
+/** A step of 1, 2 or 5 times a power of ten that cuts `span` into at most about `count` parts. */
+export function niceStep(span: number, count = 10): number {
+  if (!(span > 0) || !Number.isFinite(span)) return 1;
+  const raw = span / count;
+  const base = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * base >= raw) return Math.max(1, m * base);
+  return Math.max(1, 10 * base);
+}
+
+/**
+ * Integer ticks only (indices and ranks): `from` and the multiples of a 1-2-5 step up to `to`, at
+ * most about a dozen, so an axis of components 1..100 reads 1, 10, 20, …, 100, never 0.5 or 100.5.
+ */
+export function integerTicks(scale: Record<string, unknown>, from: number, to: number): void {
+  const lo = Math.ceil(from);
+  const hi = Math.floor(to);
+  const step = niceStep(hi - lo, 10);
+  scale.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    const ticks: { value: number }[] = [{ value: lo }];
+    for (let v = Math.ceil((lo + 1) / step) * step; v <= hi; v += step) if (v - lo >= step / 2 || step === 1) ticks.push({ value: v });
+    axis.ticks = ticks;
+  };
+  scale.ticks = { ...(scale.ticks as object), callback: (v: number | string) => String(Math.round(Number(v))) };
 }
 
 /** A dashed vertical marker at x from y0 to y1 (the spec's α, its g, K, a threshold). */

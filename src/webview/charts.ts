@@ -130,9 +130,16 @@ export interface ChartSpec {
   options: LineOptions;
 }
 
-/** One chart.js instance bound to one canvas, updated in place. */
+/**
+ * One chart.js instance bound to one canvas, updated in place. A chart off screen is built when it
+ * scrolls into view or when the panel is idle, whichever comes first (the first paint builds only
+ * what the user sees); `ensure()` builds it at once (exports, the debug hook).
+ */
 export class ChartView {
   private chart: Chart<'line', Pt[]> | null = null;
+  private pending: ChartSpec | null = null;
+  private observer: IntersectionObserver | null = null;
+  private idle = 0;
 
   constructor(
     readonly id: string,
@@ -140,13 +147,43 @@ export class ChartView {
   ) {}
 
   apply(spec: ChartSpec): void {
-    if (!this.chart) {
-      this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: spec.datasets }, options: spec.options });
+    if (this.chart) {
+      this.chart.data.datasets = spec.datasets;
+      this.chart.options = spec.options;
+      this.chart.update('none');
       return;
     }
-    this.chart.data.datasets = spec.datasets;
-    this.chart.options = spec.options;
-    this.chart.update('none');
+    this.pending = spec;
+    if (this.onScreen()) {
+      this.ensure();
+      return;
+    }
+    this.observer ??= new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.ensure();
+    });
+    this.observer.observe(this.canvas);
+    this.idle ||= window.setTimeout(() => this.ensure(), 150);
+  }
+
+  /** Builds the chart now if it waits for its turn. */
+  ensure(): void {
+    this.stopWaiting();
+    const spec = this.pending;
+    if (!spec || this.chart) return;
+    this.pending = null;
+    this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: spec.datasets }, options: spec.options });
+  }
+
+  private onScreen(): boolean {
+    const r = this.canvas.getBoundingClientRect();
+    return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
+  }
+
+  private stopWaiting(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    if (this.idle) window.clearTimeout(this.idle);
+    this.idle = 0;
   }
 
   get instance(): Chart<'line', Pt[]> | null {
@@ -154,20 +191,22 @@ export class ChartView {
   }
 
   destroy(): void {
+    this.stopWaiting();
+    this.pending = null;
     this.chart?.destroy();
     this.chart = null;
   }
 
-  /** What the debug hook exposes: labels, point counts and colours. */
+  /** What the debug hook and the render acknowledgement expose: labels, point counts and colours (of the chart, or of the spec it waits to draw). */
   describe(): { id: string; datasets: { label: string; n: number; color: string; hidden: boolean }[] } {
-    const ds = this.chart?.data.datasets ?? [];
+    const ds = this.chart?.data.datasets ?? this.pending?.datasets ?? [];
     return {
       id: this.id,
       datasets: ds.map((d, i) => ({
         label: String(d.label ?? ''),
         n: d.data.length,
         color: String(d.borderColor ?? ''),
-        hidden: this.chart ? !this.chart.isDatasetVisible(i) : false,
+        hidden: this.chart ? !this.chart.isDatasetVisible(i) : d.hidden === true,
       })),
     };
   }

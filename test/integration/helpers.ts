@@ -154,6 +154,32 @@ export function screenshot(name: string, timeoutMs = 15_000): Promise<string | u
   });
 }
 
+/**
+ * The text of every element of the workbench page that matches `selector` (the runner's `/dom`
+ * endpoint): what the user sees, e.g. `.codelens-decoration`. Undefined where no runner listens.
+ */
+export function workbenchTexts(selector: string, timeoutMs = 5000): Promise<string[] | undefined> {
+  const port = Number(process.env[ENV.runnerPort]);
+  if (!port) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/dom?selector=${encodeURIComponent(selector)}`, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        try {
+          resolve(res.statusCode === 200 ? (JSON.parse(body) as { texts: string[] }).texts : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
 /** Writes `text` to `name` in a scratch folder of the workspace (its path segments) and opens it in an editor. */
 export async function openScratch(folder: readonly string[], name: string, text: string): Promise<vscode.TextEditor> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), ...folder, name);
