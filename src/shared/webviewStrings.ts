@@ -254,7 +254,7 @@ export const WEBVIEW_MESSAGES = {
   sigmaCaptionBCapped: ' {0} of the distinct λ_k shown.',
   sigmaCaptionBDrawn: ' {0} of the {1} distinct λ_k drawn, evenly spaced; the table lists every direction.',
   sigmaCaptionLinear:
-    'The representation’s σ_k come from λ_k, the graph Laplacian’s eigenvalues; linear VICReg’s (Z = XW) from μ_k, the eigenvalues of its own problem X^T L X w = μ X^T H X w (docs/theory.md §7.5), so the two differ.',
+    'The representation’s σ_k come from λ_k, the graph Laplacian’s eigenvalues; linear VICReg’s (Z = XW) from μ_k, the eigenvalues of its own problem Xᵀ L X w = μ Xᵀ H X w (docs/theory.md §7.5), so the two differ.',
   sigmaCaptionBZero: 'Every λ_k is 0: σ_k = 1 for every g.',
   sigmaAriaA: 'VICReg σ_k for {0} directions at the spec’s invariance weight g = {1}: {2}',
   sigmaAriaBOne: 'VICReg σ_k as the invariance weight g goes from {0} to {1} on a log axis, {2} curve (one per distinct λ_k). {3}',

@@ -4,7 +4,8 @@
  * sections (src/webview/<theory>/sections.ts) turn its panel model into section views with these.
  */
 import type { ChartId } from '../shared/webviewProtocol';
-import { Chart, type LegendItem } from 'chart.js';
+import { Chart, type LegendItem, type PointStyle } from 'chart.js';
+import { drawPoint } from 'chart.js/helpers';
 import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';
 import { fmt } from './format';
 import { t } from './l10n';
@@ -63,9 +64,41 @@ function fontString(theme: Theme, size = theme.fontSize - 1): string {
   return `${size}px ${theme.fontFamily}`;
 }
 
+/** Legend glyphs by their look: a short line with the series' dash, its marker in the middle. */
+const swatches = new Map<string, HTMLCanvasElement>();
+
 /**
- * Legend entries drawn with thin strokes whatever the dataset's width (bands are 16px), with the
- * dataset's point style, and none for a dataset with no point to draw.
+ * A legend glyph that repeats what tells a series apart besides its colour: its dash and its
+ * marker (a circle, a triangle, …).
+ */
+function swatch(color: string, dash: number[], width: number, marker: PointStyle | null): HTMLCanvasElement {
+  const key = `${color}|${dash.join(',')}|${width}|${marker ?? ''}`;
+  let c = swatches.get(key);
+  if (c) return c;
+  // chart.js draws an image glyph at its pixel size in the chart's own (already scaled) units.
+  c = document.createElement('canvas');
+  c.width = 26;
+  c.height = 12;
+  const ctx = c.getContext('2d');
+  if (ctx) {
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
+    ctx.lineWidth = width;
+    ctx.setLineDash(dash);
+    ctx.beginPath();
+    ctx.moveTo(1, 6);
+    ctx.lineTo(25, 6);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (marker) drawPoint(ctx, { pointStyle: marker, radius: 4, borderWidth: 1.5 }, 13, 6);
+  }
+  swatches.set(key, c);
+  return c;
+}
+
+/**
+ * Legend entries: each a glyph of its series (dash and marker, thin strokes whatever the
+ * dataset's width: bands are 16px), and none for a series with no point to draw.
  */
 function legendLabels(chart: Chart): LegendItem[] {
   const drawn = (i: number | undefined): boolean => ((chart.data.datasets[i ?? 0]?.data ?? []) as Pt[]).some((p) => Number.isFinite(p?.y));
@@ -74,10 +107,14 @@ function legendLabels(chart: Chart): LegendItem[] {
     .filter((l) => drawn(l.datasetIndex))
     .map((l) => {
       const ds = chart.data.datasets[l.datasetIndex ?? 0] as LineDataset | undefined;
-      const color = typeof ds?.borderColor === 'string' ? ds.borderColor : l.strokeStyle;
+      const color = typeof ds?.borderColor === 'string' ? ds.borderColor : String(l.strokeStyle);
       const width = typeof ds?.borderWidth === 'number' ? ds.borderWidth : 2;
       const dash = Array.isArray(ds?.borderDash) ? (ds.borderDash as number[]) : [];
-      return { ...l, pointStyle: 'line' as const, lineWidth: Math.min(width, 3), strokeStyle: color, fillStyle: color, lineDash: dash };
+      const radius = ds?.pointRadius;
+      const marked = typeof radius === 'number' ? radius > 0 : radius === undefined;
+      const marker = marked ? ((typeof ds?.pointStyle === 'string' ? ds.pointStyle : 'circle') as PointStyle) : null;
+      const line = ds?.showLine === false ? 0 : Math.min(width, 3);
+      return { ...l, pointStyle: swatch(color, line ? dash : [0, 100], line || 1, marker), lineWidth: 0 };
     });
 }
 
@@ -102,11 +139,11 @@ export function baseOptions(theme: Theme): LineOptions {
         align: 'start',
         labels: {
           color: theme.foreground,
-          boxWidth: 22,
-          boxHeight: 3,
+          boxWidth: 26,
+          boxHeight: 12,
           padding: 14,
           usePointStyle: true,
-          pointStyleWidth: 24,
+          pointStyleWidth: 26,
           generateLabels: legendLabels,
           font: { size: Math.max(11, theme.fontSize - 1) },
         },

@@ -18,7 +18,7 @@ import {
   type PanelModel,
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
-import { applyChartDefaults, chartTexts, ChartView } from './charts';
+import { applyChartDefaults, chartLayout, chartTexts, ChartView } from './charts';
 import type { SectionView } from './chartKit';
 import { citedText, setDocOpener } from './docLinks';
 import { el, icon, ICONS } from './dom';
@@ -65,13 +65,15 @@ interface SectionDom {
 }
 
 interface DebugHook {
-  charts(): { id: string; section: ChartId; datasets: { label: string; n: number; color: string; hidden: boolean }[] }[];
+  charts(): { id: string; section: ChartId; datasets: { label: string; n: number; color: string; hidden: boolean; point: string; dash: string }[] }[];
   shown(): { documentUri: string; documentVersion: number; runId: number } | null;
   renders(): number;
   lastRenderMs(): number;
   theme(): string;
   /** What each shown chart draws as text on its canvas (axis titles, ticks, legend, annotations). */
   chartTexts(): { id: string; section: ChartId; axes: string[]; ticks: string[]; legend: string[]; annotations: string[] }[];
+  /** Where a shown chart put its plot area, ticks, legend and annotations (canvas pixels). */
+  chartLayout(id: string): ReturnType<typeof chartLayout> | null;
 }
 
 declare global {
@@ -666,6 +668,14 @@ window.__sslPanel = Object.freeze({
   renders: () => renders,
   lastRenderMs: () => lastRenderMs,
   theme: () => theme.kind,
+  chartLayout: (id: string) => {
+    for (const dom of sections.values()) {
+      const v = dom.root.hidden ? undefined : dom.views.find((x) => x.id === id);
+      v?.ensure();
+      if (v?.instance) return chartLayout(v.instance);
+    }
+    return null;
+  },
   chartTexts: () =>
     ORDER.flatMap((id) => {
       const dom = sections.get(id);
