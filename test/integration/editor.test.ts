@@ -26,6 +26,7 @@ import {
   waitForDiagnostics,
   workspaceRoot,
   type DiagRow,
+  codeOf,
 } from './helpers';
 
 /** Scratch folder of this suite inside the workspace (the host suite ignores `.scratch*`). */
@@ -304,7 +305,7 @@ describe('editor features', function () {
       const editor = await openScratch('fix-twice.sslexp.yaml', BROKEN.find((b) => b.name === 'low-alpha.sslexp.yaml')!.text);
       const doc = editor.document;
       await analysed(doc);
-      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'alpha-below-rc' || d.code === 'alpha-below-je');
+      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => codeOf(d) === 'alpha-below-rc' || codeOf(d) === 'alpha-below-je');
       assert.equal(ds.length, 2);
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, ds[0].range);
       assert.deepEqual(

@@ -27,6 +27,7 @@ import {
   waitFor,
   workspaceRoot,
   type DiagRow,
+  codeOf,
 } from './helpers';
 
 const SCRATCH = ['.scratch', `graph-${process.pid}`];
@@ -94,7 +95,7 @@ describe('graph mode', function () {
     const editor = await openScratch('barlow.sslexp.yaml', original);
     const doc = editor.document;
     await analysed(doc);
-    const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'barlow-needs-two-views');
+    const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => codeOf(d) === 'barlow-needs-two-views');
     assert.equal(ds.length, 1, JSON.stringify(rows(vscode.languages.getDiagnostics(doc.uri))));
     assert.equal(ds[0].severity, vscode.DiagnosticSeverity.Information);
     assert.deepEqual([ds[0].range.start.line, ds[0].range.start.character, ds[0].range.end.line, ds[0].range.end.character], [8, 2, 8, 8]);

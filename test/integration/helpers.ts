@@ -75,7 +75,7 @@ export async function waitFor<T>(condition: () => T | Promise<T>, timeoutMs = 10
 }
 
 const describeDiagnostics = (ds: readonly vscode.Diagnostic[]): string =>
-  ds.length === 0 ? 'none' : ds.map((d) => `[${d.code ?? ''}] ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ');
+  ds.length === 0 ? 'none' : ds.map((d) => `[${codeOf(d)}] ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ');
 
 /**
  * Resolves with the diagnostics of `uri` as soon as `predicate` accepts them (checked now and
@@ -180,12 +180,54 @@ export function workbenchTexts(selector: string, timeoutMs = 5000): Promise<stri
   });
 }
 
+/** What the analysis panel's webview shows (the runner reads it in the webview's frame). */
+export interface PanelView {
+  scrollY: number;
+  scrollHeight: number;
+  stale: boolean;
+  banner: string | null;
+  empty: string | null;
+  paradigm: string | null;
+  sections: string[];
+  toolbars: string[];
+  /** `clickDoc`: the text of the documentation link clicked. */
+  clicked: string | null;
+}
+
+/** The open panel's view (`scroll`: scrolled to `y` first; `clickDoc`: its first documentation link clicked); undefined where no runner listens or no panel is open. */
+export function panelView(op: 'state' | 'scroll' | 'clickDoc' = 'state', y = 0, timeoutMs = 10_000): Promise<PanelView | undefined> {
+  const port = Number(process.env[ENV.runnerPort]);
+  if (!port) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/panel?op=${op}&y=${y}`, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        try {
+          resolve(res.statusCode === 200 ? ((JSON.parse(body) as PanelView | null) ?? undefined) : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
 /** Writes `text` to `name` in a scratch folder of the workspace (its path segments) and opens it in an editor. */
 export async function openScratch(folder: readonly string[], name: string, text: string): Promise<vscode.TextEditor> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), ...folder, name);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
   const doc = await vscode.workspace.openTextDocument(uri);
   return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** A diagnostic's code as a string (a code that links to the documentation is `{value, target}`). */
+export function codeOf(d: vscode.Diagnostic): string {
+  return String(typeof d.code === 'object' ? d.code.value : (d.code ?? ''));
 }
 
 /** A diagnostic of ours as a comparable row: code, severity, range, message. */
@@ -197,7 +239,7 @@ export function diagnosticRows(ds: readonly vscode.Diagnostic[]): DiagRow[] {
   return ds
     .filter((d) => d.source === 'sslexp')
     .map((d): DiagRow => [
-      String(d.code),
+      codeOf(d),
       SEVERITY_NAME[d.severity],
       d.range.start.line,
       d.range.start.character,

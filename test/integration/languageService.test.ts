@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { extensionId, openSpec, replaceDocumentText, sleep, waitFor, workspaceRoot } from './helpers';
+import { extensionId, openSpec, replaceDocumentText, sleep, waitFor, workspaceRoot, codeOf } from './helpers';
 
 const SCRATCH = `.scratch/language-${process.pid}`;
 let api: ExtensionApi;
@@ -159,9 +159,7 @@ describe('language service (no other extension installed)', function () {
       const editor = await openScratch(name, text);
       await waitFor(() => api.solver.latestFor(editor.document), 15_000, 'the analysis');
       await sleep(2500); // give VS Code's JSON language service time to publish its own
-      return vscode.languages
-        .getDiagnostics(editor.document.uri)
-        .map((d) => `${d.source}:${String(typeof d.code === 'object' ? d.code.value : d.code)}:${d.range.start.line}`);
+      return vscode.languages.getDiagnostics(editor.document.uri).map((d) => `${d.source}:${codeOf(d)}:${d.range.start.line}`);
     };
     // Three faults with a syntax error: the syntax error stops the validation, so it is reported exactly once.
     const broken = await diagnostics(

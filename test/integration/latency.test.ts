@@ -9,7 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { closeAllEditors, extensionId, extensionRoot, panels, renderedLatest, waitFor, waitForDiagnostics, workbenchTexts, workspaceRoot } from './helpers';
+import {
+  closeAllEditors,
+  extensionId,
+  extensionRoot,
+  panels,
+  renderedLatest,
+  waitFor,
+  waitForDiagnostics,
+  workbenchTexts,
+  workspaceRoot,
+  codeOf,
+} from './helpers';
 
 /** A generous guard: a wait this long is a hang, not a slow machine. */
 const HANG_MS = 30_000;
@@ -97,11 +108,9 @@ describe('latency (measured and printed; only anti-hang guards)', function () {
       const m = /^alpha: .*$/m.exec(doc.getText())!;
       const below = alpha === '1';
       const t0 = performance.now();
-      const diagnostics = waitForDiagnostics(
-        doc.uri,
-        (ds) => ds.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'alpha-below-rc') === below,
-        HANG_MS,
-      ).then(() => note('edit → diagnostics', performance.now() - t0));
+      const diagnostics = waitForDiagnostics(doc.uri, (ds) => ds.some((d) => codeOf(d) === 'alpha-below-rc') === below, HANG_MS).then(() =>
+        note('edit → diagnostics', performance.now() - t0),
+      );
       const lens = canReadPage
         ? waitFor(async () => (await drawnLenses())?.includes(below ? 'joint-embedding' : 'either'), HANG_MS, 'the drawn CodeLens', 10).then(() =>
             note('edit → CodeLens drawn', performance.now() - t0),

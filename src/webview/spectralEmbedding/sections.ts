@@ -158,61 +158,52 @@ export function representatives<T>(items: readonly T[], max: number): T[] {
   return [...picked].sort((a, b) => a - b).map((i) => items[i]);
 }
 
-/** VICReg's σ_k per direction and as g varies; null without VICReg. */
-function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView | null {
-  const title = t('sigmaTitle');
-  const subtitle = t('sigmaSubtitle');
-  const table: TableData = {
-    caption: title,
-    columns: ['k', 'λ_k', t('colSigmaAtG'), t('colSigmaFullWhile'), t('colLinearMu'), t('colLinearSigma')],
-    rows: [],
-  };
-  const v = model.representation.vicreg;
-  const sw = model.sigmaSweep;
-  if (!v || !sw) return null;
-  const lin = model.linear.vicreg;
-  const K = v.sigma.length;
-  for (let k = 0; k < K; k++) {
-    const lambda = v.eigenvalues[k];
-    table.rows.push([k + 1, lambda, v.sigma[k], lambda > 0 ? sw.variance / (4 * lambda) : Infinity, lin?.mu[k] ?? null, lin?.sigma[k] ?? null]);
-  }
-  table.note = t('sigmaNote', fmt(sw.variance), fmt(sw.invariance), fmt(sw.cut), fmt(sw.gAllFull));
+type Chart = SectionView['charts'][number];
+type Vicreg = NonNullable<GraphPanelModel['representation']['vicreg']>;
+type Sweep = NonNullable<GraphPanelModel['sigmaSweep']>;
 
-  // (a) σ_k per direction at the spec's g.
-  const xs = Array.from({ length: K }, (_, i) => i + 1);
+/** (a) σ_k per direction at the spec's g: the representation's, and linear VICReg's when there is one. */
+function sigmaPerDirection(v: Vicreg, sw: Sweep, lin: GraphPanelModel['linear']['vicreg'], theme: Theme): Chart {
+  const K = v.sigma.length;
   const perK: LineDataset[] = [
     line(
       t('sigmaAtGLegend', fmt(sw.invariance)),
-      xs.map((x) => ({ x, y: v.sigma[x - 1] })),
+      v.sigma.map((y, i) => ({ x: i + 1, y })),
       theme.vicreg,
       theme,
       points(K),
     ),
   ];
-  if (lin && lin.sigma.length) {
+  const linear = lin && lin.sigma.length ? lin.sigma : null;
+  if (linear)
     perK.push(
       line(
         t('linearVicregSigmaLegend'),
-        lin.sigma.map((y, i) => ({ x: i + 1, y })),
+        linear.map((y, i) => ({ x: i + 1, y })),
         theme.theta,
         theme,
-        { borderDash: [6, 4], pointStyle: 'rect', ...points(lin.sigma.length) },
+        {
+          borderDash: [6, 4],
+          pointStyle: 'rect',
+          ...points(linear.length),
+        },
       ),
     );
-  }
-  const oa = baseOptions(theme);
-  setTitles(oa, t('directionAscAxis'), 'σ_k');
-  const ax = oa.scales!.x as Record<string, unknown>;
+  const o = baseOptions(theme);
+  setTitles(o, t('directionAscAxis'), 'σ_k');
+  const ax = o.scales!.x as Record<string, unknown>;
   ax.min = 0.5;
   ax.max = K + 0.5;
   integerTicks(ax, 1, K);
-  sigmaAxis(oa.scales!.y as Record<string, unknown>);
-  texts(oa, [{ x: 'right', y: 'above', align: 'right', text: t('fullAtSigmaNote', sw.full, K), color: theme.vicreg, bold: true }]);
+  sigmaAxis(o.scales!.y as Record<string, unknown>);
+  texts(o, [{ x: 'right', y: 'above', align: 'right', text: t('fullAtSigmaNote', sw.full, K), color: theme.vicreg, bold: true }]);
   // Two different eigenproblems: the graph Laplacian's λ_k, the linear regime's μ_k (docs/theory.md §7.5).
-  const captionA =
-    t('sigmaCaptionA', fmt(sw.invariance), sw.full, K, fmt(Math.min(...v.sigma))) + (lin && lin.sigma.length ? ' ' + t('sigmaCaptionLinear') : '');
+  const caption = t('sigmaCaptionA', fmt(sw.invariance), sw.full, K, fmt(Math.min(...v.sigma))) + (linear ? ' ' + t('sigmaCaptionLinear') : '');
+  return { spec: { id: 'sigma-k', datasets: perK, options: o }, aria: t('sigmaAriaA', K, fmt(sw.invariance), caption), caption };
+}
 
-  // (b) σ as g varies, one curve per distinct λ_k (at most six drawn), log g.
+/** (b) σ as g varies, one curve per distinct λ_k (at most six drawn, colour and dash both changing), log g. */
+function sigmaSweep(sw: Sweep, theme: Theme): Chart {
   const gMin = sw.g[0];
   const gMax = sw.g[sw.g.length - 1];
   const drawn = representatives(sw.curves, MAX_CURVES);
@@ -222,40 +213,51 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView | null 
       sw.g.map((x, j) => ({ x, y: c.sigma[j] })),
       theme.palette[i % theme.palette.length],
       theme,
-      // Colour and dash both change from curve to curve.
-      { pointRadius: 0, pointHoverRadius: 3, borderDash: CURVE_DASHES[i % CURVE_DASHES.length] },
+      {
+        pointRadius: 0,
+        pointHoverRadius: 3,
+        borderDash: CURVE_DASHES[i % CURVE_DASHES.length],
+      },
     ),
   );
   perG.push(markerLine(t('specGNote', fmt(sw.invariance)), sw.invariance, 0, 1.1, theme.marker, theme));
-  const ob = baseOptions(theme);
-  setTitles(ob, t('invarianceAxis'), 'σ_k');
-  const bx = ob.scales!.x as Record<string, unknown>;
+  const o = baseOptions(theme);
+  setTitles(o, t('invarianceAxis'), 'σ_k');
+  const bx = o.scales!.x as Record<string, unknown>;
   bx.type = 'logarithmic';
   bx.min = gMin;
   bx.max = gMax;
   bx.ticks = { ...(bx.ticks as object), callback: (x: number | string) => logTick(Number(x)) };
-  sigmaAxis(ob.scales!.y as Record<string, unknown>);
-  const notesB: AnnotationText[] = [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: t('specGNote', fmt(sw.invariance)), color: theme.marker }];
+  sigmaAxis(o.scales!.y as Record<string, unknown>);
   const bands =
     Number.isFinite(sw.gAllFull) && sw.gAllFull > gMin
       ? [{ axis: 'x' as const, from: gMin, to: Math.min(sw.gAllFull, gMax), color: withAlpha(theme.signal, 0.08) }]
       : [];
-  texts(ob, notesB, bands);
-  const captionB =
+  texts(o, [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: t('specGNote', fmt(sw.invariance)), color: theme.marker }], bands);
+  const caption =
     (Number.isFinite(sw.gAllFull) ? t('sigmaCaptionB', fmt(sw.gAllFull)) : t('sigmaCaptionBZero')) +
     (drawn.length < sw.curves.length ? t('sigmaCaptionBDrawn', drawn.length, sw.curves.length) : sw.capped ? t('sigmaCaptionBCapped', sw.curves.length) : '');
-  const ariaA = t('sigmaAriaA', K, fmt(sw.invariance), captionA);
-  const ariaB = t(sw.curves.length === 1 ? 'sigmaAriaBOne' : 'sigmaAriaBMany', fmt(gMin), fmt(gMax), sw.curves.length, captionB);
-  return {
-    id: 'sigma',
-    title,
-    subtitle,
-    charts: [
-      { spec: { id: 'sigma-k', datasets: perK, options: oa }, aria: ariaA, caption: captionA },
-      { spec: { id: 'sigma-g', datasets: perG, options: ob }, aria: ariaB, caption: captionB },
-    ],
-    table,
+  const aria = t(sw.curves.length === 1 ? 'sigmaAriaBOne' : 'sigmaAriaBMany', fmt(gMin), fmt(gMax), sw.curves.length, caption);
+  return { spec: { id: 'sigma-g', datasets: perG, options: o }, aria, caption };
+}
+
+/** VICReg's σ_k per direction and as g varies; null without VICReg. */
+function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView | null {
+  const v = model.representation.vicreg;
+  const sw = model.sigmaSweep;
+  if (!v || !sw) return null;
+  const title = t('sigmaTitle');
+  const lin = model.linear.vicreg;
+  const table: TableData = {
+    caption: title,
+    columns: ['k', 'λ_k', t('colSigmaAtG'), t('colSigmaFullWhile'), t('colLinearMu'), t('colLinearSigma')],
+    rows: v.sigma.map((sigma, k) => {
+      const lambda = v.eigenvalues[k];
+      return [k + 1, lambda, sigma, lambda > 0 ? sw.variance / (4 * lambda) : Infinity, lin?.mu[k] ?? null, lin?.sigma[k] ?? null];
+    }),
+    note: t('sigmaNote', fmt(sw.variance), fmt(sw.invariance), fmt(sw.cut), fmt(sw.gAllFull)),
   };
+  return { id: 'sigma', title, subtitle: t('sigmaSubtitle'), charts: [sigmaPerDirection(v, sw, lin, theme), sigmaSweep(sw, theme)], table };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -284,7 +286,7 @@ function rankRows(model: GraphPanelModel, theme: Theme, K: number, D: number): R
 }
 
 /** (a) Horizontal bars, one per method (top row first), 0..rank on a 0..K axis, K marked. */
-function rankBars(rows: RankRow[], K: number, D: number, theme: Theme): SectionView['charts'][number] {
+function rankBars(rows: RankRow[], K: number, D: number, theme: Theme): Chart {
   const n = rows.length;
   const yOf = (i: number): number => n - 1 - i;
   const bars: LineDataset[] = rows.map((r, i) => ({
@@ -341,7 +343,7 @@ function rankBars(rows: RankRow[], K: number, D: number, theme: Theme): SectionV
 }
 
 /** (b) The spectra that decide the ranks: SimCLR's kernel eigenvalues, linear SimCLR's λ⁺, Barlow's correlations; null when none was computed. */
-function rankSpectra(model: GraphPanelModel, K: number, theme: Theme): SectionView['charts'][number] | null {
+function rankSpectra(model: GraphPanelModel, K: number, theme: Theme): Chart | null {
   const spec: LineDataset[] = [];
   const r = model.representation;
   const l = model.linear;
