@@ -398,6 +398,16 @@ async function panelState(page, op, y) {
             sections: [...d.querySelectorAll('.chart-section')].filter(visible).map((e) => e.id),
             toolbars: [...d.querySelectorAll('.chart-section .toolbar')].filter(visible).map((e) => e.closest('.chart-section').id),
             clicked: link ? link.textContent : null,
+            // the first paint's steps, as epoch milliseconds: the frame's start, its script's start, its first render's end
+            timing: {
+              origin: w.performance.timeOrigin,
+              script: w.performance.timeOrigin + (w.performance.getEntriesByName('ssl-script-start')[0]?.startTime ?? NaN),
+              rendered: w.performance.timeOrigin + (w.performance.getEntriesByName('ssl-first-render')[0]?.startTime ?? NaN),
+              resources: w.performance
+                .getEntriesByType('resource')
+                .map((r) => ({ name: r.name.split('/').pop(), start: Math.round(r.startTime), end: Math.round(r.responseEnd) })),
+              dcl: Math.round(w.performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN),
+            },
           };
         },
         [op, y],

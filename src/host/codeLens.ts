@@ -10,7 +10,8 @@
  * and again after `onDidChangeCodeLenses`, so a provider that answered with the previous result
  * and fired the event when the new one landed showed it a second debounce later. Instead, asked
  * while the document's current version is still being analysed, the provider waits for that
- * analysis (a bounded wait; cancelled with the request).
+ * analysis (a bounded wait; cancelled with the request), and the event is fired only for a result
+ * VS Code did not ask for.
  */
 import * as vscode from 'vscode';
 import { faceOf } from '../core/engine/index';
@@ -28,6 +29,12 @@ export const COMMAND_TRIGGER_SUGGEST = 'editor.action.triggerSuggest';
 
 /** How long a lens request waits for the analysis of the document's current version. */
 const FRESH_RESULT_WAIT_MS = 3000;
+/**
+ * How long after a result the provider waits for VS Code's own request before it fires
+ * `onDidChangeCodeLenses`: after an edit VS Code asks anyway (its debounce, about 250–375 ms),
+ * and firing the event would restart that debounce and delay the lens.
+ */
+const REFRESH_GRACE_MS = 600;
 
 /** The errors of a result as the editor counts them (an empty spec is an invitation, not an error). */
 export function errorCount(result: PostedResult): number {
@@ -62,16 +69,33 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
+  /** uri -> the run whose lenses VS Code last received. */
+  private readonly served = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
   constructor(private readonly solver: SolverClient) {}
 
   refresh(): void {
     this.changed.fire();
   }
 
+  /**
+   * A result landed: VS Code gets its lenses through its own request (after an edit), else
+   * through `onDidChangeCodeLenses` (settings, trust, a data file, a restarted worker).
+   */
+  resultLanded(e: AnalysisEvent): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.served.get(e.uri.toString()) !== e.runId && this.solver.latest(e.uri)?.runId === e.runId) this.refresh();
+    }, REFRESH_GRACE_MS);
+    this.timers.add(timer);
+  }
+
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!isSpecDocument(doc) || !resourceSettings(doc.uri).codeLensEnabled) return [];
     const latest = await freshAnalysis(this.solver, doc, token);
     if (!latest || token.isCancellationRequested) return [];
+    this.served.set(doc.uri.toString(), latest.runId);
     return this.lenses(doc, latest.result);
   }
 
@@ -92,7 +116,11 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
     const lenses: vscode.CodeLens[] = good?.stale ? [problemsLens(range, errors)] : [];
     const face = faceOf(result.theory);
     const summary = face.summary(result, vscode.l10n.t);
-    if (summary) lenses.push(open(good?.stale ? vscode.l10n.t('{0} (stale)', summary.title) : summary.title, summary.tooltip));
+    // Stale, beside the problems lens: the recommendation alone (the thresholds are in the tooltip), so a split editor shows it.
+    if (summary)
+      lenses.push(
+        good?.stale ? open(vscode.l10n.t('{0} (stale)', summary.label), `${summary.title}\n\n${summary.tooltip}`) : open(summary.title, summary.tooltip),
+      );
     else if (result.problems.some((p) => p.code === 'untrusted-file')) lenses.push(untrustedLens(range));
     lenses.push(open(vscode.l10n.t('Open analysis'), vscode.l10n.t('Open the analysis panel to the side')));
     if (face.canSimulate(result)) {
@@ -109,6 +137,8 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.changed.dispose();
   }
 }
@@ -146,8 +176,7 @@ export function registerCodeLens(deps: HostDeps): vscode.Disposable {
   return vscode.Disposable.from(
     provider,
     vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, provider),
-    // Results that no edit asked for (settings, trust, a data file changed) reach the lenses through the event.
-    deps.solver.onDidAnalyze(() => provider.refresh()),
+    deps.solver.onDidAnalyze((e) => provider.resultLanded(e)),
     deps.solver.onDidForget(() => provider.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsSettings(e)) provider.refresh();

@@ -224,7 +224,7 @@ describe('editor features', function () {
       // stale (docs/architecture.md §2); fixing it restores the fresh lenses.
       await replaceDocumentText(doc, text.replace('variance: [10, 2]', 'variance: [10, -2]'));
       await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.code === 'negative-variance'), 10_000);
-      assert.deepEqual(await lensTitles(doc), ['1 problem', 'α_RC = 0.764 · α_JE = 0.707 · joint-embedding (stale)', 'Open analysis', 'Run simulation']);
+      assert.deepEqual(await lensTitles(doc), ['1 problem', 'joint-embedding (stale)', 'Open analysis', 'Run simulation']);
       await replaceDocumentText(doc, text);
       await waitForDiagnostics(doc.uri, (d) => !d.some((x) => x.code === 'negative-variance') && d.some((x) => x.code === 'regime'), 10_000);
       assert.deepEqual(await lensTitles(doc), ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation']);

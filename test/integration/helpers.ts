@@ -192,6 +192,8 @@ export interface PanelView {
   toolbars: string[];
   /** `clickDoc`: the text of the documentation link clicked. */
   clicked: string | null;
+  /** The first paint's steps in epoch ms: the webview frame's start, its script's start, the end of its first render. */
+  timing: { origin: number; script: number; rendered: number };
 }
 
 /** The open panel's view (`scroll`: scrolled to `y` first; `clickDoc`: its first documentation link clicked); undefined where no runner listens or no panel is open. */
@@ -259,6 +261,11 @@ export function positionOf(doc: vscode.TextDocument, needle: string, after = '')
   return doc.positionAt(i + Math.min(1, needle.length - 1));
 }
 
+/** A hover's markdown with its documentation links as the text a user reads (`[docs/theory.md §3](command:…)` -> `docs/theory.md §3`). */
+export function hoverShown(markdown: string): string {
+  return markdown.replace(/\[([^\]]*)\]\(command:sslParadigm\.openDocs\?[^)]*\)/g, '$1');
+}
+
 /** Waiting for an analysis, and the CodeLens titles and hover text it gives (the extension's API from `getApi`). */
 export function analysisHelpers(getApi: () => ExtensionApi, timeoutMs: number) {
   /** Waits for the analysis of the document's current version. */
@@ -272,7 +279,7 @@ export function analysisHelpers(getApi: () => ExtensionApi, timeoutMs: number) {
   async function hoverText(doc: vscode.TextDocument, position: vscode.Position): Promise<string> {
     await analysed(doc);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
-    return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    return hoverShown(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'));
   }
   return { analysed, lensTitles, hoverText };
 }

@@ -14,6 +14,7 @@ import {
   extensionId,
   extensionRoot,
   panels,
+  panelView,
   renderedLatest,
   waitFor,
   waitForDiagnostics,
@@ -83,13 +84,22 @@ describe('latency (measured and printed; only anti-hang guards)', function () {
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
       await waitFor(() => api.solver.latestFor(doc), HANG_MS, 'the analysis of the spec');
       const t0 = performance.now();
+      const epoch0 = Date.now();
       await vscode.commands.executeCommand('sslParadigm.showPreviewToSide');
       await waitFor(async () => (await panels()).find((p) => p.rendered), HANG_MS, 'the first paint', 10);
       note('panel first paint', performance.now() - t0);
+      // Where it went: VS Code creating the webview's frame, loading the page and the script, the first render.
+      const v = await panelView();
+      if (v && Number.isFinite(v.timing.rendered)) {
+        note('· until the webview frame starts', v.timing.origin - epoch0);
+        note('· page and script load', v.timing.script - v.timing.origin);
+        note('· first render (script start → drawn)', v.timing.rendered - v.timing.script);
+        console.log(JSON.stringify(v.timing));
+      }
       await panelRendered(spectral, (p) => !!api.solver.latest(spectral)?.detailed && p.rendered!.runId === api.solver.latest(spectral)!.runId);
       note('panel complete', performance.now() - t0);
     }
-    this.test!.title += ` [${summary('panel first paint')}; ${summary('panel complete')}]`;
+    this.test!.title += ` [${summary('panel first paint')}; ${summary('panel complete')}; ${summary('· until the webview frame starts')}; ${summary('· page and script load')}; ${summary('· first render (script start → drawn)')}]`;
   });
 
   it('after an edit: the diagnostics, the CodeLens as drawn, the panel', async function () {

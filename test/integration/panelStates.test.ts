@@ -129,7 +129,7 @@ describe('the analysis panel at a glance', function () {
     // A click on the cited section: VS Code's Markdown preview of the bundled file opens beside.
     const clicked = await panelView('clickDoc');
     assert.equal(clicked?.clicked, 'docs/theory.md §3');
-    await waitFor(
+    const preview = await waitFor(
       () =>
         vscode.window.tabGroups.all
           .flatMap((g) => g.tabs)
@@ -137,6 +137,8 @@ describe('the analysis panel at a glance', function () {
       15_000,
       'the Markdown preview of docs/theory.md',
     );
+    // Read, closed: the analysis panel (which the preview may have covered) is in view again.
+    await vscode.window.tabGroups.close(preview);
     // Fixed: bright again, no banner.
     await replaceDocumentText(editor, text);
     const fixed = editor.document.version;
