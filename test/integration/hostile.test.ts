@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { deepSpec, zipBombNpz } from '../support/hostile';
-import { closeAllEditors, extensionId, waitForDiagnostics, workspaceRoot } from './helpers';
+import { closeAllEditors, extensionId, waitForDiagnostics, workspaceRoot, codeOf } from './helpers';
 import { asAlignment } from '../support/engine';
 import { assertNoHang } from '../support/hangGuard';
 
@@ -33,7 +33,7 @@ async function diagnosticWith(doc: vscode.TextDocument, code: string, timeoutMs 
   const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => x.code === code), timeoutMs);
   const d = ds.find((x) => x.code === code)!;
   assert.equal(d.source, 'sslexp');
-  return [String(d.code), d.range.start.line, d.range.start.character, doc.getText(d.range), d.message];
+  return [codeOf(d), d.range.start.line, d.range.start.character, doc.getText(d.range), d.message];
 }
 
 /** Another, ordinary spec is analysed as usual (a fresh document, so that nothing is cached). */

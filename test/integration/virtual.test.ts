@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { npzKeys, readNpz } from '../../src/core/io/npz';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
-import { closeAllEditors, extensionId, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, extensionId, waitFor, workspaceRoot, codeOf } from './helpers';
 import { asAlignment } from '../support/engine';
 import digitsViews from '../oracle/digits_views.json';
 
@@ -136,7 +136,7 @@ describe('virtual file systems (memfs:)', function () {
       10_000,
       'the diagnostics of the memfs spec',
     );
-    const messages = diags.map((d) => `${String(d.code)}: ${d.message}`).sort();
+    const messages = diags.map((d) => `${codeOf(d)}: ${d.message}`).sort();
     assert.deepEqual(
       messages.filter((m) => m.startsWith('alpha-below')),
       [
@@ -186,7 +186,7 @@ describe('virtual file systems (memfs:)', function () {
       'the diagnostics of the spec with a missing file',
     );
     assert.deepEqual(
-      diags.map((d) => [String(d.code), d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
+      diags.map((d) => [codeOf(d), d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
       [['file-not-found', 2, 19, 38, "File 'spectra/missing.npy' not found (looked for /proj/spectra/missing.npy)."]],
     );
   });

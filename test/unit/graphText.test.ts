@@ -5,7 +5,7 @@
  *
  * The example: N = 6 rows in three classes of two, G_ij = 1[y_i = y_j] (three disjoint
  * pairs), K = 4. Then L has eigenvalues 0 (x3) and 2 (x3); VICReg at a = g = 25 has the cut
- * a/(4g) = 0.25, σ = 1, 1, (25/(100·2))² = 0.015625 twice; SimCLR's kernel D^-1/2 G D^-1/2 = G
+ * a/(4g) = 0.25, σ = 1, 1, (25/(100·2))² = 0.015625 twice; SimCLR's kernel D^(−1/2) G D^(−1/2) = G
  * has eigenvalues 1 (x3) and -1 (x3), so its representation has rank 3 of K = 4.
  */
 import { test } from 'node:test';
@@ -121,7 +121,7 @@ test('analyze: the readable lines of a graph-mode analysis', () => {
     '  VICReg (a = 25, g = 25; a/(4g) = 0.25): rank 4/4 (b → ∞), σ_k = 1 on 2 of 4',
     '    λ_1..4 = 0, 0, 2, 2',
     '    σ   = 1, 1, 0.0156, 0.0156',
-    '  SimCLR: rank 3/4 (collapse: 1 dimension is 0); eigenvalues of D^-1/2 G D^-1/2 = 1, 1, 1, -1',
+    '  SimCLR: rank 3/4 (collapse: 1 dimension is 0); eigenvalues of D^(−1/2) G D^(−1/2) = 1, 1, 1, -1',
     '  linear ranks (of min(D, K) = 3): VICReg 3 (b → ∞), SimCLR 2',
     '  pair agreement: 1, class coverage: 1 (aligned with the labels: both ≥ 0.9)',
     '  recommendation: vicreg, high invariance',
@@ -236,15 +236,16 @@ test('listHead: 3 significant figures, rounding noise as 0, long lists cut', () 
 
 test('CodeLens title and recommendation text', () => {
   const a = analysis();
-  assert.equal(graphLensTitle(a), 'VICReg rank 4/4 · SimCLR rank 3/4 (collapse) · vicreg, high invariance');
+  assert.equal(graphLensTitle(a), 'VICReg, high invariance weight · ranks VICReg 4/4, SimCLR 3/4 (collapse)');
   a.linear.barlow = { correlations: [0.9, 0.8, 0], gram: [], rank: 2, unique: true };
   a.recommendation = { method: 'vicreg', invariance: 'low', g: null, lowData: false, reason: '' };
-  assert.equal(graphLensTitle(a), 'VICReg rank 4/4 · SimCLR rank 3/4 (collapse) · Barlow rank 2/3 (collapse) · vicreg, low invariance');
+  assert.equal(graphLensTitle(a), 'VICReg, low invariance weight · ranks VICReg 4/4, SimCLR 3/4 (collapse), Barlow 2/3 (collapse)');
   a.representation.simclr = null;
   a.linear.barlow = null;
   a.recommendation = { method: 'any', invariance: null, g: null, lowData: false, reason: '' };
-  assert.equal(graphLensTitle(a), 'VICReg rank 4/4 · any method');
-  assert.equal(graphRecommendationText({ method: 'barlow', invariance: null, g: null, lowData: false, reason: '' }), 'barlow');
+  assert.equal(graphLensTitle(a), 'any method · ranks VICReg 4/4');
+  assert.equal(graphRecommendationText({ method: 'barlow', invariance: null, g: null, lowData: false, reason: '' }), 'Barlow Twins');
+  assert.equal(graphRecommendationText({ method: 'any', invariance: null, g: null, lowData: false, reason: '' }), 'any method');
 });
 
 test('tooltip: the graph, VICReg, SimCLR, the linear ranks, the pair agreement and the reason', () => {
@@ -253,11 +254,11 @@ test('tooltip: the graph, VICReg, SimCLR, the linear ranks, the pair agreement a
     [
       'labels graph on N = 6 rows (D = 3): 3 edges, 3 connected components; K = 4',
       'VICReg (a = 25, g = 25): a/(4g) = 0.25, σ_k = 1 on 2 of 4 directions; rank 4/4',
-      'SimCLR: 3 positive eigenvalues of D^-1/2 G D^-1/2 among the top 4; rank 3/4 (collapse: 1 dimension exactly 0)',
+      'SimCLR: 3 positive eigenvalues of D^(−1/2) G D^(−1/2) among the top 4; rank 3/4 (collapse: 1 dimension exactly 0)',
       'linear ranks (of min(D, K) = 3): VICReg 3, SimCLR 2',
       'Pair agreement 1 (aligned with the labels, ≥ 0.9)',
       '',
-      `Recommendation: vicreg, high invariance. ${REASON}`,
+      `Recommendation: VICReg, high invariance weight. ${REASON}`,
     ].join('\n'),
   );
 });
@@ -270,7 +271,7 @@ test('hover on invariance: the cut a/(4g), how many σ_k = 1, the g that makes e
     md,
   );
   assert.ok(md.includes('Every σ_k = 1 for **g ≤ a/(4 max λ_k) = 3.13** (max λ_k = 2).'), md);
-  assert.ok(md.includes('**Recommendation: vicreg, high invariance.**'), md);
+  assert.ok(md.includes('**Recommendation: VICReg, high invariance weight.**'), md);
   const a = analysis();
   a.representation.vicreg = { eigenvalues: [0, 0, 0, 0], sigma: [1, 1, 1, 1], loss: 0, rank: 4 };
   assert.ok(invarianceHover(a)!.includes('Every λ_k is 0: every σ_k = 1 whatever g.'));
@@ -285,7 +286,7 @@ test('hover on variance, embedding, knn k and the graph key', () => {
   const e = embeddingHover(analysis());
   assert.ok(e.startsWith('**embedding: K = 4**, the representation dimension'), e);
   assert.ok(e.includes('| VICReg | 4/4 | σ_k > 0 on every direction (smallest 0.0156) |'), e);
-  assert.ok(e.includes('| SimCLR | 3/4 (collapse: 1 dimension 0) | positive eigenvalues of D^-1/2 G D^-1/2: 1, 1, 1, -1 |'), e);
+  assert.ok(e.includes('| SimCLR | 3/4 (collapse: 1 dimension 0) | positive eigenvalues of D^(−1/2) G D^(−1/2): 1, 1, 1, -1 |'), e);
   assert.ok(e.includes('| SimCLR, linear | 2/3 (collapse: 1 dimension 0) | λ⁺: 0.71, 0.64, 0 |'), e);
   assert.ok(e.includes("SimCLR's kernel has only 3 positive eigenvalues among its top 4: the other 1 dimension of its representation are exactly 0"), e);
   const k = knnHover({ ...analysis(), graph: { kind: 'knn', edges: 20, components: 2, laplacian: [0, 1e-17, 0.5] } }, 3);
@@ -295,7 +296,7 @@ test('hover on variance, embedding, knn k and the graph key', () => {
   assert.ok(k.includes('2 components give 2 zero eigenvalues'), k);
   const g = graphKeyHover(analysis());
   assert.ok(g.startsWith('**graph: labels**: the positive-pair relation G over N = 6 rows'), g);
-  assert.ok(g.includes(`**Recommendation: vicreg, high invariance.** ${REASON}`), g);
+  assert.ok(g.includes(`**Recommendation: VICReg, high invariance weight.** ${REASON}`), g);
 });
 
 test('keySpanBefore finds the key written before a value (YAML and JSON)', () => {

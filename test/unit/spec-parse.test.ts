@@ -666,28 +666,28 @@ test('negative-variance in flat, lists, families and covariance diagonals', () =
     line: 2,
     column: 30,
     text: '-1',
-    message: 'signal.variance: a variance must be >= 0, got -1.',
+    message: 'signal.variance: a variance must be ≥ 0, got -1.',
   });
   expectProblem('sslexp: 1\nsignal: {variance: [1, 2]}\nnoise: {count: 2, variance: 1, augmentation: [0, -3.5]}\n', {
     code: 'negative-variance',
     line: 3,
     column: 50,
     text: '-3.5',
-    message: 'noise.augmentation[1]: a variance must be >= 0, got -3.5.',
+    message: 'noise.augmentation[1]: a variance must be ≥ 0, got -3.5.',
   });
   expectProblem('sslexp: 1\nsignal: {count: 3, variance: {uniform: {low: -1, high: 2, seed: 0}}}\nnoise: {count: 1, variance: 1}\n', {
     code: 'negative-variance',
     line: 2,
     column: 46,
     text: '-1',
-    message: 'signal.variance.uniform.low: a variance must be >= 0, got -1.',
+    message: 'signal.variance.uniform.low: a variance must be ≥ 0, got -1.',
   });
   expectProblem('sslexp: 1\ndata: {X: [[1, 2]]}\naugmentation: {covariance: [[1, 0], [0, -2]]}\n', {
     code: 'negative-variance',
     line: 3,
     column: 41,
     text: '-2',
-    message: 'augmentation.covariance[1][1]: a variance must be >= 0, got -2.',
+    message: 'augmentation.covariance[1][1]: a variance must be ≥ 0, got -2.',
   });
 });
 
@@ -697,14 +697,14 @@ test('negative-alpha (top level, simulate list, additive)', () => {
     line: 4,
     column: 8,
     text: '-0.5',
-    message: 'alpha: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -0.5.',
+    message: 'alpha must be ≥ 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -0.5.',
   });
   expectProblem('sslexp: 1\nsignal: {count: 1, variance: 1}\nnoise: {count: 1, variance: 1}\nsimulate: {n: [10], alpha: [1, -2]}\n', {
     code: 'negative-alpha',
     line: 4,
     column: 32,
     text: '-2',
-    message: 'simulate.alpha[1]: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -2.',
+    message: 'simulate.alpha[1] must be ≥ 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got -2.',
   });
 });
 
@@ -770,30 +770,30 @@ const withSignal = (variance: string) => `sslexp: 1\nsignal: {count: 3, variance
 
 test('out-of-range: uniform bounds, offset, rate, scale, seed, counts, latent, regularize, keep', () => {
   const cases: [string, number, number, string, string][] = [
-    [withSignal('{uniform: {low: 5, high: 1, seed: 0}}'), 2, 55, '1', 'signal.variance.uniform.high: must be >= low (5), got 1.'],
-    [withSignal('{uniform: {low: 0, high: -1, seed: 0}}'), 2, 55, '-1', 'signal.variance.uniform.high: must be >= 0 (variances are non-negative), got -1.'],
+    [withSignal('{uniform: {low: 5, high: 1, seed: 0}}'), 2, 55, '1', 'signal.variance.uniform.high: must be ≥ low (5), got 1.'],
+    [withSignal('{uniform: {low: 0, high: -1, seed: 0}}'), 2, 55, '-1', 'signal.variance.uniform.high: must be ≥ 0 (variances are non-negative), got -1.'],
     [
       withSignal('{power_law: {first: 1, exponent: 1, offset: -1}}'),
       2,
       74,
       '-1',
-      'signal.variance.power_law.offset: must be > -1 (so that i + offset > 0 for every i >= 1), got -1.',
+      'signal.variance.power_law.offset: must be > -1 (so that i + offset > 0 for every i ≥ 1), got -1.',
     ],
-    [withSignal('{exponential: {first: 1, rate: -0.1}}'), 2, 61, '-0.1', 'signal.variance.exponential.rate: must be >= 0 (a decaying spectrum), got -0.1.'],
+    [withSignal('{exponential: {first: 1, rate: -0.1}}'), 2, 61, '-0.1', 'signal.variance.exponential.rate: must be ≥ 0 (a decaying spectrum), got -0.1.'],
     [withSignal('{flat: 1, scale: 0}'), 2, 47, '0', 'signal.variance.scale: must be > 0, got 0.'],
     [
       withSignal('{uniform: {low: 0, high: 1, seed: 1.5}}'),
       2,
       64,
       '1.5',
-      'signal.variance.uniform.seed: must be a non-negative integer <= 9007199254740991, got 1.5.',
+      'signal.variance.uniform.seed: must be a non-negative integer ≤ 9007199254740991, got 1.5.',
     ],
     [
       withSignal('{uniform: {low: 0, high: 1, seed: -3}}'),
       2,
       64,
       '-3',
-      'signal.variance.uniform.seed: must be a non-negative integer <= 9007199254740991, got -3.',
+      'signal.variance.uniform.seed: must be a non-negative integer ≤ 9007199254740991, got -3.',
     ],
     [
       'sslexp: 1\nsignal: {count: 0, variance: 1}\nnoise: {count: 1, variance: 1}\n',
@@ -851,7 +851,7 @@ test('out-of-range: uniform bounds, offset, rate, scale, seed, counts, latent, r
       4,
       53,
       '1',
-      'simulate.n.points: must be an integer >= 2, got 1.',
+      'simulate.n.points: must be an integer ≥ 2, got 1.',
     ],
     [
       'sslexp: 1\nsignal: {count: 1, variance: 1}\nnoise: {count: 1, variance: 1}\nsimulate: {alpha: 1, n: [10, 0]}\n',

@@ -280,7 +280,7 @@ test('file-parse-error with the reason; count-mismatch; negative and NaN values 
   assert.deepEqual(
     neg.problems.map((p) => [p.code, p.message, ...at(FILE_SPEC, p)]),
     [
-      ['negative-variance', "'eig/sig.npy': the value at index 1 (component 2) is -2; a variance must be >= 0.", 2, 27, 'eig/sig.npy'],
+      ['negative-variance', "'eig/sig.npy': the value at index 1 (component 2) is -2; a variance must be ≥ 0.", 2, 27, 'eig/sig.npy'],
       ['invalid-value', "'eig/noise.csv': the value at index 1 (component 2) is NaN; every variance must be a finite number.", 3, 36, 'eig/noise.csv'],
     ],
   );

@@ -267,7 +267,7 @@ test('views that do not fit the data: n mismatch, V < 2, the wrong rank, d misma
       'dimension-mismatch',
       /augmentation\.views: 'v-n\.npy' has n = 39 samples \(shape \(39, 3, 5\)\) but the data have 40; the views must come in the order of the data's rows\./,
     ],
-    ['v-1.npy', 'out-of-range', /augmentation\.views: 'v-1\.npy' has V = 1 view per sample \(shape \(40, 1, 5\)\); the empirical Σ needs V >= 2\./],
+    ['v-1.npy', 'out-of-range', /augmentation\.views: 'v-1\.npy' has V = 1 view per sample \(shape \(40, 1, 5\)\); the empirical Σ needs V ≥ 2\./],
     [
       'v-2d.npy',
       'dimension-mismatch',

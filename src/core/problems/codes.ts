@@ -40,7 +40,7 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'unsupported-version': { severity: 'error', summary: 'sslexp is not 1.' },
   'invalid-value': { severity: 'error', summary: 'A non-finite number (.inf, .nan), an empty list/matrix/path, or a key that does not apply.' },
   'negative-variance': { severity: 'error', summary: 'A variance (signal, noise, augmentation, covariance diagonal) is negative.' },
-  'negative-alpha': { severity: 'error', summary: 'alpha is negative (it must be >= 0, docs/theory.md §3).' },
+  'negative-alpha': { severity: 'error', summary: 'alpha is negative (it must be ≥ 0, docs/theory.md §3).' },
   'count-mismatch': { severity: 'error', summary: 'count disagrees with the length of an explicit list or of a spectrum file.' },
   'count-required': { severity: 'error', summary: 'A block whose spectra do not determine the number of components has no count.' },
   'missing-parameter': { severity: 'error', summary: 'A spectrum family (or n: {from, to, points}) lacks a parameter.' },

@@ -52,7 +52,7 @@ function embedding(c: Checker, entry: MapEntry, shape: Shape): Num | undefined {
     return undefined;
   }
   if (shape.D !== undefined && K.value > shape.D) {
-    c.outOfRange('embedding', `<= D = ${shape.D} (the feature columns of data.X)`, K);
+    c.outOfRange('embedding', `≤ D = ${shape.D} (the feature columns of data.X)`, K);
     return undefined;
   }
   return K;

@@ -293,7 +293,7 @@ function openSources(spec: DataSpec, ctx: DataContext): Sources {
     if (s[1] < 2)
       fail(
         'out-of-range',
-        `augmentation.views: '${aug.file}' has V = ${s[1]} view${s[1] === 1 ? '' : 's'} per sample (shape ${shapeText(s)}); the empirical Σ needs V >= 2.`,
+        `augmentation.views: '${aug.file}' has V = ${s[1]} view${s[1] === 1 ? '' : 's'} per sample (shape ${shapeText(s)}); the empirical Σ needs V ≥ 2.`,
         aug.fileSpan,
       );
     if (s[2] !== features)

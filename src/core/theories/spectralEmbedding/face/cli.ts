@@ -104,7 +104,7 @@ export function graphAnalysisText(r: SpectralEmbeddingEngineResult, context: Cli
       lines.push(...finiteBText(v.finite, K));
     }
     const s = a.representation.simclr;
-    if (s) lines.push(`  SimCLR: rank ${rank(s.rank, K)}; eigenvalues of D^-1/2 G D^-1/2 = ${listHead(s.eigenvalues)}`);
+    if (s) lines.push(`  SimCLR: rank ${rank(s.rank, K)}; eigenvalues of D^(−1/2) G D^(−1/2) = ${listHead(s.eigenvalues)}`);
     const l = a.linear;
     const lb = Math.min(D, K);
     const linear = [
