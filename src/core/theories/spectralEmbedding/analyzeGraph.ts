@@ -47,18 +47,7 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
   if (!rows) return undefined;
   const { N, D } = rows;
   const K = spec.embedding;
-  if (K >= N) {
-    report(
-      'out-of-range',
-      `embedding: K = ${K} must be < N = ${N} (the rows of the data: at most N - 1 directions besides the constant one).`,
-      spec.embeddingSpan,
-    );
-    return undefined;
-  }
-  if (K > D) {
-    report('out-of-range', `embedding: K = ${K} must be <= D = ${D} (the feature columns of the data).`, spec.embeddingSpan);
-    return undefined;
-  }
+  if (!embeddingFits(K, N, D, spec.embeddingSpan, report)) return undefined;
   const pg = buildGraph(spec, rows, files, problems);
   if (!pg) return undefined;
 
@@ -67,22 +56,7 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
   const g = m.vicreg?.invariance ?? GRAPH_DEFAULTS.invariance;
   const twoViews = spec.graph.kind === 'views' && spec.graph.views === 2;
   const dataSpan = spec.data.fileSpan ?? spec.data.span;
-  /** A linear solution, or null with a located error when its covariance is singular. */
-  const solve = <T>(what: string, matrix: string, fn: () => T): T | null => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof LinalgError && e.code === 'not-positive-definite') {
-        const hint =
-          spec.regularize === undefined
-            ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5), or remove constant / collinear feature columns."
-            : ` regularize: ${spec.regularize} is not enough; raise it.`;
-        report('not-positive-definite', `${what}: ${matrix} is not positive definite, so the linear solution is not defined (${e.message}).${hint}`, dataSpan);
-        return null;
-      }
-      throw e;
-    }
-  };
+  const solve = <T>(what: string, matrix: string, fn: () => T): T | null => solveOrReport(what, matrix, fn, spec.regularize, dataSpan, report);
   // one N × D scratch for the products with L and D^-1/2 G D^-1/2 (fresh pages are slow to fault in)
   let scratchCache: Float64Array | undefined;
   const scratch = (): Float64Array => (scratchCache ??= new Float64Array(N * D));
@@ -139,6 +113,38 @@ export function analyzeGraph(spec: GraphSpec, files: GraphFileAccess, problems: 
     if (e instanceof LinalgError && (e.code === 'no-convergence' || e.code === 'not-finite')) {
       report(e.code, `Graph mode: ${e.message}.`, dataSpan);
       return undefined;
+    }
+    throw e;
+  }
+}
+
+type Report = (code: string, message: string, at: Span, severity?: 'error' | 'warning' | 'info') => void;
+
+/** K < N (besides the constant direction) and K ≤ D, or a located error on `embedding`. */
+function embeddingFits(K: number, N: number, D: number, at: Span, report: Report): boolean {
+  if (K >= N) {
+    report('out-of-range', `embedding: K = ${K} must be < N = ${N} (the rows of the data: at most N − 1 directions besides the constant one).`, at);
+    return false;
+  }
+  if (K > D) {
+    report('out-of-range', `embedding: K = ${K} must be ≤ D = ${D} (the feature columns of the data).`, at);
+    return false;
+  }
+  return true;
+}
+
+/** A linear solution, or null with a located error on the data when its covariance is singular. */
+function solveOrReport<T>(what: string, matrix: string, fn: () => T, regularize: number | undefined, dataSpan: Span, report: Report): T | null {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof LinalgError && e.code === 'not-positive-definite') {
+      const hint =
+        regularize === undefined
+          ? " Add 'regularize: 1e-8' (an opt-in ε I, docs/theory.md §2.5), or remove constant / collinear feature columns."
+          : ` regularize: ${regularize} is not enough; raise it.`;
+      report('not-positive-definite', `${what}: ${matrix} is not positive definite, so the linear solution is not defined (${e.message}).${hint}`, dataSpan);
+      return null;
     }
     throw e;
   }
