@@ -23,6 +23,9 @@ import { translateWebviewMessages, type WebviewStrings } from '../../src/shared/
 import type { AlignmentPanelModel } from '../../src/core/theories/alignment/index';
 import type { GraphPanelModel } from '../../src/core/theories/spectralEmbedding/index';
 import { assertNoHang } from '../support/hangGuard';
+import { analyzeText, faceOf } from '../../src/core/engine/index';
+import { formatNumber } from '../../src/core/format/format';
+import { toPanelModel } from '../../src/preview/panelModel';
 
 function findRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -1564,3 +1567,216 @@ for (const hc of ['hc-dark', 'hc-light'] as const) {
     }
   });
 }
+
+// ---------------------------------------------------------------------------------------
+// The advice: P1's model fitted to your views (docs/theory.md §6.4), graph mode's measured advice (§7.9)
+
+/** A bundled example as the extension would show it: the engine, the worker's post, the panel model. */
+function exampleMessage(rel: string, runId: number): AnalysisMessage {
+  const file = path.join(ROOT, rel);
+  const text = readFileSync(file, 'utf8');
+  const engine = analyzeText(text, { fileName: file, baseDir: path.dirname(file), readFile: (p) => readFileSync(p) });
+  const result = faceOf(engine.theory).post(engine, { maxPoints: 4000, detail: false });
+  const model = toPanelModel({ result, text });
+  const message = { type: 'analysis', runId, documentUri: `file://${file}`, documentVersion: 1, fileName: path.basename(file), locked: false, model };
+  assert.ok(isHostToWebviewMessage(message), `${rel}: a valid analysis message`);
+  return message as AnalysisMessage;
+}
+/** 6 significant figures, as the data tables print a number. */
+const six = (v: number): string => formatNumber(v, 6).replace(/^-/, '−');
+
+test('views: the “Fitted to your views” block, the probe with intervals and the paired test, the strength what-if charts and table', async () => {
+  const { page, problems } = await openPanel('dark');
+  try {
+    await page.waitForSelector('.empty-state:not([hidden])');
+    const message = exampleMessage('examples/digits-views.sslexp.yaml', 11);
+    const m = message.model as AlignmentPanelModel;
+    const fit = m.fit!;
+    const st = m.strength!;
+    await postAnalysis(page, message);
+
+    // The block: α̂ with its interval and the fitted thresholds (the CLI's numbers, test/golden), the regime, the rule, the residual.
+    assert.equal(await text(page, 'fit-alpha'), 'α̂ = 0.238 (95% interval 0–0.345) · α_RC = 85.1 · α_JE = 2.48');
+    assert.equal(formatNumber(fit.alpha), '0.238');
+    assert.equal(formatNumber(Math.sqrt(m.thresholds!.alpha2RC)), '85.1');
+    assert.equal(await text(page, 'fit-regime'), 'Regime of the fitted model: Mixed noise');
+    assert.equal(
+      await text(page, 'fit-rule'),
+      'Important subspace: 10 label-carrying directions (Fisher directions of the class means) and the 6 directions your views change least relative to the data (rule “labels+invariance”).',
+    );
+    assert.equal(await text(page, 'fit-residual'), 'Poor fit — thresholds are a rough guide: fit residual 0.7 > 0.25 (Σ 0.7, C 0.67).');
+    assert.ok(fit.residual > fit.poorFitResidual);
+    assert.ok(await page.locator('[data-testid="fit"]').evaluate((e) => e.classList.contains('fit-poor')));
+    // The documentation link asks the host to open docs/theory.md §6.4.
+    await page.locator('[data-testid="fit-docs"] a.doc-link').click();
+    assert.deepEqual((await posted(page)).filter((x) => (x as { type?: unknown }).type === 'openDoc').at(-1), {
+      type: 'openDoc',
+      doc: 'theory',
+      anchor: 's6.4',
+    });
+    // α̂ is the measured α, not a spec's.
+    assert.equal(await page.locator('[data-testid="alpha-spec"] .metric-label').innerText(), 'α̂ · measured');
+    assert.equal(await page.locator('[data-testid="alpha-spec"] .metric-value').innerText(), '0.238');
+
+    // The probe: every encoder with its 95% interval, and the paired comparison.
+    assert.equal(
+      await text(page, 'probe'),
+      'Linear probe on your data (201 test, 799 training samples; the same probe for every encoder): reconstruction 80.1% (74.0–85.0%), joint-embedding 78.6% (72.4–83.7%), supervised 71.6% (65.1–77.4%).',
+    );
+    const iv = m.probe!.intervals!;
+    assert.deepEqual(
+      [iv.reconstruction[0], iv.reconstruction[1]].map((v) => (100 * v).toFixed(1)),
+      ['74.0', '85.0'],
+    );
+    assert.equal(
+      await text(page, 'probe-paired'),
+      'Reconstruction − joint-embedding: +1.5 points (95% interval −3.9 to +6.9), McNemar p = 0.72: no significant difference.',
+    );
+    assert.equal((100 * m.probe!.paired!.difference).toFixed(1), '1.5');
+    await page.locator('[data-testid="toggle-probe"]').click();
+    assert.deepEqual(
+      (await page.locator('#table-probe tbody tr').allInnerTexts()).map((r) => r.split('\t')),
+      [
+        ['Supervised', six(m.probe!.supervised!), six(iv.supervised![0]), six(iv.supervised![1]), '201', '799'],
+        ['Reconstruction', '0.800995', six(iv.reconstruction[0]), six(iv.reconstruction[1]), '201', '799'],
+        ['Joint-embedding', '0.78607', six(iv.jointEmbedding[0]), six(iv.jointEmbedding[1]), '201', '799'],
+      ],
+    );
+    const c = byId(await charts(page));
+    // the error bars: one dataset, three intervals separated by gaps
+    assert.deepEqual(c.probe.at(-1), { label: '95% intervals', n: 8, color: c.probe.at(-1)!.color });
+    assert.equal(
+      await page.locator('#chart-probe').getAttribute('aria-label'),
+      'Linear-probe test accuracy on 201 test samples: supervised 0.72 (65.1–77.4%), reconstruction 0.80 (74.0–85.0%), joint-embedding 0.79 (72.4–83.7%).',
+    );
+
+    // The strength what-if: α(s) against the thresholds on a log axis (α = 0 at s = 0 is not drawn), s = 1 marked; no crossing within s ≤ 4.
+    assert.deepEqual(st.crossing, { reconstruction: null, jointEmbedding: null });
+    assert.deepEqual(
+      c['strength-alpha'].map((d) => [d.label, d.n]),
+      [
+        ['fitted α(s) = s·α̂', 12],
+        ['α_RC(s) (reconstruction)', 13],
+        ['α_JE(s) (joint-embedding)', 12],
+        ['your views (s = 1)', 2],
+      ],
+    );
+    // The probe at each s: joint-embedding has no score at s = 0 (its solution is not unique there): skipped, not drawn as 0.
+    assert.equal(st.probe!.jointEmbedding[0], null);
+    assert.deepEqual(
+      c['strength-probe'].map((d) => [d.label, d.n]),
+      [
+        ['Supervised', 13],
+        ['Reconstruction', 13],
+        ['Joint-embedding', 12],
+        ['your views (s = 1)', 2],
+      ],
+    );
+    // Told apart without colour: three markers and three dashes.
+    const described = (await charts(page)).find((x) => x.id === 'strength-probe')!.datasets.slice(0, 3);
+    assert.equal(new Set(described.map((d) => d.point)).size, 3);
+    assert.equal(new Set(described.map((d) => d.dash)).size, 3);
+    assert.equal(
+      await page.locator('#chart-strength-alpha').getAttribute('aria-label'),
+      'Fitted α(s) against the thresholds for s from 0 to 4: at s = 1, α = 0.238, α_RC = 85.1, α_JE = 2.48; reconstruction’s recovery does not change within s ≤ 4; joint-embedding’s recovery does not change within s ≤ 4.',
+    );
+    await page.locator('[data-testid="toggle-strength"]').click();
+    const rows = (await page.locator('#table-strength tbody tr').allInnerTexts()).map((r) => r.split('\t'));
+    assert.equal(rows.length, 13);
+    const pr = st.probe!;
+    assert.deepEqual(rows[0], ['0', '0', six(Math.sqrt(st.alpha2RC[0])), '0', 'no', 'no', six(pr.reconstruction[0]!), '', six(pr.supervised[0]!)]);
+    assert.deepEqual(rows[4], [
+      '1',
+      six(fit.alpha),
+      six(Math.sqrt(st.alpha2RC[4])),
+      six(Math.sqrt(st.alpha2JE[4])),
+      'no',
+      'no',
+      six(pr.reconstruction[4]!),
+      six(pr.jointEmbedding[4]!),
+      six(pr.supervised[4]!),
+    ]);
+    assert.equal(rows[4][2].slice(0, 4), '85.1');
+    // the probe at s = 1 is the probe of the analysis
+    assert.equal(pr.reconstruction[4], m.probe!.reconstruction);
+    assert.ok(await page.locator('[data-testid="png-strength"]').isVisible(), 'the section exports like the others');
+    await page.locator('#section-strength').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(RESULTS, 'panel-views-dark.png'), fullPage: true });
+    await assertClean(page, problems);
+  } finally {
+    await page.close();
+  }
+});
+
+test('graph mode: class coverage beside pair agreement, the advised g and the amount of data, the finite-b rank, the invariance sweep chart', async () => {
+  const { page, problems } = await openPanel('light');
+  try {
+    await page.waitForSelector('.empty-state:not([hidden])');
+    const knn = exampleMessage('examples/graph/digit-knn.sslexp.yaml', 21);
+    const km = knn.model as GraphPanelModel;
+    await postAnalysis(page, knn);
+    const g = km.recommendation!.g!;
+    assert.equal(formatNumber(g), '4.76');
+    assert.equal(
+      await page.locator('[data-testid="agreement"] .metric-detail').innerText(),
+      'share of positive-pair weight on same-label pairs; class coverage 1',
+    );
+    assert.equal(
+      await text(page, 'graph-advice'),
+      `advised invariance weight g = 4.76 (spec g = 5)\u00a0· not few data: ${formatNumber(km.dimensions!.N / km.dimensions!.D)} rows per feature (≥ 10)`,
+    );
+    const sw = km.invarianceSweep!;
+    const c = byId(await charts(page));
+    assert.deepEqual(
+      c.invariance.map((d) => [d.label, d.n]),
+      [
+        ['k-NN accuracy', sw.g.length],
+        ['spec g = 5', 2],
+        ['advised g = 4.76', 2],
+      ],
+    );
+    assert.equal(
+      await page.locator('#chart-invariance').getAttribute('aria-label'),
+      `k-NN accuracy of VICReg’s representation for g from ${formatNumber(sw.g[0])} to ${formatNumber(sw.g.at(-1)!)}: from ${formatNumber(Math.min(...sw.knn))} to ${formatNumber(Math.max(...sw.knn))}, best at g = ${formatNumber(sw.best)}; the spec’s g = 5, the advised g = 4.76.`,
+    );
+    await page.locator('[data-testid="toggle-invariance"]').click();
+    const rows = (await page.locator('#table-invariance tbody tr').allInnerTexts()).map((r) => r.split('\t'));
+    assert.deepEqual(
+      rows,
+      sw.g.map((x, i) => [six(x), six(sw.knn[i])]),
+    );
+    assert.ok(
+      rows.some((r) => r[0] === '5'),
+      "the spec's g is on the grid",
+    );
+    // the x axis is logarithmic
+    const texts = (await page.evaluate(() => (window as unknown as Win).__sslPanel.chartTexts())).find((x) => x.id === 'invariance')!;
+    assert.ok(texts.axes.includes('g — invariance weight (log)'), texts.axes.join('|'));
+    await page.locator('#section-invariance').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(RESULTS, 'panel-graph-advice-light.png'), fullPage: true });
+
+    // digit-labels: aligned, not few data, no g advised
+    await postAnalysis(page, exampleMessage('examples/graph/digit-labels.sslexp.yaml', 22));
+    assert.equal(await text(page, 'graph-advice'), 'not few data: 15.6 rows per feature (≥ 10)');
+    assert.deepEqual(
+      byId(await charts(page)).invariance.map((d) => [d.label, d.n]),
+      [
+        ['k-NN accuracy', 20],
+        ['spec g = 25', 2],
+      ],
+    );
+
+    // ring-finite-b: VICReg at b = 1 loses a direction; no labels, so no sweep
+    const ring = exampleMessage('examples/graph/ring-finite-b.sslexp.yaml', 23);
+    const fb = (ring.model as GraphPanelModel).representation.vicreg!.finite!;
+    await postAnalysis(page, ring);
+    assert.equal(
+      await text(page, 'graph-advice'),
+      `few data: ${formatNumber(ring.model.theory === 'spectralEmbedding' ? (ring.model as GraphPanelModel).dimensions!.N / (ring.model as GraphPanelModel).dimensions!.D : NaN)} rows per feature (< 10)\u00a0· VICReg at b = 1: rank 2/3, loss ${formatNumber(fb.loss)} (b → ∞: ${formatNumber(fb.limitLoss)})`,
+    );
+    assert.equal((await page.locator('#section-invariance').count()) === 0 || (await page.locator('#section-invariance').isHidden()), true);
+    await assertClean(page, problems);
+  } finally {
+    await page.close();
+  }
+});

@@ -248,15 +248,19 @@ test('CodeLens title and recommendation text', () => {
   assert.equal(graphRecommendationText({ method: 'any', invariance: null, g: null, lowData: false, reason: '' }), 'any method');
 });
 
-test('tooltip: the graph, VICReg, SimCLR, the linear ranks, the pair agreement and the reason', () => {
+test('tooltip: the graph, VICReg, SimCLR, the linear ranks, the pair agreement and class coverage, the advised g, few data and the reason', () => {
+  const a = analysis();
+  a.recommendation = { ...a.recommendation, g: 25, lowData: true };
   assert.equal(
-    graphTooltip(analysis()),
+    graphTooltip(a),
     [
       'labels graph on N = 6 rows (D = 3): 3 edges, 3 connected components; K = 4',
       'VICReg (a = 25, g = 25): a/(4g) = 0.25, σ_k = 1 on 2 of 4 directions; rank 4/4',
       'SimCLR: 3 positive eigenvalues of D^(−1/2) G D^(−1/2) among the top 4; rank 3/4 (collapse: 1 dimension exactly 0)',
       'linear ranks (of min(D, K) = 3): VICReg 3, SimCLR 2',
-      'Pair agreement 1 (aligned with the labels, ≥ 0.9)',
+      'Pair agreement 1 (aligned with the labels, ≥ 0.9); class coverage 1',
+      'Advised invariance weight g = 25 (the spec has g = 25)',
+      'Few data: N = 6 rows for D = 3 features (2 per feature < 10)',
       '',
       `Recommendation: VICReg, high invariance weight. ${REASON}`,
     ].join('\n'),

@@ -253,7 +253,8 @@ test('data mode with views and labels: the probe accuracies and split sizes reac
   const m = asAlignment(toPanelModel({ result, text }));
   // the split and the correct test predictions as numpy computes them (test/oracle/digits_views.py)
   const { split, probeCorrect } = digitsViews;
-  assert.deepEqual(m.probe, {
+  const { intervals, paired, ...accuracies } = m.probe!;
+  assert.deepEqual(accuracies, {
     supervised: probeCorrect.supervised / split.test,
     reconstruction: probeCorrect.reconstruction / split.test,
     jointEmbedding: probeCorrect.jointEmbedding / split.test,
@@ -261,6 +262,8 @@ test('data mode with views and labels: the probe accuracies and split sizes reac
     test: split.test,
     seed: split.seed,
   });
+  // the intervals and the paired test reach the model as the engine measured them (test/unit/adviceFace.test.ts)
+  assert.deepEqual({ intervals, paired }, { intervals: engine.solutions!.probe!.intervals, paired: engine.solutions!.probe!.paired });
   assert.equal(m.solutions, true);
   assert.ok(isPanelModel(m));
   // Spectral mode: neither the probe nor the .npz offer.

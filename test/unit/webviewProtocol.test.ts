@@ -210,7 +210,8 @@ function fixtureModel(name: string): Record<string, unknown> {
 test("one list of charts: every theory's, in display order, the same in the engine and the panel", () => {
   assert.deepEqual(chartIds(), [...ALIGNMENT_CHART_IDS, ...GRAPH_CHART_IDS]);
   assert.deepEqual([...CHART_ORDER], chartIds());
-  assert.deepEqual([...GRAPH_CHART_IDS], ['laplacian', 'sigma', 'ranks', 'agreement']);
+  assert.deepEqual([...GRAPH_CHART_IDS], ['laplacian', 'sigma', 'invariance', 'ranks', 'agreement']);
+  assert.deepEqual([...ALIGNMENT_CHART_IDS], ['probe', 'strength', 'thresholds', 'spectrum', 'scores', 'scaling', 'convergence']);
   assert.equal(new Set(chartIds()).size, chartIds().length);
   for (const id of chartIds()) assert.ok(isChartId(id));
   // the protocol checks the shape of an id; which ids exist is the theories' business

@@ -9,6 +9,7 @@ import { el } from '../dom';
 import { fmt, paradigmLabel } from '../format';
 import { t, type MessageKey } from '../l10n';
 import { probeSentence, requirementText } from './sections';
+import { pairedSentence, probeIntervalsSentence, renderFitBlock } from './views';
 
 const REGIME_TITLE: Record<Regime, MessageKey> = {
   'low-noise': 'regimeLowNoise',
@@ -39,6 +40,28 @@ function paradigmClass(p: string): string {
 function thresholdValue(alpha2: number, eff: number): string {
   if (Number.isNaN(alpha2) || alpha2 === Infinity) return '∞';
   return fmt(eff);
+}
+
+/** The third tile: the spec's α, or α̂ when it was measured from your views (docs/theory.md §6.4). */
+function alphaTile(doc: Document, model: AlignmentPanelModel): HTMLElement {
+  const a = model.atAlpha;
+  if (a && model.fit && a.alpha === model.fit.alpha) return metric(doc, t('metricFittedAlpha'), fmt(a.alpha), t('fittedAlphaDetail'), undefined, 'm-alpha');
+  return metric(doc, t('metricSpecAlpha'), a ? fmt(a.alpha) : '—', a ? t('specAlphaSet') : t('specAlphaUnset'), undefined, 'm-alpha');
+}
+
+/** The probe's accuracies (with their intervals when measured) and the paired comparison of RC and JE (docs/theory.md §6.4.7). */
+function appendProbe(doc: Document, card: HTMLElement, model: AlignmentPanelModel): void {
+  const p = model.probe!;
+  const probe = el(doc, 'p', 'detail-line probe-line', probeIntervalsSentence(p) ?? probeSentence(p));
+  probe.setAttribute('data-testid', 'probe');
+  card.append(probe);
+  // The level of docs/theory.md §6.4.9 comes with the fit (a paired comparison exists only with views).
+  const paired = pairedSentence(p, model.fit?.significance ?? 0.05);
+  if (paired) {
+    const line = el(doc, 'p', 'detail-line probe-line', paired);
+    line.setAttribute('data-testid', 'probe-paired');
+    card.append(line);
+  }
 }
 
 export function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions: CardActions | null): HTMLElement {
@@ -79,7 +102,7 @@ export function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, a
         a ? { ok: a.recovers.jointEmbedding, text: t(a.recovers.jointEmbedding ? 'verdictRecoversAt' : 'verdictFailsAt', fmt(a.alpha)) } : undefined,
         'm-je',
       ),
-      metric(doc, t('metricSpecAlpha'), a ? fmt(a.alpha) : '—', a ? t('specAlphaSet') : t('specAlphaUnset'), undefined, 'm-alpha'),
+      alphaTile(doc, model),
     );
     for (const [i, m] of Array.from(metrics.children).entries()) m.setAttribute('data-testid', ['alpha-rc', 'alpha-je', 'alpha-spec'][i]);
     card.append(metrics);
@@ -99,11 +122,9 @@ export function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, a
   } else {
     card.append(el(doc, 'p', 'detail-line', t('notDiagonal')));
   }
-  if (model.probe) {
-    const probe = el(doc, 'p', 'detail-line probe-line', probeSentence(model.probe));
-    probe.setAttribute('data-testid', 'probe');
-    card.append(probe);
-  }
+  const fit = renderFitBlock(doc, model);
+  if (fit) card.append(fit);
+  if (model.probe) appendProbe(doc, card, model);
 
   appendWarnings(doc, card, model.problems, actions);
   return card;

@@ -25,6 +25,7 @@ import { fmt, paradigmLabel } from '../format';
 import { t, type MessageKey } from '../l10n';
 import type { TableData } from '../tables';
 import { withAlpha, type Theme } from '../theme';
+import { percentInterval, strengthSection } from './views';
 
 /** Lower end of the recovery band: α_th, 0 for "any α", null for "never". */
 export function recoveryStart(alpha2: number): number | null {
@@ -198,21 +199,51 @@ export function probeSentence(p: PanelProbe): string {
     : t('probeSentence', accuracyText(p.jointEmbedding), accuracyText(p.reconstruction), p.test, p.train);
 }
 
-function probeSection(probe: PanelProbe, theme: Theme): SectionView {
-  const title = t('probeTitle');
-  const subtitle = t('probeSubtitle', probe.seed, probe.train, probe.test);
-  const bars: { name: string; ariaKey: MessageKey; value: number; color: string; y: number }[] = [
+interface ProbeBar {
+  name: string;
+  ariaKey: MessageKey;
+  value: number;
+  interval: [number, number] | undefined;
+  color: string;
+  y: number;
+}
+
+function probeBars(probe: PanelProbe, theme: Theme): ProbeBar[] {
+  const iv = probe.intervals;
+  return [
     ...(probe.supervised !== undefined
-      ? [{ name: paradigmLabel('supervised'), ariaKey: 'probeAriaSupervised' as const, value: probe.supervised, color: theme.sl, y: 2 }]
+      ? [
+          {
+            name: paradigmLabel('supervised'),
+            ariaKey: 'probeAriaSupervised' as const,
+            value: probe.supervised,
+            interval: iv?.supervised,
+            color: theme.sl,
+            y: 2,
+          },
+        ]
       : []),
-    { name: paradigmLabel('reconstruction'), ariaKey: 'probeAriaReconstruction', value: probe.reconstruction, color: theme.rc, y: 1 },
-    { name: paradigmLabel('joint-embedding'), ariaKey: 'probeAriaJointEmbedding', value: probe.jointEmbedding, color: theme.je, y: 0 },
+    {
+      name: paradigmLabel('reconstruction'),
+      ariaKey: 'probeAriaReconstruction',
+      value: probe.reconstruction,
+      interval: iv?.reconstruction,
+      color: theme.rc,
+      y: 1,
+    },
+    {
+      name: paradigmLabel('joint-embedding'),
+      ariaKey: 'probeAriaJointEmbedding',
+      value: probe.jointEmbedding,
+      interval: iv?.jointEmbedding,
+      color: theme.je,
+      y: 0,
+    },
   ];
-  const table: TableData = {
-    caption: title,
-    columns: [t('colEncoder'), t('colTestAccuracy'), t('colTestSamples'), t('colTrainingSamples')],
-    rows: bars.map((b) => [b.name, b.value, probe.test, probe.train]),
-  };
+}
+
+/** The bars' axes: accuracy 0..1 across, one labelled row per encoder. */
+function probeOptions(bars: ProbeBar[], theme: Theme): LineOptions {
   const o = baseOptions(theme);
   setTitles(o, t('colTestAccuracy'), '');
   const sx = o.scales!.x as Record<string, unknown>;
@@ -233,6 +264,47 @@ function probeSection(probe: PanelProbe, theme: Theme): SectionView {
   sy.grid = { display: false };
   (sy.title as { display: boolean }).display = false;
   o.plugins!.tooltip!.enabled = false;
+  return o;
+}
+
+/** Error bars: each 95% interval as a line with end caps across its bar (one dataset, gaps between bars). */
+function intervalBars(bars: ProbeBar[], theme: Theme): LineDataset | null {
+  const data: Pt[] = [];
+  for (const b of bars) {
+    if (!b.interval) continue;
+    if (data.length) data.push({ x: NaN, y: NaN });
+    data.push({ x: b.interval[0], y: b.y }, { x: b.interval[1], y: b.y });
+  }
+  if (!data.length) return null;
+  return line(t('intervalLegend'), data, theme.foreground, theme, {
+    borderWidth: 2 * theme.lineScale,
+    pointStyle: 'line',
+    pointRotation: 90,
+    pointRadius: 9,
+    pointHoverRadius: 9,
+    pointBorderWidth: 2 * theme.lineScale,
+    pointBorderColor: theme.foreground,
+    spanGaps: false,
+  });
+}
+
+function probeSection(probe: PanelProbe, theme: Theme): SectionView {
+  const title = t('probeTitle');
+  const subtitle = t('probeSubtitle', probe.seed, probe.train, probe.test);
+  const bars = probeBars(probe, theme);
+  const withIntervals = bars.some((b) => b.interval);
+  const table: TableData = {
+    caption: title,
+    columns: [
+      t('colEncoder'),
+      t('colTestAccuracy'),
+      ...(withIntervals ? [t('colIntervalLow'), t('colIntervalHigh')] : []),
+      t('colTestSamples'),
+      t('colTrainingSamples'),
+    ],
+    rows: bars.map((b) => [b.name, b.value, ...(withIntervals ? [b.interval?.[0] ?? null, b.interval?.[1] ?? null] : []), probe.test, probe.train]),
+  };
+  const o = probeOptions(bars, theme);
   // Bars drawn as thick segments from 0 to the accuracy (the panel's charts are line charts).
   const datasets: LineDataset[] = bars.map((b) => ({
     label: t('nameValue', b.name, accuracyText(b.value)),
@@ -247,10 +319,12 @@ function probeSection(probe: PanelProbe, theme: Theme): SectionView {
     pointRadius: 0,
     pointHoverRadius: 0,
   }));
+  const errors = intervalBars(bars, theme);
+  if (errors) datasets.push(errors);
   texts(
     o,
     bars.map((b) => ({
-      x: Number.isFinite(b.value) ? b.value : 0,
+      x: Number.isFinite(b.value) ? (b.interval ? Math.max(b.value, b.interval[1]) : b.value) : 0,
       y: b.y,
       dx: 6,
       align: 'left',
@@ -260,7 +334,11 @@ function probeSection(probe: PanelProbe, theme: Theme): SectionView {
       bold: true,
     })),
   );
-  const aria = t('probeAria', probe.test, bars.map((b) => t(b.ariaKey, accuracyText(b.value))).join(t('listSeparator')));
+  const described = bars.map((b) => {
+    const v = t(b.ariaKey, accuracyText(b.value));
+    return b.interval ? t('valueInterval', v, percentInterval(b.interval)) : v;
+  });
+  const aria = t('probeAria', probe.test, described.join(t('listSeparator')));
   return { id: 'probe', title, subtitle, charts: [{ spec: { id: 'probe', datasets, options: o }, aria }], table };
 }
 
@@ -672,6 +750,7 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
 export function buildAlignmentSections(model: AlignmentPanelModel, theme: Theme): SectionView[] {
   return applicable(model, theme, [
     (m, th) => (m.probe ? probeSection(m.probe, th) : null),
+    strengthSection,
     thresholdsSection,
     spectrumSection,
     scoresSection,

@@ -9,6 +9,7 @@ import { citedElement } from '../docLinks';
 import { el } from '../dom';
 import { fmt, methodTitle } from '../format';
 import { t } from '../l10n';
+import { adviceParts } from './advice';
 
 /** `N = 1000 rows`, `D = 64 features`, `K = 16` (the header shows each as an item of its line). */
 export function graphDimensionParts(model: GraphPanelModel): string[] {
@@ -90,7 +91,7 @@ export function renderGraphCard(doc: Document, model: GraphPanelModel, actions: 
       doc,
       t('agreementLabel'),
       al ? fmt(al.pairAgreement) : '—',
-      al ? t('agreementDetail') : t('agreementNoLabels'),
+      al ? (al.classCoverage !== undefined ? t('agreementCoverageDetail', fmt(al.classCoverage)) : t('agreementDetail')) : t('agreementNoLabels'),
       al ? { ok: al.aligned, text: al.aligned ? t('agreementAligned') : t('agreementMisaligned') } : undefined,
       'm-agreement',
     );
@@ -121,6 +122,12 @@ export function renderGraphCard(doc: Document, model: GraphPanelModel, actions: 
     const line = el(doc, 'p', 'detail-line', joinParts(parts));
     line.setAttribute('data-testid', 'graph-dims');
     card.append(line);
+    const advice = adviceParts(model);
+    if (advice.length) {
+      const a = el(doc, 'p', 'detail-line', joinParts(advice));
+      a.setAttribute('data-testid', 'graph-advice');
+      card.append(a);
+    }
   } else {
     card.append(el(doc, 'p', 'detail-line', t('graphDidNotRun')));
   }

@@ -25,6 +25,7 @@ import { fmt, methodTitle } from '../format';
 import { t } from '../l10n';
 import type { TableData } from '../tables';
 import { withAlpha, type Theme } from '../theme';
+import { invarianceSection } from './advice';
 
 /** σ_k = 1 up to rounding. */
 const isFull = (sigma: number): boolean => sigma >= 1 - 1e-9;
@@ -475,5 +476,5 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView | n
 
 /** The sections of graph mode's panel (P2) that apply to the model, in display order. */
 export function buildGraphSections(model: GraphPanelModel, theme: Theme): SectionView[] {
-  return applicable(model, theme, [laplacianSection, sigmaSection, ranksSection, agreementSection]);
+  return applicable(model, theme, [laplacianSection, sigmaSection, invarianceSection, ranksSection, agreementSection]);
 }

@@ -8,7 +8,7 @@ export { alignmentTheory } from './theory';
 export { alignmentPanel, ALIGNMENT_FINDING_CODES } from './face/face';
 export type { AlignmentEngineResult } from './result';
 export type { AlignmentPostedResult, BlockStats, PanelScoreBlock, PanelScores, PanelSpectra, SolutionSummary, SpectrumStats } from './face/posted';
-export type { AlignmentPanelModel, AlphaSweep, PanelProbe, PanelSimulation } from './face/panel';
+export type { AlignmentPanelModel, AlphaSweep, PanelProbe, PanelSimulation, PanelStrength, PanelViewsFit } from './face/panel';
 export type { AtAlpha, Dimensions, NoiseScalingCurve, Paradigm, Recommendation, Regime, Thresholds } from './types';
 export type { SimulatedParadigm, SimulationResult } from './simulation';
 // Moments files: written, read and merged by `sslexp moments` (docs/architecture.md §5).

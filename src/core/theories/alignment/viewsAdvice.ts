@@ -13,11 +13,9 @@ import { regimeSentence, requirement } from './recommendation';
 import type { AlignmentEngineResult } from './result';
 import { recoversAt } from './thresholds';
 import type { Paradigm, Recommendation, Thresholds } from './types';
+import { POOR_FIT_RESIDUAL, PROBE_SIGNIFICANCE } from './viewsCuts';
 
-/** Above this residual the views are called far from P1's shared-diagonal form (docs/theory.md §6.4.5). */
-export const POOR_FIT_RESIDUAL = 0.25;
-/** Significance level of the paired probe comparison that may decide when the fit is poor. */
-export const PROBE_SIGNIFICANCE = 0.05;
+export { POOR_FIT_RESIDUAL, PROBE_SIGNIFICANCE };
 
 const pct = (v: number) => `${f(100 * v, 3)}%`;
 const range = (r: readonly [number, number], fmt: (v: number) => string = (v) => f(v, 3)) => `${fmt(r[0])}–${fmt(r[1])}`;

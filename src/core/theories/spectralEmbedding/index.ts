@@ -5,6 +5,7 @@
  */
 export { spectralEmbeddingTheory } from './theory';
 export { graphPanel } from './face/face';
+export { LOW_DATA_ROWS_PER_FEATURE } from './recommendation';
 export { MAX_SIGMA_CURVES, type GraphPanelLinear, type GraphPanelModel, type SigmaSweep } from './face/panel';
 export type {
   BarlowLinear,
@@ -14,6 +15,7 @@ export type {
   GraphMethod,
   GraphRecommendation,
   GraphSummary,
+  InvarianceSweep,
   PairAlignment,
   SimclrLinear,
   SimclrRepresentation,

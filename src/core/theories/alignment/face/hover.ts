@@ -12,6 +12,7 @@ import type { HoverAnswer, Localize } from '../../face';
 import { regimeSentence, requirement } from '../recommendation';
 import type { AlignmentPostedResult, SpectrumStats } from './posted';
 import { formatThreshold } from './summary';
+import { fitParagraph, viewsHover } from './viewsText';
 
 const contains = (s: Span | undefined, offset: number): s is Span => !!s && offset >= s.start && offset <= s.end && s.end > s.start;
 
@@ -87,6 +88,7 @@ export function alphaHover(result: AlignmentPostedResult, t: Localize): string |
       f(th.alpha2JE, 4),
       status(at?.recovers.jointEmbedding, th.alpha2JE),
     ) + '\n\n';
+  if (result.fit) md += fitParagraph(result, t) + '\n\n';
   if (result.recommendation) md += t('**Recommendation: {0}.**', result.recommendation.paradigm) + ' ';
   return md + regimeSentence(th);
 }
@@ -124,6 +126,12 @@ export function alignmentHover(result: AlignmentPostedResult, _text: string, off
       const markdown = alphaHover(result, t);
       return markdown ? { markdown, start: span.start, end: span.end } : undefined;
     }
+  }
+  const aug = spec.mode === 'data' ? spec.augmentation : undefined;
+  if (aug?.kind === 'views' && result.fit && (contains(aug.span, offset) || contains(aug.fileSpan, offset))) {
+    const markdown = viewsHover(result, t);
+    const at = contains(aug.fileSpan, offset) ? aug.fileSpan : aug.span;
+    return markdown ? { markdown, start: at.start, end: at.end } : undefined;
   }
   return spectrumHover(result, offset, t);
 }

@@ -8,6 +8,7 @@ import { formatNumber } from '../../../format/format';
 import type { EditorSummary, Localize } from '../../face';
 import { requirement } from '../recommendation';
 import type { Thresholds } from '../types';
+import type { ViewsFit } from '../data/viewsFit';
 import type { AlignmentPostedResult } from './posted';
 
 /**
@@ -16,6 +17,17 @@ import type { AlignmentPostedResult } from './posted';
  */
 export function formatThreshold(alpha2: number, t: Localize): string {
   return alpha2 < 0 ? t('any') : formatNumber(Math.sqrt(alpha2), 3);
+}
+
+/** `α̂ = 0.238 (95% interval 0–0.345)` (an interval without an upper end: `…–∞`). */
+export function fittedAlphaText(fit: Pick<ViewsFit, 'alpha' | 'alphaInterval'>, t: Localize): string {
+  const hi = fit.alphaInterval[1];
+  return t('α̂ = {0} (95% interval {1}–{2})', formatNumber(fit.alpha), formatNumber(fit.alphaInterval[0]), Number.isFinite(hi) ? formatNumber(hi) : '∞');
+}
+
+/** The tooltip's first line for a views spec: α̂, measured from the views, and the fit's residual (docs/theory.md §6.4). */
+export function fitTooltipLine(fit: ViewsFit, t: Localize): string {
+  return t('α measured from your views: {0}; fit residual {1}', fittedAlphaText(fit, t), formatNumber(fit.residual, 2));
 }
 
 /** `α_RC = 0.764 · α_JE = 0.707 · joint-embedding` */
@@ -30,6 +42,7 @@ export function thresholdsTooltip(result: AlignmentPostedResult, t: Localize): s
   const th = result.thresholds;
   if (!th) return result.thresholds === null ? t("The problem is not in the paper's diagonal form: no closed-form thresholds (docs/theory.md A6).") : '';
   const lines = [
+    ...(result.fit ? [fitTooltipLine(result.fit, t)] : []),
     t('Reconstruction: α²_RC = {0}, needs {1}', formatNumber(th.alpha2RC, 4), requirement(th.alpha2RC)),
     t('Joint-embedding: α²_JE = {0}, needs {1}', formatNumber(th.alpha2JE, 4), requirement(th.alpha2JE)),
   ];

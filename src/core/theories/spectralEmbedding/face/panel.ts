@@ -10,6 +10,7 @@ import type {
   GraphDimensions,
   GraphRecommendation,
   GraphSummary,
+  InvarianceSweep,
   PairAlignment,
   SimclrLinear,
   SimclrRepresentation,
@@ -20,7 +21,7 @@ import type {
 import { vicregFacts } from './vicregFacts';
 
 /** Graph mode's charts, in display order. */
-export const GRAPH_CHART_IDS = ['laplacian', 'sigma', 'ranks', 'agreement'] as const;
+export const GRAPH_CHART_IDS = ['laplacian', 'sigma', 'invariance', 'ranks', 'agreement'] as const;
 
 /** Graph mode's linear solutions without their D × D Gram matrices (the panel does not draw them). */
 export interface GraphPanelLinear {
@@ -65,6 +66,8 @@ export interface GraphPanelModel extends PanelModelBase {
   recommendation: GraphRecommendation | null;
   /** VICReg's σ_k as g varies; null without VICReg. */
   sigmaSweep: SigmaSweep | null;
+  /** With labels and VICReg: the k-NN accuracy of VICReg's representation as g varies (docs/theory.md §7.9.5). */
+  invarianceSweep?: InvarianceSweep | null;
 }
 
 export function graphPanelModel(result: SpectralEmbeddingEngineResult, context: PanelContext): GraphPanelModel {
@@ -85,6 +88,7 @@ export function graphPanelModel(result: SpectralEmbeddingEngineResult, context: 
     alignment: a?.alignment ?? null,
     recommendation: a?.recommendation ?? null,
     sigmaSweep: a ? sigmaSweep(a) : null,
+    invarianceSweep: a?.invarianceSweep ?? null,
     problems: context.problems,
   };
 }
@@ -171,6 +175,42 @@ function isSigmaSweep(sw: unknown): boolean {
   );
 }
 
+/** The k-NN sweep: as many accuracies in [0, 1] as weights g > 0. */
+function isInvarianceSweep(x: unknown): boolean {
+  return (
+    x === undefined ||
+    x === null ||
+    (isRecord(x) &&
+      isNumberArray(x.g) &&
+      isNumberArray(x.knn) &&
+      x.g.length === x.knn.length &&
+      x.g.every((g) => g > 0) &&
+      x.knn.every((v) => v >= 0 && v <= 1) &&
+      isCount(x.k) &&
+      isCount(x.rows) &&
+      isNumber(x.best))
+  );
+}
+
+/** VICReg's finite-b optimum (docs/theory.md §7.9.4), when the spec gives b. */
+const isFiniteB = (x: unknown): boolean =>
+  x === undefined ||
+  (isRecord(x) && isNumber(x.covariance) && isNumber(x.loss) && isCount(x.rank) && isNumberArray(x.variances) && isNumber(x.limitLoss) && isCount(x.starts));
+
+function isGraphRecommendation(r: unknown): boolean {
+  return (
+    r === null ||
+    (isRecord(r) &&
+      typeof r.method === 'string' &&
+      GRAPH_METHODS.includes(r.method) &&
+      (r.invariance === null || r.invariance === 'high' || r.invariance === 'low') &&
+      (r.g === undefined || r.g === null || (isNumber(r.g) && r.g > 0)) &&
+      (r.lowData === undefined || typeof r.lowData === 'boolean') &&
+      typeof r.reason === 'string' &&
+      r.reason.length <= 64 * 1024)
+  );
+}
+
 /** The shape of a {@link GraphPanelModel} (its theory tag and common fields are checked by the protocol). */
 export function isGraphPanelModel(m: Record<string, unknown>): boolean {
   const { dimensions: d, graph: g, representation: rep, linear: lin, alignment: al, recommendation: r } = m;
@@ -185,14 +225,12 @@ export function isGraphPanelModel(m: Record<string, unknown>): boolean {
     isRankedSpectrum(lin.vicreg, ['mu', 'sigma']) &&
     isRankedSpectrum(lin.simclr, ['eigenvalues']) &&
     isRankedSpectrum(lin.barlow, ['correlations']) &&
-    (al === null || (isRecord(al) && isNumber(al.pairAgreement) && typeof al.aligned === 'boolean')) &&
-    (r === null ||
-      (isRecord(r) &&
-        typeof r.method === 'string' &&
-        GRAPH_METHODS.includes(r.method) &&
-        (r.invariance === null || r.invariance === 'high' || r.invariance === 'low') &&
-        typeof r.reason === 'string' &&
-        r.reason.length <= 64 * 1024)) &&
-    isSigmaSweep(m.sigmaSweep)
+    (al === null ||
+      (isRecord(al) && isNumber(al.pairAgreement) && (al.classCoverage === undefined || isNumber(al.classCoverage)) && typeof al.aligned === 'boolean')) &&
+    isGraphRecommendation(r) &&
+    (!isRecord(rep.vicreg) || isFiniteB(rep.vicreg.finite)) &&
+    (!isRecord(lin.vicreg) || isFiniteB(lin.vicreg.finite)) &&
+    isSigmaSweep(m.sigmaSweep) &&
+    isInvarianceSweep(m.invarianceSweep)
   );
 }

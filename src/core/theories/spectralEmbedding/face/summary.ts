@@ -6,6 +6,7 @@
 import { formatNumber } from '../../../format/format';
 import { english, type EditorSummary, type Localize } from '../../face';
 import type { GraphAnalysis, GraphRecommendation, SpectralEmbeddingEngineResult } from '../types';
+import { LOW_DATA_ROWS_PER_FEATURE } from '../recommendation';
 import { vicregFacts } from './vicregFacts';
 
 /** 3 significant figures. */
@@ -31,6 +32,36 @@ function rankOf(rank: number, bound: number, t: Localize): string {
   return rank < bound ? t('{0}/{1} (collapse)', rank, bound) : `${rank}/${bound}`;
 }
 
+/** Does the recommendation turn on the amount of data (an aligned G: few data → a high weight; docs/theory.md §7.9.2)? */
+const usesLowData = (a: GraphAnalysis): boolean => a.alignment?.aligned === true;
+
+/** ` (g = 4.76)`, ` (g = 0.625, few data)`, ` (few data)` or nothing: what the advice turns on, for the lens. */
+export function adviceNote(a: GraphAnalysis, t: Localize): string {
+  const r = a.recommendation;
+  const parts = [r.g !== null ? `g = ${f3(r.g)}` : '', usesLowData(a) && r.lowData ? t('few data') : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** The tooltip's lines on the advised g and the amount of data (docs/theory.md §7.9.2, §7.9.3), when the advice uses them. */
+export function adviceLines(a: GraphAnalysis, t: Localize): string[] {
+  const r = a.recommendation;
+  const lines: string[] = [];
+  const spec = a.weights?.invariance;
+  if (r.g !== null)
+    lines.push(
+      spec !== undefined ? t('Advised invariance weight g = {0} (the spec has g = {1})', f3(r.g), f3(spec)) : t('Advised invariance weight g = {0}', f3(r.g)),
+    );
+  if (usesLowData(a)) {
+    const { N, D } = a.dimensions;
+    lines.push(
+      r.lowData
+        ? t('Few data: N = {0} rows for D = {1} features ({2} per feature < {3})', N, D, f3(N / D), LOW_DATA_ROWS_PER_FEATURE)
+        : t('Not few data: N = {0} rows for D = {1} features ({2} per feature ≥ {3})', N, D, f3(N / D), LOW_DATA_ROWS_PER_FEATURE),
+    );
+  }
+  return lines;
+}
+
 /**
  * `VICReg, low invariance weight · ranks VICReg 8/8, SimCLR 3/8 (collapse)`: the recommendation first,
  * so that a lens cut by a narrow editor still shows it (the tooltip has the rest).
@@ -41,7 +72,7 @@ export function graphLensTitle(a: GraphAnalysis, t: Localize = english): string 
   if (a.representation.vicreg) ranks.push(`VICReg ${rankOf(a.representation.vicreg.rank, K, t)}`);
   if (a.representation.simclr) ranks.push(`SimCLR ${rankOf(a.representation.simclr.rank, K, t)}`);
   if (a.linear.barlow) ranks.push(`Barlow ${rankOf(a.linear.barlow.rank, Math.min(a.dimensions.D, K), t)}`);
-  const rec = graphRecommendationText(a.recommendation, t);
+  const rec = graphRecommendationText(a.recommendation, t) + adviceNote(a, t);
   return ranks.length ? t('{0} · ranks {1}', rec, ranks.join(', ')) : rec;
 }
 
@@ -103,7 +134,8 @@ export function graphTooltip(a: GraphAnalysis, t: Localize = english): string {
   );
   if (linear.length) lines.push(t('linear ranks (of min(D, K) = {0}): {1}', lb, linear.join(', ')));
   const pa = pairAgreementText(a, t);
-  if (pa) lines.push(pa);
+  if (pa) lines.push(a.alignment ? t('{0}; class coverage {1}', pa, f3(a.alignment.classCoverage)) : pa);
+  lines.push(...adviceLines(a, t));
   lines.push('', t('Recommendation: {0}. {1}', graphRecommendationText(a.recommendation, t), a.recommendation.reason));
   return lines.join('\n');
 }
