@@ -315,6 +315,9 @@ export const WEBVIEW_MESSAGES = {
   fitDocs: 'How the model is fitted: docs/theory.md §6.4',
   metricFittedAlpha: 'α̂ · measured',
   fittedAlphaDetail: 'measured from your views',
+  fittedAlphaLegend: 'α̂ = {0} (measured from your views)',
+  fittedAlphaNote: 'α̂ = {0} (measured)',
+  thresholdsAriaMeasured: 'Alignment thresholds on an α axis from 0 to {0}: reconstruction {1}, joint-embedding {2}; the α̂ measured from your views = {3}.',
   // The linear probe with its intervals and the paired comparison (docs/theory.md §6.4.7)
   probeSentenceIntervals: 'Linear probe on your data ({0} test, {1} training samples; the same probe for every encoder): {2}.',
   pairedLine: 'Reconstruction − joint-embedding: {0} points (95% interval {1} to {2}), McNemar p = {3}: {4}.',

@@ -1700,6 +1700,12 @@ test('views: the “Fitted to your views” block, the probe with intervals and 
     // the probe at s = 1 is the probe of the analysis
     assert.equal(pr.reconstruction[4], m.probe!.reconstruction);
     assert.ok(await page.locator('[data-testid="png-strength"]').isVisible(), 'the section exports like the others');
+    // The thresholds chart marks α̂ as measured, not as a spec's α.
+    assert.equal(c.thresholds.at(-1)!.label, 'α̂ = 0.238 (measured from your views)');
+    assert.equal(
+      await page.locator('#chart-thresholds').getAttribute('aria-label'),
+      'Alignment thresholds on an α axis from 0 to 120: reconstruction α > 85.1, joint-embedding α > 2.48; the α̂ measured from your views = 0.238.',
+    );
     await page.locator('#section-strength').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(RESULTS, 'panel-views-dark.png'), fullPage: true });
     await assertClean(page, problems);

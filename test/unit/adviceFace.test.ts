@@ -17,6 +17,16 @@ import { isPanelModel as isPanelEnvelope } from '../../src/shared/webviewProtoco
 import { isRenderable } from '../../src/webview/theories';
 import { POOR_FIT_RESIDUAL, PROBE_SIGNIFICANCE } from '../../src/core/theories/alignment/viewsAdvice';
 import { asAlignment, asGraph } from '../support/engine';
+import {
+  fitAlphaText,
+  fitResidualText,
+  fitRuleText,
+  isPoorFit,
+  pairedSentence,
+  percentInterval,
+  pointsText,
+  probeIntervalsSentence,
+} from '../../src/webview/alignment/views';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const isPanelModel = (m: unknown): boolean => isPanelEnvelope(m) && isRenderable(m);
@@ -213,4 +223,47 @@ test('graph: the panel model carries the invariance sweep, g, low data, class co
   assert.equal(rm.recommendation!.lowData, true);
   assert.equal(rm.invarianceSweep, null);
   assert.ok(isPanelModel(rm));
+});
+
+// ---------------------------------------------------------------------------------------
+// The panel's own sentences (src/webview/alignment/views.ts), on the example's model and on edits of it
+
+test('panel text: the fit block and the probe sentences quote the model’s numbers; a good fit, the other rules and a significant test read right', () => {
+  const m = asAlignment(toPanelModel({ result: views.posted, text: views.text }));
+  const fitM = m.fit!;
+  assert.equal(fitAlphaText(fitM, m.thresholds), fittedLine);
+  assert.equal(fitAlphaText({ ...fitM, alphaInterval: [0.1, Infinity] }, null), `α̂ = ${f(fit.alpha)} (95% interval 0.1–∞)`);
+  assert.equal(fitResidualText(fitM), 'Poor fit — thresholds are a rough guide: fit residual 0.7 > 0.25 (Σ 0.7, C 0.67).');
+  assert.deepEqual([f(fit.offDiagonal.augmentation, 2), f(fit.offDiagonal.data, 2)], ['0.7', '0.67']);
+  const good = { ...fitM, residual: 0.1, offDiagonal: { augmentation: 0.1, data: 0.05 } };
+  assert.equal(isPoorFit(good), false);
+  assert.equal(fitResidualText(good), 'Fit residual 0.1 ≤ 0.25 (Σ 0.1, C 0.05): your views are close to P1’s shared-diagonal form.');
+  assert.equal(isPoorFit({ ...fitM, residual: 0.25 }), false, 'at the cut the fit is not poor (docs/theory.md §6.4.5: “> 0.25”)');
+  const rule = (r: 'labels' | 'labels+invariance' | 'invariance', labelDirections: number) =>
+    fitRuleText({ ...fitM, important: { dimension: 16, rule: r, labelDirections } });
+  assert.equal(rule('labels', 16), 'Important subspace: the 16 label-carrying directions (Fisher directions of the class means; rule “labels”).');
+  assert.equal(rule('invariance', 0), 'Important subspace: the 16 directions your views change least relative to the data (no labels; rule “invariance”).');
+  // the probe: percentages with one decimal, the interval's ends from the model
+  const p = m.probe!;
+  const pct = (v: number) => (100 * v).toFixed(1);
+  assert.equal(
+    probeIntervalsSentence(p),
+    `Linear probe on your data (201 test, 799 training samples; the same probe for every encoder): reconstruction ${pct(p.reconstruction)}% (${pct(p.intervals!.reconstruction[0])}–${pct(p.intervals!.reconstruction[1])}%), joint-embedding ${pct(p.jointEmbedding)}% (${pct(p.intervals!.jointEmbedding[0])}–${pct(p.intervals!.jointEmbedding[1])}%), supervised ${pct(p.supervised!)}% (${pct(p.intervals!.supervised![0])}–${pct(p.intervals!.supervised![1])}%).`,
+  );
+  assert.equal(probeIntervalsSentence({ ...p, intervals: undefined }), null);
+  const q = p.paired!;
+  // 3 more right for reconstruction than for joint-embedding among 201: +1.5 points
+  assert.equal(q.reconstructionOnly - q.jointEmbeddingOnly, 3);
+  assert.equal(
+    pairedSentence(p, PROBE_SIGNIFICANCE),
+    `Reconstruction − joint-embedding: +1.5 points (95% interval ${pointsText(q.interval[0])} to ${pointsText(q.interval[1])}), McNemar p = ${f(q.pValue, 2)}: no significant difference.`,
+  );
+  assert.equal(f(q.pValue, 2), '0.72');
+  assert.match(
+    pairedSentence({ ...p, paired: { ...q, difference: -0.08, pValue: 0.001 } }, PROBE_SIGNIFICANCE)!,
+    /^Reconstruction − joint-embedding: −8\.0 points .*: joint-embedding is significantly better\.$/,
+  );
+  assert.match(pairedSentence({ ...p, paired: { ...q, difference: 0.08, pValue: 0.049 } }, PROBE_SIGNIFICANCE)!, /: reconstruction is significantly better\.$/);
+  assert.match(pairedSentence({ ...p, paired: { ...q, difference: 0.08, pValue: 0.05 } }, PROBE_SIGNIFICANCE)!, /: no significant difference\.$/);
+  assert.equal(percentInterval([0.740385, 0.850316]), '74.0–85.0%');
 });

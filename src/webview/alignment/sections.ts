@@ -171,16 +171,25 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
   const o = thresholdsOptions(rows, xMax, theme);
   const datasets = rows.map((r) => thresholdBand(r, xMax, theme));
   const notes = rows.map((r) => thresholdNote(r, xMax, theme));
+  // With your own views the α is the measured α̂ (docs/theory.md §6.4), not a spec's.
+  const measured = alpha !== null && model.fit?.alpha === alpha;
   if (alpha !== null) {
-    datasets.push(markerLine(t('specAlphaLegend', fmt(alpha)), alpha, -0.6, 1.6, theme.marker, theme));
+    datasets.push(markerLine(t(measured ? 'fittedAlphaLegend' : 'specAlphaLegend', fmt(alpha)), alpha, -0.6, 1.6, theme.marker, theme));
     // Above the chart area: below it the note would sit on the α axis' tick labels.
-    notes.push({ x: alpha, y: 'above', text: t('specAlphaNote', fmt(alpha)), color: theme.marker, bold: true, halo: withAlpha(theme.background, 0.9) });
+    notes.push({
+      x: alpha,
+      y: 'above',
+      text: t(measured ? 'fittedAlphaNote' : 'specAlphaNote', fmt(alpha)),
+      color: theme.marker,
+      bold: true,
+      halo: withAlpha(theme.background, 0.9),
+    });
   }
   texts(o, notes);
   const aria =
     alpha === null
       ? t('thresholdsAriaNoAlpha', fmt(xMax), requirementText(th.alpha2RC), requirementText(th.alpha2JE))
-      : t('thresholdsAria', fmt(xMax), requirementText(th.alpha2RC), requirementText(th.alpha2JE), fmt(alpha));
+      : t(measured ? 'thresholdsAriaMeasured' : 'thresholdsAria', fmt(xMax), requirementText(th.alpha2RC), requirementText(th.alpha2JE), fmt(alpha));
   return { id: 'thresholds', title, subtitle, charts: [{ spec: { id: 'thresholds', datasets, options: o }, aria }], table };
 }
 
