@@ -120,8 +120,8 @@ describe('the editor at a glance', function () {
     await analysed(graph.document);
     s = await waitFor(async () => ((await status()).text?.includes('VICReg') ? status() : undefined), 10_000, 'the graph status bar');
     assert.equal(s.text, '$(beaker) SSL: VICReg, low invariance weight');
-    // The lens leads with the recommendation: a narrow editor that cuts the title still shows it.
-    assert.deepEqual(await lensTitles(graph.document), ['VICReg, low invariance weight · ranks VICReg 16/16, SimCLR 16/16', 'Open analysis']);
+    // The lens leads with the recommendation (and the advised g it turns on, docs/theory.md §7.9.3): a narrow editor that cuts the title still shows it.
+    assert.deepEqual(await lensTitles(graph.document), ['VICReg, low invariance weight (g = 4.76) · ranks VICReg 16/16, SimCLR 16/16', 'Open analysis']);
     await closeAllEditors();
   });
 

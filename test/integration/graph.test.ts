@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { graphRecommendationText } from '../../src/core/theories/spectralEmbedding/face/summary';
+import { adviceNote, graphRecommendationText } from '../../src/core/theories/spectralEmbedding/face/summary';
+import { english } from '../../src/core/theories/face';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import { asGraph } from '../support/engine';
 import type { SpectralEmbeddingEngineResult } from '../../src/core/theories/spectralEmbedding/index';
@@ -117,6 +118,8 @@ describe('graph mode', function () {
     const cases: {
       rel: string;
       ranks: string;
+      /** What the lens adds after the recommendation: the advised g and few data (docs/theory.md §7.9). */
+      note?: string;
       more?: (doc: vscode.TextDocument, a: NonNullable<SpectralEmbeddingEngineResult['analysis']>) => Promise<void>;
     }[] = [
       {
@@ -156,10 +159,11 @@ describe('graph mode', function () {
           assert.ok(graph.includes('10 connected components'), graph);
         },
       },
-      { rel: 'graph/digit-views.sslexp.yaml', ranks: 'ranks VICReg 16/16, SimCLR 16/16, Barlow 16/16' },
+      { rel: 'graph/digit-views.sslexp.yaml', ranks: 'ranks VICReg 16/16, SimCLR 16/16, Barlow 16/16', note: ' (g = 25)' },
       {
         rel: 'graph/digit-knn.sslexp.yaml',
         ranks: 'ranks VICReg 16/16, SimCLR 16/16',
+        note: ' (g = 4.76)',
         more: async (doc, a) => {
           assert.equal(a.alignment?.aligned, false);
           assert.equal(graphRecommendationText(a.recommendation), 'VICReg, low invariance weight');
@@ -176,7 +180,7 @@ describe('graph mode', function () {
           }
         },
       },
-      { rel: 'graph/two-triangles.sslexp.yaml', ranks: 'ranks VICReg 2/2, SimCLR 2/2' },
+      { rel: 'graph/two-triangles.sslexp.yaml', ranks: 'ranks VICReg 2/2, SimCLR 2/2', note: ' (g = 25, few data)' },
     ];
     for (const c of cases) {
       it(`${c.rel}: …, ${c.ranks}, Open analysis`, async () => {
@@ -184,7 +188,8 @@ describe('graph mode', function () {
         const doc = editor.document;
         const a = await graphAnalysis(doc);
         assert.deepEqual(rows(vscode.languages.getDiagnostics(doc.uri)), [], 'no problems');
-        assert.deepEqual(await lensTitles(doc), [`${graphRecommendationText(a.recommendation)} · ${c.ranks}`, 'Open analysis']);
+        assert.deepEqual(await lensTitles(doc), [`${graphRecommendationText(a.recommendation)}${adviceNote(a, english)} · ${c.ranks}`, 'Open analysis']);
+        if (c.note !== undefined) assert.equal(adviceNote(a, english), c.note);
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
         for (const l of lenses) {
           assert.equal(l.range.start.line, 0);
@@ -221,11 +226,12 @@ describe('graph mode', function () {
       // What the webview drew.
       assert.equal(p.rendered!.theory, 'spectralEmbedding');
       assert.equal(p.rendered!.paradigm, a.recommendation.method);
-      assert.deepEqual([...new Set(p.rendered!.charts.map((c) => c.section))], ['laplacian', 'sigma', 'ranks', 'agreement']);
+      assert.deepEqual([...new Set(p.rendered!.charts.map((c) => c.section))], ['laplacian', 'sigma', 'invariance', 'ranks', 'agreement']);
       assert.deepEqual(
         p.rendered!.charts.map((c) => c.id),
-        ['laplacian', 'sigma-k', 'sigma-g', 'ranks', 'ranks-spectra', 'agreement'],
+        ['laplacian', 'sigma-k', 'sigma-g', 'invariance', 'ranks', 'ranks-spectra', 'agreement'],
       );
+      assert.deepEqual(m.invarianceSweep, a.invarianceSweep, 'the k-NN sweep over g (docs/theory.md §7.9.5)');
       for (const c of p.rendered!.charts)
         assert.ok(
           c.datasets.some((d) => d.n > 0),

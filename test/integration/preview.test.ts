@@ -273,14 +273,27 @@ describe('analysis panel', function () {
     const p = await rendered(views, (x) => sectionsOf(x).includes('probe'), 30_000, 'the probe chart');
     const model = asAlignment(p.posted!.model);
     // `sslexp analyze examples/digits-views.sslexp.yaml`: 799 train / 201 test samples, seed 0;
-    // supervised 64.2%, reconstruction 80.1%, joint-embedding 78.6%
-    assert.deepEqual(model.probe, { supervised: 129 / 201, reconstruction: 161 / 201, jointEmbedding: 158 / 201, train: 799, test: 201, seed: 0 });
+    // supervised 71.6%, reconstruction 80.1%, joint-embedding 78.6%, each with its 95% interval, and the paired test
+    const { intervals, paired, ...accuracies } = model.probe!;
+    assert.deepEqual(accuracies, { supervised: 144 / 201, reconstruction: 161 / 201, jointEmbedding: 158 / 201, train: 799, test: 201, seed: 0 });
+    assert.deepEqual(
+      [intervals!.reconstruction, intervals!.jointEmbedding, intervals!.supervised!].map((r) => r.map((v) => (100 * v).toFixed(1))),
+      [
+        ['74.0', '85.0'],
+        ['72.4', '83.7'],
+        ['65.1', '77.4'],
+      ],
+    );
+    assert.equal(paired!.reconstructionOnly - paired!.jointEmbeddingOnly, 3);
     assert.equal(model.solutions, true);
     const bars = p.rendered!.charts.filter((c) => c.section === 'probe');
     assert.deepEqual(
       bars.flatMap((c) => c.datasets.map((d) => d.label)),
-      ['Supervised: 0.64', 'Reconstruction: 0.80', 'Joint-embedding: 0.79'],
+      ['Supervised: 0.72', 'Reconstruction: 0.80', 'Joint-embedding: 0.79', '95% intervals'],
     );
+    // the fitted model and the strength what-if reach the panel too (docs/theory.md §6.4)
+    assert.equal(model.fit?.important.rule, 'labels+invariance');
+    assert.deepEqual(model.strength?.scale, [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4]);
 
     // "Solutions (.npz)": through the webview's reply, written by the worker's bytes to the target.
     const target = scratchUri('out/digits-views-solutions.npz');
