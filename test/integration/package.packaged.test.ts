@@ -70,7 +70,7 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /straddling\.sslexp\.yaml:13:8: info alpha-below-rc: /);
+    assert.match(r.stdout, /straddling\.sslexp\.yaml:15:8: info alpha-below-rc: /);
   });
 
   it('activates on a spec, and its bundled worker publishes diagnostics and CodeLens', async () => {
@@ -88,7 +88,7 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
     );
     const below = diags.find((d) => codeOf(d) === 'alpha-below-rc');
     assert.ok(below, diags.map((d) => codeOf(d)).join());
-    assert.equal(below.range.start.line, 12);
+    assert.equal(below.range.start.line, 14);
     const lenses = await waitFor(
       async () => {
         const l = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? [];

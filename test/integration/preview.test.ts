@@ -352,7 +352,7 @@ describe('analysis panel', function () {
     p = await rendered(straddling, (x) => sectionsOf(x).includes('convergence'), 20_000, 'the convergence chart');
     const sim = asAlignment(p.posted!.model).simulation!;
     assert.equal(sim.metric, 'subspace-angle');
-    assert.deepEqual(sim.n, [100, 1000, 10000]);
+    assert.deepEqual(sim.n, [100, 1000, 10000, 100000]);
     assert.equal(sim.series.length, 3 * 4, '3 paradigms x 4 alphas');
     const conv = p.rendered!.charts.filter((c) => c.section === 'convergence');
     assert.ok(conv.length > 0 && conv.every((c) => c.datasets.length > 0 && c.datasets.every((d) => d.n > 0)), JSON.stringify(conv));
