@@ -1706,6 +1706,20 @@ test('views: the “Fitted to your views” block, the probe with intervals and 
       await page.locator('#chart-thresholds').getAttribute('aria-label'),
       'Alignment thresholds on an α axis from 0 to 120: reconstruction α > 85.1, joint-embedding α > 2.48; the α̂ measured from your views = 0.238.',
     );
+    // The HTML report carries the block and the what-if (its table and its two charts).
+    await page.locator('[data-testid="report"]').click();
+    const report = (await posted(page)).at(-1) as Record<string, unknown>;
+    assert.ok(isWebviewToHostMessage(report));
+    const html = String(report.content);
+    for (const s of [
+      'Fitted to your views',
+      'α̂ = 0.238 (95% interval 0–0.345) · α_RC = 85.1 · α_JE = 2.48',
+      'Poor fit — thresholds are a rough guide',
+      'Augmentation strength: what if?',
+      'McNemar p = 0.72',
+    ])
+      assert.ok(html.includes(s), s);
+    assert.ok(!/<script/i.test(html), 'no script in the report');
     await page.locator('#section-strength').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(RESULTS, 'panel-views-dark.png'), fullPage: true });
     await assertClean(page, problems);
