@@ -196,8 +196,9 @@ function componentSpectrum(
   const sym = opts.solver === 'lanczos' ? undefined : symbolicFor(parent, comp, sub);
   if (sym && opts.solver !== 'shift-invert') {
     // Lanczos first when it may be cheaper: a budget of products worth one shift-invert run
+    // both runs pay the same reorthogonalisation per step (2 m s): only the product itself differs
     const perProduct = sub.nnz + 2 * m * s;
-    const budget = Math.max(m, Math.ceil(shiftInvertCost(sym) / perProduct));
+    const budget = Math.max(m, Math.ceil(shiftInvertCost(sym, 2 * m * s) / perProduct));
     try {
       return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed, maxMatvecs: budget, giveUpEarly: s >= GIVE_UP_EARLY_ROWS });
     } catch (e) {
@@ -208,9 +209,12 @@ function componentSpectrum(
   return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed });
 }
 
-/** Multiply-adds of a shift-invert run: the factorisation and about {@link SHIFT_INVERT_SOLVES} solves of 2 × entries each. */
-export function shiftInvertCost(sym: CholeskySymbolic): number {
-  return sym.flops + SHIFT_INVERT_SOLVES * 2 * sym.entries;
+/**
+ * Multiply-adds of a shift-invert run: the factorisation and about {@link SHIFT_INVERT_SOLVES}
+ * Lanczos steps, each a solve (2 × entries) plus `perStep` (the step's reorthogonalisation).
+ */
+export function shiftInvertCost(sym: CholeskySymbolic, perStep = 0): number {
+  return sym.flops + SHIFT_INVERT_SOLVES * (2 * sym.entries + perStep);
 }
 /** From this many rows the budgeted Lanczos also stops as soon as its convergence so far says the budget will not do (lanczos.ts). */
 const GIVE_UP_EARLY_ROWS = 20_000;
