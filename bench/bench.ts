@@ -10,6 +10,7 @@ import { runAnalyzeBench } from './analyzeBench';
 import { runGraphBench } from './graphBench';
 import { runMomentsBench } from './momentsBench';
 import { runGramBench } from './gramBench';
+import { runRefusalBench } from './refusalBench';
 import { kernels } from '../src/core/numerics/dense/kernels';
 import { kernelThreadsReady, startKernelThreads } from '../src/node/kernelThreads';
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       `${pad(r.components.toExponential(0), 11)} ${pad(r.thresholdsMs.toFixed(2), 11)} ${pad((r.thresholdsMs / TARGET_MS).toFixed(3), 7)} ${pad(r.atAlphaMs.toFixed(2), 9)} ${pad(r.curveMs.toFixed(1), 10)} ${pad(r.engineMs.toFixed(1), 9)} ${pad((r.engineMs / TARGET_MS).toFixed(3), 7)}`,
     );
   }
+  runRefusalBench(out);
   runAnalyzeBench(out);
   runMomentsBench(out);
   await runGramBench(out);

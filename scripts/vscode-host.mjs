@@ -367,8 +367,62 @@ export async function openWorkbench(url, options) {
 
 // ------------------------------------------------------------------ screenshot endpoint
 /**
+ * What the analysis panel's webview shows, read in its own frame (the workbench nests each webview
+ * in iframes): its scroll position, the banner, whether it is dimmed as stale, the chart sections
+ * shown, the empty state. `op=scroll` scrolls it to `y` first; `op=clickDoc` clicks its first documentation
+ * link. Null when no panel is open.
+ */
+async function panelState(page, op, y) {
+  for (const frame of page.frames()) {
+    const state = await frame
+      .evaluate(
+        ([op, y]) => {
+          // runs in the webview: `globalThis` is its window
+          const w = globalThis;
+          const d = w.document;
+          if (!d.querySelector('main#app .topbar')) return null;
+          const visible = (e) => !!e && e.offsetParent !== null && !e.hidden;
+          if (op === 'scroll') w.scrollTo(0, y);
+          // what a user's click on a cited section does
+          const link = op === 'clickDoc' ? [...d.querySelectorAll('a.doc-link')].find(visible) : undefined;
+          link?.click();
+          const banner = d.querySelector('.error-banner');
+          const empty = d.querySelector('.empty-state');
+          return {
+            scrollY: Math.round(w.scrollY),
+            scrollHeight: d.documentElement.scrollHeight,
+            stale: d.getElementById('app').classList.contains('is-stale'),
+            banner: visible(banner) ? banner.innerText : null,
+            empty: visible(empty) ? empty.innerText : null,
+            paradigm: d.querySelector('[data-testid="paradigm"]')?.innerText ?? null,
+            sections: [...d.querySelectorAll('.chart-section')].filter(visible).map((e) => e.id),
+            toolbars: [...d.querySelectorAll('.chart-section .toolbar')].filter(visible).map((e) => e.closest('.chart-section').id),
+            clicked: link ? link.textContent : null,
+            // the first paint's steps, as epoch milliseconds: the frame's start, its script's start, its first render's end
+            timing: {
+              origin: w.performance.timeOrigin,
+              script: w.performance.timeOrigin + (w.performance.getEntriesByName('ssl-script-start')[0]?.startTime ?? NaN),
+              rendered: w.performance.timeOrigin + (w.performance.getEntriesByName('ssl-first-render')[0]?.startTime ?? NaN),
+              resources: w.performance
+                .getEntriesByType('resource')
+                .map((r) => ({ name: r.name.split('/').pop(), start: Math.round(r.startTime), end: Math.round(r.responseEnd) })),
+              dcl: Math.round(w.performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN),
+            },
+          };
+        },
+        [op, y],
+      )
+      .catch(() => null);
+    if (state) return state;
+  }
+  return null;
+}
+
+/**
  * Loopback HTTP endpoint for the code under test: `POST /screenshot?name=x` saves
- * `<dir>/<prefix>-x.png` of the current workbench and answers {"path": ...}.
+ * `<dir>/<prefix>-x.png` of the current workbench and answers {"path": ...}; `POST /dom?selector=s`
+ * answers {"texts": [...]}, the text of every element of the workbench page that matches `s` (what
+ * the user sees, e.g. the CodeLens: the latency test polls it).
  */
 async function startScreenshotServer(getPage, dir, prefix, shots) {
   const server = http.createServer(async (req, res) => {
@@ -377,8 +431,28 @@ async function startScreenshotServer(getPage, dir, prefix, shots) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'POST' || u.pathname !== '/screenshot') return reply(404, { error: 'POST /screenshot?name=x' });
     const page = getPage();
+    if (req.method === 'POST' && u.pathname === '/dom') {
+      if (!page) return reply(503, { error: 'no page yet' });
+      const selector = (u.searchParams.get('selector') ?? '').slice(0, 500);
+      try {
+        // runs in the page: `globalThis` is its window
+        const texts = await page.evaluate((sel) => [...globalThis.document.querySelectorAll(sel)].map((e) => e.textContent ?? ''), selector);
+        return reply(200, { texts });
+      } catch (e) {
+        return reply(500, { error: String(e.message || e) });
+      }
+    }
+    if (req.method === 'POST' && u.pathname === '/panel') {
+      if (!page) return reply(503, { error: 'no page yet' });
+      try {
+        return reply(200, await panelState(page, u.searchParams.get('op') ?? 'state', Number(u.searchParams.get('y') ?? 0)));
+      } catch (e) {
+        return reply(500, { error: String(e.message || e) });
+      }
+    }
+    if (req.method !== 'POST' || u.pathname !== '/screenshot')
+      return reply(404, { error: 'POST /screenshot?name=x, /dom?selector=s or /panel?op=state|scroll|clickDoc' });
     if (!page) return reply(503, { error: 'no page yet' });
     const name = (u.searchParams.get('name') || `shot-${shots.length + 1}`).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     const file = path.join(dir, `${prefix}-${name}.png`);

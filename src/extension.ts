@@ -9,6 +9,8 @@ import { registerCodeLens } from './host/codeLens';
 import { registerCommands } from './host/commands';
 import { registerCompletion } from './host/completion';
 import { registerDiagnostics } from './host/diagnostics';
+import { registerDocs } from './host/docs';
+import { trackRecentSpecs } from './host/documents';
 import { registerDocumentSymbols } from './host/documentSymbols';
 import { registerHover } from './host/hover';
 import { registerPreview } from './preview/registerPreview';
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     log,
     solver,
+    trackRecentSpecs(),
     registerDiagnostics(deps),
     registerCodeActions(deps),
     registerCodeLens(deps),
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerSelectionRanges(deps),
     registerStatusBar(deps),
     registerCommands(deps),
+    registerDocs(deps),
     registerPreview(deps),
   );
   log.info(`activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: data files are not read'})`);

@@ -2,6 +2,7 @@
  * File access and problem location shared by the sslexp commands (check, analyze,
  * simulate): files are read here, never in the core, and always within a byte limit.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeText, locateProblems, problemsOnly, type EngineResult, type LocatedProblem, type Problem } from '../core/engine/index';
 import { LIMITS } from '../core/spec/model';
@@ -78,10 +79,14 @@ export function readSpecText(file: string): { text: string } | { error: string; 
   }
 }
 
-/** Reads and analyses one spec; an unreadable file becomes a single problem. */
+/**
+ * Reads and analyses one spec; an unreadable file becomes a single problem. `readPaths`,
+ * when given, receives the absolute path of every file the analysis opened or tried to open
+ * (the run's inputs, for {@link checkOutputPath}).
+ */
 export function loadAndAnalyze(
   file: string,
-  opts: { alpha?: number; components?: boolean; curve?: boolean; onProgress?: (fraction: number, message: string) => void },
+  opts: { alpha?: number; components?: boolean; curve?: boolean; onProgress?: (fraction: number, message: string) => void; readPaths?: Set<string> },
 ): Loaded {
   const abs = path.resolve(file);
   const read = readSpecText(file);
@@ -90,8 +95,18 @@ export function loadAndAnalyze(
   const result = analyzeText(text, {
     fileName: abs,
     baseDir: path.dirname(abs),
-    readFile: (p) => readLimited(p),
-    ...rangeReader,
+    readFile: (p) => {
+      opts.readPaths?.add(p);
+      return readLimited(p);
+    },
+    fileSize: (p) => {
+      opts.readPaths?.add(p);
+      return rangeReader.fileSize(p);
+    },
+    readRange: (p, position, length, into) => {
+      opts.readPaths?.add(p);
+      return rangeReader.readRange(p, position, length, into);
+    },
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     alpha: opts.alpha,
     components: opts.components,
@@ -108,3 +123,75 @@ export function locate(text: string, problems: readonly Problem[]): LocatedProbl
 }
 
 export const hasError = (r: EngineResult): boolean => r.problems.some((p) => p.severity === 'error');
+
+/**
+ * Why `output` must not be written by a run that reads `inputs`, or undefined when it may.
+ * It must not be a directory nor one of the run's inputs, compared as files (device and
+ * inode, so symlinks, hard links and `./` spellings are the same file), then as real paths
+ * where inodes are not reliable (a case-insensitive file system's other spellings are not
+ * looked for); and, as the file written is a .npz archive, its name must end in .npz
+ * (numpy.savez would append it; the message suggests the name instead).
+ */
+export function checkOutputPath(output: string, inputs: Iterable<string>): string | undefined {
+  const target = statOrUndefined(output);
+  if (target?.isDirectory()) return `'${safeText(output)}' is a directory`;
+  if (target) {
+    const targetReal = realPathOrUndefined(output);
+    for (const input of inputs) {
+      const s = statOrUndefined(input);
+      if (!s) continue;
+      const sameInode = s.ino !== 0 && s.dev === target.dev && s.ino === target.ino;
+      if (sameInode || (targetReal !== undefined && realPathOrUndefined(input) === targetReal)) {
+        return `'${safeText(output)}' is an input of this run ('${safeText(input)}'); nothing was written: choose another output file`;
+      }
+    }
+  }
+  if (!/\.npz$/i.test(output)) {
+    const suggestion = /\.[^./\\]*$/.test(path.basename(output)) ? output.replace(/\.[^./\\]*$/, '.npz') : `${output}.npz`;
+    return `'${safeText(output)}' does not end in .npz: the file written is a .npz archive (numpy.load reads it); write it to '${safeText(suggestion)}'`;
+  }
+  return undefined;
+}
+
+function statOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function realPathOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `bytes` (or its parts, one after another: large arrays go to the file from their own
+ * memory, never copied into one buffer first) to `file` all or nothing: into a new file beside
+ * it (same directory, so the rename is atomic), flushed, then renamed over `file`. A failed
+ * write leaves `file` as it was and removes the partial file. An existing file's permission
+ * bits are kept; a symlink at `file` is replaced by the new file, never written through.
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array | readonly Uint8Array[]): void {
+  const dir = path.dirname(path.resolve(file));
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const previous = statOrUndefined(file);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temp, 'wx', previous ? previous.mode & 0o777 : 0o666);
+    for (const part of bytes instanceof Uint8Array ? [bytes] : bytes)
+      for (let done = 0; done < part.length;) done += fs.writeSync(fd, part, done, part.length - done);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temp, file);
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw e;
+  }
+}

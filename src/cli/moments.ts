@@ -5,12 +5,11 @@
  * `sslexp moments --merge a.npz b.npz ... -o all.npz`: the statistics of the union of
  * disjoint shards, every sum added (never an average of averages).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mergeStats, momentsNpzParts, readMomentsNpz, statsOfSpec, StatsError, type SufficientStats } from '../core/theories/alignment/index';
 import { DataFileError } from '../core/io/npy';
 import type { DataSpec } from '../core/spec/model';
-import { progressReporter, rangeReader, readLimited, safeText, type CliIo } from './io';
+import { checkOutputPath, progressReporter, rangeReader, readLimited, safeText, writeFileAtomic, type CliIo } from './io';
 
 export interface MomentsOptions {
   files: string[];
@@ -47,19 +46,9 @@ function summary(stats: SufficientStats): string {
   return parts.join(', ');
 }
 
-/** Writes the parts one after another: the large arrays go to the file from their own memory, never copied into one archive buffer first. */
-function writeParts(output: string, parts: Uint8Array[]): void {
-  const fd = fs.openSync(output, 'w');
-  try {
-    for (const part of parts) for (let done = 0; done < part.length;) done += fs.writeSync(fd, part, done, part.length - done);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 function write(output: string, stats: SufficientStats, io: CliIo): number {
   try {
-    writeParts(output, momentsNpzParts(stats));
+    writeFileAtomic(output, momentsNpzParts(stats));
   } catch (e) {
     io.err(`sslexp moments: cannot write '${safeText(output)}': ${safeText((e as Error).message)}`);
     return 1;
@@ -69,6 +58,16 @@ function write(output: string, stats: SufficientStats, io: CliIo): number {
 }
 
 export function momentsCommand(opts: MomentsOptions, io: CliIo): number {
+  // the output must be none of the run's inputs (its data, views, labels or shards) and a .npz
+  const refused = checkOutputPath(opts.output, [
+    ...opts.files,
+    ...(opts.views !== undefined ? [opts.views] : []),
+    ...(opts.labels !== undefined ? [opts.labels] : []),
+  ]);
+  if (refused) {
+    io.err(`sslexp moments: --output ${refused}.`);
+    return 2;
+  }
   if (opts.merge) return merge(opts, io);
   const file = opts.files[0];
   const abs = path.resolve(file);

@@ -11,6 +11,8 @@ import { baseName, SPEC_FILE_RE, specFromArgument } from './documents';
 import type { HostDeps } from './solverClient';
 
 export const COMMAND_NEW_SPEC = 'sslParadigm.newSpec';
+/** Set once a spec was created from a template (the walkthrough's first step). */
+export const CONTEXT_SPEC_CREATED = 'sslParadigm.specCreated';
 export const COMMAND_SHOW_LOG = 'sslParadigm.showLog';
 
 export interface SpecTemplate {
@@ -326,9 +328,11 @@ export function registerCommands(deps: HostDeps): vscode.Disposable {
   };
 
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(COMMAND_NEW_SPEC, (templateId?: unknown, target?: unknown) =>
-      newSpec(typeof templateId === 'string' ? templateId : undefined, target === 'untitled' || target === 'file' ? target : undefined),
-    ),
+    vscode.commands.registerCommand(COMMAND_NEW_SPEC, async (templateId?: unknown, target?: unknown) => {
+      const editor = await newSpec(typeof templateId === 'string' ? templateId : undefined, target === 'untitled' || target === 'file' ? target : undefined);
+      if (editor) void vscode.commands.executeCommand('setContext', CONTEXT_SPEC_CREATED, true);
+      return editor;
+    }),
     vscode.commands.registerCommand(COMMAND_RUN_SIMULATION, runSimulation),
     vscode.commands.registerCommand(COMMAND_SHOW_LOG, () => log.show()),
   );

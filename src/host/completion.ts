@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { completions, cursorContext, fileExtensionsAt, type SpecCompletion } from '../core/spec/languageService';
+import { docLinkedMarkdown } from './docs';
 import { engineFileName, isSpecDocument, offsetRange, SPEC_SELECTOR } from './documents';
 import type { HostDeps } from './solverClient';
 
@@ -55,7 +56,8 @@ export class SpecCompletionProvider implements vscode.CompletionItemProvider {
       item.insertText = new vscode.SnippetString(c.insertText);
       item.range = offsetRange(doc, c.replaceStart, c.replaceEnd);
       if (c.detail) item.detail = c.detail;
-      if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
+      // The documentation hovers show: the definition's markdown, its citations linked (src/host/docs.ts).
+      if (c.documentation) item.documentation = docLinkedMarkdown(c.documentation);
       if (c.sortText) item.sortText = c.sortText;
       // The label must match what is typed (JSON keys are typed with their quote).
       item.filterText = doc.getText(item.range).startsWith('"') ? `"${c.label}` : c.label;

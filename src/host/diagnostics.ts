@@ -6,8 +6,10 @@
  * settings change, when workspace trust is granted and when a data file changes.
  */
 import * as vscode from 'vscode';
+import { PROBLEM_CODES } from '../core/problems/codes';
 import type { Problem, Severity } from '../core/problems/problems';
-import { isSpecDocument, offsetRange, openSpecDocuments } from './documents';
+import { linkedCode } from './docs';
+import { isEmptyDocumentProblem, isSpecDocument, offsetRange, openSpecDocuments } from './documents';
 import { affectsSettings, resourceSettings, theoryFindingCodes } from './settings';
 import type { AnalysisEvent, HostDeps } from './solverClient';
 
@@ -23,10 +25,19 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 /** Data files a spec may reference; a change re-analyses the specs that name them. */
 const DATA_FILE_GLOB = '**/*.{npy,npz,csv,tsv,txt}';
 
+/**
+ * A problem as a diagnostic: its code links to the section of the bundled docs/theory.md its
+ * message (else its code) cites (src/host/docs.ts). An empty spec is an invitation, as the YAML and
+ * JSON services treat empty documents: an information pointing at the starter specs of completion
+ * (the CLI's `check` still fails on it).
+ */
 export function toDiagnostic(doc: vscode.TextDocument, p: Problem): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(offsetRange(doc, p.start, p.end), p.message, SEVERITY[p.severity] ?? vscode.DiagnosticSeverity.Error);
+  const empty = isEmptyDocumentProblem(p);
+  const message = empty ? vscode.l10n.t("Empty spec: start with 'sslexp: 1', or press Ctrl+Space for a starter spec (spectral or graph mode).") : p.message;
+  const severity = empty ? vscode.DiagnosticSeverity.Information : (SEVERITY[p.severity] ?? vscode.DiagnosticSeverity.Error);
+  const d = new vscode.Diagnostic(offsetRange(doc, p.start, p.end), message, severity);
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = p.code;
+  d.code = linkedCode(p.code, p.message, PROBLEM_CODES[p.code]?.summary);
   return d;
 }
 

@@ -86,17 +86,64 @@ export function activeSpecDocument(): vscode.TextDocument | undefined {
   return isSpecDocument(doc) ? doc : undefined;
 }
 
+/** URIs of the spec editors that were active, most recent last (see {@link trackRecentSpecs}). */
+const recentSpecs: string[] = [];
+
+/** Remembers which spec editors were active, for commands run while another editor (a walkthrough, a panel) has the focus. */
+export function trackRecentSpecs(): vscode.Disposable {
+  const note = (editor: vscode.TextEditor | undefined): void => {
+    if (!isSpecDocument(editor?.document)) return;
+    const key = editor.document.uri.toString();
+    const i = recentSpecs.indexOf(key);
+    if (i >= 0) recentSpecs.splice(i, 1);
+    recentSpecs.push(key);
+    if (recentSpecs.length > 32) recentSpecs.shift();
+  };
+  note(vscode.window.activeTextEditor);
+  return vscode.window.onDidChangeActiveTextEditor(note);
+}
+
+/**
+ * The spec a user most likely means when no spec editor is active: the most recently active open
+ * spec, else a spec in a visible editor, else the only open spec.
+ */
+export function recentSpecDocument(): vscode.TextDocument | undefined {
+  const open = openSpecDocuments();
+  for (let i = recentSpecs.length - 1; i >= 0; i--) {
+    const doc = open.find((d) => d.uri.toString() === recentSpecs[i]);
+    if (doc) return doc;
+  }
+  const visible = vscode.window.visibleTextEditors.map((e) => e.document).find((d) => isSpecDocument(d));
+  return visible ?? (open.length === 1 ? open[0] : undefined);
+}
+
 /**
  * The spec a command acts on: a URI argument (from a CodeLens, menu or the explorer),
- * else the active spec editor.
+ * else the active spec editor, else (with `recent`) the spec the user last worked on: a
+ * walkthrough's button runs while the walkthrough, not the spec, is the active editor.
  */
-export async function specFromArgument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+export async function specFromArgument(arg: unknown, recent = false): Promise<vscode.TextDocument | undefined> {
   if (arg instanceof vscode.Uri) {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString());
     const doc = open ?? (await vscode.workspace.openTextDocument(arg));
     return isSpecDocument(doc) ? doc : undefined;
   }
-  return activeSpecDocument();
+  return activeSpecDocument() ?? (recent ? recentSpecDocument() : undefined);
+}
+
+/**
+ * The code of the core's problem for an empty or whitespace-only spec: an error for `sslexp check`,
+ * an invitation in the editor (diagnostics, CodeLens, status bar, panel).
+ */
+export const EMPTY_DOCUMENT_CODE = 'empty-document';
+
+export function isEmptyDocumentProblem(p: { code: string }): boolean {
+  return p.code === EMPTY_DOCUMENT_CODE;
+}
+
+/** A result whose only problem is an empty document: nothing typed yet. */
+export function isEmptySpecResult(result: { problems: readonly { code: string }[] }): boolean {
+  return result.problems.length > 0 && result.problems.every(isEmptyDocumentProblem);
 }
 
 /** The document's range of UTF-16 offsets [start, end) (`positionAt` clamps to the text). */

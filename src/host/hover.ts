@@ -3,11 +3,13 @@
  * hover of the spec's theory (its face's `hover`: on `alpha` the thresholds and the
  * recommendation, on a spectrum its statistics, in graph mode the ranks, the cut a/(4g), the
  * graph and its Laplacian); elsewhere the spec definition's documentation of the key, also
- * while the text has errors.
+ * while the text has errors. Citations of docs/theory.md are links that open the bundled
+ * section (src/host/docs.ts).
  */
 import * as vscode from 'vscode';
 import { faceOf } from '../core/engine/index';
 import { hoverDoc } from '../core/spec/languageService';
+import { docLinkedMarkdown } from './docs';
 import { engineFileName, isSpecDocument, offsetRange, SPEC_SELECTOR } from './documents';
 import type { HostDeps, SolverClient } from './solverClient';
 
@@ -25,7 +27,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
     if (!latest?.result.spec) return undefined;
     const face = faceOf(latest.result.theory);
     const h = face.hover?.(latest.result, doc.getText(), doc.offsetAt(position), vscode.l10n.t);
-    return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), offsetRange(doc, h.start, h.end)) : undefined;
+    return h ? new vscode.Hover(docLinkedMarkdown(h.markdown), offsetRange(doc, h.start, h.end)) : undefined;
   }
 }
 
@@ -35,7 +37,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
  */
 export function definitionHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
   const h = hoverDoc(doc.getText(), doc.offsetAt(position), engineFileName(doc));
-  return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), offsetRange(doc, h.start, h.end)) : undefined;
+  return h ? new vscode.Hover(docLinkedMarkdown(h.markdown), offsetRange(doc, h.start, h.end)) : undefined;
 }
 
 export function registerHover(deps: HostDeps): vscode.Disposable {

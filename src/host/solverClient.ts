@@ -156,6 +156,11 @@ export class SolverClient implements vscode.Disposable {
     return this.worker.started;
   }
 
+  /** Worker threads started so far: a hard cancel, a crash or a new memory limit starts another (read by the integration tests). */
+  get workerStarts(): number {
+    return this.worker.starts;
+  }
+
   /** Is an analysis of `uri` running or queued? */
   isBusy(uri: vscode.Uri): boolean {
     return this.runs.documentRun(uri.toString()) !== undefined;

@@ -12,6 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { chartIds } from '../core/engine/index';
+import { COMMAND_OPEN_DOCS } from '../host/docs';
 import { activeSpecDocument, baseName, isSpecDocument, isSpecScheme } from '../host/documents';
 import { windowSettings } from '../host/settings';
 import type { AnalysisEvent, HostDeps, SimulationEvent } from '../host/solverClient';
@@ -34,6 +35,8 @@ import { buildPanelHtml, makeNonce } from './htmlBuilder';
 import { toPanelModel } from './panelModel';
 
 export const PREVIEW_VIEW_TYPE = 'sslParadigm.preview';
+/** Set once a panel has drawn an analysis (the walkthrough's completion event). */
+export const CONTEXT_PANEL_SHOWN = 'sslParadigm.panelShown';
 
 /** A snapshot of one panel (the `sslParadigm.preview.inspect` command; used by the integration tests). */
 export interface PreviewSnapshot {
@@ -97,6 +100,8 @@ class AnalysisPreview implements vscode.Disposable {
    * document (a reopened document's versions start over).
    */
   private baseline: { documentVersion: number; runId: number } | undefined;
+  /** The message embedded in the webview's HTML: its first paint, with no round trip. */
+  private embedded: AnalysisMessage | undefined;
   private pendingExports: PendingExport[] = [];
   private nextExportId = 1;
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
@@ -121,9 +126,14 @@ class AnalysisPreview implements vscode.Disposable {
       panel.onDidChangeViewState(() => manager.setActive(this)),
     );
     this.posted = initial && initial.documentUri === resource.toString() ? initial : undefined;
+    // The cached analysis goes into the HTML itself: the first paint needs no message from the host.
+    const cached = manager.deps.solver.latest(resource);
+    if (!this.posted && cached) this.posted = this.messageFor(cached);
+    this.embedded = this.posted;
+    if (this.embedded) this.postedAt = Date.now();
     webview.html = this.html();
     this.updateTitle();
-    this.attach();
+    this.attach(this.embedded !== undefined && cached !== undefined && this.embedded.runId === cached.runId);
   }
 
   get resource(): vscode.Uri {
@@ -166,14 +176,14 @@ class AnalysisPreview implements vscode.Disposable {
     if (this.posted) this.posted = { ...this.posted, locked };
   }
 
-  /** Asks for the detailed analysis of the resource and shows what is cached. */
-  private attach(): void {
+  /** Asks for the detailed analysis of the resource and shows what is cached (unless the HTML already holds it). */
+  private attach(cachedInHtml = false): void {
     this.detail?.dispose();
     const uri = this.resourceUri;
     this.detail = this.manager.deps.solver.retainDetail(uri);
     const solver = this.manager.deps.solver;
     const cached = solver.latest(uri);
-    if (cached) this.showResult(cached);
+    if (cached && !cachedInHtml) this.showResult(cached);
     if (!solver.isBusy(uri) && (!cached || !cached.detailed)) void this.ensureAnalysed(uri);
   }
 
@@ -207,6 +217,14 @@ class AnalysisPreview implements vscode.Disposable {
       this.manager.deps.log.debug(`analysis panel: dropped run ${e.runId} (v${e.version}): showing run ${shown.runId} (v${shown.documentVersion})`);
       return;
     }
+    const message = this.messageFor(e, simulation);
+    this.posted = message;
+    this.postedAt = Date.now();
+    this.post(message);
+  }
+
+  /** The panel's message for a finished analysis (and the document's latest simulation); sets the baseline new results are compared with. */
+  private messageFor(e: AnalysisEvent, simulation?: SimulationEvent): AnalysisMessage {
     this.baseline = { documentVersion: e.version, runId: e.runId };
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
     const sim = simulation ?? this.manager.deps.solver.latestSimulation(e.uri);
@@ -236,9 +254,7 @@ class AnalysisPreview implements vscode.Disposable {
           }
         : {}),
     };
-    this.posted = message;
-    this.postedAt = Date.now();
-    this.post(message);
+    return message;
   }
 
   /** The solver dropped the resource's results (closed document, trust change). */
@@ -288,8 +304,9 @@ class AnalysisPreview implements vscode.Disposable {
     const { log } = this.manager.deps;
     switch (m.type) {
       case 'ready':
-        // A (re)loaded webview: send the newest state (it ignores an older one than its own).
-        if (this.posted) this.post(this.posted);
+        // A (re)loaded webview: send the newest state (it ignores an older one than its own); not
+        // the one its HTML holds, which it has drawn already (or saved and restored, after a reload).
+        if (this.posted && this.posted !== this.embedded) this.post(this.posted);
         this.post({ type: 'lock', locked: this.locked });
         return;
       case 'toggleLock':
@@ -297,6 +314,10 @@ class AnalysisPreview implements vscode.Disposable {
         return;
       case 'openSource':
         await this.openSource(m.offset);
+        return;
+      case 'openDoc':
+        // Validated twice: the message's shape above, the anchor against the bundled file by the command.
+        await vscode.commands.executeCommand(COMMAND_OPEN_DOCS, { doc: m.doc, anchor: m.anchor });
         return;
       case 'setAlpha':
         await this.manager.setAlpha(this.resourceUri, m.alpha);
@@ -317,6 +338,8 @@ class AnalysisPreview implements vscode.Disposable {
           `analysis panel: rendered run ${m.runId} (v${m.documentVersion}) in ${m.renderMs.toFixed(1)} ms, ${m.charts.length} chart(s), ${m.theme} theme`,
         );
         this.renderedEmitter.fire(m);
+        // The walkthrough's "Open the analysis panel" step is done when a panel has drawn an analysis.
+        void vscode.commands.executeCommand('setContext', CONTEXT_PANEL_SHOWN, true);
         return;
     }
   }

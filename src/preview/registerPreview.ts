@@ -34,7 +34,8 @@ export function registerPreview(deps: HostDeps): vscode.Disposable {
   const show =
     (sideBySide: boolean) =>
     async (arg?: unknown): Promise<void> => {
-      const doc = await specFromArgument(arg);
+      // No spec editor active (a walkthrough's button, a panel with the focus): the spec last worked on.
+      const doc = await specFromArgument(arg, true);
       if (!doc) {
         void vscode.window.showErrorMessage(vscode.l10n.t('Open analysis: open an SSL experiment spec (*.sslexp.yaml|yml|json) first.'));
         return;

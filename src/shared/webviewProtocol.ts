@@ -9,6 +9,7 @@
  */
 import type { PanelModelBase } from '../core/engine/index';
 import type { PanelProblem } from '../core/problems/panelProblems';
+import { isDocLink, type DocName } from './docLinks';
 
 export type { PanelProblem };
 
@@ -183,6 +184,14 @@ export interface SetAlphaMessage {
   alpha: number;
 }
 
+/** Open a section of the bundled documentation (a citation clicked in the panel; the host runs `sslParadigm.openDocs`). */
+export interface OpenDocMessage {
+  type: 'openDoc';
+  doc: DocName;
+  /** An anchor of the document (`s4.2`, `A6`), or '' for its top. */
+  anchor: string;
+}
+
 /** What the panel drew for one analysis (logged by the host; read by the integration tests). */
 export interface RenderedChart {
   id: string;
@@ -208,7 +217,7 @@ export interface RenderedMessage {
 }
 
 export type WebviewToHostMessage =
-  ReadyMessage | ExportMessage | ExportFailedMessage | ToggleLockMessage | OpenSourceMessage | SetAlphaMessage | RenderedMessage;
+  ReadyMessage | ExportMessage | ExportFailedMessage | ToggleLockMessage | OpenSourceMessage | OpenDocMessage | SetAlphaMessage | RenderedMessage;
 
 // ---------------------------------------------------------------------------------------
 // Validation
@@ -289,6 +298,8 @@ export function isWebviewToHostMessage(x: unknown, charts?: readonly string[]): 
     case 'openSource':
       if (!onlyKeys(x, ['type', 'offset'])) return false;
       return x.offset === undefined || (typeof x.offset === 'number' && Number.isInteger(x.offset) && x.offset >= 0 && x.offset <= MAX_OFFSET);
+    case 'openDoc':
+      return onlyKeys(x, ['type', 'doc', 'anchor']) && isDocLink({ doc: x.doc, anchor: x.anchor });
     case 'setAlpha':
       return onlyKeys(x, ['type', 'alpha']) && typeof x.alpha === 'number' && Number.isFinite(x.alpha) && x.alpha >= 0 && x.alpha <= MAX_ALPHA;
     case 'export':

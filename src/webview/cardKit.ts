@@ -3,6 +3,7 @@
  * verdict, and the list of warnings that link to the spec.
  */
 import type { PanelProblem } from '../shared/webviewProtocol';
+import { citedElement } from './docLinks';
 import { el } from './dom';
 import { t } from './l10n';
 
@@ -35,7 +36,7 @@ export function appendWarnings(doc: Document, card: HTMLElement, problems: Panel
 function problemItem(doc: Document, p: PanelProblem, actions: CardActions | null): HTMLLIElement {
   const li = el(doc, 'li', `problem sev-${p.severity}`);
   li.append(el(doc, 'span', 'sev', t(p.severity === 'error' ? 'sevError' : p.severity === 'warning' ? 'sevWarning' : 'sevInfo')));
-  li.append(el(doc, 'span', 'msg', p.message));
+  li.append(citedElement(doc, 'span', 'msg', p.message));
   if (actions) {
     const b = el(doc, 'button', 'link', t('problemLine', p.line));
     b.type = 'button';

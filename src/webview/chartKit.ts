@@ -4,7 +4,8 @@
  * sections (src/webview/<theory>/sections.ts) turn its panel model into section views with these.
  */
 import type { ChartId } from '../shared/webviewProtocol';
-import { Chart, type LegendItem } from 'chart.js';
+import { Chart, type LegendItem, type PointStyle } from 'chart.js';
+import { drawPoint } from 'chart.js/helpers';
 import type { AnnotationText, ChartSpec, LineDataset, LineOptions, Pt } from './charts';
 import { fmt } from './format';
 import { t } from './l10n';
@@ -18,8 +19,17 @@ export interface SectionView {
   /** One chart per canvas (the scores section has two panels). */
   charts: { spec: ChartSpec; aria: string; caption?: string }[];
   table: TableData;
-  /** Shown instead of the charts when the section has nothing to draw. */
+  /**
+   * Shown instead of the charts when the section has nothing to draw but the user can change that
+   * (e.g. 'Add "alpha:" to the spec'). A section with nothing to draw and nothing to do is not
+   * built at all: its builder returns null (docs/architecture.md §2 "Analysis panel").
+   */
   empty?: string;
+}
+
+/** Builds the section views that apply to a model, in order (a builder returns null when its section does not apply). */
+export function applicable<M>(model: M, theme: Theme, builders: readonly ((model: M, theme: Theme) => SectionView | null)[]): SectionView[] {
+  return builders.map((b) => b(model, theme)).filter((v): v is SectionView => v !== null);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -54,15 +64,58 @@ function fontString(theme: Theme, size = theme.fontSize - 1): string {
   return `${size}px ${theme.fontFamily}`;
 }
 
-/** Legend entries drawn with thin strokes whatever the dataset's width (bands are 16px). */
+/** Legend glyphs by their look: a short line with the series' dash, its marker in the middle. */
+const swatches = new Map<string, HTMLCanvasElement>();
+
+/**
+ * A legend glyph that repeats what tells a series apart besides its colour: its dash and its
+ * marker (a circle, a triangle, …).
+ */
+function swatch(color: string, dash: number[], width: number, marker: PointStyle | null): HTMLCanvasElement {
+  const key = `${color}|${dash.join(',')}|${width}|${marker ?? ''}`;
+  let c = swatches.get(key);
+  if (c) return c;
+  // chart.js draws an image glyph at its pixel size in the chart's own (already scaled) units.
+  c = document.createElement('canvas');
+  c.width = 26;
+  c.height = 12;
+  const ctx = c.getContext('2d');
+  if (ctx) {
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
+    ctx.lineWidth = width;
+    ctx.setLineDash(dash);
+    ctx.beginPath();
+    ctx.moveTo(1, 6);
+    ctx.lineTo(25, 6);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (marker) drawPoint(ctx, { pointStyle: marker, radius: 4, borderWidth: 1.5 }, 13, 6);
+  }
+  swatches.set(key, c);
+  return c;
+}
+
+/**
+ * Legend entries: each a glyph of its series (dash and marker, thin strokes whatever the
+ * dataset's width: bands are 16px), and none for a series with no point to draw.
+ */
 function legendLabels(chart: Chart): LegendItem[] {
-  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((l) => {
-    const ds = chart.data.datasets[l.datasetIndex ?? 0] as LineDataset | undefined;
-    const color = typeof ds?.borderColor === 'string' ? ds.borderColor : l.strokeStyle;
-    const width = typeof ds?.borderWidth === 'number' ? ds.borderWidth : 2;
-    const dash = Array.isArray(ds?.borderDash) ? (ds.borderDash as number[]) : [];
-    return { ...l, pointStyle: 'line' as const, lineWidth: Math.min(width, 3), strokeStyle: color, fillStyle: color, lineDash: dash };
-  });
+  const drawn = (i: number | undefined): boolean => ((chart.data.datasets[i ?? 0]?.data ?? []) as Pt[]).some((p) => Number.isFinite(p?.y));
+  return Chart.defaults.plugins.legend.labels
+    .generateLabels(chart)
+    .filter((l) => drawn(l.datasetIndex))
+    .map((l) => {
+      const ds = chart.data.datasets[l.datasetIndex ?? 0] as LineDataset | undefined;
+      const color = typeof ds?.borderColor === 'string' ? ds.borderColor : String(l.strokeStyle);
+      const width = typeof ds?.borderWidth === 'number' ? ds.borderWidth : 2;
+      const dash = Array.isArray(ds?.borderDash) ? (ds.borderDash as number[]) : [];
+      const radius = ds?.pointRadius;
+      const marked = typeof radius === 'number' ? radius > 0 : radius === undefined;
+      const marker = marked ? ((typeof ds?.pointStyle === 'string' ? ds.pointStyle : 'circle') as PointStyle) : null;
+      const line = ds?.showLine === false ? 0 : Math.min(width, 3);
+      return { ...l, pointStyle: swatch(color, line ? dash : [0, 100], line || 1, marker), lineWidth: 0 };
+    });
 }
 
 export function baseOptions(theme: Theme): LineOptions {
@@ -86,11 +139,11 @@ export function baseOptions(theme: Theme): LineOptions {
         align: 'start',
         labels: {
           color: theme.foreground,
-          boxWidth: 22,
-          boxHeight: 3,
+          boxWidth: 26,
+          boxHeight: 12,
           padding: 14,
           usePointStyle: true,
-          pointStyleWidth: 24,
+          pointStyleWidth: 26,
           generateLabels: legendLabels,
           font: { size: Math.max(11, theme.fontSize - 1) },
         },
@@ -144,8 +197,35 @@ export function line(label: string, data: Pt[], color: string, theme: Theme, ext
     pointBackgroundColor: color,
     pointBorderColor: color,
     spanGaps: false,
+    // A marker on the frame is drawn whole, not cut in half by the chart area.
+    clip: 8,
     ...extra,
   };
+}
+
+/** A step of 1, 2 or 5 times a power of ten that cuts `span` into at most about `count` parts. */
+export function niceStep(span: number, count = 10): number {
+  if (!(span > 0) || !Number.isFinite(span)) return 1;
+  const raw = span / count;
+  const base = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * base >= raw) return Math.max(1, m * base);
+  return Math.max(1, 10 * base);
+}
+
+/**
+ * Integer ticks only (indices and ranks): `from` and the multiples of a 1-2-5 step up to `to`, at
+ * most about a dozen, so an axis of components 1..100 reads 1, 10, 20, …, 100, never 0.5 or 100.5.
+ */
+export function integerTicks(scale: Record<string, unknown>, from: number, to: number): void {
+  const lo = Math.ceil(from);
+  const hi = Math.floor(to);
+  const step = niceStep(hi - lo, 10);
+  scale.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    const ticks: { value: number }[] = [{ value: lo }];
+    for (let v = Math.ceil((lo + 1) / step) * step; v <= hi; v += step) if (v - lo >= step / 2 || step === 1) ticks.push({ value: v });
+    axis.ticks = ticks;
+  };
+  scale.ticks = { ...(scale.ticks as object), callback: (v: number | string) => String(Math.round(Number(v))) };
 }
 
 /** A dashed vertical marker at x from y0 to y1 (the spec's α, its g, K, a threshold). */

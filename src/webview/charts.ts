@@ -59,6 +59,16 @@ declare module 'chart.js' {
   }
 }
 
+/** A drawn annotation's box in canvas pixels (the debug hook's `chartLayout`: tests check overlaps). */
+export interface DrawnText {
+  text: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+const drawnTexts = new WeakMap<Chart, DrawnText[]>();
+
 function clampPixel(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
 }
@@ -92,6 +102,8 @@ const annotations: Plugin<'line'> = {
     const { ctx, chartArea: a } = chart;
     const xs = chart.scales.x;
     const ys = chart.scales.y;
+    const drawn: DrawnText[] = [];
+    drawnTexts.set(chart, drawn);
     ctx.save();
     for (const t of opts.texts) {
       const x = t.x === 'left' ? a.left : t.x === 'right' ? a.right : xs.getPixelForValue(t.x);
@@ -102,14 +114,15 @@ const annotations: Plugin<'line'> = {
       ctx.textBaseline = t.baseline ?? (t.y === 'top' ? 'top' : 'bottom');
       const px = x + (t.dx ?? 0);
       const py = y + (t.dy ?? 0);
+      const m = ctx.measureText(t.text);
+      const w = m.width;
+      const left = ctx.textAlign === 'center' ? px - w / 2 : ctx.textAlign === 'right' || ctx.textAlign === 'end' ? px - w : px;
+      drawn.push({ text: t.text, left, right: left + w, top: py - m.actualBoundingBoxAscent, bottom: py + m.actualBoundingBoxDescent });
       if (t.halo) {
-        const m = ctx.measureText(t.text);
-        const w = m.width + 6;
         const h = (m.actualBoundingBoxAscent || 10) + (m.actualBoundingBoxDescent || 3) + 4;
-        const left = ctx.textAlign === 'center' ? px - w / 2 : ctx.textAlign === 'right' || ctx.textAlign === 'end' ? px - w + 3 : px - 3;
         const top = py - (m.actualBoundingBoxAscent || 10) - 2;
         ctx.fillStyle = t.halo;
-        ctx.fillRect(left, top, w, h);
+        ctx.fillRect(left - 3, top, w + 6, h);
       }
       ctx.fillStyle = t.color;
       ctx.fillText(t.text, px, py);
@@ -130,9 +143,16 @@ export interface ChartSpec {
   options: LineOptions;
 }
 
-/** One chart.js instance bound to one canvas, updated in place. */
+/**
+ * One chart.js instance bound to one canvas, updated in place. A chart off screen is built when it
+ * scrolls into view or when the panel is idle, whichever comes first (the first paint builds only
+ * what the user sees); `ensure()` builds it at once (exports, the debug hook).
+ */
 export class ChartView {
   private chart: Chart<'line', Pt[]> | null = null;
+  private pending: ChartSpec | null = null;
+  private observer: IntersectionObserver | null = null;
+  private idle = 0;
 
   constructor(
     readonly id: string,
@@ -140,13 +160,43 @@ export class ChartView {
   ) {}
 
   apply(spec: ChartSpec): void {
-    if (!this.chart) {
-      this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: spec.datasets }, options: spec.options });
+    if (this.chart) {
+      this.chart.data.datasets = spec.datasets;
+      this.chart.options = spec.options;
+      this.chart.update('none');
       return;
     }
-    this.chart.data.datasets = spec.datasets;
-    this.chart.options = spec.options;
-    this.chart.update('none');
+    this.pending = spec;
+    if (this.onScreen()) {
+      this.ensure();
+      return;
+    }
+    this.observer ??= new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.ensure();
+    });
+    this.observer.observe(this.canvas);
+    this.idle ||= window.setTimeout(() => this.ensure(), 150);
+  }
+
+  /** Builds the chart now if it waits for its turn. */
+  ensure(): void {
+    this.stopWaiting();
+    const spec = this.pending;
+    if (!spec || this.chart) return;
+    this.pending = null;
+    this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: spec.datasets }, options: spec.options });
+  }
+
+  private onScreen(): boolean {
+    const r = this.canvas.getBoundingClientRect();
+    return r.bottom > 0 && r.top < (window.innerHeight || document.documentElement.clientHeight);
+  }
+
+  private stopWaiting(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    if (this.idle) window.clearTimeout(this.idle);
+    this.idle = 0;
   }
 
   get instance(): Chart<'line', Pt[]> | null {
@@ -154,20 +204,28 @@ export class ChartView {
   }
 
   destroy(): void {
+    this.stopWaiting();
+    this.pending = null;
     this.chart?.destroy();
     this.chart = null;
   }
 
-  /** What the debug hook exposes: labels, point counts and colours. */
-  describe(): { id: string; datasets: { label: string; n: number; color: string; hidden: boolean }[] } {
-    const ds = this.chart?.data.datasets ?? [];
+  /**
+   * What the debug hook and the render acknowledgement expose: labels, point counts, colours and
+   * what tells a series apart besides its colour (point style, dash), of the chart or of the spec it
+   * waits to draw.
+   */
+  describe(): { id: string; datasets: { label: string; n: number; color: string; hidden: boolean; point: string; dash: string }[] } {
+    const ds = this.chart?.data.datasets ?? this.pending?.datasets ?? [];
     return {
       id: this.id,
       datasets: ds.map((d, i) => ({
         label: String(d.label ?? ''),
         n: d.data.length,
         color: String(d.borderColor ?? ''),
-        hidden: this.chart ? !this.chart.isDatasetVisible(i) : false,
+        hidden: this.chart ? !this.chart.isDatasetVisible(i) : d.hidden === true,
+        point: d.pointRadius === 0 ? 'none' : String(d.pointStyle ?? 'circle'),
+        dash: Array.isArray(d.borderDash) ? d.borderDash.join(',') : '',
       })),
     };
   }
@@ -187,6 +245,37 @@ export function chartTexts(chart: Chart<'line', Pt[]>): { axes: string[]; ticks:
     ticks: scales.flatMap((s) => s.ticks.map((t) => (Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? '')))).filter(Boolean),
     legend: chart.options.plugins?.legend?.display === false ? [] : chart.data.datasets.map((d) => String(d.label ?? '')),
     annotations: (chart.options.plugins?.sslAnnotations?.texts ?? []).map((t) => t.text ?? ''),
+  };
+}
+
+/**
+ * Where a chart put things, in canvas pixels (the debug hook's `chartLayout`): its plot area, the x
+ * tick labels, the legend's size and entries, and the annotations' boxes.
+ */
+export function chartLayout(chart: Chart<'line', Pt[]>): {
+  area: { left: number; top: number; right: number; bottom: number };
+  xTicks: { label: string; px: number }[];
+  yTicks: { label: string; px: number }[];
+  legend: { entries: number; height: number };
+  texts: DrawnText[];
+  /** The drawn points of the series that show points. */
+  points: { dataset: number; x: number; y: number }[];
+} {
+  const a = chart.chartArea;
+  const ticks = (id: string) =>
+    (chart.scales[id]?.ticks ?? []).map((t, i) => ({
+      label: Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? ''),
+      px: chart.scales[id].getPixelForTick(i),
+    }));
+  return {
+    area: { left: a.left, top: a.top, right: a.right, bottom: a.bottom },
+    xTicks: ticks('x'),
+    yTicks: ticks('y'),
+    legend: { entries: chart.legend?.legendItems?.length ?? 0, height: chart.legend?.height ?? 0 },
+    texts: drawnTexts.get(chart) ?? [],
+    points: chart.data.datasets.flatMap((d, i) =>
+      d.pointRadius === 0 || !chart.isDatasetVisible(i) ? [] : chart.getDatasetMeta(i).data.map((p) => ({ dataset: i, x: p.x, y: p.y })),
+    ),
   };
 }
 

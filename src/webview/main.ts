@@ -18,8 +18,9 @@ import {
   type PanelModel,
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
-import { applyChartDefaults, chartTexts, ChartView } from './charts';
+import { applyChartDefaults, chartLayout, chartTexts, ChartView } from './charts';
 import type { SectionView } from './chartKit';
+import { citedText, setDocOpener } from './docLinks';
 import { el, icon, ICONS } from './dom';
 import { buildReport, composePng } from './export';
 import { readStrings, t } from './l10n';
@@ -53,24 +54,26 @@ interface SectionDom {
   root: HTMLElement;
   h2: HTMLHeadingElement;
   subtitle: HTMLElement;
+  toolbar: HTMLElement;
   charts: HTMLElement;
   empty: HTMLElement;
   tableWrap: HTMLElement;
   toggle: HTMLButtonElement;
-  exportButtons: HTMLButtonElement[];
   views: ChartView[];
   boxes: HTMLElement[];
   view: SectionView | null;
 }
 
 interface DebugHook {
-  charts(): { id: string; section: ChartId; datasets: { label: string; n: number; color: string; hidden: boolean }[] }[];
+  charts(): { id: string; section: ChartId; datasets: { label: string; n: number; color: string; hidden: boolean; point: string; dash: string }[] }[];
   shown(): { documentUri: string; documentVersion: number; runId: number } | null;
   renders(): number;
   lastRenderMs(): number;
   theme(): string;
   /** What each shown chart draws as text on its canvas (axis titles, ticks, legend, annotations). */
   chartTexts(): { id: string; section: ChartId; axes: string[]; ticks: string[]; legend: string[]; annotations: string[] }[];
+  /** Where a shown chart put its plot area, ticks, legend and annotations (canvas pixels). */
+  chartLayout(id: string): ReturnType<typeof chartLayout> | null;
 }
 
 declare global {
@@ -79,6 +82,8 @@ declare global {
   }
 }
 
+// Where the first paint's time goes (read by the latency test through the runner): the script starts here.
+performance.mark('ssl-script-start');
 // The translated messages come first: everything below builds text (docs/architecture.md §2 "Localisation").
 readStrings(document);
 const vscode = getVsCodeApi<PersistedState>();
@@ -94,6 +99,8 @@ const sections = new Map<ChartId, SectionDom>();
 function post(message: WebviewToHostMessage): void {
   vscode.postMessage(message);
 }
+// A citation of docs/theory.md anywhere in the panel opens its section beside it (src/webview/docLinks.ts).
+setDocOpener((link) => post({ type: 'openDoc', doc: link.doc, anchor: link.anchor }));
 
 let encoded: { message: AnalysisMessage; text: string } | null = null;
 function save(): void {
@@ -192,11 +199,14 @@ function sectionDom(id: ChartId): SectionDom {
   const charts = el(document, 'div', 'charts');
   const empty = el(document, 'p', 'section-empty');
   empty.hidden = true;
+  // The numbers behind the charts: their text alternative (each canvas points here with aria-details), a focusable region.
   const tableWrap = el(document, 'div', 'table-wrap');
   tableWrap.id = `table-${id}`;
+  tableWrap.setAttribute('role', 'region');
+  tableWrap.tabIndex = 0;
   tableWrap.hidden = true;
   root.append(head, charts, empty, tableWrap);
-  const dom: SectionDom = { id, root, h2, subtitle, charts, empty, tableWrap, toggle, exportButtons: [png, csv, json], views: [], boxes: [], view: null };
+  const dom: SectionDom = { id, root, h2, subtitle, toolbar, charts, empty, tableWrap, toggle, views: [], boxes: [], view: null };
   sections.set(id, dom);
   // Keep the document order stable whatever order sections appear in.
   const after = ORDER.slice(ORDER.indexOf(id) + 1)
@@ -209,16 +219,16 @@ function sectionDom(id: ChartId): SectionDom {
 // ---------------------------------------------------------------------------------------
 // Rendering
 
+/** The file, the spec's name and the theory's items (graph mode, N, D, K): each an item of a wrapping line, separated by CSS. */
 function renderHeader(m: AnalysisMessage | null): void {
   fileLine.replaceChildren();
   if (m) {
     fileLine.append(el(document, 'span', 'file-name', m.fileName));
     if (m.model.name) fileLine.append(el(document, 'span', 'spec-name', m.model.name));
-    const header = viewOf(m.model)?.header?.(m.model);
-    if (header) {
-      const dims = el(document, 'span', 'spec-dims', header);
-      dims.setAttribute('data-testid', 'header-dims');
-      fileLine.append(dims);
+    for (const part of viewOf(m.model)?.header?.(m.model) ?? []) {
+      const item = el(document, 'span', 'spec-dims', part);
+      item.setAttribute('data-testid', 'header-dims');
+      fileLine.append(item);
     }
   }
   renderLock();
@@ -238,16 +248,23 @@ function renderLock(): void {
   lockButton.setAttribute('aria-label', label);
 }
 
+/** A spec with nothing in it yet (its only problem: the document is empty). */
+const isEmptySpec = (m: AnalysisMessage): boolean => m.model.problems.length > 0 && m.model.problems.every((p) => p.code === 'empty-document');
+
 function render(): void {
   const t0 = performance.now();
   const m = state.message;
   renderHeader(m);
-  emptyState.hidden = m !== null;
+  const empty = !m || isEmptySpec(m);
+  emptyState.hidden = !empty;
+  emptyState.textContent = m ? t('emptySpec') : t('emptyState');
   npzButton.hidden = !(m && viewOf(m.model)?.offersSolutions(m.model));
   if (!m) {
     cardSlot.replaceChildren();
     return;
   }
+  cardSlot.hidden = empty;
+  grid.hidden = empty;
   cardSlot.replaceChildren(
     renderCard(document, m.model, { openSource: (offset) => post(offset === undefined ? { type: 'openSource' } : { type: 'openSource', offset }) }),
   );
@@ -288,73 +305,91 @@ function renderCharts(): void {
   applyChartDefaults(theme.fontFamily, theme.fontSize, theme.foreground);
   const views = buildSections(m.model, theme);
   const present = new Set(views.map((v) => v.id));
-  for (const [id, dom] of sections) {
-    if (!present.has(id)) {
-      dom.root.hidden = true;
-      for (const v of dom.views) v.destroy();
-      dom.views = [];
-      dom.boxes.forEach((b) => b.remove());
-      dom.boxes = [];
-      dom.view = null;
-    }
+  for (const [id, dom] of sections) if (!present.has(id)) clearSection(dom);
+  for (const view of views) renderSection(sectionDom(view.id), view);
+}
+
+/** A section the model has nothing for: hidden, its charts destroyed. */
+function clearSection(dom: SectionDom): void {
+  dom.root.hidden = true;
+  for (const v of dom.views) v.destroy();
+  dom.views = [];
+  dom.boxes.forEach((b) => b.remove());
+  dom.boxes = [];
+  dom.view = null;
+}
+
+function renderSection(dom: SectionDom, view: SectionView): void {
+  dom.root.hidden = false;
+  dom.view = view;
+  dom.h2.textContent = view.title;
+  dom.subtitle.replaceChildren(...citedText(document, view.subtitle));
+  dom.empty.hidden = !view.empty;
+  dom.empty.textContent = view.empty ?? '';
+  dom.charts.hidden = view.charts.length === 0;
+  // Nothing drawn, nothing to show or export: no toolbar (a hint says what would draw it).
+  dom.toolbar.hidden = view.charts.length === 0;
+  dom.charts.classList.toggle('two', view.charts.length > 1);
+  dom.tableWrap.setAttribute('aria-label', t('tableRegion', view.title));
+  // Canvases: one per chart spec, reused across renders (charts update in place).
+  while (dom.views.length > view.charts.length) {
+    dom.views.pop()?.destroy();
+    dom.boxes.pop()?.remove();
   }
-  for (const view of views) {
-    const dom = sectionDom(view.id);
-    dom.root.hidden = false;
-    dom.view = view;
-    dom.h2.textContent = view.title;
-    dom.subtitle.textContent = view.subtitle;
-    dom.empty.hidden = !view.empty;
-    dom.empty.textContent = view.empty ?? '';
-    dom.charts.hidden = !!view.empty;
-    dom.exportButtons[0].disabled = view.charts.length === 0;
-    dom.charts.classList.toggle('two', view.charts.length > 1);
-    // Canvases: one per chart spec, reused across renders (charts update in place).
-    while (dom.views.length > view.charts.length) {
-      dom.views.pop()?.destroy();
-      dom.boxes.pop()?.remove();
-    }
-    view.charts.forEach((c, i) => {
-      let v = dom.views[i];
-      if (!v || v.id !== c.spec.id) {
-        v?.destroy();
-        dom.boxes[i]?.remove();
-        const box = el(document, 'figure', 'chart-box');
-        const frame = el(document, 'div', 'canvas-frame');
-        const canvas = el(document, 'canvas');
-        canvas.setAttribute('role', 'img');
-        canvas.id = `chart-${c.spec.id}`;
-        canvas.textContent = c.aria;
-        frame.append(canvas);
-        const cap = el(document, 'figcaption', 'chart-caption');
-        box.append(frame, cap);
-        dom.charts.insertBefore(box, dom.boxes[i + 1] ?? null);
-        dom.boxes[i] = box;
-        v = new ChartView(c.spec.id, canvas);
-        dom.views[i] = v;
-      }
-      v.canvas.setAttribute('aria-label', c.aria);
-      v.canvas.textContent = c.aria;
-      const cap = dom.boxes[i].querySelector('figcaption');
-      if (cap) {
-        cap.textContent = c.caption ?? '';
-        cap.hidden = !c.caption;
-      }
-      v.apply(c.spec);
-    });
-    const open = state.openTables.includes(view.id);
-    dom.toggle.setAttribute('aria-expanded', String(open));
-    dom.toggle.querySelector('.btn-text')!.textContent = open ? t('hideData') : t('showData');
-    dom.tableWrap.hidden = !open;
-    if (open) fillTable(dom);
+  view.charts.forEach((c, i) => renderChart(dom, i, c));
+  const open = state.openTables.includes(view.id) && view.charts.length > 0;
+  dom.toggle.setAttribute('aria-expanded', String(open));
+  dom.toggle.querySelector('.btn-text')!.textContent = open ? t('hideData') : t('showData');
+  dom.tableWrap.hidden = !open;
+  if (open) fillTable(dom);
+}
+
+/**
+ * The i-th chart of a section: its canvas (an image named by the chart's summary, its caption as
+ * description, its table of numbers as details), created once and updated in place.
+ */
+function renderChart(dom: SectionDom, i: number, c: SectionView['charts'][number]): void {
+  let v = dom.views[i];
+  if (!v || v.id !== c.spec.id) {
+    v?.destroy();
+    dom.boxes[i]?.remove();
+    const box = el(document, 'figure', 'chart-box');
+    const frame = el(document, 'div', 'canvas-frame');
+    const canvas = el(document, 'canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.id = `chart-${c.spec.id}`;
+    canvas.tabIndex = 0;
+    canvas.setAttribute('aria-details', dom.tableWrap.id);
+    frame.append(canvas);
+    const cap = el(document, 'figcaption', 'chart-caption');
+    cap.id = `caption-${c.spec.id}`;
+    box.append(frame, cap);
+    dom.charts.insertBefore(box, dom.boxes[i + 1] ?? null);
+    dom.boxes[i] = box;
+    v = new ChartView(c.spec.id, canvas);
+    dom.views[i] = v;
   }
+  v.canvas.setAttribute('aria-label', c.aria);
+  v.canvas.textContent = c.aria;
+  const cap = dom.boxes[i].querySelector('figcaption');
+  if (cap) {
+    cap.replaceChildren(...citedText(document, c.caption ?? ''));
+    cap.hidden = !c.caption;
+    if (c.caption) v.canvas.setAttribute('aria-describedby', cap.id);
+    else v.canvas.removeAttribute('aria-describedby');
+  }
+  v.apply(c.spec);
 }
 
 function fillTable(dom: SectionDom): void {
   const view = dom.view;
   if (!view) return;
   const children: Node[] = [renderTable(view.table)];
-  if (view.table.note) children.push(el(document, 'p', 'table-note', view.table.note));
+  if (view.table.note) {
+    const note = el(document, 'p', 'table-note');
+    note.append(...citedText(document, view.table.note));
+    children.push(note);
+  }
   if (!view.table.rows.length) children.splice(0, 1, el(document, 'p', 'table-note', t('noNumbers')));
   dom.tableWrap.replaceChildren(...children);
 }
@@ -376,7 +411,9 @@ function toggleTable(id: ChartId): void {
 // Exports
 
 function canvasesOf(id: ChartId): HTMLCanvasElement[] {
-  return (sections.get(id)?.views ?? []).filter((v) => v.instance).map((v) => v.canvas);
+  const views = sections.get(id)?.views ?? [];
+  for (const v of views) v.ensure();
+  return views.filter((v) => v.instance).map((v) => v.canvas);
 }
 
 function pngOf(id: ChartId): string | null {
@@ -477,6 +514,22 @@ function isStale(m: { documentUri: string; documentVersion: number; runId: numbe
   return !!baseline && baseline.documentUri === m.documentUri && isOlderResult(m, baseline);
 }
 
+/**
+ * The banner above the card (`head` null: none). `stale`: what is shown below it is not the analysis
+ * of the spec's current text (an error in it, a failed or cancelled run): the card and the charts are
+ * dimmed and say so to assistive technology.
+ */
+function showBanner(head: string | null, detail: string, stale: boolean): void {
+  errorBanner.hidden = head === null;
+  errorBanner.replaceChildren(...(head === null ? [] : [el(document, 'strong', '', head), document.createTextNode(' '), el(document, 'span', '')]));
+  if (head !== null) errorBanner.lastElementChild!.append(...citedText(document, detail));
+  app.classList.toggle('is-stale', stale);
+  for (const region of [cardSlot, grid]) {
+    if (stale) region.setAttribute('aria-description', t('staleContent'));
+    else region.removeAttribute('aria-description');
+  }
+}
+
 function handle(m: HostToWebviewMessage): void {
   switch (m.type) {
     case 'analysis': {
@@ -485,26 +538,18 @@ function handle(m: HostToWebviewMessage): void {
         pendingRunId = null;
         setBusy(false);
       }
+      // Another spec than the one shown starts at the top; the same spec keeps its place.
+      const otherSpec = state.message !== null && state.message.documentUri !== m.documentUri;
       state.message = m;
       state.locked = m.locked;
       baseline = { documentUri: m.documentUri, documentVersion: m.documentVersion, runId: m.runId };
-      errorBanner.hidden = true;
-      errorBanner.replaceChildren();
-      if (m.stale) {
-        // The last analysis without errors, while the newest version has one (docs/architecture.md §2).
-        errorBanner.replaceChildren(
-          el(document, 'strong', '', t('staleHead')),
-          document.createTextNode(' '),
-          el(
-            document,
-            'span',
-            '',
-            m.stale.code ? t('staleLineCode', m.stale.line, m.stale.code, m.stale.message) : t('staleLine', m.stale.line, m.stale.message),
-          ),
-        );
-        errorBanner.hidden = false;
-      }
+      // The last analysis without errors, while the newest version has one (docs/architecture.md §2).
+      showBanner(m.stale ? t('staleHead') : null, m.stale ? t('staleLine', m.stale.line, m.stale.message) : '', !!m.stale);
       render();
+      if (otherSpec) {
+        window.scrollTo(0, 0);
+        state.scrollY = 0;
+      }
       save();
       return;
     }
@@ -517,19 +562,13 @@ function handle(m: HostToWebviewMessage): void {
       if (isStale(m)) return;
       if (pendingRunId !== null && m.runId >= pendingRunId) pendingRunId = null;
       setBusy(false);
-      errorBanner.replaceChildren(el(document, 'strong', '', t('analysisFailed')), document.createTextNode(' '), el(document, 'span', '', m.message));
-      errorBanner.hidden = false;
+      showBanner(t('analysisFailed'), m.message, state.message !== null);
       return;
     case 'cancelled':
       if (isStale(m)) return;
       if (pendingRunId !== null && m.runId >= pendingRunId) pendingRunId = null;
       setBusy(false);
-      errorBanner.replaceChildren(
-        el(document, 'strong', '', t('analysisCancelled')),
-        document.createTextNode(' '),
-        el(document, 'span', '', state.message ? t('cancelledKeepsResult') : t('cancelledNoResult')),
-      );
-      errorBanner.hidden = false;
+      showBanner(t('analysisCancelled'), state.message ? t('cancelledKeepsResult') : t('cancelledNoResult'), state.message !== null);
       return;
     case 'lock':
       state.locked = m.locked;
@@ -611,6 +650,8 @@ function restore(): void {
       state.locked = initial.locked;
     }
   }
+  const m = state.message;
+  if (m?.stale) showBanner(t('staleHead'), t('staleLine', m.stale.line, m.stale.message), true);
   render();
   if (state.scrollY > 0) requestAnimationFrame(() => window.scrollTo(0, state.scrollY));
 }
@@ -629,13 +670,25 @@ window.__sslPanel = Object.freeze({
   renders: () => renders,
   lastRenderMs: () => lastRenderMs,
   theme: () => theme.kind,
+  chartLayout: (id: string) => {
+    for (const dom of sections.values()) {
+      const v = dom.root.hidden ? undefined : dom.views.find((x) => x.id === id);
+      v?.ensure();
+      if (v?.instance) return chartLayout(v.instance);
+    }
+    return null;
+  },
   chartTexts: () =>
     ORDER.flatMap((id) => {
       const dom = sections.get(id);
       if (!dom || dom.root.hidden) return [];
-      return dom.views.flatMap((v) => (v.instance ? [{ id: v.id, section: id, ...chartTexts(v.instance) }] : []));
+      return dom.views.flatMap((v) => {
+        v.ensure();
+        return v.instance ? [{ id: v.id, section: id, ...chartTexts(v.instance) }] : [];
+      });
     }),
 });
 
 restore();
+performance.mark('ssl-first-render');
 post({ type: 'ready' });

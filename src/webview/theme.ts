@@ -27,11 +27,18 @@ export interface Theme {
   vicreg: string;
   simclr: string;
   barlow: string;
-  /** Distinct series colours in order (families of curves), all from `--vscode-charts-*`. */
+  /**
+   * Distinct series colours in order (families of curves): the theme's blue and orange, then the
+   * Okabe–Ito colours, all told apart with red–green colour-vision deficiency.
+   */
   palette: string[];
   /** Line width multiplier (thicker in high contrast). */
   lineScale: number;
 }
+
+/** Okabe & Ito's colour-blind-safe colours (Color Universal Design), for light and for dark backgrounds. */
+const OKABE_ITO_LIGHT = { purple: '#b0508b', green: '#009e73', sky: '#3c8dbf', vermillion: '#d55e00' };
+const OKABE_ITO_DARK = { purple: '#cc79a7', green: '#2ab38c', sky: '#56b4e9', vermillion: '#e37b2e' };
 
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
   const v = style.getPropertyValue(name).trim();
@@ -58,12 +65,13 @@ export function readTheme(): Theme {
   const foreground = get('--vscode-editor-foreground', get('--vscode-foreground', dark ? '#cccccc' : '#333333'));
   const hc = kind === 'high-contrast' || kind === 'high-contrast-light';
   const chartsForeground = get('--vscode-charts-foreground', foreground);
+  // Blue against orange carries every two-way contrast (signal/noise, JE/RC, full/shrunk): a pair
+  // told apart with red–green colour-vision deficiency, taken from the theme; the third colours are
+  // Okabe–Ito's (a little lighter on dark backgrounds). Shapes and dashes repeat each distinction.
   const blue = get('--vscode-charts-blue', '#3794ff');
   const orange = get('--vscode-charts-orange', '#d18616');
-  const green = get('--vscode-charts-green', '#89d185');
-  const red = get('--vscode-charts-red', '#f14c4c');
-  const purple = get('--vscode-charts-purple', '#b180d7');
   const yellow = get('--vscode-charts-yellow', '#cca700');
+  const oi = dark ? OKABE_ITO_DARK : OKABE_ITO_LIGHT;
   return {
     kind,
     background: get('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff'),
@@ -75,16 +83,16 @@ export function readTheme(): Theme {
     fontSize: parseFloat(get('--vscode-font-size', '13')) || 13,
     rc: orange,
     je: blue,
-    sl: green,
-    signal: green,
-    noise: red,
-    theta: purple,
+    sl: oi.purple,
+    signal: blue,
+    noise: orange,
+    theta: oi.purple,
     boundary: yellow,
     marker: chartsForeground,
     vicreg: blue,
     simclr: orange,
-    barlow: purple,
-    palette: [blue, orange, green, purple, red, yellow],
+    barlow: oi.purple,
+    palette: [blue, orange, oi.green, oi.purple, oi.sky, oi.vermillion],
     lineScale: hc ? 1.6 : 1,
   };
 }

@@ -19,6 +19,6 @@ export interface TheoryView<M extends PanelModel = PanelModel> {
   recommended(model: M): string | null;
   /** Offer the solutions `.npz` export. */
   offersSolutions(model: M): boolean;
-  /** A short line about the model for the header (graph mode's N, D, K), if any. */
-  header?(model: M): string | undefined;
+  /** Short items about the model for the header line (graph mode, N, D, K), if any. */
+  header?(model: M): string[] | undefined;
 }

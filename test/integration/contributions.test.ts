@@ -127,9 +127,13 @@ describe('manifest contributions', function () {
     const stale = await rendered(uri, (p) => p.posted!.documentVersion === broken && !!p.posted!.stale, 'the stale panel');
     const diag = vscode.languages.getDiagnostics(uri).find((d) => d.source === 'sslexp' && d.severity === vscode.DiagnosticSeverity.Error);
     assert.ok(diag, 'the error is a diagnostic');
-    assert.equal(diag.code, 'negative-alpha');
+    // The code links to the section its message cites (docs/theory.md §3), opened by sslParadigm.openDocs.
+    assert.ok(typeof diag.code === 'object' && diag.code.value === 'negative-alpha', JSON.stringify(diag.code));
+    assert.equal(diag.code.target.scheme, 'command');
+    assert.equal(diag.code.target.path, 'sslParadigm.openDocs');
+    assert.deepEqual(JSON.parse(decodeURIComponent(diag.code.target.query)), { doc: 'theory', anchor: 's3' });
     assert.deepEqual(stale.posted!.stale, { message: diag.message, line: 12, code: 'negative-alpha' });
-    assert.match(stale.posted!.stale!.message, /alpha must be >= 0 .*got -1\.$/);
+    assert.match(stale.posted!.stale!.message, /alpha must be ≥ 0 .*got -1\.$/);
     // The numbers are those of the last version without errors (alpha = 1), not of alpha = -1.
     const kept = asAlignment(stale.posted!.model);
     assert.equal(round3(kept.thresholds!.alphaRC), 10.5);
@@ -164,9 +168,29 @@ describe('manifest contributions', function () {
     const [w] = m.contributes.walkthroughs;
     assert.equal(w.id, 'sslParadigm.gettingStarted');
     assert.equal(w.title, 'Get started with SSL Paradigm Advisor', 'the %key% was resolved');
-    // The allow-list matcher itself: the bundles ship, the sources do not.
-    assert.ok(shipped('dist/extension.js') && shipped('l10n/bundle.l10n.json') && shipped('package.nls.json'));
-    assert.ok(!shipped('src/extension.ts') && !shipped('dist/cli.js') && !shipped('media/screenshot-panel.png'));
+    // The allow-list matcher itself: the bundles, the sslexp command of `bin`, the screenshots the steps
+    // show and the documentation the links open ship; the sources and source maps do not.
+    for (const rel of [
+      'dist/extension.js',
+      'dist/cli.js',
+      'l10n/bundle.l10n.json',
+      'package.nls.json',
+      'media/screenshot-panel.png',
+      'docs/theory.md',
+      'docs/architecture.md',
+    ])
+      assert.ok(shipped(rel), `${rel} ships`);
+    for (const rel of ['src/extension.ts', 'dist/cli.js.map', 'docs/notes.md', 'test/e2e/webview.test.ts']) assert.ok(!shipped(rel), `${rel} does not ship`);
+    assert.equal((manifest() as unknown as { bin: Record<string, string> }).bin.sslexp, 'dist/cli.js');
+    // Each step says what its button does; the first creates a spec from a template (it opens none).
+    assert.deepEqual(
+      w.steps.map((s) => s.title),
+      ['Create a spec from a template', 'See the thresholds in the CodeLens', 'Open the analysis panel', 'Apply a quick fix'],
+    );
+    // Done only when it happened: a spec created, a panel drawn (not merely a command run that may fail).
+    assert.deepEqual(w.steps[0].completionEvents, ['onContext:sslParadigm.specCreated']);
+    assert.deepEqual(w.steps[2].completionEvents, ['onContext:sslParadigm.panelShown']);
+    let images = 0;
     const registered = new Set(await vscode.commands.getCommands(true));
     const contributed = new Set(m.contributes.commands.map((c) => c.command));
     let links = 0;
@@ -178,6 +202,15 @@ describe('manifest contributions', function () {
         for (const rel of rels) {
           assert.ok(fs.existsSync(path.join(extensionRoot, rel)), `${s.id}: ${rel} exists`);
           assert.ok(shipped(rel), `${s.id}: ${rel} is shipped`);
+          // Every step shows a screenshot: the images its markdown names exist and ship.
+          const md = rel.endsWith('.md') ? fs.readFileSync(path.join(extensionRoot, rel), 'utf8') : '';
+          const pictures = [...md.matchAll(/!\[([^\]]+)\]\(([^)]+)\)/g)];
+          assert.ok(pictures.length > 0 || !rel.endsWith('.md'), `${s.id}: an image`);
+          for (const [, alt, src] of pictures) {
+            const image = path.posix.join(path.posix.dirname(rel), src);
+            assert.ok(alt.length > 10 && fs.existsSync(path.join(extensionRoot, image)) && shipped(image), `${s.id}: ${image}`);
+            images++;
+          }
         }
       }
       assert.ok(!/^%[\w.]+%$/.test(s.description) && s.description.length > 20, `${s.id}: resolved description`);
@@ -190,6 +223,7 @@ describe('manifest contributions', function () {
       }
     }
     assert.equal(links, 3);
+    assert.equal(images, 4);
     await closeAllEditors();
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${m.publisher}.${m.name}#${w.id}`, false);
     // VS Code found the walkthrough: its editor opens as a "Walkthrough: …" tab (an unknown id opens
@@ -228,7 +262,7 @@ describe('manifest contributions', function () {
     assert.equal(p.title, `Analysis ${path.basename(editor.document.uri.path)}`);
 
     // "New Experiment Spec…": two pickers (template, then where); the first items are Weak noise, Untitled document.
-    const pick = link('openExample');
+    const pick = link('newSpec');
     assert.deepEqual(pick, { command: 'sslParadigm.newSpec', args: [] });
     let done = false;
     const created = Promise.resolve(vscode.commands.executeCommand<vscode.TextEditor | undefined>(pick.command)).finally(() => (done = true));

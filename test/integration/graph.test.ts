@@ -27,6 +27,7 @@ import {
   waitFor,
   workspaceRoot,
   type DiagRow,
+  codeOf,
 } from './helpers';
 
 const SCRATCH = ['.scratch', `graph-${process.pid}`];
@@ -94,7 +95,7 @@ describe('graph mode', function () {
     const editor = await openScratch('barlow.sslexp.yaml', original);
     const doc = editor.document;
     await analysed(doc);
-    const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'barlow-needs-two-views');
+    const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => codeOf(d) === 'barlow-needs-two-views');
     assert.equal(ds.length, 1, JSON.stringify(rows(vscode.languages.getDiagnostics(doc.uri))));
     assert.equal(ds[0].severity, vscode.DiagnosticSeverity.Information);
     assert.deepEqual([ds[0].range.start.line, ds[0].range.start.character, ds[0].range.end.line, ds[0].range.end.character], [8, 2, 8, 8]);
@@ -120,7 +121,7 @@ describe('graph mode', function () {
     }[] = [
       {
         rel: 'graph/ring-edges.sslexp.yaml',
-        ranks: 'VICReg rank 3/3 · SimCLR rank 3/3',
+        ranks: 'ranks VICReg 3/3, SimCLR 3/3',
         more: async (doc) => {
           for (const pos of [positionOf(doc, 'invariance', 'vicreg'), positionOf(doc, '25}', 'invariance')]) {
             const text = await hoverText(doc, pos);
@@ -139,13 +140,13 @@ describe('graph mode', function () {
           const embedding = await hoverText(doc, positionOf(doc, 'embedding'));
           assert.ok(embedding.includes('**embedding: K = 3**, the representation dimension'), embedding);
           assert.ok(embedding.includes('| VICReg | 3/3 | σ_k > 0 on every direction (smallest 0.0625) |'), embedding);
-          assert.ok(embedding.includes('| SimCLR | 3/3 | positive eigenvalues of D^-1/2 G D^-1/2: 1, 0.866, 0.866 |'), embedding);
+          assert.ok(embedding.includes('| SimCLR | 3/3 | positive eigenvalues of D^(−1/2) G D^(−1/2): 1, 0.866, 0.866 |'), embedding);
           assert.ok(embedding.includes('No method collapses at K = 3.'), embedding);
         },
       },
       {
         rel: 'graph/digit-labels.sslexp.yaml',
-        ranks: 'VICReg rank 16/16 · SimCLR rank 10/16 (collapse)',
+        ranks: 'ranks VICReg 16/16, SimCLR 10/16 (collapse)',
         more: async (doc) => {
           const text = await hoverText(doc, positionOf(doc, '16', '\nembedding:'));
           assert.ok(text.includes('| SimCLR | 10/16 (collapse: 6 dimensions 0) |'), text);
@@ -155,13 +156,13 @@ describe('graph mode', function () {
           assert.ok(graph.includes('10 connected components'), graph);
         },
       },
-      { rel: 'graph/digit-views.sslexp.yaml', ranks: 'VICReg rank 16/16 · SimCLR rank 16/16 · Barlow rank 16/16' },
+      { rel: 'graph/digit-views.sslexp.yaml', ranks: 'ranks VICReg 16/16, SimCLR 16/16, Barlow 16/16' },
       {
         rel: 'graph/digit-knn.sslexp.yaml',
-        ranks: 'VICReg rank 16/16 · SimCLR rank 16/16',
+        ranks: 'ranks VICReg 16/16, SimCLR 16/16',
         more: async (doc, a) => {
           assert.equal(a.alignment?.aligned, false);
-          assert.equal(graphRecommendationText(a.recommendation), 'vicreg, low invariance');
+          assert.equal(graphRecommendationText(a.recommendation), 'VICReg, low invariance weight');
           for (const pos of [positionOf(doc, 'k:', 'knn'), positionOf(doc, '10}', 'knn')]) {
             const text = await hoverText(doc, pos);
             assert.ok(text.includes('**k = 10** nearest other rows per row (Euclidean, ties to the lower index), symmetrised by "or", weight 1'), text);
@@ -175,15 +176,15 @@ describe('graph mode', function () {
           }
         },
       },
-      { rel: 'graph/two-triangles.sslexp.yaml', ranks: 'VICReg rank 2/2 · SimCLR rank 2/2' },
+      { rel: 'graph/two-triangles.sslexp.yaml', ranks: 'ranks VICReg 2/2, SimCLR 2/2' },
     ];
     for (const c of cases) {
-      it(`${c.rel}: ${c.ranks} · …, Open analysis`, async () => {
+      it(`${c.rel}: …, ${c.ranks}, Open analysis`, async () => {
         const editor = await openSpec(c.rel);
         const doc = editor.document;
         const a = await graphAnalysis(doc);
         assert.deepEqual(rows(vscode.languages.getDiagnostics(doc.uri)), [], 'no problems');
-        assert.deepEqual(await lensTitles(doc), [`${c.ranks} · ${graphRecommendationText(a.recommendation)}`, 'Open analysis']);
+        assert.deepEqual(await lensTitles(doc), [`${graphRecommendationText(a.recommendation)} · ${c.ranks}`, 'Open analysis']);
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
         for (const l of lenses) {
           assert.equal(l.range.start.line, 0);
@@ -250,10 +251,11 @@ describe('graph mode', function () {
       const parsed = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(json!)).toString('utf8')) as { model: { theory: string; dimensions: unknown } };
       assert.equal(parsed.model.theory, 'spectralEmbedding');
       assert.deepEqual(parsed.model.dimensions, { N: 1000, D: 64, K: 16 });
-      // A chart this spec does not have: the panel refuses at once (not after the 30 s timeout).
+      // A chart this spec does not have: the webview refuses it (not the host's 30 s export
+      // timeout: half of it is a generous bound that still tells the two apart).
       const t0 = Date.now();
       assert.equal(await exp({ format: 'png', chart: 'thresholds', target: out('thresholds.png') }), undefined);
-      assert.ok(Date.now() - t0 < 5000, `refused after ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 15_000, `refused after ${Date.now() - t0} ms`);
       assert.equal(fs.existsSync(out('thresholds.png').fsPath), false);
     });
 

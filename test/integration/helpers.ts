@@ -75,7 +75,7 @@ export async function waitFor<T>(condition: () => T | Promise<T>, timeoutMs = 10
 }
 
 const describeDiagnostics = (ds: readonly vscode.Diagnostic[]): string =>
-  ds.length === 0 ? 'none' : ds.map((d) => `[${d.code ?? ''}] ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ');
+  ds.length === 0 ? 'none' : ds.map((d) => `[${codeOf(d)}] ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ');
 
 /**
  * Resolves with the diagnostics of `uri` as soon as `predicate` accepts them (checked now and
@@ -154,12 +154,82 @@ export function screenshot(name: string, timeoutMs = 15_000): Promise<string | u
   });
 }
 
+/**
+ * The text of every element of the workbench page that matches `selector` (the runner's `/dom`
+ * endpoint): what the user sees, e.g. `.codelens-decoration`. Undefined where no runner listens.
+ */
+export function workbenchTexts(selector: string, timeoutMs = 5000): Promise<string[] | undefined> {
+  const port = Number(process.env[ENV.runnerPort]);
+  if (!port) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/dom?selector=${encodeURIComponent(selector)}`, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        try {
+          resolve(res.statusCode === 200 ? (JSON.parse(body) as { texts: string[] }).texts : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
+/** What the analysis panel's webview shows (the runner reads it in the webview's frame). */
+export interface PanelView {
+  scrollY: number;
+  scrollHeight: number;
+  stale: boolean;
+  banner: string | null;
+  empty: string | null;
+  paradigm: string | null;
+  sections: string[];
+  toolbars: string[];
+  /** `clickDoc`: the text of the documentation link clicked. */
+  clicked: string | null;
+  /** The first paint's steps in epoch ms: the webview frame's start, its script's start, the end of its first render. */
+  timing: { origin: number; script: number; rendered: number };
+}
+
+/** The open panel's view (`scroll`: scrolled to `y` first; `clickDoc`: its first documentation link clicked); undefined where no runner listens or no panel is open. */
+export function panelView(op: 'state' | 'scroll' | 'clickDoc' = 'state', y = 0, timeoutMs = 10_000): Promise<PanelView | undefined> {
+  const port = Number(process.env[ENV.runnerPort]);
+  if (!port) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/panel?op=${op}&y=${y}`, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        try {
+          resolve(res.statusCode === 200 ? ((JSON.parse(body) as PanelView | null) ?? undefined) : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
+
 /** Writes `text` to `name` in a scratch folder of the workspace (its path segments) and opens it in an editor. */
 export async function openScratch(folder: readonly string[], name: string, text: string): Promise<vscode.TextEditor> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), ...folder, name);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
   const doc = await vscode.workspace.openTextDocument(uri);
   return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** A diagnostic's code as a string (a code that links to the documentation is `{value, target}`). */
+export function codeOf(d: vscode.Diagnostic): string {
+  return String(typeof d.code === 'object' ? d.code.value : (d.code ?? ''));
 }
 
 /** A diagnostic of ours as a comparable row: code, severity, range, message. */
@@ -171,7 +241,7 @@ export function diagnosticRows(ds: readonly vscode.Diagnostic[]): DiagRow[] {
   return ds
     .filter((d) => d.source === 'sslexp')
     .map((d): DiagRow => [
-      String(d.code),
+      codeOf(d),
       SEVERITY_NAME[d.severity],
       d.range.start.line,
       d.range.start.character,
@@ -191,6 +261,11 @@ export function positionOf(doc: vscode.TextDocument, needle: string, after = '')
   return doc.positionAt(i + Math.min(1, needle.length - 1));
 }
 
+/** A hover's markdown with its documentation links as the text a user reads (`[docs/theory.md §3](command:…)` -> `docs/theory.md §3`). */
+export function hoverShown(markdown: string): string {
+  return markdown.replace(/\[([^\]]*)\]\(command:sslParadigm\.openDocs\?[^)]*\)/g, '$1');
+}
+
 /** Waiting for an analysis, and the CodeLens titles and hover text it gives (the extension's API from `getApi`). */
 export function analysisHelpers(getApi: () => ExtensionApi, timeoutMs: number) {
   /** Waits for the analysis of the document's current version. */
@@ -204,7 +279,7 @@ export function analysisHelpers(getApi: () => ExtensionApi, timeoutMs: number) {
   async function hoverText(doc: vscode.TextDocument, position: vscode.Position): Promise<string> {
     await analysed(doc);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
-    return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    return hoverShown(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'));
   }
   return { analysed, lensTitles, hoverText };
 }

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { extensionId, openSpec, replaceDocumentText, sleep, waitFor, workspaceRoot } from './helpers';
+import { codeOf, extensionId, hoverShown, openSpec, replaceDocumentText, sleep, waitFor, workspaceRoot } from './helpers';
+import { assertNoHang } from '../support/hangGuard';
 
 const SCRATCH = `.scratch/language-${process.pid}`;
 let api: ExtensionApi;
@@ -97,7 +98,7 @@ describe('language service (no other extension installed)', function () {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(offset));
       const h = hovers.find((x) => x.range?.contains(doc.positionAt(offset)));
       assert.ok(h, needle);
-      return { text: h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n'), range: doc.getText(h.range) };
+      return { text: hoverShown(h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')), range: doc.getText(h.range) };
     };
     const exponent = await hoverAt('exponent: 1}');
     assert.equal(exponent.range, '{power_law: {first: 100,\n                         exponent: 1}}');
@@ -109,7 +110,7 @@ describe('language service (no other extension installed)', function () {
     );
     const count = await hoverAt('count: 20');
     assert.equal(count.range, 'count');
-    assert.ok(count.text.startsWith('**count**\n\nd - k, the number of noise components'), count.text);
+    assert.ok(count.text.startsWith('**count**\n\nd − k, the number of noise components'), count.text);
   });
 
   it('file: values are the workspace data files relative to the spec', async () => {
@@ -159,9 +160,7 @@ describe('language service (no other extension installed)', function () {
       const editor = await openScratch(name, text);
       await waitFor(() => api.solver.latestFor(editor.document), 15_000, 'the analysis');
       await sleep(2500); // give VS Code's JSON language service time to publish its own
-      return vscode.languages
-        .getDiagnostics(editor.document.uri)
-        .map((d) => `${d.source}:${String(typeof d.code === 'object' ? d.code.value : d.code)}:${d.range.start.line}`);
+      return vscode.languages.getDiagnostics(editor.document.uri).map((d) => `${d.source}:${codeOf(d)}:${d.range.start.line}`);
     };
     // Three faults with a syntax error: the syntax error stops the validation, so it is reported exactly once.
     const broken = await diagnostics(
@@ -205,7 +204,8 @@ describe('language service (no other extension installed)', function () {
     await waitFor(() => api.solver.latestFor(doc), 15_000, 'the analysis of the broken text');
     const stale = await titles();
     assert.equal(stale[0], '1 problem');
-    assert.equal(stale[1], `${fresh[0]} (stale: 1 error)`);
+    // Short beside the problems lens (a split editor cuts long titles): the recommendation, the rest in the tooltip.
+    assert.equal(stale[1], `${fresh[0].split(' · ').pop()} (stale)`);
     assert.ok(api.solver.lastGood(doc.uri)?.stale);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
@@ -217,7 +217,9 @@ describe('activation', function () {
     assert.ok(ext);
     const api = await ext.activate();
     this.test!.title += ` [activate() ${api.activationMs.toFixed(1)} ms; worker started by activate(): ${api.workerStartedOnActivation}]`;
-    assert.ok(api.activationMs < 200, `activate() took ${api.activationMs} ms`);
+    // cheap by construction: no worker and no file read on activation (the time is a figure, in the title)
+    assert.equal(api.workerStartedOnActivation, false, 'activate() starts no worker');
+    assertNoHang(api.activationMs, 'activate()');
     const pkg = ext.packageJSON as { activationEvents: string[] };
     assert.ok(!pkg.activationEvents.some((e) => e === 'onLanguage:yaml' || e === 'onLanguage:json'), 'no activation on every YAML/JSON file');
   });

@@ -6,9 +6,10 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionId, extensionRoot, waitFor, workspaceRoot } from './helpers';
+import { extensionId, extensionRoot, waitFor, workspaceRoot, codeOf } from './helpers';
 
 describe('the packaged extension (.vsix installed into VS Code)', function () {
   this.timeout(60_000);
@@ -21,7 +22,7 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
     assert.equal(ext.packageJSON.name, 'ssl-paradigm-advisor');
   });
 
-  it('ships only the allow-listed files: the three extension bundles, media, schema, README, LICENSE', () => {
+  it('ships only the allow-listed files: the bundles, the sslexp command its manifest declares, media, schema, the documentation, README, LICENSE', () => {
     const ext = vscode.extensions.getExtension(extensionId())!;
     const files: string[] = [];
     const walk = (d: string, rel = ''): void => {
@@ -41,12 +42,35 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
       'package.json',
       'package.nls.json',
       'l10n/bundle.l10n.json',
+      // What the walkthrough shows and what the documentation links open.
+      'media/screenshot-editor.png',
+      'media/screenshot-panel.png',
+      'docs/theory.md',
+      'docs/architecture.md',
     ]) {
       assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     }
-    assert.ok(!files.includes('dist/cli.js'), 'the sslexp command is not shipped in the .vsix');
+    // Every path the packaged manifest names is in the package: `bin` (the sslexp command), `main`, `browser`, the icon.
+    const pkg = ext.packageJSON as { bin: Record<string, string>; main: string; browser: string; icon: string };
+    for (const rel of [...Object.values(pkg.bin), pkg.main, pkg.browser, pkg.icon]) assert.ok(files.includes(rel.replace(/^\.\//, '')), `${rel} is shipped`);
+    assert.equal(pkg.bin.sslexp, 'dist/cli.js');
     const unexpected = files.filter((f) => /^(src|test|out|node_modules|scripts|bench|examples|\.cache)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     assert.deepEqual(unexpected, []);
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('docs/')),
+      ['docs/architecture.md', 'docs/theory.md'],
+    );
+  });
+
+  it('its sslexp command runs from the package: `sslexp check` on an example', () => {
+    const ext = vscode.extensions.getExtension(extensionId())!;
+    const spec = vscode.Uri.joinPath(workspaceRoot(), 'straddling.sslexp.yaml').fsPath;
+    const r = spawnSync(process.execPath, [path.join(ext.extensionPath, 'dist', 'cli.js'), 'check', spec], {
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /straddling\.sslexp\.yaml:13:8: info alpha-below-rc: /);
   });
 
   it('activates on a spec, and its bundled worker publishes diagnostics and CodeLens', async () => {
@@ -62,8 +86,8 @@ describe('the packaged extension (.vsix installed into VS Code)', function () {
       20_000,
       'diagnostics from the packaged worker',
     );
-    const below = diags.find((d) => d.code === 'alpha-below-rc');
-    assert.ok(below, diags.map((d) => d.code).join());
+    const below = diags.find((d) => codeOf(d) === 'alpha-below-rc');
+    assert.ok(below, diags.map((d) => codeOf(d)).join());
     assert.equal(below.range.start.line, 12);
     const lenses = await waitFor(
       async () => {

@@ -4,7 +4,7 @@ import { asAlignment } from '../support/engine';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { closeAllEditors, extensionId, openSpec, waitFor } from './helpers';
+import { closeAllEditors, extensionId, openSpec, waitFor, codeOf } from './helpers';
 
 describe('editor features in an untrusted workspace', function () {
   this.timeout(30_000);
@@ -30,7 +30,7 @@ describe('editor features in an untrusted workspace', function () {
       return [s.line, s.character, e.line, e.character];
     };
     assert.deepEqual(
-      ds.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
+      ds.map((d) => [codeOf(d), d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
       [
         [
           'untrusted-file',
@@ -46,7 +46,7 @@ describe('editor features in an untrusted workspace', function () {
         ],
       ],
     );
-    assert.ok(!ds.some((d) => d.code === 'file-not-found' || d.code === 'file-read-error'), 'no attempt to read was made');
+    assert.ok(!ds.some((d) => codeOf(d) === 'file-not-found' || codeOf(d) === 'file-read-error'), 'no attempt to read was made');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
     assert.deepEqual(
       lenses.map((l) => [l.command?.title, l.command?.command]),
@@ -66,7 +66,7 @@ describe('editor features in an untrusted workspace', function () {
       lenses.map((l) => l.command?.title),
       ['α_RC = 0.764 · α_JE = 0.707 · joint-embedding', 'Open analysis', 'Run simulation'],
     );
-    const codes = vscode.languages.getDiagnostics(editor.document.uri).map((d) => d.code);
+    const codes = vscode.languages.getDiagnostics(editor.document.uri).map((d) => codeOf(d));
     assert.deepEqual(codes, ['regime', 'alpha-below-rc']);
   });
 });

@@ -7,8 +7,9 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { npzKeys, readNpz } from '../../src/core/io/npz';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
-import { closeAllEditors, extensionId, waitFor, workspaceRoot } from './helpers';
+import { closeAllEditors, extensionId, waitFor, workspaceRoot, codeOf } from './helpers';
 import { asAlignment } from '../support/engine';
+import digitsViews from '../oracle/digits_views.json';
 
 const SCHEME = 'memfs';
 
@@ -135,7 +136,7 @@ describe('virtual file systems (memfs:)', function () {
       10_000,
       'the diagnostics of the memfs spec',
     );
-    const messages = diags.map((d) => `${String(d.code)}: ${d.message}`).sort();
+    const messages = diags.map((d) => `${codeOf(d)}: ${d.message}`).sort();
     assert.deepEqual(
       messages.filter((m) => m.startsWith('alpha-below')),
       [
@@ -185,7 +186,7 @@ describe('virtual file systems (memfs:)', function () {
       'the diagnostics of the spec with a missing file',
     );
     assert.deepEqual(
-      diags.map((d) => [String(d.code), d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
+      diags.map((d) => [codeOf(d), d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
       [['file-not-found', 2, 19, 38, "File 'spectra/missing.npy' not found (looked for /proj/spectra/missing.npy)."]],
     );
   });
@@ -208,7 +209,8 @@ describe('virtual file systems (memfs:)', function () {
       'the panel of the memfs views spec with its probe',
     );
     const model = panel.posted!.model;
-    assert.equal(asAlignment(model).probe?.reconstruction, 161 / 201);
+    // as numpy computes it (test/oracle/digits_views.py)
+    assert.equal(asAlignment(model).probe?.reconstruction, digitsViews.probeCorrect.reconstruction / digitsViews.split.test);
     assert.ok(fsp.reads.includes('/proj/data/digits-augmented-views.npy'), 'the host read the views through the provider');
 
     const target = uri('/proj/out/views-solutions.npz');
@@ -217,6 +219,6 @@ describe('virtual file systems (memfs:)', function () {
     const bytes = await vscode.workspace.fs.readFile(target);
     assert.equal(npzKeys(bytes).length, 16);
     assert.deepEqual(readNpz(bytes, 'views-solutions.npz', 'supervised_V').shape, [10, 64]);
-    assert.equal(readNpz(bytes, 'views-solutions.npz', 'probe_joint_embedding').data[0], 158 / 201);
+    assert.equal(readNpz(bytes, 'views-solutions.npz', 'probe_joint_embedding').data[0], digitsViews.probeCorrect.jointEmbedding / digitsViews.split.test);
   });
 });

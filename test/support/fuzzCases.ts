@@ -9,6 +9,7 @@
  */
 import { mulberry32 as rng } from './mulberry32';
 import * as zlib from 'node:zlib';
+import { writeNpz, type NpzEntry } from '../../src/core/io/npzWrite';
 
 /** A file of a case: bytes, text, or a symbolic link to a path. */
 export type FuzzFile = Uint8Array | string | { symlink: string };
@@ -22,6 +23,8 @@ export interface FuzzCase {
   files: Record<string, FuzzFile>;
   /** What the generator aimed at (for reports). */
   kind: string;
+  /** `analyze -o` to this path (relative to the spec's directory), when the case tries one: a new file, an input, a wrong extension. */
+  output?: string;
 }
 
 export { rng };
@@ -116,10 +119,17 @@ function matrix(g: Gen, rows: number, cols: number): unknown[][] {
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => (!g.oops(0.2) ? Math.round((g.r() - 0.5) * 400) / 100 : g.num())));
 }
 
-function dataBlock(g: Gen, files: Record<string, FuzzFile>, graph: boolean): Record<string, unknown> {
+function dataBlock(
+  g: Gen,
+  files: Record<string, FuzzFile>,
+  graph: boolean,
+  shape: { rows: number; cols: number } = { rows: 0, cols: 0 },
+): Record<string, unknown> {
   const d: Record<string, unknown> = {};
   const rows = !g.oops() ? 2 * g.int(4, 8) : g.int(0, 3);
   const cols = !g.oops() ? g.int(2, 6) : g.int(0, 1);
+  shape.rows = rows;
+  shape.cols = cols;
   if (g.chance(0.6)) d.file = matrixFile(g, files, rows, cols);
   else d.X = matrix(g, rows, cols);
   if (g.chance(0.3) || (graph && g.chance(0.3)))
@@ -140,7 +150,8 @@ function dataBlock(g: Gen, files: Record<string, FuzzFile>, graph: boolean): Rec
   return d;
 }
 
-function augmentation(g: Gen, files: Record<string, FuzzFile>): unknown {
+function augmentation(g: Gen, files: Record<string, FuzzFile>, shape?: { rows: number; cols: number }): unknown {
+  if (shape && g.chance(0.25)) return { views: { file: viewsFile(g, files, shape.rows, shape.cols) } };
   switch (g.int(0, 4)) {
     case 0:
       return { masking: { keep: g.chance(0.8) ? g.r() : g.num() } };
@@ -187,9 +198,15 @@ function specObject(g: Gen, files: Record<string, FuzzFile>): { spec: Record<str
     if (g.chance(0.2)) spec.latent = !g.oops() ? g.int(1, 2) : g.count();
     if (g.chance(0.2)) spec.simulate = simulate(g);
   } else if (mode === 'data') {
-    spec.data = dataBlock(g, files, false);
+    const shape = { rows: 0, cols: 0 };
+    spec.data = dataBlock(g, files, false, shape);
+    if (g.chance(0.15)) {
+      // the data as their moments (README "Moments as a file"): labels, Y, key and the rows go
+      const { file: _file, X: _x, labels: _labels, Y: _y, ...rest } = spec.data as Record<string, unknown>;
+      spec.data = { ...rest, moments: { file: momentsFile(g, files) } };
+    }
     const pca = 'pca' in (spec.data as object);
-    if (!pca || g.chance(0.6)) spec.augmentation = augmentation(g, files);
+    if (!pca || g.chance(0.6)) spec.augmentation = augmentation(g, files, 'moments' in (spec.data as object) ? undefined : shape);
     if (!pca || g.chance(0.3)) spec.latent = !g.oops() ? 1 : g.int(1, 8);
     if (g.chance(0.4)) spec.alpha = Math.round(g.r() * 300) / 100;
     if (g.chance(0.15)) spec.simulate = simulate(g);
@@ -220,6 +237,29 @@ function g0<T>(xs: readonly T[]): T | undefined {
   return g0Gen ? g0Gen.pick(xs) : xs[0];
 }
 
+/** Tags and anchors a key may carry (a tag on a key is checked like one on a value). */
+const KEY_PROPERTIES = [
+  '!!str ',
+  '!!seq ',
+  '!!map ',
+  '!!float ',
+  '!!int ',
+  '!!null ',
+  '!!bool ',
+  '!foo ',
+  '!!binary ',
+  '!<tag:yaml.org,2002:str> ',
+  '!<tag:yaml.org,2002:int> ',
+  '&k ',
+  '!!str &k2 ',
+  '&k3 !!seq ',
+];
+
+/** A mapping key as written: sometimes with a tag or an anchor. */
+function yamlKey(k: string, g: Gen): string {
+  return g.oops(0.3) ? `${g.pick(KEY_PROPERTIES)}${k}` : k;
+}
+
 function toYaml(v: unknown, g: Gen, indent = 0, flow = false): string {
   const pad = ' '.repeat(indent);
   if (Array.isArray(v)) {
@@ -229,8 +269,8 @@ function toYaml(v: unknown, g: Gen, indent = 0, flow = false): string {
   }
   if (v && typeof v === 'object') {
     const e = Object.entries(v);
-    if (flow || e.length === 0 || g.chance(0.2)) return `{${e.map(([k, x]) => `${k}: ${toYaml(x, g, 0, true)}`).join(', ')}}`;
-    return '\n' + e.map(([k, x]) => `${pad}${k}: ${toYaml(x, g, indent + 2)}`).join('\n');
+    if (flow || e.length === 0 || g.chance(0.2)) return `{${e.map(([k, x]) => `${yamlKey(k, g)}: ${toYaml(x, g, 0, true)}`).join(', ')}}`;
+    return '\n' + e.map(([k, x]) => `${pad}${yamlKey(k, g)}: ${toYaml(x, g, indent + 2)}`).join('\n');
   }
   return yamlScalar(v);
 }
@@ -495,12 +535,119 @@ function matrixFile(g: Gen, files: Record<string, FuzzFile>, rows: number, cols:
   return `${name}.csv`;
 }
 
+/** Weights an edges file may carry: ordinary, huge, tiny, zero, negative, not finite, not numbers. */
+const EDGE_WEIGHTS = ['1', '0.5', '2', '1e308', '1.7e308', '1e-320', '5e-324', '0', '-1', '-1e-9', 'nan', 'NaN', 'inf', '-inf', '1e400', 'x', ''];
+/** Node indices: in range, negative, past the nodes, huge, not integers. */
+const EDGE_INDICES = ['-1', '10', '99', '1e9', '4294967296', '9007199254740993', '1.5', '0x1', 'a'];
+
 function edgeFile(g: Gen, files: Record<string, FuzzFile>): string {
   const name = `e${Object.keys(files).length}.csv`;
   const m = g.int(0, 10);
+  const index = (hi: number): string => (!g.oops(0.5) ? String(g.int(0, hi)) : g.pick(EDGE_INDICES));
+  const weighted = g.chance(0.5);
   files[name] =
-    (g.chance(0.3) ? 'i,j\n' : '') + Array.from({ length: m }, () => `${g.int(-1, 9)},${g.int(0, 9)}${g.chance(0.3) ? `,${g.num()}` : ''}`).join('\n') + '\n';
+    (g.chance(0.3) ? (weighted ? 'i,j,w\n' : 'i,j\n') : '') +
+    Array.from(
+      { length: m },
+      () => `${index(3)},${index(9)}${weighted ? `,${!g.oops() ? g.pick(['1', '0.5', '2', '3.25']) : g.pick(EDGE_WEIGHTS)}` : ''}`,
+    ).join('\n') +
+    '\n';
   return name;
+}
+
+/** A views file n × V × d (augmentation: {views}) for data of `rows` × `cols`: odd shapes and the dtypes of npyFile. */
+function viewsFile(g: Gen, files: Record<string, FuzzFile>, rows: number, cols: number): string {
+  const name = `views${Object.keys(files).length}.npy`;
+  const v = g.int(2, 4);
+  const shape = !g.oops()
+    ? [rows, v, cols]
+    : g.pick([
+        [rows, 1, cols],
+        [rows, v],
+        [rows + 1, v, cols],
+        [0, v, cols],
+        [rows, v, cols + 1],
+        [rows, v, cols, 1],
+        [rows, 0, cols],
+        [rows * v, cols],
+      ]);
+  files[name] = npyFile(g, shape, (i) => Math.sin(0.7 * i) + (i % 3));
+  return name;
+}
+
+/**
+ * A moments file: the sums of random data, as `sslexp moments` writes them, valid or perturbed
+ * (slightly indefinite, not symmetric, a huge, zero or negative n, a NaN, a wrong shape, a
+ * missing member, another version), sometimes with view statistics.
+ */
+function momentsFile(g: Gen, files: Record<string, FuzzFile>): string {
+  const name = `moments${Object.keys(files).length}.npz`;
+  const d = g.int(1, 4);
+  // fewer rows than columns now and then: XᵀX singular, so a tiny perturbation makes it indefinite
+  const n = g.chance(0.3) ? g.int(1, d) : g.int(d + 1, 40);
+  const x = Array.from({ length: n * d }, () => Math.round((g.r() - 0.4) * 800) / 100);
+  const sumX = Array.from({ length: d }, (_, j) => x.reduce((s, _v, i) => (i % d === j ? s + x[i] : s), 0));
+  const xtx = Array.from({ length: d * d }, (_, q) => {
+    const [a, b] = [Math.floor(q / d), q % d];
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i * d + a] * x[i * d + b];
+    return s;
+  });
+  const e: NpzEntry[] = [
+    { name: 'version', dtype: '<i8', shape: [], data: [1] },
+    { name: 'n', dtype: '<i8', shape: [], data: [n] },
+    { name: 'sum_x', dtype: '<f8', shape: [d], data: sumX },
+    { name: 'xtx', dtype: '<f8', shape: [d, d], data: xtx },
+  ];
+  if (g.chance(0.4)) {
+    const scatter = xtx.map((v, q) => (Math.floor(q / d) === q % d ? v / n + 0.1 : v / (10 * n)));
+    e.push(
+      { name: 'views', dtype: '<i8', shape: [], data: [g.int(2, 4)] },
+      { name: 'sum_xbar', dtype: '<f8', shape: [d], data: sumX.map((v) => 0.9 * v) },
+      { name: 'xbar_t_xbar', dtype: '<f8', shape: [d, d], data: xtx.map((v) => 0.81 * v) },
+      { name: 'x_t_xbar', dtype: '<f8', shape: [d, d], data: xtx.map((v) => 0.9 * v) },
+      { name: 'scatter', dtype: '<f8', shape: [d, d], data: scatter },
+    );
+  }
+  if (g.oops(2)) perturbMoments(g, e, d);
+  files[name] = writeNpz(e);
+  return name;
+}
+
+function perturbMoments(g: Gen, e: NpzEntry[], d: number): void {
+  const get = (k: string) => e.find((m) => m.name === k)!;
+  const xtx = Array.from(get('xtx').data);
+  switch (g.int(0, 7)) {
+    case 0: // slightly indefinite: the smallest eigenvalue pushed just below 0
+      for (let i = 0; i < d; i++) xtx[i * d + i] -= g.pick([1e-12, 1e-9, 1e-6]) * (1 + Math.abs(xtx[0]));
+      get('xtx').data = xtx;
+      break;
+    case 1: // not symmetric
+      if (d > 1) xtx[1] += g.pick([1e-9, 1e-3, 10]);
+      get('xtx').data = xtx;
+      break;
+    case 2:
+      get('n').data = [g.pick([0, -5, 1, 2 ** 53 - 1, 1e15])];
+      break;
+    case 3:
+      get('sum_x').data = Array.from(get('sum_x').data).map((v, i) => (i === 0 ? g.pick([NaN, Infinity, 1e308]) : v));
+      break;
+    case 4:
+      get('xtx').shape = [d, d + 1];
+      get('xtx').data = [...xtx, ...Array.from({ length: d }, () => 0)];
+      break;
+    case 5:
+      e.splice(
+        e.findIndex((m) => m.name === g.pick(['xtx', 'sum_x', 'n', 'version'])),
+        1,
+      );
+      break;
+    case 6:
+      get('version').data = [g.pick([0, 2, 99])];
+      break;
+    default: // huge values whose products overflow
+      get('xtx').data = xtx.map((v) => v * 1e300);
+  }
 }
 
 // ---------------------------------------------------------------------------------- cases
@@ -519,5 +666,11 @@ export function fuzzCase(seed: number): FuzzCase {
     how = 'mutated';
   }
   g0Gen = undefined;
-  return { seed, name: `case${seed}.sslexp.${json ? 'json' : 'yaml'}`, spec: text, files, kind: `${kind}/${json ? 'json' : 'yaml'}/${how}` };
+  const name = `case${seed}.sslexp.${json ? 'json' : 'yaml'}`;
+  // `analyze -o`: a new .npz, the spec itself, one of its data files, a wrong extension, a path through a directory
+  const inputs = Object.keys(files).filter((f) => !/\/$/.test(f));
+  const output = g.chance(0.25)
+    ? g.pick([name, 'out.npz', 'out.txt', 'sub/../out.npz', './out', ...(inputs.length ? [g.pick(inputs), `./${g.pick(inputs)}`] : [])])
+    : undefined;
+  return { seed, name, spec: text, files, kind: `${kind}/${json ? 'json' : 'yaml'}/${how}`, ...(output !== undefined ? { output } : {}) };
 }

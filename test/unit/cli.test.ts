@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import thresholdOracle from '../oracle/thresholds.json';
 
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -56,8 +57,8 @@ test('analyze --json on the straddling example (docs/theory.md §8.1 case C) car
   const codes = json.problems.map((p: { code: string }) => p.code);
   assert.ok(codes.includes('alpha-below-rc'), codes.join());
   const rc = json.problems.find((p: { code: string }) => p.code === 'alpha-below-rc');
-  // `alpha: 0.73` is on line 13 of the example; the value starts at column 8.
-  assert.deepEqual([rc.line, rc.column, rc.endLine, rc.endColumn], [13, 8, 13, 12]);
+  // `alpha: 0.73` is on line 15 of the example; the value starts at column 8.
+  assert.deepEqual([rc.line, rc.column, rc.endLine, rc.endColumn], [15, 8, 15, 12]);
   assert.equal(rc.severity, 'info');
 });
 
@@ -109,15 +110,23 @@ test('every example analyses without errors', () => {
   }
 });
 
+/** The thresholds of an example as numpy computes them from its definition (test/oracle/thresholds.py), to 1e-12. */
+function assertOracleThresholds(example: string, t: Record<string, number>): void {
+  const o = (thresholdOracle as unknown as Record<string, Record<string, number>>)[example];
+  for (const key of ['delta', 'eta', 'alpha2RC', 'alpha2JE', 'alphaRC', 'alphaJE', 'boundary']) {
+    assert.ok(Math.abs(t[key] - o[key]) <= 1e-12 * Math.abs(o[key]), `${example} ${key}: ${t[key]} vs the oracle's ${o[key]}`);
+  }
+}
+
 test('the examples show what their comments claim', () => {
   const rec = (f: string) => analyzeJson(ex(f)).json;
   const weak = rec('weak-noise.sslexp.yaml');
   assert.equal(weak.thresholds.regime, 'low-noise');
-  assert.ok(weak.thresholds.alpha2RC < 0 && weak.thresholds.alpha2JE > 0.25);
+  assertOracleThresholds('weak-noise.sslexp.yaml', weak.thresholds); // alpha2RC < 0 < alpha2JE = 0.899462
   assert.equal(weak.recommendation.paradigm, 'reconstruction');
   const strong = rec('strong-noise.sslexp.yaml');
   assert.equal(strong.thresholds.regime, 'high-noise');
-  assert.ok(strong.thresholds.alphaRC > 10 && strong.thresholds.alphaJE < 1.5, JSON.stringify(strong.thresholds));
+  assertOracleThresholds('strong-noise.sslexp.yaml', strong.thresholds); // alphaRC = 18.9182, alphaJE = 1.08653
   assert.deepEqual(strong.atAlpha.recovers, { supervised: true, reconstruction: false, jointEmbedding: true }, 'at alpha = 1.5 only joint-embedding recovers');
   assert.equal(strong.recommendation.paradigm, 'joint-embedding');
   assert.equal(rec('straddling.sslexp.yaml').thresholds.regime, 'mixed');
@@ -205,12 +214,12 @@ test('simulate --json on the straddling example: the series per paradigm and alp
   assert.deepEqual(json.problems, []);
   const sim = json.simulation;
   assert.equal(sim.metric, 'subspace-angle');
-  assert.deepEqual(sim.n, [100, 1000, 10000]);
+  assert.deepEqual(sim.n, [100, 1000, 10000, 100000]);
   assert.deepEqual(sim.alpha, [0.5, 0.73, 1, 3]);
   assert.equal(sim.series.length, 12, '3 paradigms x 4 alphas');
   for (const s of sim.series) {
-    assert.equal(s.mean.length, 3);
-    assert.equal(s.spread.length, 3);
+    assert.equal(s.mean.length, 4);
+    assert.equal(s.spread.length, 4);
   }
   // docs/theory.md §8.3: alpha = 3 converges, alpha = 0.5 does not.
   const je = (a: number) => sim.series.find((s: { paradigm: string; alpha: number }) => s.paradigm === 'joint-embedding' && s.alpha === a);

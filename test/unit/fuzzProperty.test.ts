@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fuzzCase } from '../support/fuzzCases';
 import { runCase, writeCase } from '../support/fuzzRun';
+import { HANG_GUARD_MS } from '../support/hangGuard';
 
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -23,8 +24,8 @@ process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Seeds of this suite; bench/fuzz.ts starts after them. */
 const CASES = 3000;
-/** Per case (four commands): generous for a loaded CI machine; typical cases take milliseconds. */
-const CASE_MS = 8000;
+/** Per case (four commands): the guard against hangs; typical cases take milliseconds (their speed: npm run fuzz). */
+const CASE_MS = HANG_GUARD_MS;
 
 test(`fuzz: ${CASES} generated and mutated specs with their data files keep the contract in-process`, async () => {
   const kinds = new Map<string, number>();

@@ -198,11 +198,15 @@ test('docs/theory.md §8.5: class graph, 3 classes × 4 items: Laplacian [0, 0, 
   close(a.graph.laplacian, [0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4], 1e-12, 'laplacian');
   assert.equal(a.graph.components, 3);
   assert.equal(a.graph.edges, 3 * 6);
-  assert.deepEqual(a.alignment, { pairAgreement: 1, aligned: true });
-  assert.equal(a.recommendation.method, 'any');
+  assert.deepEqual(a.alignment, { pairAgreement: 1, classCoverage: 1, aligned: true });
+  // N = 12 rows for D = 11 features: few data (docs/theory.md §7.9.2), so VICReg with a high weight;
+  // the 9 directions off the class span (λ = 4) shrink once g > a/(4λ_3) = 25/16 = 1.5625, to σ ≤ 0.01
+  // from g = 2.5 a / 4 = 15.6: the spec's g = 25 already does (docs/theory.md §7.9.3)
+  assert.equal(a.recommendation.method, 'vicreg');
   assert.equal(a.recommendation.invariance, 'high');
-  // λ_K = 4, a = g = 25: every σ_k = 1 needs g ≤ 25/16 = 1.5625
-  assert.match(a.recommendation.reason, /1\.56/);
+  assert.equal(a.recommendation.lowData, true);
+  assert.equal(a.recommendation.g, 25);
+  assert.match(a.recommendation.reason, /once g > a\/\(4λ_3\) = 25\/\(4 × 4\) = 1\.56, to σ_k ≤ 0\.01 from g = 15\.7: keep g = 25\./);
   // SimCLR: 3 positive eigenvalues, K = 11 collapses to rank 3
   assert.equal(a.representation.simclr!.rank, 3);
 });
@@ -383,7 +387,8 @@ test('edges from a CSV file with a header; a 3-D .npy read as n × V rows; label
     assert.deepEqual(a.graph.laplacian, b.graph.laplacian);
     close(a.linear.vicreg!.mu, b.linear.vicreg!.mu, 1e-12, 'μ');
     close(a.linear.vicreg!.gram.flat(), b.linear.vicreg!.gram.flat(), 1e-12, 'gram');
-    assert.deepEqual(a.alignment, { pairAgreement: 1, aligned: true });
+    // every pair agrees, but 30 disconnected pairs connect 30 · 2 of the 3 · 20 · 19 same-label row pairs (docs/theory.md §7.9.1)
+    assert.deepEqual(a.alignment, { pairAgreement: 1, classCoverage: 60 / 1140, aligned: false });
     assert.equal(b.linear.barlow, null, 'barlow not requested');
   });
 });
@@ -419,7 +424,7 @@ test('recommendation: misaligned labels → VICReg with a low invariance weight,
   const N = 10;
   const X = randomRows(rng, N, 4).map((r, i) => [...r, i % 2]);
   const a = ok(spec({ X, labels: { column: 4 }, graph: edges(Array.from({ length: N - 1 }, (_, i) => [i, i + 1] as [number, number])), K: 3 }));
-  assert.deepEqual(a.alignment, { pairAgreement: 0, aligned: false });
+  assert.deepEqual(a.alignment, { pairAgreement: 0, classCoverage: 1, aligned: false });
   assert.equal(a.recommendation.method, 'vicreg');
   assert.equal(a.recommendation.invariance, 'low');
   assert.match(a.recommendation.reason, /pair agreement 0 < 0\.9/);

@@ -1,6 +1,6 @@
 /**
  * Graph mode through the engine at scale and at the ends of the double range
- * (docs/theory.md §7.9): rings read from an edge-list file (N = 10,000 with K = 2 and
+ * (docs/theory.md §7.10): rings read from an edge-list file (N = 10,000 with K = 2 and
  * N = 20,000 with K = 16, whose repeated, clustered eigenvalues once stopped Lanczos),
  * explicit weights of 5e-324 and of 1e308 given twice (inline and from a file; exact values
  * or an exact, located refusal), and the exact k-d tree in D = 16 against the brute force.

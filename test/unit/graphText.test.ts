@@ -5,7 +5,7 @@
  *
  * The example: N = 6 rows in three classes of two, G_ij = 1[y_i = y_j] (three disjoint
  * pairs), K = 4. Then L has eigenvalues 0 (x3) and 2 (x3); VICReg at a = g = 25 has the cut
- * a/(4g) = 0.25, σ = 1, 1, (25/(100·2))² = 0.015625 twice; SimCLR's kernel D^-1/2 G D^-1/2 = G
+ * a/(4g) = 0.25, σ = 1, 1, (25/(100·2))² = 0.015625 twice; SimCLR's kernel D^(−1/2) G D^(−1/2) = G
  * has eigenvalues 1 (x3) and -1 (x3), so its representation has rank 3 of K = 4.
  */
 import { test } from 'node:test';
@@ -53,6 +53,7 @@ function analysis(): GraphAnalysis {
           [0, 0, 1],
         ],
         rank: 3,
+        unique: true,
       },
       simclr: {
         eigenvalues: [0.71, 0.64, 0],
@@ -62,11 +63,13 @@ function analysis(): GraphAnalysis {
           [0, 0, 0],
         ],
         rank: 2,
+        unique: true,
       },
       barlow: null,
     },
-    alignment: { pairAgreement: 1, aligned: true },
-    recommendation: { method: 'vicreg', invariance: 'high', reason: REASON },
+    alignment: { pairAgreement: 1, classCoverage: 1, aligned: true },
+    recommendation: { method: 'vicreg', invariance: 'high', g: null, lowData: false, reason: REASON },
+    invarianceSweep: null,
     weights: { variance: 25, invariance: 25 },
   };
 }
@@ -115,12 +118,12 @@ test('analyze: the readable lines of a graph-mode analysis', () => {
     '  graph mode: N = 6 rows × D = 3 features, K = 4',
     '  labels graph (G_ij = 1 when y_i = y_j): 3 edges, 3 connected components',
     '  Laplacian λ_0..4 = 0, 0, 0, 2, 2',
-    '  VICReg (a = 25, g = 25; a/(4g) = 0.25): rank 4/4, σ_k = 1 on 2 of 4',
+    '  VICReg (a = 25, g = 25; a/(4g) = 0.25): rank 4/4 (b → ∞), σ_k = 1 on 2 of 4',
     '    λ_1..4 = 0, 0, 2, 2',
     '    σ   = 1, 1, 0.0156, 0.0156',
-    '  SimCLR: rank 3/4 (collapse: 1 dimension is 0); eigenvalues of D^-1/2 G D^-1/2 = 1, 1, 1, -1',
-    '  linear ranks (of min(D, K) = 3): VICReg 3, SimCLR 2',
-    '  pair agreement: 1 (aligned with the labels, ≥ 0.9)',
+    '  SimCLR: rank 3/4 (collapse: 1 dimension is 0); eigenvalues of D^(−1/2) G D^(−1/2) = 1, 1, 1, -1',
+    '  linear ranks (of min(D, K) = 3): VICReg 3 (b → ∞), SimCLR 2',
+    '  pair agreement: 1, class coverage: 1 (aligned with the labels: both ≥ 0.9)',
     '  recommendation: vicreg, high invariance',
     `    ${REASON}`,
     '  problems:',
@@ -132,18 +135,18 @@ test('analyze: Barlow Twins, a misaligned graph, other graph kinds and long list
   const a = analysis();
   a.dimensions = { N: 24, D: 4, K: 10 };
   a.graph = { kind: 'views', edges: 12, components: 12, laplacian: Array.from({ length: 11 }, () => 0) };
-  a.linear.barlow = { correlations: [0.988, 0.962, 0.932, 0.37], gram: [], rank: 4 };
-  a.alignment = { pairAgreement: 0.8636, aligned: false };
-  a.recommendation = { method: 'any', invariance: null, reason: 'Any method.' };
+  a.linear.barlow = { correlations: [0.988, 0.962, 0.932, 0.37], gram: [], rank: 4, unique: true };
+  a.alignment = { pairAgreement: 0.8636, classCoverage: 1, aligned: false };
+  a.recommendation = { method: 'any', invariance: null, g: null, lowData: false, reason: 'Any method.' };
   const r = result(a);
   r.spec!.graph = { kind: 'views', views: 2, valueSpan: { start: 0, end: 1 }, span: { start: 0, end: 1 } };
   r.problems = [];
   const lines = graphAnalysisText(r, ctx([]));
   assert.equal(lines[2], '  views graph (2 views per sample): 12 edges, 12 connected components');
   assert.equal(lines[3], '  Laplacian λ_0..10 = 0, 0, 0, 0, 0, 0, …, 0, 0 (11 values)');
-  assert.ok(lines.includes('  linear ranks (of min(D, K) = 4): VICReg 3, SimCLR 2, Barlow Twins 4'), lines.join('\n'));
+  assert.ok(lines.includes('  linear ranks (of min(D, K) = 4): VICReg 3 (b → ∞), SimCLR 2, Barlow Twins 4'), lines.join('\n'));
   assert.ok(lines.includes('  Barlow Twins: rank 4/4; canonical correlations = 0.988, 0.962, 0.932, 0.37'), lines.join('\n'));
-  assert.ok(lines.includes('  pair agreement: 0.8636 (misaligned with the labels, < 0.9)'), lines.join('\n'));
+  assert.ok(lines.includes('  pair agreement: 0.8636, class coverage: 1 (not aligned with the labels: not both ≥ 0.9)'), lines.join('\n'));
   assert.ok(lines.includes('  recommendation: any method'), lines.join('\n'));
   assert.ok(!lines.includes('  problems:'));
   for (const [g, text] of [
@@ -178,7 +181,19 @@ test('analyze: a spec that did not get an analysis prints its problems only', ()
 test('analyze --json: the pinned keys, in order, with the analysis as is', () => {
   const r = result();
   const doc = analysisJson(loaded(r));
-  assert.deepEqual(Object.keys(doc), ['file', 'mode', 'name', 'dimensions', 'graph', 'representation', 'linear', 'alignment', 'recommendation', 'problems']);
+  assert.deepEqual(Object.keys(doc), [
+    'file',
+    'mode',
+    'name',
+    'dimensions',
+    'graph',
+    'representation',
+    'linear',
+    'alignment',
+    'recommendation',
+    'invarianceSweep',
+    'problems',
+  ]);
   const a = analysis();
   assert.equal(doc.file, 'graph/three-pairs.sslexp.yaml');
   assert.equal(doc.mode, 'graph');
@@ -204,7 +219,7 @@ test('analyze --json: the pinned keys, in order, with the analysis as is', () =>
   // Without an analysis every analysis key is null (the keys stay).
   const none: Record<string, unknown> = { file: 'x', ...graphAnalysisJson(result(null)), problems: [] };
   assert.deepEqual(Object.keys(none), Object.keys(doc));
-  for (const k of ['dimensions', 'graph', 'representation', 'linear', 'alignment', 'recommendation']) assert.equal(none[k], null, k);
+  for (const k of ['dimensions', 'graph', 'representation', 'linear', 'alignment', 'recommendation', 'invarianceSweep']) assert.equal(none[k], null, k);
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(doc)));
 });
 
@@ -221,15 +236,16 @@ test('listHead: 3 significant figures, rounding noise as 0, long lists cut', () 
 
 test('CodeLens title and recommendation text', () => {
   const a = analysis();
-  assert.equal(graphLensTitle(a), 'VICReg rank 4/4 · SimCLR rank 3/4 (collapse) · vicreg, high invariance');
-  a.linear.barlow = { correlations: [0.9, 0.8, 0], gram: [], rank: 2 };
-  a.recommendation = { method: 'vicreg', invariance: 'low', reason: '' };
-  assert.equal(graphLensTitle(a), 'VICReg rank 4/4 · SimCLR rank 3/4 (collapse) · Barlow rank 2/3 (collapse) · vicreg, low invariance');
+  assert.equal(graphLensTitle(a), 'VICReg, high invariance weight · ranks VICReg 4/4, SimCLR 3/4 (collapse)');
+  a.linear.barlow = { correlations: [0.9, 0.8, 0], gram: [], rank: 2, unique: true };
+  a.recommendation = { method: 'vicreg', invariance: 'low', g: null, lowData: false, reason: '' };
+  assert.equal(graphLensTitle(a), 'VICReg, low invariance weight · ranks VICReg 4/4, SimCLR 3/4 (collapse), Barlow 2/3 (collapse)');
   a.representation.simclr = null;
   a.linear.barlow = null;
-  a.recommendation = { method: 'any', invariance: null, reason: '' };
-  assert.equal(graphLensTitle(a), 'VICReg rank 4/4 · any method');
-  assert.equal(graphRecommendationText({ method: 'barlow', invariance: null, reason: '' }), 'barlow');
+  a.recommendation = { method: 'any', invariance: null, g: null, lowData: false, reason: '' };
+  assert.equal(graphLensTitle(a), 'any method · ranks VICReg 4/4');
+  assert.equal(graphRecommendationText({ method: 'barlow', invariance: null, g: null, lowData: false, reason: '' }), 'Barlow Twins');
+  assert.equal(graphRecommendationText({ method: 'any', invariance: null, g: null, lowData: false, reason: '' }), 'any method');
 });
 
 test('tooltip: the graph, VICReg, SimCLR, the linear ranks, the pair agreement and the reason', () => {
@@ -238,11 +254,11 @@ test('tooltip: the graph, VICReg, SimCLR, the linear ranks, the pair agreement a
     [
       'labels graph on N = 6 rows (D = 3): 3 edges, 3 connected components; K = 4',
       'VICReg (a = 25, g = 25): a/(4g) = 0.25, σ_k = 1 on 2 of 4 directions; rank 4/4',
-      'SimCLR: 3 positive eigenvalues of D^-1/2 G D^-1/2 among the top 4; rank 3/4 (collapse: 1 dimension exactly 0)',
+      'SimCLR: 3 positive eigenvalues of D^(−1/2) G D^(−1/2) among the top 4; rank 3/4 (collapse: 1 dimension exactly 0)',
       'linear ranks (of min(D, K) = 3): VICReg 3, SimCLR 2',
       'Pair agreement 1 (aligned with the labels, ≥ 0.9)',
       '',
-      `Recommendation: vicreg, high invariance. ${REASON}`,
+      `Recommendation: VICReg, high invariance weight. ${REASON}`,
     ].join('\n'),
   );
 });
@@ -255,7 +271,7 @@ test('hover on invariance: the cut a/(4g), how many σ_k = 1, the g that makes e
     md,
   );
   assert.ok(md.includes('Every σ_k = 1 for **g ≤ a/(4 max λ_k) = 3.13** (max λ_k = 2).'), md);
-  assert.ok(md.includes('**Recommendation: vicreg, high invariance.**'), md);
+  assert.ok(md.includes('**Recommendation: VICReg, high invariance weight.**'), md);
   const a = analysis();
   a.representation.vicreg = { eigenvalues: [0, 0, 0, 0], sigma: [1, 1, 1, 1], loss: 0, rank: 4 };
   assert.ok(invarianceHover(a)!.includes('Every λ_k is 0: every σ_k = 1 whatever g.'));
@@ -270,7 +286,7 @@ test('hover on variance, embedding, knn k and the graph key', () => {
   const e = embeddingHover(analysis());
   assert.ok(e.startsWith('**embedding: K = 4**, the representation dimension'), e);
   assert.ok(e.includes('| VICReg | 4/4 | σ_k > 0 on every direction (smallest 0.0156) |'), e);
-  assert.ok(e.includes('| SimCLR | 3/4 (collapse: 1 dimension 0) | positive eigenvalues of D^-1/2 G D^-1/2: 1, 1, 1, -1 |'), e);
+  assert.ok(e.includes('| SimCLR | 3/4 (collapse: 1 dimension 0) | positive eigenvalues of D^(−1/2) G D^(−1/2): 1, 1, 1, -1 |'), e);
   assert.ok(e.includes('| SimCLR, linear | 2/3 (collapse: 1 dimension 0) | λ⁺: 0.71, 0.64, 0 |'), e);
   assert.ok(e.includes("SimCLR's kernel has only 3 positive eigenvalues among its top 4: the other 1 dimension of its representation are exactly 0"), e);
   const k = knnHover({ ...analysis(), graph: { kind: 'knn', edges: 20, components: 2, laplacian: [0, 1e-17, 0.5] } }, 3);
@@ -280,7 +296,7 @@ test('hover on variance, embedding, knn k and the graph key', () => {
   assert.ok(k.includes('2 components give 2 zero eigenvalues'), k);
   const g = graphKeyHover(analysis());
   assert.ok(g.startsWith('**graph: labels**: the positive-pair relation G over N = 6 rows'), g);
-  assert.ok(g.includes(`**Recommendation: vicreg, high invariance.** ${REASON}`), g);
+  assert.ok(g.includes(`**Recommendation: VICReg, high invariance weight.** ${REASON}`), g);
 });
 
 test('keySpanBefore finds the key written before a value (YAML and JSON)', () => {

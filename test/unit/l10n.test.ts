@@ -52,7 +52,7 @@ test('l10n/bundle.l10n.json is generated from the host code (run `node scripts/l
     '{0} already exists. Replace it?',
     'SSL Paradigm: {0}',
     'Analysing {0}',
-    '$(error) {0} errors',
+    '$(error) SSL: {0} errors',
     'Analysis {0}',
     'Nothing to restore',
     'Pair agreement {0} (aligned with the labels, ≥ 0.9)',
@@ -667,7 +667,7 @@ test('the panel’s table: translated by the host, checked and formatted by the 
   assert.equal(received.showData, 'Show data');
   assert.equal(received.hideData, 'Hide data');
   assert.equal(received.csv, '⟦CSV⟧');
-  assert.equal(received.staleLineCode, '⟦Line {0}: {1}: {2}⟧');
+  assert.equal(received.staleLine, '⟦Line {0}: {1}⟧');
   assert.ok(!('unknownKey' in received));
   assert.deepEqual(parseWebviewStrings(null), WEBVIEW_MESSAGES);
   assert.deepEqual(parseWebviewStrings(['x']), WEBVIEW_MESSAGES);

@@ -56,7 +56,7 @@ test('spectral keys hide the other modes; graph mode shows its own keys', () => 
     ['name', 'regularize', 'data', 'embedding', 'methods'],
   );
   assert.deepEqual(labels('sslexp: 1\ngraph: {views: 2}\ndata:\n  |'), ['file', 'X', 'key', 'labels', 'center']);
-  assert.deepEqual(labels('sslexp: 1\nmethods:\n  vicreg:\n    |'), ['variance', 'invariance']);
+  assert.deepEqual(labels('sslexp: 1\nmethods:\n  vicreg:\n    |'), ['variance', 'invariance', 'covariance']);
 });
 
 test('a child of signal: its keys; after variance: the spectrum families as snippets', () => {
@@ -716,4 +716,31 @@ test('property: at every key of every example and style, the reader agrees with 
       }
     }
   assert.ok(checked > 1000, `${checked} positions`);
+});
+
+// What completion and hover show of the definition is written in the notation of the hovers of the
+// analysis (κ_i², λ^Θ, ≥), not in the plain-text notation of the JSON Schema's descriptions.
+const ASCII_NOTATION = /kappa|lambda|\bTheta\b|\bGamma\b|\bSigma\b|\btheta\b|\bgamma\b|>=|<=|\^2\b|\^T\b|\^-|\bsqrt\b|\bd - k\b|\bx [VD]\b/;
+
+test('completion documentation and hovers use Unicode notation, never the schema’s ASCII notation', () => {
+  // Every key of every mode, reached the way completion reaches it.
+  const shown: [string, string][] = [];
+  const walk = (path: (string | number)[], mode: 'spectral' | 'data' | 'graph', depth: number): void => {
+    const info = lookupSpecNode(path, mode);
+    if (!info || depth > 8) return;
+    shown.push([`${mode}:${path.join('.')}`, info.markdown]);
+    for (const key of info.children) walk([...path, key], mode, depth + 1);
+    if (info.kind === 'array' || info.kind === 'union') walk([...path, 0], mode, depth + 1);
+  };
+  for (const mode of ['spectral', 'data', 'graph'] as const) walk([], mode, 0);
+  assert.ok(shown.length > 80, `only ${shown.length} nodes reached`);
+  // The self-check: the pattern finds the notation it must not find.
+  assert.ok(ASCII_NOTATION.test('variance c_i = kappa_i^2 / n (>= 0)') && !ASCII_NOTATION.test('variance c_i = κ_i² / n (≥ 0)'));
+  const ascii = shown.filter(([, md]) => ASCII_NOTATION.test(md)).map(([p, md]) => `${p}: ${md}`);
+  assert.deepEqual(ascii, []);
+  // The completion of `signal` documents it as its hover does.
+  const signal = item('sslexp: 1\n|', 'signal');
+  assert.match(signal.documentation ?? '', /c_i = κ_i² \/ n and augmentation λ\^Θ_i/);
+  const [text, offset] = at('sslexp: 1\nsig|nal:\n  count: 1\n');
+  assert.equal(hoverDoc(text, offset, YAML)?.markdown, signal.documentation);
 });

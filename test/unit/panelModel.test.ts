@@ -10,13 +10,14 @@ import { toPanelModel } from '../../src/preview/panelModel';
 import type { GraphSpec } from '../../src/core/spec/model';
 import type { PanelSimulation } from '../../src/core/theories/alignment/index';
 import { MAX_SIGMA_CURVES } from '../../src/core/theories/spectralEmbedding/index';
-import { vicregSigmaAt as vicregSigma } from '../../src/core/theories/spectralEmbedding/representation';
+import { vicregSigma } from '../../src/core/theories/spectralEmbedding/vicreg';
 import type { GraphAnalysis, SpectralEmbeddingEngineResult } from '../../src/core/theories/spectralEmbedding/types';
 import type { PostedResult } from '../../src/shared/workerProtocol';
 import { isPanelModel as isPanelEnvelope } from '../../src/shared/webviewProtocol';
 import { isRenderable } from '../../src/webview/theories';
 
 const isPanelModel = (m: unknown): boolean => isPanelEnvelope(m) && isRenderable(m);
+import digitsViews from '../oracle/digits_views.json';
 
 const SCENARIO_M = `# Scenario M, strong noise
 sslexp: 1
@@ -124,6 +125,7 @@ function graphResult(withAnalysis = true): SpectralEmbeddingEngineResult {
           [0, 0, 1],
         ],
         rank: 3,
+        unique: true,
       },
       simclr: {
         eigenvalues: [0.71, 0.64, 0],
@@ -133,6 +135,7 @@ function graphResult(withAnalysis = true): SpectralEmbeddingEngineResult {
           [0, 0, 0],
         ],
         rank: 2,
+        unique: true,
       },
       barlow: {
         correlations: [0.9, 0.5, 0],
@@ -142,10 +145,12 @@ function graphResult(withAnalysis = true): SpectralEmbeddingEngineResult {
           [0, 0, 0],
         ],
         rank: 2,
+        unique: true,
       },
     },
-    alignment: { pairAgreement: 1, aligned: true },
-    recommendation: { method: 'vicreg', invariance: 'high', reason: 'Aligned.' },
+    alignment: { pairAgreement: 1, classCoverage: 1, aligned: true },
+    recommendation: { method: 'vicreg', invariance: 'high', g: null, lowData: false, reason: 'Aligned.' },
+    invarianceSweep: null,
     weights: { variance: 25, invariance: 25 },
   };
   return {
@@ -163,11 +168,11 @@ test('graph mode: a model tagged spectralEmbedding, the Gram matrices left out',
   assert.deepEqual(m.dimensions, { N: 6, D: 3, K: 4 });
   assert.deepEqual(m.graph, { kind: 'labels', edges: 3, components: 3, laplacian: [0, 0, 0, 2, 2] });
   assert.equal(m.representation.simclr?.rank, 3);
-  assert.deepEqual(m.linear.vicreg, { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], rank: 3 });
-  assert.deepEqual(m.linear.simclr, { eigenvalues: [0.71, 0.64, 0], rank: 2 });
-  assert.deepEqual(m.linear.barlow, { correlations: [0.9, 0.5, 0], rank: 2 });
+  assert.deepEqual(m.linear.vicreg, { mu: [0.0125, 0.0131, 2], sigma: [1, 1, 0.015625], rank: 3, unique: true });
+  assert.deepEqual(m.linear.simclr, { eigenvalues: [0.71, 0.64, 0], rank: 2, unique: true });
+  assert.deepEqual(m.linear.barlow, { correlations: [0.9, 0.5, 0], rank: 2, unique: true });
   for (const l of [m.linear.vicreg, m.linear.simclr, m.linear.barlow]) assert.equal('gram' in (l ?? {}), false);
-  assert.deepEqual(m.alignment, { pairAgreement: 1, aligned: true });
+  assert.deepEqual(m.alignment, { pairAgreement: 1, classCoverage: 1, aligned: true });
   assert.equal(m.recommendation?.method, 'vicreg');
   assert.deepEqual(m.problems, [{ severity: 'info', code: 'barlow-needs-two-views', message: 'needs views: 2', line: 2, offset: 10 }]);
   assert.equal('thresholds' in m, false, 'no alignment fields');
@@ -246,9 +251,16 @@ test('data mode with views and labels: the probe accuracies and split sizes reac
   const result = faceOf(engine.theory).post(engine, { maxPoints: 4000, detail: false });
   assert.equal('solutions' in result, false);
   const m = asAlignment(toPanelModel({ result, text }));
-  // `sslexp analyze examples/digits-views.sslexp.yaml`: 799 train / 201 test samples, seed 0:
-  // supervised 64.2%, reconstruction 80.1%, joint-embedding 78.6% (129/201, 161/201, 158/201)
-  assert.deepEqual(m.probe, { supervised: 129 / 201, reconstruction: 161 / 201, jointEmbedding: 158 / 201, train: 799, test: 201, seed: 0 });
+  // the split and the correct test predictions as numpy computes them (test/oracle/digits_views.py)
+  const { split, probeCorrect } = digitsViews;
+  assert.deepEqual(m.probe, {
+    supervised: probeCorrect.supervised / split.test,
+    reconstruction: probeCorrect.reconstruction / split.test,
+    jointEmbedding: probeCorrect.jointEmbedding / split.test,
+    train: split.train,
+    test: split.test,
+    seed: split.seed,
+  });
   assert.equal(m.solutions, true);
   assert.ok(isPanelModel(m));
   // Spectral mode: neither the probe nor the .npz offer.

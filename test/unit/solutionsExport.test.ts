@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { npzKeys, readNpz } from '../../src/core/io/npz';
+import digitsViews from '../oracle/digits_views.json';
 import {
   isHostToWorkerMessage,
   isWorkerToHostMessage,
@@ -105,8 +106,12 @@ test("the worker's .npz of the solutions is byte-identical to sslexp analyze --o
     assert.deepEqual(shape('joint_embedding_gram'), [64, 64]);
     assert.deepEqual(shape('reconstruction_phi'), [64]);
     assert.deepEqual(shape('supervised_V'), [10, 64]);
-    assert.equal(value('probe_test'), 201);
-    assert.equal(value('probe_joint_embedding'), 158 / 201);
+    // the split and the probe as numpy computes them (test/oracle/digits_views.py)
+    assert.equal(value('probe_train'), digitsViews.split.train);
+    assert.equal(value('probe_test'), digitsViews.split.test);
+    assert.equal(value('probe_joint_embedding'), digitsViews.probeCorrect.jointEmbedding / digitsViews.split.test);
+    assert.equal(value('probe_reconstruction'), digitsViews.probeCorrect.reconstruction / digitsViews.split.test);
+    assert.equal(value('probe_supervised'), digitsViews.probeCorrect.supervised / digitsViews.split.test);
     // A spectral spec has no solution matrices: a reason, no bytes.
     const spectral = await ask(worker, request('solutions', 30, 'strong-noise.sslexp.yaml'));
     assert.deepEqual(spectral.last.type === 'solutionsFile' ? [spectral.last.bytes, spectral.last.reason] : [], [

@@ -1,5 +1,5 @@
 /**
- * Graph spectra at scale against graphs with analytic spectra (docs/theory.md §7.9): the
+ * Graph spectra at scale against graphs with analytic spectra (docs/theory.md §7.10): the
  * smallest eigenvalues of L = D_G − G and the largest of D^-1/2 G D^-1/2 to 1e-8 absolutely, with
  * eigenvector residuals, orthonormality and full eigenspaces for repeated eigenvalues:
  * path (N = 10⁵), ring (N = 2·10⁴), grid 300 × 300, hypercube Q₁₂, complete bipartite K₄₀,₆₀

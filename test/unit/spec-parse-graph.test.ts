@@ -373,8 +373,8 @@ test('wrong-type and invalid-value in graph mode', () => {
 test('out-of-range: views, k, embedding, indices, weights, VICReg weights', () => {
   const file = (graph: string, extra = '') => `sslexp: 1\ndata: {file: v.npy}\ngraph: ${graph}\nembedding: 2\n${extra}`;
   const cases: [string, number, number, string, string][] = [
-    [file('{views: 1}'), 3, 16, '1', 'graph.views: must be an integer >= 2 (views per sample), got 1.'],
-    [file('{views: 2.5}'), 3, 16, '2.5', 'graph.views: must be an integer >= 2 (views per sample), got 2.5.'],
+    [file('{views: 1}'), 3, 16, '1', 'graph.views: must be an integer ≥ 2 (views per sample), got 1.'],
+    [file('{views: 2.5}'), 3, 16, '2.5', 'graph.views: must be an integer ≥ 2 (views per sample), got 2.5.'],
     [file('{knn: {k: 0}}'), 3, 18, '0', 'graph.knn.k: must be a positive integer, got 0.'],
     [file('{edges: [[0, -1]]}'), 3, 21, '-1', 'graph.edges[0][1]: must be a non-negative integer (a 0-based row index), got -1.'],
     [file('{edges: [[0, 1, 0]]}'), 3, 24, '0', 'graph.edges[0][2]: must be > 0 (the weight of the pair), got 0.'],
@@ -398,7 +398,7 @@ test('out-of-range: views, k, embedding, indices, weights, VICReg weights', () =
       '4',
       'embedding: must be < N = 4 (the rows of data.X: at most N - 1 directions besides the constant one), got 4.',
     ],
-    [inline('{views: 2}').replace('embedding: 1', 'embedding: 3'), 6, 12, '3', 'embedding: must be <= D = 2 (the feature columns of data.X), got 3.'],
+    [inline('{views: 2}').replace('embedding: 1', 'embedding: 3'), 6, 12, '3', 'embedding: must be ≤ D = 2 (the feature columns of data.X), got 3.'],
   ];
   for (const [text, line, column, t, message] of cases) expectProblem(text, { code: 'out-of-range', line, column, text: t, message });
 });

@@ -208,15 +208,15 @@ test('m < N from a wide .npy: distinct sorted indices, seeded, the projected row
   assert.deepEqual(sampler.sample(200, 3, {}).sample!.indices, s.indices);
   const other = sampler.sample(200, 4, {}).sample!.indices;
   assert.notDeepEqual(other, s.indices);
-  // each sampled row is that row of the in-memory pipeline's PCA coordinates (x − μ) V_k (up to
-  // the sign of each component), with its label one-hot
+  // each sampled row is that row of the in-memory pipeline's PCA coordinates (x − μ) V_k (both
+  // paths orient V_k alike: no sign to align), with its label one-hot
   const mem = analyze(text, tmp);
   const all = mem.prepared!.pipeline!.xp;
   const k = 4;
   const xp = s.pipeline.xp;
   assert.deepEqual([xp.rows, xp.cols], [200, k]);
   for (let j = 0; j < k; j++) {
-    const sign = Math.sign(xp.get(0, j) * all.get(s.indices[0], j));
+    const sign = 1;
     let worst = 0;
     let scale = 0;
     for (let t = 0; t < 200; t++) {
@@ -599,7 +599,10 @@ test('m < N by position: every draw reads its own n distinct rows of all N — t
   const ranges = countingReads();
   const r = analyze(text, tmp, { ...ranges, streamData: { always: true } });
   assert.deepEqual(
-    r.problems.filter((p) => p.severity !== 'hint' && p.code !== 'singular-clean-problem').map((p) => p.code),
+    // the theory findings of P1's pipeline (the regime, α below a threshold: docs/theory.md §5) aside
+    r.problems
+      .filter((p) => p.severity !== 'hint' && !['singular-clean-problem', 'regime', 'alpha-below-rc', 'alpha-below-je'].includes(p.code))
+      .map((p) => p.code),
     [],
   );
   const { setup, notices } = streamedSetup(r);

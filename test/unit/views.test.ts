@@ -59,6 +59,23 @@ function where(text: string, p: { start: number; end: number }): [number, number
   return [a.line, a.column, b.line, b.column];
 }
 
+/** A B for A⁻¹ (k × k, Gauss–Jordan with partial pivoting) and B (k × m). */
+function solveSmall(a: number[][], b: number[][]): number[][] {
+  const k = a.length;
+  const m = a.map((row, i) => [...row, ...b[i]]);
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    [m[c], m[p]] = [m[p], m[c]];
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = m[r][c] / m[c][c];
+      for (let j = c; j < m[r].length; j++) m[r][j] -= f * m[c][j];
+    }
+  }
+  return m.map((row, i) => row.slice(k).map((v) => v / m[i][i]));
+}
+
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;
   let den = 0;
@@ -116,15 +133,12 @@ function directMoments(): { sigma: number[][]; g: number[][]; cross: number[][];
 
 test('views: the solutions are the closed forms on the empirical moments of docs/theory.md §2.1 (direct computation, 1e-12)', () => {
   const r = analyze(SPEC);
-  assert.deepEqual(
-    r.problems.filter((p) => p.severity !== 'info'),
-    [],
-  );
+  // the only finding: P1's model fitted to the views (docs/theory.md §6.4; viewsFit.test.ts checks the fit)
   assert.deepEqual(
     r.problems.map((p) => p.code),
-    ['thresholds-not-applicable'],
+    ['views-fit'],
   );
-  assert.equal(r.thresholds, null);
+  assert.ok(r.fit && r.thresholds && r.recommendation);
   assert.deepEqual(r.dimensions, { d, k: 2, latent: 2 });
   const m = directMoments();
   const mo = empiricalMoments(n, Matrix.fromArray(m.sigma), Matrix.fromArray(m.g), Matrix.fromArray(m.cross), m.trace);
@@ -182,13 +196,8 @@ test('views with labels: the probe accuracies equal an independent least-squares
     });
     return ok / p.test;
   };
-  // supervised: V itself
-  const Vs = s.supervised!.V;
-  assert.equal(
-    p.supervised,
-    accuracy((x) => Vs.map((row) => row.reduce((a, v, j) => a + v * x[j], 0))),
-  );
-  // the encoders: an orthonormal basis of their row spaces (the probe is invariant to T / U), least squares by normal equations
+  // every encoder the same way (docs/theory.md §6.4.7): features z = F x, least squares of the
+  // one-hot labels on z over the training split (normal equations, Gauss–Jordan), argmax on the test split
   const probeOf = (basis: number[][]) => {
     const z = (x: number[]) => basis.map((b) => b.reduce((a, v, j) => a + v * x[j], 0));
     const k = basis.length;
@@ -202,14 +211,14 @@ test('views with labels: the probe accuracies equal an independent least-squares
         B[a][classes.indexOf(LABELS[i])] += zi[a];
       }
     });
-    // 2 x 2 solve
-    const det = A[0][0] * A[1][1] - A[0][1] * A[1][0];
-    const P = [0, 1, 2].map((c) => [(A[1][1] * B[0][c] - A[0][1] * B[1][c]) / det, (A[0][0] * B[1][c] - A[1][0] * B[0][c]) / det]);
+    const P = solveSmall(A, B); // k × 3
     return accuracy((x) => {
       const zi = z(x);
-      return P.map((pc) => pc[0] * zi[0] + pc[1] * zi[1]);
+      return [0, 1, 2].map((c) => zi.reduce((a, v, r) => a + v * P[r][c], 0));
     });
   };
+  // supervised: the probe on V x, like the encoders (not argmax V x)
+  assert.ok(Math.abs(p.supervised! - probeOf(s.supervised!.V)) < 1e-12);
   const basisOf = (proj: number[][]) => {
     // Gram–Schmidt on the columns of a rank-2 projector-like matrix
     const cols = proj[0].map((_, j) => proj.map((row) => row[j]));
@@ -258,7 +267,7 @@ test('views that do not fit the data: n mismatch, V < 2, the wrong rank, d misma
       'dimension-mismatch',
       /augmentation\.views: 'v-n\.npy' has n = 39 samples \(shape \(39, 3, 5\)\) but the data have 40; the views must come in the order of the data's rows\./,
     ],
-    ['v-1.npy', 'out-of-range', /augmentation\.views: 'v-1\.npy' has V = 1 view per sample \(shape \(40, 1, 5\)\); the empirical Σ needs V >= 2\./],
+    ['v-1.npy', 'out-of-range', /augmentation\.views: 'v-1\.npy' has V = 1 view per sample \(shape \(40, 1, 5\)\); the empirical Σ needs V ≥ 2\./],
     [
       'v-2d.npy',
       'dimension-mismatch',
@@ -364,9 +373,10 @@ test('examples/digits-views.sslexp.yaml: data files as generated (< 1.5 MB), the
   const r = asAlignment(analyzeText(fs.readFileSync(spec, 'utf8'), { fileName: spec, baseDir: EXAMPLES, readFile: (p) => fs.readFileSync(p), ...ranges }));
   assert.deepEqual(
     r.problems.map((p) => p.code),
-    ['thresholds-not-applicable'],
+    ['views-fit'],
   );
   assert.deepEqual(r.dimensions, { d: 64, k: 16, latent: 16 });
+  assert.ok(r.recommendation && r.fit, 'your own views get a recommendation (docs/theory.md §6.4.9)');
   const p = r.solutions!.probe!;
   assert.equal(p.train + p.test, 1000);
   // the encoders keep what the probe needs: far above chance (10%) on held-out digits

@@ -22,6 +22,8 @@ function analyzeUnsafe(text: string, options: EngineOptions): EngineResult {
   const parsed = parseSpec(text, { fileName: options.fileName, baseDir: options.baseDir });
   const problems: Problem[] = [...parsed.problems];
   const spec = parsed.spec;
+  // a spec whose only errors a theory can offer fixes for (an invalid α) is repaired, not analysed
+  if (parsed.repairable) theoryFor(parsed.repairable).repair?.(parsed.repairable, options, problems);
   if (!spec) return finish({ theory: theoryForMode(parsed.mode ?? 'spectral', parsed.theory)?.id ?? DEFAULT_THEORY, problems } as EngineResult);
   const theory = theoryFor(spec);
   const result = problems.some((p) => p.severity === 'error')

@@ -31,6 +31,16 @@ export function ceilSignificant(x: number, sig = 3): number {
   return Number(v.toPrecision(sig + 1));
 }
 
+/** The largest number with `sig` significant figures that is <= x (rounding down). */
+export function floorSignificant(x: number, sig = 3): number {
+  if (!(x > 0) || !Number.isFinite(x)) return x;
+  const exp = Math.floor(Math.log10(x)) - (sig - 1);
+  const unit = 10 ** exp;
+  let v = Math.floor(x / unit + 1e-9) * unit;
+  if (v > x) v -= unit;
+  return Number(v.toPrecision(sig + 1));
+}
+
 /** Next value one unit of the `sig`-th significant figure above x. */
 export function nextSignificant(x: number, sig = 3): number {
   const exp = Math.floor(Math.log10(x)) - (sig - 1);

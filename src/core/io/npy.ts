@@ -167,146 +167,186 @@ const PY_TYPE: Record<PyValue['t'], string> = {
  * False, None, floats, tuples, lists, dicts, comments). Anything else throws `why`.
  */
 function parsePyLiteral(src: string, bad: (why: string) => never): PyValue {
-  let i = 0;
-  const n = src.length;
-  const skip = () => {
+  const reader = new PyLiteralReader(src, bad);
+  const out = reader.value(0);
+  reader.skip();
+  if (reader.i < src.length) bad(`text after the dictionary ('${src.slice(reader.i, reader.i + 20)}')`);
+  return out;
+}
+
+/** One-character escapes of Python strings (`\0` only when no octal digit follows). */
+const PY_SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+  '\n': '',
+};
+
+/** The reader of {@link parsePyLiteral}: a position `i` in `src` and one method per kind of token. */
+class PyLiteralReader {
+  i = 0;
+  private readonly n: number;
+
+  constructor(
+    private readonly src: string,
+    private readonly bad: (why: string) => never,
+  ) {
+    this.n = src.length;
+  }
+
+  /** Past white space and comments. */
+  skip(): void {
+    const { src, n } = this;
     for (;;) {
-      while (i < n && (src[i] === ' ' || src[i] === '\t' || src[i] === '\n' || src[i] === '\r' || src[i] === '\f')) i++;
-      if (src[i] !== '#') return;
-      while (i < n && src[i] !== '\n') i++;
+      while (this.i < n && (src[this.i] === ' ' || src[this.i] === '\t' || src[this.i] === '\n' || src[this.i] === '\r' || src[this.i] === '\f')) this.i++;
+      if (src[this.i] !== '#') return;
+      while (this.i < n && src[this.i] !== '\n') this.i++;
     }
-  };
-  const str = (): string => {
-    const prefix = /^[uUrR]?/.exec(src.slice(i, i + 1))![0];
-    const raw = prefix === 'r' || prefix === 'R';
-    i += prefix.length;
-    const q = src[i];
-    const triple = src.startsWith(q.repeat(3), i);
-    const close = triple ? q.repeat(3) : q;
-    i += close.length;
-    let out = '';
-    for (;;) {
-      if (i >= n) bad('an unterminated string');
-      if (src.startsWith(close, i)) {
-        i += close.length;
-        return out;
-      }
-      const c = src[i];
-      if (!triple && c === '\n') bad('an unterminated string');
-      if (c !== '\\' || raw) {
-        out += c;
-        i++;
-        continue;
-      }
-      const e = src[i + 1];
-      i += 2;
-      const simple: Record<string, string> = {
-        n: '\n',
-        t: '\t',
-        r: '\r',
-        '\\': '\\',
-        "'": "'",
-        '"': '"',
-        a: '\x07',
-        b: '\b',
-        f: '\f',
-        v: '\v',
-        '0': '\0',
-        '\n': '',
-      };
-      if (e in simple && !(e === '0' && /[0-7]/.test(src[i] ?? ''))) out += simple[e];
-      else if (e === 'x' || e === 'u' || e === 'U') {
-        const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-        const hex = src.slice(i, i + len);
-        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) bad('a malformed \\x / \\u escape');
-        const cp = parseInt(hex, 16);
-        if (cp > 0x10ffff) bad('an escape beyond Unicode');
-        out += String.fromCodePoint(cp);
-        i += len;
-      } else if (/[0-7]/.test(e ?? '')) {
-        const m = /^[0-7]{0,2}/.exec(src.slice(i))![0];
-        out += String.fromCharCode(parseInt(e + m, 8));
-        i += m.length;
-      } else out += '\\' + (e ?? '');
-    }
-  };
-  const value = (depth: number): PyValue => {
-    if (depth > 32) bad('nesting deeper than 32 levels');
-    skip();
-    const c = src[i];
-    if (c === undefined) bad('an unexpected end');
-    if (c === '{' || c === '(' || c === '[') {
-      const closer = c === '{' ? '}' : c === '(' ? ')' : ']';
-      i++;
-      const items: PyValue[] = [];
-      const entries: [PyValue, PyValue][] = [];
-      let comma = false;
-      for (;;) {
-        skip();
-        if (src[i] === closer) {
-          i++;
-          break;
-        }
-        if (items.length + entries.length > 0 && !comma) bad(`a missing ',' before '${src[i] ?? 'the end'}'`);
-        const v = value(depth + 1);
-        if (c === '{') {
-          skip();
-          if (src[i] !== ':') bad("a dict entry without ':'");
-          i++;
-          entries.push([v, value(depth + 1)]);
-        } else items.push(v);
-        skip();
-        comma = src[i] === ',';
-        if (comma) i++;
-      }
-      if (c === '{') return { t: 'dict', entries };
-      // `(3)` is the integer 3; a tuple needs a comma (or is empty)
-      if (c === '(' && items.length === 1 && !comma) return items[0];
-      return { t: c === '(' ? 'tuple' : 'list', items };
-    }
-    if (/^[uUrR]?['"]/.test(src.slice(i, i + 2))) {
-      let s = str();
-      // implicit concatenation: 'a' 'b' is 'ab'
-      for (;;) {
-        const save = i;
-        skip();
-        if (!/^[uUrR]?['"]/.test(src.slice(i, i + 2))) {
-          i = save;
-          break;
-        }
-        s += str();
-      }
-      return { t: 'str', v: s };
-    }
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i, i + 64));
+  }
+
+  value(depth: number): PyValue {
+    if (depth > 32) this.bad('nesting deeper than 32 levels');
+    this.skip();
+    const c = this.src[this.i];
+    if (c === undefined) this.bad('an unexpected end');
+    if (c === '{' || c === '(' || c === '[') return this.container(c, depth);
+    if (this.atString()) return { t: 'str', v: this.strings() };
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.i, this.i + 64));
     if (word) {
-      i += word[0].length;
+      this.i += word[0].length;
       if (word[0] === 'True' || word[0] === 'False') return { t: 'bool', v: word[0] === 'True' };
       if (word[0] === 'None') return { t: 'none' };
-      bad(`the name '${word[0]}' (only literals are allowed)`);
+      this.bad(`the name '${word[0]}' (only literals are allowed)`);
     }
-    // numbers, with unary signs as literal_eval allows them
+    return this.number(c);
+  }
+
+  /** A dict, tuple or list; `(3)` is the integer 3 (a tuple needs a comma or is empty). */
+  private container(open: '{' | '(' | '[', depth: number): PyValue {
+    const { src } = this;
+    const closer = open === '{' ? '}' : open === '(' ? ')' : ']';
+    this.i++;
+    const items: PyValue[] = [];
+    const entries: [PyValue, PyValue][] = [];
+    let comma = false;
+    for (;;) {
+      this.skip();
+      if (src[this.i] === closer) {
+        this.i++;
+        break;
+      }
+      if (items.length + entries.length > 0 && !comma) this.bad(`a missing ',' before '${src[this.i] ?? 'the end'}'`);
+      const v = this.value(depth + 1);
+      if (open === '{') {
+        this.skip();
+        if (src[this.i] !== ':') this.bad("a dict entry without ':'");
+        this.i++;
+        entries.push([v, this.value(depth + 1)]);
+      } else items.push(v);
+      this.skip();
+      comma = src[this.i] === ',';
+      if (comma) this.i++;
+    }
+    if (open === '{') return { t: 'dict', entries };
+    if (open === '(' && items.length === 1 && !comma) return items[0];
+    return { t: open === '(' ? 'tuple' : 'list', items };
+  }
+
+  private atString(): boolean {
+    return /^[uUrR]?['"]/.test(this.src.slice(this.i, this.i + 2));
+  }
+
+  /** One string or several in a row (implicit concatenation: 'a' 'b' is 'ab'). */
+  private strings(): string {
+    let s = this.str();
+    for (;;) {
+      const save = this.i;
+      this.skip();
+      if (!this.atString()) {
+        this.i = save;
+        return s;
+      }
+      s += this.str();
+    }
+  }
+
+  private str(): string {
+    const { src, n } = this;
+    const prefix = /^[uUrR]?/.exec(src.slice(this.i, this.i + 1))![0];
+    const raw = prefix === 'r' || prefix === 'R';
+    this.i += prefix.length;
+    const q = src[this.i];
+    const triple = src.startsWith(q.repeat(3), this.i);
+    const close = triple ? q.repeat(3) : q;
+    this.i += close.length;
+    let out = '';
+    for (;;) {
+      if (this.i >= n) this.bad('an unterminated string');
+      if (src.startsWith(close, this.i)) {
+        this.i += close.length;
+        return out;
+      }
+      const c = src[this.i];
+      if (!triple && c === '\n') this.bad('an unterminated string');
+      if (c !== '\\' || raw) {
+        out += c;
+        this.i++;
+        continue;
+      }
+      out += this.escape();
+    }
+  }
+
+  /** The escape sequence at `i` (a backslash and what follows), as text. */
+  private escape(): string {
+    const { src } = this;
+    const e = src[this.i + 1];
+    this.i += 2;
+    if (e in PY_SIMPLE_ESCAPES && !(e === '0' && /[0-7]/.test(src[this.i] ?? ''))) return PY_SIMPLE_ESCAPES[e];
+    if (e === 'x' || e === 'u' || e === 'U') {
+      const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+      const hex = src.slice(this.i, this.i + len);
+      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) this.bad('a malformed \\x / \\u escape');
+      const cp = parseInt(hex, 16);
+      if (cp > 0x10ffff) this.bad('an escape beyond Unicode');
+      this.i += len;
+      return String.fromCodePoint(cp);
+    }
+    if (/[0-7]/.test(e ?? '')) {
+      const m = /^[0-7]{0,2}/.exec(src.slice(this.i))![0];
+      this.i += m.length;
+      return String.fromCharCode(parseInt(e + m, 8));
+    }
+    return '\\' + (e ?? '');
+  }
+
+  /** A number, with unary signs as literal_eval allows them; `c` is the character at `i`, for the message. */
+  private number(c: string): PyValue {
     const m =
       /^[-+]*\s*(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][-+]?\d(?:_?\d)*)?[jJ]?)([lL]?)/.exec(
-        src.slice(i, i + 400),
+        this.src.slice(this.i, this.i + 400),
       );
-    if (!m || !/\d/.test(m[1])) bad(`an unexpected character '${c}'`);
-    i += m[0].length;
+    if (!m || !/\d/.test(m[1])) this.bad(`an unexpected character '${c}'`);
+    this.i += m[0].length;
     const signs = /^[-+]*/.exec(m[0])![0];
     const negative = (signs.match(/-/g)?.length ?? 0) % 2 === 1;
     const body = m[1].replace(/_/g, '');
     if (/[.eEjJ]/.test(body) && !/^0[xX]/.test(body)) return { t: 'float' };
-    if (/^0\d/.test(body) && /[1-9]/.test(body)) bad(`the integer '${body}' (leading zeros are not allowed)`);
+    if (/^0\d/.test(body) && /[1-9]/.test(body)) this.bad(`the integer '${body}' (leading zeros are not allowed)`);
     const base = /^0[xX]/.test(body) ? 16 : /^0[oO]/.test(body) ? 8 : /^0[bB]/.test(body) ? 2 : 10;
     const digits = base === 10 ? body : body.slice(2);
     let v = 0;
     for (const d of digits) v = v * base + parseInt(d, base);
     return { t: 'int', v: negative ? -v : v };
-  };
-  const out = value(0);
-  skip();
-  if (i < n) bad(`text after the dictionary ('${src.slice(i, i + 20)}')`);
-  return out;
+  }
 }
 
 /**

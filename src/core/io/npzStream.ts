@@ -8,7 +8,7 @@
 import { Inflate, inflateSync } from 'fflate';
 import { IO_LIMITS } from './limits';
 import { BlockDecoder, DataFileError, MAX_NPY_HEADER, npyLayout, readNpy, shapeText, type NpyLayout } from './npy';
-import { crc32, crc32Update, listZip } from './npz';
+import { crc32, crc32Update, memberDataStart, zipEntries, type ZipEntry } from './zipDirectory';
 import { arrayRowStream, bytesSource, fileRowStream, sliceSource, type ByteSource, type RowStream } from './stream';
 
 /** Where a deflated member's compressed bytes are, and what its central-directory entry declares. */
@@ -27,127 +27,104 @@ export interface NpzMember {
   key: string;
   /** The member's uncompressed bytes as a source (a deflated member is inflated whole, within the byte limit). */
   source: ByteSource;
-  /** Stored (uncompressed) members are read by range; deflated ones were inflated. */
+  /** Stored (uncompressed) members are read by range (CRC-checked when read in order); deflated ones were inflated. */
   stored: boolean;
   /** A deflated member's compressed bytes, to inflate as they are read ({@link deflatedRows}). */
   deflated?: DeflatedData;
 }
 
-const u16 = (b: Uint8Array, o: number): number => b[o] | (b[o + 1] << 8);
-const u32 = (b: Uint8Array, o: number): number => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 16777216;
-const u64 = (b: Uint8Array, o: number): number => u32(b, o) + u32(b, o + 4) * 4294967296;
-
 /**
- * The members of an archive by name. The central directory (and the EOCD records) are
- * copied into a small synthetic archive so that the whole-file parser (npz.ts) lists it.
+ * The members of an archive by array name, from its central directory (zipDirectory.ts,
+ * the same reader as the whole-file npz.ts). Directory entries are skipped; of two members
+ * of one name the last one counts, as in numpy.load. A member's bytes are located, inflated
+ * or checked only when asked for.
  */
 export function npzMembers(src: ByteSource, name: string): Map<string, NpzMember> {
-  const bad = (why: string): never => {
-    throw new DataFileError(`${name} is not a valid .npz (zip) archive: ${why}.`);
-  };
-  if (src.size < 22) bad('the file is too short');
-  const tailLen = Math.min(src.size, 22 + 65535 + 20);
-  const tailStart = src.size - tailLen;
-  const tail = src.read(tailStart, tailLen);
-  let eocd = -1;
-  for (let o = tail.length - 22; o >= 0; o--) {
-    if (u32(tail, o) === 0x06054b50) {
-      eocd = o;
-      break;
-    }
-  }
-  if (eocd < 0) bad('no end-of-central-directory record (truncated or not a zip file)');
-  let cdSize = u32(tail, eocd + 12);
-  let cdOffset = u32(tail, eocd + 16);
-  if (eocd >= 20 && u32(tail, eocd - 20) === 0x07064b50) {
-    const z64 = u64(tail, eocd - 20 + 8);
-    const rec = src.read(z64, 56);
-    if (rec.length < 56 || u32(rec, 0) !== 0x06064b50) bad('broken ZIP64 end-of-central-directory record');
-    cdSize = u64(rec, 40);
-    cdOffset = u64(rec, 48);
-  }
-  if (cdOffset + cdSize > src.size) bad('the central directory lies beyond the end of the file (truncated?)');
-  if (cdSize > IO_LIMITS.maxFileBytes) bad('the central directory is too large');
-  // A synthetic archive [central directory][EOCD] whose offsets point into it; the local
-  // offsets of the entries still refer to the real file.
-  const cd = src.read(cdOffset, cdSize);
-  // (20 zero bytes between them: no ZIP64 locator is seen in the synthetic archive)
-  const synth = new Uint8Array(cdSize + 20 + 22);
-  synth.set(cd, 0);
-  const e = cdSize + 20;
-  synth.set(tail.subarray(eocd, eocd + 22), e);
-  const total = (() => {
-    // entry count: from the ZIP64 record when the EOCD says 0xFFFF
-    let count = 0;
-    for (let o = 0; o + 46 <= cd.length && u32(cd, o) === 0x02014b50; count++) o += 46 + u16(cd, o + 28) + u16(cd, o + 30) + u16(cd, o + 32);
-    return count;
-  })();
-  synth[e + 8] = synth[e + 10] = total & 0xff;
-  synth[e + 9] = synth[e + 11] = (total >> 8) & 0xff;
-  for (const [o, v] of [
-    [e + 12, cdSize],
-    [e + 16, 0],
-  ] as const) {
-    synth[o] = v & 0xff;
-    synth[o + 1] = (v >>> 8) & 0xff;
-    synth[o + 2] = (v >>> 16) & 0xff;
-    synth[o + 3] = (v >>> 24) & 0xff;
-  }
   const out = new Map<string, NpzMember>();
-  for (const entry of listZip(synth, name)) {
+  for (const entry of zipEntries(src, name)) {
     if (entry.name.endsWith('/')) continue;
-    const key = entry.name.replace(/\.npy$/, '');
-    const where = `${name}: member '${entry.name}'`;
-    /** Checks the local header; a stored member's bytes, or a deflated member's compressed bytes. */
-    const locate = (): { start: number } => {
-      if (entry.flags & 1) throw new DataFileError(`${where} is encrypted; encrypted archives are not supported.`);
-      const lh = src.read(entry.localOffset, 30);
-      if (lh.length < 30 || u32(lh, 0) !== 0x04034b50) throw new DataFileError(`${where}: corrupt local header (truncated archive?).`);
-      const start = entry.localOffset + 30 + u16(lh, 26) + u16(lh, 28);
-      if (start + entry.compressedSize > src.size) throw new DataFileError(`${where} is truncated.`);
-      if (entry.method !== 0 && entry.method !== 8)
-        throw new DataFileError(`${where} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported.`);
-      return { start };
-    };
-    const member = (): NpzMember => {
-      const { start } = locate();
-      if (entry.method === 0) {
-        if (entry.compressedSize !== entry.size)
-          throw new DataFileError(`${where}: a stored member of ${entry.compressedSize} bytes says ${entry.size} uncompressed.`);
-        return { key, source: sliceSource(src, start, entry.size), stored: true };
-      }
-      if (entry.size > IO_LIMITS.maxFileBytes || entry.compressedSize > IO_LIMITS.maxFileBytes) {
-        throw new DataFileError(`${where} is ${entry.size} bytes uncompressed, over the limit of ${IO_LIMITS.maxFileBytes} for a deflated member read whole.`);
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = inflateSync(src.read(start, entry.compressedSize), { out: new Uint8Array(entry.size) });
-      } catch (err) {
-        throw new DataFileError(`${where}: corrupt deflate data (${err instanceof Error ? err.message : String(err)}).`);
-      }
-      if (bytes.length !== entry.size) throw new DataFileError(`${where}: expected ${entry.size} bytes after decompression, got ${bytes.length}.`);
-      if (crc32(bytes) !== entry.crc) throw new DataFileError(`${where}: CRC mismatch (the archive is corrupt).`);
-      return { key, source: bytesSource(bytes), stored: false };
-    };
-    let cached: NpzMember | undefined;
-    let located: DeflatedData | undefined;
-    out.set(key, {
-      key,
-      get source() {
-        cached ??= member();
-        return cached.source;
-      },
-      get stored() {
-        return entry.method === 0;
-      },
-      get deflated() {
-        if (entry.method === 0) return undefined;
-        located ??= { raw: sliceSource(src, locate().start, entry.compressedSize), size: entry.size, crc: entry.crc, where };
-        return located;
-      },
-    });
+    const member = lazyMember(src, entry, `${name}: member '${entry.name}'`);
+    out.delete(member.key); // the last of two members of one name, in its own place
+    out.set(member.key, member);
   }
   return out;
+}
+
+/** A member whose bytes are read on first use: stored ones by range, deflated ones inflated whole or by rows. */
+function lazyMember(src: ByteSource, entry: ZipEntry, where: string): NpzMember {
+  const key = entry.name.replace(/\.npy$/, '');
+  let source: ByteSource | undefined;
+  let deflated: DeflatedData | undefined;
+  return {
+    key,
+    get source() {
+      source ??= memberSource(src, entry, where);
+      return source;
+    },
+    get stored() {
+      return entry.method === 0;
+    },
+    get deflated() {
+      if (entry.method === 0) return undefined;
+      deflated ??= { raw: sliceSource(src, memberDataStart(src, entry, where), entry.compressedSize), size: entry.size, crc: entry.crc, where };
+      return deflated;
+    },
+  };
+}
+
+/** A stored member's byte range, or a deflated member inflated whole within the byte limit (size and CRC checked). */
+function memberSource(src: ByteSource, entry: ZipEntry, where: string): ByteSource {
+  const start = memberDataStart(src, entry, where);
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.size)
+      throw new DataFileError(`${where}: a stored member of ${entry.compressedSize} bytes says ${entry.size} uncompressed.`);
+    return crcCheckedSource(sliceSource(src, start, entry.size), entry.crc, where);
+  }
+  if (entry.size > IO_LIMITS.maxFileBytes || entry.compressedSize > IO_LIMITS.maxFileBytes) {
+    throw new DataFileError(`${where} is ${entry.size} bytes uncompressed, over the limit of ${IO_LIMITS.maxFileBytes} for a deflated member read whole.`);
+  }
+  return bytesSource(inflateChecked(src.read(start, entry.compressedSize), entry.size, entry.crc, where));
+}
+
+/**
+ * A stored member whose CRC-32 is checked as it is read: reads that continue from the
+ * start without a gap (a whole read, or the header and then the rows in order) are summed,
+ * and the sum is compared when the last byte has been read. Reads out of order (sampled
+ * rows) leave the member unchecked, as they read only part of it.
+ */
+function crcCheckedSource(src: ByteSource, crc: number, where: string): ByteSource {
+  let summedTo = 0;
+  let sum = 0;
+  let inOrder = true;
+  return {
+    size: src.size,
+    read(position, length, into) {
+      const bytes = src.read(position, length, into);
+      const end = position + bytes.length;
+      if (!inOrder || end <= summedTo) return bytes;
+      if (position > summedTo) {
+        inOrder = false;
+        return bytes;
+      }
+      sum = crc32Update(sum, bytes.subarray(summedTo - position));
+      summedTo = end;
+      if (summedTo === src.size && sum !== crc) throw new DataFileError(`${where}: CRC mismatch (the archive is corrupt).`);
+      return bytes;
+    },
+  };
+}
+
+/** Deflated bytes inflated whole into `size` bytes, with the declared size and CRC-32 checked. */
+function inflateChecked(raw: Uint8Array, size: number, crc: number, where: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = inflateSync(raw, { out: new Uint8Array(size) });
+  } catch (err) {
+    throw new DataFileError(`${where}: corrupt deflate data (${err instanceof Error ? err.message : String(err)}).`);
+  }
+  if (bytes.length !== size) throw new DataFileError(`${where}: expected ${size} bytes after decompression, got ${bytes.length}.`);
+  if (crc32(bytes) !== crc) throw new DataFileError(`${where}: CRC mismatch (the archive is corrupt).`);
+  return bytes;
 }
 
 /** One member of an archive: `key` may be given as `x` or `x.npy`; without it the archive must hold exactly one array. */
@@ -289,13 +266,5 @@ function inflateWhole(z: DeflatedData): Uint8Array {
       `${where} is ${z.size} bytes uncompressed and in Fortran order, over the limit of ${IO_LIMITS.maxFileBytes} for a deflated member read whole; save it in C order (numpy.ascontiguousarray) to read it in blocks.`,
     );
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = inflateSync(z.raw.read(0, z.raw.size), { out: new Uint8Array(z.size) });
-  } catch (err) {
-    throw new DataFileError(`${where}: corrupt deflate data (${err instanceof Error ? err.message : String(err)}).`);
-  }
-  if (bytes.length !== z.size) throw new DataFileError(`${where}: expected ${z.size} bytes after decompression, got ${bytes.length}.`);
-  if (crc32(bytes) !== z.crc) throw new DataFileError(`${where}: CRC mismatch (the archive is corrupt).`);
-  return bytes;
+  return inflateChecked(z.raw.read(0, z.raw.size), z.size, z.crc, where);
 }

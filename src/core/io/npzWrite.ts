@@ -5,7 +5,7 @@
  * little-endian `<f8` or `<i8` data in C order. Timestamps are fixed (1980-01-01), so the
  * same arrays give the same bytes. The core builds the bytes; the host writes the file.
  */
-import { crc32, crc32Update } from './npz';
+import { crc32, crc32Update } from './zipDirectory';
 
 export interface NpzEntry {
   /** Array name (the member is `<name>.npy`). */

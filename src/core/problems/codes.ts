@@ -40,7 +40,7 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
   'unsupported-version': { severity: 'error', summary: 'sslexp is not 1.' },
   'invalid-value': { severity: 'error', summary: 'A non-finite number (.inf, .nan), an empty list/matrix/path, or a key that does not apply.' },
   'negative-variance': { severity: 'error', summary: 'A variance (signal, noise, augmentation, covariance diagonal) is negative.' },
-  'negative-alpha': { severity: 'error', summary: 'alpha is negative (it must be >= 0, docs/theory.md §3).' },
+  'negative-alpha': { severity: 'error', summary: 'alpha is negative (it must be ≥ 0, docs/theory.md §3).' },
   'count-mismatch': { severity: 'error', summary: 'count disagrees with the length of an explicit list or of a spectrum file.' },
   'count-required': { severity: 'error', summary: 'A block whose spectra do not determine the number of components has no count.' },
   'missing-parameter': { severity: 'error', summary: 'A spectrum family (or n: {from, to, points}) lacks a parameter.' },
@@ -105,10 +105,24 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
     summary: 'data.moments: analysed from the sufficient statistics alone (no finite-n simulation, linear probe or corrupted draw).',
   },
   'probe-skipped': { severity: 'info', summary: 'The linear probe of your own views needs samples in both its training and its test split.' },
+  'views-fit': {
+    severity: 'info',
+    summary:
+      "Your own views: P1's model fitted to them (docs/theory.md §6.4), the measured alpha with its interval and the thresholds; a warning when the fit residual is above 0.25 (far from P1's form).",
+  },
+  'views-fit-skipped': {
+    severity: 'info',
+    summary: "Your own views: P1's model could not be fitted (e.g. fewer than 2 directions outside latent); solutions only.",
+  },
 
   // --- the editor (src/host/solverClient.ts; not emitted by the core)
   'worker-crashed': { severity: 'error', summary: 'The analysis of this spec stopped the solver worker (e.g. out of memory); the worker was restarted.' },
 
   // --- graph mode (src/core/theories/spectralEmbedding)
   'empty-graph': { severity: 'warning', summary: 'The pair graph G has no pairs (e.g. every label distinct): its Laplacian is 0.' },
+  'non-unique-solution': {
+    severity: 'info',
+    summary:
+      "A linear solution's K-th eigenvalue ties with the next: any K directions of that eigenspace are optimal, so its Gram WWᵀ is one of many (its eigenvalues and rank are unique).",
+  },
 };

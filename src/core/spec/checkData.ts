@@ -127,7 +127,7 @@ function dataPipeline(c: Checker, k: Keys, X: number[][] | undefined, labels: Da
   const n = c.numAt(k, DEF.data, 'pca', 'data');
   if (n === null) ok = false;
   else if (n && featureCols !== undefined && n.value > featureCols) {
-    c.outOfRange('data.pca', `<= the number of feature columns of data.X (${featureCols})`, n);
+    c.outOfRange('data.pca', `≤ the number of feature columns of data.X (${featureCols})`, n);
     ok = false;
   } else if (n) pca = n.value;
   let noise: DataSourceSpec['noise'];
@@ -248,7 +248,7 @@ function isCovariance(c: Checker, m: number[][], rows: SeqNode[], node: SourceNo
   }
   for (let i = 0; i < cols; i++) {
     if (m[i][i] < 0) {
-      c.report('negative-variance', `${path}[${i}][${i}]: a variance must be >= 0, got ${fmt(m[i][i])}.`, rows[i].items[i].span);
+      c.report('negative-variance', `${path}[${i}][${i}]: a variance must be ≥ 0, got ${fmt(m[i][i])}.`, rows[i].items[i].span);
       return false;
     }
   }
@@ -402,5 +402,12 @@ function additive(c: Checker, entry: MapEntry, topAlpha: number | undefined, d: 
     }
   }
   if (!ok) return undefined;
-  return { kind: 'additive', alpha: a?.value ?? topAlpha ?? 0, ...(theta ? { theta } : {}), ...(gamma ? { gamma } : {}), span };
+  return {
+    kind: 'additive',
+    alpha: a?.value ?? topAlpha ?? 0,
+    ...(a ? { alphaSpan: a.span } : {}),
+    ...(theta ? { theta } : {}),
+    ...(gamma ? { gamma } : {}),
+    span,
+  };
 }

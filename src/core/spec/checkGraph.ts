@@ -52,7 +52,7 @@ function embedding(c: Checker, entry: MapEntry, shape: Shape): Num | undefined {
     return undefined;
   }
   if (shape.D !== undefined && K.value > shape.D) {
-    c.outOfRange('embedding', `<= D = ${shape.D} (the feature columns of data.X)`, K);
+    c.outOfRange('embedding', `≤ D = ${shape.D} (the feature columns of data.X)`, K);
     return undefined;
   }
   return K;
@@ -183,11 +183,13 @@ function writtenMethods(c: Checker, entry: MapEntry, graph: GraphRelationSpec | 
     const v = c.object(vE, DEF.vicreg, 'methods.vicreg');
     const a = v ? c.numAt(v.k, DEF.vicreg, 'variance', 'methods.vicreg') : null;
     const g = v ? c.numAt(v.k, DEF.vicreg, 'invariance', 'methods.vicreg') : null;
-    if (!v || a === null || g === null) ok = false;
+    const b = v ? c.numAt(v.k, DEF.vicreg, 'covariance', 'methods.vicreg') : null;
+    if (!v || a === null || g === null || b === null) ok = false;
     else {
       out.vicreg = {
         variance: a?.value ?? GRAPH_DEFAULTS.variance,
         invariance: g?.value ?? GRAPH_DEFAULTS.invariance,
+        ...(b ? { covariance: b.value, covarianceSpan: b.span } : {}),
         ...(a ? { varianceSpan: a.span } : {}),
         ...(g ? { invarianceSpan: g.span } : {}),
         span: entrySpan(vE),

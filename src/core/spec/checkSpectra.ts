@@ -178,7 +178,7 @@ const FAMILIES: Record<'flat' | 'power_law' | 'exponential' | 'uniform' | 'file'
     if (!p) return undefined;
     const [low, high, seed] = [p('low'), p('high'), p('seed')];
     if (high && low && low.value > high.value) {
-      c.outOfRange(`${path}.high`, `>= low (${low.raw})`, high);
+      c.outOfRange(`${path}.high`, `≥ low (${low.raw})`, high);
       return undefined;
     }
     return low && high && seed ? { kind: 'uniform', low: low.value, high: high.value, seed: seed.value, span } : undefined;

@@ -245,11 +245,11 @@ export class Checker {
     const below = (def.minimum !== undefined && v < def.minimum) || (def.exclusiveMinimum !== undefined && v <= def.exclusiveMinimum);
     const above = (def.maximum !== undefined && v > def.maximum) || (def.exclusiveMaximum !== undefined && v >= def.exclusiveMaximum);
     if (below && def.role === 'variance') {
-      this.report('negative-variance', `${path}: a variance must be >= 0, got ${n.raw}.`, n.span);
+      this.report('negative-variance', `${path}: a variance must be ≥ 0, got ${n.raw}.`, n.span);
       return undefined;
     }
     if (below && def.role === 'alpha') {
-      this.report('negative-alpha', `${path}: alpha must be >= 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got ${n.raw}.`, n.span);
+      this.report('negative-alpha', `${path} must be ≥ 0 (the alignment of the augmentation with the noise, docs/theory.md §3), got ${n.raw}.`, n.span);
       return undefined;
     }
     if ((def.kind === 'integer' && !Number.isInteger(v)) || below || above) {
@@ -358,9 +358,9 @@ export function childDef<K extends DefNode['kind']>(def: ObjectDef, key: string,
 
 function boundsText(def: NumberDef): string {
   const parts: string[] = [];
-  if (def.minimum !== undefined) parts.push(`>= ${def.minimum}`);
+  if (def.minimum !== undefined) parts.push(`≥ ${def.minimum}`);
   if (def.exclusiveMinimum !== undefined) parts.push(`> ${def.exclusiveMinimum}`);
-  if (def.maximum !== undefined) parts.push(`<= ${def.maximum}`);
+  if (def.maximum !== undefined) parts.push(`≤ ${def.maximum}`);
   if (def.exclusiveMaximum !== undefined) parts.push(`< ${def.exclusiveMaximum}`);
   return [def.kind === 'integer' ? 'an integer' : '', parts.join(' and ')].filter(Boolean).join(' ') || 'a number';
 }

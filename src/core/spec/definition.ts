@@ -55,7 +55,7 @@ export function extensionPattern(extensions: readonly string[]): string {
 const has = (...keys: string[]): JsonSchemaFragment => ({ required: keys });
 const at = (key: string, inner: JsonSchemaFragment): JsonSchemaFragment => ({ required: [key], properties: { [key]: inner } });
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
-const SEED_RULE = `a non-negative integer <= ${MAX_SEED}`;
+const SEED_RULE = `a non-negative integer ≤ ${MAX_SEED}`;
 
 const variance = (description: string, extra: Partial<NumberDef> = {}): NumberDef => ({ kind: 'number', minimum: 0, role: 'variance', description, ...extra });
 const alphaNumber = (description: string, extra: Partial<NumberDef> = {}): NumberDef => ({ kind: 'number', minimum: 0, role: 'alpha', description, ...extra });
@@ -91,14 +91,18 @@ const powerLaw: ObjectDef = {
   parameters: { shape: '{first, exponent, offset?}' },
   required: ['first', 'exponent'],
   properties: {
-    first: variance('lambda_1, the first (largest for exponent > 0) variance (>= 0).', { examples: [3.0e5] }),
-    exponent: { kind: 'number', description: 'Decay exponent (lambda_i ~ i^-exponent).', examples: [1] },
+    first: variance('lambda_1, the first (largest for exponent > 0) variance (≥ 0).', {
+      markdown: 'λ_1, the first (largest for exponent > 0) variance (≥ 0).',
+      examples: [3.0e5],
+    }),
+    exponent: { kind: 'number', description: 'Decay exponent (lambda_i ~ i^-exponent).', markdown: 'Decay exponent (λ_i ∝ i^(−exponent)).', examples: [1] },
     offset: {
       kind: 'number',
       exclusiveMinimum: -1,
-      rule: '> -1 (so that i + offset > 0 for every i >= 1)',
+      rule: '> -1 (so that i + offset > 0 for every i ≥ 1)',
       default: 0,
       description: 'Offset (> -1, default 0) shifting the index: lambda_i = first * ((i + offset) / (1 + offset))^(-exponent).',
+      markdown: 'Offset (> −1, default 0) shifting the index: λ_i = first · ((i + offset) / (1 + offset))^(−exponent).',
     },
     scale,
   },
@@ -112,8 +116,8 @@ const exponential: ObjectDef = {
   parameters: { shape: '{first, rate}' },
   required: ['first', 'rate'],
   properties: {
-    first: variance('lambda_1 (>= 0).', { examples: [100] }),
-    rate: { kind: 'number', minimum: 0, rule: '>= 0 (a decaying spectrum)', description: 'Decay rate per component (>= 0).', examples: [0.1] },
+    first: variance('lambda_1 (≥ 0).', { markdown: 'λ_1 (≥ 0).', examples: [100] }),
+    rate: { kind: 'number', minimum: 0, rule: '≥ 0 (a decaying spectrum)', description: 'Decay rate per component (≥ 0).', examples: [0.1] },
     scale,
   },
   snippets: [{ label: '{first, rate}', body: { first: 100, rate: 0.1 } }],
@@ -125,8 +129,8 @@ const uniform: ObjectDef = {
   parameters: { shape: '{low, high, seed}' },
   required: ['low', 'high', 'seed'],
   properties: {
-    low: variance('Lower bound (>= 0).', { examples: [0] }),
-    high: { kind: 'number', minimum: 0, rule: '>= 0 (variances are non-negative)', description: 'Upper bound (>= low, >= 0).', examples: [1.0e4] },
+    low: variance('Lower bound (≥ 0).', { examples: [0] }),
+    high: { kind: 'number', minimum: 0, rule: '≥ 0 (variances are non-negative)', description: 'Upper bound (≥ low, ≥ 0).', examples: [1.0e4] },
     seed: { kind: 'integer', minimum: 0, maximum: MAX_SEED, rule: SEED_RULE, description: 'Seed of the generator (a non-negative integer).', examples: [1] },
     scale,
   },
@@ -156,7 +160,7 @@ const spectrumMapping: ObjectDef = {
   description: 'A mapping with exactly one family (flat, power_law, exponential, uniform, file), optionally with scale.',
   markdown: 'A mapping with exactly one family (`flat`, `power_law`, `exponential`, `uniform`, `file`), optionally with `scale`.',
   properties: {
-    flat: variance('{flat: v}: every component has variance v (>= 0).', { examples: [1] }),
+    flat: variance('{flat: v}: every component has variance v (≥ 0).', { examples: [1] }),
     power_law: powerLaw,
     exponential,
     uniform,
@@ -197,14 +201,14 @@ function spectrumDef(nonEmpty: boolean): UnionDef {
     expected: 'a number, a list of numbers or a spectrum mapping such as {power_law: {first: 1, exponent: 1}}',
     snippets: SPECTRUM_SNIPPETS,
     branches: [
-      variance('Flat spectrum: every component has this variance (>= 0).', { title: 'Flat: one variance for every component', examples: [1000] }),
+      variance('Flat spectrum: every component has this variance (≥ 0).', { title: 'Flat: one variance for every component', examples: [1000] }),
       {
         kind: 'array',
         title: 'Explicit list of variances',
         description: nonEmpty
           ? 'Explicit per-component variances (at least one); the list length is the component count.'
           : 'Explicit per-component variances; the list length is the component count.',
-        items: variance('A variance (>= 0).'),
+        items: variance('A variance (≥ 0).'),
         ...(nonEmpty ? { minItems: 1 } : {}),
         examples: [[3, 2, 1]],
       },
@@ -241,11 +245,12 @@ const countOrListRule = {
   },
 };
 
-function blockDef(description: string, count: NumberDef, nonEmpty: boolean, snippet: Snippet): ObjectDef {
+function blockDef(description: string, markdown: string, count: NumberDef, nonEmpty: boolean, snippet: Snippet): ObjectDef {
   const spectrum = nonEmpty ? 'nonEmptySpectrum' : 'spectrum';
   return {
     kind: 'object',
     description,
+    markdown,
     properties: {
       count,
       variance: ref(spectrum, 'The variance spectrum of this block.', { snippets: SPECTRUM_SNIPPETS }),
@@ -271,12 +276,13 @@ function blockDef(description: string, count: NumberDef, nonEmpty: boolean, snip
 
 const signal = blockDef(
   'The k important components (docs/theory.md §3): variance c_i = kappa_i^2 / n and augmentation lambda^Theta_i.',
+  'The k important components (docs/theory.md §3): variance c_i = κ_i² / n and augmentation λ^Θ_i.',
   {
     kind: 'integer',
     minimum: 1,
     rule: 'a positive integer (at least one important component, docs/theory.md §3)',
     limit: COMPONENTS,
-    description: 'k, the number of important components (>= 1). May be omitted when a spectrum is an explicit list or a file.',
+    description: 'k, the number of important components (≥ 1). May be omitted when a spectrum is an explicit list or a file.',
     examples: [50],
   },
   true,
@@ -294,14 +300,19 @@ const noiseCount = (description: string): NumberDef => ({
 
 const noise = blockDef(
   'The d - k irrelevant (noise) components (docs/theory.md §3): variance lambda^Gamma_j and augmentation lambda^Theta_j.',
-  noiseCount('d - k, the number of noise components (>= 0). May be omitted when a spectrum is an explicit list or a file.'),
+  'The d − k irrelevant (noise) components (docs/theory.md §3): variance λ^Γ_j and augmentation λ^Θ_j.',
+  {
+    ...noiseCount('d - k, the number of noise components (≥ 0). May be omitted when a spectrum is an explicit list or a file.'),
+    markdown: 'd − k, the number of noise components (≥ 0). May be omitted when a spectrum is an explicit list or a file.',
+  },
   false,
   { label: '{count, variance}', body: { count: 50, variance: { uniform: { low: 0, high: 1.0e6, seed: 2 } } } },
 );
 
 const dataNoise = blockDef(
   'Noise coordinates appended to the data (like a spectral noise block), as in P1.',
-  noiseCount('Number of appended noise coordinates (>= 0).'),
+  'Noise coordinates appended to the data (like a spectral noise block), as in P1.',
+  noiseCount('Number of appended noise coordinates (≥ 0).'),
   false,
   { label: '{count, variance}', body: { count: 20, variance: { uniform: { low: 0, high: 4000, seed: 2 } } } },
 );
@@ -331,9 +342,9 @@ const nRange: ObjectDef = {
     points: {
       kind: 'integer',
       minimum: 2,
-      rule: 'an integer >= 2',
+      rule: 'an integer ≥ 2',
       limit: { maximum: LIMITS.maxSimulationPoints, what: 'points' },
-      description: 'Number of grid points (>= 2).',
+      description: 'Number of grid points (≥ 2).',
       examples: [7],
     },
   },
@@ -374,12 +385,12 @@ const simulate: ObjectDef = {
         {
           kind: 'array',
           title: 'A list of alphas',
-          description: 'A list of alphas (>= 0).',
+          description: 'A list of alphas (≥ 0).',
           minItems: 1,
           maxItems: LIMITS.maxSimulationPoints,
-          items: alphaNumber('An alpha (>= 0).'),
+          items: alphaNumber('An alpha (≥ 0).'),
         },
-        alphaNumber('A single alpha (>= 0).', { title: 'One alpha' }),
+        alphaNumber('A single alpha (≥ 0).', { title: 'One alpha' }),
       ],
     },
     repeats: {
@@ -547,20 +558,26 @@ const graphData: ObjectDef = {
     'Graph mode: the N × D rows, every view its own row (`.npy`/`.npz`/`.csv` or inline `X`); an n × V × D `.npy` is read as N = nV rows. Optional `labels`, one per row.',
   expected: 'a mapping {file | X, labels, center}',
   properties: {
-    file: filePath(
-      'The rows (N x D; an n x V x D .npy is read as N = nV rows): .npy, .npz (with key), .csv. Relative to the spec.',
-      DATA_FILE_EXTENSIONS,
-      'a data matrix',
-      ['data/views.npy'],
-    ),
-    X: matrixDoc('Inline rows (N x D): every view its own row.', false, [
-      [
-        [1, 0],
-        [0.9, 0.1],
-        [0, 1],
-        [0.1, 0.9],
-      ],
-    ]),
+    file: {
+      ...filePath(
+        'The rows (N x D; an n x V x D .npy is read as N = nV rows): .npy, .npz (with key), .csv. Relative to the spec.',
+        DATA_FILE_EXTENSIONS,
+        'a data matrix',
+        ['data/views.npy'],
+      ),
+      markdown: 'The rows (N × D; an n × V × D `.npy` is read as N = nV rows): `.npy`, `.npz` (with `key`), `.csv`. Relative to the spec.',
+    },
+    X: {
+      ...matrixDoc('Inline rows (N x D): every view its own row.', false, [
+        [
+          [1, 0],
+          [0.9, 0.1],
+          [0, 1],
+          [0.1, 0.9],
+        ],
+      ]),
+      markdown: 'Inline rows (N × D): every view its own row.',
+    },
     key: dataKey,
     labels: { ...labels, description: 'Optional downstream labels, one per row: a column of the data ({column: -1}) or a file ({file, key?}).' },
     center: {
@@ -584,14 +601,22 @@ const graphData: ObjectDef = {
 // augmentation (data mode)
 // ---------------------------------------------------------------------------------------
 
-const covarianceOrSpectrum = (name: string, description: string): UnionDef => ({
+const covarianceOrSpectrum = (name: string, symbol: string, description: string): UnionDef => ({
   kind: 'union',
   description,
+  markdown: description.split(name).join(symbol),
   expected: 'a square covariance matrix or a spectrum',
   snippets: SPECTRUM_SNIPPETS,
   branches: [
-    { ...matrixDoc(`${name}: a square, symmetric covariance matrix (list of rows).`, true), title: 'Covariance matrix' },
-    ref('spectrum', `${name}: a spectrum (the diagonal of a diagonal covariance).`, { title: 'Spectrum (diagonal)' }),
+    {
+      ...matrixDoc(`${name}: a square, symmetric covariance matrix (list of rows).`, true),
+      markdown: `${symbol}: a square, symmetric covariance matrix (list of rows).`,
+      title: 'Covariance matrix',
+    },
+    ref('spectrum', `${name}: a spectrum (the diagonal of a diagonal covariance).`, {
+      markdown: `${symbol}: a spectrum (the diagonal of a diagonal covariance).`,
+      title: 'Spectrum (diagonal)',
+    }),
   ],
   examples: [1],
 });
@@ -599,13 +624,16 @@ const covarianceOrSpectrum = (name: string, description: string): UnionDef => ({
 const viewsFile: ObjectDef = {
   kind: 'object',
   description:
-    'Your own augmentations: an n x V x d array (V >= 2 augmented views of each of the n samples of data, in the same order), .npy or .npz (with key). Empirical moments: x̄_i = mean of the views of sample i, Sigma = (1/n) Σ_i 1/(V-1) Σ_v (view - x̄_i)(view - x̄_i)^T (docs/theory.md §2.1).',
+    'Your own augmentations: an n x V x d array (V ≥ 2 augmented views of each of the n samples of data, in the same order), .npy or .npz (with key). Empirical moments: x̄_i = mean of the views of sample i, Sigma = (1/n) Σ_i 1/(V-1) Σ_v (view - x̄_i)(view - x̄_i)^T (docs/theory.md §2.1).',
   markdown:
     'Your own augmentations: an n × V × d array (V ≥ 2 augmented views of each of the n samples of `data`, in the same order), `.npy` or `.npz` (with `key`). Empirical moments: x̄ᵢ = mean of the views of sample i, Σ = (1/n) Σᵢ 1/(V−1) Σᵥ (view − x̄ᵢ)(view − x̄ᵢ)ᵀ (docs/theory.md §2.1).',
   parameters: { shape: '{file, key?}' },
   required: ['file'],
   properties: {
-    file: filePath('Views file: an n x V x d array (.npy or .npz), relative to the spec.', ['.npy', '.npz'], 'the views', ['data/views.npy']),
+    file: {
+      ...filePath('Views file: an n x V x d array (.npy or .npz), relative to the spec.', ['.npy', '.npz'], 'the views', ['data/views.npy']),
+      markdown: 'Views file: an n × V × d array (`.npy` or `.npz`), relative to the spec.',
+    },
     key: { kind: 'string', description: 'Array name inside a .npz views file.', examples: ['views'] },
   },
   rules: [{ id: 'views-key-npz', doc: "'key' needs augmentation.views.file to be a .npz archive (invalid-value).", schema: npzKeyRule('file') }],
@@ -625,9 +653,9 @@ const augmentation: ObjectDef = {
       markdown: 'Additive augmentation x + θ + αγ: Σ = Θ + α²Γ.',
       expected: 'a mapping {alpha?, theta?, gamma?}',
       properties: {
-        alpha: alphaNumber('alpha >= 0 (default: the top-level alpha, else 0).', { examples: [1] }),
-        theta: covarianceOrSpectrum('Theta', 'Theta: a square covariance matrix or a spectrum. With data.pca, a spectrum over the pca components.'),
-        gamma: covarianceOrSpectrum('Gamma', 'Gamma: a square covariance matrix or a spectrum. Not with data.pca (Gamma is data.noise.variance).'),
+        alpha: alphaNumber('alpha ≥ 0 (default: the top-level alpha, else 0).', { examples: [1] }),
+        theta: covarianceOrSpectrum('Theta', 'Θ', 'Theta: a square covariance matrix or a spectrum. With data.pca, a spectrum over the pca components.'),
+        gamma: covarianceOrSpectrum('Gamma', 'Γ', 'Gamma: a square covariance matrix or a spectrum. Not with data.pca (Gamma is data.noise.variance).'),
       },
       snippets: [{ label: '{alpha}', body: { alpha: 1 } }],
     },
@@ -699,8 +727,8 @@ const graph: ObjectDef = {
     views: {
       kind: 'integer',
       minimum: 2,
-      rule: 'an integer >= 2 (views per sample)',
-      description: 'V >= 2: consecutive groups of V rows are views of one sample; G = I_n ⊗ (11ᵀ − I).',
+      rule: 'an integer ≥ 2 (views per sample)',
+      description: 'V ≥ 2: consecutive groups of V rows are views of one sample; G = I_n ⊗ (11ᵀ − I).',
       examples: [2],
     },
     labels: {
@@ -715,7 +743,7 @@ const graph: ObjectDef = {
       description: "Each row's k nearest other rows (Euclidean; ties to the lower index), symmetrised by 'or', weight 1.",
       parameters: { shape: '{k}' },
       required: ['k'],
-      properties: { k: { kind: 'integer', minimum: 1, rule: 'a positive integer', description: 'k >= 1 neighbours per row (< N).', examples: [10] } },
+      properties: { k: { kind: 'integer', minimum: 1, rule: 'a positive integer', description: 'k ≥ 1 neighbours per row (< N).', examples: [10] } },
       snippets: [{ label: '{k}', body: { k: 10 } }],
     },
     edges: {
@@ -788,8 +816,8 @@ const methods: ObjectDef = {
       kind: 'object',
       nullable: true,
       description:
-        'VICReg with hinge variance weight a (variance) and invariance weight g (invariance), covariance weight b -> infinity (docs/theory.md §7.5).',
-      expected: 'a mapping {variance?, invariance?}',
+        'VICReg with hinge variance weight a (variance), invariance weight g (invariance) and covariance weight b (covariance; omitted: b -> infinity, docs/theory.md §7.5).',
+      expected: 'a mapping {variance?, invariance?, covariance?}',
       properties: {
         variance: {
           kind: 'number',
@@ -805,10 +833,20 @@ const methods: ObjectDef = {
           default: GRAPH_DEFAULTS.invariance,
           description: `g, the invariance weight (> 0, default ${GRAPH_DEFAULTS.invariance}): high trusts G more.`,
         },
+        covariance: {
+          kind: 'number',
+          exclusiveMinimum: 0,
+          rule: '> 0 (the VICReg covariance weight b)',
+          description:
+            "b, the covariance weight (> 0; VICReg's original value is 1). Omitted: the b -> infinity closed form. Given: the finite-b optimum is found numerically, and it can lose rank (docs/theory.md §7.9.4).",
+          markdown:
+            "b, the covariance weight (> 0; VICReg's original value is 1). Omitted: the b → ∞ closed form. Given: the finite-b optimum is found numerically, and it can lose rank (docs/theory.md §7.9.4).",
+          examples: [1],
+        },
       },
       snippets: [{ label: '{variance, invariance}', body: { variance: GRAPH_DEFAULTS.variance, invariance: GRAPH_DEFAULTS.invariance } }],
     },
-    simclr: emptyMethod('The spectral-contrastive surrogate of SimCLR with the kernel D^-1/2 G D^-1/2 (docs/theory.md §7.6).'),
+    simclr: emptyMethod('The spectral-contrastive surrogate of SimCLR with the kernel D^(−1/2) G D^(−1/2) (docs/theory.md §7.6).'),
     barlow: emptyMethod('Barlow Twins as linear CCA of the two views (docs/theory.md §7.7); needs graph.views = 2.'),
   },
   snippets: [{ label: 'all three', body: { vicreg: { variance: GRAPH_DEFAULTS.variance, invariance: GRAPH_DEFAULTS.invariance }, simclr: {}, barlow: {} } }],
@@ -928,7 +966,7 @@ export const SPEC: RootDef = {
     },
     signal,
     noise,
-    alpha: alphaNumber('alpha >= 0: the alignment of the augmentation with the noise (tau(x) = x + theta + alpha gamma, docs/theory.md §3).', {
+    alpha: alphaNumber('alpha ≥ 0: the alignment of the augmentation with the noise (tau(x) = x + theta + alpha gamma, docs/theory.md §3).', {
       markdown: 'α ≥ 0: the alignment of the augmentation with the noise (τ(x) = x + θ + αγ, docs/theory.md §3).',
       examples: [1],
     }),
@@ -954,7 +992,7 @@ export const SPEC: RootDef = {
       kind: 'integer',
       minimum: 1,
       rule: 'a positive integer (the representation dimension K)',
-      description: 'K, the representation dimension of graph mode (1 <= K < N, K <= D).',
+      description: 'K, the representation dimension of graph mode (1 ≤ K < N, K ≤ D).',
       examples: [8],
     },
     methods,

@@ -81,7 +81,8 @@ export interface SpectralSpec extends SpecCommon {
 
 /** Data mode (docs/architecture.md §1); consumed by the dense solvers (docs/theory.md §2). */
 export type AugmentationSpec =
-  | { kind: 'additive'; alpha: number; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
+  /** `alphaSpan`: the span of `augmentation.additive.alpha`'s value when written (else alpha is the top-level one or 0). */
+  | { kind: 'additive'; alpha: number; alphaSpan?: Span; theta?: number[][] | SpectrumSpec; gamma?: number[][] | SpectrumSpec; span: Span }
   | { kind: 'masking'; keep: number; span: Span }
   | { kind: 'covariance'; matrix: number[][]; span: Span }
   /** Your own augmentations (docs/spec.md "Your own augmentations (views)"): an n × V × d array of views of the n samples. */
@@ -127,8 +128,19 @@ export type GraphRelationSpec =
   | { kind: 'edges-file'; path: string; pathSpan: Span; resolved?: string; span: Span };
 
 export interface GraphMethodsSpec {
-  /** VICReg with hinge variance weight a (`variance`) and invariance weight g (`invariance`); b → ∞. */
-  vicreg?: { variance: number; invariance: number; varianceSpan?: Span; invarianceSpan?: Span; span: Span };
+  /**
+   * VICReg with hinge variance weight a (`variance`) and invariance weight g (`invariance`);
+   * covariance weight b (`covariance`) when given, else the b → ∞ closed form.
+   */
+  vicreg?: {
+    variance: number;
+    invariance: number;
+    covariance?: number;
+    varianceSpan?: Span;
+    invarianceSpan?: Span;
+    covarianceSpan?: Span;
+    span: Span;
+  };
   /** Spectral-contrastive surrogate with the kernel D^-1/2 G D^-1/2. */
   simclr?: { span: Span };
   /** Linear CCA of the two views (needs graph.views = 2). */

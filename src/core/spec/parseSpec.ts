@@ -41,6 +41,12 @@ export interface ParseSpecResult {
   mode?: Spec['mode'];
   /** With mode `extension`: the registered theory its root key selects. */
   theory?: string;
+  /**
+   * When the only errors are a negative top-level `alpha` (`negative-alpha`): the rest of the
+   * spec, without `alpha`, so that the theory can attach quick fixes to that error (engine
+   * `repair`). Never analysed.
+   */
+  repairable?: Spec;
 }
 
 export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecResult {
@@ -48,6 +54,7 @@ export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecRes
   let spec: Spec | undefined;
   let mode: Spec['mode'] | undefined;
   let section: RegisteredSection | undefined;
+  let alphaStart: number | undefined;
   try {
     const tree = parseSourceTree(text, options.fileName);
     problems = [...tree.problems];
@@ -56,16 +63,22 @@ export function parseSpec(text: string, options: ParseSpecOptions): ParseSpecRes
       section = tree.root.kind === 'map' ? sectionOfKeys(tree.root.entries.map((e) => e.key)) : undefined;
       spec = section ? extensionRoot(c, tree.root as MapNode, section) : validateRoot(c, tree.root);
       if (section) mode = 'extension';
-      else if (tree.root.kind === 'map') mode = modeOfKeys(new Set(tree.root.entries.map((e) => e.key)));
+      else if (tree.root.kind === 'map') {
+        mode = modeOfKeys(new Set(tree.root.entries.map((e) => e.key)));
+        alphaStart = tree.root.entries.find((e) => e.key === 'alpha')?.value.span.start;
+      }
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { problems: [problem('internal-error', 'error', `Internal error while reading the spec: ${message}`, 0, 0)] };
   }
   problems = dedupeAndSort(problems, text.length);
-  const hasError = problems.some((p) => p.severity === 'error');
+  const errors = problems.filter((p) => p.severity === 'error');
   const theory = section ? { theory: section.theory } : {};
-  return hasError || !spec ? { problems, ...(mode ? { mode } : {}), ...theory } : { spec, problems, mode: spec.mode, ...theory };
+  // the only errors are a negative top-level α: the rest of the spec, for the theory's quick fixes
+  if (spec && errors.length && errors.every((p) => p.code === 'negative-alpha' && p.start === alphaStart))
+    return { problems, mode: spec.mode, repairable: spec };
+  return errors.length || !spec ? { problems, ...(mode ? { mode } : {}), ...theory } : { spec, problems, mode: spec.mode, ...theory };
 }
 
 /** The root of a registered theory's spec: `sslexp`, `name` and its own key (spec/extensions.ts). */
@@ -208,7 +221,12 @@ function alphaField({ c, k }: Root): Alpha {
   const e = k.get('alpha');
   if (!e) return { ok: true };
   const n = c.num(e.value, numberDef(SPEC, 'alpha'), 'alpha', e.keySpan);
-  return n ? { ok: true, alpha: n.value, alphaSpan: n.span, alphaKeySpan: e.keySpan } : { ok: false };
+  if (n) return { ok: true, alpha: n.value, alphaSpan: n.span, alphaKeySpan: e.keySpan };
+  // a negative α (reported as negative-alpha) keeps the rest of the spec, so that the
+  // theory can offer the values at which each paradigm recovers (engine `repair`)
+  const v = e.value;
+  const negative = v.kind === 'scalar' && typeof v.value === 'number' && v.value < 0;
+  return { ok: negative };
 }
 
 function spectralBody({ c, k }: Root): Body {

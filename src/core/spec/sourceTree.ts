@@ -218,117 +218,174 @@ function duplicateKey(key: string, keySpan: Span): Problem {
  * the scalar past {@link LIMITS.maxSpecScalars}. Never recursive.
  */
 function yamlPrescan(text: string): Problem | undefined {
-  const n = text.length;
-  let flow = 0;
+  const scan = new YamlPrescan(text);
+  try {
+    scan.run();
+    return undefined;
+  } catch (e) {
+    if (e instanceof PrescanRefusal) return e.problem;
+    throw e;
+  }
+}
+
+/** Thrown inside {@link YamlPrescan} to stop at the first refusal. */
+class PrescanRefusal {
+  constructor(readonly problem: Problem) {}
+}
+
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
+const isBreak = (c: string | undefined) => c === '\n' || c === '\r';
+
+/** The state of {@link yamlPrescan}: a position, the open block columns, the flow depth, the scalar count. */
+class YamlPrescan {
+  private i = 0;
+  private flow = 0;
   /** Columns of the open block nodes. */
-  const blocks: number[] = [];
-  let firstOver = -1;
-  let scalars = 0;
-  const deep = (depth: number, at: number): Problem | undefined => {
-    if (depth > LIMITS.maxDepth && firstOver < 0) firstOver = at;
-    return depth > PRESCAN_DEPTH ? tooDeep(firstOver, firstOver + 1) : undefined;
-  };
-  const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
-  const isBreak = (c: string | undefined) => c === '\n' || c === '\r';
-  const endOfLine = (from: number) => {
-    let j = from;
-    while (j < n && !isBreak(text[j])) j++;
-    return j;
-  };
-  let i = 0;
-  while (i < n) {
-    const lineStart = i;
-    while (i < n && text[i] === ' ') i++;
-    const indent = i - lineStart;
-    if (i >= n) break;
-    if (isBreak(text[i]) || text[i] === '#' || (text[i] === '\t' && /^[ \t]*(#|$)/.test(text.slice(i, endOfLine(i))))) {
-      i = endOfLine(i);
-      while (i < n && isBreak(text[i])) i++;
-      continue;
-    }
-    let lineDepth = 0;
-    if (flow === 0) {
-      // block context: close the blocks indented deeper than this line, open one at its column
-      while (blocks.length && blocks[blocks.length - 1] > indent) blocks.pop();
-      if (!blocks.length || blocks[blocks.length - 1] < indent) blocks.push(indent);
-      // compact indicators open a node at the column after them
-      while (i < n && (text[i] === '-' || text[i] === '?' || text[i] === ':') && (isSpace(text[i + 1]) || isBreak(text[i + 1]) || i + 1 === n)) {
-        i++;
-        while (i < n && isSpace(text[i])) i++;
-        blocks.push(i - lineStart);
-        const p = deep(blocks.length, i);
-        if (p) return p;
+  private readonly blocks: number[] = [];
+  private firstOver = -1;
+  private scalars = 0;
+  private readonly n: number;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+  }
+
+  run(): void {
+    const { text, n } = this;
+    while (this.i < n) {
+      const lineStart = this.i;
+      while (this.i < n && text[this.i] === ' ') this.i++;
+      const indent = this.i - lineStart;
+      if (this.i >= n) break;
+      if (this.blankOrComment()) {
+        this.i = this.endOfLine(this.i);
+        while (this.i < n && isBreak(text[this.i])) this.i++;
+        continue;
       }
-      const p = deep(blocks.length, i);
-      if (p) return p;
-      lineDepth = blocks.length;
+      const lineDepth = this.flow === 0 ? this.openBlocks(lineStart, indent) : 0;
+      const { lastToken, beforeLast } = this.restOfLine(lineStart, lineDepth);
+      // a block scalar header ends the line: its content lines (indented deeper than the node) are text
+      if (this.flow === 0 && /^[|>][-+1-9]{0,2}$/.test(lastToken) && (beforeLast === '' || /:$|^[-?]$|^[!&]/.test(beforeLast))) {
+        this.skipBlockScalar();
+        continue;
+      }
+      while (this.i < n && isBreak(text[this.i])) this.i++;
     }
-    // the rest of the line: quoted scalars (which may span lines), comments, flow brackets, scalars
+  }
+
+  private endOfLine(from: number): number {
+    let j = from;
+    while (j < this.n && !isBreak(this.text[j])) j++;
+    return j;
+  }
+
+  private blankOrComment(): boolean {
+    const c = this.text[this.i];
+    return isBreak(c) || c === '#' || (c === '\t' && /^[ \t]*(#|$)/.test(this.text.slice(this.i, this.endOfLine(this.i))));
+  }
+
+  /** Refuses when `depth` passes the pre-scan bound (located where it first passed maxDepth). */
+  private deep(depth: number, at: number): void {
+    if (depth > LIMITS.maxDepth && this.firstOver < 0) this.firstOver = at;
+    if (depth > PRESCAN_DEPTH) throw new PrescanRefusal(tooDeep(this.firstOver, this.firstOver + 1));
+  }
+
+  private countScalar(at: number): void {
+    if (++this.scalars > LIMITS.maxSpecScalars) throw new PrescanRefusal(tooManyScalars(at));
+  }
+
+  /** Block context: closes the blocks indented deeper than this line, opens one at its column and one after each compact indicator. */
+  private openBlocks(lineStart: number, indent: number): number {
+    const { text, n, blocks } = this;
+    while (blocks.length && blocks[blocks.length - 1] > indent) blocks.pop();
+    if (!blocks.length || blocks[blocks.length - 1] < indent) blocks.push(indent);
+    while (
+      this.i < n &&
+      (text[this.i] === '-' || text[this.i] === '?' || text[this.i] === ':') &&
+      (isSpace(text[this.i + 1]) || isBreak(text[this.i + 1]) || this.i + 1 === n)
+    ) {
+      this.i++;
+      while (this.i < n && isSpace(text[this.i])) this.i++;
+      blocks.push(this.i - lineStart);
+      this.deep(blocks.length, this.i);
+    }
+    this.deep(blocks.length, this.i);
+    return blocks.length;
+  }
+
+  /** The rest of the line: quoted scalars (which may span lines), comments, flow brackets, scalars. Returns its last two tokens. */
+  private restOfLine(lineStart: number, lineDepth: number): { lastToken: string; beforeLast: string } {
+    const { text, n } = this;
     let prev = ' ';
     let inToken = false;
     let lastToken = '';
     let beforeLast = '';
     let tokenStart = -1;
-    for (; i < n && !isBreak(text[i]); i++) {
-      const c = text[i];
-      if (c === '#' && (isSpace(prev) || i === lineStart)) {
-        i = endOfLine(i);
+    for (; this.i < n && !isBreak(text[this.i]); this.i++) {
+      const c = text[this.i];
+      if (c === '#' && (isSpace(prev) || this.i === lineStart)) {
+        this.i = this.endOfLine(this.i);
         break;
       }
-      if ((c === '"' || c === "'") && (!inToken || (flow > 0 && prev === ':'))) {
+      if ((c === '"' || c === "'") && (!inToken || (this.flow > 0 && prev === ':'))) {
         inToken = false;
-        if (++scalars > LIMITS.maxSpecScalars) return tooManyScalars(i);
+        this.countScalar(this.i);
         beforeLast = lastToken;
         lastToken = c;
-        for (i++; i < n; i++) {
-          if (c === '"' && text[i] === '\\') i++;
-          else if (text[i] === c) {
-            if (c === "'" && text[i + 1] === "'") i++;
-            else break;
-          }
-        }
+        this.skipQuoted(c);
         prev = c;
         continue;
       }
       if (c === '[' || c === '{') {
         inToken = false;
-        const p = deep(lineDepth + ++flow, i);
-        if (p) return p;
+        this.deep(lineDepth + ++this.flow, this.i);
       } else if (c === ']' || c === '}') {
         inToken = false;
-        flow = Math.max(0, flow - 1);
+        this.flow = Math.max(0, this.flow - 1);
       } else if (c === ',' || isSpace(c)) {
         if (inToken) {
           beforeLast = lastToken;
-          lastToken = text.slice(tokenStart, i);
+          lastToken = text.slice(tokenStart, this.i);
         }
         inToken = false;
       } else if (!inToken) {
         inToken = true;
-        tokenStart = i;
-        if (++scalars > LIMITS.maxSpecScalars) return tooManyScalars(i);
+        tokenStart = this.i;
+        this.countScalar(this.i);
       }
       prev = c;
     }
     if (inToken) {
       beforeLast = lastToken;
-      lastToken = text.slice(tokenStart, i);
+      lastToken = text.slice(tokenStart, this.i);
     }
-    // a block scalar header ends the line: its content lines (indented deeper than the node) are text
-    if (flow === 0 && /^[|>][-+1-9]{0,2}$/.test(lastToken) && (beforeLast === '' || /:$|^[-?]$|^[!&]/.test(beforeLast))) {
-      const owner = blocks.length ? blocks[blocks.length - 1] : 0;
-      while (i < n) {
-        while (i < n && isBreak(text[i])) i++;
-        let j = i;
-        while (j < n && text[j] === ' ') j++;
-        if (j < n && !isBreak(text[j]) && j - i <= owner) break;
-        i = endOfLine(j);
-      }
-      continue;
-    }
-    while (i < n && isBreak(text[i])) i++;
+    return { lastToken, beforeLast };
   }
-  return undefined;
+
+  /** From the opening quote at `i` to the closing one (escapes in "…", '' in '…'). */
+  private skipQuoted(quote: string): void {
+    const { text, n } = this;
+    for (this.i++; this.i < n; this.i++) {
+      if (quote === '"' && text[this.i] === '\\') this.i++;
+      else if (text[this.i] === quote) {
+        if (quote === "'" && text[this.i + 1] === "'") this.i++;
+        else break;
+      }
+    }
+  }
+
+  /** Past the content lines of a block scalar (indented deeper than the node that owns it). */
+  private skipBlockScalar(): void {
+    const { text, n, blocks } = this;
+    const owner = blocks.length ? blocks[blocks.length - 1] : 0;
+    while (this.i < n) {
+      while (this.i < n && isBreak(text[this.i])) this.i++;
+      let j = this.i;
+      while (j < n && text[j] === ' ') j++;
+      if (j < n && !isBreak(text[j]) && j - this.i <= owner) break;
+      this.i = this.endOfLine(j);
+    }
+  }
 }
 
 function tooManyScalars(at: number): Problem {
@@ -602,15 +659,31 @@ class YamlBuilder {
     return { kind: 'scalar', value: String(raw), span };
   }
 
+  /**
+   * A scalar key is checked like a scalar value (a tag on a key is not ignored): an unknown
+   * tag, a tag that contradicts the scalar (`!!seq variance:`) or an unresolvable `!!int` /
+   * `!!float` is reported on the tag or the key. After such a report the entry is kept under
+   * the key's text, so that the one error is not followed by "missing key" errors; a key
+   * that resolves to a number or null without a tag problem is a non-string key (undefined).
+   */
+  private scalarKey(keyNode: YamlNode & { value: unknown; source?: string }, keySpan: Span): string | undefined {
+    const reportedBefore = this.problems.length;
+    this.tagCheck(keyNode);
+    this.tagFitCheck(keyNode);
+    const converted = this.scalar(keyNode, keySpan);
+    if (converted.kind === 'scalar' && typeof converted.value === 'string') return converted.value;
+    if (this.problems.length === reportedBefore) return undefined;
+    return typeof keyNode.source === 'string' ? keyNode.source : this.text.slice(keySpan.start, keySpan.end);
+  }
+
   private addPair(pair: YamlPair, entries: MapEntry[], depth: number): void {
     if (this.aborted) return;
     const keyNode = pair.key as YamlNode | null;
     const [ks, ke] = keyNode?.range ?? [0, 0];
     let keySpan: Span = { start: ks, end: ke };
     let key: string | undefined;
-    if (keyNode && isScalar(keyNode) && typeof keyNode.value === 'string') {
-      key = keyNode.value;
-      this.tagCheck(keyNode);
+    if (keyNode && isScalar(keyNode)) {
+      key = this.scalarKey(keyNode, keySpan);
     } else if (isAlias(keyNode)) {
       const target = keyNode.resolve(this.doc);
       if (target && isScalar(target) && typeof target.value === 'string') key = target.value;

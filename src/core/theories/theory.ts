@@ -71,6 +71,12 @@ export interface Theory<
   modes: readonly S['mode'][];
   /** Analyses a parsed, error-free spec; user-input failures become problems in `problems`. */
   analyze(spec: S, options: EngineOptions, problems: Problem[]): R;
+  /**
+   * A spec the parser returned with errors is not analysed; this may still attach quick
+   * fixes to those errors that need the theory (an invalid α: the values at which each
+   * paradigm recovers). Must be cheap: no data files are read.
+   */
+  repair?(spec: S, options: EngineOptions, problems: Problem[]): void;
   /** The finite-n experiment of a spec's `simulate` block, when the theory has one. */
   simulate?(spec: S, analysis: R, options: EngineOptions, run: SimulationRunOptions): Promise<{ problems: Problem[]; result?: Sim }>;
   /** What the outer layers show of the results (face.ts). */

@@ -98,12 +98,18 @@ export class WorkerProcess {
   private readonly crashes = new CrashBudget();
   private crashNotified = false;
   private disposed = false;
+  private startedWorkers = 0;
 
   constructor(private readonly deps: WorkerProcessDeps) {}
 
   /** Has a worker been started (it starts lazily on the first post)? */
   get started(): boolean {
     return this.worker !== undefined;
+  }
+
+  /** Worker threads started so far: a hard cancel, a crash or a new memory limit starts another. */
+  get starts(): number {
+    return this.startedWorkers;
   }
 
   /** Posts to the worker, starting one when there is none. */
@@ -153,6 +159,7 @@ export class WorkerProcess {
     const spawn = this.deps.spawn ?? spawnWorkerThread;
     const w = spawn(this.deps.script, { name: 'ssl-paradigm-solver', stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: memoryMB } });
     this.worker = w;
+    this.startedWorkers++;
     this.workerMemoryMB = memoryMB;
     this.activeRunId = undefined;
     const log = this.deps.log;

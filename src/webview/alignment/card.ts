@@ -4,6 +4,7 @@
  */
 import type { AlignmentPanelModel, Regime, Thresholds } from '../../core/theories/alignment/index';
 import { appendWarnings, metric, type CardActions } from '../cardKit';
+import { citedElement } from '../docLinks';
 import { el } from '../dom';
 import { fmt, paradigmLabel } from '../format';
 import { t, type MessageKey } from '../l10n';
@@ -51,7 +52,7 @@ export function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, a
   paradigm.setAttribute('data-testid', 'paradigm');
   head.append(eyebrow, paradigm);
   if (rec) {
-    const reason = el(doc, 'p', 'reason', rec.reason);
+    const reason = citedElement(doc, 'p', 'reason', rec.reason);
     reason.setAttribute('data-testid', 'reason');
     head.append(reason);
   }

@@ -3,9 +3,24 @@
  * chart.js datasets/options, the table of numbers, and an accessible summary. Pure apart from
  * the theme colours passed in.
  */
-import type { AlignmentPanelModel, PanelProbe, PanelScores, Thresholds } from '../../core/theories/alignment/index';
-import type { AnnotationText, LineDataset, Pt } from '../charts';
-import { baseOptions, finiteRange, hline, line, logTick, markerLine, niceCeil, pos, positiveRange, setTitles, texts, type SectionView } from '../chartKit';
+import type { AlignmentPanelModel, NoiseScalingCurve, PanelProbe, PanelScores, Thresholds } from '../../core/theories/alignment/index';
+import type { AnnotationText, LineDataset, LineOptions, Pt } from '../charts';
+import {
+  applicable,
+  baseOptions,
+  finiteRange,
+  hline,
+  integerTicks,
+  line,
+  logTick,
+  markerLine,
+  niceCeil,
+  pos,
+  positiveRange,
+  setTitles,
+  texts,
+  type SectionView,
+} from '../chartKit';
 import { fmt, paradigmLabel } from '../format';
 import { t, type MessageKey } from '../l10n';
 import type { TableData } from '../tables';
@@ -35,26 +50,85 @@ function recoversAt(alpha: number, alpha2: number): boolean {
 // ---------------------------------------------------------------------------------------
 // 1. Alignment thresholds
 
-function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionView {
-  const title = t('thresholdsTitle');
-  const subtitle = t('thresholdsSubtitle');
-  const th = model.thresholds;
-  const table: TableData = {
-    caption: title,
-    columns: [t('colParadigm'), t('colAlpha2th'), t('colAlphaTh'), t('colRequirement'), t('colAtSpecAlpha')],
-    rows: [],
-  };
-  if (!th) return { id: 'thresholds', title, subtitle, charts: [], table, empty: t('thresholdsEmpty') };
-  const alpha = model.atAlpha?.alpha ?? null;
-  const rows: { key: 'rc' | 'je'; name: string; a2: number; eff: number; y: number; color: string }[] = [
+interface ThresholdRow {
+  key: 'rc' | 'je';
+  name: string;
+  a2: number;
+  eff: number;
+  y: number;
+  color: string;
+}
+
+function thresholdRows(th: Thresholds, theme: Theme): ThresholdRow[] {
+  return [
     { key: 'rc', name: paradigmLabel('reconstruction'), a2: th.alpha2RC, eff: th.alphaRC, y: 1, color: theme.rc },
     { key: 'je', name: paradigmLabel('joint-embedding'), a2: th.alpha2JE, eff: th.alphaJE, y: 0, color: theme.je },
   ];
-  for (const r of rows) {
-    table.rows.push([r.name, r.a2, r.eff, requirementText(r.a2), alpha === null ? '—' : recoversAt(alpha, r.a2) ? t('recovers') : t('fails')]);
-  }
-  const candidates = [recoveryStart(th.alpha2RC), recoveryStart(th.alpha2JE), alpha].filter((v): v is number => v !== null && Number.isFinite(v) && v > 0);
-  const xMax = niceCeil(Math.max(0.5, ...candidates) * 1.3);
+}
+
+/** A paradigm's row: dashed and grey where it fails, a thick band from its threshold on. */
+function thresholdBand(r: ThresholdRow, xMax: number, theme: Theme): LineDataset {
+  const start = recoveryStart(r.a2);
+  const band = withAlpha(r.color, theme.kind.startsWith('high') ? 0.85 : 0.5);
+  const fail = withAlpha(theme.muted, 0.55);
+  const data: Pt[] =
+    start === null
+      ? [
+          { x: 0, y: r.y },
+          { x: xMax, y: r.y },
+        ]
+      : [
+          { x: 0, y: r.y },
+          { x: start, y: r.y },
+          { x: xMax, y: r.y },
+        ];
+  const cut = start ?? Infinity;
+  return {
+    label: t('thresholdsBandLabel', r.name, r.key === 'rc' ? 'α > α_RC' : 'α > α_JE'),
+    data,
+    borderColor: r.color,
+    backgroundColor: band,
+    borderWidth: 16,
+    borderCapStyle: 'butt',
+    pointRadius: data.map((_p, i) => (start !== null && i === 1 ? 7 : 0)),
+    pointHoverRadius: data.map((_p, i) => (start !== null && i === 1 ? 7 : 0)),
+    pointBackgroundColor: theme.background,
+    pointBorderColor: r.color,
+    pointBorderWidth: 2.5 * theme.lineScale,
+    segment: {
+      borderColor: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? fail : band),
+      borderWidth: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? 2 * theme.lineScale : 16),
+      borderDash: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? [4, 4] : undefined),
+    },
+  };
+}
+
+/** The threshold written above its row: `α_RC = 0.764`, `any α ≥ 0`, `never recovers`. */
+function thresholdNote(r: ThresholdRow, xMax: number, theme: Theme): AnnotationText {
+  const start = recoveryStart(r.a2);
+  const text =
+    start === null
+      ? t('neverRecoversNote', r.key === 'rc' ? 'α²_RC' : 'α²_JE')
+      : r.a2 < 0
+        ? t('anyAlphaNote', fmt(r.a2))
+        : r.a2 === 0
+          ? 'α > 0'
+          : `${r.key === 'rc' ? 'α_RC' : 'α_JE'} = ${fmt(start)}`;
+  return {
+    x: start ?? xMax / 2,
+    y: r.y,
+    dy: -14,
+    text,
+    color: theme.foreground,
+    align: start === null ? 'center' : 'left',
+    dx: start === null ? 0 : -6,
+    bold: true,
+    halo: withAlpha(theme.background, 0.9),
+  };
+}
+
+/** The thresholds chart's axes: α from 0 to xMax; one labelled row per paradigm. */
+function thresholdsOptions(rows: ThresholdRow[], xMax: number, theme: Theme): LineOptions {
   const o = baseOptions(theme);
   setTitles(o, t('thresholdsAxis'), '');
   const sx = o.scales!.x as Record<string, unknown>;
@@ -75,73 +149,31 @@ function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionVie
   (sy.title as { display: boolean }).display = false;
   o.interaction = { mode: 'nearest', intersect: true };
   o.plugins!.tooltip!.enabled = false;
-  const datasets: LineDataset[] = [];
-  const notes: AnnotationText[] = [];
-  const fail = withAlpha(theme.muted, 0.55);
-  for (const r of rows) {
-    const start = recoveryStart(r.a2);
-    const band = withAlpha(r.color, theme.kind.startsWith('high') ? 0.85 : 0.5);
-    const data: Pt[] =
-      start === null
-        ? [
-            { x: 0, y: r.y },
-            { x: xMax, y: r.y },
-          ]
-        : [
-            { x: 0, y: r.y },
-            { x: start, y: r.y },
-            { x: xMax, y: r.y },
-          ];
-    const cut = start ?? Infinity;
-    datasets.push({
-      label: t('thresholdsBandLabel', r.name, r.key === 'rc' ? 'α > α_RC' : 'α > α_JE'),
-      data,
-      borderColor: r.color,
-      backgroundColor: band,
-      borderWidth: 16,
-      borderCapStyle: 'butt',
-      pointRadius: data.map((_p, i) => (start !== null && i === 1 ? 7 : 0)),
-      pointHoverRadius: data.map((_p, i) => (start !== null && i === 1 ? 7 : 0)),
-      pointBackgroundColor: theme.background,
-      pointBorderColor: r.color,
-      pointBorderWidth: 2.5 * theme.lineScale,
-      segment: {
-        borderColor: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? fail : band),
-        borderWidth: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? 2 * theme.lineScale : 16),
-        borderDash: (ctx) => ((ctx.p0.parsed.x ?? 0) < cut ? [4, 4] : undefined),
-      },
-    });
-    const label =
-      start === null
-        ? t('neverRecoversNote', r.key === 'rc' ? 'α²_RC' : 'α²_JE')
-        : r.a2 < 0
-          ? t('anyAlphaNote', fmt(r.a2))
-          : r.a2 === 0
-            ? 'α > 0'
-            : `${r.key === 'rc' ? 'α_RC' : 'α_JE'} = ${fmt(start)}`;
-    notes.push({
-      x: start ?? xMax / 2,
-      y: r.y,
-      dy: -14,
-      text: label,
-      color: theme.foreground,
-      align: start === null ? 'center' : 'left',
-      dx: start === null ? 0 : -6,
-      bold: true,
-      halo: withAlpha(theme.background, 0.9),
-    });
-  }
+  return o;
+}
+
+/** The thresholds section; null when the spec has none (data mode outside the paper's form: the card says so). */
+function thresholdsSection(model: AlignmentPanelModel, theme: Theme): SectionView | null {
+  const th = model.thresholds;
+  if (!th) return null;
+  const title = t('thresholdsTitle');
+  const subtitle = t('thresholdsSubtitle');
+  const alpha = model.atAlpha?.alpha ?? null;
+  const rows = thresholdRows(th, theme);
+  const table: TableData = {
+    caption: title,
+    columns: [t('colParadigm'), t('colAlpha2th'), t('colAlphaTh'), t('colRequirement'), t('colAtSpecAlpha')],
+    rows: rows.map((r) => [r.name, r.a2, r.eff, requirementText(r.a2), alpha === null ? '—' : recoversAt(alpha, r.a2) ? t('recovers') : t('fails')]),
+  };
+  const candidates = [recoveryStart(th.alpha2RC), recoveryStart(th.alpha2JE), alpha].filter((v): v is number => v !== null && Number.isFinite(v) && v > 0);
+  const xMax = niceCeil(Math.max(0.5, ...candidates) * 1.3);
+  const o = thresholdsOptions(rows, xMax, theme);
+  const datasets = rows.map((r) => thresholdBand(r, xMax, theme));
+  const notes = rows.map((r) => thresholdNote(r, xMax, theme));
   if (alpha !== null) {
     datasets.push(markerLine(t('specAlphaLegend', fmt(alpha)), alpha, -0.6, 1.6, theme.marker, theme));
-    notes.push({
-      x: alpha,
-      y: -0.62,
-      baseline: 'top',
-      text: t('specAlphaNote', fmt(alpha)),
-      color: theme.marker,
-      dy: 2,
-      halo: withAlpha(theme.background, 0.9),
-    });
+    // Above the chart area: below it the note would sit on the α axis' tick labels.
+    notes.push({ x: alpha, y: 'above', text: t('specAlphaNote', fmt(alpha)), color: theme.marker, bold: true, halo: withAlpha(theme.background, 0.9) });
   }
   texts(o, notes);
   const aria =
@@ -235,12 +267,13 @@ function probeSection(probe: PanelProbe, theme: Theme): SectionView {
 // ---------------------------------------------------------------------------------------
 // 2. Spectrum
 
-function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView {
+/** The spectrum section; null without per-component spectra (data mode). */
+function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView | null {
+  const s = model.spectra;
+  if (!s) return null;
   const title = t('spectrumTitle');
   const subtitle = t('spectrumSubtitle');
-  const s = model.spectra;
   const table: TableData = { caption: title, columns: [t('colComponent'), t('colBlock'), t('colSignal'), t('colAugmentation'), t('colNoise')], rows: [] };
-  if (!s) return { id: 'spectrum', title, subtitle, charts: [], table, empty: t('spectrumEmpty') };
   const k = s.total.k;
   const d = k + s.total.noise;
   for (let i = 0; i < s.important.index.length; i++) table.rows.push([s.important.index[i], t('blockImportant'), s.important.c[i], s.important.theta[i], null]);
@@ -261,13 +294,14 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
       s.noise.index.map((x, i) => ({ x, y: pos(s.noise.gamma[i]) })),
       theme.noise,
       theme,
+      { pointStyle: 'triangle', pointRadius: s.noise.index.length > 80 ? 0 : 4 },
     ),
     line(
       t('otherAugmentation'),
       [...s.important.index.map((x, i) => ({ x, y: pos(s.important.theta[i]) })), ...s.noise.index.map((x, i) => ({ x, y: pos(s.noise.theta[i]) }))],
       theme.theta,
       theme,
-      { borderWidth: 1.5 * theme.lineScale },
+      { borderWidth: 1.5 * theme.lineScale, borderDash: [6, 3], pointStyle: 'rect' },
     ),
   ];
   const o = baseOptions(theme);
@@ -275,7 +309,7 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
   const sx = o.scales!.x as Record<string, unknown>;
   sx.min = x0;
   sx.max = x1;
-  if (d <= 20) sx.ticks = { ...(sx.ticks as object), stepSize: 1 };
+  integerTicks(sx, 1, d);
   const sy = o.scales!.y as Record<string, unknown>;
   sy.type = 'logarithmic';
   sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
@@ -301,8 +335,9 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
   const all = [...s.important.c, ...s.important.theta, ...s.noise.gamma, ...s.noise.theta, b];
   const r = positiveRange(all);
   if (r) {
+    // Headroom above the largest value (a third of a decade at least): its markers stay whole.
     sy.min = 10 ** Math.floor(Math.log10(r[0]));
-    sy.max = 10 ** Math.ceil(Math.log10(r[1]) + (Math.log10(r[1]) % 1 === 0 ? 0.3 : 0));
+    sy.max = 10 ** Math.ceil(Math.log10(r[1]) + 0.3);
   }
   texts(o, notes, s.total.noise > 0 ? [{ axis: 'x', from: k + 0.5, to: x1, color: withAlpha(theme.noise, 0.07) }] : []);
   const gr = positiveRange(s.noise.gamma);
@@ -333,32 +368,42 @@ function scoresOf(model: AlignmentPanelModel): PanelScores | null {
   };
 }
 
-function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
-  const a = model.atAlpha;
-  const title = a ? t('scoresTitleAt', fmt(a.alpha)) : t('scoresTitle');
-  const subtitle = t('scoresSubtitle');
-  const table: TableData = { caption: title, columns: [t('colComponent'), t('colBlock'), t('colRcScore'), t('colJeScore')], rows: [] };
-  const sc = scoresOf(model);
-  if (!a) return { id: 'scores', title, subtitle, charts: [], table, empty: t('scoresEmpty') };
-  const d = model.dimensions.d;
-  const k = model.dimensions.k;
-  if (sc) {
-    for (let i = 0; i < sc.important.index.length; i++) table.rows.push([sc.important.index[i], t('blockImportant'), sc.important.rc[i], sc.important.je[i]]);
-    for (let i = 0; i < sc.noise.index.length; i++) table.rows.push([sc.noise.index[i], t('blockNoise'), sc.noise.rc[i], sc.noise.je[i]]);
-    if (sc.thinned) table.note = t('thinnedNote');
+/** The score axis of one paradigm: RC's g/√s on a log scale, JE's g/s from 0 to 1. */
+function scoreAxis(sy: Record<string, unknown>, key: 'rc' | 'je', values: number[]): void {
+  if (key === 'rc') {
+    sy.type = 'logarithmic';
+    sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+    const r = positiveRange(values);
+    if (r) {
+      sy.min = 10 ** Math.floor(Math.log10(r[0]) - 0.05);
+      sy.max = 10 ** Math.ceil(Math.log10(r[1]) + 0.05);
+    }
+  } else {
+    sy.min = 0;
+    sy.max = 1.05;
+    sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+      axis.ticks = [0, 0.25, 0.5, 0.75, 1].map((value) => ({ value }));
+    };
   }
+}
+
+/** One paradigm's chart of the scores: important (circles) and noise (triangles), the two deciding scores, the verdict. */
+function scoresChart(
+  model: AlignmentPanelModel,
+  a: NonNullable<AlignmentPanelModel['atAlpha']>,
+  sc: PanelScores | null,
+  key: 'rc' | 'je',
+  theme: Theme,
+): SectionView['charts'][number] {
+  const { d, k } = model.dimensions;
   const x0 = 0.5;
   const x1 = d + 0.5;
-  const charts: SectionView['charts'] = [];
-  for (const key of ['rc', 'je'] as const) {
-    const name = paradigmLabel(key === 'rc' ? 'reconstruction' : 'joint-embedding');
-    const summary = key === 'rc' ? a.scores.reconstruction : a.scores.jointEmbedding;
-    const recovers = key === 'rc' ? a.recovers.reconstruction : a.recovers.jointEmbedding;
-    const color = key === 'rc' ? theme.rc : theme.je;
-    const tr = key === 'rc' ? pos : (v: number) => (Number.isFinite(v) ? v : NaN);
-    const datasets: LineDataset[] = [];
-    if (sc) {
-      datasets.push(
+  const name = paradigmLabel(key === 'rc' ? 'reconstruction' : 'joint-embedding');
+  const summary = key === 'rc' ? a.scores.reconstruction : a.scores.jointEmbedding;
+  const recovers = key === 'rc' ? a.recovers.reconstruction : a.recovers.jointEmbedding;
+  const tr = key === 'rc' ? pos : (v: number) => (Number.isFinite(v) ? v : NaN);
+  const datasets: LineDataset[] = sc
+    ? [
         line(
           t('importantLegend'),
           sc.important.index.map((x, i) => ({ x, y: tr(sc.important[key][i]) })),
@@ -366,71 +411,66 @@ function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView {
           theme,
           { pointStyle: 'circle' },
         ),
-      );
-      datasets.push(
         line(
           t('noiseLegend'),
           sc.noise.index.map((x, i) => ({ x, y: tr(sc.noise[key][i]) })),
           theme.noise,
           theme,
-          { pointStyle: 'triangle', pointRadius: sc.noise.index.length > 80 ? 0 : 4 },
+          {
+            pointStyle: 'triangle',
+            pointRadius: sc.noise.index.length > 80 ? 0 : 4,
+          },
         ),
-      );
-    }
-    const mi = summary.minImportant;
-    const mn = summary.maxNoise;
-    if (Number.isFinite(mi)) datasets.push(hline(t('decidingImportant'), mi, x0, x1, theme.signal, theme, [2, 3]));
-    if (Number.isFinite(mn)) datasets.push(hline(t('decidingNoise'), mn, x0, x1, theme.noise, theme, [2, 3]));
-    const o = baseOptions(theme);
-    setTitles(o, t('componentIndex'), key === 'rc' ? t('rcScoreAxis') : t('jeScoreAxis'));
-    const sx = o.scales!.x as Record<string, unknown>;
-    sx.min = x0;
-    sx.max = x1;
-    if (d <= 20) sx.ticks = { ...(sx.ticks as object), stepSize: 1 };
-    const sy = o.scales!.y as Record<string, unknown>;
-    if (key === 'rc') {
-      sy.type = 'logarithmic';
-      sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
-      const r = positiveRange([...(sc ? [...sc.important.rc, ...sc.noise.rc] : []), mi, mn]);
-      if (r) {
-        sy.min = 10 ** Math.floor(Math.log10(r[0]) - 0.05);
-        sy.max = 10 ** Math.ceil(Math.log10(r[1]) + 0.05);
-      }
-    } else {
-      sy.min = 0;
-      sy.max = 1.05;
-      sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
-        axis.ticks = [0, 0.25, 0.5, 0.75, 1].map((value) => ({ value }));
-      };
-    }
-    const gapColor = withAlpha(recovers ? theme.signal : theme.noise, 0.14);
-    const bands =
-      Number.isFinite(mi) && Number.isFinite(mn) && (key === 'je' || (mi > 0 && mn > 0))
-        ? [{ axis: 'y' as const, from: Math.min(mi, mn), to: Math.max(mi, mn), color: gapColor }]
-        : [];
-    const verdict = recovers ? t('recovers') : t('fails');
-    const caption = Number.isFinite(mn)
-      ? t(recovers ? 'scoresCaptionRecovers' : 'scoresCaptionFails', name, fmt(mi), fmt(mn))
-      : t(recovers ? 'scoresCaptionNoNoiseRecovers' : 'scoresCaptionNoNoiseFails', name);
-    texts(
-      o,
-      [
-        { x: 'left', y: 'above', align: 'left', dx: 2, text: name, color, bold: true },
-        {
-          x: 'right',
-          y: 'above',
-          align: 'right',
-          text: `${recovers ? '✓' : '✗'} ${verdict}`,
-          color: recovers ? theme.signal : theme.noise,
-          bold: true,
-        },
-      ],
-      [...bands, ...(k < d ? [{ axis: 'x' as const, from: k + 0.5, to: x1, color: withAlpha(theme.noise, 0.05) }] : [])],
-    );
-    const aria = t('scoresAria', name, fmt(a.alpha), d, caption);
-    charts.push({ spec: { id: `scores-${key}`, datasets, options: o }, aria, caption });
+      ]
+    : [];
+  const mi = summary.minImportant;
+  const mn = summary.maxNoise;
+  if (Number.isFinite(mi)) datasets.push(hline(t('decidingImportant'), mi, x0, x1, theme.signal, theme, [2, 3]));
+  if (Number.isFinite(mn)) datasets.push(hline(t('decidingNoise'), mn, x0, x1, theme.noise, theme, [8, 3]));
+  const o = baseOptions(theme);
+  setTitles(o, t('componentIndex'), key === 'rc' ? t('rcScoreAxis') : t('jeScoreAxis'));
+  const sx = o.scales!.x as Record<string, unknown>;
+  sx.min = x0;
+  sx.max = x1;
+  integerTicks(sx, 1, d);
+  scoreAxis(o.scales!.y as Record<string, unknown>, key, [...(sc ? [...sc.important.rc, ...sc.noise.rc] : []), mi, mn]);
+  const gapColor = withAlpha(recovers ? theme.signal : theme.noise, 0.14);
+  const bands =
+    Number.isFinite(mi) && Number.isFinite(mn) && (key === 'je' || (mi > 0 && mn > 0))
+      ? [{ axis: 'y' as const, from: Math.min(mi, mn), to: Math.max(mi, mn), color: gapColor }]
+      : [];
+  const caption = Number.isFinite(mn)
+    ? t(recovers ? 'scoresCaptionRecovers' : 'scoresCaptionFails', name, fmt(mi), fmt(mn))
+    : t(recovers ? 'scoresCaptionNoNoiseRecovers' : 'scoresCaptionNoNoiseFails', name);
+  texts(
+    o,
+    [
+      { x: 'left', y: 'above', align: 'left', dx: 2, text: name, color: key === 'rc' ? theme.rc : theme.je, bold: true },
+      { x: 'right', y: 'above', align: 'right', text: `${recovers ? '✓' : '✗'} ${recovers ? t('recovers') : t('fails')}`, color: theme.foreground, bold: true },
+    ],
+    [...bands, ...(k < d ? [{ axis: 'x' as const, from: k + 0.5, to: x1, color: withAlpha(theme.noise, 0.05) }] : [])],
+  );
+  return { spec: { id: `scores-${key}`, datasets, options: o }, aria: t('scoresAria', name, fmt(a.alpha), d, caption), caption };
+}
+
+/**
+ * The per-component scores at the spec's α; without an α, a hint to add one where that would draw
+ * them (the spec has thresholds), else null (data mode outside the paper's form).
+ */
+function scoresSection(model: AlignmentPanelModel, theme: Theme): SectionView | null {
+  const a = model.atAlpha;
+  if (!a && !model.thresholds) return null;
+  const title = a ? t('scoresTitleAt', fmt(a.alpha)) : t('scoresTitle');
+  const subtitle = t('scoresSubtitle');
+  const table: TableData = { caption: title, columns: [t('colComponent'), t('colBlock'), t('colRcScore'), t('colJeScore')], rows: [] };
+  if (!a) return { id: 'scores', title, subtitle, charts: [], table, empty: t('scoresEmpty') };
+  const sc = scoresOf(model);
+  if (sc) {
+    for (let i = 0; i < sc.important.index.length; i++) table.rows.push([sc.important.index[i], t('blockImportant'), sc.important.rc[i], sc.important.je[i]]);
+    for (let i = 0; i < sc.noise.index.length; i++) table.rows.push([sc.noise.index[i], t('blockNoise'), sc.noise.rc[i], sc.noise.je[i]]);
+    if (sc.thinned) table.note = t('thinnedNote');
   }
-  return { id: 'scores', title, subtitle, charts, table };
+  return { id: 'scores', title, subtitle, charts: [scoresChart(model, a, sc, 'rc', theme), scoresChart(model, a, sc, 'je', theme)], table };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -444,77 +484,88 @@ function symlogInverse(y: number): number {
   return Math.sign(y) * (10 ** Math.abs(y) - 1);
 }
 
-function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
+/** The y axis of the noise-scaling chart: signed log of α², ticks at 0 and ±10^m. */
+function scalingYAxis(sy: Record<string, unknown>, lo: number, hi: number): void {
+  sy.min = lo;
+  sy.max = hi;
+  sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
+    const ticks: { value: number }[] = [{ value: 0 }];
+    const step = hi - lo > 8 ? 2 : 1;
+    for (let m = 0; m <= 12; m += step) {
+      const v = 10 ** m;
+      if (symlog(v) <= hi) ticks.push({ value: symlog(v) });
+      if (-symlog(v) >= lo) ticks.push({ value: -symlog(v) });
+    }
+    axis.ticks = ticks.sort((p, q) => p.value - q.value);
+  };
+  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => fmt(Math.round(symlogInverse(Number(v)))) };
+}
+
+/** The point where α²_RC(t) and α²_JE(t) cross, marked and labelled. */
+function crossingMarker(c: NoiseScalingCurve, crossing: number, theme: Theme): { dataset: LineDataset; note: AnnotationText } {
+  const v = interpolateLog(c.t, c.alpha2JE, crossing);
+  const dataset = line(t('crossingLegend', fmt(crossing)), [{ x: crossing, y: symlog(v), raw: v }], theme.marker, theme, {
+    pointRadius: 6,
+    pointHoverRadius: 7,
+    pointStyle: 'rectRot',
+    pointBackgroundColor: theme.background,
+    pointBorderColor: theme.marker,
+    pointBorderWidth: 2,
+    showLine: false,
+  });
+  const note: AnnotationText = {
+    x: crossing,
+    y: symlog(v),
+    dy: -10,
+    text: `t = ${fmt(crossing)}`,
+    color: theme.marker,
+    bold: true,
+    halo: withAlpha(theme.background, 0.85),
+  };
+  return { dataset, note };
+}
+
+/** The squared thresholds as every noise variance is scaled by t; null for a spec without thresholds. */
+function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView | null {
+  if (!model.thresholds) return null;
   const title = t('scalingTitle');
   const subtitle = t('scalingSubtitle');
   const c = model.curve;
   const table: TableData = { caption: title, columns: [t('colNoiseScale'), 'α²_RC(t)', 'α²_JE(t)'], rows: [] };
+  // The curve is computed while a panel shows it: it follows the first paint.
   if (!c || c.t.length === 0) return { id: 'scaling', title, subtitle, charts: [], table, empty: t('scalingEmpty') };
   for (let i = 0; i < c.t.length; i++) table.rows.push([c.t[i], c.alpha2RC[i], c.alpha2JE[i]]);
   const tMin = c.t[0];
   const tMax = c.t[c.t.length - 1];
   const pt = (x: number, v: number): Pt => ({ x, y: symlog(v), raw: v });
+  const curve = (label: string, values: number[], color: string, extra: Partial<LineDataset>): LineDataset =>
+    line(
+      label,
+      c.t.map((x, i) => pt(x, values[i])),
+      color,
+      theme,
+      { pointRadius: 0, borderWidth: 2.5 * theme.lineScale, ...extra },
+    );
   const datasets: LineDataset[] = [
-    line(
-      t('scalingRcLegend'),
-      c.t.map((x, i) => pt(x, c.alpha2RC[i])),
-      theme.rc,
-      theme,
-      { pointRadius: 0, borderWidth: 2.5 * theme.lineScale },
-    ),
-    line(
-      t('scalingJeLegend'),
-      c.t.map((x, i) => pt(x, c.alpha2JE[i])),
-      theme.je,
-      theme,
-      { pointRadius: 0, borderWidth: 2.5 * theme.lineScale },
-    ),
+    curve(t('scalingRcLegend'), c.alpha2RC, theme.rc, {}),
+    curve(t('scalingJeLegend'), c.alpha2JE, theme.je, { borderDash: [10, 3] }),
   ];
   if (Number.isFinite(c.jeBound)) {
-    const b = hline(t('jeBoundLegend'), symlog(c.jeBound), tMin, tMax, theme.je, theme, [7, 5]);
+    const b = hline(t('jeBoundLegend'), symlog(c.jeBound), tMin, tMax, theme.je, theme, [2, 4]);
     b.data.forEach((p) => (p.raw = c.jeBound));
     datasets.push(b);
   }
   const notes: AnnotationText[] = [];
-  const ys = [...c.alpha2RC, ...c.alpha2JE, c.jeBound, 0].map(symlog);
-  const r = finiteRange(ys) ?? [-1, 1];
+  const r = finiteRange([...c.alpha2RC, ...c.alpha2JE, c.jeBound, 0].map(symlog)) ?? [-1, 1];
   const lo = Math.floor(r[0] * 2) / 2 - (r[0] < 0 ? 0.25 : 0);
   const hi = Math.ceil(r[1] * 2) / 2 + 0.25;
   if (c.crossing !== null && Number.isFinite(c.crossing)) {
-    const v = interpolateLog(c.t, c.alpha2JE, c.crossing);
-    const cp = line(t('crossingLegend', fmt(c.crossing)), [pt(c.crossing, v)], theme.marker, theme, {
-      pointRadius: 6,
-      pointHoverRadius: 7,
-      pointStyle: 'rectRot',
-      pointBackgroundColor: theme.background,
-      pointBorderColor: theme.marker,
-      pointBorderWidth: 2,
-      showLine: false,
-    });
-    datasets.push(cp);
-    notes.push({
-      x: c.crossing,
-      y: symlog(v),
-      dy: -10,
-      text: `t = ${fmt(c.crossing)}`,
-      color: theme.marker,
-      bold: true,
-      halo: withAlpha(theme.background, 0.85),
-    });
+    const m = crossingMarker(c, c.crossing, theme);
+    datasets.push(m.dataset);
+    notes.push(m.note);
   }
   if (tMin <= 1 && tMax >= 1) {
-    datasets.push(
-      line(
-        t('specNoiseLegend'),
-        [
-          { x: 1, y: lo },
-          { x: 1, y: hi },
-        ],
-        theme.muted,
-        theme,
-        { borderDash: [2, 4], borderWidth: 1.2 * theme.lineScale, pointRadius: 0, pointHoverRadius: 0 },
-      ),
-    );
+    datasets.push(markerLine(t('specNoiseLegend'), 1, lo, hi, theme.muted, theme));
     notes.push({ x: 1, y: 'top', dx: 4, align: 'left', text: t('specNoiseNote'), color: theme.muted });
   }
   const o = baseOptions(theme);
@@ -524,22 +575,7 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
   sx.min = tMin;
   sx.max = tMax;
   sx.ticks = { ...(sx.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
-  const sy = o.scales!.y as Record<string, unknown>;
-  sy.min = lo;
-  sy.max = hi;
-  sy.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
-    const ticks: { value: number }[] = [{ value: 0 }];
-    const span = hi - lo;
-    const step = span > 8 ? 2 : 1;
-    for (let m = 0; m <= 12; m += step) {
-      const v = 10 ** m;
-      if (symlog(v) <= hi) ticks.push({ value: symlog(v) });
-      if (-symlog(v) >= lo) ticks.push({ value: -symlog(v) });
-    }
-    axis.ticks = ticks.sort((p, q) => p.value - q.value);
-  };
-  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => fmt(Math.round(symlogInverse(Number(v)))) };
-  texts(o, notes, lo < 0 ? [{ axis: 'y', from: lo, to: 0, color: withAlpha(theme.signal, 0.07) }] : []);
+  scalingYAxis(o.scales!.y as Record<string, unknown>, lo, hi);
   if (lo < 0)
     notes.push({
       x: 'right',
@@ -551,6 +587,7 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView {
       color: theme.muted,
       halo: withAlpha(theme.background, 0.8),
     });
+  texts(o, notes, lo < 0 ? [{ axis: 'y', from: lo, to: 0, color: withAlpha(theme.signal, 0.07) }] : []);
   const aria =
     t('scalingAria', fmt(tMin), fmt(tMax), fmt(c.alpha2RC[c.alpha2RC.length - 1]), fmt(c.jeBound)) +
     (c.crossing !== null ? t('scalingAriaCross', fmt(c.crossing)) : t('scalingAriaNoCross'));
@@ -631,18 +668,16 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
 
 // ---------------------------------------------------------------------------------------
 
-/** The sections of the alignment theory's panel (P1), in display order. */
+/** The sections of the alignment theory's panel (P1) that apply to the model, in display order. */
 export function buildAlignmentSections(model: AlignmentPanelModel, theme: Theme): SectionView[] {
-  const out: SectionView[] = [
-    ...(model.probe ? [probeSection(model.probe, theme)] : []),
-    thresholdsSection(model, theme),
-    spectrumSection(model, theme),
-    scoresSection(model, theme),
-    scalingSection(model, theme),
-  ];
-  const conv = convergenceSection(model, theme);
-  if (conv) out.push(conv);
-  return out;
+  return applicable(model, theme, [
+    (m, th) => (m.probe ? probeSection(m.probe, th) : null),
+    thresholdsSection,
+    spectrumSection,
+    scoresSection,
+    scalingSection,
+    convergenceSection,
+  ]);
 }
 
 export type { Thresholds };

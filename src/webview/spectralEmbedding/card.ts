@@ -5,14 +5,28 @@
  */
 import type { GraphPanelModel } from '../../core/theories/spectralEmbedding/index';
 import { appendWarnings, metric, type CardActions } from '../cardKit';
+import { citedElement } from '../docLinks';
 import { el } from '../dom';
 import { fmt, methodTitle } from '../format';
 import { t } from '../l10n';
 
+/** `N = 1000 rows`, `D = 64 features`, `K = 16` (the header shows each as an item of its line). */
+export function graphDimensionParts(model: GraphPanelModel): string[] {
+  const d = model.dimensions;
+  return d ? [t('dimRows', d.N), t('dimFeatures', d.D), t('dimEmbedding', d.K)] : [];
+}
+
+/**
+ * Parts of a line joined by ` · `, the space before each dot unbreakable: a wrapped line starts
+ * with a part, never with a stray `·`.
+ */
+export function joinParts(parts: readonly string[]): string {
+  return parts.filter(Boolean).join('\u00a0· ');
+}
+
 /** `N = 1000 rows · D = 64 features · K = 16` */
 export function graphDimensionsText(model: GraphPanelModel): string {
-  const d = model.dimensions;
-  return d ? t('graphDims', d.N, d.D, d.K) : '';
+  return joinParts(graphDimensionParts(model));
 }
 
 /** `3/8`, and whether the rank is below K (dimensional collapse). */
@@ -32,7 +46,7 @@ export function renderGraphCard(doc: Document, model: GraphPanelModel, actions: 
   method.setAttribute('data-testid', 'paradigm');
   head.append(eyebrow, method);
   if (rec) {
-    const reason = el(doc, 'p', 'reason', rec.reason);
+    const reason = citedElement(doc, 'p', 'reason', rec.reason);
     reason.setAttribute('data-testid', 'reason');
     head.append(reason);
   }
@@ -104,7 +118,7 @@ export function renderGraphCard(doc: Document, model: GraphPanelModel, actions: 
       lin.barlow ? t('linearBarlow', lin.barlow.rank) : '',
     ].filter(Boolean);
     if (linear.length) parts.push(t('linearRanks', linear.join(t('listSeparator'))));
-    const line = el(doc, 'p', 'detail-line', parts.join(' · '));
+    const line = el(doc, 'p', 'detail-line', joinParts(parts));
     line.setAttribute('data-testid', 'graph-dims');
     card.append(line);
   } else {

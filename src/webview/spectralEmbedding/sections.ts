@@ -7,7 +7,20 @@
  */
 import type { GraphPanelModel } from '../../core/theories/spectralEmbedding/index';
 import type { AnnotationText, LineDataset, Pt } from '../charts';
-import { baseOptions, finiteRange, hline, line, logTick, markerLine, niceCeil, setTitles, texts, type SectionView } from '../chartKit';
+import {
+  applicable,
+  baseOptions,
+  finiteRange,
+  hline,
+  integerTicks,
+  line,
+  logTick,
+  markerLine,
+  niceCeil,
+  setTitles,
+  texts,
+  type SectionView,
+} from '../chartKit';
 import { fmt, methodTitle } from '../format';
 import { t } from '../l10n';
 import type { TableData } from '../tables';
@@ -23,19 +36,6 @@ export function directionsText(ks: number[]): string {
   if (ks.length === 1) return String(ks[0]);
   if (contiguous) return `${ks[0]}–${ks[ks.length - 1]}`;
   return ks.length <= 4 ? ks.join(', ') : `${ks.slice(0, 3).join(', ')}, … (${ks.length})`;
-}
-
-/** Integer ticks only (indices and ranks), at most about a dozen. */
-function integerTicks(scale: Record<string, unknown>, from: number, to: number): void {
-  const lo = Math.ceil(from);
-  const hi = Math.floor(to);
-  const step = Math.max(1, Math.ceil((hi - lo + 1) / 12));
-  scale.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
-    const ticks: { value: number }[] = [];
-    for (let v = lo; v <= hi; v += step) ticks.push({ value: v });
-    axis.ticks = ticks;
-  };
-  scale.ticks = { ...(scale.ticks as object), callback: (v: number | string) => String(Math.round(Number(v))) };
 }
 
 /** σ axis: 0 to 1 with a little headroom, ticks every 0.25. */
@@ -54,12 +54,13 @@ const points = (n: number): Partial<LineDataset> => ({ pointRadius: n > 200 ? 1.
 // ---------------------------------------------------------------------------------------
 // 1. Laplacian spectrum and the a/(4g) cut
 
-function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
+/** The Laplacian spectrum with VICReg's cut; null when the graph was not analysed. */
+function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView | null {
+  const g = model.graph;
+  if (!g || g.laplacian.length === 0) return null;
   const title = t('laplacianTitle');
   const subtitle = t('laplacianSubtitle');
   const table: TableData = { caption: title, columns: ['k', t('lambdaOfL'), t('colVicregSigma'), t('colDirection')], rows: [] };
-  const g = model.graph;
-  if (!g || g.laplacian.length === 0) return { id: 'laplacian', title, subtitle, charts: [], table, empty: t('laplacianEmpty') };
   const v = model.representation.vicreg;
   const sw = model.sigmaSweep;
   // An eigensolver's rounding noise around 0 (±1e-15) is drawn and listed as 0.
@@ -78,9 +79,12 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
     const full = rest.filter((k) => v.sigma[k - 1] !== undefined && isFull(v.sigma[k - 1]));
     const shrunk = rest.filter((k) => v.sigma[k - 1] !== undefined && !isFull(v.sigma[k - 1]));
     const beyond = rest.filter((k) => v.sigma[k - 1] === undefined);
-    datasets.push(line(t('fullLegend'), full.map(at), theme.signal, theme, { showLine: false, ...points(full.length) }));
-    datasets.push(line(t('shrunkLegend'), shrunk.map(at), theme.vicreg, theme, { showLine: false, pointStyle: 'triangle', ...points(shrunk.length) }));
-    if (beyond.length) datasets.push(line(t('beyondKLegend'), beyond.map(at), theme.muted, theme, { showLine: false, ...points(beyond.length) }));
+    // Only the groups that have a point get a dataset (and so a legend entry).
+    if (full.length) datasets.push(line(t('fullLegend'), full.map(at), theme.signal, theme, { showLine: false, ...points(full.length) }));
+    if (shrunk.length)
+      datasets.push(line(t('shrunkLegend'), shrunk.map(at), theme.noise, theme, { showLine: false, pointStyle: 'triangle', ...points(shrunk.length) }));
+    if (beyond.length)
+      datasets.push(line(t('beyondKLegend'), beyond.map(at), theme.muted, theme, { showLine: false, pointStyle: 'crossRot', ...points(beyond.length) }));
   } else {
     datasets.push(line(t('lambdaOfL'), rest.map(at), theme.vicreg, theme, { showLine: false, ...points(rest.length) }));
   }
@@ -105,12 +109,13 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
     sy.max = niceCeil(Math.max(cutShown ? cut : 0, top) * 1.15 || 1);
     if (cutShown) {
       datasets.push(hline(`a/(4g) = ${fmt(cut)}`, cut, x0, x1, theme.boundary, theme));
+      // On the left, over the small λ_k (below the cut): on the right it would cover the few points above it.
       notes.push({
-        x: 'right',
+        x: 'left',
         y: cut,
-        dx: -4,
+        dx: 4,
         dy: -3,
-        align: 'right',
+        align: 'left',
         text: `a/(4g) = ${fmt(cut)}`,
         color: theme.boundary,
         bold: true,
@@ -141,63 +146,68 @@ function laplacianSection(model: GraphPanelModel, theme: Theme): SectionView {
 // ---------------------------------------------------------------------------------------
 // 2. VICReg σ_k: per direction at the spec's g, and as g varies
 
-const CURVE_DASHES: number[][] = [[], [7, 4], [2, 3], [12, 4, 2, 4]];
+const CURVE_DASHES: number[][] = [[], [7, 4], [2, 3], [12, 4, 2, 4], [4, 2], [10, 3, 2, 3, 2, 3]];
+/** More curves than this make a legend taller than the chart. */
+const MAX_CURVES = 6;
 
-function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
-  const title = t('sigmaTitle');
-  const subtitle = t('sigmaSubtitle');
-  const table: TableData = {
-    caption: title,
-    columns: ['k', 'λ_k', t('colSigmaAtG'), t('colSigmaFullWhile'), t('colLinearMu'), t('colLinearSigma')],
-    rows: [],
-  };
-  const v = model.representation.vicreg;
-  const sw = model.sigmaSweep;
-  if (!v || !sw) return { id: 'sigma', title, subtitle, charts: [], table, empty: t('sigmaEmpty') };
-  const lin = model.linear.vicreg;
+/** At most `max` items: all when few, else the first, the last and evenly spaced ones between (the table lists every direction). */
+export function representatives<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const picked = new Set<number>();
+  for (let i = 0; i < max; i++) picked.add(Math.round((i * (items.length - 1)) / (max - 1)));
+  return [...picked].sort((a, b) => a - b).map((i) => items[i]);
+}
+
+type Chart = SectionView['charts'][number];
+type Vicreg = NonNullable<GraphPanelModel['representation']['vicreg']>;
+type Sweep = NonNullable<GraphPanelModel['sigmaSweep']>;
+
+/** (a) σ_k per direction at the spec's g: the representation's, and linear VICReg's when there is one. */
+function sigmaPerDirection(v: Vicreg, sw: Sweep, lin: GraphPanelModel['linear']['vicreg'], theme: Theme): Chart {
   const K = v.sigma.length;
-  for (let k = 0; k < K; k++) {
-    const lambda = v.eigenvalues[k];
-    table.rows.push([k + 1, lambda, v.sigma[k], lambda > 0 ? sw.variance / (4 * lambda) : Infinity, lin?.mu[k] ?? null, lin?.sigma[k] ?? null]);
-  }
-  table.note = t('sigmaNote', fmt(sw.variance), fmt(sw.invariance), fmt(sw.cut), fmt(sw.gAllFull));
-
-  // (a) σ_k per direction at the spec's g.
-  const xs = Array.from({ length: K }, (_, i) => i + 1);
   const perK: LineDataset[] = [
     line(
       t('sigmaAtGLegend', fmt(sw.invariance)),
-      xs.map((x) => ({ x, y: v.sigma[x - 1] })),
+      v.sigma.map((y, i) => ({ x: i + 1, y })),
       theme.vicreg,
       theme,
       points(K),
     ),
   ];
-  if (lin && lin.sigma.length) {
+  const linear = lin && lin.sigma.length ? lin.sigma : null;
+  if (linear)
     perK.push(
       line(
         t('linearVicregSigmaLegend'),
-        lin.sigma.map((y, i) => ({ x: i + 1, y })),
+        linear.map((y, i) => ({ x: i + 1, y })),
         theme.theta,
         theme,
-        { borderDash: [6, 4], pointStyle: 'rect', ...points(lin.sigma.length) },
+        {
+          borderDash: [6, 4],
+          pointStyle: 'rect',
+          ...points(linear.length),
+        },
       ),
     );
-  }
-  const oa = baseOptions(theme);
-  setTitles(oa, t('directionAscAxis'), 'σ_k');
-  const ax = oa.scales!.x as Record<string, unknown>;
+  const o = baseOptions(theme);
+  setTitles(o, t('directionAscAxis'), 'σ_k');
+  const ax = o.scales!.x as Record<string, unknown>;
   ax.min = 0.5;
   ax.max = K + 0.5;
   integerTicks(ax, 1, K);
-  sigmaAxis(oa.scales!.y as Record<string, unknown>);
-  texts(oa, [{ x: 'right', y: 'above', align: 'right', text: t('fullAtSigmaNote', sw.full, K), color: theme.vicreg, bold: true }]);
-  const captionA = t('sigmaCaptionA', fmt(sw.invariance), sw.full, K, fmt(Math.min(...v.sigma)));
+  sigmaAxis(o.scales!.y as Record<string, unknown>);
+  texts(o, [{ x: 'right', y: 'above', align: 'right', text: t('fullAtSigmaNote', sw.full, K), color: theme.vicreg, bold: true }]);
+  // Two different eigenproblems: the graph Laplacian's λ_k, the linear regime's μ_k (docs/theory.md §7.5).
+  const caption = t('sigmaCaptionA', fmt(sw.invariance), sw.full, K, fmt(Math.min(...v.sigma))) + (linear ? ' ' + t('sigmaCaptionLinear') : '');
+  return { spec: { id: 'sigma-k', datasets: perK, options: o }, aria: t('sigmaAriaA', K, fmt(sw.invariance), caption), caption };
+}
 
-  // (b) σ as g varies, one curve per distinct λ_k, log g.
+/** (b) σ as g varies, one curve per distinct λ_k (at most six drawn, colour and dash both changing), log g. */
+function sigmaSweep(sw: Sweep, theme: Theme): Chart {
   const gMin = sw.g[0];
   const gMax = sw.g[sw.g.length - 1];
-  const perG: LineDataset[] = sw.curves.map((c, i) =>
+  const drawn = representatives(sw.curves, MAX_CURVES);
+  const perG: LineDataset[] = drawn.map((c, i) =>
     line(
       `λ = ${fmt(c.lambda)} (k = ${directionsText(c.directions)})`,
       sw.g.map((x, j) => ({ x, y: c.sigma[j] })),
@@ -206,40 +216,48 @@ function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView {
       {
         pointRadius: 0,
         pointHoverRadius: 3,
-        borderDash: CURVE_DASHES[Math.floor(i / theme.palette.length) % CURVE_DASHES.length],
+        borderDash: CURVE_DASHES[i % CURVE_DASHES.length],
       },
     ),
   );
   perG.push(markerLine(t('specGNote', fmt(sw.invariance)), sw.invariance, 0, 1.1, theme.marker, theme));
-  const ob = baseOptions(theme);
-  setTitles(ob, t('invarianceAxis'), 'σ_k');
-  const bx = ob.scales!.x as Record<string, unknown>;
+  const o = baseOptions(theme);
+  setTitles(o, t('invarianceAxis'), 'σ_k');
+  const bx = o.scales!.x as Record<string, unknown>;
   bx.type = 'logarithmic';
   bx.min = gMin;
   bx.max = gMax;
   bx.ticks = { ...(bx.ticks as object), callback: (x: number | string) => logTick(Number(x)) };
-  sigmaAxis(ob.scales!.y as Record<string, unknown>);
-  const notesB: AnnotationText[] = [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: t('specGNote', fmt(sw.invariance)), color: theme.marker }];
+  sigmaAxis(o.scales!.y as Record<string, unknown>);
   const bands =
     Number.isFinite(sw.gAllFull) && sw.gAllFull > gMin
       ? [{ axis: 'x' as const, from: gMin, to: Math.min(sw.gAllFull, gMax), color: withAlpha(theme.signal, 0.08) }]
       : [];
-  texts(ob, notesB, bands);
-  const captionB = Number.isFinite(sw.gAllFull)
-    ? t('sigmaCaptionB', fmt(sw.gAllFull)) + (sw.capped ? t('sigmaCaptionBCapped', sw.curves.length) : '')
-    : t('sigmaCaptionBZero');
-  const ariaA = t('sigmaAriaA', K, fmt(sw.invariance), captionA);
-  const ariaB = t(sw.curves.length === 1 ? 'sigmaAriaBOne' : 'sigmaAriaBMany', fmt(gMin), fmt(gMax), sw.curves.length, captionB);
-  return {
-    id: 'sigma',
-    title,
-    subtitle,
-    charts: [
-      { spec: { id: 'sigma-k', datasets: perK, options: oa }, aria: ariaA, caption: captionA },
-      { spec: { id: 'sigma-g', datasets: perG, options: ob }, aria: ariaB, caption: captionB },
-    ],
-    table,
+  texts(o, [{ x: sw.invariance, y: 'top', dx: 4, align: 'left', text: t('specGNote', fmt(sw.invariance)), color: theme.marker }], bands);
+  const caption =
+    (Number.isFinite(sw.gAllFull) ? t('sigmaCaptionB', fmt(sw.gAllFull)) : t('sigmaCaptionBZero')) +
+    (drawn.length < sw.curves.length ? t('sigmaCaptionBDrawn', drawn.length, sw.curves.length) : sw.capped ? t('sigmaCaptionBCapped', sw.curves.length) : '');
+  const aria = t(sw.curves.length === 1 ? 'sigmaAriaBOne' : 'sigmaAriaBMany', fmt(gMin), fmt(gMax), sw.curves.length, caption);
+  return { spec: { id: 'sigma-g', datasets: perG, options: o }, aria, caption };
+}
+
+/** VICReg's σ_k per direction and as g varies; null without VICReg. */
+function sigmaSection(model: GraphPanelModel, theme: Theme): SectionView | null {
+  const v = model.representation.vicreg;
+  const sw = model.sigmaSweep;
+  if (!v || !sw) return null;
+  const title = t('sigmaTitle');
+  const lin = model.linear.vicreg;
+  const table: TableData = {
+    caption: title,
+    columns: ['k', 'λ_k', t('colSigmaAtG'), t('colSigmaFullWhile'), t('colLinearMu'), t('colLinearSigma')],
+    rows: v.sigma.map((sigma, k) => {
+      const lambda = v.eigenvalues[k];
+      return [k + 1, lambda, sigma, lambda > 0 ? sw.variance / (4 * lambda) : Infinity, lin?.mu[k] ?? null, lin?.sigma[k] ?? null];
+    }),
+    note: t('sigmaNote', fmt(sw.variance), fmt(sw.invariance), fmt(sw.cut), fmt(sw.gAllFull)),
   };
+  return { id: 'sigma', title, subtitle: t('sigmaSubtitle'), charts: [sigmaPerDirection(v, sw, lin, theme), sigmaSweep(sw, theme)], table };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -267,21 +285,10 @@ function rankRows(model: GraphPanelModel, theme: Theme, K: number, D: number): R
   return rows.filter((x): x is RankRow => !!x);
 }
 
-function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
-  const title = t('ranksTitle');
-  const subtitle = t('ranksSubtitle');
-  const table: TableData = { caption: title, columns: [t('colMethod'), t('colRank'), t('colLargestPossible'), t('colCollapsed')], rows: [] };
-  const d = model.dimensions;
-  const rows = d ? rankRows(model, theme, d.K, d.D) : [];
-  if (!d || rows.length === 0) return { id: 'ranks', title, subtitle, charts: [], table, empty: t('ranksEmpty') };
-  const K = d.K;
-  for (const r of rows) table.rows.push([r.name, r.rank, r.bound, Math.max(0, r.bound - r.rank)]);
-  table.note = t('ranksNote', K, Math.min(d.D, K));
-
-  // (a) Horizontal bars, one per method (top row first), 0..rank on a 0..K axis.
+/** (a) Horizontal bars, one per method (top row first), 0..rank on a 0..K axis, K marked. */
+function rankBars(rows: RankRow[], K: number, D: number, theme: Theme): Chart {
   const n = rows.length;
   const yOf = (i: number): number => n - 1 - i;
-  const xMax = K + Math.max(0.5, K * 0.08);
   const bars: LineDataset[] = rows.map((r, i) => ({
     label: t('rankLegend', r.name, r.rank, r.bound),
     data: [
@@ -296,13 +303,13 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
     pointHoverRadius: 0,
   }));
   bars.push(markerLine(`K = ${K}`, K, -0.6, n - 0.4, theme.marker, theme));
-  const oa = baseOptions(theme);
-  setTitles(oa, t('rankAxis'), '');
-  const ax = oa.scales!.x as Record<string, unknown>;
+  const o = baseOptions(theme);
+  setTitles(o, t('rankAxis'), '');
+  const ax = o.scales!.x as Record<string, unknown>;
   ax.min = 0;
-  ax.max = xMax;
+  ax.max = K + Math.max(0.5, K * 0.08);
   integerTicks(ax, 0, K);
-  const ay = oa.scales!.y as Record<string, unknown>;
+  const ay = o.scales!.y as Record<string, unknown>;
   ay.min = -0.6;
   ay.max = n - 0.4;
   ay.afterBuildTicks = (axis: { ticks: { value: number }[] }) => {
@@ -315,86 +322,81 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
   };
   ay.grid = { display: false };
   (ay.title as { display: boolean }).display = false;
-  oa.plugins!.tooltip!.enabled = false;
-  oa.plugins!.legend!.display = false;
-  texts(oa, [
+  o.plugins!.tooltip!.enabled = false;
+  o.plugins!.legend!.display = false;
+  texts(o, [
     ...rows.map((r, i): AnnotationText => ({
       x: r.rank,
       y: yOf(i),
       dx: 6,
       baseline: 'middle',
       align: 'left',
-      text: r.rank < r.bound ? t('rankCollapseNote', r.rank, r.bound) : `${r.rank}/${r.bound}${r.bound < K ? ` (D = ${d.D})` : ''}`,
-      color: r.rank < r.bound ? theme.noise : theme.foreground,
+      text: r.rank < r.bound ? t('rankCollapseNote', r.rank, r.bound) : `${r.rank}/${r.bound}${r.bound < K ? ` (D = ${D})` : ''}`,
+      color: theme.foreground,
       bold: true,
       halo: withAlpha(theme.background, 0.85),
     })),
     { x: K, y: 'top', dx: -4, align: 'right', text: `K = ${K}`, color: theme.marker },
   ]);
-  const ariaA = t('ranksAria', K, rows.map((r) => t(r.rank < r.bound ? 'rankOfCollapse' : 'rankOf', r.name, r.rank, r.bound)).join(t('listSeparator')));
+  const aria = t('ranksAria', K, rows.map((r) => t(r.rank < r.bound ? 'rankOfCollapse' : 'rankOf', r.name, r.rank, r.bound)).join(t('listSeparator')));
+  return { spec: { id: 'ranks', datasets: bars, options: o }, aria };
+}
 
-  // (b) The spectra that decide the ranks: SimCLR's kernel eigenvalues, linear SimCLR's λ⁺, Barlow's correlations.
+/** (b) The spectra that decide the ranks: SimCLR's kernel eigenvalues, linear SimCLR's λ⁺, Barlow's correlations; null when none was computed. */
+function rankSpectra(model: GraphPanelModel, K: number, theme: Theme): Chart | null {
   const spec: LineDataset[] = [];
   const r = model.representation;
   const l = model.linear;
-  if (r.simclr)
-    spec.push(
-      line(
-        t('simclrEigenLegend'),
-        r.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })),
-        theme.simclr,
-        theme,
-        points(r.simclr.eigenvalues.length),
-      ),
-    );
+  const series = (values: number[]) => values.map((y, i) => ({ x: i + 1, y }));
+  if (r.simclr) spec.push(line(t('simclrEigenLegend'), series(r.simclr.eigenvalues), theme.simclr, theme, points(r.simclr.eigenvalues.length)));
   if (l.simclr)
     spec.push(
-      line(
-        t('simclrLinearLegend'),
-        l.simclr.eigenvalues.map((y, i) => ({ x: i + 1, y })),
-        theme.simclr,
-        theme,
-        { borderDash: [6, 4], pointStyle: 'rect', ...points(l.simclr.eigenvalues.length) },
-      ),
+      line(t('simclrLinearLegend'), series(l.simclr.eigenvalues), theme.simclr, theme, {
+        borderDash: [6, 4],
+        pointStyle: 'rect',
+        ...points(l.simclr.eigenvalues.length),
+      }),
     );
   if (l.barlow)
-    spec.push(
-      line(
-        t('barlowLegend'),
-        l.barlow.correlations.map((y, i) => ({ x: i + 1, y })),
-        theme.barlow,
-        theme,
-        { pointStyle: 'triangle', ...points(l.barlow.correlations.length) },
-      ),
-    );
-  const charts: SectionView['charts'] = [{ spec: { id: 'ranks', datasets: bars, options: oa }, aria: ariaA }];
-  if (spec.length) {
-    const ob = baseOptions(theme);
-    setTitles(ob, t('directionDescAxis'), t('eigenCorrAxis'));
-    const bx = ob.scales!.x as Record<string, unknown>;
-    bx.min = 0.5;
-    bx.max = K + 0.5;
-    integerTicks(bx, 1, K);
-    const all = spec.flatMap((s) => s.data.map((p) => p.y));
-    const yr = finiteRange([...all, 0, 1]) ?? [0, 1];
-    const by = ob.scales!.y as Record<string, unknown>;
-    by.min = Math.min(0, Math.floor(yr[0] * 4) / 4);
-    by.max = Math.max(1.05, yr[1] * 1.05);
-    spec.push(hline(t('collapsedZeroLegend'), 0, 0.5, K + 0.5, theme.muted, theme, [2, 3]));
-    texts(ob, []);
-    const positive = (xs: number[]): number => xs.filter((x) => x > 1e-9).length;
-    const parts = [
-      r.simclr ? t('simclrKernelPositive', positive(r.simclr.eigenvalues), r.simclr.eigenvalues.length) : '',
-      l.barlow ? t('barlowPositive', positive(l.barlow.correlations), l.barlow.correlations.length) : '',
-    ].filter(Boolean);
-    const caption = parts.join(' · ');
-    charts.push({
-      spec: { id: 'ranks-spectra', datasets: spec, options: ob },
-      aria: t('ranksSpectraAria', K, caption),
-      caption,
-    });
-  }
-  return { id: 'ranks', title, subtitle, charts, table };
+    spec.push(line(t('barlowLegend'), series(l.barlow.correlations), theme.barlow, theme, { pointStyle: 'triangle', ...points(l.barlow.correlations.length) }));
+  if (!spec.length) return null;
+  const o = baseOptions(theme);
+  setTitles(o, t('directionDescAxis'), l.barlow ? (r.simclr || l.simclr ? t('eigenCorrAxis') : t('correlationAxis')) : t('eigenvalueAxis'));
+  const bx = o.scales!.x as Record<string, unknown>;
+  bx.min = 0.5;
+  bx.max = K + 0.5;
+  integerTicks(bx, 1, K);
+  const yr = finiteRange([...spec.flatMap((x) => x.data.map((p) => p.y)), 0, 1]) ?? [0, 1];
+  const by = o.scales!.y as Record<string, unknown>;
+  by.min = Math.min(0, Math.floor(yr[0] * 4) / 4);
+  by.max = Math.max(1.05, yr[1] * 1.05);
+  spec.push(hline(t('collapsedZeroLegend'), 0, 0.5, K + 0.5, theme.muted, theme, [2, 3]));
+  texts(o, []);
+  const positive = (xs: number[]): number => xs.filter((x) => x > 1e-9).length;
+  const caption = [
+    r.simclr ? t('simclrKernelPositive', positive(r.simclr.eigenvalues), r.simclr.eigenvalues.length) : '',
+    l.simclr ? t('simclrLinearNote') : '',
+    l.barlow ? t('barlowPositive', positive(l.barlow.correlations), l.barlow.correlations.length) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return { spec: { id: 'ranks-spectra', datasets: spec, options: o }, aria: t('ranksSpectraAria', K, caption), caption };
+}
+
+/** The rank of every method against K, and the spectra that decide it; null when no method was analysed. */
+function ranksSection(model: GraphPanelModel, theme: Theme): SectionView | null {
+  const d = model.dimensions;
+  const rows = d ? rankRows(model, theme, d.K, d.D) : [];
+  if (!d || rows.length === 0) return null;
+  const title = t('ranksTitle');
+  const table: TableData = {
+    caption: title,
+    columns: [t('colMethod'), t('colRank'), t('colLargestPossible'), t('colCollapsed')],
+    rows: rows.map((r) => [r.name, r.rank, r.bound, Math.max(0, r.bound - r.rank)]),
+    note: t('ranksNote', d.K, Math.min(d.D, d.K)),
+  };
+  const spectra = rankSpectra(model, d.K, theme);
+  return { id: 'ranks', title, subtitle: t('ranksSubtitle'), charts: [rankBars(rows, d.K, d.D, theme), ...(spectra ? [spectra] : [])], table };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -403,7 +405,9 @@ function ranksSection(model: GraphPanelModel, theme: Theme): SectionView {
 /** The threshold of `aligned` (docs/theory.md §7.8). */
 export const AGREEMENT_THRESHOLD = 0.9;
 
-function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
+/** The pair agreement with the labels; without labels, a hint to add them. */
+function agreementSection(model: GraphPanelModel, theme: Theme): SectionView | null {
+  if (!model.dimensions) return null;
   const title = t('agreementTitle');
   const subtitle = t('agreementSubtitle');
   const table: TableData = { caption: title, columns: [t('colPairAgreement'), t('colThreshold'), t('colAligned')], rows: [] };
@@ -469,7 +473,7 @@ function agreementSection(model: GraphPanelModel, theme: Theme): SectionView {
 
 // ---------------------------------------------------------------------------------------
 
-/** The sections of graph mode's panel (P2), in display order. */
+/** The sections of graph mode's panel (P2) that apply to the model, in display order. */
 export function buildGraphSections(model: GraphPanelModel, theme: Theme): SectionView[] {
-  return [laplacianSection(model, theme), sigmaSection(model, theme), ranksSection(model, theme), agreementSection(model, theme)];
+  return applicable(model, theme, [laplacianSection, sigmaSection, ranksSection, agreementSection]);
 }

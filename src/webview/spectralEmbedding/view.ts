@@ -2,7 +2,7 @@
 import { graphPanel, type GraphPanelModel } from '../../core/theories/spectralEmbedding/index';
 import { t } from '../l10n';
 import type { TheoryView } from '../theoryView';
-import { graphDimensionsText, renderGraphCard } from './card';
+import { graphDimensionParts, renderGraphCard } from './card';
 import { buildGraphSections } from './sections';
 
 export const spectralEmbeddingView: TheoryView<GraphPanelModel> = {
@@ -13,5 +13,5 @@ export const spectralEmbeddingView: TheoryView<GraphPanelModel> = {
   sections: buildGraphSections,
   recommended: graphPanel.recommended,
   offersSolutions: graphPanel.offersSolutions,
-  header: (m) => (m.dimensions ? t('headerGraphMode', graphDimensionsText(m)) : undefined),
+  header: (m) => (m.dimensions ? [t('headerGraphMode'), ...graphDimensionParts(m)] : undefined),
 };

@@ -2,7 +2,7 @@
  * Sparse Cholesky factorisation M = P̃ᵀ R Rᵀ P̃ of a shifted graph matrix M = L + σ E (L = D_G − G
  * the Laplacian, E = I or E = D_G; σ > 0, so M is symmetric positive definite on a connected
  * graph), and solves with it: the inner step of the shift-invert eigensolver of graph mode
- * (docs/theory.md §7.9).
+ * (docs/theory.md §7.10).
  *
  * - ordering.ts's nested dissection permutes the rows, followed by a postorder of the
  *   elimination tree (the same fill; it makes every supernode a run of consecutive columns);

@@ -1,5 +1,5 @@
 /**
- * The dense step of the multifrontal Cholesky factorisation (cholesky.ts, docs/theory.md §7.9):
+ * The dense step of the multifrontal Cholesky factorisation (cholesky.ts, docs/theory.md §7.10):
  * the partial factorisation of one frontal matrix
  *
  *     F = [F11 F21ᵀ; F21 F22]  →  L11 L11ᵀ = F11,  L21 = F21 L11^-ᵀ,  U = F22 − L21 L21ᵀ,

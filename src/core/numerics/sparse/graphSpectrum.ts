@@ -15,7 +15,7 @@
  *   Lanczos (lanczos.ts) on the component's own submatrix within a budget worth one
  *   shift-invert run, and by shift-invert (shiftInvert.ts: Lanczos on (L + σI)^-1 or
  *   D^1/2 (L + σD)^-1 D^1/2 through a sparse Cholesky factor) when that does not converge
- *   (docs/theory.md §7.9: clustered or repeated small eigenvalues, paths, rings, grids).
+ *   (docs/theory.md §7.10: clustered or repeated small eigenvalues, paths, rings, grids).
  * No N × N dense matrix is formed beyond {@link DENSE_MAX_ROWS} rows.
  */
 import { Matrix } from '../dense/matrix';
@@ -37,7 +37,7 @@ export interface GraphSpectrumOptions {
   degrees?: Float64Array;
   /** Components of at most this many rows are solved densely (default {@link DENSE_COMPONENT_ROWS}). */
   denseRows?: number;
-  /** Forces the solver of the components that are not solved densely (tests); default: chosen per component (docs/theory.md §7.9). */
+  /** Forces the solver of the components that are not solved densely (tests); default: chosen per component (docs/theory.md §7.10). */
   solver?: 'lanczos' | 'shift-invert';
   /** Lanczos residual tolerance relative to ‖A‖ (default 1e-10). */
   tol?: number;
@@ -168,7 +168,7 @@ function globalVector(n: number, comps: Components, c: Candidate, kind: GraphOpe
 /**
  * The `want` next eigenpairs of one connected component (s ≥ 2 rows, local indices, not
  * complete) on the complement of its trivial vector: Laplacian ascending, normalised
- * adjacency descending; the solver chosen as in docs/theory.md §7.9.
+ * adjacency descending; the solver chosen as in docs/theory.md §7.10.
  */
 function componentSpectrum(
   sub: CsrMatrix,

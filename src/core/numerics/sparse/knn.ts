@@ -1,6 +1,6 @@
 /**
  * Exact k-nearest-neighbour graphs (Euclidean; ties to the lower index), graph mode's
- * `knn` relation (docs/theory.md §7.2, §7.9).
+ * `knn` relation (docs/theory.md §7.2, §7.10).
  *
  * Two exact searches, chosen per data set (`nearestNeighbors`):
  * - a k-d tree over the rows rotated onto their principal axes (so that data of low intrinsic

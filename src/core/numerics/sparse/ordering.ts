@@ -1,6 +1,6 @@
 /**
  * A fill-reducing ordering for the sparse Cholesky factorisation of a graph matrix
- * (cholesky.ts, docs/theory.md §7.9): nested dissection (George 1973) with multilevel vertex
+ * (cholesky.ts, docs/theory.md §7.10): nested dissection (George 1973) with multilevel vertex
  * separators (separator.ts).
  *
  * A part of the graph is split by a vertex separator into two sides; the sides are ordered

@@ -1,5 +1,5 @@
 /**
- * Vertex separators for the nested-dissection ordering (ordering.ts, docs/theory.md §7.9), by
+ * Vertex separators for the nested-dissection ordering (ordering.ts, docs/theory.md §7.10), by
  * the multilevel scheme of Karypis & Kumar ("A fast and high quality multilevel scheme for
  * partitioning irregular graphs", SIAM J. Sci. Comput. 20 (1998); METIS's node bisection):
  *

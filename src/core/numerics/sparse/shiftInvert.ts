@@ -1,5 +1,5 @@
 /**
- * Shift-invert for the bottom of a connected graph's spectra (docs/theory.md §7.9): the
+ * Shift-invert for the bottom of a connected graph's spectra (docs/theory.md §7.10): the
  * smallest eigenvalues of L = D_G − G are the largest of (L + σI)^-1, and the largest of
  * D^-1/2 G D^-1/2 = I − N (N the normalised Laplacian) are the largest of
  * (N + σI)^-1 = D^1/2 (L + σD)^-1 D^1/2. Thick-restart Lanczos (lanczos.ts, with its check for

@@ -1,5 +1,5 @@
 /**
- * The symbolic side of the supernodal Cholesky factorisation (cholesky.ts, docs/theory.md §7.9):
+ * The symbolic side of the supernodal Cholesky factorisation (cholesky.ts, docs/theory.md §7.10):
  * elimination tree, postorder, column counts, supernodes and their row structures.
  *
  * A supernode is a run of consecutive columns whose factor columns share one row structure

@@ -3,6 +3,8 @@ import type { TheoryResultBase } from '../theory';
 import type { DataSpec, SpectralSpec } from '../../spec/model';
 import type { AtAlpha, Dimensions, NoiseScalingCurve, Recommendation, ResolvedSpectra, Thresholds } from './types';
 import type { DataAnalysis, DataSolutions, PreparedData, RowSampler } from './data/dataMode';
+import type { StrengthWhatIf } from './data/viewsAnalysis';
+import type { ViewsFit } from './data/viewsFit';
 
 /** P1, joint-embedding vs reconstruction: spectral and data mode (docs/theory.md §2–§6). */
 export interface AlignmentEngineResult extends TheoryResultBase {
@@ -21,6 +23,10 @@ export interface AlignmentEngineResult extends TheoryResultBase {
   spectra?: ResolvedSpectra;
   /** Data mode: the closed-form solutions of docs/theory.md §2 (heavy d x d matrices). */
   solutions?: DataSolutions;
+  /** Data mode with your own views: P1's model fitted to them (docs/theory.md §6.4). */
+  fit?: ViewsFit;
+  /** Data mode with your own views: the what-if of the augmentation's strength (docs/theory.md §6.4.8). */
+  strength?: StrengthWhatIf;
   /** Data mode with `pca`: what P1's pipeline did (docs/theory.md §6.1). */
   pipeline?: DataAnalysis['pipeline'];
   /**

@@ -121,7 +121,7 @@ function finish(values: Float64Array, scale: number | undefined, span: Span, lab
       const msg =
         code === 'invalid-value'
           ? `${label}: component ${i + 1}${indexNote} is ${what}; every variance must be a finite number.`
-          : `${label}: component ${i + 1}${indexNote} is ${what}; a variance must be >= 0.`;
+          : `${label}: component ${i + 1}${indexNote} is ${what}; a variance must be ≥ 0.`;
       return { problems: [problem(code, 'error', msg, span.start, span.end)] };
     }
   }
@@ -155,7 +155,7 @@ function evaluateFile(s: Extract<SpectrumSpec, { kind: 'file' }>, count: number 
         'invalid-value',
         `'${s.path}': the value at index ${i} (component ${i + 1}) is ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}; every variance must be a finite number.`,
       );
-    if (v < 0) return err('negative-variance', `'${s.path}': the value at index ${i} (component ${i + 1}) is ${v}; a variance must be >= 0.`);
+    if (v < 0) return err('negative-variance', `'${s.path}': the value at index ${i} (component ${i + 1}) is ${v}; a variance must be ≥ 0.`);
   }
   return finish(values, s.scale, span, label);
 }

@@ -8,9 +8,10 @@ import type { EngineOptions, Theory } from '../theory';
 import { alignmentFace } from './face/face';
 import type { AlignmentPanelModel } from './face/panel';
 import type { AlignmentPostedResult } from './face/posted';
-import { resolveAlpha } from './alpha';
-import { analyzeData } from './data/dataMode';
-import { theoryFindings } from './findings';
+import { analyzeData, type DataAnalysis } from './data/dataMode';
+import { recommendViews, viewsFinding } from './viewsAdvice';
+import { resolveAlpha, alphaValueSpan } from './alpha';
+import { invalidAlphaFixes, theoryFindings } from './findings';
 import { recommend } from './recommendation';
 import type { AlignmentEngineResult } from './result';
 import { simulationData, simulateAlignment, simulationNotice, simulationRefusal } from './simulateSpec';
@@ -28,9 +29,32 @@ export const alignmentTheory: Theory<SpectralSpec | DataSpec, AlignmentEngineRes
     reportSimulationRefusal(spec, result);
     return result;
   },
+  repair: repairInvalidAlpha,
   simulate: simulateAlignment,
   face: alignmentFace,
 };
+
+/**
+ * A negative top-level α in spectral mode: its error gets one fix per paradigm, the
+ * smallest valid α at which it recovers (findings.ts). Spectral specs only: their
+ * thresholds are cheap and need no data file besides a spectrum file.
+ */
+function repairInvalidAlpha(spec: SpectralSpec | DataSpec, options: EngineOptions, problems: Problem[]): void {
+  // the top-level alpha's error: parseSpec offers a spec for repair only when it is the only error
+  const bad = problems.filter((p) => p.code === 'negative-alpha' && !p.fixes);
+  if (spec.mode !== 'spectral' || !bad.length) return;
+  const resolved = resolveSpectra(spec, { baseDir: options.baseDir, readFile: options.readFile });
+  const spectra = resolved.spectra;
+  if (!spectra || resolved.problems.some((p) => p.severity === 'error')) return;
+  const d = spectra.c.length + spectra.gamma.length;
+  const latent = spec.latent ?? spectra.c.length;
+  if (latent > d) return;
+  const t = computeThresholds(spectra, latent);
+  for (const p of bad) {
+    const fixes = invalidAlphaFixes(t, { start: p.start, end: p.end });
+    if (fixes.length) p.fixes = fixes;
+  }
+}
 
 function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: AlignmentEngineResult): void {
   const resolved = resolveSpectra(spec, { baseDir: options.baseDir, readFile: options.readFile });
@@ -60,11 +84,12 @@ function analyzeSpectral(spec: SpectralSpec, options: EngineOptions, result: Ali
   result.spectra = spectra;
   const thresholds = computeThresholds(spectra, latent);
   result.thresholds = thresholds;
-  const alpha = resolveAlpha(spec, options.alpha);
+  const alpha = resolveAlpha(spec, options);
   result.atAlpha = alpha === undefined ? null : scoresAtAlpha(spectra, alpha, latent, componentOutput(spec, d, options, result.problems));
   result.recommendation = recommend(thresholds, alpha);
   if (options.curve) result.curve = noiseScalingCurve(spectra, latent);
-  result.problems.push(...theoryFindings(spec, thresholds, spectra, options.alpha === undefined ? spec.alpha : undefined));
+  // findings are about the spec's own α: none for an α given from outside (--alpha)
+  result.problems.push(...theoryFindings(spec, thresholds, options.alpha === undefined ? alpha : undefined, alphaValueSpan(spec)));
 }
 
 function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: AlignmentEngineResult): void {
@@ -79,14 +104,33 @@ function analyzeDataMode(spec: DataSpec, options: EngineOptions, result: Alignme
   if (data.rowSampler) keepInThread(result, 'rowSampler', data.rowSampler);
   const t = data.thresholds;
   if (!t || !data.spectra || !data.dimensions) return;
-  // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
   const latent = data.dimensions.latent;
   result.spectra = data.spectra;
-  const alpha = resolveAlpha(spec, options.alpha);
+  if (data.viewsFit) {
+    analyzeViewsFit(spec, options, result, data);
+    return;
+  }
+  // P1's pipeline is in the paper's form: the spectral analysis of §4 applies as is.
+  const alpha = resolveAlpha(spec, options);
   result.atAlpha = alpha === undefined ? null : scoresAtAlpha(data.spectra, alpha, latent, options.components === true);
   result.recommendation = recommend(t, alpha);
   if (options.curve) result.curve = noiseScalingCurve(data.spectra, latent);
-  result.problems.push(...theoryFindings(spec, t, data.spectra, options.alpha === undefined ? alpha : undefined));
+  result.problems.push(...theoryFindings(spec, t, options.alpha === undefined ? alpha : undefined, alphaValueSpan(spec)));
+}
+
+/** Your own views: the thresholds, scores and recommendation of P1's model fitted to them (docs/theory.md §6.4). */
+function analyzeViewsFit(spec: DataSpec, options: EngineOptions, result: AlignmentEngineResult, data: DataAnalysis): void {
+  const fit = data.viewsFit!;
+  const t = data.thresholds!;
+  const latent = data.dimensions!.latent;
+  result.fit = fit;
+  if (data.strength) result.strength = data.strength;
+  const alpha = resolveAlpha(spec, options, fit.alpha)!;
+  result.atAlpha = scoresAtAlpha(data.spectra!, alpha, latent, options.components === true);
+  result.recommendation = recommendViews(t, fit, alpha, data.solutions?.probe, options.alpha !== undefined);
+  if (options.curve) result.curve = noiseScalingCurve(data.spectra!, latent);
+  const finding = viewsFinding(spec, fit, t);
+  if (finding) result.problems.push(finding);
 }
 
 /**

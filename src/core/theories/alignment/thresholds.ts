@@ -88,14 +88,20 @@ export function computeThresholds(spectra: ResolvedSpectra, latent: number = spe
     if (g > gMax) gMax = g;
     a++;
   }
-  // max over an empty set is -Infinity (k = d or no active noise: always recovered).
-  const alpha2RC = rthLargest(rcPer, noiseRank);
-  const alpha2JE = rthLargest(jePer, noiseRank);
+  // max over an empty set is -Infinity (k = d or no active noise: always recovered) ...
+  let alpha2RC = rthLargest(rcPer, noiseRank);
+  let alpha2JE = rthLargest(jePer, noiseRank);
+  // ... except for a zero deciding important score, which ties with the score 0 of a noise
+  // component without variance: never recovered, as the scores of scoresAtAlpha say (§4.5).
+  if (m >= noiseRank) {
+    if (!(eta2 > 0)) alpha2RC = Infinity;
+    if (!(delta > 0)) alpha2JE = Infinity;
+  }
 
   const boundary = delta > 0 ? eta2 / delta : NaN;
   let regime: Regime;
-  if (active === 0) regime = 'no-noise';
-  else if (Number.isNaN(boundary)) regime = 'mixed';
+  if (m > 0 && Number.isNaN(boundary)) regime = 'mixed';
+  else if (active === 0) regime = 'no-noise';
   else if (gMax < boundary) regime = 'low-noise';
   else if (gMin > boundary) regime = 'high-noise';
   else regime = 'mixed';
@@ -123,11 +129,10 @@ export function scoresAtAlpha(spectra: ResolvedSpectra, alpha: number, latent: n
   const { importantRank, noiseRank } = decidingRanks(k, latent);
   const imp = importantScores(spectra);
   const noise = noiseScores(spectra, alpha);
-  // Components with λΓ = 0 have score 0 and never compete (§4.5): drop them before ranking.
-  const activeRc = activeOnly(noise.rc, spectra.gamma);
-  const activeJe = activeOnly(noise.je, spectra.gamma);
-  const rc: ScoreSummary = { minImportant: rthLargest(imp.rc, importantRank), maxNoise: rthLargest(activeRc, noiseRank) };
-  const je: ScoreSummary = { minImportant: rthLargest(imp.je, importantRank), maxNoise: rthLargest(activeJe, noiseRank) };
+  // Components with λΓ = 0 have score 0 (§4.5): they decide only against a zero important
+  // score (a tie, not recovered); without any noise component the deciding score is −∞.
+  const rc: ScoreSummary = { minImportant: rthLargest(imp.rc, importantRank), maxNoise: rthLargest(noise.rc, noiseRank) };
+  const je: ScoreSummary = { minImportant: rthLargest(imp.je, importantRank), maxNoise: rthLargest(noise.je, noiseRank) };
   const result: AtAlpha = {
     alpha,
     recovers: {
@@ -145,18 +150,12 @@ export function scoresAtAlpha(spectra: ResolvedSpectra, alpha: number, latent: n
   return result;
 }
 
-function activeOnly(scores: Float64Array, gamma: Float64Array): Float64Array {
-  let n = 0;
-  for (let j = 0; j < gamma.length; j++) if (gamma[j] > 0) n++;
-  if (n === gamma.length) return scores;
-  const out = new Float64Array(n);
-  for (let j = 0, a = 0; j < gamma.length; j++) if (gamma[j] > 0) out[a++] = scores[j];
-  return out;
-}
-
-/** The population recovery predicate: deciding important score > deciding noise score, strictly. */
+/**
+ * The population recovery predicate: deciding important score > deciding noise score,
+ * strictly; with no noise component to compete (deciding score −∞) always recovered.
+ */
 export function recoveredByScores(s: ScoreSummary): boolean {
-  if (s.maxNoise === -Infinity) return s.minImportant > 0 || s.minImportant === Infinity;
+  if (s.maxNoise === -Infinity) return true;
   return strictlyGreater(s.minImportant, s.maxNoise);
 }
 

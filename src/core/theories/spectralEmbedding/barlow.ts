@@ -8,6 +8,7 @@
  */
 import { Matrix, generalizedSymmetricEigen, matmul, symmetrize } from '../../numerics/dense';
 import { gemmTN, operand } from '../../numerics/dense/blas';
+import { uniqueAtCut } from './linear';
 import type { BarlowLinear } from './types';
 
 /** Threshold of the Barlow rank: #{correlation > 1e-9}. */
@@ -58,8 +59,16 @@ export function barlowMoments(xc: Float64Array, N: number, D: number, regularize
 /** Linear Barlow Twins / CCA on the column-centred rows (throws LinalgError 'not-positive-definite' when S is singular). */
 export function linearBarlow(xc: Float64Array, N: number, D: number, K: number, regularize?: number): BarlowLinear {
   const { s, g } = barlowMoments(xc, N, D, regularize);
-  const e = generalizedSymmetricEigen(g, s, K);
-  const correlations = Array.from(e.values, (v) => Math.min(1, Math.max(-1, v)));
-  const W = e.vectors; // D × K, wᵀ S w = 1
-  return { correlations, gram: symmetrize(matmul(W, W.transpose())).toArray(), rank: correlations.filter((c) => c > BARLOW_RANK_TOLERANCE).length };
+  // one more than K, to tell whether the cut after the K-th correlation is unique
+  const e = generalizedSymmetricEigen(g, s, Math.min(K + 1, D));
+  const correlations = Array.from(e.values.subarray(0, K), (v) => Math.min(1, Math.max(-1, v)));
+  const W = new Matrix(D, K); // wᵀ S w = 1
+  const cols = e.vectors.cols;
+  for (let i = 0; i < D; i++) for (let k = 0; k < K; k++) W.data[i * K + k] = e.vectors.data[i * cols + k];
+  return {
+    correlations,
+    gram: symmetrize(matmul(W, W.transpose())).toArray(),
+    rank: correlations.filter((c) => c > BARLOW_RANK_TOLERANCE).length,
+    unique: uniqueAtCut(e.values, K),
+  };
 }

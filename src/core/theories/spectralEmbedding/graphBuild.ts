@@ -8,7 +8,7 @@
  * - edges: explicit 0-based pairs [i, j, w?] inline or from a file "i,j[,w]" (a CSV with an
  *   optional header, or an m × 2 / m × 3 array), w > 0 (default 1), symmetrised as
  *   G + Gᵀ with duplicates summed; self-loops are errors. Extreme weights are scaled by a
- *   power of four first (docs/theory.md §7.9).
+ *   power of four first (docs/theory.md §7.10).
  * Checks against N and the limits become located problems.
  */
 import { ArrayTooLargeError, DataFileError, readEdgeList } from '../../io/readArray';
@@ -26,7 +26,7 @@ export const MAX_KNN_WORK = 1e12;
 
 export interface PairGraph {
   kind: GraphKind;
-  /** G: symmetric, non-negative, no self-loops; the user's weights times 2^weightExponent (docs/theory.md §7.9). */
+  /** G: symmetric, non-negative, no self-loops; the user's weights times 2^weightExponent (docs/theory.md §7.10). */
   g: CsrMatrix;
   /** d_i = Σ_j G_ij */
   degrees: Float64Array;
@@ -201,7 +201,7 @@ const WEIGHT_RANGE_EXPONENT = 64;
 /**
  * G = Σ over the pairs of w (e_i e_jᵀ + e_j e_iᵀ), duplicates summed. When the largest weight
  * is outside [2^-64, 2^64), every weight is first multiplied by 4^m so that the largest lies in
- * [1/4, 1) (docs/theory.md §7.9): no sum of
+ * [1/4, 1) (docs/theory.md §7.10): no sum of
  * duplicates or degree overflows, no subnormal weight loses its digits, and (a power of four)
  * every result, square roots of degrees included, is the unscaled one times a power of two.
  * A weight so much smaller than the largest that it would underflow to 0 is kept as the

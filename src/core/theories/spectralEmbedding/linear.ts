@@ -29,10 +29,27 @@ import {
   tryCholesky,
 } from '../../numerics/dense';
 import { laplacianRows, normalizedAdjacencyRows, type PairGraph } from './graphBuild';
-import { contrastiveRank, userScale, vicregSigma } from './representation';
+import { contrastiveRank, userScale } from './representation';
+import { vicregFiniteB, vicregHinge } from './vicreg';
 import type { SimclrLinear, VicregLinear } from './types';
 
 const EPS = 2.220446049250313e-16;
+
+/** Relative gap below which the K-th and the (K+1)-th eigenvalues count as one (the eigensolvers' accuracy is ~1e-12 relative). */
+export const CUT_TIE = 1e-9;
+
+/**
+ * Is the subspace of the first K eigenvectors unique: the K-th eigenvalue apart from the
+ * (K+1)-th (`values` ordered, at least K + 1 of them; with K only, nothing is cut)? When they
+ * tie, any K directions of the tied eigenspace are optimal, and a solution built from them (a
+ * Gram W Wᵀ) is one of many (docs/theory.md §7.5 (c)); its eigenvalues and rank are unique.
+ */
+export function uniqueAtCut(values: ArrayLike<number>, K: number): boolean {
+  if (values.length <= K || K === 0) return true;
+  const a = values[K - 1];
+  const b = values[K];
+  return Math.abs(a - b) > CUT_TIE * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+}
 
 /**
  * Linear VICReg on the column-centred rows `xc` (H X; not modified). Throws LinalgError
@@ -48,6 +65,7 @@ export function linearVicreg(
   g: number,
   regularize?: number,
   scratch?: Float64Array,
+  covariance?: number,
 ): VicregLinear {
   const X = new Matrix(N, D, xc);
   const C = gram(X, 1 / N);
@@ -56,13 +74,25 @@ export function linearVicreg(
   const Lx = symmetrize(matmulTransA(X, new Matrix(N, D, laplacianRows(pg, xc, D, scratch)), 1 / N));
   // the K smallest μ: the top K of (−L_x, C)
   for (let i = 0; i < Lx.data.length; i++) Lx.data[i] = -Lx.data[i];
-  const e = generalizedSymmetricEigen(Lx, C, K);
-  const mu = Array.from(e.values, (v) => userScale(pg, Math.max(0, -v)));
-  const { sigma, rank } = vicregSigma(mu, a, g);
+  // one more than K, to tell whether the cut after μ_K is unique
+  const e = generalizedSymmetricEigen(Lx, C, Math.min(K + 1, D));
+  const unique = uniqueAtCut(e.values, K);
+  const mu = Array.from(e.values.subarray(0, K), (v) => userScale(pg, Math.max(0, -v)));
+  const { sigma, rank } = vicregHinge(mu, a, g);
+  // A tie at the cut only matters when the K-th direction is kept (σ_K > 0).
+  const uniqueGram = unique || sigma[K - 1] === 0;
   // W = [w_k √σ_k]; WWᵀ
   const W = new Matrix(D, K);
-  for (let i = 0; i < D; i++) for (let k = 0; k < K; k++) W.data[i * K + k] = e.vectors.data[i * K + k] * Math.sqrt(sigma[k]);
-  return { mu, sigma, gram: symmetrize(matmul(W, W.transpose())).toArray(), rank };
+  const cols = e.vectors.cols;
+  for (let i = 0; i < D; i++) for (let k = 0; k < K; k++) W.data[i * K + k] = e.vectors.data[i * cols + k] * Math.sqrt(sigma[k]);
+  return {
+    mu,
+    sigma,
+    gram: symmetrize(matmul(W, W.transpose())).toArray(),
+    rank,
+    unique: uniqueGram,
+    ...(covariance !== undefined ? { finite: vicregFiniteB(mu, a, covariance, g) } : {}),
+  };
 }
 
 /** Linear SimCLR (spectral-contrastive) solution; `scratch` (N × D), when given, holds the kernel's products. */
@@ -87,7 +117,9 @@ export function linearSimclr(x: Float64Array, N: number, D: number, pg: PairGrap
   const vr = new Matrix(D, rk);
   for (let i = 0; i < D; i++) for (let j = 0; j < rk; j++) vr.data[i * rk + j] = v.data[i * v.cols + j];
   const P = matmul(vr, F);
-  return { eigenvalues, gram: symmetrize(matmul(P, P.transpose())).toArray(), rank: contrastiveRank(eigenvalues) };
+  // a tie at the cut matters only between positive eigenvalues (λ⁺ = 0 adds nothing to the Gram)
+  const unique = kk >= rk || !(e.values[kk] > 0) || uniqueAtCut(e.values, kk);
+  return { eigenvalues, gram: symmetrize(matmul(P, P.transpose())).toArray(), rank: contrastiveRank(eigenvalues), unique };
 }
 
 /** How {@link rangeProjection} reached X's range (chosen automatically; forced in tests). */

@@ -3,7 +3,8 @@
  * and §7.6):
  * - VICReg / Laplacian Eigenmaps: the K smallest eigenvalues λ_1..K of L on the complement of
  *   the constant vector, and with the hinge variance (covariance weight b → ∞)
- *   σ_k = 1 when λ_k ≤ a/(4g), else (a/(4gλ_k))²; loss Σ_k [2gλ_kσ_k + a(1 − √σ_k)];
+ *   σ_k = 1 when λ_k ≤ a/(4g), else (a/(4gλ_k))²; loss Σ_k [2gλ_kσ_k + a(1 − √σ_k)]
+ *   (vicreg.ts; with a finite b, the numerical optimum there);
  * - SimCLR as the spectral-contrastive surrogate with the kernel D^-1/2 G D^-1/2: its K
  *   largest eigenvalues; the representation has rank #{λ_k > 1e-9 max(1, λ_1)} (dimensional
  *   collapse when K exceeds it).
@@ -12,28 +13,10 @@
 import { laplacianSmallest, normalizedAdjacencyLargest } from '../../numerics/sparse';
 import { timesPowerOfTwo, type PairGraph } from './graphBuild';
 import type { SimclrRepresentation, VicregRepresentation } from './types';
+import { vicregFiniteB, vicregHinge } from './vicreg';
 
 /** Relative threshold of the contrastive ranks (docs/theory.md §7.6). */
 export const RANK_TOLERANCE = 1e-9;
-
-/** VICReg's cut a/(4g): directions with λ_k at or below it keep σ_k = 1 (docs/theory.md §7.5 (b)). */
-export function vicregCut(a: number, g: number): number {
-  return g > 0 ? a / (4 * g) : Infinity;
-}
-
-/** σ_k of VICReg's hinge solution (b → ∞) for one energy λ: 1 while λ ≤ a/(4g), else (a/(4gλ))² (docs/theory.md §7.5 (b)). */
-export function vicregSigmaAt(lambda: number, a: number, g: number): number {
-  const cut = vicregCut(a, g);
-  return lambda <= cut ? 1 : (cut / lambda) ** 2;
-}
-
-/** σ_k, the loss and the rank of VICReg's hinge solution for energies λ_k (docs/theory.md §7.5 (b)). */
-export function vicregSigma(lambda: readonly number[], a: number, g: number): { sigma: number[]; loss: number; rank: number } {
-  const sigma = lambda.map((l) => vicregSigmaAt(l, a, g));
-  let loss = 0;
-  for (let k = 0; k < lambda.length; k++) loss += 2 * g * lambda[k] * sigma[k] + a * (1 - Math.sqrt(sigma[k]));
-  return { sigma, loss, rank: sigma.filter((s) => s > 0).length };
-}
 
 /** #{λ_k > 1e-9 max(1, λ_1)} for values sorted descending. */
 export function contrastiveRank(values: readonly number[]): number {
@@ -56,11 +39,14 @@ export function userScale(pg: PairGraph, v: number): number {
   return pg.weightExponent ? timesPowerOfTwo(v, -pg.weightExponent) : v;
 }
 
-/** VICReg on the graph from the Laplacian's smallest eigenvalues (laplacian[0] is the constant vector's 0). */
-export function vicregRepresentation(laplacian: readonly number[], K: number, a: number, g: number): VicregRepresentation {
+/**
+ * VICReg on the graph from the Laplacian's smallest eigenvalues (laplacian[0] is the constant
+ * vector's 0): the b → ∞ closed form, and with a covariance weight b the finite-b optimum.
+ */
+export function vicregRepresentation(laplacian: readonly number[], K: number, a: number, g: number, b?: number): VicregRepresentation {
   const eigenvalues = laplacian.slice(1, K + 1);
-  const { sigma, loss, rank } = vicregSigma(eigenvalues, a, g);
-  return { eigenvalues, sigma, loss, rank };
+  const { sigma, loss, rank } = vicregHinge(eigenvalues, a, g);
+  return { eigenvalues, sigma, loss, rank, ...(b !== undefined ? { finite: vicregFiniteB(eigenvalues, a, b, g) } : {}) };
 }
 
 /** The spectral-contrastive representation: the K largest eigenvalues of D^-1/2 G D^-1/2. */

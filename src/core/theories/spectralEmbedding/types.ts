@@ -5,6 +5,7 @@
  */
 import type { TheoryResultBase } from '../theory';
 import type { GraphSpec } from '../../spec/model';
+import type { VicregFiniteB } from './vicreg';
 
 export type GraphKind = 'views' | 'labels' | 'knn' | 'edges';
 
@@ -31,12 +32,14 @@ export interface GraphSummary {
 export interface VicregRepresentation {
   /** λ_1..K: the K smallest eigenvalues of L on the complement of the constant vector */
   eigenvalues: number[];
-  /** σ_k = 1 when λ_k ≤ a/(4g), else (a/(4gλ_k))² */
+  /** σ_k = 1 when λ_k ≤ a/(4g), else (a/(4gλ_k))² (the covariance weight b → ∞) */
   sigma: number[];
-  /** Σ_k [2gλ_kσ_k + a(1 − √σ_k)] */
+  /** Σ_k [2gλ_kσ_k + a(1 − √σ_k)] (b → ∞) */
   loss: number;
-  /** #{σ_k > 0} */
+  /** #{σ_k > 0}: always K in the b → ∞ limit */
   rank: number;
+  /** With `methods.vicreg.covariance` (b): the finite-b optimum, whose rank can be below K (docs/theory.md §7.9.4). */
+  finite?: VicregFiniteB;
 }
 
 /** Spectral-contrastive surrogate (SimCLR) on the graph (docs/theory.md §7.6). */
@@ -52,9 +55,14 @@ export interface VicregLinear {
   /** the K smallest eigenvalues of C^-1/2 L_x C^-1/2, ascending */
   mu: number[];
   sigma: number[];
-  /** W Wᵀ (D × D) */
+  /** W Wᵀ (D × D, b → ∞) */
   gram: number[][];
+  /** b → ∞: always K */
   rank: number;
+  /** False when μ_K ties with μ_{K+1}: any K directions of that eigenspace are optimal, and `gram` is one of them (linear.ts `uniqueAtCut`). */
+  unique: boolean;
+  /** With `methods.vicreg.covariance` (b): the finite-b optimum on the μ_k (docs/theory.md §7.9.4). */
+  finite?: VicregFiniteB;
 }
 
 /** Linear spectral-contrastive solution (docs/theory.md §7.6). */
@@ -63,6 +71,8 @@ export interface SimclrLinear {
   eigenvalues: number[];
   gram: number[][];
   rank: number;
+  /** False when the K-th positive eigenvalue ties with the next: `gram` is one of many optimal ones. */
+  unique: boolean;
 }
 
 /** Linear Barlow Twins as CCA of the two views (docs/theory.md §7.7). */
@@ -72,12 +82,16 @@ export interface BarlowLinear {
   gram: number[][];
   /** #{correlation > 1e-9} */
   rank: number;
+  /** False when the K-th correlation ties with the next: `gram` is one of many optimal ones. */
+  unique: boolean;
 }
 
 export interface PairAlignment {
   /** Σ_{i≠j} G_ij 1[y_i = y_j] / Σ_{i≠j} G_ij */
   pairAgreement: number;
-  /** pairAgreement ≥ 0.9 */
+  /** the share of same-label row pairs i ≠ j that G connects by a path (docs/theory.md §7.9.1) */
+  classCoverage: number;
+  /** pairAgreement ≥ 0.9 and classCoverage ≥ 0.9 */
   aligned: boolean;
 }
 
@@ -86,7 +100,29 @@ export type GraphMethod = 'vicreg' | 'simclr' | 'barlow' | 'any';
 export interface GraphRecommendation {
   method: GraphMethod;
   invariance: 'high' | 'low' | null;
+  /** The advised invariance weight g (docs/theory.md §7.9.3); null when the advice does not depend on it. */
+  g: number | null;
+  /** N < 10 D: fewer than 10 rows per feature of the linear regime (docs/theory.md §7.9.2). */
+  lowData: boolean;
   reason: string;
+}
+
+/**
+ * VICReg's representation on the graph scored against the labels as the invariance weight g
+ * varies (docs/theory.md §7.9.5): leave-one-out k-NN accuracy, which rescaling the
+ * directions changes (a least-squares probe would not).
+ */
+export interface InvarianceSweep {
+  /** log-spaced invariance weights, ascending (the spec's g among them) */
+  g: number[];
+  /** leave-one-out k-NN accuracy of Z(g) = U_K diag(√σ(g)) at each g */
+  knn: number[];
+  /** k of the k-NN vote: min(5, the smallest class size − 1), at least 1 */
+  k: number;
+  /** rows scored (all N, or a seeded sample of 500) */
+  rows: number;
+  /** the smallest g with the best accuracy */
+  best: number;
 }
 
 /** Everything graph mode reports (the `analyze --json` fields besides file, mode, name, problems). */
@@ -97,8 +133,10 @@ export interface GraphAnalysis {
   linear: { vicreg: VicregLinear | null; simclr: SimclrLinear | null; barlow: BarlowLinear | null };
   alignment: PairAlignment | null;
   recommendation: GraphRecommendation;
-  /** VICReg's weights used (a, g), for display. */
-  weights: { variance: number; invariance: number } | null;
+  /** With labels and VICReg: the representation scored by k-NN as g varies (docs/theory.md §7.9.5). */
+  invarianceSweep: InvarianceSweep | null;
+  /** VICReg's weights used (a, g, and b when the spec gives it), for display. */
+  weights: { variance: number; invariance: number; covariance?: number } | null;
 }
 
 /** P2, which joint-embedding method from the pair graph: graph mode (docs/theory.md §7). */

@@ -6,7 +6,6 @@
  * apply; for a general problem they do not (A6) and only the solutions are reported.
  */
 import { LinalgError, padColumns, type Matrix } from '../../../numerics/dense';
-import { gramError, relativeError, sinLargestPrincipalAngle } from '../metrics';
 import { problem, type Problem, type Severity } from '../../../problems/problems';
 import { Rng } from '../../../numerics/rng';
 import { corrupt } from '../simulation';
@@ -16,7 +15,8 @@ import { computeThresholds } from '../thresholds';
 import { describeAugmentation, generalAugmentation, pipelineAugmentation } from './augmentation';
 import { centerColumns, dataFileSpan, featureMatrix, readDataMatrix, readLabels, readTargets } from './loadData';
 import { buildPipeline, type PipelineData } from './pipeline';
-import { solveAll, type SolutionSet } from './solutions';
+import { discrepancyBlock, solveAll, type SolutionSet } from './solutions';
+import { resolveAlpha } from '../alpha';
 import type { DataAnalysis, DataSolutions, PreparedData } from './types';
 import { analyzeStreamed, shouldStream, type DataContext } from './streamed';
 
@@ -73,7 +73,7 @@ export function prepareData(spec: DataSpec, ctx: SpectrumContext): { prepared?: 
  */
 export function analyzeData(spec: DataSpec, ctx: DataContext, alphaOverride?: number): DataAnalysis {
   if (spec.data.moments || spec.augmentation?.kind === 'views' || shouldStream(spec, ctx)) {
-    const s = analyzeStreamed(spec, ctx, alphaOverride ?? (spec.augmentation?.kind === 'additive' ? spec.augmentation.alpha : spec.alpha) ?? 0);
+    const s = analyzeStreamed(spec, ctx, resolveAlpha(spec, { alpha: alphaOverride }) ?? 0);
     return {
       problems: s.problems,
       ...(s.dimensions ? { dimensions: s.dimensions } : {}),
@@ -82,12 +82,14 @@ export function analyzeData(spec: DataSpec, ctx: DataContext, alphaOverride?: nu
       ...(s.solutions ? { solutions: s.solutions } : {}),
       ...(s.pipeline ? { pipeline: s.pipeline } : {}),
       ...(s.rowSampler ? { rowSampler: s.rowSampler } : {}),
+      ...(s.viewsFit ? { viewsFit: s.viewsFit } : {}),
+      ...(s.strength ? { strength: s.strength } : {}),
     };
   }
   const { prepared, problems } = prepareData(spec, ctx);
   if (!prepared || isErr(problems)) return { problems };
   const out: DataAnalysis = { problems };
-  const alpha = alphaOverride ?? (spec.augmentation?.kind === 'additive' ? spec.augmentation.alpha : spec.alpha) ?? 0;
+  const alpha = resolveAlpha(spec, { alpha: alphaOverride }) ?? 0;
   try {
     if (prepared.pipeline) analyzePipeline(spec, prepared, prepared.pipeline, alpha, out);
     else analyzeGeneral(spec, prepared, alpha, ctx, out);
@@ -165,12 +167,7 @@ function pipelineSolutions(spec: DataSpec, y: Matrix | undefined, pipeline: Pipe
     problem: `P1's pipeline (docs/theory.md §6.1): ${xp.rows} samples, ${k} principal components + ${m} noise coordinates, ${describeAugmentation(spec, alpha)}`,
     ...clean.set,
     corrupted: { ...corrupted.set, seed },
-    discrepancy: {
-      ...(clean.raw.sl && corrupted.raw.sl ? { supervised: relativeError(corrupted.raw.sl.v, clean.raw.sl.v) } : {}),
-      reconstruction: sinLargestPrincipalAngle(clean.raw.rc.e, corrupted.raw.rc.e),
-      jointEmbedding: sinLargestPrincipalAngle(clean.raw.je.w, corrupted.raw.je.w),
-      jointEmbeddingGram: gramError(clean.raw.je.w, corrupted.raw.je.w),
-    },
+    discrepancy: discrepancyBlock(clean.raw, corrupted.raw),
   };
 }
 

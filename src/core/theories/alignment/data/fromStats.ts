@@ -136,7 +136,32 @@ export function topComponents(cov: Matrix, k: number): { basis: Matrix; c: Float
     c[j] = Math.max(0, top.values[j]);
     kept += c[j];
   }
-  return { basis: takeColumns(top.vectors, k), c, explainedVariance: total > 0 ? kept / total : 1 };
+  const basis = takeColumns(top.vectors, k);
+  orientColumns(basis);
+  return { basis, c, explainedVariance: total > 0 ? kept / total : 1 };
+}
+
+/**
+ * Fixes the sign of each principal direction (an eigenvector is defined up to its sign): the
+ * entry of largest magnitude is positive, the first of them on a tie within 1e-12 of the
+ * column's largest. So the PCA coordinates, and every solution expressed in them, are the
+ * same whatever eigensolver path produced the basis (in memory or from block statistics, on
+ * any of the dense kernels' backends; docs/theory.md §6.1).
+ */
+export function orientColumns(m: Matrix): void {
+  const { rows, cols, data } = m;
+  for (let j = 0; j < cols; j++) {
+    let big = 0;
+    for (let i = 0; i < rows; i++) big = Math.max(big, Math.abs(data[i * cols + j]));
+    let lead = 0;
+    for (let i = 0; i < rows; i++) {
+      if (Math.abs(data[i * cols + j]) >= big * (1 - 1e-12)) {
+        lead = data[i * cols + j];
+        break;
+      }
+    }
+    if (lead < 0) for (let i = 0; i < rows; i++) data[i * cols + j] = -data[i * cols + j];
+  }
 }
 
 function symmetrizeInPlace(a: Matrix): void {

@@ -15,6 +15,7 @@ import {
   type Moments,
   type ReconstructionSolution,
 } from '../solvers';
+import { gramError, relativeError, sinLargestPrincipalAngle } from '../metrics';
 
 /** The solutions as JSON-friendly arrays (`sslexp analyze --json`, issue contract). */
 export interface SolutionSet {
@@ -34,6 +35,24 @@ export interface Solved {
   set: SolutionSet;
   raw: RawSolutions;
   note?: string;
+}
+
+/** Clean vs corrupted solutions (docs/theory.md §4.4): SL relative error, sin θ_max of RC and JE, JE Gram error. */
+export interface Discrepancy {
+  supervised?: number;
+  reconstruction: number;
+  jointEmbedding: number;
+  jointEmbeddingGram: number;
+}
+
+/** The discrepancy of P1's pipeline between its clean and its corrupted solutions (data mode, in memory and streamed). */
+export function discrepancyBlock(clean: RawSolutions, corrupted: RawSolutions): Discrepancy {
+  return {
+    ...(clean.sl && corrupted.sl ? { supervised: relativeError(corrupted.sl.v, clean.sl.v) } : {}),
+    reconstruction: sinLargestPrincipalAngle(clean.rc.e, corrupted.rc.e),
+    jointEmbedding: sinLargestPrincipalAngle(clean.je.w, corrupted.je.w),
+    jointEmbeddingGram: gramError(clean.je.w, corrupted.je.w),
+  };
 }
 
 /**

@@ -20,7 +20,6 @@ import { arrayRowStream, bytesSource, type ByteSource, type RowStream } from '..
 import { shapeText } from '../../../io/npy';
 import { LIMITS, type DataSpec, type Span } from '../../../spec/model';
 import { joinPath } from '../../../spec/checker';
-import { gramError, relativeError, sinLargestPrincipalAngle } from '../metrics';
 import { momentsFromGram, type Augmentation } from '../solvers';
 import type { SpectrumContext } from '../spectra';
 import { computeThresholds } from '../thresholds';
@@ -29,8 +28,9 @@ import { describeAugmentation, generalAugmentation, pipelineAugmentation } from 
 import { centringShift, generalMoments, pcaFromStats, pipelineMoments, type StatsPca } from './fromStats';
 import { readMomentsNpz } from './momentsFile';
 import { importantAugmentation, noiseSpectra } from './pipeline';
-import { fitProbes, ProbeScorer } from './probe';
-import { solveAllFromMoments } from './solutions';
+import { fitProbes, ProbeScorer, type ProbeAccuracies } from './probe';
+import { discrepancyBlock, solveAllFromMoments, type RawSolutions } from './solutions';
+import { planViews, strengthWhatIf, type ViewsPlan } from './viewsAnalysis';
 import { addColumnSums, StatsAccumulator, StatsError, type SufficientStats } from './sufficient';
 import { directDraws, DrawFailed, samplePipelineRows, SampleMismatch, type DirectDraws, type PipelineBasis, type SampleSources } from './rowSample';
 import type { DataAnalysis, RowSampler } from './types';
@@ -293,7 +293,7 @@ function openSources(spec: DataSpec, ctx: DataContext): Sources {
     if (s[1] < 2)
       fail(
         'out-of-range',
-        `augmentation.views: '${aug.file}' has V = ${s[1]} view${s[1] === 1 ? '' : 's'} per sample (shape ${shapeText(s)}); the empirical Σ needs V >= 2.`,
+        `augmentation.views: '${aug.file}' has V = ${s[1]} view${s[1] === 1 ? '' : 's'} per sample (shape ${shapeText(s)}); the empirical Σ needs V ≥ 2.`,
         aug.fileSpan,
       );
     if (s[2] !== features)
@@ -650,7 +650,23 @@ function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: Stats
     return;
   }
   const solved = statsGeneral(spec, stats, alpha, ctx, out);
-  if (!solved || !withProbe || !out.solutions) return;
+  if (!solved) return;
+  const probe = withProbe && out.solutions ? viewsProbe(spec, ctx, stats, solved, out) : undefined;
+  if (solved.plan) out.strength = strengthWhatIf(solved.plan, probe?.perScale);
+}
+
+/**
+ * The linear probe's second pass (docs/theory.md §6.4.7): the analysis' own encoders and,
+ * with a views fit, those at every strength of the what-if; the accuracies at each strength.
+ */
+function viewsProbe(
+  spec: DataSpec,
+  ctx: DataContext,
+  stats: SufficientStats,
+  solved: { raw: RawSolutions; plan?: ViewsPlan },
+  out: StatsAnalysis,
+): { perScale: (ProbeAccuracies | null)[] } | undefined {
+  const data = spec.data;
   const t = stats.targets!;
   const split = stats.probe!;
   const test = stats.n - split.n;
@@ -662,17 +678,30 @@ function analyzeRows(spec: DataSpec, ctx: DataContext, alpha: number, out: Stats
       `The linear probe needs samples in both splits (about 80% train, 20% test); with n = ${stats.n} it has ${split.n} training and ${test} test samples, so it is skipped.`,
       data.span,
     );
-    return;
+    return undefined;
   }
   const mu = centringShift(stats, data.center);
-  const maps = fitProbes(solved, split, t.width, mu);
-  const scorer = new ProbeScorer(maps, t.classes!, mu, probeSeed);
+  const sets = [fitProbes(solved.raw, split, t.width, mu)];
+  const index = (solved.plan?.solved ?? []).map((r) => (r ? sets.push(fitProbes(r, split, t.width, mu)) - 1 : -1));
+  const scorer = new ProbeScorer(sets, t.classes!, mu, split.seed);
   scoreProbe(spec, ctx, scorer);
-  out.solutions.probe = scorer.result();
+  out.solutions!.probe = scorer.result();
+  const acc = scorer.accuracies();
+  return { perScale: index.map((i) => (i >= 0 ? acc[i] : null)) };
 }
 
-/** A general problem from statistics (no thresholds, A6): the views' empirical moments or the spec's augmentation. */
-function statsGeneral(spec: DataSpec, stats: SufficientStats, alpha: number, ctx: DataContext, out: StatsAnalysis) {
+/**
+ * A general problem from statistics: the views' empirical moments or the spec's
+ * augmentation. Without P1's form there are no thresholds (A6); with your own views P1's
+ * model is fitted to them (docs/theory.md §6.4) and the thresholds are the fitted model's.
+ */
+function statsGeneral(
+  spec: DataSpec,
+  stats: SufficientStats,
+  alpha: number,
+  ctx: DataContext,
+  out: StatsAnalysis,
+): { raw: RawSolutions; plan?: ViewsPlan } | undefined {
   const d = stats.d;
   const latent = spec.latent;
   if (latent === undefined)
@@ -694,21 +723,28 @@ function statsGeneral(spec: DataSpec, stats: SufficientStats, alpha: number, ctx
   }
   out.dimensions = { d, k: latent, latent };
   out.thresholds = null;
+  const mu = centringShift(stats, spec.data.center);
+  const gm = generalMoments(stats, param, mu, spec.regularize);
+  const solved = solveAllFromMoments(gm.moments, gm.yx, latent);
+  const what = param || !stats.views ? describeAugmentation(spec, alpha) : `your own views (V = ${stats.views.count} per sample)`;
+  out.solutions = { problem: `${stats.n} samples × ${d} features, ${what}`, ...solved.set };
+  const plan = !param ? planViews(spec, stats, gm.moments, gm.yx, latent, solved.raw, out.problems) : undefined;
+  if (plan) {
+    out.thresholds = plan.thresholds;
+    out.spectra = plan.fitted.spectra;
+    out.viewsFit = plan.fitted.fit;
+    return { raw: solved.raw, plan };
+  }
   report(
     out,
     'thresholds-not-applicable',
     'info',
     param
       ? "Closed-form thresholds need the paper's form: important components and noise spectra in one shared basis (docs/theory.md §3, A6). This spec gives a general data problem, so only the closed-form solutions are computed; use data.pca with data.noise for P1's pipeline."
-      : "Closed-form thresholds need the paper's form: important components and noise spectra in one shared basis (docs/theory.md §3, A6). Your own views give a general, empirical Σ, so only the closed-form solutions are computed.",
+      : "Closed-form thresholds need the paper's form: important components and noise spectra in one shared basis (docs/theory.md §3, A6). Your own views give a general, empirical Σ, and P1's model could not be fitted to them, so only the closed-form solutions are computed.",
     spec.data.span,
   );
-  const mu = centringShift(stats, spec.data.center);
-  const gm = generalMoments(stats, param, mu, spec.regularize);
-  const solved = solveAllFromMoments(gm.moments, gm.yx, latent);
-  const what = param || !stats.views ? describeAugmentation(spec, alpha) : `your own views (V = ${stats.views.count} per sample)`;
-  out.solutions = { problem: `${stats.n} samples × ${d} features, ${what}`, ...solved.set };
-  return solved.raw;
+  return { raw: solved.raw };
 }
 
 /** P1's pipeline from statistics (docs/theory.md §6.1): PCA basis moments without a second pass. */
@@ -788,12 +824,7 @@ function statsPipeline(
     problem: problemText,
     ...clean.set,
     corrupted: { ...corrupted.set, seed },
-    discrepancy: {
-      ...(clean.raw.sl && corrupted.raw.sl ? { supervised: relativeError(corrupted.raw.sl.v, clean.raw.sl.v) } : {}),
-      reconstruction: sinLargestPrincipalAngle(clean.raw.rc.e, corrupted.raw.rc.e),
-      jointEmbedding: sinLargestPrincipalAngle(clean.raw.je.w, corrupted.raw.je.w),
-      jointEmbeddingGram: gramError(clean.raw.je.w, corrupted.raw.je.w),
-    },
+    discrepancy: discrepancyBlock(clean.raw, corrupted.raw),
   };
   return pca;
 }
@@ -842,7 +873,8 @@ function analyzeMoments(spec: DataSpec, ctx: DataContext, alpha: number, out: St
     statsPipeline(spec, stats, alpha, out, { thetaImportant, ...noise });
     return;
   }
-  statsGeneral(spec, stats, alpha, ctx, out);
+  const solved = statsGeneral(spec, stats, alpha, ctx, out);
+  if (solved?.plan) out.strength = strengthWhatIf(solved.plan, undefined);
 }
 
 /** The statistics of the rows of a spec's data (and views, labels), for `sslexp moments` and the tests. */

@@ -8,7 +8,9 @@ import type { Dimensions, ResolvedSpectra, Thresholds } from '../types';
 import type { PipelineData } from './pipeline';
 import type { ProbeResult } from './probe';
 import type { DirectDraws, SampledPipeline } from './rowSample';
-import type { SolutionSet } from './solutions';
+import type { Discrepancy, SolutionSet } from './solutions';
+import type { StrengthWhatIf } from './viewsAnalysis';
+import type { ViewsFit } from './viewsFit';
 
 export interface DataSolutions extends SolutionSet {
   /** Which problem the solutions solve. */
@@ -16,7 +18,7 @@ export interface DataSolutions extends SolutionSet {
   /** Pipeline only: the same solvers on one corrupted draw of the noise coordinates. */
   corrupted?: SolutionSet & { seed: number };
   /** Pipeline only: clean vs corrupted at this n (docs/theory.md §4.4). */
-  discrepancy?: { supervised?: number; reconstruction: number; jointEmbedding: number; jointEmbeddingGram: number };
+  discrepancy?: Discrepancy;
   /** With labels and your own views: the linear probe's test accuracy per encoder (data/probe.ts). */
   probe?: ProbeResult;
 }
@@ -48,6 +50,10 @@ export interface DataAnalysis {
    * simulation runs on, read only when it runs (never serialised).
    */
   rowSampler?: RowSampler;
+  /** Your own views: P1's model fitted to them (docs/theory.md §6.4). */
+  viewsFit?: ViewsFit;
+  /** Your own views: the what-if of the augmentation's strength (docs/theory.md §6.4.8). */
+  strength?: StrengthWhatIf;
   /** How the data were read, when not whole: 'stream' (in blocks) or 'moments' (a moments file). */
   source?: 'stream' | 'moments';
 }

@@ -7,6 +7,7 @@ import { formatNumber as f } from '../../../format/format';
 import type { CliContext, SolutionsFile } from '../../face';
 import { solutionsNpz } from '../data/solutionsFile';
 import { requirement } from '../recommendation';
+import { viewsFitText } from '../viewsAdvice';
 import type { AlignmentEngineResult } from '../result';
 import type { SimulationResult } from '../simulation';
 
@@ -20,6 +21,7 @@ export function alignmentJson(r: AlignmentEngineResult): Record<string, unknown>
     atAlpha: r.atAlpha ?? null,
     recommendation: r.recommendation ?? null,
     ...(r.mode === 'data' ? { pipeline: r.pipeline ?? null, solutions: r.solutions ?? null } : {}),
+    ...(r.fit ? { fit: r.fit, strength: r.strength ?? null } : {}),
   };
 }
 
@@ -151,6 +153,7 @@ export function alignmentText(r: AlignmentEngineResult, context: CliContext): st
       );
     }
   }
+  lines.push(...viewsFitText(r));
   if (r.recommendation) {
     lines.push(`  recommendation: ${r.recommendation.paradigm}`);
     lines.push(`    ${r.recommendation.reason}`);

@@ -113,7 +113,7 @@ export function postAlignment(result: AlignmentEngineResult, options: PostOption
     signal: { variance: stats(spectra.c), augmentation: stats(spectra.thetaImportant) },
     noise: { variance: stats(spectra.gamma), augmentation: stats(spectra.thetaNoise) },
   };
-  const alpha = result.atAlpha?.alpha ?? (result.spec ? resolveAlpha(result.spec, options.alpha) : options.alpha);
+  const alpha = result.atAlpha?.alpha ?? (result.spec ? resolveAlpha(result.spec, { alpha: options.alpha }) : options.alpha);
   if (options.detail && alpha !== undefined) out.scores = thinScores(spectra, alpha, options.maxPoints);
   return out;
 }

@@ -1,8 +1,8 @@
 /** Graph mode in `sslexp analyze`: the pinned JSON document and the readable text. */
 import { formatNumber as f } from '../../../format/format';
 import type { CliContext } from '../../face';
-import { vicregCut } from '../representation';
-import type { GraphAnalysis, SpectralEmbeddingEngineResult } from '../types';
+import type { GraphAnalysis, InvarianceSweep, SpectralEmbeddingEngineResult } from '../types';
+import { vicregCut, type VicregFiniteB } from '../vicreg';
 
 /** `analyze --json` of a graph-mode spec besides `file` and `problems` (docs/theory.md §7; keys pinned by the CLI tests). */
 export function graphAnalysisJson(r: SpectralEmbeddingEngineResult): Record<string, unknown> {
@@ -16,6 +16,7 @@ export function graphAnalysisJson(r: SpectralEmbeddingEngineResult): Record<stri
     linear: a?.linear ?? null,
     alignment: a?.alignment ?? null,
     recommendation: a?.recommendation ?? null,
+    invarianceSweep: a?.invarianceSweep ?? null,
   };
 }
 
@@ -45,6 +46,21 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 /** `3/8 (collapse: 5 dimensions are 0)` or `8/8`. */
 function rank(r: number, bound: number): string {
   return `${r}/${bound}${r < bound ? ` (collapse: ${plural(bound - r, 'dimension')} ${bound - r === 1 ? 'is' : 'are'} 0)` : ''}`;
+}
+
+/** VICReg at the spec's finite covariance weight b (docs/theory.md §7.9.4). */
+function finiteBText(fb: VicregFiniteB | undefined, K: number): string[] {
+  if (!fb) return [];
+  return [`    at b = ${f(fb.covariance, 4)}: rank ${rank(fb.rank, K)}, loss ${f(fb.loss, 6)} (the b → ∞ closed form: ${f(fb.limitLoss, 6)})`];
+}
+
+/** The invariance sweep scored by k-NN (docs/theory.md §7.9.5), as a short table of g and accuracy. */
+function sweepText(sw: InvarianceSweep): string[] {
+  const cells = sw.g.map((g, i) => `${f(g, 3)}: ${f(100 * sw.knn[i], 3)}%`);
+  return [
+    `  invariance sweep (leave-one-out ${sw.k}-NN accuracy of VICReg's representation on ${sw.rows} rows; best at g = ${f(sw.best, 3)}):`,
+    `    ${cells.join(', ')}`,
+  ];
 }
 
 /** How the spec builds G, as the text names it. */
@@ -82,16 +98,17 @@ export function graphAnalysisText(r: SpectralEmbeddingEngineResult, context: Cli
       const w = a.weights;
       const weights = w ? ` (a = ${f(w.variance, 4)}, g = ${f(w.invariance, 4)}; a/(4g) = ${f(vicregCut(w.variance, w.invariance), 3)})` : '';
       const full = v.sigma.filter((s) => s >= 1 - 1e-9).length;
-      lines.push(`  VICReg${weights}: rank ${rank(v.rank, K)}, σ_k = 1 on ${full} of ${K}`);
+      lines.push(`  VICReg${weights}: rank ${rank(v.rank, K)} (b → ∞), σ_k = 1 on ${full} of ${K}`);
       lines.push(`    λ_1..${v.eigenvalues.length} = ${listHead(v.eigenvalues)}`);
       lines.push(`    σ   = ${listHead(v.sigma)}`);
+      lines.push(...finiteBText(v.finite, K));
     }
     const s = a.representation.simclr;
-    if (s) lines.push(`  SimCLR: rank ${rank(s.rank, K)}; eigenvalues of D^-1/2 G D^-1/2 = ${listHead(s.eigenvalues)}`);
+    if (s) lines.push(`  SimCLR: rank ${rank(s.rank, K)}; eigenvalues of D^(−1/2) G D^(−1/2) = ${listHead(s.eigenvalues)}`);
     const l = a.linear;
     const lb = Math.min(D, K);
     const linear = [
-      l.vicreg ? `VICReg ${l.vicreg.rank}` : '',
+      l.vicreg ? `VICReg ${l.vicreg.rank} (b → ∞${l.vicreg.finite ? `; ${l.vicreg.finite.rank} at b = ${f(l.vicreg.finite.covariance, 4)}` : ''})` : '',
       l.simclr ? `SimCLR ${l.simclr.rank}` : '',
       l.barlow ? `Barlow Twins ${l.barlow.rank}` : '',
     ].filter(Boolean);
@@ -99,10 +116,15 @@ export function graphAnalysisText(r: SpectralEmbeddingEngineResult, context: Cli
     if (l.barlow) lines.push(`  Barlow Twins: rank ${rank(l.barlow.rank, lb)}; canonical correlations = ${listHead(l.barlow.correlations)}`);
     if (a.alignment) {
       const al = a.alignment;
-      lines.push(`  pair agreement: ${f(al.pairAgreement, 4)} (${al.aligned ? 'aligned with the labels, ≥ 0.9' : 'misaligned with the labels, < 0.9'})`);
+      lines.push(
+        `  pair agreement: ${f(al.pairAgreement, 4)}, class coverage: ${f(al.classCoverage, 4)} (${al.aligned ? 'aligned with the labels: both ≥ 0.9' : 'not aligned with the labels: not both ≥ 0.9'})`,
+      );
     }
+    if (a.invarianceSweep) lines.push(...sweepText(a.invarianceSweep));
     const rec = a.recommendation;
-    lines.push(`  recommendation: ${rec.method === 'any' ? 'any method' : rec.method}${rec.invariance ? `, ${rec.invariance} invariance` : ''}`);
+    lines.push(
+      `  recommendation: ${rec.method === 'any' ? 'any method' : rec.method}${rec.invariance ? `, ${rec.invariance} invariance` : ''}${rec.g !== null ? ` (g = ${f(rec.g, 3)})` : ''}${rec.lowData ? '; low data (N < 10 D)' : ''}`,
+    );
     lines.push(`    ${rec.reason}`);
   }
   if (problems.length) {

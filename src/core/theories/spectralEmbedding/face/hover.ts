@@ -24,7 +24,7 @@ export function embeddingHover(a: GraphAnalysis, t: Localize = english): string 
   const r = a.representation;
   const l = a.linear;
   if (r.vicreg) row('VICReg', r.vicreg.rank, K, t('σ_k > 0 on every direction (smallest {0})', f3(Math.min(...r.vicreg.sigma, 1))));
-  if (r.simclr) row('SimCLR', r.simclr.rank, K, t('positive eigenvalues of D^-1/2 G D^-1/2: {0}', head(r.simclr.eigenvalues, 4)));
+  if (r.simclr) row('SimCLR', r.simclr.rank, K, t('positive eigenvalues of D^(−1/2) G D^(−1/2): {0}', head(r.simclr.eigenvalues, 4)));
   if (l.vicreg) row(t('VICReg, linear'), l.vicreg.rank, lb, `μ_k: ${head(l.vicreg.mu, 4)}`);
   if (l.simclr) row(t('SimCLR, linear'), l.simclr.rank, lb, `λ⁺: ${head(l.simclr.eigenvalues, 4)}`);
   if (l.barlow) row(t('Barlow Twins, linear'), l.barlow.rank, lb, t('correlations: {0}', head(l.barlow.correlations, 4)));

@@ -3,7 +3,7 @@
  * from the analysis, and the check the webview runs on every model it receives.
  */
 import type { PanelContext, PanelModelBase } from '../../face';
-import { vicregSigmaAt } from '../representation';
+import { vicregKnee, vicregSigma } from '../vicreg';
 import type {
   BarlowLinear,
   GraphAnalysis,
@@ -117,7 +117,7 @@ export function sigmaSweep(a: GraphAnalysis): SigmaSweep | null {
     for (let j = 0; j < MAX_SIGMA_CURVES; j++) pick.add(Math.round((j * (groups.length - 1)) / (MAX_SIGMA_CURVES - 1)));
     chosen = [...pick].sort((x, y) => x - y).map((j) => groups[j]);
   }
-  const knees = groups.filter((x) => x.lambda > 0).map((x) => w.variance / (4 * x.lambda));
+  const knees = groups.filter((x) => x.lambda > 0).map((x) => vicregKnee(w.variance, x.lambda));
   const lo = Math.min(w.invariance, ...knees);
   const hi = Math.max(w.invariance, ...knees);
   const from = Math.floor(Math.log10(lo)) - 1;
@@ -131,7 +131,7 @@ export function sigmaSweep(a: GraphAnalysis): SigmaSweep | null {
     full: facts.full,
     gAllFull: facts.gAllFull,
     g,
-    curves: chosen.map((c) => ({ lambda: c.lambda, directions: c.directions, sigma: g.map((gi) => vicregSigmaAt(c.lambda, w.variance, gi)) })),
+    curves: chosen.map((c) => ({ lambda: c.lambda, directions: c.directions, sigma: g.map((gi) => vicregSigma(c.lambda, w.variance, gi)) })),
     capped: chosen.length < groups.length,
   };
 }

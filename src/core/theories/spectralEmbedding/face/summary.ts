@@ -15,10 +15,15 @@ export const edges = (n: number, t: Localize): string => (n === 1 ? t('1 edge') 
 export const components = (n: number, t: Localize): string => (n === 1 ? t('1 connected component') : t('{0} connected components', n));
 export const dimensions = (n: number, t: Localize): string => (n === 1 ? t('1 dimension') : t('{0} dimensions', n));
 
-/** `vicreg, low invariance`, `simclr`, `any method`. */
+/** The methods' own names (the editor capitalises them as their papers do). */
+const METHOD_NAME: Record<GraphRecommendation['method'], string> = { vicreg: 'VICReg', simclr: 'SimCLR', barlow: 'Barlow Twins', any: '' };
+
+/** `VICReg, low invariance weight`, `SimCLR`, `any method`. */
 export function graphRecommendationText(r: GraphRecommendation, t: Localize = english): string {
-  const method = r.method === 'any' ? t('any method') : r.method;
-  return r.invariance ? t('{0}, {1} invariance', method, r.invariance) : method;
+  const method = r.method === 'any' ? t('any method') : (METHOD_NAME[r.method] ?? r.method);
+  if (r.invariance === 'high') return t('{0}, high invariance weight', method);
+  if (r.invariance === 'low') return t('{0}, low invariance weight', method);
+  return method;
 }
 
 /** `3/8 (collapse)` or `8/8`. */
@@ -26,15 +31,18 @@ function rankOf(rank: number, bound: number, t: Localize): string {
   return rank < bound ? t('{0}/{1} (collapse)', rank, bound) : `${rank}/${bound}`;
 }
 
-/** `VICReg rank 8/8 · SimCLR rank 3/8 (collapse) · vicreg, low invariance` */
+/**
+ * `VICReg, low invariance weight · ranks VICReg 8/8, SimCLR 3/8 (collapse)`: the recommendation first,
+ * so that a lens cut by a narrow editor still shows it (the tooltip has the rest).
+ */
 export function graphLensTitle(a: GraphAnalysis, t: Localize = english): string {
   const K = a.dimensions.K;
-  const parts: string[] = [];
-  if (a.representation.vicreg) parts.push(t('VICReg rank {0}', rankOf(a.representation.vicreg.rank, K, t)));
-  if (a.representation.simclr) parts.push(t('SimCLR rank {0}', rankOf(a.representation.simclr.rank, K, t)));
-  if (a.linear.barlow) parts.push(t('Barlow rank {0}', rankOf(a.linear.barlow.rank, Math.min(a.dimensions.D, K), t)));
-  parts.push(graphRecommendationText(a.recommendation, t));
-  return parts.join(' · ');
+  const ranks: string[] = [];
+  if (a.representation.vicreg) ranks.push(`VICReg ${rankOf(a.representation.vicreg.rank, K, t)}`);
+  if (a.representation.simclr) ranks.push(`SimCLR ${rankOf(a.representation.simclr.rank, K, t)}`);
+  if (a.linear.barlow) ranks.push(`Barlow ${rankOf(a.linear.barlow.rank, Math.min(a.dimensions.D, K), t)}`);
+  const rec = graphRecommendationText(a.recommendation, t);
+  return ranks.length ? t('{0} · ranks {1}', rec, ranks.join(', ')) : rec;
 }
 
 /**
@@ -83,8 +91,8 @@ export function graphTooltip(a: GraphAnalysis, t: Localize = english): string {
   if (s) {
     lines.push(
       (s.rank === 1
-        ? t('SimCLR: 1 positive eigenvalue of D^-1/2 G D^-1/2 among the top {0}; rank 1/{0}', K)
-        : t('SimCLR: {0} positive eigenvalues of D^-1/2 G D^-1/2 among the top {1}; rank {0}/{1}', s.rank, K)) +
+        ? t('SimCLR: 1 positive eigenvalue of D^(−1/2) G D^(−1/2) among the top {0}; rank 1/{0}', K)
+        : t('SimCLR: {0} positive eigenvalues of D^(−1/2) G D^(−1/2) among the top {1}; rank {0}/{1}', s.rank, K)) +
         (s.rank < K ? ' ' + t('(collapse: {0} exactly 0)', dimensions(K - s.rank, t)) : ''),
     );
   }

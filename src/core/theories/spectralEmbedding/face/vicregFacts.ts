@@ -2,7 +2,7 @@
  * What VICReg's weights (a, g) do to its directions (docs/theory.md §7.5 (b)), as the hovers,
  * the tooltips and the panel state them.
  */
-import { vicregCut } from '../representation';
+import { vicregCut, vicregKnee } from '../vicreg';
 import type { VicregRepresentation } from '../types';
 
 /** σ_k = 1 up to rounding. */
@@ -37,7 +37,7 @@ export function vicregFacts(vicreg: VicregRepresentation, weights: { variance: n
     full: vicreg.sigma.filter(isFullSigma).length,
     minSigma: vicreg.sigma.reduce((m, v) => (v < m ? v : m), 1),
     maxLambda,
-    gAllFull: maxLambda > 0 ? a / (4 * maxLambda) : Infinity,
+    gAllFull: maxLambda > 0 ? vicregKnee(a, maxLambda) : Infinity,
     aAllFull: 4 * g * maxLambda,
   };
 }
