@@ -18,6 +18,8 @@ import { minimumDegree } from './minimumDegree';
 export const ND_LEAF = 64;
 /** Seed of the separators' random choices (the ordering is deterministic). */
 const SEED = 20_260_001;
+/** Separators tried (each with fresh random choices) before a part is ordered whole. */
+const SEPARATOR_TRIES = 3;
 
 interface Part {
   graph: WeightedGraph;
@@ -52,7 +54,9 @@ export function nestedDissection(g: CsrMatrix): Int32Array {
       }
       continue;
     }
-    const side = vertexSeparator(graph, rng);
+    let side = vertexSeparator(graph, rng);
+    // a part whose coarsest graph is nearly complete can fail on one random matching and not another
+    for (let retry = 1; !side && retry < SEPARATOR_TRIES; retry++) side = vertexSeparator(graph, rng);
     if (!side) {
       placeLeaf(graph, rows, lo, perm);
       continue;
