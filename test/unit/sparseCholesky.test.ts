@@ -211,6 +211,10 @@ test('supernodal factor: R Rᵀ = P (L + σE) Pᵀ to 1e-12 relative (grids, ran
     const sym = analyzeCholesky(g, 1e8)!;
     // a front of order ≥ 300 runs the panel path of frontal.ts (several panels of 64 columns)
     blocked ||= sym.maxFront >= 300;
+    // the budget counts the factor, its largest front and the update stack
+    const doubles = sym.entries + sym.maxFront * sym.maxFront + sym.maxStack;
+    assert.ok(analyzeCholesky(g, doubles), `${what}: analysed within ${doubles} doubles`);
+    assert.equal(analyzeCholesky(g, doubles - 1), undefined, `${what}: refused below ${doubles} doubles`);
     for (const shiftDegrees of [false, true]) {
       const err = reassemblyError(g, factorShiftedLaplacian(g, g.rowSums(), sigma, shiftDegrees, sym), sigma, shiftDegrees);
       assert.ok(err <= 1e-12, `${what}, E = ${shiftDegrees ? 'D' : 'I'}: relative error ${err}`);

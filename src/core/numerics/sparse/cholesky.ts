@@ -55,7 +55,8 @@ export interface CholeskyFactor {
 
 /**
  * The ordering and symbolic analysis of the pattern of g (with a full diagonal); undefined when
- * the factor would have more than `maxEntries` entries.
+ * the factorisation would hold more than `maxEntries` doubles (the factor's entries, its largest
+ * front and its stack of update matrices).
  */
 export function analyzeCholesky(g: CsrMatrix, maxEntries: number): CholeskySymbolic | undefined {
   const n = g.n;
@@ -90,6 +91,8 @@ export function analyzeCholesky(g: CsrMatrix, maxEntries: number): CholeskySymbo
   const entries = valPtr[ns];
   if (entries > maxEntries) return undefined;
   const { maxFront, maxStack } = frontSizes(first, st.rowPtr, st.parent);
+  // the numeric factorisation also holds the largest front (order m, m² doubles) and the stack of update matrices
+  if (entries + maxFront * maxFront + maxStack > maxEntries) return undefined;
   return { n, perm, inverse, first, superParent: st.parent, rowPtr: st.rowPtr, rows: st.rows, valPtr, entries, flops, maxFront, maxStack };
 }
 

@@ -58,7 +58,11 @@ export const DENSE_COMPONENT_ROWS = 400;
 export const DENSE_MAX_ROWS = 4000;
 /** Most doubles a Lanczos workspace may take (rows × (basis + 2): the basis, the residual vector, the trivial vector). */
 export const MAX_BASIS_DOUBLES = 80_000_000;
-/** Most entries of a sparse Cholesky factor for shift-invert (12 bytes each: 1.8 GB; a 2-D-like kNN graph of 10⁶ rows needs about 10⁸). */
+/**
+ * Most doubles the sparse Cholesky factorisation for shift-invert may hold: the factor's entries,
+ * its largest front and the stack of update matrices (1.2 GB; a kNN graph of a 2-D surface of
+ * 10⁶ rows needs about 8·10⁷).
+ */
 export const FACTOR_MAX_ENTRIES = 150_000_000;
 
 /** The `count` smallest eigenvalues of L = D_G − G, ascending. */
