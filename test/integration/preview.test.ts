@@ -297,7 +297,11 @@ describe('analysis panel', function () {
     const bars = p.rendered!.charts.filter((c) => c.section === 'probe');
     assert.deepEqual(
       bars.flatMap((c) => c.datasets.map((d) => d.label)),
-      ['Supervised: 0.64', 'Reconstruction: 0.80', 'Joint-embedding: 0.79'],
+      [
+        `Supervised: ${(correct.supervised / 201).toFixed(2)}`,
+        `Reconstruction: ${(correct.reconstruction / 201).toFixed(2)}`,
+        `Joint-embedding: ${(correct.jointEmbedding / 201).toFixed(2)}`,
+      ],
     );
 
     // "Solutions (.npz)": through the webview's reply, written by the worker's bytes to the target.
