@@ -317,7 +317,7 @@ describe('editor features', function () {
       });
     }
 
-    it('offers one raise-alpha fix per paradigm for two diagnostics on the same value, none twice', async () => {
+    it('offers one raise-alpha fix per paradigm, not per diagnostic, on the same value', async () => {
       const editor = await openScratch('fix-twice.sslexp.yaml', BROKEN.find((b) => b.name === 'low-alpha.sslexp.yaml')!.text);
       const doc = editor.document;
       await analysed(doc);

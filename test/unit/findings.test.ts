@@ -130,6 +130,10 @@ test('one rule for the α of an analysis: option, then augmentation.additive.alp
   const views = parse('sslexp: 1\ndata: {file: d.npy}\naugmentation: {views: {file: v.npy}}\nlatent: 2\nalpha: 3\n');
   assert.equal(resolveAlpha(views, {}, 0.4), 0.4);
   assert.equal(resolveAlpha(views, { alpha: 1 }, 0.4), 1);
+  // a moments file's views are the augmentation when the spec names none: measured too
+  const moments = parse('sslexp: 1\ndata: {moments: {file: m.npz}}\nlatent: 2\n');
+  assert.equal(resolveAlpha(moments, {}, 0.25), 0.25);
+  assert.equal(resolveAlpha(moments), undefined);
 });
 
 test('a zero signal variance with no active noise component: never recovered, in the thresholds, the scores and the findings alike', () => {

@@ -209,8 +209,9 @@ test('sparse Cholesky: nested dissection is a permutation, and R Ráµ€ = P (L + Ï
     const b = new Float64Array(n);
     laplacianOperator(g, deg)(x, b);
     for (let i = 0; i < n; i++) b[i] += sigma * (shiftDegrees ? deg[i] : 1) * x[i];
-    const work = Float64Array.from(perm, (r) => b[r]);
+    const order = sym.perm;
+    const work = Float64Array.from(order, (r) => b[r]);
     solvePermuted(f, work);
-    for (let p = 0; p < n; p++) assert.ok(Math.abs(work[p] - x[perm[p]]) <= 1e-8, `${shiftDegrees}: x[${perm[p]}] = ${work[p]}, expected ${x[perm[p]]}`);
+    for (let p = 0; p < n; p++) assert.ok(Math.abs(work[p] - x[order[p]]) <= 1e-8, `${shiftDegrees}: x[${order[p]}] = ${work[p]}, expected ${x[order[p]]}`);
   }
 });

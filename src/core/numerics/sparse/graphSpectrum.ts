@@ -58,7 +58,11 @@ export const DENSE_COMPONENT_ROWS = 400;
 export const DENSE_MAX_ROWS = 4000;
 /** Most doubles a Lanczos workspace may take (rows × (basis + 2): the basis, the residual vector, the trivial vector). */
 export const MAX_BASIS_DOUBLES = 80_000_000;
-/** Most entries of a sparse Cholesky factor for shift-invert (12 bytes each: 1.8 GB; a 2-D-like kNN graph of 10⁶ rows needs about 10⁸). */
+/**
+ * Most doubles the sparse Cholesky factorisation for shift-invert may hold: the factor's entries,
+ * its largest front and the stack of update matrices (1.2 GB; a kNN graph of a 2-D surface of
+ * 10⁶ rows needs about 8·10⁷).
+ */
 export const FACTOR_MAX_ENTRIES = 150_000_000;
 
 /** The `count` smallest eigenvalues of L = D_G − G, ascending. */
@@ -168,7 +172,7 @@ function globalVector(n: number, comps: Components, c: Candidate, kind: GraphOpe
 /**
  * The `want` next eigenpairs of one connected component (s ≥ 2 rows, local indices, not
  * complete) on the complement of its trivial vector: Laplacian ascending, normalised
- * adjacency descending; the solver chosen as in docs/theory.md §7.9.
+ * adjacency descending; the solver chosen as in docs/theory.md §7.10.
  */
 function componentSpectrum(
   sub: CsrMatrix,
@@ -196,8 +200,9 @@ function componentSpectrum(
   const sym = opts.solver === 'lanczos' ? undefined : symbolicFor(parent, comp, sub);
   if (sym && opts.solver !== 'shift-invert') {
     // Lanczos first when it may be cheaper: a budget of products worth one shift-invert run
+    // both runs pay the same reorthogonalisation per step (2 m s): only the product itself differs
     const perProduct = sub.nnz + 2 * m * s;
-    const budget = Math.max(m, Math.ceil(shiftInvertCost(sym) / perProduct));
+    const budget = Math.max(m, Math.ceil(shiftInvertCost(sym, 2 * m * s) / perProduct));
     try {
       return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed, maxMatvecs: budget, giveUpEarly: s >= GIVE_UP_EARLY_ROWS });
     } catch (e) {
@@ -208,9 +213,12 @@ function componentSpectrum(
   return lanczosPairs(sub, deg, want, lap, wantVectors, { tol: opts.tol, seed });
 }
 
-/** Multiply-adds of a shift-invert run: the factorisation and about {@link SHIFT_INVERT_SOLVES} solves of 2 × entries each. */
-export function shiftInvertCost(sym: CholeskySymbolic): number {
-  return sym.flops + SHIFT_INVERT_SOLVES * 2 * sym.entries;
+/**
+ * Multiply-adds of a shift-invert run: the factorisation and about {@link SHIFT_INVERT_SOLVES}
+ * Lanczos steps, each a solve (2 × entries) plus `perStep` (the step's reorthogonalisation).
+ */
+export function shiftInvertCost(sym: CholeskySymbolic, perStep = 0): number {
+  return sym.flops + SHIFT_INVERT_SOLVES * (2 * sym.entries + perStep);
 }
 /** From this many rows the budgeted Lanczos also stops as soon as its convergence so far says the budget will not do (lanczos.ts). */
 const GIVE_UP_EARLY_ROWS = 20_000;

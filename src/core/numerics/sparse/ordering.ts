@@ -1,192 +1,145 @@
 /**
  * A fill-reducing ordering for the sparse Cholesky factorisation of a graph matrix
- * (cholesky.ts, docs/theory.md §7.10): nested dissection by level structures (George & Liu,
- * "Computer Solution of Large Sparse Positive Definite Systems", 1981, ch. 8).
+ * (cholesky.ts, docs/theory.md §7.10): nested dissection (George 1973) with multilevel vertex
+ * separators (separator.ts).
  *
- * A part of the graph is split by a breadth-first search from a pseudo-peripheral row: one
- * level near the middle of the search, trimmed to the rows that touch the next level, is a
- * separator; the rows before it and after it are ordered first (recursively), the separator
- * last. Parts of at most {@link ND_LEAF} rows are ordered as the search met them. A part
- * that is not connected is first cut into its connected pieces. Paths and cycles get
- * separators of one or two rows (no fill at all), a √N × √N grid separators of about √N
- * rows (fill O(N log N)).
+ * A part of the graph is split by a vertex separator into two sides; the sides are ordered
+ * first (recursively), the separator last, so that eliminating one side never fills the
+ * other. A part that is not connected is first cut into its connected pieces; parts of at most
+ * {@link ND_LEAF} rows are ordered by minimum degree. Paths and cycles get separators of one
+ * or two rows (no fill at all), a √N × √N grid separators of about √N rows (fill O(N log N)).
  */
 import type { CsrMatrix } from './csr';
+import { Rng } from '../rng';
+import { vertexSeparator, type WeightedGraph } from './separator';
+import { minimumDegree } from './minimumDegree';
 
-/** Parts of at most this many rows are not dissected further. */
-export const ND_LEAF = 48;
+/** Parts of at most this many rows are ordered by minimum degree instead of being dissected. */
+export const ND_LEAF = 64;
+/** Seed of the separators' random choices (the ordering is deterministic). */
+const SEED = 20_260_001;
+/** Separators tried (each with fresh random choices) before a part is ordered whole. */
+const SEPARATOR_TRIES = 3;
 
 interface Part {
-  /** the part's rows */
+  graph: WeightedGraph;
+  /** the row of g of each vertex of `graph` */
   rows: Int32Array;
   /** first position of the part in the ordering */
   lo: number;
 }
 
 /**
- * The nested-dissection ordering of the symmetric pattern of g: `perm[p]` is the row placed
- * at position p (a permutation of 0..n−1).
+ * The nested-dissection ordering of the symmetric pattern of g (the diagonal ignored):
+ * `perm[p]` is the row placed at position p (a permutation of 0..n−1).
  */
 export function nestedDissection(g: CsrMatrix): Int32Array {
   const n = g.n;
   const perm = new Int32Array(n);
-  // region[v]: the part v belongs to (parts get fresh ids); -1 once v is placed
-  const region = new Int32Array(n);
-  const level = new Int32Array(n);
-  const queue = new Int32Array(n);
-  const stack: Part[] = [{ rows: Int32Array.from({ length: n }, (_, i) => i), lo: 0 }];
-  let nextId = 1;
+  const rng = new Rng(SEED);
+  const stack: Part[] = [{ graph: graphOf(g), rows: Int32Array.from({ length: n }, (_, i) => i), lo: 0 }];
   while (stack.length) {
-    const part = stack.pop()!;
-    const id = region[part.rows[0]];
-    if (part.rows.length <= ND_LEAF) {
-      place(part.rows, part.lo, perm, region);
+    const { graph, rows, lo } = stack.pop()!;
+    if (graph.n <= ND_LEAF) {
+      placeLeaf(graph, rows, lo, perm);
       continue;
     }
-    const pieces = connectedPieces(g, part.rows, id, region, queue);
-    if (pieces.length > 1) {
-      let lo = part.lo;
-      for (const rows of pieces) {
-        const pid = nextId++;
-        for (const v of rows) region[v] = pid;
-        stack.push({ rows, lo });
-        lo += rows.length;
+    const piece = pieces(graph);
+    if (piece.count > 1) {
+      let at = lo;
+      for (let c = 0; c < piece.count; c++) {
+        const sub = subgraph(graph, rows, piece.of, c);
+        stack.push({ ...sub, lo: at });
+        at += sub.graph.n;
       }
       continue;
     }
-    const split = levelSeparator(g, part.rows, id, region, level, queue);
-    if (!split) {
-      place(part.rows, part.lo, perm, region);
+    let side = vertexSeparator(graph, rng);
+    // a part whose coarsest graph is nearly complete can fail on one random matching and not another
+    for (let retry = 1; !side && retry < SEPARATOR_TRIES; retry++) side = vertexSeparator(graph, rng);
+    if (!side) {
+      placeLeaf(graph, rows, lo, perm);
       continue;
     }
-    const { before, sep, after } = split;
-    place(sep, part.lo + before.length + after.length, perm, region);
-    for (const [rows, lo] of [
-      [before, part.lo],
-      [after, part.lo + before.length],
-    ] as const) {
-      if (rows.length === 0) continue;
-      const pid = nextId++;
-      for (const v of rows) region[v] = pid;
-      stack.push({ rows, lo });
-    }
+    const part = Int32Array.from(side);
+    const sub0 = subgraph(graph, rows, part, 0);
+    const sub1 = subgraph(graph, rows, part, 1);
+    let at = lo + sub0.graph.n + sub1.graph.n;
+    for (let v = 0; v < graph.n; v++) if (side[v] === 2) perm[at++] = rows[v];
+    stack.push({ ...sub1, lo: lo + sub0.graph.n }, { ...sub0, lo });
   }
   return perm;
 }
 
-function place(rows: Int32Array, lo: number, perm: Int32Array, region: Int32Array): void {
-  for (let t = 0; t < rows.length; t++) {
-    perm[lo + t] = rows[t];
-    region[rows[t]] = -1;
+/** The pattern of g without its diagonal, every weight 1. */
+function graphOf(g: CsrMatrix): WeightedGraph {
+  const { n, rowPtr, col } = g;
+  const xadj = new Int32Array(n + 1);
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) if (col[p] !== i) nnz++;
+    xadj[i + 1] = nnz;
   }
+  const adj = new Int32Array(nnz);
+  let q = 0;
+  for (let i = 0; i < n; i++) for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) if (col[p] !== i) adj[q++] = col[p];
+  return { n, xadj, adj, ew: new Int32Array(nnz).fill(1), vw: new Int32Array(n).fill(1), total: n };
 }
 
-/** The connected pieces of the part (rows with region `id`), in breadth-first order. */
-function connectedPieces(g: CsrMatrix, rows: Int32Array, id: number, region: Int32Array, queue: Int32Array): Int32Array[] {
-  const { rowPtr, col } = g;
-  const mark = -2 - id; // a temporary region value: "seen in this pass"
-  const pieces: Int32Array[] = [];
-  let tail = 0;
-  for (const s of rows) {
-    if (region[s] !== id) continue;
-    const head0 = tail;
-    region[s] = mark;
+/** The connected pieces of a graph: how many, and the piece of every vertex (in breadth-first order of their first vertex). */
+function pieces(g: WeightedGraph): { count: number; of: Int32Array } {
+  const { n, xadj, adj } = g;
+  const of = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let count = 0;
+  for (let s = 0; s < n; s++) {
+    if (of[s] >= 0) continue;
+    let head = 0;
+    let tail = 0;
+    of[s] = count;
     queue[tail++] = s;
-    for (let h = head0; h < tail; h++) {
-      const v = queue[h];
-      for (let p = rowPtr[v]; p < rowPtr[v + 1]; p++) {
-        const w = col[p];
-        if (region[w] === id) {
-          region[w] = mark;
-          queue[tail++] = w;
+    while (head < tail) {
+      const v = queue[head++];
+      for (let p = xadj[v]; p < xadj[v + 1]; p++) {
+        const u = adj[p];
+        if (of[u] < 0) {
+          of[u] = count;
+          queue[tail++] = u;
         }
       }
     }
-    pieces.push(queue.slice(head0, tail));
+    count++;
   }
-  for (const v of rows) region[v] = id;
-  return pieces;
+  return { count, of };
 }
 
-/** Breadth-first levels of the part from `start`: the rows in search order and where each level starts. */
-function levels(g: CsrMatrix, start: number, id: number, region: Int32Array, level: Int32Array, queue: Int32Array, size: number): Int32Array {
-  const { rowPtr, col } = g;
-  const mark = -2 - id;
-  const starts: number[] = [0];
-  let tail = 0;
-  region[start] = mark;
-  level[start] = 0;
-  queue[tail++] = start;
-  for (let h = 0; h < tail; h++) {
-    const v = queue[h];
-    if (level[v] === starts.length) starts.push(h);
-    for (let p = rowPtr[v]; p < rowPtr[v + 1]; p++) {
-      const w = col[p];
-      if (region[w] === id) {
-        region[w] = mark;
-        level[w] = level[v] + 1;
-        queue[tail++] = w;
-      }
-    }
+/** The subgraph induced by the vertices with part[v] = id (weights 1), and their rows of g. */
+function subgraph(g: WeightedGraph, rows: Int32Array, part: Int32Array, id: number): { graph: WeightedGraph; rows: Int32Array } {
+  const { n, xadj, adj } = g;
+  const local = new Int32Array(n);
+  let m = 0;
+  let nnz = 0;
+  for (let v = 0; v < n; v++) {
+    if (part[v] !== id) continue;
+    local[v] = m++;
+    for (let p = xadj[v]; p < xadj[v + 1]; p++) if (part[adj[p]] === id) nnz++;
   }
-  starts.push(tail);
-  for (let h = 0; h < size; h++) region[queue[h]] = id;
-  return Int32Array.from(starts);
+  const sx = new Int32Array(m + 1);
+  const sadj = new Int32Array(nnz);
+  const srows = new Int32Array(m);
+  let q = 0;
+  for (let v = 0; v < n; v++) {
+    if (part[v] !== id) continue;
+    const i = local[v];
+    srows[i] = rows[v];
+    for (let p = xadj[v]; p < xadj[v + 1]; p++) if (part[adj[p]] === id) sadj[q++] = local[adj[p]];
+    sx[i + 1] = q;
+  }
+  return { graph: { n: m, xadj: sx, adj: sadj, ew: new Int32Array(nnz).fill(1), vw: new Int32Array(m).fill(1), total: m }, rows: srows };
 }
 
-/**
- * Splits a connected part at one level of a breadth-first search from a pseudo-peripheral
- * row (the search is repeated from a row of least degree in the last level while that makes
- * the search deeper). Undefined when the part has fewer than three levels (nearly complete).
- */
-function levelSeparator(
-  g: CsrMatrix,
-  rows: Int32Array,
-  id: number,
-  region: Int32Array,
-  level: Int32Array,
-  queue: Int32Array,
-): { before: Int32Array; sep: Int32Array; after: Int32Array } | undefined {
-  const size = rows.length;
-  const degree = (v: number): number => g.rowPtr[v + 1] - g.rowPtr[v];
-  let start = rows[0];
-  let starts = levels(g, start, id, region, level, queue, size);
-  for (let round = 0; round < 4; round++) {
-    const last = starts.length - 2;
-    let best = queue[starts[last]];
-    for (let h = starts[last]; h < starts[last + 1]; h++) if (degree(queue[h]) < degree(best)) best = queue[h];
-    const again = levels(g, best, id, region, level, queue, size);
-    if (again.length <= starts.length) {
-      if (best !== start) starts = levels(g, start, id, region, level, queue, size);
-      break;
-    }
-    start = best;
-    starts = again;
-  }
-  const depth = starts.length - 1;
-  if (depth < 3) return undefined;
-  // the level where half the rows are reached, or a smaller one nearby that keeps both sides ≥ 1/4
-  let mid = 1;
-  while (mid < depth - 2 && starts[mid + 1] < size / 2) mid++;
-  let sepLevel = mid;
-  const width = (l: number): number => starts[l + 1] - starts[l];
-  for (let l = 1; l < depth - 1; l++) {
-    if (starts[l] < size / 4 || size - starts[l + 1] < size / 4) continue;
-    if (width(l) < width(sepLevel)) sepLevel = l;
-  }
-  // the separator: rows of that level with a neighbour in the next one; the rest join "before"
-  const { rowPtr, col } = g;
-  const sep: number[] = [];
-  const before: number[] = Array.from(queue.subarray(0, starts[sepLevel]));
-  for (let h = starts[sepLevel]; h < starts[sepLevel + 1]; h++) {
-    const v = queue[h];
-    let touches = false;
-    for (let p = rowPtr[v]; p < rowPtr[v + 1] && !touches; p++) {
-      const w = col[p];
-      touches = region[w] === id && level[w] === sepLevel + 1;
-    }
-    (touches ? sep : before).push(v);
-  }
-  const after = queue.slice(starts[sepLevel + 1], size);
-  return { before: Int32Array.from(before), sep: Int32Array.from(sep), after };
+/** Places a leaf's rows at lo.. in minimum-degree order. */
+function placeLeaf(g: WeightedGraph, rows: Int32Array, lo: number, perm: Int32Array): void {
+  const order = minimumDegree(g);
+  for (let t = 0; t < g.n; t++) perm[lo + t] = rows[order[t]];
 }

@@ -13,15 +13,16 @@ export interface AlphaOptions {
 /**
  * The α of an analysis: `options.alpha` first; then, in data mode with an additive
  * augmentation, `augmentation.additive.alpha` (which the parser defaults to the top-level
- * `alpha`, else 0); then the top-level `alpha`; with your own views (`augmentation.views`)
- * the α measured from them (`measured`, docs/theory.md §6.4.4). Undefined when none is known.
+ * `alpha`, else 0); then the top-level `alpha`; with your own views (`augmentation.views`,
+ * or a moments file's views with no augmentation) the α measured from them (`measured`, docs/theory.md §6.4.4). Undefined when none is known.
  */
 export function resolveAlpha(spec: SpectralSpec | DataSpec, options: AlphaOptions = {}, measured?: number): number | undefined {
   if (options.alpha !== undefined) return options.alpha;
   if (spec.mode === 'data') {
     const aug = spec.augmentation;
     if (aug?.kind === 'additive') return aug.alpha;
-    if (aug?.kind === 'views') return measured;
+    // your own views, named in the spec or carried by a moments file (its own augmentation)
+    if (aug?.kind === 'views' || (aug === undefined && measured !== undefined)) return measured;
   }
   return spec.alpha;
 }
