@@ -273,6 +273,14 @@ export function texts(o: LineOptions, list: AnnotationText[], bands: NonNullable
   a.bands = bands;
 }
 
+/** A logarithmic axis labelled at the powers of ten (logTick), bounded when min and max are given. */
+export function logAxis(axis: Record<string, unknown>, min?: number, max?: number): void {
+  axis.type = 'logarithmic';
+  if (min !== undefined) axis.min = min;
+  if (max !== undefined) axis.max = max;
+  axis.ticks = { ...(axis.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+}
+
 export function logTick(v: number): string {
   if (!(v > 0)) return '';
   const e = Math.log10(v);

@@ -127,6 +127,30 @@ test('examples/digits-views.sslexp.yaml: the fit equals the numpy oracle of test
     }
 });
 
+test('a top-level alpha beside your own views is not used: an information on its value, and no other number changes', () => {
+  const spec = path.join(root, 'examples', 'digits-views.sslexp.yaml');
+  const base = fs.readFileSync(spec, 'utf8');
+  const text = base.replace(/^latent: 16$/m, 'latent: 16\nalpha: 3');
+  assert.notEqual(text, base);
+  const a = asAlignment(analyzeText(base, options(path.dirname(spec))));
+  const r = asAlignment(analyzeText(text, options(path.dirname(spec))));
+  const p = r.problems.filter((x) => x.code === 'alpha-unused');
+  assert.equal(p.length, 1);
+  assert.equal(p[0].severity, 'info');
+  assert.equal(text.slice(p[0].start, p[0].end), '3');
+  assert.equal(
+    p[0].message,
+    `alpha: 3 is not used: with your own views the analysis is evaluated at the α̂ = ${f(r.fit!.alpha, 3)} measured from them (docs/theory.md §6.4). Remove it; for a what-if at another α run \`sslexp analyze --alpha A\`.`,
+  );
+  assert.equal(r.atAlpha!.alpha, a.atAlpha!.alpha);
+  assert.deepEqual(r.thresholds, a.thresholds);
+  assert.equal(r.recommendation!.reason, a.recommendation!.reason);
+  // an explicit --alpha is a what-if: nothing to say about the spec's alpha
+  const w = asAlignment(analyzeText(text, { ...options(path.dirname(spec)), alpha: 1 }));
+  assert.equal(w.problems.filter((x) => x.code === 'alpha-unused').length, 0);
+  assert.equal(w.atAlpha!.alpha, 1);
+});
+
 test('a moments file with views and labels gives the same fit as the rows (the fit needs only the sums); no probe there', () => {
   const { dir, r: rows, text } = ON_MODEL[1];
   const parsed = parseSpec(text, { fileName: 'spec.sslexp.yaml', baseDir: dir }).spec as DataSpec;

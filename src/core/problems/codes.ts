@@ -110,6 +110,10 @@ export const PROBLEM_CODES: Record<string, ProblemCodeInfo> = {
     summary:
       "Your own views: P1's model fitted to them (docs/theory.md §6.4), the measured alpha with its interval and the thresholds; a warning when the fit residual is above 0.25 (far from P1's form).",
   },
+  'alpha-unused': {
+    severity: 'info',
+    summary: 'A top-level alpha beside your own views: the analysis uses the alpha measured from the views (docs/theory.md §6.4), not this one.',
+  },
   'views-fit-skipped': {
     severity: 'info',
     summary: "Your own views: P1's model could not be fitted (e.g. fewer than 2 directions outside latent); solutions only.",

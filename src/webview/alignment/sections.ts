@@ -12,7 +12,7 @@ import {
   hline,
   integerTicks,
   line,
-  logTick,
+  logAxis,
   markerLine,
   niceCeil,
   pos,
@@ -398,8 +398,7 @@ function spectrumSection(model: AlignmentPanelModel, theme: Theme): SectionView 
   sx.max = x1;
   integerTicks(sx, 1, d);
   const sy = o.scales!.y as Record<string, unknown>;
-  sy.type = 'logarithmic';
-  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  logAxis(sy);
   const notes: AnnotationText[] = [
     { x: (x0 + k + 0.5) / 2, y: 'above', text: t('importantBlockNote', k), color: theme.muted },
     { x: (k + 0.5 + x1) / 2, y: 'above', text: t('noiseBlockNote', s.total.noise), color: theme.muted },
@@ -458,8 +457,7 @@ function scoresOf(model: AlignmentPanelModel): PanelScores | null {
 /** The score axis of one paradigm: RC's g/√s on a log scale, JE's g/s from 0 to 1. */
 function scoreAxis(sy: Record<string, unknown>, key: 'rc' | 'je', values: number[]): void {
   if (key === 'rc') {
-    sy.type = 'logarithmic';
-    sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+    logAxis(sy);
     const r = positiveRange(values);
     if (r) {
       sy.min = 10 ** Math.floor(Math.log10(r[0]) - 0.05);
@@ -658,10 +656,7 @@ function scalingSection(model: AlignmentPanelModel, theme: Theme): SectionView |
   const o = baseOptions(theme);
   setTitles(o, t('noiseScaleAxis'), t('signedLogAxis'));
   const sx = o.scales!.x as Record<string, unknown>;
-  sx.type = 'logarithmic';
-  sx.min = tMin;
-  sx.max = tMax;
-  sx.ticks = { ...(sx.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  logAxis(sx, tMin, tMax);
   scalingYAxis(o.scales!.y as Record<string, unknown>, lo, hi);
   if (lo < 0)
     notes.push({
@@ -726,11 +721,9 @@ function convergenceSection(model: AlignmentPanelModel, theme: Theme): SectionVi
   const o = baseOptions(theme);
   setTitles(o, t('samplesAxis'), t('metricLogAxis', metric));
   const sx = o.scales!.x as Record<string, unknown>;
-  sx.type = 'logarithmic';
-  sx.ticks = { ...(sx.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  logAxis(sx);
   const sy = o.scales!.y as Record<string, unknown>;
-  sy.type = 'logarithmic';
-  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  logAxis(sy);
   const nr = finiteRange(sim.n);
   if (nr) {
     sx.min = 10 ** Math.floor(Math.log10(nr[0]));

@@ -6,7 +6,7 @@
  */
 import type { AlignmentPanelModel, PanelProbe, PanelStrength, PanelViewsFit, Thresholds } from '../../core/theories/alignment/index';
 import type { AnnotationText, LineDataset, LineOptions, Pt } from '../charts';
-import { baseOptions, markerLine, line, logTick, positiveRange, setTitles, texts, type SectionView } from '../chartKit';
+import { baseOptions, markerLine, line, logAxis, positiveRange, setTitles, texts, type SectionView } from '../chartKit';
 import { citedElement } from '../docLinks';
 import { el } from '../dom';
 import { fmt, paradigmLabel } from '../format';
@@ -179,10 +179,7 @@ function strengthAlphaChart(st: PanelStrength, theme: Theme): SectionView['chart
   setTitles(o, t('strengthAxis'), t('strengthAlphaAxis'));
   strengthXAxis(o, sMax);
   const sy = o.scales!.y as Record<string, unknown>;
-  sy.type = 'logarithmic';
-  sy.min = y0;
-  sy.max = y1;
-  sy.ticks = { ...(sy.ticks as object), callback: (v: number | string) => logTick(Number(v)) };
+  logAxis(sy, y0, y1);
   texts(o, m.notes);
   const at = st.scale.indexOf(1);
   const cross = (s: number | null, yes: MessageKey, no: MessageKey) => (s === null ? t(no, fmt(sMax)) : t(yes, fmt(s)));

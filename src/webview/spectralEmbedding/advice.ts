@@ -6,7 +6,7 @@
  */
 import { LOW_DATA_ROWS_PER_FEATURE, type GraphPanelModel } from '../../core/theories/spectralEmbedding/index';
 import type { AnnotationText, LineDataset } from '../charts';
-import { baseOptions, line, logTick, markerLine, setTitles, texts, type SectionView } from '../chartKit';
+import { baseOptions, line, logAxis, markerLine, setTitles, texts, type SectionView } from '../chartKit';
 import { fmt } from '../format';
 import { t } from '../l10n';
 import type { TableData } from '../tables';
@@ -64,10 +64,7 @@ export function invarianceSection(model: GraphPanelModel, theme: Theme): Section
   const o = baseOptions(theme);
   setTitles(o, t('invarianceAxis'), t('knnAxis'));
   const sx = o.scales!.x as Record<string, unknown>;
-  sx.type = 'logarithmic';
-  sx.min = gMin;
-  sx.max = gMax;
-  sx.ticks = { ...(sx.ticks as object), callback: (x: number | string) => logTick(Number(x)) };
+  logAxis(sx, gMin, gMax);
   const sy = o.scales!.y as Record<string, unknown>;
   sy.min = lo;
   sy.max = hi;

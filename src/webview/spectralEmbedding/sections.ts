@@ -14,7 +14,7 @@ import {
   hline,
   integerTicks,
   line,
-  logTick,
+  logAxis,
   markerLine,
   niceCeil,
   setTitles,
@@ -225,10 +225,7 @@ function sigmaSweep(sw: Sweep, theme: Theme): Chart {
   const o = baseOptions(theme);
   setTitles(o, t('invarianceAxis'), 'σ_k');
   const bx = o.scales!.x as Record<string, unknown>;
-  bx.type = 'logarithmic';
-  bx.min = gMin;
-  bx.max = gMax;
-  bx.ticks = { ...(bx.ticks as object), callback: (x: number | string) => logTick(Number(x)) };
+  logAxis(bx, gMin, gMax);
   sigmaAxis(o.scales!.y as Record<string, unknown>);
   const bands =
     Number.isFinite(sw.gAllFull) && sw.gAllFull > gMin

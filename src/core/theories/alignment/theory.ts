@@ -9,7 +9,7 @@ import { alignmentFace } from './face/face';
 import type { AlignmentPanelModel } from './face/panel';
 import type { AlignmentPostedResult } from './face/posted';
 import { analyzeData, type DataAnalysis } from './data/dataMode';
-import { recommendViews, viewsFinding } from './viewsAdvice';
+import { alphaUnusedFinding, recommendViews, viewsFinding } from './viewsAdvice';
 import { resolveAlpha, alphaValueSpan } from './alpha';
 import { invalidAlphaFixes, theoryFindings } from './findings';
 import { recommend } from './recommendation';
@@ -131,6 +131,8 @@ function analyzeViewsFit(spec: DataSpec, options: EngineOptions, result: Alignme
   if (options.curve) result.curve = noiseScalingCurve(data.spectra!, latent);
   const finding = viewsFinding(spec, fit, t);
   if (finding) result.problems.push(finding);
+  const unused = options.alpha === undefined ? alphaUnusedFinding(spec, fit) : undefined;
+  if (unused) result.problems.push(unused);
 }
 
 /**

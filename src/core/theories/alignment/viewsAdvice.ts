@@ -102,6 +102,17 @@ export function viewsFinding(spec: DataSpec, fit: ViewsFit, t: Thresholds): Prob
   return problem('views-fit', fit.residual > POOR_FIT_RESIDUAL ? 'warning' : 'info', msg, s.start, s.end);
 }
 
+/**
+ * A top-level `alpha` beside your own views is not used: the analysis is evaluated at the α̂
+ * measured from the views (docs/theory.md §6.4), so say so on the `alpha` line.
+ */
+export function alphaUnusedFinding(spec: DataSpec, fit: ViewsFit): Problem | undefined {
+  if (spec.alpha === undefined || !spec.alphaSpan || spec.augmentation?.kind === 'additive') return undefined;
+  const s = spec.alphaSpan;
+  const msg = `alpha: ${f(spec.alpha, 6)} is not used: with your own views the analysis is evaluated at the α̂ = ${f(fit.alpha, 3)} measured from them (docs/theory.md §6.4). Remove it; for a what-if at another α run \`sslexp analyze --alpha A\`.`;
+  return problem('alpha-unused', 'info', msg, s.start, s.end);
+}
+
 /** The CLI's lines for the fit and the strength what-if (`sslexp analyze`). */
 export function viewsFitText(r: Pick<AlignmentEngineResult, 'fit' | 'strength' | 'solutions'>): string[] {
   const fit = r.fit;

@@ -14,7 +14,7 @@ import { alignmentEditorRefusal } from './refusal';
 import { alignmentSummary } from './summary';
 
 /** Codes of P1's findings (findings.ts), hidden by the setting sslParadigm.diagnostics.theoryFindings. */
-export const ALIGNMENT_FINDING_CODES = ['alpha-below-rc', 'alpha-below-je', 'regime', 'views-fit'] as const;
+export const ALIGNMENT_FINDING_CODES = ['alpha-below-rc', 'alpha-below-je', 'regime', 'views-fit', 'alpha-unused'] as const;
 
 /** The parts of the face the panel's webview uses (kept small: the webview bundles only these). */
 export const alignmentPanel = {
