@@ -276,6 +276,16 @@ test('hover on invariance: the cut a/(4g), how many σ_k = 1, the g that makes e
   );
   assert.ok(md.includes('Every σ_k = 1 for **g ≤ a/(4 max λ_k) = 3.13** (max λ_k = 2).'), md);
   assert.ok(md.includes('**Recommendation: VICReg, high invariance weight.**'), md);
+  // an aligned graph with few data (N = 6 < 10 D): the advised weight and the amount of data close the hover
+  const adv = analysis();
+  adv.recommendation = { ...adv.recommendation, g: 25, lowData: true };
+  const withAdvice = invarianceHover(adv)!;
+  assert.ok(
+    withAdvice.endsWith(
+      '\n\nAdvised invariance weight g = 25 (the spec has g = 25); Few data: N = 6 rows for D = 3 features (2 per feature < 10) (docs/theory.md §7.9).',
+    ),
+    withAdvice,
+  );
   const a = analysis();
   a.representation.vicreg = { eigenvalues: [0, 0, 0, 0], sigma: [1, 1, 1, 1], loss: 0, rank: 4 };
   assert.ok(invarianceHover(a)!.includes('Every λ_k is 0: every σ_k = 1 whatever g.'));

@@ -7,7 +7,7 @@
 import type { Span } from '../../../spec/model';
 import { english, type HoverAnswer, type Localize } from '../../face';
 import type { GraphAnalysis, SpectralEmbeddingEngineResult } from '../types';
-import { components, dimensions, edges, f3, graphRecommendationText, head, pairAgreementText } from './summary';
+import { adviceLines, components, dimensions, edges, f3, graphRecommendationText, head, pairAgreementText } from './summary';
 import { vicregFacts } from './vicregFacts';
 
 const contains = (s: Span | undefined, offset: number): s is Span => !!s && offset >= s.start && offset <= s.end && s.end > s.start;
@@ -68,6 +68,9 @@ export function invarianceHover(a: GraphAnalysis, t: Localize = english): string
   ];
   if (a.recommendation.method === 'vicreg' && a.recommendation.invariance)
     out.push('', t('**Recommendation: {0}.**', graphRecommendationText(a.recommendation, t)));
+  // the advised weight and the amount of data, when the advice turns on them (docs/theory.md §7.9)
+  const advice = adviceLines(a, t);
+  if (advice.length) out.push('', `${advice.join('; ')} (docs/theory.md §7.9).`);
   return out.join('\n');
 }
 
