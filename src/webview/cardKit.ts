@@ -1,6 +1,7 @@
 /**
- * What every theory's recommendation card shares: the card's actions, a metric tile with its
- * verdict, and the list of warnings that link to the spec.
+ * What every theory's recommendation card shares: the card's actions, its head (the eyebrow,
+ * the recommendation and its cited reason), a metric tile with its verdict, and the list of
+ * warnings that link to the spec.
  */
 import type { PanelProblem } from '../shared/webviewProtocol';
 import { citedElement } from './docLinks';
@@ -9,6 +10,25 @@ import { t } from './l10n';
 
 export interface CardActions {
   openSource(offset?: number): void;
+}
+
+/**
+ * The card's head: the eyebrow (the card's accessible label, `rec-heading`), the recommendation
+ * in `paradigmClass` (or "No recommendation") and its reason with citations linked.
+ */
+export function cardHead(doc: Document, eyebrowText: string, rec: { title: string; paradigmClass: string; reason: string } | null): HTMLElement {
+  const head = el(doc, 'div', 'card-head');
+  const eyebrow = el(doc, 'div', 'eyebrow', eyebrowText);
+  eyebrow.id = 'rec-heading';
+  const paradigm = el(doc, 'div', `paradigm ${rec ? rec.paradigmClass : 'p-none'}`, rec ? rec.title : t('cardNoRecommendation'));
+  paradigm.setAttribute('data-testid', 'paradigm');
+  head.append(eyebrow, paradigm);
+  if (rec) {
+    const reason = citedElement(doc, 'p', 'reason', rec.reason);
+    reason.setAttribute('data-testid', 'reason');
+    head.append(reason);
+  }
+  return head;
 }
 
 export function metric(doc: Document, label: string, value: string, detail: string, verdict?: { ok: boolean; text: string }, cls = ''): HTMLElement {

@@ -3,8 +3,7 @@
  * the regime, the probe on your data, warnings.
  */
 import type { AlignmentPanelModel, Regime, Thresholds } from '../../core/theories/alignment/index';
-import { appendWarnings, metric, type CardActions } from '../cardKit';
-import { citedElement } from '../docLinks';
+import { appendWarnings, cardHead, metric, type CardActions } from '../cardKit';
 import { el } from '../dom';
 import { fmt, paradigmLabel } from '../format';
 import { t, type MessageKey } from '../l10n';
@@ -67,19 +66,10 @@ function appendProbe(doc: Document, card: HTMLElement, model: AlignmentPanelMode
 export function renderAlignmentCard(doc: Document, model: AlignmentPanelModel, actions: CardActions | null): HTMLElement {
   const card = el(doc, 'section', 'card');
   card.setAttribute('aria-labelledby', 'rec-heading');
-  const head = el(doc, 'div', 'card-head');
-  const eyebrow = el(doc, 'div', 'eyebrow', t('cardRecommendation'));
-  eyebrow.id = 'rec-heading';
   const rec = model.recommendation;
-  const paradigm = el(doc, 'div', `paradigm ${rec ? paradigmClass(rec.paradigm) : 'p-none'}`, rec ? paradigmLabel(rec.paradigm) : t('cardNoRecommendation'));
-  paradigm.setAttribute('data-testid', 'paradigm');
-  head.append(eyebrow, paradigm);
-  if (rec) {
-    const reason = citedElement(doc, 'p', 'reason', rec.reason);
-    reason.setAttribute('data-testid', 'reason');
-    head.append(reason);
-  }
-  card.append(head);
+  card.append(
+    cardHead(doc, t('cardRecommendation'), rec && { title: paradigmLabel(rec.paradigm), paradigmClass: paradigmClass(rec.paradigm), reason: rec.reason }),
+  );
 
   const th = model.thresholds;
   const a = model.atAlpha;

@@ -4,8 +4,7 @@
  * warnings.
  */
 import type { GraphPanelModel } from '../../core/theories/spectralEmbedding/index';
-import { appendWarnings, metric, type CardActions } from '../cardKit';
-import { citedElement } from '../docLinks';
+import { appendWarnings, cardHead, metric, type CardActions } from '../cardKit';
 import { el } from '../dom';
 import { fmt, methodTitle } from '../format';
 import { t } from '../l10n';
@@ -39,19 +38,10 @@ function rankText(rank: number, K: number): { value: string; collapsed: boolean 
 export function renderGraphCard(doc: Document, model: GraphPanelModel, actions: CardActions | null): HTMLElement {
   const card = el(doc, 'section', 'card graph-card');
   card.setAttribute('aria-labelledby', 'rec-heading');
-  const head = el(doc, 'div', 'card-head');
-  const eyebrow = el(doc, 'div', 'eyebrow', t('graphEyebrow'));
-  eyebrow.id = 'rec-heading';
   const rec = model.recommendation;
-  const method = el(doc, 'div', `paradigm ${rec ? `p-${rec.method}` : 'p-none'}`, rec ? methodTitle(rec.method, rec.invariance) : t('cardNoRecommendation'));
-  method.setAttribute('data-testid', 'paradigm');
-  head.append(eyebrow, method);
-  if (rec) {
-    const reason = citedElement(doc, 'p', 'reason', rec.reason);
-    reason.setAttribute('data-testid', 'reason');
-    head.append(reason);
-  }
-  card.append(head);
+  card.append(
+    cardHead(doc, t('graphEyebrow'), rec && { title: methodTitle(rec.method, rec.invariance), paradigmClass: `p-${rec.method}`, reason: rec.reason }),
+  );
 
   const dims = model.dimensions;
   if (dims) {
