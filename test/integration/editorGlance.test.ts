@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import {
+  activatedApi,
   analysisHelpers,
   closeAllEditors,
   codeOf,
-  extensionId,
   openScratch,
   panels,
   positionOf,
@@ -54,9 +54,7 @@ describe('the editor at a glance', function () {
   this.timeout(60_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     ({ lensTitles, analysed } = analysisHelpers(() => api, 20_000));
     await closeAllEditors();
   });

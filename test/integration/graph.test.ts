@@ -16,19 +16,19 @@ import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import { asGraph } from '../support/engine';
 import type { SpectralEmbeddingEngineResult } from '../../src/core/theories/spectralEmbedding/index';
 import {
+  activatedApi,
   analysisHelpers,
   closeAllEditors,
+  codeOf,
   diagnosticRows as rows,
-  extensionId,
   openScratch as openScratchIn,
   openSpec,
   panels,
   positionOf,
   renderedLatest,
+  type DiagRow,
   waitFor,
   workspaceRoot,
-  type DiagRow,
-  codeOf,
 } from './helpers';
 
 const SCRATCH = ['.scratch', `graph-${process.pid}`];
@@ -50,9 +50,7 @@ describe('graph mode', function () {
   this.timeout(90_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
   });
   afterEach(closeAllEditors);
   after(async () => {

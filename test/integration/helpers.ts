@@ -36,6 +36,13 @@ export function extensionId(): string {
   return `${pkg.publisher}.${pkg.name}`;
 }
 
+/** The extension under test, activated: its API (each suite's `before`). */
+export async function activatedApi(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
+  assert.ok(ext, `the extension ${extensionId()} is installed`);
+  return ext.activate();
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The first workspace folder (the copy of `examples/` in the runner's trusted run). */

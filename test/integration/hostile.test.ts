@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { deepSpec, zipBombNpz } from '../support/hostile';
-import { closeAllEditors, extensionId, waitForDiagnostics, workspaceRoot, codeOf } from './helpers';
+import { activatedApi, closeAllEditors, codeOf, waitForDiagnostics, workspaceRoot } from './helpers';
 import { asAlignment } from '../support/engine';
 import { assertNoHang } from '../support/hangGuard';
 
@@ -52,9 +52,7 @@ describe('hostile specs and files (docs/architecture.md §6)', function () {
   this.timeout(120_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     dir = path.join(workspaceRoot().fsPath, ...SCRATCH.split('/'));
     fs.mkdirSync(path.join(dir, 'd'), { recursive: true });
   });

@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import {
+  activatedApi,
   closeAllEditors,
-  extensionId,
+  codeOf,
   extensionRoot,
   panels,
   panelView,
@@ -20,7 +21,6 @@ import {
   waitForDiagnostics,
   workbenchTexts,
   workspaceRoot,
-  codeOf,
 } from './helpers';
 
 /** A generous guard: a wait this long is a hang, not a slow machine. */
@@ -61,9 +61,7 @@ describe('latency (measured and printed; only anti-hang guards)', function () {
   let data: vscode.Uri;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     await closeAllEditors();
     spectral = await copy('mnist-scale-strong.sslexp.yaml', 'spectral.sslexp.yaml');
     graph = await copy('graph/digit-labels.sslexp.yaml', 'graph.sslexp.yaml');

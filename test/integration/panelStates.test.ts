@@ -10,17 +10,17 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
 import {
+  activatedApi,
   closeAllEditors,
-  extensionId,
   panels,
   panelView,
   renderedLatest,
   replaceDocumentText,
   screenshot,
   sleep,
+  type PanelView,
   waitFor,
   workspaceRoot,
-  type PanelView,
 } from './helpers';
 
 const SCRATCH = ['.scratch', `panel-states-${process.pid}`];
@@ -61,9 +61,7 @@ describe('the analysis panel at a glance', function () {
   this.timeout(240_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     await closeAllEditors();
   });
 

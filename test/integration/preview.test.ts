@@ -15,7 +15,7 @@ import { npzKeys, readNpz } from '../../src/core/io/npz';
 import { encodeEmbeddedJson } from '../../src/shared/webviewProtocol';
 import { asAlignment } from '../support/engine';
 import digitsViewsOracle from '../oracle/digits_views.json';
-import { closeAllEditors, extensionId, extensionRoot, panels, renderedLatest, screenshot, sleep, waitFor, workspaceRoot } from './helpers';
+import { activatedApi, closeAllEditors, extensionRoot, panels, renderedLatest, screenshot, sleep, waitFor, workspaceRoot } from './helpers';
 import { assertNoHang } from '../support/hangGuard';
 
 const SCRATCH = ['.scratch', `preview-${process.pid}`];
@@ -89,9 +89,7 @@ describe('analysis panel', function () {
   let straddling: vscode.Uri;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     await closeAllEditors();
     strong = await copyExample('mnist-scale-strong.sslexp.yaml');
     weak = await copyExample('mnist-scale-weak.sslexp.yaml');

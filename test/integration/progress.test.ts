@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ProgressEvent, ProgressNotificationEvent, RunEvent } from '../../src/host/solverClient';
-import { closeAllEditors, extensionId, waitFor, workspaceRoot } from './helpers';
+import { activatedApi, closeAllEditors, waitFor, workspaceRoot } from './helpers';
 import { asAlignment } from '../support/engine';
 
 const SCRATCH = ['.scratch', `progress-${process.pid}`];
@@ -50,9 +50,7 @@ describe('progress of long reads', function () {
   let spec: vscode.Uri;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     await closeAllEditors();
     await vscode.workspace.getConfiguration('sslParadigm').update('worker.progressDelay', 0, vscode.ConfigurationTarget.Global);
     const dir = vscode.Uri.joinPath(workspaceRoot(), ...SCRATCH);

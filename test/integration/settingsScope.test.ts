@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import {
+  activatedApi,
   analysisHelpers,
   closeAllEditors,
   ENV,
@@ -47,9 +48,7 @@ describe('settings scopes', function () {
   this.timeout(120_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     await closeAllEditors();
   });
 

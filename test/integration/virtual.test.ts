@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { npzKeys, readNpz } from '../../src/core/io/npz';
 import type { PreviewSnapshot } from '../../src/preview/previewManager';
-import { closeAllEditors, extensionId, waitFor, workspaceRoot, codeOf } from './helpers';
+import { activatedApi, closeAllEditors, codeOf, waitFor, workspaceRoot } from './helpers';
 import { asAlignment } from '../support/engine';
 import digitsViews from '../oracle/digits_views.json';
 
@@ -97,9 +97,7 @@ describe('virtual file systems (memfs:)', function () {
 
   before(async () => {
     registration = vscode.workspace.registerFileSystemProvider(SCHEME, fsp, { isCaseSensitive: true });
-    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId());
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activatedApi();
     const enc = new TextEncoder();
     await vscode.workspace.fs.writeFile(uri('/proj/spectra/signal.npy'), npy([9, 4, 2.5, 1]));
     await vscode.workspace.fs.writeFile(uri('/proj/spectra/noise.csv'), enc.encode('value\n12\n8\n3\n0.5\n0.25\n'));
